@@ -1,0 +1,109 @@
+//! `kehu init`, `settings`, `backup`, `check`, and plain `kehu`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::CommandFactory;
+
+use super::args::{Cli, SettingsCmd};
+use super::output::Table;
+use super::{Env, Out};
+use crate::demo;
+use crate::domain::settings::SETTINGS;
+use crate::store::{self, Ctx, OpenMode, Store, maintenance};
+
+/// Plain `kehu`: the interactive screen is not built yet, so say so and show the commands.
+pub fn no_subcommand(_cli: &Cli) -> Result<()> {
+    let mut out = Out::new();
+    out.line(
+        "kehu's interactive screen is not available in this version yet; use the commands below.",
+    )?;
+    out.line("To try them on sample data: kehu --demo customer list")?;
+    out.line("")?;
+    out.line(&Cli::command().render_help().to_string())?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn init(path: &Path, shared: bool, with_demo: bool, ctx: &Ctx) -> Result<()> {
+    let existed = path.exists();
+    let store = Store::open(path, OpenMode::Create { shared }, ctx)?;
+    let mut out = Out::new();
+    if with_demo {
+        let n = demo::load(&store, ctx)?;
+        out.line(&format!("loaded the demo: {n} customers"))?;
+    }
+    let word = if existed { "ready" } else { "created" };
+    out.line(&format!("database {word}: {}", path.display()))?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match action {
+        None => {
+            let all = env.store.read(|c| store::settings::all(c))?;
+            let mut table = Table::new(&[("KEY", 20), ("VALUE", 20), ("MEANING", 80)]);
+            for ((key, value), def) in all.iter().zip(SETTINGS) {
+                table.row(vec![key.to_string(), value.clone(), def.help.to_string()]);
+            }
+            table.print(&mut env.out)?;
+        }
+        Some(SettingsCmd::Get { key }) => {
+            let value = env.store.read(|c| store::settings::get(c, &key))?;
+            env.out.line(&value)?;
+        }
+        Some(SettingsCmd::Set { key, value }) => {
+            let stored = env
+                .store
+                .write(|c| store::settings::set(c, &ctx, &key, &value))?;
+            env.out
+                .line(&format!("{} = {stored}", key.trim().to_lowercase()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The default backup file: `backups/kehu-YYYYMMDD-HHMMSS.db` beside the database.
+fn default_backup_path(db: &Path, ctx: &Ctx) -> PathBuf {
+    let dir = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups");
+    let stamp = ctx
+        .clock
+        .now
+        .with_timezone(&ctx.clock.offset)
+        .format("%Y%m%d-%H%M%S");
+    dir.join(format!("kehu-{stamp}.db"))
+}
+
+pub fn backup(env: &mut Env, out: Option<PathBuf>) -> Result<()> {
+    let dest = out.unwrap_or_else(|| default_backup_path(env.store.path(), &env.ctx));
+    if dest.exists() {
+        bail!("{} already exists; choose another --out", dest.display());
+    }
+    maintenance::backup(&env.store, &dest)?;
+    env.out
+        .line(&format!("backup written and checked: {}", dest.display()))?;
+    Ok(())
+}
+
+pub fn check(env: &mut Env) -> Result<()> {
+    let problems = maintenance::check(&env.store)?;
+    if problems.is_empty() {
+        env.out.line("ok")?;
+        return Ok(());
+    }
+    for p in &problems {
+        env.out.line(p)?;
+    }
+    env.out.flush()?;
+    bail!(
+        "{} problem(s) found in {}",
+        problems.len(),
+        env.store.path().display()
+    )
+}

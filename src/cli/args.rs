@@ -1,0 +1,401 @@
+//! The command line as clap types. Values that need domain validation (enums, dates, money,
+//! phones) arrive as text and are parsed by `domain`, so a bad value is reported with the field's
+//! name and the reason, and exits 1 like every other refused input.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kehu",
+    version,
+    about = "kehu (客户) — a keyboard-first client manager for the terminal",
+    long_about = "kehu (客户) — a keyboard-first client manager for the terminal.\n\n\
+        Run without a subcommand to open the interactive screen. Every command below also works in scripts; \
+        add --json to listings for machine-readable output.",
+    after_help = "Dates accept 2026-12-01, today, tomorrow, +3d, +2w, +1m. Amounts accept 1200, 1,200.50, ¥1200.\n\
+        Try it on sample data: kehu --demo customer list"
+)]
+pub struct Cli {
+    /// Database file [default: $KEHU_DB, else the user data directory]
+    #[arg(long, global = true, env = "KEHU_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who is working: stamped on every change [default: $KEHU_USER, else the login name]
+    #[arg(long, global = true, env = "KEHU_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Use a fresh temporary database filled with demo data (with `init`: load the demo into --db)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database file (and load the demo data with --demo)
+    Init {
+        /// Make the file and its folder group read/write, for a team folder
+        #[arg(long)]
+        shared: bool,
+    },
+    /// Add, list, show, edit, archive or erase customers
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    /// Contact persons at a business customer
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Log an interaction (call, e-mail, meeting…) and optionally schedule the next follow-up
+    Log(LogArgs),
+    /// Edit or delete a logged interaction
+    #[command(subcommand)]
+    Interaction(InteractionCmd),
+    /// Follow-up to-dos
+    #[command(subcommand)]
+    Todo(TodoCmd),
+    /// Purchases (transaction history)
+    #[command(subcommand)]
+    Purchase(PurchaseCmd),
+    /// Every change to a customer and their records, newest first
+    History {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change team-wide settings (stored in the database)
+    Settings {
+        #[command(subcommand)]
+        action: Option<SettingsCmd>,
+    },
+    /// Copy the database to a backup file while others keep working
+    Backup {
+        /// Where to write the copy [default: a dated file in the backups folder beside the database]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check the database's integrity; prints `ok` or the problems
+    Check,
+}
+
+/// A customer's editable fields as flags (for `add` and `edit`).
+#[derive(Debug, Args, Default)]
+pub struct CustomerFlags {
+    #[arg(long)]
+    pub company: Option<String>,
+    /// b2b or b2c
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// vip, regular or potential
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// lead, prospect, customer or churned
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Account manager [add: default yourself]
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Add a tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Preferred channel: phone, email, wechat, sms, visit or meeting
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Birthday (YYYY-MM-DD)
+    #[arg(long)]
+    pub birthday: Option<String>,
+    /// Days between contacts [default: the tier's, from settings]
+    #[arg(long, value_name = "DAYS")]
+    pub cadence: Option<String>,
+    /// Where the customer came from
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Needs and preferences
+    #[arg(long, value_name = "TEXT")]
+    pub needs: Option<String>,
+    /// Service needs
+    #[arg(long = "service-needs", value_name = "TEXT")]
+    pub service_needs: Option<String>,
+    /// Set a custom field (repeatable; an empty VALUE removes it)
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// Protect from returning to the shared pool (yes/no)
+    #[arg(long = "pool-lock", value_name = "yes|no")]
+    pub pool_lock: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCmd {
+    /// Add a customer
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        flags: CustomerFlags,
+    },
+    /// List customers (archived ones are hidden unless --archived)
+    List {
+        #[arg(long)]
+        tier: Option<String>,
+        #[arg(long)]
+        stage: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Text in name, company, e-mail, city, contact persons or tags; digits match phones
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only customers you own
+        #[arg(long)]
+        mine: bool,
+        /// Include archived customers
+        #[arg(long)]
+        archived: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one customer with contact persons, recent timeline and open to-dos
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a customer's fields
+    Edit {
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        flags: CustomerFlags,
+        /// Remove a tag (repeatable)
+        #[arg(long = "untag", value_name = "TAG")]
+        untag: Vec<String>,
+        /// Empty a field: company, email, phone, city, address, owner, channel, birthday, cadence,
+        /// source, needs, service-needs, or field:KEY (repeatable)
+        #[arg(long = "clear", value_name = "FIELD")]
+        clear: Vec<String>,
+    },
+    /// Hide a customer from lists (nothing is deleted)
+    Archive { id: i64 },
+    /// Bring an archived customer back
+    Unarchive { id: i64 },
+    /// Permanently remove a customer and everything about them (needs --yes)
+    Erase {
+        id: i64,
+        /// Confirm that the customer and all their records are to be destroyed
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ContactFlags {
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Make this the customer's primary contact
+    #[arg(long)]
+    pub primary: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCmd {
+    /// Add a contact person to a customer
+    Add {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        flags: ContactFlags,
+    },
+    /// Change a contact person
+    Edit {
+        /// Contact person id
+        contact: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        flags: ContactFlags,
+    },
+    /// Remove a contact person
+    Delete { contact: i64 },
+    /// List a customer's contact persons
+    List {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Customer id
+    pub id: i64,
+    /// call, email, meeting, visit, message or note
+    #[arg(long, default_value = "call")]
+    pub kind: String,
+    #[arg(long)]
+    pub summary: String,
+    #[arg(long)]
+    pub details: Option<String>,
+    /// When it happened: now, a date, 'YYYY-MM-DD HH:MM', -2d [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+    /// Schedule the next follow-up with this title (in the same step)
+    #[arg(long, value_name = "TITLE")]
+    pub next: Option<String>,
+    /// Due date of the next follow-up
+    #[arg(long, value_name = "DATE", requires = "next")]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InteractionCmd {
+    /// Change a logged interaction
+    Edit {
+        entry: i64,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        #[arg(long)]
+        details: Option<String>,
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+    },
+    /// Delete a logged interaction
+    Delete { entry: i64 },
+    /// A customer's timeline, newest first
+    List {
+        /// Customer id
+        id: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TodoCmd {
+    /// Add a to-do, for a customer or on its own
+    Add {
+        /// Customer id (optional)
+        id: Option<i64>,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// Time of day (HH:MM)
+        #[arg(long, value_name = "HH:MM")]
+        time: Option<String>,
+        /// Repeat after completion: 30d, 2w, 1m
+        #[arg(long, value_name = "INTERVAL")]
+        every: Option<String>,
+        /// Who does it [default: yourself]
+        #[arg(long)]
+        assignee: Option<String>,
+        /// low, normal or high
+        #[arg(long, default_value = "normal")]
+        priority: String,
+    },
+    /// Open to-dos, overdue first
+    List {
+        /// Only overdue ones
+        #[arg(long)]
+        overdue: bool,
+        /// Only yours
+        #[arg(long)]
+        mine: bool,
+        /// Only this customer's
+        #[arg(long, value_name = "ID")]
+        customer: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark done (a recurring to-do schedules its next)
+    Done { id: i64 },
+    /// Cancel
+    Cancel { id: i64 },
+    /// Move the due date
+    Snooze {
+        id: i64,
+        #[arg(long, value_name = "DATE")]
+        until: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PurchaseCmd {
+    /// Record a purchase
+    Add {
+        /// Customer id
+        id: i64,
+        /// 1200, 1,200.50, ¥1200
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        product: Option<String>,
+        /// [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Change a purchase
+    Edit {
+        entry: i64,
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Delete a purchase
+    Delete { entry: i64 },
+    /// A customer's purchases, newest first
+    List {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Print one setting's value
+    Get { key: String },
+    /// Change a setting for the whole team
+    Set { key: String, value: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

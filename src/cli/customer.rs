@@ -1,0 +1,535 @@
+//! `kehu customer …` and `kehu contact …`.
+
+use anyhow::{Result, bail};
+
+use super::Env;
+use super::args::{ContactCmd, ContactFlags, CustomerCmd, CustomerFlags};
+use super::output::Table;
+use super::views;
+use crate::domain::input::{self, money_text};
+use crate::domain::{ContactFields, CustomerFields, InputError, time};
+use crate::store::{self, customers::Filter};
+
+pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
+    match cmd {
+        CustomerCmd::Add { name, flags } => add(env, &name, &flags),
+        CustomerCmd::List {
+            tier,
+            stage,
+            owner,
+            tag,
+            search,
+            mine,
+            archived,
+            json,
+        } => {
+            let filter = Filter {
+                tier: tier.as_deref().map(str::parse).transpose()?,
+                stage: stage.as_deref().map(str::parse).transpose()?,
+                owner: if mine {
+                    Some(env.ctx.user.clone())
+                } else {
+                    owner
+                },
+                tag,
+                search,
+                include_archived: archived,
+            };
+            list(env, &filter, json)
+        }
+        CustomerCmd::Show { id, json } => show(env, id, json),
+        CustomerCmd::Edit {
+            id,
+            name,
+            flags,
+            untag,
+            clear,
+        } => edit(env, id, name.as_deref(), &flags, &untag, &clear),
+        CustomerCmd::Archive { id } => set_archived(env, id, true),
+        CustomerCmd::Unarchive { id } => set_archived(env, id, false),
+        CustomerCmd::Erase { id, yes } => erase(env, id, yes),
+    }
+}
+
+fn optional_email(v: &str) -> Result<Option<String>, InputError> {
+    if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        input::email(v).map(|(e, _)| Some(e))
+    }
+}
+
+fn optional_phone(v: &str) -> Result<Option<String>, InputError> {
+    if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        input::phone(v).map(|(p, _)| Some(p))
+    }
+}
+
+fn yes_no(field: &str, v: &str) -> Result<bool, InputError> {
+    match v.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "on" | "1" => Ok(true),
+        "no" | "n" | "false" | "off" | "0" => Ok(false),
+        other => Err(InputError::new(
+            field,
+            format!("'{other}' is not yes or no"),
+        )),
+    }
+}
+
+/// Applies the flags that were given onto `f`, validating each.
+fn apply_flags(env: &Env, f: &mut CustomerFields, flags: &CustomerFlags) -> Result<(), InputError> {
+    let today = env.ctx.clock.today();
+    if let Some(v) = &flags.company {
+        f.company = input::optional_line("company", v)?;
+    }
+    if let Some(v) = &flags.kind {
+        f.kind = v.parse()?;
+    }
+    if let Some(v) = &flags.tier {
+        f.tier = v.parse()?;
+    }
+    if let Some(v) = &flags.stage {
+        f.stage = v.parse()?;
+    }
+    if let Some(v) = &flags.email {
+        f.email = optional_email(v)?;
+    }
+    if let Some(v) = &flags.phone {
+        f.phone = optional_phone(v)?;
+    }
+    if let Some(v) = &flags.city {
+        f.city = input::optional_line("city", v)?;
+    }
+    if let Some(v) = &flags.address {
+        f.address = input::optional_line("address", v)?;
+    }
+    if let Some(v) = &flags.owner {
+        f.owner = input::optional_line("owner", v)?;
+    }
+    if let Some(v) = &flags.channel {
+        f.channel = Some(v.parse()?);
+    }
+    if let Some(v) = &flags.birthday {
+        let d = time::parse_date("birthday", v, today)?;
+        if d > today {
+            return Err(InputError::new("birthday", format!("{d} is in the future")));
+        }
+        f.birthday = Some(d);
+    }
+    if let Some(v) = &flags.cadence {
+        f.cadence_days = Some(input::cadence_days(v)?);
+    }
+    if let Some(v) = &flags.source {
+        f.source = input::optional_line("source", v)?;
+    }
+    if let Some(v) = &flags.needs {
+        f.needs = input::optional_text("needs", v)?;
+    }
+    if let Some(v) = &flags.service_needs {
+        f.service_needs = input::optional_text("service-needs", v)?;
+    }
+    for raw in &flags.fields {
+        let (k, v) = input::custom_field(raw)?;
+        if v.is_empty() {
+            f.custom_fields.remove(&k);
+        } else {
+            f.custom_fields.insert(k, v);
+        }
+    }
+    if let Some(v) = &flags.pool_lock {
+        f.pool_locked = yes_no("pool-lock", v)?;
+    }
+    Ok(())
+}
+
+fn add(env: &mut Env, name: &str, flags: &CustomerFlags) -> Result<()> {
+    let mut fields = CustomerFields::named(input::name("name", name)?);
+    fields.owner = Some(env.ctx.user.clone());
+    apply_flags(env, &mut fields, flags)?;
+    let ctx = env.ctx.clone();
+    let id = env
+        .store
+        .write(|c| store::customers::add(c, &ctx, &fields, &flags.tags))?;
+    env.out
+        .line(&format!("added customer {id}: {}", fields.name))?;
+    Ok(())
+}
+
+fn edit(
+    env: &mut Env,
+    id: i64,
+    name: Option<&str>,
+    flags: &CustomerFlags,
+    untag: &[String],
+    clear: &[String],
+) -> Result<()> {
+    let current = env.store.read(|c| store::customers::get(c, id))?;
+    let mut fields = current.fields.clone();
+    if let Some(n) = name {
+        fields.name = input::name("name", n)?;
+    }
+    apply_flags(env, &mut fields, flags)?;
+    for field in clear {
+        clear_field(&mut fields, field)?;
+    }
+    let mut tags = current.tags.clone();
+    tags.extend(flags.tags.iter().cloned());
+    tags.retain(|t| !untag.iter().any(|u| u.trim().eq_ignore_ascii_case(t)));
+    let ctx = env.ctx.clone();
+    let changed = env
+        .store
+        .write(|c| store::customers::update(c, &ctx, id, current.audit.version, &fields, &tags))?;
+    env.out.line(&if changed {
+        format!("updated customer {id}")
+    } else {
+        format!("customer {id}: nothing to change")
+    })?;
+    Ok(())
+}
+
+fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
+    let name = field.trim().to_lowercase().replace('_', "-");
+    if let Some(key) = name.strip_prefix("field:") {
+        f.custom_fields.retain(|k, _| !k.eq_ignore_ascii_case(key));
+        return Ok(());
+    }
+    match name.as_str() {
+        "company" => f.company = None,
+        "email" => f.email = None,
+        "phone" => f.phone = None,
+        "city" => f.city = None,
+        "address" => f.address = None,
+        "owner" => f.owner = None,
+        "channel" => f.channel = None,
+        "birthday" => f.birthday = None,
+        "cadence" => f.cadence_days = None,
+        "source" => f.source = None,
+        "needs" => f.needs = None,
+        "service-needs" => f.service_needs = None,
+        _ => {
+            return Err(InputError::new(
+                "clear",
+                format!(
+                    "'{field}' cannot be cleared; use company, email, phone, city, address, owner, channel, birthday, \
+                     cadence, source, needs, service-needs or field:KEY"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn list(env: &mut Env, filter: &Filter, json: bool) -> Result<()> {
+    let found = env.store.read(|c| store::customers::list(c, filter))?;
+    let clock = env.ctx.clock;
+    if json {
+        return Ok(env
+            .out
+            .json(&views::list(&found, |c| views::customer(c, &clock)))?);
+    }
+    if found.is_empty() {
+        env.out.line("no customers match")?;
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        ("ID", 8),
+        ("NAME", 24),
+        ("COMPANY", 28),
+        ("TIER", 9),
+        ("STAGE", 8),
+        ("OWNER", 12),
+        ("LAST CONTACT", 12),
+        ("NEXT DUE", 10),
+    ]);
+    for c in &found {
+        let f = &c.fields;
+        table.row(vec![
+            c.id.to_string(),
+            f.name.clone(),
+            f.company.clone().unwrap_or_default(),
+            f.tier.to_string(),
+            f.stage.to_string(),
+            f.owner.clone().unwrap_or_default(),
+            c.last_contact_at
+                .as_deref()
+                .and_then(|s| clock.local_date_of(s))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            c.next_due.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+    table.print(&mut env.out)?;
+    Ok(())
+}
+
+fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
+    let (c, contacts, recent, todos) = env.store.read(|conn| {
+        Ok((
+            store::customers::get(conn, id)?,
+            store::contacts::for_customer(conn, id)?,
+            store::interactions::timeline(conn, id, None, 5)?,
+            store::todos::list_open(
+                conn,
+                &store::todos::Filter {
+                    customer_id: Some(id),
+                    ..Default::default()
+                },
+            )?,
+        ))
+    })?;
+    let clock = env.ctx.clock;
+    if json {
+        return Ok(env
+            .out
+            .json(&views::customer_detail(&c, &contacts, &clock))?);
+    }
+    let f = &c.fields;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let mut lines = vec![
+        format!("{} (customer {})", f.name, c.id),
+        format!("  company       {}", opt(&f.company)),
+        format!(
+            "  kind / tier   {} / {}    stage {}",
+            f.kind, f.tier, f.stage
+        ),
+        format!("  owner         {}", opt(&f.owner)),
+        format!("  email         {}", opt(&f.email)),
+        format!("  phone         {}", opt(&f.phone)),
+        format!("  city          {}", opt(&f.city)),
+        format!("  address       {}", opt(&f.address)),
+        format!(
+            "  channel       {}",
+            f.channel.map_or("–".into(), |c| c.to_string())
+        ),
+        format!(
+            "  cadence       {}",
+            f.cadence_days
+                .map_or("tier default".into(), |d| format!("every {d} days"))
+        ),
+        format!(
+            "  birthday      {}",
+            f.birthday.map_or("–".into(), |d| d.to_string())
+        ),
+        format!("  source        {}", opt(&f.source)),
+        format!(
+            "  tags          {}",
+            if c.tags.is_empty() {
+                "–".into()
+            } else {
+                c.tags.join(", ")
+            }
+        ),
+        format!("  needs         {}", opt(&f.needs)),
+        format!("  service needs {}", opt(&f.service_needs)),
+    ];
+    for (k, v) in &f.custom_fields {
+        lines.push(format!("  {k}: {v}"));
+    }
+    lines.push(format!(
+        "  last contact  {}    next due {}",
+        c.last_contact_at
+            .as_deref()
+            .map_or("never".into(), |s| clock.local_display(s)),
+        c.next_due.map_or("–".into(), |d| d.to_string())
+    ));
+    lines.push(format!(
+        "  purchases     {} totalling {}",
+        c.purchase_count,
+        money_text(c.purchase_total)
+    ));
+    if c.archived_at.is_some() {
+        lines.push("  (archived)".into());
+    }
+    lines.push(format!(
+        "  changed       {} by {} (version {})",
+        clock.local_display(&c.audit.updated_at),
+        c.audit.updated_by,
+        c.audit.version
+    ));
+    if !contacts.is_empty() {
+        lines.push("contact persons:".into());
+        for p in &contacts {
+            lines.push(format!(
+                "  [{}] {}{}  {}  {}{}",
+                p.id,
+                p.name,
+                p.title
+                    .as_deref()
+                    .map(|t| format!(", {t}"))
+                    .unwrap_or_default(),
+                opt(&p.phone),
+                opt(&p.email),
+                if p.primary { "  (primary)" } else { "" }
+            ));
+        }
+    }
+    if !recent.is_empty() {
+        lines.push("recent interactions:".into());
+        for i in &recent {
+            lines.push(format!(
+                "  [{}] {}  {:<7} {}  — {}",
+                i.id,
+                clock.local_display(&i.at),
+                i.kind,
+                i.summary,
+                i.audit.created_by
+            ));
+        }
+    }
+    if !todos.is_empty() {
+        lines.push("open to-dos:".into());
+        for t in &todos {
+            lines.push(format!(
+                "  [{}] {}  {}",
+                t.id,
+                t.due.map_or("no date   ".into(), |d| d.to_string()),
+                t.title
+            ));
+        }
+    }
+    for l in lines {
+        env.out.line(&l)?;
+    }
+    Ok(())
+}
+
+fn set_archived(env: &mut Env, id: i64, archived: bool) -> Result<()> {
+    let current = env.store.read(|c| store::customers::get(c, id))?;
+    let ctx = env.ctx.clone();
+    let changed = env
+        .store
+        .write(|c| store::customers::set_archived(c, &ctx, id, current.audit.version, archived))?;
+    let word = if archived { "archived" } else { "unarchived" };
+    env.out.line(&if changed {
+        format!("{word} customer {id}")
+    } else {
+        format!("customer {id} was already {word}")
+    })?;
+    Ok(())
+}
+
+fn erase(env: &mut Env, id: i64, yes: bool) -> Result<()> {
+    let c = env.store.read(|c| store::customers::get(c, id))?;
+    if !yes {
+        bail!(
+            "erase permanently removes customer {id} ({}) and all their records; nothing can bring them back \
+             (backups keep them until they expire). Run again with --yes to confirm",
+            c.fields.name
+        );
+    }
+    let ctx = env.ctx.clone();
+    env.store
+        .write(|conn| store::customers::erase(conn, &ctx, id))?;
+    env.out
+        .line(&format!("erased customer {id} and all their records"))?;
+    Ok(())
+}
+
+fn contact_fields(
+    name: &str,
+    flags: &ContactFlags,
+    base: Option<ContactFields>,
+) -> Result<ContactFields, InputError> {
+    let mut f = base.unwrap_or(ContactFields {
+        name: String::new(),
+        title: None,
+        phone: None,
+        email: None,
+        primary: false,
+    });
+    if !name.is_empty() || f.name.is_empty() {
+        f.name = input::name("name", name)?;
+    }
+    if let Some(v) = &flags.title {
+        f.title = input::optional_line("title", v)?;
+    }
+    if let Some(v) = &flags.phone {
+        f.phone = optional_phone(v)?;
+    }
+    if let Some(v) = &flags.email {
+        f.email = optional_email(v)?;
+    }
+    if flags.primary {
+        f.primary = true;
+    }
+    Ok(f)
+}
+
+pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match cmd {
+        ContactCmd::Add { id, name, flags } => {
+            let fields = contact_fields(&name, &flags, None)?;
+            let cid = env
+                .store
+                .write(|c| store::contacts::add(c, &ctx, id, &fields))?;
+            env.out
+                .line(&format!("added contact person {cid} to customer {id}"))?;
+        }
+        ContactCmd::Edit {
+            contact,
+            name,
+            flags,
+        } => {
+            let current = env.store.read(|c| store::contacts::get(c, contact))?;
+            let base = ContactFields {
+                name: current.name.clone(),
+                title: current.title.clone(),
+                phone: current.phone.clone(),
+                email: current.email.clone(),
+                primary: current.primary,
+            };
+            let fields = contact_fields(name.as_deref().unwrap_or(""), &flags, Some(base))?;
+            env.store.write(|c| {
+                store::contacts::update(c, &ctx, contact, current.audit.version, &fields)
+            })?;
+            env.out.line(&format!("updated contact person {contact}"))?;
+        }
+        ContactCmd::Delete { contact } => {
+            let current = env.store.read(|c| store::contacts::get(c, contact))?;
+            env.store
+                .write(|c| store::contacts::delete(c, &ctx, contact, current.audit.version))?;
+            env.out.line(&format!("deleted contact person {contact}"))?;
+        }
+        ContactCmd::List { id, json } => {
+            let people = env.store.read(|c| {
+                store::customers::get(c, id)?;
+                store::contacts::for_customer(c, id)
+            })?;
+            if json {
+                return Ok(env.out.json(&views::list(&people, views::contact))?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 8),
+                ("NAME", 20),
+                ("TITLE", 16),
+                ("PHONE", 22),
+                ("EMAIL", 32),
+                ("PRIMARY", 7),
+            ]);
+            for p in &people {
+                table.row(vec![
+                    p.id.to_string(),
+                    p.name.clone(),
+                    p.title.clone().unwrap_or_default(),
+                    p.phone.clone().unwrap_or_default(),
+                    p.email.clone().unwrap_or_default(),
+                    if p.primary {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
+                ]);
+            }
+            if table.is_empty() {
+                env.out
+                    .line(&format!("customer {id} has no contact persons"))?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! The command line: parse, resolve settings, run one subcommand, map errors to one stderr line
+//! and an exit code (1 for refused input or a failed operation, 2 for usage, 0 on a closed pipe).
+
+mod admin;
+pub mod args;
+mod customer;
+mod output;
+mod timeline;
+mod todo;
+mod views;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Parser;
+
+pub use args::Cli;
+use args::Command;
+pub use output::{Out, fit};
+
+use crate::domain::{Clock, input};
+use crate::store::{Ctx, OpenMode, Store};
+use crate::{config, demo};
+
+/// What every subcommand works with.
+pub struct Env {
+    pub store: Store,
+    pub ctx: Ctx,
+    pub out: Out,
+    /// Keeps a `--demo` database alive until the command ends.
+    _demo_dir: Option<tempfile::TempDir>,
+}
+
+/// The binary's entry point.
+pub fn main_entry() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kehu: {}", input::for_terminal(&format!("{e:#}"), true));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// No panic reaches the user as a backtrace, whatever RUST_BACKTRACE says: one line, exit 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        eprintln!(
+            "kehu: internal error: {what} (please report this; no data was changed by the failed step)"
+        );
+    }));
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn user_of(cli: &Cli) -> Result<String> {
+    match &cli.user {
+        Some(u) => {
+            input::optional_line("user", u)?.ok_or_else(|| anyhow!("user: must not be empty"))
+        }
+        None => Ok(config::login_name()),
+    }
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) if !p.as_os_str().is_empty() => Ok(p.clone()),
+        _ => config::default_db_path().ok_or_else(|| {
+            anyhow!("cannot find your data directory; name a database with --db PATH")
+        }),
+    }
+}
+
+/// A fresh temporary database with the demo data, removed when the command ends.
+fn demo_env(ctx: Ctx) -> Result<Env> {
+    let dir = tempfile::Builder::new()
+        .prefix("kehu-demo-")
+        .tempdir()
+        .context("cannot create a temporary folder for the demo")?;
+    let store = Store::open(
+        &dir.path().join("demo.db"),
+        OpenMode::Create { shared: false },
+        &ctx,
+    )?;
+    demo::load(&store, &ctx)?;
+    Ok(Env {
+        store,
+        ctx,
+        out: Out::new(),
+        _demo_dir: Some(dir),
+    })
+}
+
+pub fn run(mut cli: Cli) -> Result<()> {
+    let ctx = Ctx::new(user_of(&cli)?, Clock::from_env()?);
+    let Some(command) = cli.command.take() else {
+        return admin::no_subcommand(&cli);
+    };
+    if let Command::Init { shared } = command {
+        return admin::init(&db_path(&cli)?, shared, cli.demo, &ctx);
+    }
+    let mut env = if cli.demo {
+        demo_env(ctx)?
+    } else {
+        let store = Store::open(&db_path(&cli)?, OpenMode::Existing, &ctx)?;
+        Env {
+            store,
+            ctx,
+            out: Out::new(),
+            _demo_dir: None,
+        }
+    };
+    match command {
+        Command::Init { .. } => {} // handled before a database is opened
+        Command::Customer(cmd) => customer::run(&mut env, cmd)?,
+        Command::Contact(cmd) => customer::contact(&mut env, cmd)?,
+        Command::Log(args) => timeline::log(&mut env, args)?,
+        Command::Interaction(cmd) => timeline::interaction(&mut env, cmd)?,
+        Command::Purchase(cmd) => timeline::purchase(&mut env, cmd)?,
+        Command::History { id, json } => timeline::history(&mut env, id, json)?,
+        Command::Todo(cmd) => todo::run(&mut env, cmd)?,
+        Command::Settings { action } => admin::settings(&mut env, action)?,
+        Command::Backup { out } => admin::backup(&mut env, out)?,
+        Command::Check => admin::check(&mut env)?,
+    }
+    env.out.flush()?;
+    Ok(())
+}

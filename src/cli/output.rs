@@ -1,0 +1,149 @@
+//! Printing: width-aware tables (CJK is two columns wide), JSON, and terminal-safe text.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::domain::input::for_terminal;
+
+/// Standard output, buffered; every write returns an error (a closed pipe included) instead of
+/// panicking like `println!`.
+pub struct Out {
+    inner: io::BufWriter<io::StdoutLock<'static>>,
+}
+
+impl Out {
+    pub fn new() -> Out {
+        Out {
+            inner: io::BufWriter::new(io::stdout().lock()),
+        }
+    }
+
+    /// A line of text that may contain stored data: control characters are made harmless.
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.inner, "{}", for_terminal(text, false))
+    }
+
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.inner, value).map_err(io::Error::other)?;
+        writeln!(self.inner)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Out::new()
+    }
+}
+
+/// Cuts `text` to at most `max` terminal columns, ending with `…` when cut; never splits a
+/// character.
+pub fn fit(text: &str, max: usize) -> String {
+    let clean = for_terminal(text, true);
+    if clean.width() <= max {
+        return clean;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// A plain text table whose columns fit their widest cell, up to a cap per column.
+pub struct Table {
+    headers: Vec<&'static str>,
+    caps: Vec<usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// `columns` are (heading, widest allowed).
+    pub fn new(columns: &[(&'static str, usize)]) -> Table {
+        Table {
+            headers: columns.iter().map(|c| c.0).collect(),
+            caps: columns.iter().map(|c| c.1).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        let fitted = cells
+            .iter()
+            .zip(&self.caps)
+            .map(|(c, cap)| fit(c, *cap))
+            .collect();
+        self.rows.push(fitted);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn print(&self, out: &mut Out) -> io::Result<()> {
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .map(|r| r[i].width())
+                    .chain([self.headers[i].width()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let render = |cells: &[String]| {
+            let last = cells.len().saturating_sub(1);
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i == last {
+                        c.clone()
+                    } else {
+                        pad(c, widths[i])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        };
+        let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
+        writeln!(out.inner, "{}", render(&headers))?;
+        for r in &self.rows {
+            writeln!(out.inner, "{}", render(r))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_measures_cjk_and_never_splits() {
+        assert_eq!(fit("张伟伟伟", 8), "张伟伟伟");
+        assert_eq!(fit("张伟伟伟", 7), "张伟伟…");
+        assert_eq!(fit("张伟伟伟", 6), "张伟…");
+        assert_eq!(fit("abc\u{1b}[31m", 20), "abc�[31m");
+        assert!(fit("上海星辰科技有限公司", 9).width() <= 9);
+    }
+}

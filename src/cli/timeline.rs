@@ -1,0 +1,320 @@
+//! `kehu log`, `kehu interaction …`, `kehu purchase …` and `kehu history`.
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::Env;
+use super::args::{InteractionCmd, LogArgs, PurchaseCmd};
+use super::output::Table;
+use super::views;
+use crate::domain::input::{self, money_text};
+use crate::domain::{InteractionFields, Priority, PurchaseFields, TodoFields, time};
+use crate::store;
+
+pub fn log(env: &mut Env, a: LogArgs) -> Result<()> {
+    let clock = env.ctx.clock;
+    let at = match &a.at {
+        Some(w) => time::parse_instant("at", w, &clock)?,
+        None => clock.now,
+    };
+    let fields = InteractionFields {
+        at: time::format_timestamp(at),
+        kind: a.kind.parse()?,
+        summary: input::required_line("summary", &a.summary)?,
+        details: a
+            .details
+            .as_deref()
+            .map(|d| input::optional_text("details", d))
+            .transpose()?
+            .flatten(),
+    };
+    let next = match &a.next {
+        Some(title) => Some(TodoFields {
+            customer_id: Some(a.id),
+            title: input::required_line("next", title)?,
+            due: a
+                .due
+                .as_deref()
+                .map(|d| time::parse_date("due", d, clock.today()))
+                .transpose()?,
+            due_time: None,
+            priority: Priority::Normal,
+            assignee: Some(env.ctx.user.clone()),
+            recurrence: None,
+        }),
+        None => None,
+    };
+    let ctx = env.ctx.clone();
+    // One transaction: the interaction and its follow-up are saved together or not at all.
+    let (entry, todo) = env.store.write(|c| {
+        let entry = store::interactions::add(c, &ctx, a.id, &fields)?;
+        let todo = next
+            .as_ref()
+            .map(|t| store::todos::add(c, &ctx, t))
+            .transpose()?;
+        Ok((entry, todo))
+    })?;
+    env.out.line(&format!(
+        "logged {} {entry} for customer {}",
+        fields.kind, a.id
+    ))?;
+    if let (Some(t), Some(next)) = (todo, &next) {
+        let due = next.due.map_or("no date".into(), |d| d.to_string());
+        env.out
+            .line(&format!("scheduled to-do {t}: {} (due {due})", next.title))?;
+    }
+    Ok(())
+}
+
+pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match cmd {
+        InteractionCmd::Edit {
+            entry,
+            kind,
+            summary,
+            details,
+            at,
+        } => {
+            let current = env.store.read(|c| store::interactions::get(c, entry))?;
+            let mut f = InteractionFields {
+                at: current.at.clone(),
+                kind: current.kind,
+                summary: current.summary.clone(),
+                details: current.details.clone(),
+            };
+            if let Some(k) = kind {
+                f.kind = k.parse()?;
+            }
+            if let Some(s) = summary {
+                f.summary = input::required_line("summary", &s)?;
+            }
+            if let Some(d) = details {
+                f.details = input::optional_text("details", &d)?;
+            }
+            if let Some(w) = at {
+                f.at = time::format_timestamp(time::parse_instant("at", &w, &ctx.clock)?);
+            }
+            let changed = env.store.write(|c| {
+                store::interactions::update(c, &ctx, entry, current.audit.version, &f)
+            })?;
+            env.out.line(&if changed {
+                format!("updated interaction {entry}")
+            } else {
+                format!("interaction {entry}: nothing to change")
+            })?;
+        }
+        InteractionCmd::Delete { entry } => {
+            let current = env.store.read(|c| store::interactions::get(c, entry))?;
+            env.store
+                .write(|c| store::interactions::delete(c, &ctx, entry, current.audit.version))?;
+            env.out.line(&format!("deleted interaction {entry}"))?;
+        }
+        InteractionCmd::List { id, limit, json } => {
+            let entries = env.store.read(|c| {
+                store::customers::get(c, id)?;
+                store::interactions::timeline(c, id, None, limit)
+            })?;
+            if json {
+                return Ok(env.out.json(&views::list(&entries, views::interaction))?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 8),
+                ("WHEN", 16),
+                ("KIND", 7),
+                ("SUMMARY", 60),
+                ("BY", 12),
+            ]);
+            for i in &entries {
+                table.row(vec![
+                    i.id.to_string(),
+                    ctx.clock.local_display(&i.at),
+                    i.kind.to_string(),
+                    i.summary.clone(),
+                    i.audit.created_by.clone(),
+                ]);
+            }
+            if table.is_empty() {
+                env.out
+                    .line(&format!("customer {id} has no interactions yet"))?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    let today = ctx.clock.today();
+    match cmd {
+        PurchaseCmd::Add {
+            id,
+            amount,
+            product,
+            date,
+            note,
+        } => {
+            let f = PurchaseFields {
+                on_date: date
+                    .as_deref()
+                    .map(|d| time::parse_date("date", d, today))
+                    .transpose()?
+                    .unwrap_or(today),
+                product: product
+                    .as_deref()
+                    .map(|p| input::optional_line("product", p))
+                    .transpose()?
+                    .flatten(),
+                amount: input::money("amount", &amount)?,
+                note: note
+                    .as_deref()
+                    .map(|n| input::optional_text("note", n))
+                    .transpose()?
+                    .flatten(),
+            };
+            let pid = env
+                .store
+                .write(|c| store::purchases::add(c, &ctx, id, &f))?;
+            env.out.line(&format!(
+                "recorded purchase {pid} of {} for customer {id}",
+                money_text(f.amount)
+            ))?;
+        }
+        PurchaseCmd::Edit {
+            entry,
+            amount,
+            product,
+            date,
+            note,
+        } => {
+            let current = env.store.read(|c| store::purchases::get(c, entry))?;
+            let mut f = PurchaseFields {
+                on_date: current.on_date,
+                product: current.product.clone(),
+                amount: current.amount,
+                note: current.note.clone(),
+            };
+            if let Some(a) = amount {
+                f.amount = input::money("amount", &a)?;
+            }
+            if let Some(p) = product {
+                f.product = input::optional_line("product", &p)?;
+            }
+            if let Some(d) = date {
+                f.on_date = time::parse_date("date", &d, today)?;
+            }
+            if let Some(n) = note {
+                f.note = input::optional_text("note", &n)?;
+            }
+            let changed = env
+                .store
+                .write(|c| store::purchases::update(c, &ctx, entry, current.audit.version, &f))?;
+            env.out.line(&if changed {
+                format!("updated purchase {entry}")
+            } else {
+                format!("purchase {entry}: nothing to change")
+            })?;
+        }
+        PurchaseCmd::Delete { entry } => {
+            let current = env.store.read(|c| store::purchases::get(c, entry))?;
+            env.store
+                .write(|c| store::purchases::delete(c, &ctx, entry, current.audit.version))?;
+            env.out.line(&format!("deleted purchase {entry}"))?;
+        }
+        PurchaseCmd::List { id, json } => {
+            let found = env.store.read(|c| {
+                store::customers::get(c, id)?;
+                store::purchases::for_customer(c, id, usize::MAX >> 1)
+            })?;
+            if json {
+                return Ok(env.out.json(&views::list(&found, views::purchase))?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 8),
+                ("DATE", 10),
+                ("AMOUNT", 14),
+                ("PRODUCT", 40),
+                ("NOTE", 40),
+            ]);
+            for p in &found {
+                table.row(vec![
+                    p.id.to_string(),
+                    p.on_date.to_string(),
+                    money_text(p.amount),
+                    p.product.clone().unwrap_or_default(),
+                    p.note.clone().unwrap_or_default(),
+                ]);
+            }
+            if table.is_empty() {
+                env.out
+                    .line(&format!("customer {id} has no purchases yet"))?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fields that are derived from others and only add noise to a history.
+const HIDDEN_FIELDS: &[&str] = &["sort_key", "email_norm", "phone_norm"];
+
+fn describe_change(before: &serde_json::Value, after: &serde_json::Value) -> String {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| !HIDDEN_FIELDS.contains(&k.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "∅".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    keys.iter()
+        .map(|k| match (b.contains_key(*k), a.contains_key(*k)) {
+            (true, true) => format!("{k}: {} → {}", show(b.get(*k)), show(a.get(*k))),
+            (false, true) => format!("{k}: {}", show(a.get(*k))),
+            _ => format!("{k}: {} → ∅", show(b.get(*k))),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn history(env: &mut Env, id: i64, json: bool) -> Result<()> {
+    let entries = env.store.read(|c| {
+        store::customers::get(c, id)?;
+        store::history::for_customer(c, id, usize::MAX >> 1)
+    })?;
+    if json {
+        let rows: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "id": e.id, "at": e.at, "by": e.by, "table": e.table, "row_id": e.row_id,
+                    "action": e.action, "before": e.before, "after": e.after,
+                })
+            })
+            .collect();
+        return Ok(env.out.json(&rows)?);
+    }
+    let clock = env.ctx.clock;
+    for e in &entries {
+        env.out.line(&format!(
+            "{}  {:<10} {} {} {}  {}",
+            clock.local_display(&e.at),
+            e.by,
+            e.action,
+            e.table.replace('_', " "),
+            e.row_id,
+            describe_change(&e.before, &e.after)
+        ))?;
+    }
+    Ok(())
+}

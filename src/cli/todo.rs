@@ -1,0 +1,129 @@
+//! `kehu todo …`.
+
+use anyhow::Result;
+
+use super::Env;
+use super::args::TodoCmd;
+use super::output::Table;
+use super::views;
+use crate::domain::input::{self, Recurrence};
+use crate::domain::{TodoFields, time};
+use crate::store;
+
+pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    let today = ctx.clock.today();
+    match cmd {
+        TodoCmd::Add {
+            id,
+            title,
+            due,
+            time: at,
+            every,
+            assignee,
+            priority,
+        } => {
+            let fields = TodoFields {
+                customer_id: id,
+                title: input::required_line("title", &title)?,
+                due: due
+                    .as_deref()
+                    .map(|d| time::parse_date("due", d, today))
+                    .transpose()?,
+                due_time: at
+                    .as_deref()
+                    .map(|t| time::parse_time_of_day("time", t))
+                    .transpose()?
+                    .map(|t| t.format("%H:%M").to_string()),
+                priority: priority.parse()?,
+                assignee: match assignee {
+                    Some(a) => input::optional_line("assignee", &a)?,
+                    None => Some(ctx.user.clone()),
+                },
+                recurrence: every.as_deref().map(Recurrence::parse).transpose()?,
+            };
+            if fields.recurrence.is_some() && fields.due.is_none() {
+                return Err(crate::domain::InputError::new(
+                    "every",
+                    "a repeating to-do needs a --due date to start from",
+                )
+                .into());
+            }
+            let tid = env.store.write(|c| store::todos::add(c, &ctx, &fields))?;
+            env.out
+                .line(&format!("added to-do {tid}: {}", fields.title))?;
+        }
+        TodoCmd::List {
+            overdue,
+            mine,
+            customer,
+            json,
+        } => {
+            let filter = store::todos::Filter {
+                due_before: overdue.then_some(today),
+                assignee: mine.then(|| ctx.user.clone()),
+                customer_id: customer,
+            };
+            let todos = env.store.read(|c| store::todos::list_open(c, &filter))?;
+            if json {
+                return Ok(env.out.json(&views::list(&todos, views::todo))?);
+            }
+            if todos.is_empty() {
+                env.out.line("no open to-dos")?;
+                return Ok(());
+            }
+            let mut table = Table::new(&[
+                ("ID", 8),
+                ("DUE", 10),
+                ("", 9),
+                ("CUSTOMER", 8),
+                ("TITLE", 50),
+                ("ASSIGNEE", 12),
+                ("PRIORITY", 8),
+            ]);
+            for t in &todos {
+                let when = match t.due {
+                    Some(d) if d < today => format!("{}d late", (today - d).num_days()),
+                    Some(d) if d == today => "today".into(),
+                    _ => String::new(),
+                };
+                table.row(vec![
+                    t.id.to_string(),
+                    t.due.map(|d| d.to_string()).unwrap_or_default(),
+                    when,
+                    t.customer_id.map(|c| c.to_string()).unwrap_or_default(),
+                    t.title.clone(),
+                    t.assignee.clone().unwrap_or_default(),
+                    t.priority.to_string(),
+                ]);
+            }
+            table.print(&mut env.out)?;
+        }
+        TodoCmd::Done { id } => {
+            let todo = env.store.read(|c| store::todos::get(c, id))?;
+            let next = env
+                .store
+                .write(|c| store::todos::complete(c, &ctx, id, todo.audit.version))?;
+            env.out.line(&format!("done: to-do {id}"))?;
+            if let Some(n) = next {
+                let again = env.store.read(|c| store::todos::get(c, n))?;
+                let due = again.due.map_or("no date".into(), |d| d.to_string());
+                env.out.line(&format!("next: to-do {n} due {due}"))?;
+            }
+        }
+        TodoCmd::Cancel { id } => {
+            let todo = env.store.read(|c| store::todos::get(c, id))?;
+            env.store
+                .write(|c| store::todos::cancel(c, &ctx, id, todo.audit.version))?;
+            env.out.line(&format!("cancelled to-do {id}"))?;
+        }
+        TodoCmd::Snooze { id, until } => {
+            let date = time::parse_date("until", &until, today)?;
+            let todo = env.store.read(|c| store::todos::get(c, id))?;
+            env.store
+                .write(|c| store::todos::snooze(c, &ctx, id, todo.audit.version, date))?;
+            env.out.line(&format!("snoozed to-do {id} until {date}"))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,452 @@
+//! Validation and normal forms for what users type: names, free text, e-mail, phone numbers,
+//! money and recurrence. Every refusal names the field and the reason.
+
+use std::fmt;
+
+use super::InputError;
+
+pub const NAME_MAX_CHARS: usize = 200;
+pub const TEXT_MAX_CHARS: usize = 20_000;
+
+/// Removes control characters (escape sequences, bells, NULs) from a one-line value; line breaks
+/// and tabs become spaces. Stored text must never be able to drive a terminal.
+pub fn clean_line(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if is_unsafe_char(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    mapped.trim().to_string()
+}
+
+/// Like [`clean_line`] but keeps line breaks, for multi-line notes (`\r\n` becomes `\n`).
+pub fn clean_text(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n");
+    let mapped: String = unified
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' | '\r' => Some(' '),
+            c if is_unsafe_char(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    mapped.trim().to_string()
+}
+
+/// Control characters, including the C1 range (0x80–0x9f, where a lone CSI lives) and the
+/// bidirectional overrides that can make text display differently from what it is.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for the terminal: every unsafe character replaced by a visible `�`, newlines by `⏎` when
+/// `one_line`. Used on output as a second line of defence for rows written by other tools.
+pub fn for_terminal(text: &str, one_line: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' if one_line => '⏎',
+            '\n' => '\n',
+            '\t' => ' ',
+            c if is_unsafe_char(c) => '�',
+            c => c,
+        })
+        .collect()
+}
+
+/// A customer's or person's name: 1–200 characters after trimming and cleaning.
+pub fn name(field: &str, text: &str) -> Result<String, InputError> {
+    let cleaned = clean_line(text);
+    let n = cleaned.chars().count();
+    if n == 0 {
+        return Err(InputError::new(field, "must not be empty"));
+    }
+    if n > NAME_MAX_CHARS {
+        return Err(InputError::new(
+            field,
+            format!("is {n} characters long; the limit is {NAME_MAX_CHARS}"),
+        ));
+    }
+    Ok(cleaned)
+}
+
+/// An optional one-line value: `None` when empty after cleaning.
+pub fn optional_line(field: &str, text: &str) -> Result<Option<String>, InputError> {
+    let cleaned = clean_line(text);
+    check_length(field, &cleaned)?;
+    Ok(Some(cleaned).filter(|s| !s.is_empty()))
+}
+
+/// An optional multi-line value: `None` when empty after cleaning.
+pub fn optional_text(field: &str, text: &str) -> Result<Option<String>, InputError> {
+    let cleaned = clean_text(text);
+    check_length(field, &cleaned)?;
+    Ok(Some(cleaned).filter(|s| !s.is_empty()))
+}
+
+/// A required one-line value such as a summary or a title.
+pub fn required_line(field: &str, text: &str) -> Result<String, InputError> {
+    optional_line(field, text)?.ok_or_else(|| InputError::new(field, "must not be empty"))
+}
+
+fn check_length(field: &str, text: &str) -> Result<(), InputError> {
+    let n = text.chars().count();
+    if n > TEXT_MAX_CHARS {
+        return Err(InputError::new(
+            field,
+            format!("is {n} characters long; the limit is {TEXT_MAX_CHARS}"),
+        ));
+    }
+    Ok(())
+}
+
+/// An e-mail address: returns (as typed, trimmed; normal form in lower case).
+pub fn email(text: &str) -> Result<(String, String), InputError> {
+    let t = clean_line(text);
+    let bad = |why: &str| InputError::new("email", format!("'{t}' {why}"));
+    if t.len() > 254 {
+        return Err(bad("is longer than 254 characters"));
+    }
+    if t.chars().any(char::is_whitespace) {
+        return Err(bad("contains a space"));
+    }
+    let (local, domain) = t.split_once('@').ok_or_else(|| bad("has no @"))?;
+    if local.is_empty() || domain.contains('@') {
+        return Err(bad(
+            "is not a valid address (one @ with text on both sides)",
+        ));
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2
+        || labels
+            .iter()
+            .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
+    {
+        return Err(bad("has no valid domain after the @ (like example.com)"));
+    }
+    let normal = t.to_lowercase();
+    Ok((t, normal))
+}
+
+/// A phone number as people write it: digits with spaces, dashes, dots and brackets, a leading
+/// `+` or `00`, and an optional extension (`x123`, `ext. 123`, `转123`). Returns (as typed;
+/// digits-only normal form of the main number, international prefix `00` folded into `+`'s form).
+pub fn phone(text: &str) -> Result<(String, String), InputError> {
+    let t = clean_line(text);
+    let lower = t.to_lowercase();
+    let (main, ext) = split_extension(&lower);
+    if let Some(ext) = ext {
+        if ext.is_empty() || !ext.chars().all(|c| c.is_ascii_digit()) {
+            return Err(InputError::new(
+                "phone",
+                format!("'{t}' has an extension that is not all digits"),
+            ));
+        }
+    }
+    let main = main.trim();
+    let mut digits = String::new();
+    for (i, c) in main.chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '.' | '(' | ')' | '/' | '\u{3000}' | '（' | '）' => {}
+            other => {
+                return Err(InputError::new(
+                    "phone",
+                    format!(
+                        "'{t}' contains '{other}'; use digits, spaces, dashes, dots, brackets and a leading +"
+                    ),
+                ));
+            }
+        }
+    }
+    let normal = match digits.strip_prefix("00") {
+        Some(rest) if !main.starts_with('+') => rest.to_string(),
+        _ => digits,
+    };
+    if normal.len() < 5 {
+        return Err(InputError::new(
+            "phone",
+            format!("'{t}' has too few digits (at least 5)"),
+        ));
+    }
+    if normal.len() > 20 {
+        return Err(InputError::new(
+            "phone",
+            format!("'{t}' has too many digits (at most 20)"),
+        ));
+    }
+    Ok((t, normal))
+}
+
+fn split_extension(lower: &str) -> (&str, Option<&str>) {
+    for marker in ["extension", "ext.", "ext", "转", "x", "#"] {
+        if let Some(pos) = lower.find(marker) {
+            let ext = lower[pos + marker.len()..]
+                .trim()
+                .trim_start_matches(['.', ':'])
+                .trim();
+            return (&lower[..pos], Some(ext));
+        }
+    }
+    (lower, None)
+}
+
+/// The digits-only form used to match phone numbers typed in any style (for search).
+pub fn phone_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Money in minor units (fen / cents). Accepts `1200`, `1200.5`, `1,200.50`, `¥1200`, `$1,200`,
+/// `-35` (a refund) and a trailing `元`.
+pub fn money(field: &str, text: &str) -> Result<i64, InputError> {
+    let t = text.trim();
+    let bad = |why: &str| InputError::new(field, format!("'{t}' {why}"));
+    let mut body = t.trim_end_matches('元').trim();
+    let negative = body.starts_with('-');
+    if negative {
+        body = body[1..].trim_start();
+    }
+    let body = body.trim_start_matches(['¥', '￥', '$', '€', '£']).trim();
+    if body.is_empty() {
+        return Err(bad("is not an amount (like 1200.50)"));
+    }
+    let (whole, frac) = match body.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (body, ""),
+    };
+    if frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad("has more than two decimals or a stray character"));
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped_ok || whole.is_empty() && frac.is_empty() {
+        return Err(bad("is not an amount (like 1200.50 or 1,200.50)"));
+    }
+    let digits: String = groups.concat();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad("is not an amount (like 1200.50)"));
+    }
+    let units: i64 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| bad("is too large"))?
+    };
+    let cents: i64 = format!("{frac:0<2}")
+        .parse()
+        .map_err(|_| bad("is not an amount"))?;
+    let total = units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .ok_or_else(|| bad("is too large"))?;
+    Ok(if negative { -total } else { total })
+}
+
+/// Minor units as a decimal string: `120050` → `1200.50`.
+pub fn money_text(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// How often a to-do comes back once done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recurrence {
+    pub every: u32,
+    pub unit: RecurrenceUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurrenceUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+impl RecurrenceUnit {
+    pub fn letter(self) -> &'static str {
+        match self {
+            RecurrenceUnit::Days => "d",
+            RecurrenceUnit::Weeks => "w",
+            RecurrenceUnit::Months => "m",
+        }
+    }
+}
+
+impl Recurrence {
+    /// Parses `30d`, `2w`, `1m` (also `30 days`, `2 weeks`, `1 month`).
+    pub fn parse(text: &str) -> Result<Recurrence, InputError> {
+        let t = text.trim().to_lowercase();
+        let bad = || {
+            InputError::new(
+                "every",
+                format!("'{}' is not a recurrence (use 30d, 2w or 1m)", text.trim()),
+            )
+        };
+        let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let every: u32 = t[..split].parse().map_err(|_| bad())?;
+        let unit = match t[split..].trim() {
+            "d" | "day" | "days" => RecurrenceUnit::Days,
+            "w" | "week" | "weeks" => RecurrenceUnit::Weeks,
+            "m" | "month" | "months" => RecurrenceUnit::Months,
+            _ => return Err(bad()),
+        };
+        if every == 0 || every > 3650 {
+            return Err(InputError::new("every", "must be between 1 and 3650"));
+        }
+        Ok(Recurrence { every, unit })
+    }
+
+    /// The next due date counted from `from` (the completion date).
+    pub fn next_after(self, from: chrono::NaiveDate) -> chrono::NaiveDate {
+        match self.unit {
+            RecurrenceUnit::Days => from + chrono::Duration::days(i64::from(self.every)),
+            RecurrenceUnit::Weeks => from + chrono::Duration::weeks(i64::from(self.every)),
+            RecurrenceUnit::Months => super::time::add_months_clamped(from, self.every),
+        }
+    }
+}
+
+impl fmt::Display for Recurrence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.every, self.unit.letter())
+    }
+}
+
+/// A custom field assignment `KEY=VALUE` (an empty value removes the key).
+pub fn custom_field(text: &str) -> Result<(String, String), InputError> {
+    let (k, v) = text
+        .split_once('=')
+        .ok_or_else(|| InputError::new("field", format!("'{text}' is not KEY=VALUE")))?;
+    let key = clean_line(k);
+    if key.is_empty() {
+        return Err(InputError::new(
+            "field",
+            format!("'{text}' has an empty key"),
+        ));
+    }
+    Ok((key, clean_line(v)))
+}
+
+/// A follow-up cadence in days.
+pub fn cadence_days(text: &str) -> Result<i64, InputError> {
+    let t = text.trim().trim_end_matches(['d', 'D']);
+    match t.parse::<i64>() {
+        Ok(n) if (1..=3650).contains(&n) => Ok(n),
+        _ => Err(InputError::new(
+            "cadence",
+            format!("'{}' is not a number of days from 1 to 3650", text.trim()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_survive() {
+        assert_eq!(
+            clean_line("Zhang\u{1b}]0;owned\u{7}Wei"),
+            "Zhang]0;ownedWei"
+        );
+        assert_eq!(clean_line(" a\nb\tc "), "a b c");
+        assert_eq!(clean_text("line1\r\nline2\u{9b}31m"), "line1\nline231m");
+        assert_eq!(for_terminal("a\u{1b}b\nc", true), "a�b⏎c");
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(name("name", "  张伟  ").unwrap(), "张伟");
+        assert_eq!(name("name", "   ").unwrap_err().reason, "must not be empty");
+        assert!(name("name", &"x".repeat(200)).is_ok());
+        let err = name("name", &"字".repeat(201)).unwrap_err();
+        assert!(err.reason.contains("201 characters"), "{}", err.reason);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email(" Li.Na@Example.COM ").unwrap(),
+            ("Li.Na@Example.COM".into(), "li.na@example.com".into())
+        );
+        for bad in [
+            "li",
+            "li@",
+            "@x.com",
+            "li@x",
+            "li na@x.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
+            assert!(email(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn phones_in_real_formats() {
+        let n = |s: &str| phone(s).map(|(_, n)| n);
+        assert_eq!(n("138 0013 8000").unwrap(), "13800138000");
+        assert_eq!(n("+86 138-0013-8000").unwrap(), "8613800138000");
+        assert_eq!(n("0086 138.0013.8000").unwrap(), "8613800138000");
+        assert_eq!(n("(021) 6234-5678").unwrap(), "02162345678");
+        assert_eq!(n("+1 (555) 010-9999 x123").unwrap(), "15550109999");
+        assert_eq!(n("010-8888 8888 ext. 42").unwrap(), "01088888888");
+        assert_eq!(n("10086").unwrap(), "10086");
+        assert!(phone("1234").unwrap_err().reason.contains("too few digits"));
+        assert!(phone("call me").is_err());
+        assert!(phone("555 0101 xabc").is_err());
+    }
+
+    #[test]
+    fn money_in_real_formats() {
+        let m = |s: &str| money("amount", s);
+        assert_eq!(m("1200").unwrap(), 120_000);
+        assert_eq!(m("1200.5").unwrap(), 120_050);
+        assert_eq!(m("1,200.50").unwrap(), 120_050);
+        assert_eq!(m("¥1200").unwrap(), 120_000);
+        assert_eq!(m("$1,200").unwrap(), 120_000);
+        assert_eq!(m("-35").unwrap(), -3_500);
+        assert_eq!(m("0.99").unwrap(), 99);
+        for bad in [
+            "",
+            "abc",
+            "1.234",
+            "12,00",
+            "1,2,3",
+            "¥",
+            "1e5",
+            "99999999999999999999",
+        ] {
+            assert!(m(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(money_text(120_050), "1200.50");
+        assert_eq!(money_text(-5), "-0.05");
+    }
+
+    #[test]
+    fn recurrences() {
+        let r = Recurrence::parse("2w").unwrap();
+        assert_eq!(r.to_string(), "2w");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(
+            Recurrence::parse("1m").unwrap().next_after(d).to_string(),
+            "2026-02-28"
+        );
+        assert_eq!(
+            Recurrence::parse("30 days")
+                .unwrap()
+                .next_after(d)
+                .to_string(),
+            "2026-03-02"
+        );
+        assert!(Recurrence::parse("0d").is_err());
+        assert!(Recurrence::parse("weekly").is_err());
+    }
+}

@@ -1,0 +1,43 @@
+//! Plain types, vocabularies and rules. No SQL and no terminal here; the current time is passed in.
+
+pub mod enums;
+pub mod input;
+pub mod model;
+pub mod settings;
+pub mod time;
+
+pub use enums::*;
+pub use model::*;
+pub use time::Clock;
+
+use std::fmt;
+
+/// A value a user typed that cannot be accepted: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> InputError {
+        InputError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The key customers are sorted by: case-folded, so `alice` and `Alice` sit together. Cached in
+/// an indexed column so lists page by (sort key, id) without sorting the table.
+pub fn sort_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}

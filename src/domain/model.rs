@@ -1,0 +1,185 @@
+//! The records kehu keeps, as plain data.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::enums::*;
+use super::input::Recurrence;
+
+/// Who made and last changed a row, and its version for optimistic updates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+    pub version: i64,
+}
+
+/// Everything about a customer that a user edits directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFields {
+    pub name: String,
+    pub company: Option<String>,
+    pub kind: CustomerKind,
+    pub tier: Tier,
+    pub stage: Stage,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    pub owner: Option<String>,
+    pub channel: Option<Channel>,
+    pub cadence_days: Option<i64>,
+    pub birthday: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub needs: Option<String>,
+    pub service_needs: Option<String>,
+    pub custom_fields: BTreeMap<String, String>,
+    pub pool_locked: bool,
+}
+
+impl CustomerFields {
+    pub fn named(name: impl Into<String>) -> CustomerFields {
+        CustomerFields {
+            name: name.into(),
+            company: None,
+            kind: CustomerKind::B2c,
+            tier: Tier::Regular,
+            stage: Stage::Lead,
+            email: None,
+            phone: None,
+            city: None,
+            address: None,
+            owner: None,
+            channel: None,
+            cadence_days: None,
+            birthday: None,
+            source: None,
+            needs: None,
+            service_needs: None,
+            custom_fields: BTreeMap::new(),
+            pool_locked: false,
+        }
+    }
+}
+
+/// A customer with the figures derived from their records (cached in indexed columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: i64,
+    pub fields: CustomerFields,
+    pub tags: Vec<String>,
+    pub archived_at: Option<String>,
+    /// Timestamp of the newest interaction.
+    pub last_contact_at: Option<String>,
+    /// Earliest due date among open to-dos.
+    pub next_due: Option<NaiveDate>,
+    pub purchase_total: i64,
+    pub purchase_count: i64,
+    pub last_purchase_on: Option<NaiveDate>,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactPerson {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub primary: bool,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactFields {
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interaction {
+    pub id: i64,
+    pub customer_id: i64,
+    /// Stored timestamp (UTC).
+    pub at: String,
+    pub kind: InteractionKind,
+    pub summary: String,
+    pub details: Option<String>,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionFields {
+    pub at: String,
+    pub kind: InteractionKind,
+    pub summary: String,
+    pub details: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Todo {
+    pub id: i64,
+    pub customer_id: Option<i64>,
+    pub title: String,
+    pub due: Option<NaiveDate>,
+    /// Local time of day, `HH:MM`.
+    pub due_time: Option<String>,
+    pub priority: Priority,
+    pub status: TodoStatus,
+    pub assignee: Option<String>,
+    pub recurrence: Option<Recurrence>,
+    pub done_at: Option<String>,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodoFields {
+    pub customer_id: Option<i64>,
+    pub title: String,
+    pub due: Option<NaiveDate>,
+    pub due_time: Option<String>,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    pub recurrence: Option<Recurrence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purchase {
+    pub id: i64,
+    pub customer_id: i64,
+    pub on_date: NaiveDate,
+    pub product: Option<String>,
+    /// Minor units (fen / cents).
+    pub amount: i64,
+    pub note: Option<String>,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseFields {
+    pub on_date: NaiveDate,
+    pub product: Option<String>,
+    pub amount: i64,
+    pub note: Option<String>,
+}
+
+/// One audited change: who, when, which row, and the changed fields before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeEntry {
+    pub id: i64,
+    pub at: String,
+    pub by: String,
+    pub table: String,
+    pub row_id: i64,
+    pub customer_id: Option<i64>,
+    pub action: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}

@@ -1,0 +1,157 @@
+//! Team-wide settings kept in the database, so every teammate works to the same rules.
+
+use super::{InputError, Tier, input};
+
+/// A known setting: its key, default and what it means.
+pub struct SettingDef {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+    validate: fn(&str) -> Result<String, InputError>,
+}
+
+impl SettingDef {
+    /// The stored spelling of a valid value, or why it is refused.
+    pub fn validate(&self, value: &str) -> Result<String, InputError> {
+        (self.validate)(value)
+    }
+}
+
+fn days(value: &str) -> Result<String, InputError> {
+    input::cadence_days(value).map(|n| n.to_string())
+}
+
+fn days_or_off(value: &str) -> Result<String, InputError> {
+    let v = value.trim().to_lowercase();
+    if v == "off" || v == "0" {
+        return Ok("off".into());
+    }
+    days(&v).map_err(|_| {
+        InputError::new(
+            "pool_after_days",
+            format!("'{}' is not 'off' or a number of days", value.trim()),
+        )
+    })
+}
+
+fn currency(value: &str) -> Result<String, InputError> {
+    let v = value.trim().to_uppercase();
+    if v.len() == 3 && v.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(v)
+    } else {
+        Err(InputError::new(
+            "currency",
+            format!(
+                "'{}' is not a three-letter currency code like CNY or USD",
+                value.trim()
+            ),
+        ))
+    }
+}
+
+fn count(value: &str) -> Result<String, InputError> {
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=365).contains(&n) => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "backup_keep",
+            format!("'{}' is not a number from 1 to 365", value.trim()),
+        )),
+    }
+}
+
+pub const SETTINGS: &[SettingDef] = &[
+    SettingDef {
+        key: "currency",
+        default: "CNY",
+        help: "currency of all amounts (ISO code)",
+        validate: currency,
+    },
+    SettingDef {
+        key: "cadence.vip",
+        default: "30",
+        help: "days between contacts for VIP customers",
+        validate: days,
+    },
+    SettingDef {
+        key: "cadence.regular",
+        default: "90",
+        help: "days between contacts for regular customers",
+        validate: days,
+    },
+    SettingDef {
+        key: "cadence.potential",
+        default: "14",
+        help: "days between contacts for potential customers",
+        validate: days,
+    },
+    SettingDef {
+        key: "pool_after_days",
+        default: "off",
+        help: "days without contact before a customer returns to the shared pool (off = never)",
+        validate: days_or_off,
+    },
+    SettingDef {
+        key: "backup_keep",
+        default: "7",
+        help: "automatic daily backups to keep",
+        validate: count,
+    },
+];
+
+pub fn find(key: &str) -> Result<&'static SettingDef, InputError> {
+    let wanted = key.trim().to_lowercase();
+    SETTINGS.iter().find(|d| d.key == wanted).ok_or_else(|| {
+        InputError::new(
+            "key",
+            format!(
+                "'{}' is not a setting; known: {}",
+                key.trim(),
+                SETTINGS
+                    .iter()
+                    .map(|d| d.key)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+/// The setting key holding a tier's default cadence.
+pub fn cadence_key(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Vip => "cadence.vip",
+        Tier::Regular => "cadence.regular",
+        Tier::Potential => "cadence.potential",
+    }
+}
+
+/// The symbol shown before amounts in a currency.
+pub fn currency_symbol(code: &str) -> &str {
+    match code {
+        "CNY" | "JPY" => "¥",
+        "USD" | "AUD" | "CAD" | "HKD" | "SGD" | "TWD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_values_named() {
+        for d in SETTINGS {
+            assert_eq!(d.validate(d.default).unwrap(), d.default, "{}", d.key);
+        }
+        assert!(find("nope").unwrap_err().reason.contains("cadence.vip"));
+        assert_eq!(find("CADENCE.VIP").unwrap().validate("45").unwrap(), "45");
+        assert!(find("cadence.vip").unwrap().validate("0").is_err());
+        assert_eq!(find("currency").unwrap().validate("usd").unwrap(), "USD");
+        assert_eq!(
+            find("pool_after_days").unwrap().validate("OFF").unwrap(),
+            "off"
+        );
+    }
+}

@@ -1,0 +1,477 @@
+//! Customers: add, read, list, edit, tags, archive, erase, and the cached derived columns.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::Ctx;
+use super::error::{Result, StoreError};
+use super::rows::{self, AUDIT_COLS, int, text};
+use crate::domain::{Customer, CustomerFields, Stage, Tier, input, sort_key};
+
+const WHAT: &str = "customer";
+
+/// Column list matching [`from_row`].
+const COLS: &str = "id, name, company, kind, tier, stage, email, phone, city, address, owner, channel, cadence_days, \
+     birthday, source, needs, service_needs, custom_fields, pool_locked, archived_at, last_contact_at, next_due, \
+     purchase_total, purchase_count, last_purchase_on, \
+     (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id)";
+
+/// Parses a stored enum or date; a bad value means the file was edited by another tool.
+pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw: String = row.get(idx)?;
+    raw.parse::<T>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("'{raw}': {e}").into(),
+        )
+    })
+}
+
+pub(crate) fn parsed_opt<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    match row.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(_) => parsed(row, idx).map(Some),
+    }
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+    let custom: String = row.get(17)?;
+    let custom_fields: BTreeMap<String, String> =
+        serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&custom)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .collect();
+    let mut tags: Vec<String> = row
+        .get::<_, Option<String>>(25)?
+        .map(|s| s.split('\u{1f}').map(str::to_string).collect())
+        .unwrap_or_default();
+    tags.sort_by_key(|t| t.to_lowercase());
+    Ok(Customer {
+        id: row.get(0)?,
+        fields: CustomerFields {
+            name: row.get(1)?,
+            company: row.get(2)?,
+            kind: parsed(row, 3)?,
+            tier: parsed(row, 4)?,
+            stage: parsed(row, 5)?,
+            email: row.get(6)?,
+            phone: row.get(7)?,
+            city: row.get(8)?,
+            address: row.get(9)?,
+            owner: row.get(10)?,
+            channel: parsed_opt(row, 11)?,
+            cadence_days: row.get(12)?,
+            birthday: parsed_opt::<NaiveDate>(row, 13)?,
+            source: row.get(14)?,
+            needs: row.get(15)?,
+            service_needs: row.get(16)?,
+            custom_fields,
+            pool_locked: row.get::<_, i64>(18)? != 0,
+        },
+        archived_at: row.get(19)?,
+        last_contact_at: row.get(20)?,
+        next_due: parsed_opt(row, 21)?,
+        purchase_total: row.get(22)?,
+        purchase_count: row.get(23)?,
+        last_purchase_on: parsed_opt(row, 24)?,
+        tags,
+        audit: rows::audit(row, 26)?,
+    })
+}
+
+/// The stored columns for a customer's editable fields, with their normal forms and sort key.
+fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
+    let email_norm = f
+        .email
+        .as_deref()
+        .map(|e| input::email(e).map_or_else(|_| e.to_lowercase(), |(_, n)| n));
+    let phone_norm = f
+        .phone
+        .as_deref()
+        .map(|p| input::phone(p).map_or_else(|_| input::phone_digits(p), |(_, n)| n));
+    let custom = serde_json::to_string(&f.custom_fields).unwrap_or_else(|_| "{}".to_string());
+    vec![
+        ("name", Value::Text(f.name.clone())),
+        ("sort_key", Value::Text(sort_key(&f.name))),
+        ("company", text(f.company.as_deref())),
+        ("kind", Value::Text(f.kind.to_string())),
+        ("tier", Value::Text(f.tier.to_string())),
+        ("stage", Value::Text(f.stage.to_string())),
+        ("email", text(f.email.as_deref())),
+        ("email_norm", text(email_norm.as_deref())),
+        ("phone", text(f.phone.as_deref())),
+        ("phone_norm", text(phone_norm.as_deref())),
+        ("city", text(f.city.as_deref())),
+        ("address", text(f.address.as_deref())),
+        ("owner", text(f.owner.as_deref())),
+        ("channel", text(f.channel.map(|c| c.as_str()))),
+        ("cadence_days", int(f.cadence_days)),
+        (
+            "birthday",
+            text(f.birthday.map(|d| d.to_string()).as_deref()),
+        ),
+        ("source", text(f.source.as_deref())),
+        ("needs", text(f.needs.as_deref())),
+        ("service_needs", text(f.service_needs.as_deref())),
+        ("custom_fields", Value::Text(custom)),
+        ("pool_locked", Value::Integer(i64::from(f.pool_locked))),
+    ]
+}
+
+pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
+    let id = rows::insert(conn, ctx, "customer", &columns(fields), None)?;
+    conn.execute(
+        "UPDATE change_log SET customer_id = ?1 WHERE id = last_insert_rowid()",
+        [id],
+    )?;
+    record_history(conn, ctx, id, None, fields)?;
+    set_tags(conn, ctx, id, tags)?;
+    Ok(id)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
+    conn.query_row(
+        &format!("SELECT {COLS}, {AUDIT_COLS} FROM customer WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: WHAT, id })
+}
+
+/// Replaces a customer's editable fields and tags, if nobody saved it since `version`.
+pub fn update(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    fields: &CustomerFields,
+    tags: &[String],
+) -> Result<bool> {
+    let before = get(conn, id)?;
+    let changed = rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "customer",
+        id,
+        version,
+        &columns(fields),
+        Some(id),
+    )?;
+    if changed {
+        record_history(conn, ctx, id, Some(&before.fields), fields)?;
+    }
+    let tags_changed = set_tags(conn, ctx, id, tags)?;
+    Ok(changed || tags_changed)
+}
+
+/// Dated changes of tier, stage and owner, for reports.
+fn record_history(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    before: Option<&CustomerFields>,
+    after: &CustomerFields,
+) -> Result<()> {
+    let pairs: [(&str, Option<String>, Option<String>); 3] = [
+        (
+            "tier",
+            before.map(|b| b.tier.to_string()),
+            Some(after.tier.to_string()),
+        ),
+        (
+            "stage",
+            before.map(|b| b.stage.to_string()),
+            Some(after.stage.to_string()),
+        ),
+        (
+            "owner",
+            before.and_then(|b| b.owner.clone()),
+            after.owner.clone(),
+        ),
+    ];
+    for (field, old, new) in pairs {
+        if old != new && !(before.is_none() && new.is_none()) {
+            conn.execute(
+                "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, ctx.clock.stamp(), ctx.user, field, old, new],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes the customer's tags exactly `tags` (case-insensitive), logging the change. Returns
+/// whether anything changed.
+pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Result<bool> {
+    let current = tags_of(conn, id)?;
+    let mut wanted: Vec<String> = Vec::new();
+    for t in tags
+        .iter()
+        .map(|t| input::clean_line(t))
+        .filter(|t| !t.is_empty())
+    {
+        if !wanted.iter().any(|w| w.eq_ignore_ascii_case(&t)) {
+            wanted.push(t);
+        }
+    }
+    wanted.sort_by_key(|t| t.to_lowercase());
+    let same = current.len() == wanted.len()
+        && current
+            .iter()
+            .zip(&wanted)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b));
+    if same {
+        return Ok(false);
+    }
+    conn.execute("DELETE FROM customer_tag WHERE customer_id = ?1", [id])?;
+    for t in &wanted {
+        conn.execute(
+            "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+            [t],
+        )?;
+        conn.execute(
+            "INSERT INTO customer_tag (customer_id, tag_id) SELECT ?1, id FROM tag WHERE name = ?2 COLLATE NOCASE",
+            params![id, t],
+        )?;
+    }
+    remove_unused_tags(conn)?;
+    rows::log(
+        conn,
+        ctx,
+        "customer",
+        id,
+        Some(id),
+        "update",
+        Some(&serde_json::json!({ "tags": current })),
+        Some(&serde_json::json!({ "tags": wanted })),
+    )?;
+    Ok(true)
+}
+
+fn remove_unused_tags(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM tag WHERE NOT EXISTS (SELECT 1 FROM customer_tag ct WHERE ct.tag_id = tag.id)",
+        [],
+    )?;
+    Ok(())
+}
+
+pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = ?1 ORDER BY lower(t.name)",
+    )?;
+    let tags = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(tags)
+}
+
+/// Which customers a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub tier: Option<Tier>,
+    pub stage: Option<Stage>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+    /// Case-insensitive substring over name, company, e-mail, city, contact persons and tags;
+    /// digits also match phone numbers typed in any format.
+    pub search: Option<String>,
+    pub include_archived: bool,
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Collects bound values and hands out their `?N` placeholders.
+#[derive(Default)]
+struct Binds(Vec<Value>);
+
+impl Binds {
+    fn bind(&mut self, v: Value) -> String {
+        self.0.push(v);
+        format!("?{}", self.0.len())
+    }
+}
+
+/// Customers matching `filter`, by name (sort key, then id).
+pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
+    let mut b = Binds::default();
+    let mut clauses: Vec<String> = Vec::new();
+    if !filter.include_archived {
+        clauses.push("archived_at IS NULL".into());
+    }
+    if let Some(t) = filter.tier {
+        clauses.push(format!("tier = {}", b.bind(Value::Text(t.to_string()))));
+    }
+    if let Some(s) = filter.stage {
+        clauses.push(format!("stage = {}", b.bind(Value::Text(s.to_string()))));
+    }
+    if let Some(o) = &filter.owner {
+        clauses.push(format!("owner = {}", b.bind(Value::Text(o.clone()))));
+    }
+    if let Some(tag) = &filter.tag {
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id \
+             WHERE ct.customer_id = customer.id AND t.name = {} COLLATE NOCASE)",
+            b.bind(Value::Text(tag.clone()))
+        ));
+    }
+    if let Some(q) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        let p = b.bind(Value::Text(format!("%{}%", escape_like(q))));
+        let mut any = format!(
+            "name LIKE {p} ESCAPE '\\' OR company LIKE {p} ESCAPE '\\' OR email LIKE {p} ESCAPE '\\' \
+             OR city LIKE {p} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM contact_person cp WHERE cp.customer_id = customer.id \
+                        AND (cp.name LIKE {p} ESCAPE '\\' OR cp.email LIKE {p} ESCAPE '\\')) \
+             OR EXISTS (SELECT 1 FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id \
+                        WHERE ct.customer_id = customer.id AND t.name LIKE {p} ESCAPE '\\')"
+        );
+        // Mostly digits: also match phone numbers however they were typed.
+        let digits = input::phone_digits(q);
+        let non_space = q.chars().filter(|c| !c.is_whitespace()).count();
+        if digits.len() >= 3 && digits.len() * 2 >= non_space {
+            let d = b.bind(Value::Text(format!("%{digits}%")));
+            any.push_str(&format!(
+                " OR phone_norm LIKE {d} OR EXISTS (SELECT 1 FROM contact_person cp \
+                   WHERE cp.customer_id = customer.id AND cp.phone_norm LIKE {d})"
+            ));
+        }
+        clauses.push(format!("({any})"));
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql =
+        format!("SELECT {COLS}, {AUDIT_COLS} FROM customer {where_sql} ORDER BY sort_key, id");
+    let mut stmt = conn.prepare(&sql)?;
+    let found = stmt
+        .query_map(params_from_iter(b.0), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
+/// Hides a customer from lists without deleting anything.
+pub fn set_archived(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    archived: bool,
+) -> Result<bool> {
+    let value = if archived {
+        Value::Text(ctx.clock.stamp())
+    } else {
+        Value::Null
+    };
+    let current = get(conn, id)?;
+    if current.archived_at.is_some() == archived {
+        return Ok(false);
+    }
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "customer",
+        id,
+        version,
+        &[("archived_at", value)],
+        Some(id),
+    )
+}
+
+/// Tables holding a customer's records, deleted explicitly on erase (no cascades).
+const CHILD_TABLES: &[&str] = &[
+    "contact_person",
+    "customer_tag",
+    "interaction",
+    "todo",
+    "purchase",
+    "deal",
+    "ticket",
+    "survey",
+    "campaign_member",
+    "customer_history",
+    "queue_snooze",
+    "import_undo",
+    "change_log",
+];
+
+/// Removes a customer and everything about them — including their change-log entries and import
+/// undo records — leaving one audit row with no personal data. With `secure_delete` on, the
+/// freed bytes are zeroed.
+pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
+    get(conn, id)?;
+    // A recurring to-do of another customer cannot point here, but one of this customer's to-dos
+    // may be the origin of a later one: break that link first.
+    conn.execute(
+        "UPDATE todo SET spawned_from = NULL WHERE spawned_from IN (SELECT id FROM todo WHERE customer_id = ?1)",
+        [id],
+    )?;
+    for table in CHILD_TABLES {
+        conn.execute(&format!("DELETE FROM {table} WHERE customer_id = ?1"), [id])?;
+    }
+    conn.execute("DELETE FROM customer WHERE id = ?1", [id])?;
+    remove_unused_tags(conn)?;
+    rows::log(conn, ctx, "customer", id, None, "erase", None, None)
+}
+
+/// Recomputes a customer's cached figures from their records. Not a user edit: the version is
+/// left alone so nobody gets a conflict from someone else logging a call.
+pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE customer SET
+            last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = ?1),
+            next_due         = (SELECT min(due) FROM todo WHERE customer_id = ?1 AND status = 'open'),
+            purchase_total   = (SELECT coalesce(sum(amount), 0) FROM purchase WHERE customer_id = ?1),
+            purchase_count   = (SELECT count(*) FROM purchase WHERE customer_id = ?1),
+            last_purchase_on = (SELECT max(on_date) FROM purchase WHERE customer_id = ?1)
+         WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Customers whose cached figures disagree with their records (for `kehu check`).
+pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM customer c WHERE
+            c.last_contact_at IS NOT (SELECT max(at) FROM interaction WHERE customer_id = c.id)
+         OR c.next_due IS NOT (SELECT min(due) FROM todo WHERE customer_id = c.id AND status = 'open')
+         OR c.purchase_total IS NOT (SELECT coalesce(sum(amount), 0) FROM purchase WHERE customer_id = c.id)
+         OR c.purchase_count IS NOT (SELECT count(*) FROM purchase WHERE customer_id = c.id)
+         OR c.last_purchase_on IS NOT (SELECT max(on_date) FROM purchase WHERE customer_id = c.id)
+         ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+}

@@ -1,0 +1,97 @@
+//! What can go wrong in the store, in words a user can act on.
+
+use std::path::PathBuf;
+
+use crate::domain::InputError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+
+    /// Someone else saved the row after it was loaded; nothing was written.
+    #[error(
+        "{what} {id} was changed by {by} at {at} after you loaded it; nothing was written — reload and try again"
+    )]
+    Conflict {
+        what: &'static str,
+        id: i64,
+        by: String,
+        at: String,
+        current_version: i64,
+    },
+
+    /// A rule of the domain refused the change (e.g. completing a to-do that is already done).
+    #[error("{0}")]
+    Refused(String),
+
+    #[error(
+        "the database is busy: another user held its lock for longer than {seconds} s; nothing was written \
+         (set KEHU_BUSY_SECONDS to wait longer)"
+    )]
+    Busy { seconds: u64 },
+
+    #[error("no database at {0} — create one with `kehu init` (or try `kehu --demo`)")]
+    Missing(PathBuf),
+
+    #[error("{0} is not a SQLite database; it was left untouched")]
+    NotSqlite(PathBuf),
+
+    #[error("{0} is a SQLite database but not kehu's; it was left untouched")]
+    NotKehu(PathBuf),
+
+    #[error(
+        "{path} was written by a newer kehu (schema version {found}; this kehu knows up to {known}); \
+         it was left untouched — please upgrade kehu"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn file(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> StoreError {
+        StoreError::File {
+            path: path.into(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if is_busy(&e) {
+            StoreError::Busy {
+                seconds: super::busy_budget().as_secs(),
+            }
+        } else {
+            StoreError::Sqlite(e)
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> StoreError {
+        StoreError::Refused(format!("stored JSON could not be read: {e}"))
+    }
+}
+
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

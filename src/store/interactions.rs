@@ -1,0 +1,119 @@
+//! The timeline: calls, e-mails, meetings, visits, messages and notes.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Ctx;
+use super::customers::{self, parsed};
+use super::error::{Result, StoreError};
+use super::rows::{self, AUDIT_COLS, text};
+use crate::domain::{Interaction, InteractionFields};
+
+const WHAT: &str = "interaction";
+const COLS: &str = "id, customer_id, at, kind, summary, details";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
+    Ok(Interaction {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        at: row.get(2)?,
+        kind: parsed(row, 3)?,
+        summary: row.get(4)?,
+        details: row.get(5)?,
+        audit: rows::audit(row, 6)?,
+    })
+}
+
+fn columns(f: &InteractionFields) -> Vec<(&'static str, Value)> {
+    vec![
+        ("at", Value::Text(f.at.clone())),
+        ("kind", Value::Text(f.kind.to_string())),
+        ("summary", Value::Text(f.summary.clone())),
+        ("details", text(f.details.as_deref())),
+    ]
+}
+
+/// Logs an interaction and refreshes the customer's last-contact date.
+pub fn add(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer_id: i64,
+    fields: &InteractionFields,
+) -> Result<i64> {
+    customers::get(conn, customer_id)?;
+    let mut cols = columns(fields);
+    cols.insert(0, ("customer_id", Value::Integer(customer_id)));
+    let id = rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))?;
+    customers::refresh_derived(conn, customer_id)?;
+    Ok(id)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Interaction> {
+    conn.query_row(
+        &format!("SELECT {COLS}, {AUDIT_COLS} FROM interaction WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: WHAT, id })
+}
+
+pub fn update(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    fields: &InteractionFields,
+) -> Result<bool> {
+    let current = get(conn, id)?;
+    let changed = rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "interaction",
+        id,
+        version,
+        &columns(fields),
+        Some(current.customer_id),
+    )?;
+    customers::refresh_derived(conn, current.customer_id)?;
+    Ok(changed)
+}
+
+pub fn delete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()> {
+    let current = get(conn, id)?;
+    rows::delete(
+        conn,
+        ctx,
+        WHAT,
+        "interaction",
+        id,
+        version,
+        Some(current.customer_id),
+    )?;
+    customers::refresh_derived(conn, current.customer_id)
+}
+
+/// A page of a customer's timeline, newest first; `before` is the (at, id) of the last row of
+/// the previous page (keyset paging, never OFFSET).
+pub fn timeline(
+    conn: &Connection,
+    customer_id: i64,
+    before: Option<(&str, i64)>,
+    limit: usize,
+) -> Result<Vec<Interaction>> {
+    let (at, id) = before.unwrap_or(("\u{10ffff}", i64::MAX));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM interaction
+         WHERE customer_id = ?1 AND (at < ?2 OR (at = ?2 AND id < ?3))
+         ORDER BY at DESC, id DESC LIMIT ?4"
+    ))?;
+    let found = stmt
+        .query_map(params![customer_id, at, id, limit as i64], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))?)
+}

@@ -1,0 +1,74 @@
+//! Numbered, append-only schema migrations, applied in order and tracked by `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::error::{Result, StoreError};
+
+/// Marks a SQLite file as kehu's ("kehu" in ASCII).
+pub const APPLICATION_ID: i64 = 0x6B65_6875;
+
+/// Shipped migrations, in order. Never edit one that has shipped: add a new file.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_core.sql"),
+    include_str!("migrations/0002_workflows.sql"),
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings the schema from its current version up to `target` inside one `BEGIN IMMEDIATE`
+/// transaction. The version is read again under the lock, so two processes opening an old file at
+/// once do not both migrate: the second finds the work done.
+pub fn migrate_to(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let outcome = apply_locked(conn, target, at, by);
+    match outcome {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            StoreError::from(e)
+        }),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()> {
+    let current = user_version(conn)?;
+    if current >= target {
+        return Ok(());
+    }
+    if current > 0 {
+        let verdict: String = conn.pragma_query_value(None, "quick_check", |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(StoreError::Refused(format!(
+                "the database failed its integrity check before upgrading ({verdict}); it was left as it was — \
+                 restore a backup or run `kehu check`"
+            )));
+        }
+    }
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(current as usize)
+    {
+        let version = index as i64 + 1;
+        conn.execute_batch(sql)?;
+        conn.execute(
+            "INSERT INTO change_log (at, by, table_name, row_id, action, after) VALUES (?1, ?2, 'schema', ?3, 'migrate', ?4)",
+            rusqlite::params![at, by, version, serde_json::json!({ "user_version": version }).to_string()],
+        )?;
+    }
+    // PRAGMA takes no bound parameters; both values are integers computed here.
+    conn.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {target};"
+    ))?;
+    Ok(())
+}

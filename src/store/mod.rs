@@ -1,0 +1,255 @@
+//! The repository layer: the only place with SQL. `Store` owns one connection and its pragmas;
+//! the files beside this one are plain functions per table group that return domain types.
+//!
+//! Sharing rules (DESIGN.md §5): rollback journal (never WAL, which is unsafe on a network drive),
+//! `synchronous=FULL`, a busy timeout, every write inside `BEGIN IMMEDIATE` through [`Store::write`],
+//! and no statement or transaction kept open between calls.
+
+pub mod contacts;
+pub mod customers;
+pub mod error;
+pub mod history;
+pub mod interactions;
+pub mod maintenance;
+pub mod migrate;
+pub mod purchases;
+mod rows;
+pub mod settings;
+pub mod todos;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::{Result, StoreError};
+
+use crate::domain::Clock;
+
+/// Who is writing and when: stamped on every row and change-log entry.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: String,
+    pub clock: Clock,
+}
+
+impl Ctx {
+    pub fn new(user: impl Into<String>, clock: Clock) -> Ctx {
+        Ctx {
+            user: user.into(),
+            clock,
+        }
+    }
+}
+
+/// How to treat a path that has no database yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The file must exist already.
+    Existing,
+    /// Create the file (and its folder) if missing; `shared` makes them group read/write.
+    Create { shared: bool },
+}
+
+/// How long a write waits for another user's lock: `KEHU_BUSY_SECONDS`, default 10 s.
+pub fn busy_budget() -> Duration {
+    std::env::var("KEHU_BUSY_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(10))
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    budget: Duration,
+}
+
+impl Store {
+    /// Opens a kehu database. Cheap when the schema is current: the header is read without a
+    /// lock; only a migration takes the write lock.
+    pub fn open(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
+        let budget = busy_budget();
+        if path.is_dir() {
+            return Err(StoreError::file(path, "is a folder, not a database file"));
+        }
+        let created = if path.exists() {
+            false
+        } else {
+            match mode {
+                OpenMode::Existing => return Err(StoreError::Missing(path.to_path_buf())),
+                OpenMode::Create { shared } => {
+                    create_private_file(path, shared)?;
+                    true
+                }
+            }
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        conn.busy_timeout(budget)?;
+
+        let not_sqlite = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
+            _ => StoreError::from(e),
+        };
+        let app_id: i64 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(not_sqlite)?;
+        let version = migrate::user_version(&conn)?;
+        if app_id != migrate::APPLICATION_ID {
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            let blank = app_id == 0 && version == 0 && tables == 0;
+            if !blank {
+                return Err(StoreError::NotKehu(path.to_path_buf()));
+            }
+            if !created && mode == OpenMode::Existing {
+                return Err(StoreError::file(
+                    path,
+                    "is an empty file, not a kehu database — run `kehu init`",
+                ));
+            }
+        }
+        if version > migrate::latest_version() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: migrate::latest_version(),
+            });
+        }
+        apply_pragmas(&conn, path)?;
+        if version < migrate::latest_version() {
+            migrate::migrate_to(
+                &conn,
+                migrate::latest_version(),
+                &ctx.clock.stamp(),
+                &ctx.user,
+            )?;
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            budget,
+        })
+    }
+
+    /// Opens a database at an older schema version — for tests of the upgrade path only.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: i64, ctx: &Ctx) -> Result<()> {
+        create_private_file(path, false)?;
+        let conn = Connection::open(path)?;
+        apply_pragmas(&conn, path)?;
+        migrate::migrate_to(&conn, version, &ctx.clock.stamp(), &ctx.user)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is written or none. Waiting for
+    /// another user's lock, and retrying a busy `COMMIT`, both stay inside one time budget.
+    pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let deadline = Instant::now() + self.budget;
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let value = match f(&self.conn) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        };
+        loop {
+            match self.conn.execute_batch("COMMIT") {
+                Ok(()) => return Ok(value),
+                Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    /// Runs `f` in one short read transaction, so what it reads is consistent.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let out = f(&self.conn);
+        let _ = self
+            .conn
+            .execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        out
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn apply_pragmas(conn: &Connection, path: &Path) -> Result<()> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(StoreError::file(
+            path,
+            format!(
+                "could not switch the journal from {mode} to the rollback journal kehu needs for shared files"
+            ),
+        ));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(())
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::PermissionDenied) => {
+            StoreError::file(
+                path,
+                "cannot be opened for reading and writing (check its permissions)",
+            )
+        }
+        _ => StoreError::from(e),
+    }
+}
+
+/// Creates an empty database file readable only by its owner (0600, folder 0700), or by the
+/// group too when `shared` (0660, folder 2770 so new files keep the team's group).
+fn create_private_file(path: &Path, shared: bool) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            fs::create_dir_all(dir).map_err(|e| StoreError::file(dir, e))?;
+            set_mode(dir, if shared { 0o2770 } else { 0o700 })?;
+        }
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if shared { 0o660 } else { 0o600 });
+    }
+    options.open(path).map_err(|e| StoreError::file(path, e))?;
+    set_mode(path, if shared { 0o660 } else { 0o600 })
+}
+
+/// Sets permission bits explicitly, since the umask may have removed group bits. No-op off Unix,
+/// where the folder's access rules apply.
+pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+            .map_err(|e| StoreError::file(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Shared write mechanics: audited inserts, optimistic updates and deletes, the change log.
+//! Table and column names passed here are constants of this crate, never user input.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use serde_json::{Map, Value as Json};
+
+use super::Ctx;
+use super::error::{Result, StoreError};
+use crate::domain::Audit;
+
+/// The audit columns every mutable table ends its SELECT list with, in this order.
+pub const AUDIT_COLS: &str = "created_at, created_by, updated_at, updated_by, version";
+
+pub fn audit(row: &Row<'_>, start: usize) -> rusqlite::Result<Audit> {
+    Ok(Audit {
+        created_at: row.get(start)?,
+        created_by: row.get(start + 1)?,
+        updated_at: row.get(start + 2)?,
+        updated_by: row.get(start + 3)?,
+        version: row.get(start + 4)?,
+    })
+}
+
+pub fn text(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, |s| Value::Text(s.to_string()))
+}
+
+pub fn int(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, Value::Integer)
+}
+
+pub fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Blob(b) => Json::String(format!("<{} bytes>", b.len())),
+    }
+}
+
+fn json_object(cols: &[(&str, Value)]) -> Json {
+    Json::Object(
+        cols.iter()
+            .map(|(k, v)| (k.to_string(), to_json(v)))
+            .collect::<Map<_, _>>(),
+    )
+}
+
+/// Appends one change-log entry.
+#[allow(clippy::too_many_arguments)]
+pub fn log(
+    conn: &Connection,
+    ctx: &Ctx,
+    table: &str,
+    row_id: i64,
+    customer_id: Option<i64>,
+    action: &str,
+    before: Option<&Json>,
+    after: Option<&Json>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO change_log (at, by, table_name, row_id, customer_id, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            ctx.clock.stamp(),
+            ctx.user,
+            table,
+            row_id,
+            customer_id,
+            action,
+            before.map(Json::to_string),
+            after.map(Json::to_string)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a row stamped with who and when, logs it, and returns its id.
+pub fn insert(
+    conn: &Connection,
+    ctx: &Ctx,
+    table: &str,
+    cols: &[(&str, Value)],
+    customer_id: Option<i64>,
+) -> Result<i64> {
+    let stamp = ctx.clock.stamp();
+    let names: Vec<&str> = cols.iter().map(|(k, _)| *k).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}, created_at, created_by, updated_at, updated_by, version) VALUES ({}, ?, ?, ?, ?, 1)",
+        names.join(", "),
+        vec!["?"; cols.len()].join(", ")
+    );
+    let mut values: Vec<Value> = cols.iter().map(|(_, v)| v.clone()).collect();
+    values.extend([
+        Value::Text(stamp.clone()),
+        Value::Text(ctx.user.clone()),
+        Value::Text(stamp),
+        Value::Text(ctx.user.clone()),
+    ]);
+    conn.execute(&sql, params_from_iter(values))?;
+    let id = conn.last_insert_rowid();
+    log(
+        conn,
+        ctx,
+        table,
+        id,
+        customer_id,
+        "insert",
+        None,
+        Some(&json_object(cols)),
+    )?;
+    Ok(id)
+}
+
+/// The version and last writer of a row, or `NotFound`.
+fn current_version(
+    conn: &Connection,
+    what: &'static str,
+    table: &str,
+    id: i64,
+) -> Result<(i64, String, String)> {
+    conn.query_row(
+        &format!("SELECT version, updated_by, updated_at FROM {table} WHERE id = ?1"),
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what, id })
+}
+
+/// Refuses with `Conflict` unless the row is still at `expected` version.
+pub fn check_version(
+    conn: &Connection,
+    what: &'static str,
+    table: &str,
+    id: i64,
+    expected: i64,
+) -> Result<()> {
+    let (version, by, at) = current_version(conn, what, table, id)?;
+    if version != expected {
+        return Err(StoreError::Conflict {
+            what,
+            id,
+            by,
+            at,
+            current_version: version,
+        });
+    }
+    Ok(())
+}
+
+/// Optimistic update: writes only the columns whose values differ, only if the row is still at
+/// `expected` version, bumps the version and logs the fields before → after. Returns whether
+/// anything changed.
+#[allow(clippy::too_many_arguments)]
+pub fn update(
+    conn: &Connection,
+    ctx: &Ctx,
+    what: &'static str,
+    table: &str,
+    id: i64,
+    expected: i64,
+    cols: &[(&str, Value)],
+    customer_id: Option<i64>,
+) -> Result<bool> {
+    check_version(conn, what, table, id, expected)?;
+    let names: Vec<&str> = cols.iter().map(|(k, _)| *k).collect();
+    let current: Vec<Value> = conn.query_row(
+        &format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")),
+        [id],
+        |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect(),
+    )?;
+    let changed: Vec<(usize, &(&str, Value))> = cols
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, new))| !same_value(&current[*i], new))
+        .collect();
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    let sets: Vec<String> = changed
+        .iter()
+        .map(|(_, (k, _))| format!("{k} = ?"))
+        .collect();
+    let sql = format!(
+        "UPDATE {table} SET {}, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND version = ?",
+        sets.join(", ")
+    );
+    let mut values: Vec<Value> = changed.iter().map(|(_, (_, v))| v.clone()).collect();
+    values.extend([
+        Value::Text(ctx.clock.stamp()),
+        Value::Text(ctx.user.clone()),
+        Value::Integer(id),
+        Value::Integer(expected),
+    ]);
+    if conn.execute(&sql, params_from_iter(values))? != 1 {
+        check_version(conn, what, table, id, expected)?;
+    }
+    let before: Map<String, Json> = changed
+        .iter()
+        .map(|(i, (k, _))| (k.to_string(), to_json(&current[*i])))
+        .collect();
+    let after: Map<String, Json> = changed
+        .iter()
+        .map(|(_, (k, v))| (k.to_string(), to_json(v)))
+        .collect();
+    log(
+        conn,
+        ctx,
+        table,
+        id,
+        customer_id,
+        "update",
+        Some(&Json::Object(before)),
+        Some(&Json::Object(after)),
+    )?;
+    Ok(true)
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => {
+            (*x as f64) == *y
+        }
+        _ => a == b,
+    }
+}
+
+/// Optimistic delete: removes the row only at `expected` version and logs its last contents.
+pub fn delete(
+    conn: &Connection,
+    ctx: &Ctx,
+    what: &'static str,
+    table: &str,
+    id: i64,
+    expected: i64,
+    customer_id: Option<i64>,
+) -> Result<()> {
+    check_version(conn, what, table, id, expected)?;
+    let before = row_as_json(conn, table, id)?;
+    conn.execute(
+        &format!("DELETE FROM {table} WHERE id = ?1 AND version = ?2"),
+        params![id, expected],
+    )?;
+    log(
+        conn,
+        ctx,
+        table,
+        id,
+        customer_id,
+        "delete",
+        before.as_ref(),
+        None,
+    )
+}
+
+/// A whole row as a JSON object, for the change log.
+pub fn row_as_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Json>> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let row = stmt
+        .query_row([id], |r| {
+            let mut map = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                map.insert(name.clone(), to_json(&r.get::<_, Value>(i)?));
+            }
+            Ok(Json::Object(map))
+        })
+        .optional()?;
+    Ok(row)
+}

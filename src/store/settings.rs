@@ -1,0 +1,60 @@
+//! Team settings in the `setting` table; a missing row means the default.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+
+use super::Ctx;
+use super::error::Result;
+use super::rows;
+use crate::domain::settings::{SETTINGS, find};
+
+/// The stored value of a known setting, or its default.
+pub fn get(conn: &Connection, key: &str) -> Result<String> {
+    let def = find(key)?;
+    let stored: Option<String> = conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [def.key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(stored.unwrap_or_else(|| def.default.to_string()))
+}
+
+/// Every known setting with its current value, in catalogue order.
+pub fn all(conn: &Connection) -> Result<Vec<(&'static str, String)>> {
+    SETTINGS
+        .iter()
+        .map(|d| Ok((d.key, get(conn, d.key)?)))
+        .collect()
+}
+
+/// Validates and stores a setting; returns the stored spelling.
+pub fn set(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<String> {
+    let def = find(key)?;
+    let value = def.validate(value)?;
+    let before = get(conn, def.key)?;
+    conn.execute(
+        "INSERT INTO setting (key, value, updated_at, updated_by, version) VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
+             updated_by = excluded.updated_by, version = setting.version + 1",
+        params![def.key, value, ctx.clock.stamp(), ctx.user],
+    )?;
+    if before != value {
+        rows::log(
+            conn,
+            ctx,
+            "setting",
+            0,
+            None,
+            "update",
+            Some(&json!({ def.key: before })),
+            Some(&json!({ def.key: value })),
+        )?;
+    }
+    Ok(value)
+}
+
+/// The follow-up cadence in days for a tier, from the team settings.
+pub fn cadence_for(conn: &Connection, tier: crate::domain::Tier) -> Result<i64> {
+    let raw = get(conn, crate::domain::settings::cadence_key(tier))?;
+    Ok(raw.parse().unwrap_or(tier.default_cadence_days()))
+}

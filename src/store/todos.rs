@@ -1,0 +1,235 @@
+//! Follow-ups: add, edit, complete (recurring ones schedule their next), cancel, snooze, list.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::Ctx;
+use super::customers::{self, parsed, parsed_opt};
+use super::error::{Result, StoreError};
+use super::rows::{self, AUDIT_COLS, int, text};
+use crate::domain::input::{Recurrence, RecurrenceUnit};
+use crate::domain::{Todo, TodoFields, TodoStatus};
+
+const WHAT: &str = "to-do";
+const COLS: &str = "id, customer_id, title, due, due_time, priority, status, assignee, every_n, every_unit, done_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Todo> {
+    let every: Option<u32> = row.get(8)?;
+    let unit: Option<String> = row.get(9)?;
+    let recurrence = match (every, unit.as_deref()) {
+        (Some(n), Some("d")) => Some(Recurrence {
+            every: n,
+            unit: RecurrenceUnit::Days,
+        }),
+        (Some(n), Some("w")) => Some(Recurrence {
+            every: n,
+            unit: RecurrenceUnit::Weeks,
+        }),
+        (Some(n), Some("m")) => Some(Recurrence {
+            every: n,
+            unit: RecurrenceUnit::Months,
+        }),
+        _ => None,
+    };
+    Ok(Todo {
+        id: row.get(0)?,
+        customer_id: row.get(1)?,
+        title: row.get(2)?,
+        due: parsed_opt::<NaiveDate>(row, 3)?,
+        due_time: row.get(4)?,
+        priority: parsed(row, 5)?,
+        status: parsed(row, 6)?,
+        assignee: row.get(7)?,
+        recurrence,
+        done_at: row.get(10)?,
+        audit: rows::audit(row, 11)?,
+    })
+}
+
+fn columns(f: &TodoFields) -> Vec<(&'static str, Value)> {
+    vec![
+        ("customer_id", int(f.customer_id)),
+        ("title", Value::Text(f.title.clone())),
+        ("due", text(f.due.map(|d| d.to_string()).as_deref())),
+        ("due_time", text(f.due_time.as_deref())),
+        ("priority", Value::Text(f.priority.to_string())),
+        ("assignee", text(f.assignee.as_deref())),
+        ("every_n", int(f.recurrence.map(|r| i64::from(r.every)))),
+        ("every_unit", text(f.recurrence.map(|r| r.unit.letter()))),
+    ]
+}
+
+fn refresh(conn: &Connection, customer_id: Option<i64>) -> Result<()> {
+    match customer_id {
+        Some(id) => customers::refresh_derived(conn, id),
+        None => Ok(()),
+    }
+}
+
+pub fn add(conn: &Connection, ctx: &Ctx, fields: &TodoFields) -> Result<i64> {
+    if let Some(cid) = fields.customer_id {
+        customers::get(conn, cid)?;
+    }
+    let id = rows::insert(conn, ctx, "todo", &columns(fields), fields.customer_id)?;
+    refresh(conn, fields.customer_id)?;
+    Ok(id)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Todo> {
+    conn.query_row(
+        &format!("SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: WHAT, id })
+}
+
+pub fn update(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    fields: &TodoFields,
+) -> Result<bool> {
+    let current = get(conn, id)?;
+    if let Some(cid) = fields.customer_id {
+        customers::get(conn, cid)?;
+    }
+    let changed = rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "todo",
+        id,
+        version,
+        &columns(fields),
+        current.customer_id,
+    )?;
+    refresh(conn, current.customer_id)?;
+    if fields.customer_id != current.customer_id {
+        refresh(conn, fields.customer_id)?;
+    }
+    Ok(changed)
+}
+
+fn require_open(todo: &Todo) -> Result<()> {
+    if todo.status == TodoStatus::Open {
+        return Ok(());
+    }
+    Err(StoreError::Refused(format!(
+        "to-do {} is already {} (by {} at {})",
+        todo.id, todo.status, todo.audit.updated_by, todo.audit.updated_at
+    )))
+}
+
+/// Marks a to-do done. A recurring one schedules its next occurrence counted from the completion
+/// date; returns that new to-do's id. Optimistic: a to-do completed by two people at once is done
+/// once and spawns one follow-up (the other gets a conflict).
+pub fn complete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<Option<i64>> {
+    let todo = get(conn, id)?;
+    rows::check_version(conn, WHAT, "todo", id, version)?;
+    require_open(&todo)?;
+    let stamp = ctx.clock.stamp();
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "todo",
+        id,
+        version,
+        &[
+            ("status", Value::Text(TodoStatus::Done.to_string())),
+            ("done_at", Value::Text(stamp)),
+        ],
+        todo.customer_id,
+    )?;
+    let next = match todo.recurrence {
+        Some(r) => {
+            let fields = TodoFields {
+                customer_id: todo.customer_id,
+                title: todo.title.clone(),
+                due: Some(r.next_after(ctx.clock.today())),
+                due_time: todo.due_time.clone(),
+                priority: todo.priority,
+                assignee: todo.assignee.clone(),
+                recurrence: todo.recurrence,
+            };
+            let mut cols = columns(&fields);
+            cols.push(("spawned_from", Value::Integer(id)));
+            Some(rows::insert(conn, ctx, "todo", &cols, todo.customer_id)?)
+        }
+        None => None,
+    };
+    refresh(conn, todo.customer_id)?;
+    Ok(next)
+}
+
+pub fn cancel(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()> {
+    let todo = get(conn, id)?;
+    rows::check_version(conn, WHAT, "todo", id, version)?;
+    require_open(&todo)?;
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "todo",
+        id,
+        version,
+        &[("status", Value::Text(TodoStatus::Cancelled.to_string()))],
+        todo.customer_id,
+    )?;
+    refresh(conn, todo.customer_id)
+}
+
+/// Moves an open to-do's due date to `until`.
+pub fn snooze(conn: &Connection, ctx: &Ctx, id: i64, version: i64, until: NaiveDate) -> Result<()> {
+    let todo = get(conn, id)?;
+    rows::check_version(conn, WHAT, "todo", id, version)?;
+    require_open(&todo)?;
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "todo",
+        id,
+        version,
+        &[("due", Value::Text(until.to_string()))],
+        todo.customer_id,
+    )?;
+    refresh(conn, todo.customer_id)
+}
+
+/// Which to-dos a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only those due before this date (i.e. overdue on it).
+    pub due_before: Option<NaiveDate>,
+    pub assignee: Option<String>,
+    pub customer_id: Option<i64>,
+}
+
+/// Open to-dos by due date (undated last), then id.
+pub fn list_open(conn: &Connection, filter: &Filter) -> Result<Vec<Todo>> {
+    let mut sql = format!("SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE status = 'open'");
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(d) = filter.due_before {
+        values.push(Value::Text(d.to_string()));
+        sql.push_str(&format!(" AND due < ?{}", values.len()));
+    }
+    if let Some(a) = &filter.assignee {
+        values.push(Value::Text(a.clone()));
+        sql.push_str(&format!(" AND assignee = ?{}", values.len()));
+    }
+    if let Some(c) = filter.customer_id {
+        values.push(Value::Integer(c));
+        sql.push_str(&format!(" AND customer_id = ?{}", values.len()));
+    }
+    sql.push_str(" ORDER BY due IS NULL, due, id");
+    let mut stmt = conn.prepare(&sql)?;
+    let found = stmt
+        .query_map(rusqlite::params_from_iter(values), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
