@@ -145,7 +145,13 @@ mod tests {
         for d in SETTINGS {
             assert_eq!(d.validate(d.default).unwrap(), d.default, "{}", d.key);
         }
-        assert!(find("nope").unwrap_err().reason.contains("cadence.vip"));
+        assert!(
+            find("nope")
+                .err()
+                .map(|e| e.reason)
+                .unwrap_or_default()
+                .contains("cadence.vip")
+        );
         assert_eq!(find("CADENCE.VIP").unwrap().validate("45").unwrap(), "45");
         assert!(find("cadence.vip").unwrap().validate("0").is_err());
         assert_eq!(find("currency").unwrap().validate("usd").unwrap(), "USD");

@@ -15,7 +15,7 @@ use crate::domain::{Customer, CustomerFields, Stage, Tier, input, sort_key};
 const WHAT: &str = "customer";
 
 /// Column list matching [`from_row`].
-const COLS: &str = "id, name, company, kind, tier, stage, email, phone, city, address, owner, channel, cadence_days, \
+pub(crate) const COLS: &str = "id, name, company, kind, tier, stage, email, phone, city, address, owner, channel, cadence_days, \
      birthday, source, needs, service_needs, custom_fields, pool_locked, archived_at, last_contact_at, next_due, \
      purchase_total, purchase_count, last_purchase_on, \
      (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id)";
@@ -45,7 +45,7 @@ where
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
     let custom: String = row.get(17)?;
     let custom_fields: BTreeMap<String, String> =
         serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&custom)

@@ -12,6 +12,7 @@ pub mod history;
 pub mod interactions;
 pub mod maintenance;
 pub mod migrate;
+pub mod pages;
 pub mod purchases;
 mod rows;
 pub mod settings;

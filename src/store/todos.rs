@@ -226,7 +226,7 @@ pub fn list_open(conn: &Connection, filter: &Filter) -> Result<Vec<Todo>> {
         values.push(Value::Integer(c));
         sql.push_str(&format!(" AND customer_id = ?{}", values.len()));
     }
-    sql.push_str(" ORDER BY due IS NULL, due, id");
+    sql.push_str(" ORDER BY coalesce(due, '9999-12-31'), id");
     let mut stmt = conn.prepare(&sql)?;
     let found = stmt
         .query_map(rusqlite::params_from_iter(values), from_row)?

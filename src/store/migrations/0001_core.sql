@@ -42,9 +42,10 @@ CREATE TABLE customer (
     updated_by      TEXT NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1
 );
+-- The list pane pages by (key, id); NULL-free key expressions keep keyset comparisons exact.
 CREATE INDEX customer_by_sort_key     ON customer (sort_key, id);
-CREATE INDEX customer_by_last_contact ON customer (last_contact_at, id);
-CREATE INDEX customer_by_next_due     ON customer (next_due, id);
+CREATE INDEX customer_by_last_contact ON customer (coalesce(last_contact_at, ''), id);
+CREATE INDEX customer_by_next_due     ON customer (coalesce(next_due, '9999-12-31'), id);
 CREATE INDEX customer_by_owner        ON customer (owner, sort_key, id);
 CREATE INDEX customer_by_email        ON customer (email_norm) WHERE email_norm IS NOT NULL;
 CREATE INDEX customer_by_phone        ON customer (phone_norm) WHERE phone_norm IS NOT NULL;
@@ -120,8 +121,8 @@ CREATE TABLE todo (
     version       INTEGER NOT NULL DEFAULT 1,
     CHECK ((every_n IS NULL) = (every_unit IS NULL))
 );
--- The queue: open to-dos by due date (undated ones last via the IS NULL sort in queries).
-CREATE INDEX todo_open_by_due    ON todo (due, id) WHERE status = 'open';
+-- The queue: open to-dos by due date, undated ones last.
+CREATE INDEX todo_open_by_due    ON todo (coalesce(due, '9999-12-31'), id) WHERE status = 'open';
 CREATE INDEX todo_by_customer    ON todo (customer_id, status, due);
 
 CREATE TABLE purchase (

@@ -1,0 +1,150 @@
+//! Helpers shared by the integration tests: a fixed clock, temporary stores, and a runner for the
+//! real binary with a temporary database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, Utc};
+use kehu::domain::{Clock, CustomerFields};
+use kehu::store::{Ctx, OpenMode, Store};
+use tempfile::TempDir;
+
+/// The fixed "now" of every test: 22 Nov 2026, 10:00 in Shanghai.
+pub const NOW: &str = "2026-11-22T10:00:00+08:00";
+
+pub fn clock() -> Clock {
+    let fixed = DateTime::parse_from_rfc3339(NOW).expect("valid NOW");
+    Clock::fixed(fixed.with_timezone(&Utc), *fixed.offset())
+}
+
+pub fn ctx(user: &str) -> Ctx {
+    Ctx::new(user, clock())
+}
+
+pub fn temp_store() -> (TempDir, Store) {
+    let dir = TempDir::new().expect("temp dir");
+    let store = Store::open(
+        &dir.path().join("kehu.db"),
+        OpenMode::Create { shared: false },
+        &ctx("tester"),
+    )
+    .expect("open");
+    (dir, store)
+}
+
+pub fn add_customer(store: &Store, name: &str) -> i64 {
+    let c = ctx("tester");
+    store
+        .write(|conn| kehu::store::customers::add(conn, &c, &CustomerFields::named(name), &[]))
+        .expect("add customer")
+}
+
+/// The real binary with a private database, user and clock.
+pub struct Kehu {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Kehu {
+    /// A new, initialised, empty database.
+    pub fn new() -> Kehu {
+        let k = Kehu::uninitialised();
+        k.ok(&["init"]);
+        k
+    }
+
+    pub fn uninitialised() -> Kehu {
+        let dir = TempDir::new().expect("temp dir");
+        let db = dir.path().join("kehu.db");
+        Kehu { dir, db }
+    }
+
+    pub fn command(&self) -> Command {
+        command_for(&self.db)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run kehu")
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "kehu {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    /// Runs and expects exit status 1 with one clean line on stderr and nothing on stdout.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "kehu {args:?} should fail with 1; stderr: {err}"
+        );
+        assert_clean_error(&err);
+        err
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let text = self.ok(args);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("kehu {args:?} printed invalid JSON ({e}):\n{text}"))
+    }
+
+    /// Adds a customer through the CLI and returns its id.
+    pub fn add(&self, args: &[&str]) -> i64 {
+        let out = self.ok(&[&["customer", "add"], args].concat());
+        id_in(&out, "added customer ")
+    }
+}
+
+/// The number after `prefix` in `text`.
+pub fn id_in(text: &str, prefix: &str) -> i64 {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("'{prefix}' not in: {text}"))
+        + prefix.len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("an id")
+}
+
+pub fn command_for(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kehu"));
+    cmd.env("KEHU_DB", db)
+        .env("KEHU_USER", "tester")
+        .env("KEHU_NOW", NOW)
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("KEHU_BUSY_SECONDS");
+    cmd
+}
+
+/// An error is one line, names kehu, and never shows a panic or backtrace.
+pub fn assert_clean_error(err: &str) {
+    assert!(
+        err.starts_with("kehu: "),
+        "error should start with 'kehu: ': {err}"
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "error should be one line: {err}"
+    );
+    for bad in ["panicked", "backtrace", "RUST_BACKTRACE", "internal error"] {
+        assert!(!err.contains(bad), "error shows '{bad}': {err}");
+    }
+}
+
+pub fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}

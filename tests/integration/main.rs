@@ -1,0 +1,8 @@
+//! One integration-test binary (built once): the store on temporary databases, migrations, the
+//! real `kehu` binary, and several processes sharing one file.
+
+mod cli;
+mod common;
+mod concurrency;
+mod migrations;
+mod store;
