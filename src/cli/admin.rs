@@ -43,7 +43,7 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
     let ctx = env.ctx.clone();
     match action {
         None => {
-            let all = env.store.read(|c| store::settings::all(c))?;
+            let all = env.store.read(store::settings::all)?;
             let mut table = Table::new(&[("KEY", 20), ("VALUE", 20), ("MEANING", 80)]);
             for ((key, value), def) in all.iter().zip(SETTINGS) {
                 table.row(vec![key.to_string(), value.clone(), def.help.to_string()]);

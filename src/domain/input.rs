@@ -138,13 +138,13 @@ pub fn phone(text: &str) -> Result<(String, String), InputError> {
     let t = clean_line(text);
     let lower = t.to_lowercase();
     let (main, ext) = split_extension(&lower);
-    if let Some(ext) = ext {
-        if ext.is_empty() || !ext.chars().all(|c| c.is_ascii_digit()) {
-            return Err(InputError::new(
-                "phone",
-                format!("'{t}' has an extension that is not all digits"),
-            ));
-        }
+    if let Some(ext) = ext
+        && (ext.is_empty() || !ext.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(InputError::new(
+            "phone",
+            format!("'{t}' has an extension that is not all digits"),
+        ));
     }
     let main = main.trim();
     let mut digits = String::new();

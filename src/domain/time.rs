@@ -136,12 +136,12 @@ pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate
             parts[1].parse::<u32>(),
             parts[2].parse::<u32>(),
         );
-        if let (Ok(y), Ok(m), Ok(d)) = (y, m, d) {
-            if parts[0].len() == 4 {
-                return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-                    InputError::new(field, format!("'{t}' is not a real calendar date"))
-                });
-            }
+        if let (Ok(y), Ok(m), Ok(d)) = (y, m, d)
+            && parts[0].len() == 4
+        {
+            return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                InputError::new(field, format!("'{t}' is not a real calendar date"))
+            });
         }
     }
     Err(bad())

@@ -224,11 +224,11 @@ fn open_error(path: &Path, e: rusqlite::Error) -> StoreError {
 /// Creates an empty database file readable only by its owner (0600, folder 0700), or by the
 /// group too when `shared` (0660, folder 2770 so new files keep the team's group).
 fn create_private_file(path: &Path, shared: bool) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            fs::create_dir_all(dir).map_err(|e| StoreError::file(dir, e))?;
-            set_mode(dir, if shared { 0o2770 } else { 0o700 })?;
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        fs::create_dir_all(dir).map_err(|e| StoreError::file(dir, e))?;
+        set_mode(dir, if shared { 0o2770 } else { 0o700 })?;
     }
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);

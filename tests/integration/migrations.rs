@@ -137,7 +137,7 @@ fn two_processes_opening_an_old_file_migrate_it_once() {
     let dir = tempfile::TempDir::new().unwrap();
     let path = dir.path().join("old.db");
     Store::create_at_version(&path, 1, &ctx("old")).unwrap();
-    let children: Vec<_> = (0..2)
+    let children: Vec<_> = (0..4)
         .map(|_| {
             command_for(&path)
                 .args(["customer", "list", "--json"])

@@ -398,11 +398,7 @@ fn interactions_refresh_last_contact_and_page_by_keyset() {
         s.read(|x| store::interactions::get(x, newest)),
         Err(StoreError::NotFound { .. })
     ));
-    assert!(
-        s.read(|x| store::customers::stale_derived(x))
-            .unwrap()
-            .is_empty()
-    );
+    assert!(s.read(store::customers::stale_derived).unwrap().is_empty());
 }
 
 #[test]
@@ -631,21 +627,21 @@ fn settings_default_validate_and_log() {
         s.write(|x| store::settings::set(x, &ctx("boss"), "colour", "red"))
             .is_err()
     );
-    let all = s.read(|x| store::settings::all(x)).unwrap();
+    let all = s.read(store::settings::all).unwrap();
     assert!(all.contains(&("cadence.vip", "21".to_string())));
 }
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
     let (_d, s) = temp_store();
-    let before = s.read(|x| store::history::last_id(x)).unwrap();
+    let before = s.read(store::history::last_id).unwrap();
     let result: Result<(), StoreError> = s.write(|x| {
         store::customers::add(x, &ctx("t"), &CustomerFields::named("Half"), &[])?;
         Err(StoreError::Refused("stop".into()))
     });
     assert!(result.is_err());
-    assert_eq!(s.read(|x| store::customers::count(x)).unwrap(), 0);
-    assert_eq!(s.read(|x| store::history::last_id(x)).unwrap(), before);
+    assert_eq!(s.read(store::customers::count).unwrap(), 0);
+    assert_eq!(s.read(store::history::last_id).unwrap(), before);
 }
 
 #[test]
@@ -829,7 +825,7 @@ fn backup_copies_and_checks() {
     let dest = dir.path().join("out").join("copy.db");
     store::maintenance::backup(&s, &dest).unwrap();
     let copy = Store::open(&dest, OpenMode::Existing, &ctx("t")).unwrap();
-    assert_eq!(copy.read(|x| store::customers::count(x)).unwrap(), 1);
+    assert_eq!(copy.read(store::customers::count).unwrap(), 1);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
