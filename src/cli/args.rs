@@ -193,6 +193,11 @@ pub enum CustomerCmd {
     Archive { id: i64 },
     /// Bring an archived customer back
     Unarchive { id: i64 },
+    /// Take a customer from the shared pool (one with no owner)
+    Claim { id: i64 },
+    /// Merge OTHER into KEEP: KEEP's values win, its empty fields are filled from OTHER, and all of
+    /// OTHER's records move to KEEP before OTHER is removed
+    Merge { keep: i64, other: i64 },
     /// Permanently remove a customer and everything about them (needs --yes)
     Erase {
         id: i64,

@@ -48,6 +48,8 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
         CustomerCmd::Archive { id } => set_archived(env, id, true),
         CustomerCmd::Unarchive { id } => set_archived(env, id, false),
         CustomerCmd::Erase { id, yes } => erase(env, id, yes),
+        CustomerCmd::Claim { id } => claim(env, id),
+        CustomerCmd::Merge { keep, other } => merge(env, keep, other),
     }
 }
 
@@ -424,6 +426,50 @@ fn erase(env: &mut Env, id: i64, yes: bool) -> Result<()> {
         .write(|conn| store::customers::erase(conn, &ctx, id))?;
     env.out
         .line(&format!("erased customer {id} and all their records"))?;
+    Ok(())
+}
+
+fn claim(env: &mut Env, id: i64) -> Result<()> {
+    let current = env.store.read(|c| store::customers::get(c, id))?;
+    let ctx = env.ctx.clone();
+    let changed = env
+        .store
+        .write(|c| store::customers::claim(c, &ctx, id, current.audit.version))?;
+    env.out.line(&if changed {
+        format!("claimed customer {id}: you own them now")
+    } else {
+        format!("customer {id} is already yours")
+    })?;
+    Ok(())
+}
+
+fn merge(env: &mut Env, keep: i64, other: i64) -> Result<()> {
+    let (k, o) = env.store.read(|c| {
+        Ok((
+            store::customers::get(c, keep)?,
+            store::customers::get(c, other)?,
+        ))
+    })?;
+    let ctx = env.ctx.clone();
+    let report = env.store.write(|c| {
+        store::customers::merge(c, &ctx, keep, k.audit.version, other, o.audit.version)
+    })?;
+    let moved: Vec<String> = report
+        .moved
+        .iter()
+        .filter(|(t, n)| *n > 0 && *t != "change_log" && *t != "customer_history")
+        .map(|(t, n)| format!("{n} {}", t.replace('_', " ")))
+        .collect();
+    env.out.line(&format!(
+        "merged customer {other} ({}) into {keep} ({}){}",
+        o.fields.name,
+        k.fields.name,
+        if moved.is_empty() {
+            String::new()
+        } else {
+            format!(": moved {}", moved.join(", "))
+        }
+    ))?;
     Ok(())
 }
 

@@ -475,3 +475,139 @@ pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
 }
+
+/// Takes a customer from the shared pool (no owner) for `ctx.user`. Returns false when they are
+/// already the owner; refuses when someone else owns the customer.
+pub fn claim(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<bool> {
+    let current = get(conn, id)?;
+    match current.fields.owner.as_deref() {
+        Some(owner) if owner == ctx.user => return Ok(false),
+        Some(owner) => {
+            return Err(StoreError::Refused(format!(
+                "customer {id} belongs to {owner}; only customers in the shared pool (no owner) can be claimed"
+            )));
+        }
+        None => {}
+    }
+    let mut fields = current.fields.clone();
+    fields.owner = Some(ctx.user.clone());
+    update(conn, ctx, id, version, &fields, &current.tags)
+}
+
+/// What a merge moved, table by table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub moved: Vec<(&'static str, usize)>,
+}
+
+/// Tables whose rows simply change owner customer on a merge.
+const MOVABLE_TABLES: &[&str] = &[
+    "contact_person",
+    "interaction",
+    "todo",
+    "purchase",
+    "deal",
+    "ticket",
+    "survey",
+    "customer_history",
+    "queue_snooze",
+    "import_undo",
+    "change_log",
+];
+
+/// Merges `other` into `keep`: `keep`'s values win, its empty fields are filled from `other`, tags
+/// and custom fields are united, and every record of `other` moves to `keep` before `other` is
+/// removed. Both must still be at the versions the caller saw.
+pub fn merge(
+    conn: &Connection,
+    ctx: &Ctx,
+    keep: i64,
+    keep_version: i64,
+    other: i64,
+    other_version: i64,
+) -> Result<MergeReport> {
+    if keep == other {
+        return Err(StoreError::Refused(format!(
+            "cannot merge customer {keep} into itself"
+        )));
+    }
+    let k = get(conn, keep)?;
+    let o = get(conn, other)?;
+    rows::check_version(conn, WHAT, "customer", other, other_version)?;
+    let mut fields = k.fields.clone();
+    fill_empty(&mut fields, &o.fields);
+    let mut tags = k.tags.clone();
+    tags.extend(o.tags.iter().cloned());
+    update(conn, ctx, keep, keep_version, &fields, &tags)?;
+
+    let mut report = MergeReport::default();
+    for table in MOVABLE_TABLES {
+        let n = conn.execute(
+            &format!("UPDATE {table} SET customer_id = ?1 WHERE customer_id = ?2"),
+            params![keep, other],
+        )?;
+        report.moved.push((table, n));
+    }
+    // Campaign memberships: one row per campaign; keep the earliest invitation and any attendance.
+    conn.execute(
+        "UPDATE campaign_member AS k SET
+            invited_at   = min(k.invited_at, o.invited_at),
+            attended_at  = coalesce(k.attended_at, o.attended_at),
+            responded_at = coalesce(k.responded_at, o.responded_at)
+         FROM campaign_member AS o
+         WHERE k.customer_id = ?1 AND o.customer_id = ?2 AND o.campaign_id = k.campaign_id",
+        params![keep, other],
+    )?;
+    let n = conn.execute(
+        "UPDATE OR IGNORE campaign_member SET customer_id = ?1 WHERE customer_id = ?2",
+        params![keep, other],
+    )?;
+    conn.execute(
+        "DELETE FROM campaign_member WHERE customer_id = ?1",
+        [other],
+    )?;
+    report.moved.push(("campaign_member", n));
+    conn.execute("DELETE FROM customer_tag WHERE customer_id = ?1", [other])?;
+
+    let before = rows::row_as_json(conn, "customer", other)?;
+    conn.execute("DELETE FROM customer WHERE id = ?1", [other])?;
+    rows::log(
+        conn,
+        ctx,
+        "customer",
+        other,
+        Some(keep),
+        "merge",
+        before.as_ref(),
+        Some(&serde_json::json!({ "merged_into": keep })),
+    )?;
+    refresh_derived(conn, keep)?;
+    Ok(report)
+}
+
+/// Fills `keep`'s empty fields from `other`'s.
+fn fill_empty(keep: &mut CustomerFields, other: &CustomerFields) {
+    fn fill<T: Clone>(a: &mut Option<T>, b: &Option<T>) {
+        if a.is_none() {
+            a.clone_from(b);
+        }
+    }
+    fill(&mut keep.company, &other.company);
+    fill(&mut keep.email, &other.email);
+    fill(&mut keep.phone, &other.phone);
+    fill(&mut keep.city, &other.city);
+    fill(&mut keep.address, &other.address);
+    fill(&mut keep.owner, &other.owner);
+    fill(&mut keep.channel, &other.channel);
+    fill(&mut keep.cadence_days, &other.cadence_days);
+    fill(&mut keep.birthday, &other.birthday);
+    fill(&mut keep.source, &other.source);
+    fill(&mut keep.needs, &other.needs);
+    fill(&mut keep.service_needs, &other.service_needs);
+    for (k, v) in &other.custom_fields {
+        keep.custom_fields
+            .entry(k.clone())
+            .or_insert_with(|| v.clone());
+    }
+    keep.pool_locked |= other.pool_locked;
+}

@@ -926,3 +926,49 @@ fn plain_kehu_explains_and_shows_help() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Usage") && text.contains("--demo"), "{text}");
 }
+
+#[test]
+fn customer_claim_and_merge() {
+    let k = Kehu::new();
+    let pool = k.add(&["--name", "Pool", "--owner", ""]).to_string();
+    assert_eq!(
+        k.json(&["customer", "show", &pool, "--json"])["owner"],
+        Value::Null
+    );
+    assert!(k.ok(&["customer", "claim", &pool]).contains("you own them"));
+    assert_eq!(
+        k.json(&["customer", "show", &pool, "--json"])["owner"],
+        "tester"
+    );
+    let theirs = k.add(&["--name", "Theirs", "--owner", "wang"]).to_string();
+    assert!(
+        k.fails(&["customer", "claim", &theirs])
+            .contains("belongs to wang")
+    );
+
+    let keep = k
+        .add(&["--name", "Keep", "--email", "k@example.com"])
+        .to_string();
+    let other = k
+        .add(&["--name", "Other", "--phone", "021 5555 0000", "--tag", "t"])
+        .to_string();
+    k.ok(&["log", &other, "--summary", "hello"]);
+    let out = k.ok(&["customer", "merge", &keep, &other]);
+    assert!(
+        out.contains("merged customer") && out.contains("1 interaction"),
+        "{out}"
+    );
+    let merged = k.json(&["customer", "show", &keep, "--json"]);
+    assert_eq!(merged["phone"], "021 5555 0000");
+    assert_eq!(merged["email"], "k@example.com");
+    assert_eq!(merged["tags"], serde_json::json!(["t"]));
+    assert!(
+        k.fails(&["customer", "show", &other])
+            .contains("no customer")
+    );
+    assert!(
+        k.fails(&["customer", "merge", &keep, &keep])
+            .contains("into itself")
+    );
+    assert_eq!(k.ok(&["check"]).trim(), "ok");
+}

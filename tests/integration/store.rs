@@ -853,3 +853,188 @@ fn check_reports_stale_cached_figures() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("cached figures"));
 }
+
+#[test]
+fn merge_moves_every_child_row_and_fills_empty_fields() {
+    let (dir, s) = temp_store();
+    let c = ctx("tester");
+    let mut kf = CustomerFields::named("Zhang Wei");
+    kf.email = Some("zw@example.com".into());
+    let mut of = CustomerFields::named("张伟");
+    of.email = Some("other@example.com".into());
+    of.phone = Some("138 0013 8000".into());
+    of.custom_fields.insert("industry".into(), "制造".into());
+    let keep = s
+        .write(|x| store::customers::add(x, &c, &kf, &["a".into()]))
+        .unwrap();
+    let other = s
+        .write(|x| store::customers::add(x, &c, &of, &["b".into()]))
+        .unwrap();
+    for id in [keep, other] {
+        s.write(|x| {
+            store::contacts::add(
+                x,
+                &c,
+                id,
+                &ContactFields {
+                    name: format!("p{id}"),
+                    title: None,
+                    phone: None,
+                    email: None,
+                    primary: true,
+                },
+            )?;
+            store::interactions::add(x, &c, id, &call("2026-11-20T01:00:00.000Z", "hello"))?;
+            store::todos::add(x, &c, &todo(Some(id), "call", Some("2026-11-30")))?;
+            store::purchases::add(
+                x,
+                &c,
+                id,
+                &PurchaseFields {
+                    on_date: date("2026-11-01"),
+                    product: None,
+                    amount: 100,
+                    note: None,
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+    // Rows of tables whose commands come with later features, written directly.
+    let raw = rusqlite::Connection::open(dir.path().join("kehu.db")).unwrap();
+    let audit = "'2026-11-22T02:00:00.000Z', 't', '2026-11-22T02:00:00.000Z', 't'";
+    raw.execute_batch(&format!(
+        "INSERT INTO deal (customer_id, title, created_at, created_by, updated_at, updated_by) VALUES ({other}, 'd', {audit});
+         INSERT INTO ticket (customer_id, summary, opened_at, created_at, created_by, updated_at, updated_by) VALUES ({other}, 't', '2026-11-20T00:00:00.000Z', {audit});
+         INSERT INTO survey (customer_id, on_date, quality, attitude, speed, created_at, created_by, updated_at, updated_by) VALUES ({other}, '2026-11-01', 5, 4, 3, {audit});
+         INSERT INTO campaign (id, name, created_at, created_by, updated_at, updated_by) VALUES (1, 'c1', {audit});
+         INSERT INTO campaign (id, name, created_at, created_by, updated_at, updated_by) VALUES (2, 'c2', {audit});
+         INSERT INTO campaign_member (campaign_id, customer_id, invited_at) VALUES (1, {keep}, '2026-11-02');
+         INSERT INTO campaign_member (campaign_id, customer_id, invited_at, attended_at) VALUES (1, {other}, '2026-11-01', '2026-11-05');
+         INSERT INTO campaign_member (campaign_id, customer_id, invited_at) VALUES (2, {other}, '2026-11-03');"
+    ))
+    .unwrap();
+    let count = |table: &str, id: i64| -> i64 {
+        raw.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE customer_id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let tables = [
+        "contact_person",
+        "interaction",
+        "todo",
+        "purchase",
+        "deal",
+        "ticket",
+        "survey",
+        "customer_history",
+        "change_log",
+    ];
+    let before: Vec<i64> = tables
+        .iter()
+        .map(|t| count(t, keep) + count(t, other))
+        .collect();
+
+    let kv = s
+        .read(|x| store::customers::get(x, keep))
+        .unwrap()
+        .audit
+        .version;
+    let ov = s
+        .read(|x| store::customers::get(x, other))
+        .unwrap()
+        .audit
+        .version;
+    s.write(|x| store::customers::merge(x, &c, keep, kv, other, ov))
+        .unwrap();
+
+    for (t, n) in tables.iter().zip(&before) {
+        assert_eq!(count(t, other), 0, "{t} rows left on the removed customer");
+        // The merge itself adds change-log rows to the kept customer.
+        if *t == "change_log" {
+            assert!(count(t, keep) > *n, "{t}");
+        } else {
+            assert_eq!(count(t, keep), *n, "{t} rows lost or duplicated");
+        }
+    }
+    let members: Vec<(i64, Option<String>, String)> = raw
+        .prepare("SELECT campaign_id, attended_at, invited_at FROM campaign_member WHERE customer_id = ?1 ORDER BY campaign_id")
+        .unwrap()
+        .query_map([keep], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        members,
+        vec![
+            (1, Some("2026-11-05".into()), "2026-11-01".into()),
+            (2, None, "2026-11-03".into())
+        ]
+    );
+    let merged = s.read(|x| store::customers::get(x, keep)).unwrap();
+    assert_eq!(
+        merged.fields.email.as_deref(),
+        Some("zw@example.com"),
+        "keep's value wins"
+    );
+    assert_eq!(
+        merged.fields.phone.as_deref(),
+        Some("138 0013 8000"),
+        "empty field filled"
+    );
+    assert_eq!(
+        merged
+            .fields
+            .custom_fields
+            .get("industry")
+            .map(String::as_str),
+        Some("制造")
+    );
+    assert_eq!(merged.tags, vec!["a".to_string(), "b".to_string()]);
+    assert_eq!((merged.purchase_count, merged.purchase_total), (2, 200));
+    assert!(matches!(
+        s.read(|x| store::customers::get(x, other)),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store::maintenance::check(&s).unwrap().is_empty());
+    assert!(
+        s.write(|x| store::customers::merge(x, &c, keep, 9, keep, 9))
+            .is_err()
+    );
+}
+
+#[test]
+fn claim_takes_pool_customers_only() {
+    let (_d, s) = temp_store();
+    let pool = add_customer(&s, "Pooled");
+    let mut owned = CustomerFields::named("Owned");
+    owned.owner = Some("wang".into());
+    let taken = s
+        .write(|x| store::customers::add(x, &ctx("wang"), &owned, &[]))
+        .unwrap();
+    assert!(
+        s.write(|x| store::customers::claim(x, &ctx("li"), pool, 1))
+            .unwrap()
+    );
+    assert_eq!(
+        s.read(|x| store::customers::get(x, pool))
+            .unwrap()
+            .fields
+            .owner
+            .as_deref(),
+        Some("li")
+    );
+    assert!(
+        !s.write(|x| store::customers::claim(x, &ctx("li"), pool, 2))
+            .unwrap(),
+        "already mine"
+    );
+    let err = s
+        .write(|x| store::customers::claim(x, &ctx("li"), taken, 1))
+        .unwrap_err();
+    assert!(err.to_string().contains("belongs to wang"), "{err}");
+}

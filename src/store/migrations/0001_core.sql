@@ -159,7 +159,7 @@ CREATE TABLE change_log (
     table_name  TEXT NOT NULL,
     row_id      INTEGER NOT NULL,
     customer_id INTEGER,
-    action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'erase', 'migrate')),
+    action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'erase', 'merge', 'migrate')),
     before      TEXT,
     after       TEXT
 );
