@@ -1,12 +1,13 @@
 //! The queries behind the screen's panes: keyset paging on (key, id), never a deep OFFSET, so a
 //! page costs the same at row 10 and at row 100,000, and rows that share a key are never skipped.
 
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
 
 use super::customers::{self, COLS};
 use super::error::Result;
 use super::rows::AUDIT_COLS;
-use crate::domain::Customer;
+use crate::domain::{Customer, Stage, Tier};
 
 /// The orders the customer list offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,55 +50,125 @@ pub struct Cursor {
     pub id: i64,
 }
 
+/// Which customers the list pane shows (the `f` key cycles these).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub tier: Option<Tier>,
+    pub stage: Option<Stage>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl ListFilter {
+    /// Extra WHERE terms, bound from ?4 on (?1–?3 are the cursor and the limit).
+    fn sql(&self) -> (String, Vec<Value>) {
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        let mut add = |term: &str, v: Value| {
+            values.push(v);
+            sql.push_str(&term.replace('#', &format!("?{}", values.len() + 3)));
+        };
+        if let Some(t) = self.tier {
+            add(" AND tier = #", Value::Text(t.to_string()));
+        }
+        if let Some(s) = self.stage {
+            add(" AND stage = #", Value::Text(s.to_string()));
+        }
+        if let Some(o) = &self.owner {
+            add(" AND owner = #", Value::Text(o.clone()));
+        }
+        if let Some(t) = &self.tag {
+            add(
+                " AND EXISTS (SELECT 1 FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id \
+                 WHERE ct.customer_id = customer.id AND t.name = # COLLATE NOCASE)",
+                Value::Text(t.clone()),
+            );
+        }
+        (sql, values)
+    }
+}
+
 /// SQL for the page after a cursor, in `sort` order.
-pub fn customers_after_sql(sort: CustomerSort) -> String {
+pub fn customers_after_sql(sort: CustomerSort, filter_sql: &str) -> String {
     let k = sort.key();
     format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM customer
-         WHERE archived_at IS NULL AND ({k}, id) > (?1, ?2)
+         WHERE archived_at IS NULL AND ({k}, id) > (?1, ?2){filter_sql}
          ORDER BY {k}, id LIMIT ?3"
     )
 }
 
 /// SQL for the page before a cursor (returned nearest-first; callers reverse it).
-pub fn customers_before_sql(sort: CustomerSort) -> String {
+pub fn customers_before_sql(sort: CustomerSort, filter_sql: &str) -> String {
     let k = sort.key();
     format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM customer
-         WHERE archived_at IS NULL AND ({k}, id) < (?1, ?2)
+         WHERE archived_at IS NULL AND ({k}, id) < (?1, ?2){filter_sql}
          ORDER BY {k} DESC, id DESC LIMIT ?3"
     )
+}
+
+fn page(
+    conn: &Connection,
+    sql: &str,
+    key: String,
+    id: i64,
+    limit: usize,
+    extra: Vec<Value>,
+) -> Result<Vec<Customer>> {
+    let mut values = vec![
+        Value::Text(key),
+        Value::Integer(id),
+        Value::Integer(limit as i64),
+    ];
+    values.extend(extra);
+    let mut stmt = conn.prepare(sql)?;
+    let found = stmt
+        .query_map(params_from_iter(values), customers::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
 }
 
 /// Up to `limit` customers after `after` (from the top when `None`).
 pub fn customers_after(
     conn: &Connection,
     sort: CustomerSort,
+    filter: &ListFilter,
     after: Option<&Cursor>,
     limit: usize,
 ) -> Result<Vec<Customer>> {
     let (key, id) = after.map_or((String::new(), i64::MIN), |c| (c.key.clone(), c.id));
-    let mut stmt = conn.prepare(&customers_after_sql(sort))?;
-    let found = stmt
-        .query_map(params![key, id, limit as i64], customers::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
+    let (filter_sql, extra) = filter.sql();
+    page(
+        conn,
+        &customers_after_sql(sort, &filter_sql),
+        key,
+        id,
+        limit,
+        extra,
+    )
 }
 
-/// Up to `limit` customers before `before`, in display order.
+/// Up to `limit` customers before `before` (from the very end when `None`), in display order.
 pub fn customers_before(
     conn: &Connection,
     sort: CustomerSort,
-    before: &Cursor,
+    filter: &ListFilter,
+    before: Option<&Cursor>,
     limit: usize,
 ) -> Result<Vec<Customer>> {
-    let mut stmt = conn.prepare(&customers_before_sql(sort))?;
-    let mut found = stmt
-        .query_map(
-            params![before.key, before.id, limit as i64],
-            customers::from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (key, id) = before.map_or(("\u{10ffff}".to_string(), i64::MAX), |c| {
+        (c.key.clone(), c.id)
+    });
+    let (filter_sql, extra) = filter.sql();
+    let mut found = page(
+        conn,
+        &customers_before_sql(sort, &filter_sql),
+        key,
+        id,
+        limit,
+        extra,
+    )?;
     found.reverse();
     Ok(found)
 }
@@ -121,27 +192,27 @@ pub fn pane_queries() -> Vec<(&'static str, String)> {
     vec![
         (
             "customers by name, next page",
-            customers_after_sql(CustomerSort::Name),
+            customers_after_sql(CustomerSort::Name, ""),
         ),
         (
             "customers by name, previous page",
-            customers_before_sql(CustomerSort::Name),
+            customers_before_sql(CustomerSort::Name, ""),
         ),
         (
             "customers by last contact",
-            customers_after_sql(CustomerSort::LastContact),
+            customers_after_sql(CustomerSort::LastContact, ""),
         ),
         (
             "customers by last contact, previous page",
-            customers_before_sql(CustomerSort::LastContact),
+            customers_before_sql(CustomerSort::LastContact, ""),
         ),
         (
             "customers by next due",
-            customers_after_sql(CustomerSort::NextDue),
+            customers_after_sql(CustomerSort::NextDue, ""),
         ),
         (
             "customers by next due, previous page",
-            customers_before_sql(CustomerSort::NextDue),
+            customers_before_sql(CustomerSort::NextDue, ""),
         ),
         ("open to-dos by due date", OPEN_TODOS_SQL.to_string()),
         ("a customer's timeline", TIMELINE_SQL.to_string()),
@@ -159,4 +230,73 @@ pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
         .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines)
+}
+
+/// One customer's searchable text, gathered in one pass for the search index.
+#[derive(Debug, Clone)]
+pub struct SearchSource {
+    pub customer: Customer,
+    /// Contact persons' names, phones and e-mails.
+    pub contacts: Vec<String>,
+}
+
+/// Every active customer with their contact persons' details, for building the search index
+/// off the UI thread.
+pub fn search_sources(conn: &Connection) -> Result<Vec<SearchSource>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS}, {AUDIT_COLS},
+            (SELECT group_concat(coalesce(p.name, '') || ' ' || coalesce(p.phone, '') || ' ' || coalesce(p.email, ''), char(31))
+             FROM contact_person p WHERE p.customer_id = customer.id)
+         FROM customer WHERE archived_at IS NULL ORDER BY sort_key, id"
+    ))?;
+    let found = stmt
+        .query_map([], |r| {
+            let contacts: Option<String> = r.get(31)?;
+            Ok(SearchSource {
+                customer: customers::from_row(r)?,
+                contacts: contacts
+                    .map(|c| c.split('\u{1f}').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
+/// SQLite's counter of commits by other connections: a cheap "has anyone else written" check.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+/// Open to-dos overdue and due on `today`, for the status bar.
+pub fn due_counts(conn: &Connection, today: chrono::NaiveDate) -> Result<(i64, i64)> {
+    let d = today.to_string();
+    Ok(conn.query_row(
+        "SELECT count(*) FILTER (WHERE due < ?1), count(*) FILTER (WHERE due = ?1)
+         FROM todo WHERE status = 'open' AND coalesce(due, '9999-12-31') <= ?1",
+        [d],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The first page of the open to-do queue, soonest due first, with each one's customer name.
+pub fn open_todos(
+    conn: &Connection,
+    customer: Option<i64>,
+    limit: usize,
+) -> Result<Vec<(crate::domain::Todo, Option<String>)>> {
+    let todos = super::todos::list_open_limited(conn, customer, limit)?;
+    let mut out = Vec::with_capacity(todos.len());
+    for t in todos {
+        let name = match t.customer_id {
+            Some(id) => conn
+                .query_row("SELECT name FROM customer WHERE id = ?1", [id], |r| {
+                    r.get::<_, String>(0)
+                })
+                .ok(),
+            None => None,
+        };
+        out.push((t, name));
+    }
+    Ok(out)
 }

@@ -792,7 +792,7 @@ fn customer_pages_never_skip_rows_that_share_a_name() {
         let mut cursor = None;
         loop {
             let page = s
-                .read(|x| pages::customers_after(x, sort, cursor.as_ref(), 4))
+                .read(|x| pages::customers_after(x, sort, &Default::default(), cursor.as_ref(), 4))
                 .unwrap();
             let Some(last) = page.last() else { break };
             cursor = Some(sort.cursor_of(last));
@@ -808,7 +808,15 @@ fn customer_pages_never_skip_rows_that_share_a_name() {
             .read(|x| store::customers::get(x, *seen.last().unwrap()))
             .unwrap();
         let back = s
-            .read(|x| pages::customers_before(x, sort, &sort.cursor_of(&last), 100))
+            .read(|x| {
+                pages::customers_before(
+                    x,
+                    sort,
+                    &Default::default(),
+                    Some(&sort.cursor_of(&last)),
+                    100,
+                )
+            })
             .unwrap();
         assert_eq!(
             back.iter().map(|c| c.id).collect::<Vec<_>>(),
