@@ -15,5 +15,15 @@ pub fn login_name() -> String {
         .filter_map(|k| std::env::var(k).ok())
         .map(|s| s.trim().to_string())
         .find(|s| !s.is_empty())
+        .or_else(|| {
+            // Some shells (and services) set no user variable; the home folder is named after the user.
+            std::env::var_os("HOME")
+                .and_then(|h| {
+                    std::path::Path::new(&h)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                })
+                .filter(|n| !n.is_empty())
+        })
         .unwrap_or_else(|| "unknown".to_string())
 }

@@ -12,13 +12,12 @@ use crate::demo;
 use crate::domain::settings::SETTINGS;
 use crate::store::{self, Ctx, OpenMode, Store, maintenance};
 
-/// Plain `kehu`: the interactive screen is not built yet, so say so and show the commands.
+/// Plain `kehu` without a terminal (in a pipe or a script): the commands instead of the screen.
 pub fn no_subcommand(_cli: &Cli) -> Result<()> {
     let mut out = Out::new();
     out.line(
-        "kehu's interactive screen is not available in this version yet; use the commands below.",
+        "kehu opens its interactive screen in a terminal; here are the commands for scripts.",
     )?;
-    out.line("To try them on sample data: kehu --demo customer list")?;
     out.line("")?;
     out.line(&Cli::command().render_help().to_string())?;
     out.flush()?;

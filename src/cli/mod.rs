@@ -112,10 +112,35 @@ fn demo_env(ctx: Ctx) -> Result<Env> {
     })
 }
 
+/// Plain `kehu`: the interactive screen on the user's database (created on first run), or on a
+/// fresh demo database with `--demo`. Without a terminal, the command help instead.
+fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return admin::no_subcommand(cli);
+    }
+    if cli.demo {
+        let env = demo_env(ctx.clone())?;
+        let path = env.store.path().to_path_buf();
+        return crate::tui::run(&path, ctx, "demo database".into());
+    }
+    let path = db_path(cli)?;
+    drop(Store::open(
+        &path,
+        OpenMode::Create { shared: false },
+        &ctx,
+    )?);
+    let label = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    crate::tui::run(&path, ctx, label)
+}
+
 pub fn run(mut cli: Cli) -> Result<()> {
     let ctx = Ctx::new(user_of(&cli)?, Clock::from_env()?);
     let Some(command) = cli.command.take() else {
-        return admin::no_subcommand(&cli);
+        return open_screen(&cli, ctx);
     };
     if let Command::Init { shared } = command {
         return admin::init(&db_path(&cli)?, shared, cli.demo, &ctx);

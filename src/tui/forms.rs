@@ -1,0 +1,631 @@
+//! Forms: text fields that validate with the same rules as the command line and, when valid,
+//! become a `Save` for the store worker. A refused save keeps everything the user typed.
+
+use crate::domain::input::{self, Recurrence};
+use crate::domain::{
+    Clock, ContactFields, ContactPerson, Customer, CustomerFields, InputError, Interaction,
+    InteractionFields, Priority, TodoFields, time,
+};
+
+use super::worker::Save;
+use crate::store::pages::ListFilter;
+
+#[derive(Debug, Clone)]
+pub enum FormKind {
+    NewCustomer,
+    EditCustomer {
+        id: i64,
+        version: i64,
+        base: Box<CustomerFields>,
+    },
+    Log {
+        customer: i64,
+    },
+    Todo {
+        customer: Option<i64>,
+    },
+    Contact {
+        customer: i64,
+        existing: Option<(i64, i64)>,
+    },
+    EditInteraction {
+        id: i64,
+        version: i64,
+    },
+    /// Answered by the screen itself: which customers the list shows.
+    Filter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// Cursor position in characters.
+    pub cursor: usize,
+    pub error: Option<String>,
+    /// Shown dimmed when the field is empty.
+    pub placeholder: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// A message about the whole form (e.g. a conflict or a refused save).
+    pub error: Option<String>,
+    /// The token of the save in flight, if any.
+    pub saving: Option<u64>,
+    /// After a conflict: the version now stored, so the user may save over it.
+    pub conflict_version: Option<i64>,
+    initial: Vec<String>,
+}
+
+fn field(
+    key: &'static str,
+    label: &'static str,
+    value: impl Into<String>,
+    placeholder: &'static str,
+) -> Field {
+    let value = value.into();
+    Field {
+        key,
+        label,
+        cursor: value.chars().count(),
+        value,
+        error: None,
+        placeholder,
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+impl Form {
+    fn new(title: impl Into<String>, kind: FormKind, fields: Vec<Field>) -> Form {
+        let initial = fields.iter().map(|f| f.value.clone()).collect();
+        Form {
+            title: title.into(),
+            kind,
+            fields,
+            focus: 0,
+            error: None,
+            saving: None,
+            conflict_version: None,
+            initial,
+        }
+    }
+
+    pub fn new_customer(owner: &str) -> Form {
+        let mut f = CustomerFields::named("");
+        f.owner = Some(owner.to_string());
+        Form::new(
+            "Add a customer",
+            FormKind::NewCustomer,
+            customer_fields(&f, &[]),
+        )
+    }
+
+    pub fn edit_customer(c: &Customer) -> Form {
+        Form::new(
+            format!("Edit {}", c.fields.name),
+            FormKind::EditCustomer {
+                id: c.id,
+                version: c.audit.version,
+                base: Box::new(c.fields.clone()),
+            },
+            customer_fields(&c.fields, &c.tags),
+        )
+    }
+
+    pub fn log(customer: i64, name: &str) -> Form {
+        let mut form = Form::new(
+            format!("Log an interaction with {name}"),
+            FormKind::Log { customer },
+            vec![
+                field(
+                    "kind",
+                    "Kind",
+                    "call",
+                    "call, email, meeting, visit, message, note",
+                ),
+                field("summary", "Summary", "", "what was said or done"),
+                field("details", "Details", "", "optional"),
+                field("at", "When", "now", "now, 2026-11-20 14:30, -2d"),
+                field("next", "Next follow-up", "", "optional: what to do next"),
+                field("due", "Due", "", "2026-12-01, tomorrow, +3d, +2w"),
+            ],
+        );
+        // The kind is usually right as it is: start at the summary.
+        form.focus = 1;
+        form
+    }
+
+    pub fn todo(customer: Option<(i64, &str)>, user: &str) -> Form {
+        let title = match customer {
+            Some((_, name)) => format!("Add a to-do for {name}"),
+            None => "Add a to-do".to_string(),
+        };
+        Form::new(
+            title,
+            FormKind::Todo {
+                customer: customer.map(|(id, _)| id),
+            },
+            vec![
+                field("title", "Title", "", "what to do"),
+                field("due", "Due", "", "2026-12-01, today, tomorrow, +3d"),
+                field("time", "Time", "", "optional, HH:MM"),
+                field("every", "Repeat every", "", "optional: 30d, 2w, 1m"),
+                field("priority", "Priority", "normal", "low, normal, high"),
+                field("assignee", "Assignee", user, "who does it"),
+            ],
+        )
+    }
+
+    pub fn contact(customer: i64, existing: Option<&ContactPerson>) -> Form {
+        let (title, id, fields) = match existing {
+            Some(p) => (
+                format!("Edit contact {}", p.name),
+                Some((p.id, p.audit.version)),
+                [
+                    p.name.clone(),
+                    opt(&p.title),
+                    opt(&p.phone),
+                    opt(&p.email),
+                    if p.primary { "yes" } else { "no" }.to_string(),
+                ],
+            ),
+            None => (
+                "Add a contact person".to_string(),
+                None,
+                [
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    "no".into(),
+                ],
+            ),
+        };
+        let [name, job, phone, email, primary] = fields;
+        Form::new(
+            title,
+            FormKind::Contact {
+                customer,
+                existing: id,
+            },
+            vec![
+                field("name", "Name", name, "required"),
+                field("title", "Title", job, "e.g. purchasing manager"),
+                field("phone", "Phone", phone, "138 0013 8000"),
+                field("email", "Email", email, "name@example.com"),
+                field("primary", "Primary", primary, "yes or no"),
+            ],
+        )
+    }
+
+    pub fn edit_interaction(i: &Interaction, clock: &Clock) -> Form {
+        Form::new(
+            "Edit the entry",
+            FormKind::EditInteraction {
+                id: i.id,
+                version: i.audit.version,
+            },
+            vec![
+                field(
+                    "kind",
+                    "Kind",
+                    i.kind.to_string(),
+                    "call, email, meeting, visit, message, note",
+                ),
+                field("summary", "Summary", i.summary.clone(), "required"),
+                field("details", "Details", opt(&i.details), "optional"),
+                field("at", "When", clock.local_display(&i.at), "2026-11-20 14:30"),
+            ],
+        )
+    }
+
+    pub fn filter(current: &str) -> Form {
+        Form::new(
+            "Filter the list",
+            FormKind::Filter,
+            vec![field(
+                "filter",
+                "Show",
+                current,
+                "vip · churned · owner:li.na · tag:重点 — empty shows everyone",
+            )],
+        )
+    }
+
+    /// Has the user typed anything since the form opened?
+    pub fn dirty(&self) -> bool {
+        self.fields
+            .iter()
+            .zip(&self.initial)
+            .any(|(f, v)| f.value != *v)
+    }
+
+    pub fn value(&self, key: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map_or("", |f| f.value.as_str())
+    }
+
+    pub fn insert(&mut self, text: &str) {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        // Fields are one line; pasted line breaks become spaces.
+        let clean: String = text
+            .chars()
+            .map(|c| {
+                if c == '\n' || c == '\r' || c == '\t' {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let byte = f
+            .value
+            .char_indices()
+            .nth(f.cursor)
+            .map_or(f.value.len(), |(i, _)| i);
+        f.value.insert_str(byte, &clean);
+        f.cursor += clean.chars().count();
+        f.error = None;
+    }
+
+    pub fn backspace(&mut self) {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        if f.cursor == 0 {
+            return;
+        }
+        if let Some((i, _)) = f.value.char_indices().nth(f.cursor - 1) {
+            f.value.remove(i);
+            f.cursor -= 1;
+        }
+        f.error = None;
+    }
+
+    pub fn move_cursor(&mut self, right: bool) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            let n = f.value.chars().count();
+            f.cursor = if right {
+                (f.cursor + 1).min(n)
+            } else {
+                f.cursor.saturating_sub(1)
+            };
+        }
+    }
+
+    pub fn next_field(&mut self, forward: bool) {
+        let n = self.fields.len();
+        self.focus = if forward {
+            (self.focus + 1) % n
+        } else {
+            (self.focus + n - 1) % n
+        };
+    }
+
+    /// Checks every field; on success returns what to save, otherwise marks the bad fields and
+    /// moves the focus to the first one.
+    pub fn validate(&mut self, clock: &Clock) -> Option<Save> {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        self.error = None;
+        let mut errors: Vec<InputError> = Vec::new();
+        let save = build(self, clock, &mut errors);
+        if errors.is_empty() {
+            return save;
+        }
+        let mut first = None;
+        for e in errors {
+            if let Some((i, f)) = self
+                .fields
+                .iter_mut()
+                .enumerate()
+                .find(|(_, f)| f.key == e.field)
+            {
+                f.error = Some(e.reason);
+                first = first.or(Some(i));
+            } else {
+                self.error = Some(e.to_string());
+            }
+        }
+        if let Some(i) = first {
+            self.focus = i;
+        }
+        None
+    }
+}
+
+fn customer_fields(f: &CustomerFields, tags: &[String]) -> Vec<Field> {
+    vec![
+        field("name", "Name", f.name.clone(), "required"),
+        field("company", "Company", opt(&f.company), ""),
+        field("kind", "Kind", f.kind.to_string(), "b2b or b2c"),
+        field(
+            "tier",
+            "Tier",
+            f.tier.to_string(),
+            "vip, regular, potential",
+        ),
+        field(
+            "stage",
+            "Stage",
+            f.stage.to_string(),
+            "lead, prospect, customer, churned",
+        ),
+        field(
+            "phone",
+            "Phone",
+            opt(&f.phone),
+            "138 0013 8000, +1 (555) 010-9999 x12",
+        ),
+        field("email", "Email", opt(&f.email), "name@example.com"),
+        field("city", "City", opt(&f.city), ""),
+        field("address", "Address", opt(&f.address), ""),
+        field("owner", "Owner", opt(&f.owner), "account manager"),
+        field("tags", "Tags", tags.join(", "), "comma-separated"),
+        field(
+            "channel",
+            "Channel",
+            f.channel.map(|c| c.to_string()).unwrap_or_default(),
+            "phone, email, wechat, sms, visit, meeting",
+        ),
+        field(
+            "cadence",
+            "Cadence (days)",
+            f.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
+            "empty: the tier's default",
+        ),
+        field(
+            "birthday",
+            "Birthday",
+            f.birthday.map(|d| d.to_string()).unwrap_or_default(),
+            "YYYY-MM-DD",
+        ),
+        field("source", "Source", opt(&f.source), "where they came from"),
+        field("needs", "Needs", opt(&f.needs), "needs and preferences"),
+        field("service_needs", "Service needs", opt(&f.service_needs), ""),
+    ]
+}
+
+/// Collects each field's error instead of stopping at the first, so the form can mark them all.
+fn check<T>(errors: &mut Vec<InputError>, r: Result<T, InputError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+fn optional<T>(
+    errors: &mut Vec<InputError>,
+    v: &str,
+    parse: impl FnOnce(&str) -> Result<T, InputError>,
+) -> Option<T> {
+    if v.trim().is_empty() {
+        None
+    } else {
+        check(errors, parse(v))
+    }
+}
+
+fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Save> {
+    let v = |k: &str| form.value(k).to_string();
+    let today = clock.today();
+    match &form.kind {
+        FormKind::Filter => {
+            check(errors, parse_filter(&v("filter")));
+            None
+        }
+        FormKind::NewCustomer | FormKind::EditCustomer { .. } => {
+            let base = match &form.kind {
+                FormKind::EditCustomer { base, .. } => (**base).clone(),
+                _ => CustomerFields::named(""),
+            };
+            let name = check(errors, input::name("name", &v("name")));
+            let mut f = base;
+            f.company = check(errors, input::optional_line("company", &v("company"))).flatten();
+            f.kind = check(errors, v("kind").parse()).unwrap_or(f.kind);
+            f.tier = check(errors, v("tier").parse()).unwrap_or(f.tier);
+            f.stage = check(errors, v("stage").parse()).unwrap_or(f.stage);
+            f.phone = optional(errors, &v("phone"), |p| input::phone(p).map(|(p, _)| p));
+            f.email = optional(errors, &v("email"), |e| input::email(e).map(|(e, _)| e));
+            f.city = check(errors, input::optional_line("city", &v("city"))).flatten();
+            f.address = check(errors, input::optional_line("address", &v("address"))).flatten();
+            f.owner = check(errors, input::optional_line("owner", &v("owner"))).flatten();
+            f.channel = optional(errors, &v("channel"), |c| c.parse());
+            f.cadence_days = optional(errors, &v("cadence"), input::cadence_days);
+            f.birthday = optional(errors, &v("birthday"), |d| {
+                let d = time::parse_date("birthday", d, today)?;
+                if d > today {
+                    Err(InputError::new("birthday", format!("{d} is in the future")))
+                } else {
+                    Ok(d)
+                }
+            });
+            f.source = check(errors, input::optional_line("source", &v("source"))).flatten();
+            f.needs = check(errors, input::optional_text("needs", &v("needs"))).flatten();
+            f.service_needs = check(
+                errors,
+                input::optional_text("service_needs", &v("service_needs")),
+            )
+            .flatten();
+            let tags: Vec<String> = v("tags")
+                .split([',', '，', ';'])
+                .map(input::clean_line)
+                .filter(|t| !t.is_empty())
+                .collect();
+            f.name = name?;
+            if !errors.is_empty() {
+                return None;
+            }
+            Some(match &form.kind {
+                FormKind::EditCustomer { id, version, .. } => Save::EditCustomer {
+                    id: *id,
+                    version: form.conflict_version.unwrap_or(*version),
+                    fields: f,
+                    tags,
+                },
+                _ => Save::NewCustomer { fields: f, tags },
+            })
+        }
+        FormKind::Log { customer } => {
+            let kind = check(errors, v("kind").parse());
+            let summary = check(errors, input::required_line("summary", &v("summary")));
+            let details = check(errors, input::optional_text("details", &v("details"))).flatten();
+            let at = check(
+                errors,
+                time::parse_instant(
+                    "at",
+                    if v("at").trim().is_empty() {
+                        "now"
+                    } else {
+                        form.value("at")
+                    },
+                    clock,
+                ),
+            );
+            let next_title = check(errors, input::optional_line("next", &v("next"))).flatten();
+            let due = optional(errors, &v("due"), |d| time::parse_date("due", d, today));
+            if due.is_some() && next_title.is_none() {
+                errors.push(InputError::new(
+                    "next",
+                    "say what the follow-up is, or clear its due date",
+                ));
+            }
+            let fields = InteractionFields {
+                at: time::format_timestamp(at?),
+                kind: kind?,
+                summary: summary?,
+                details,
+            };
+            let next = next_title.map(|title| TodoFields {
+                customer_id: Some(*customer),
+                title,
+                due,
+                due_time: None,
+                priority: Priority::Normal,
+                assignee: None,
+                recurrence: None,
+            });
+            errors.is_empty().then_some(Save::Log {
+                customer: *customer,
+                fields,
+                next,
+            })
+        }
+        FormKind::Todo { customer } => {
+            let title = check(errors, input::required_line("title", &v("title")));
+            let due = optional(errors, &v("due"), |d| time::parse_date("due", d, today));
+            let due_time = optional(errors, &v("time"), |t| time::parse_time_of_day("time", t))
+                .map(|t| t.format("%H:%M").to_string());
+            let recurrence = optional(errors, &v("every"), Recurrence::parse);
+            if recurrence.is_some() && v("due").trim().is_empty() {
+                errors.push(InputError::new(
+                    "due",
+                    "a repeating to-do needs a due date to start from",
+                ));
+            }
+            let priority = check(errors, v("priority").parse());
+            let assignee =
+                check(errors, input::optional_line("assignee", &v("assignee"))).flatten();
+            let fields = TodoFields {
+                customer_id: *customer,
+                title: title?,
+                due,
+                due_time,
+                priority: priority?,
+                assignee,
+                recurrence,
+            };
+            errors.is_empty().then_some(Save::AddTodo(fields))
+        }
+        FormKind::Contact { customer, existing } => {
+            let name = check(errors, input::name("name", &v("name")));
+            let title = check(errors, input::optional_line("title", &v("title"))).flatten();
+            let phone = optional(errors, &v("phone"), |p| input::phone(p).map(|(p, _)| p));
+            let email = optional(errors, &v("email"), |e| input::email(e).map(|(e, _)| e));
+            let primary = match v("primary").trim().to_lowercase().as_str() {
+                "" | "no" | "n" => false,
+                "yes" | "y" => true,
+                other => {
+                    errors.push(InputError::new(
+                        "primary",
+                        format!("'{other}' is not yes or no"),
+                    ));
+                    false
+                }
+            };
+            let fields = ContactFields {
+                name: name?,
+                title,
+                phone,
+                email,
+                primary,
+            };
+            if !errors.is_empty() {
+                return None;
+            }
+            Some(match existing {
+                Some((id, version)) => Save::EditContact {
+                    id: *id,
+                    version: form.conflict_version.unwrap_or(*version),
+                    fields,
+                },
+                None => Save::AddContact {
+                    customer: *customer,
+                    fields,
+                },
+            })
+        }
+        FormKind::EditInteraction { id, version } => {
+            let kind = check(errors, v("kind").parse());
+            let summary = check(errors, input::required_line("summary", &v("summary")));
+            let details = check(errors, input::optional_text("details", &v("details"))).flatten();
+            let at = check(errors, time::parse_instant("at", &v("at"), clock));
+            let fields = InteractionFields {
+                at: time::format_timestamp(at?),
+                kind: kind?,
+                summary: summary?,
+                details,
+            };
+            errors.is_empty().then_some(Save::EditInteraction {
+                id: *id,
+                version: form.conflict_version.unwrap_or(*version),
+                fields,
+            })
+        }
+    }
+}
+
+/// `vip`, `churned`, `owner:li.na`, `tag:重点`, several separated by spaces; empty for all.
+pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
+    let mut f = ListFilter::default();
+    for word in text.split_whitespace() {
+        if let Some(o) = word.strip_prefix("owner:") {
+            f.owner = Some(o.to_string());
+        } else if let Some(t) = word.strip_prefix("tag:") {
+            f.tag = Some(t.to_string());
+        } else if let Ok(t) = word.parse() {
+            f.tier = Some(t);
+        } else if let Ok(st) = word.parse() {
+            f.stage = Some(st);
+        } else {
+            return Err(InputError::new(
+                "filter",
+                format!(
+                    "'{word}' is not a tier (vip, regular, potential), a stage (lead, prospect, customer, churned), owner:NAME or tag:NAME"
+                ),
+            ));
+        }
+    }
+    Ok(f)
+}

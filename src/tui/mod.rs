@@ -1,0 +1,221 @@
+//! The interactive screen. Data flows one way (DESIGN.md §6):
+//! key → key table → `Action` → `update` → requests to the store worker → replies as events →
+//! state → view. Panes draw from `State` and never touch the database.
+
+pub mod action;
+pub mod forms;
+pub mod keymap;
+pub mod search;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::io::{IsTerminal, stdout};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use ratatui::Frame;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
+use ratatui::crossterm::execute;
+
+use crate::store::Ctx;
+use keymap::Key;
+use search::Searcher;
+use state::{Modal, State};
+use worker::{Request, Worker};
+
+/// How long a request may run before the status bar says the screen is waiting for the lock.
+const WAIT_NOTICE: Duration = Duration::from_millis(300);
+/// How often to ask whether another process has written.
+const POLL_EVERY: Duration = Duration::from_millis(700);
+
+/// The screen's state plus its two helper threads.
+pub struct App {
+    pub state: State,
+    worker: Worker,
+    searcher: Searcher,
+    /// Requests sent to the worker whose replies have not arrived (polls excluded).
+    outstanding: usize,
+    last_poll: Instant,
+}
+
+impl App {
+    pub fn new(path: &Path, ctx: Ctx, db_label: String) -> Result<App> {
+        let worker = Worker::start(path.to_path_buf(), ctx.clone())?;
+        let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
+        update::start(&mut state);
+        let mut app = App {
+            state,
+            worker,
+            searcher: Searcher::start(),
+            outstanding: 0,
+            last_poll: Instant::now(),
+        };
+        app.flush();
+        Ok(app)
+    }
+
+    /// Sends what `update` queued.
+    fn flush(&mut self) {
+        for r in self.state.outbox.drain(..) {
+            if !matches!(r, Request::Poll) {
+                self.outstanding += 1;
+            }
+            self.worker.send(r);
+        }
+        for (version, text) in self.state.search_outbox.drain(..) {
+            self.searcher.query(version, &text);
+        }
+    }
+
+    pub fn key(&mut self, e: KeyEvent) {
+        // Windows also reports releases; act on presses only.
+        if e.kind == KeyEventKind::Release {
+            return;
+        }
+        let key = Key::from_event(&e);
+        let layers = view::active_layers(&self.state);
+        let action = layers.iter().find_map(|l| keymap::lookup(*l, key));
+        match action {
+            Some(a) => update::update(&mut self.state, a),
+            None => {
+                let typing =
+                    matches!(self.state.modal, Some(Modal::Form(_))) || self.state.search.editing;
+                if let (true, KeyCode::Char(c)) = (typing, e.code)
+                    && !e
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    update::text(&mut self.state, &c.to_string());
+                } else if e.code == KeyCode::Char('c')
+                    && e.modifiers.contains(KeyModifiers::CONTROL)
+                {
+                    update::update(&mut self.state, action::Action::Quit);
+                }
+            }
+        }
+        self.after_update();
+    }
+
+    /// Pasted text is text, never key commands.
+    pub fn paste(&mut self, text: &str) {
+        update::text(&mut self.state, text);
+        self.after_update();
+    }
+
+    fn after_update(&mut self) {
+        // The filter form is answered here, not by the store.
+        update::finish_filter(&mut self.state);
+        self.flush();
+    }
+
+    /// Applies every reply that has arrived; returns whether anything changed.
+    pub fn pump(&mut self) -> bool {
+        let mut changed = false;
+        while let Ok(reply) = self.worker.rx.try_recv() {
+            if !matches!(reply, worker::Reply::Changed) {
+                self.outstanding = self.outstanding.saturating_sub(1);
+            }
+            if let worker::Reply::SearchSources(_) = &reply {
+                // The index is handed to the search thread as well as kept for drawing.
+            }
+            update::reply(&mut self.state, reply);
+            if let Some(index) = self.state.search_index.take() {
+                self.searcher.set_index(Arc::clone(&index));
+                self.state.search_index = Some(index);
+            }
+            changed = true;
+        }
+        while let Ok(results) = self.searcher.rx.try_recv() {
+            update::search_results(&mut self.state, results);
+            changed = true;
+        }
+        self.flush();
+        changed
+    }
+
+    /// Time-driven work: the waiting notice and the check for other users' changes.
+    pub fn tick(&mut self) -> bool {
+        let waiting = self
+            .worker
+            .busy_since
+            .lock()
+            .ok()
+            .and_then(|b| *b)
+            .is_some_and(|t| t.elapsed() >= WAIT_NOTICE);
+        let changed = waiting != self.state.status.waiting;
+        self.state.status.waiting = waiting;
+        if self.last_poll.elapsed() >= POLL_EVERY && self.outstanding == 0 {
+            self.last_poll = Instant::now();
+            self.worker.send(Request::Poll);
+        }
+        changed
+    }
+
+    /// Waits (bounded) until every request sent has been answered — for tests.
+    pub fn settle(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            self.pump();
+            let searching = !self.state.search.text.trim().is_empty()
+                && self.state.search_index.is_some()
+                && self.state.search.hits.is_none();
+            if self.outstanding == 0 && !searching {
+                return true;
+            }
+            if start.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    pub fn draw(&mut self, f: &mut Frame) {
+        view::draw(f, &mut self.state);
+    }
+}
+
+/// Opens the screen on `path` and runs until the user quits. The terminal is restored on every
+/// exit path, panics included (ratatui's hook runs before kehu's own one-line report).
+pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
+    if !stdout().is_terminal() {
+        anyhow::bail!(
+            "the interactive screen needs a terminal; use the subcommands in scripts (kehu --help)"
+        );
+    }
+    let mut app = App::new(path, ctx, db_label)?;
+    let mut terminal = ratatui::try_init()?;
+    let _ = execute!(stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut terminal, &mut app);
+    let _ = execute!(stdout(), DisableBracketedPaste);
+    ratatui::try_restore()?;
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+    let mut dirty = true;
+    while !app.state.quit {
+        if dirty {
+            terminal.draw(|f| app.draw(f))?;
+            dirty = false;
+        }
+        if event::poll(Duration::from_millis(40))? {
+            match event::read()? {
+                Event::Key(k) => app.key(k),
+                Event::Paste(text) => app.paste(&text),
+                _ => {}
+            }
+            dirty = true;
+        }
+        dirty |= app.pump();
+        dirty |= app.tick();
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! Fuzzy customer search: an in-memory index of normalised fields, scored on its own thread.
+//!
+//! Queries carry a version; the thread skips to the newest one waiting, so typing never queues
+//! up work. When a query only grows, only the previous matches are rescored.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::domain::Customer;
+use crate::domain::input::phone_digits;
+use crate::store::pages::SearchSource;
+
+/// Lower case with accents removed, so `muller` finds Müller and `jose` finds José.
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One customer as the search sees them.
+pub struct Entry {
+    pub customer: Customer,
+    name: String,
+    /// Company, contact persons, e-mail, city and tags, folded, separated by spaces.
+    rest: String,
+    /// Every phone number's digits, space-separated.
+    phones: String,
+}
+
+pub struct Index {
+    pub entries: Vec<Entry>,
+}
+
+impl Index {
+    pub fn build(sources: Vec<SearchSource>) -> Index {
+        let entries = sources
+            .into_iter()
+            .map(|s| {
+                let c = &s.customer;
+                let f = &c.fields;
+                let mut rest = String::new();
+                for part in [&f.company, &f.email, &f.city].into_iter().flatten() {
+                    rest.push_str(part);
+                    rest.push(' ');
+                }
+                for part in c.tags.iter().chain(&s.contacts) {
+                    rest.push_str(part);
+                    rest.push(' ');
+                }
+                let mut phones = f.phone.as_deref().map(phone_digits).unwrap_or_default();
+                for contact in &s.contacts {
+                    let digits = phone_digits(contact);
+                    if !digits.is_empty() {
+                        phones.push(' ');
+                        phones.push_str(&digits);
+                    }
+                }
+                Entry {
+                    name: fold(&f.name),
+                    rest: fold(&rest),
+                    phones,
+                    customer: s.customer,
+                }
+            })
+            .collect();
+        Index { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A matching customer: position in the index and score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub index: usize,
+    pub score: i64,
+}
+
+fn score(matcher: &SkimMatcherV2, e: &Entry, query: &str, digits: &str) -> Option<i64> {
+    let mut best = matcher
+        .fuzzy_match(&e.name, query)
+        .map(|s| s * 2 + if e.name.starts_with(query) { 1000 } else { 0 });
+    if let Some(s) = matcher.fuzzy_match(&e.rest, query) {
+        best = Some(best.map_or(s, |b| b.max(s)));
+    }
+    if digits.len() >= 3 && e.phones.contains(digits) {
+        best = Some(best.map_or(2000, |b| b.max(2000)));
+    }
+    best
+}
+
+/// Scores `candidates` (all entries when `None`), best first; ties keep name order.
+pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> {
+    let q = fold(query.trim());
+    if q.is_empty() {
+        return Vec::new();
+    }
+    // Digits-only queries (allowing phone punctuation) also match phone numbers.
+    let digits = if q
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -+().".contains(c))
+    {
+        phone_digits(&q)
+    } else {
+        String::new()
+    };
+    let matcher = SkimMatcherV2::default();
+    let mut hits: Vec<Hit> = match candidates {
+        Some(prev) => prev
+            .iter()
+            .filter_map(|h| {
+                score(&matcher, &index.entries[h.index], &q, &digits).map(|score| Hit {
+                    index: h.index,
+                    score,
+                })
+            })
+            .collect(),
+        None => index
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                score(&matcher, e, &q, &digits).map(|score| Hit { index: i, score })
+            })
+            .collect(),
+    };
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+    hits
+}
+
+/// Where in `name` the query matched, as character positions, for highlighting.
+pub fn highlight(name: &str, query: &str) -> Vec<usize> {
+    let folded = fold(name);
+    // Folding keeps one character per precomposed letter; if it did not, skip highlighting.
+    if folded.chars().count() != name.chars().count() {
+        return Vec::new();
+    }
+    SkimMatcherV2::default()
+        .fuzzy_indices(&folded, &fold(query.trim()))
+        .map(|(_, idx)| idx)
+        .unwrap_or_default()
+}
+
+enum Job {
+    Index(Arc<Index>),
+    Query { version: u64, text: String },
+}
+
+/// The result of one query.
+pub struct Results {
+    pub version: u64,
+    pub hits: Vec<Hit>,
+    pub index: Arc<Index>,
+}
+
+/// The scoring thread's handle.
+pub struct Searcher {
+    tx: Sender<Job>,
+    pub rx: Receiver<Results>,
+}
+
+impl Searcher {
+    pub fn start() -> Searcher {
+        let (tx, jobs) = channel::<Job>();
+        let (results, rx) = channel::<Results>();
+        // If the thread cannot start, queries simply get no results; the list still works.
+        let _ = thread::Builder::new()
+            .name("kehu-search".into())
+            .spawn(move || serve(jobs, results));
+        Searcher { tx, rx }
+    }
+
+    pub fn set_index(&self, index: Arc<Index>) {
+        let _ = self.tx.send(Job::Index(index));
+    }
+
+    pub fn query(&self, version: u64, text: &str) {
+        let _ = self.tx.send(Job::Query {
+            version,
+            text: text.to_string(),
+        });
+    }
+}
+
+fn serve(jobs: Receiver<Job>, results: Sender<Results>) {
+    let mut index = Arc::new(Index {
+        entries: Vec::new(),
+    });
+    let mut last: Option<(String, Vec<Hit>)> = None;
+    while let Ok(first) = jobs.recv() {
+        // Take everything waiting; only the newest query matters.
+        let mut query = None;
+        for job in std::iter::once(first).chain(jobs.try_iter()) {
+            match job {
+                Job::Index(i) => {
+                    index = i;
+                    last = None;
+                }
+                Job::Query { version, text } => query = Some((version, text)),
+            }
+        }
+        let Some((version, text)) = query else {
+            continue;
+        };
+        let narrowed = last
+            .as_ref()
+            .filter(|(prev, _)| !prev.is_empty() && fold(&text).starts_with(&fold(prev)));
+        let hits = rank(&index, &text, narrowed.map(|(_, h)| h.as_slice()));
+        last = Some((text, hits.clone()));
+        if results
+            .send(Results {
+                version,
+                hits,
+                index: Arc::clone(&index),
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Audit, CustomerFields};
+
+    fn source(
+        id: i64,
+        name: &str,
+        company: Option<&str>,
+        phone: Option<&str>,
+        contacts: &[&str],
+    ) -> SearchSource {
+        let mut fields = CustomerFields::named(name);
+        fields.company = company.map(str::to_string);
+        fields.phone = phone.map(str::to_string);
+        SearchSource {
+            customer: Customer {
+                id,
+                fields,
+                tags: vec!["重点".into()],
+                archived_at: None,
+                last_contact_at: None,
+                next_due: None,
+                purchase_total: 0,
+                purchase_count: 0,
+                last_purchase_on: None,
+                audit: Audit::default(),
+            },
+            contacts: contacts.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn index() -> Index {
+        Index::build(vec![
+            source(1, "José Müller", None, Some("+49 30 123456"), &[]),
+            source(
+                2,
+                "张伟",
+                Some("上海星辰科技有限公司"),
+                Some("138 0013 8000"),
+                &["李娜 139 1111 2222"],
+            ),
+            source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),
+        ])
+    }
+
+    fn ids(idx: &Index, q: &str) -> Vec<i64> {
+        rank(idx, q, None)
+            .iter()
+            .map(|h| idx.entries[h.index].customer.id)
+            .collect()
+    }
+
+    #[test]
+    fn accents_fold_and_fields_match() {
+        let idx = index();
+        assert_eq!(ids(&idx, "muller"), vec![1]);
+        assert_eq!(ids(&idx, "jose"), vec![1]);
+        assert_eq!(ids(&idx, "张伟"), vec![2]);
+        assert_eq!(ids(&idx, "星辰"), vec![2]);
+        assert_eq!(ids(&idx, "acme"), vec![3]);
+        assert_eq!(ids(&idx, "peter"), vec![3], "contact persons");
+        assert_eq!(ids(&idx, "重点").len(), 3, "tags");
+        assert_eq!(ids(&idx, "138-0013"), vec![2], "phone ignores dashes");
+        assert_eq!(ids(&idx, "1391111"), vec![2], "contact phone");
+        assert!(ids(&idx, "zzzz").is_empty());
+        assert!(ids(&idx, "  ").is_empty());
+    }
+
+    #[test]
+    fn narrowing_rescores_previous_matches_only() {
+        let idx = index();
+        let first = rank(&idx, "m", None);
+        let narrowed = rank(&idx, "mu", Some(&first));
+        assert_eq!(narrowed, rank(&idx, "mu", None));
+    }
+
+    #[test]
+    fn highlight_positions_are_characters() {
+        assert_eq!(highlight("José Müller", "mul"), vec![5, 6, 7]);
+        assert_eq!(highlight("张伟", "伟"), vec![1]);
+    }
+
+    #[test]
+    fn the_thread_answers_the_newest_query() {
+        let s = Searcher::start();
+        s.set_index(Arc::new(index()));
+        s.query(1, "m");
+        s.query(2, "smith");
+        let mut last = None;
+        while let Ok(r) = s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
+            let done = r.version == 2;
+            last = Some(r);
+            if done {
+                break;
+            }
+        }
+        let r = last.expect("an answer");
+        assert_eq!(r.version, 2);
+        assert_eq!(r.hits.len(), 1);
+        assert_eq!(r.index.entries[r.hits[0].index].customer.id, 3);
+    }
+}

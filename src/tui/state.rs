@@ -1,0 +1,223 @@
+//! Everything the screen shows, as plain data. Only `update` changes it; the views only read it.
+
+use std::sync::Arc;
+
+use crate::domain::{Clock, Customer, Interaction, Purchase, Todo};
+use crate::store::pages::{CustomerSort, ListFilter};
+
+use super::forms::Form;
+use super::search::{Hit, Index};
+use super::worker::{Detail, Request};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Profile,
+    Timeline,
+    Queue,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 4] = [Pane::List, Pane::Profile, Pane::Timeline, Pane::Queue];
+}
+
+/// A window of the customer list, loaded page by page around the selection.
+#[derive(Debug, Default)]
+pub struct ListState {
+    pub rows: Vec<Customer>,
+    pub selected: usize,
+    /// First row drawn.
+    pub offset: usize,
+    pub more_before: bool,
+    pub more_after: bool,
+    pub loading: bool,
+    /// Replies for an older request (an earlier sort or filter) are dropped.
+    pub seq: u64,
+    /// Select this customer when the next page arrives (after a save or a refresh).
+    pub want: Option<i64>,
+}
+
+#[derive(Default)]
+pub struct SearchState {
+    /// The search line has the keys.
+    pub editing: bool,
+    pub text: String,
+    pub version: u64,
+    /// Ranked results for `text`, with the index they point into.
+    pub hits: Option<(Vec<Hit>, Arc<Index>)>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl SearchState {
+    pub fn active(&self) -> bool {
+        self.editing || !self.text.is_empty()
+    }
+}
+
+/// One row of the timeline: interactions and purchases, newest first.
+#[derive(Debug, Clone)]
+pub enum TimelineItem {
+    Interaction(Interaction),
+    Purchase(Purchase),
+}
+
+impl TimelineItem {
+    /// The stored time or date used for ordering and grouping by day.
+    pub fn sort_key(&self) -> String {
+        match self {
+            TimelineItem::Interaction(i) => i.at.clone(),
+            TimelineItem::Purchase(p) => format!("{}T23:59:59.999Z", p.on_date),
+        }
+    }
+}
+
+/// One row of the queue. An enum from the start: later kinds (cadence reminders, birthdays,
+/// complaint clocks, deals) join the same ranked list.
+#[derive(Debug, Clone)]
+pub enum QueueRow {
+    Todo {
+        todo: Todo,
+        customer: Option<String>,
+    },
+}
+
+impl QueueRow {
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            QueueRow::Todo { todo, .. } => todo.customer_id,
+        }
+    }
+}
+
+/// What a question's "yes" does.
+#[derive(Debug, Clone)]
+pub enum Confirmed {
+    Quit,
+    DiscardForm,
+    DeleteInteraction { id: i64, version: i64 },
+}
+
+pub enum Modal {
+    Help {
+        scroll: u16,
+    },
+    Form(Box<Form>),
+    Confirm {
+        text: String,
+        then: Confirmed,
+        form: Option<Box<Form>>,
+    },
+    Entry(Box<Interaction>),
+}
+
+#[derive(Debug, Default)]
+pub struct Status {
+    pub message: Option<String>,
+    pub is_error: bool,
+    pub overdue: i64,
+    pub due_today: i64,
+    pub customers: i64,
+    pub waiting: bool,
+}
+
+pub struct State {
+    pub focus: Pane,
+    pub list: ListState,
+    pub sort: CustomerSort,
+    pub filter: ListFilter,
+    pub search: SearchState,
+    pub detail: Option<Box<Detail>>,
+    pub detail_gen: u64,
+    /// The customer the profile and timeline show.
+    pub selected_id: Option<i64>,
+    pub profile_scroll: u16,
+    pub timeline: Vec<TimelineItem>,
+    pub timeline_selected: usize,
+    pub queue: Vec<QueueRow>,
+    pub queue_selected: usize,
+    pub queue_only_selected: bool,
+    pub queue_gen: u64,
+    pub modal: Option<Modal>,
+    pub status: Status,
+    pub user: String,
+    pub db_label: String,
+    pub clock: Clock,
+    /// Requests for the store worker, sent by the event loop after each update.
+    pub outbox: Vec<Request>,
+    /// Search queries for the search thread.
+    pub search_outbox: Vec<(u64, String)>,
+    pub next_token: u64,
+    pub search_index: Option<Arc<Index>>,
+    /// Rows the list pane can show, from the last draw (for paging keys).
+    pub list_height: usize,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(user: String, db_label: String, clock: Clock) -> State {
+        State {
+            focus: Pane::List,
+            list: ListState::default(),
+            sort: CustomerSort::Name,
+            filter: ListFilter::default(),
+            search: SearchState::default(),
+            detail: None,
+            detail_gen: 0,
+            selected_id: None,
+            profile_scroll: 0,
+            timeline: Vec::new(),
+            timeline_selected: 0,
+            queue: Vec::new(),
+            queue_selected: 0,
+            queue_only_selected: false,
+            queue_gen: 0,
+            modal: None,
+            status: Status::default(),
+            user,
+            db_label,
+            clock,
+            outbox: Vec::new(),
+            search_outbox: Vec::new(),
+            next_token: 1,
+            search_index: None,
+            list_height: 10,
+            quit: false,
+        }
+    }
+
+    /// The customer under the list's selection (search results when searching).
+    pub fn list_customer(&self) -> Option<&Customer> {
+        if self.search.active() {
+            let (hits, index) = self.search.hits.as_ref()?;
+            let hit = hits.get(self.search.selected)?;
+            return index.entries.get(hit.index).map(|e| &e.customer);
+        }
+        self.list.rows.get(self.list.selected)
+    }
+
+    /// The customer the panes are about, when its details are loaded.
+    pub fn current(&self) -> Option<&Customer> {
+        self.detail
+            .as_ref()
+            .map(|d| &d.customer)
+            .filter(|c| Some(c.id) == self.selected_id)
+    }
+
+    pub fn filter_label(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = self.filter.tier {
+            parts.push(t.to_string());
+        }
+        if let Some(s) = self.filter.stage {
+            parts.push(s.to_string());
+        }
+        if let Some(o) = &self.filter.owner {
+            parts.push(format!("owner:{o}"));
+        }
+        if let Some(t) = &self.filter.tag {
+            parts.push(format!("tag:{t}"));
+        }
+        parts.join(" ")
+    }
+}

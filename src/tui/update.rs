@@ -1,0 +1,751 @@
+//! The only place the screen's state changes: actions from keys, text typed into fields, and
+//! replies from the store worker and the search thread.
+
+use chrono::Duration;
+
+use crate::store::pages::{CustomerSort, ListFilter};
+
+use super::action::Action;
+use super::forms::{Form, FormKind};
+use super::search::Results;
+use super::state::{Confirmed, Modal, Pane, QueueRow, State, TimelineItem};
+use super::worker::{Anchor, Reply, Request, Save};
+
+/// Rows fetched per page, and how near the window's edge a fetch of the next page starts.
+pub const PAGE: usize = 100;
+const PREFETCH: usize = 30;
+/// The most rows kept in memory around the selection.
+const WINDOW: usize = 400;
+
+/// Requests that fill a fresh screen.
+pub fn start(s: &mut State) {
+    reload_list(s, Anchor::Top, None);
+    s.outbox.push(Request::Counts);
+    reload_queue(s);
+    s.outbox.push(Request::SearchSources);
+}
+
+fn reload_list(s: &mut State, anchor: Anchor, want: Option<i64>) {
+    s.list.seq += 1;
+    s.list.loading = true;
+    s.list.want = want;
+    s.outbox.push(Request::Page {
+        seq: s.list.seq,
+        sort: s.sort,
+        filter: s.filter.clone(),
+        anchor,
+        limit: PAGE,
+    });
+}
+
+fn reload_queue(s: &mut State) {
+    s.queue_gen += 1;
+    let customer = if s.queue_only_selected {
+        s.selected_id
+    } else {
+        None
+    };
+    s.outbox.push(Request::Queue {
+        seq: s.queue_gen,
+        customer,
+    });
+}
+
+/// Loads the profile and timeline of the customer under the list's selection, if it changed.
+fn follow_selection(s: &mut State) {
+    let id = s.list_customer().map(|c| c.id);
+    if id != s.selected_id {
+        s.selected_id = id;
+        s.profile_scroll = 0;
+        s.timeline_selected = 0;
+        if let Some(id) = id {
+            s.detail_gen += 1;
+            s.outbox.push(Request::Detail {
+                seq: s.detail_gen,
+                id,
+            });
+        }
+        if s.queue_only_selected {
+            reload_queue(s);
+        }
+    }
+}
+
+fn select_customer(s: &mut State, id: i64) {
+    if s.selected_id != Some(id) {
+        s.selected_id = Some(id);
+        s.profile_scroll = 0;
+        s.timeline_selected = 0;
+        s.detail_gen += 1;
+        s.outbox.push(Request::Detail {
+            seq: s.detail_gen,
+            id,
+        });
+    }
+}
+
+fn say(s: &mut State, text: impl Into<String>, is_error: bool) {
+    s.status.message = Some(text.into());
+    s.status.is_error = is_error;
+}
+
+/// Typed or pasted text: goes to the field or search line that has the keys.
+pub fn text(s: &mut State, t: &str) {
+    if let Some(Modal::Form(form)) = &mut s.modal {
+        form.insert(t);
+        return;
+    }
+    if s.search.editing {
+        s.search.text.push_str(&t.replace(['\n', '\r'], " "));
+        search_changed(s);
+    }
+}
+
+fn search_changed(s: &mut State) {
+    s.search.version += 1;
+    s.search.selected = 0;
+    s.search.offset = 0;
+    if s.search.text.trim().is_empty() {
+        s.search.hits = None;
+    } else {
+        s.search_outbox
+            .push((s.search.version, s.search.text.clone()));
+    }
+}
+
+pub fn search_results(s: &mut State, r: Results) {
+    if r.version != s.search.version || !s.search.active() {
+        return;
+    }
+    s.search.hits = Some((r.hits, r.index));
+    s.search.selected = 0;
+    s.search.offset = 0;
+    follow_selection(s);
+}
+
+fn move_list(s: &mut State, delta: isize) {
+    if s.search.active() {
+        let n = s.search.hits.as_ref().map_or(0, |(h, _)| h.len());
+        s.search.selected = clamp_move(s.search.selected, delta, n);
+        follow_selection(s);
+        return;
+    }
+    let n = s.list.rows.len();
+    s.list.selected = clamp_move(s.list.selected, delta, n);
+    prefetch(s);
+    follow_selection(s);
+}
+
+fn clamp_move(at: usize, delta: isize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    (at as isize + delta).clamp(0, n as isize - 1) as usize
+}
+
+/// Fetches the next or previous page when the selection nears the window's edge.
+fn prefetch(s: &mut State) {
+    if s.list.loading {
+        return;
+    }
+    let n = s.list.rows.len();
+    if s.list.more_after && s.list.selected + PREFETCH >= n {
+        if let Some(last) = s.list.rows.last() {
+            let cursor = s.sort.cursor_of(last);
+            s.list.loading = true;
+            s.outbox.push(Request::Page {
+                seq: s.list.seq,
+                sort: s.sort,
+                filter: s.filter.clone(),
+                anchor: Anchor::After(cursor),
+                limit: PAGE,
+            });
+        }
+    } else if s.list.more_before
+        && s.list.selected < PREFETCH
+        && let Some(first) = s.list.rows.first()
+    {
+        let cursor = s.sort.cursor_of(first);
+        s.list.loading = true;
+        s.outbox.push(Request::Page {
+            seq: s.list.seq,
+            sort: s.sort,
+            filter: s.filter.clone(),
+            anchor: Anchor::Before(cursor),
+            limit: PAGE,
+        });
+    }
+}
+
+/// Reloads what is on screen, keeping the selection: after a save, or when someone else wrote.
+fn refresh_all(s: &mut State) {
+    let want = s.list.rows.get(s.list.selected).map(|c| c.id);
+    match s.list.rows.first() {
+        Some(first) => {
+            let mut cursor = s.sort.cursor_of(first);
+            cursor.id -= 1;
+            reload_list(s, Anchor::After(cursor), want);
+            // A reload replaces the window rather than extending it.
+            s.list.rows.clear();
+        }
+        None => reload_list(s, Anchor::Top, want),
+    }
+    if let Some(id) = s.selected_id {
+        s.detail_gen += 1;
+        s.outbox.push(Request::Detail {
+            seq: s.detail_gen,
+            id,
+        });
+    }
+    reload_queue(s);
+    s.outbox.push(Request::Counts);
+    s.outbox.push(Request::SearchSources);
+}
+
+pub fn reply(s: &mut State, r: Reply) {
+    match r {
+        Reply::Page { seq, anchor, rows } => {
+            if seq != s.list.seq {
+                return;
+            }
+            s.list.loading = false;
+            let full = rows.len() == PAGE;
+            match anchor {
+                Anchor::Top => {
+                    s.list.rows = rows;
+                    s.list.selected = 0;
+                    s.list.offset = 0;
+                    s.list.more_before = false;
+                    s.list.more_after = full;
+                }
+                Anchor::Bottom => {
+                    s.list.selected = rows.len().saturating_sub(1);
+                    s.list.rows = rows;
+                    s.list.offset = s
+                        .list
+                        .selected
+                        .saturating_sub(s.list_height.saturating_sub(1));
+                    s.list.more_before = full;
+                    s.list.more_after = false;
+                }
+                Anchor::After(_) if s.list.rows.is_empty() => {
+                    s.list.rows = rows;
+                    s.list.more_after = full;
+                    s.list.selected = s.list.selected.min(s.list.rows.len().saturating_sub(1));
+                }
+                Anchor::After(_) => {
+                    s.list.rows.extend(rows);
+                    s.list.more_after = full;
+                    if s.list.rows.len() > WINDOW {
+                        let drop = s.list.rows.len() - WINDOW;
+                        s.list.rows.drain(..drop);
+                        s.list.selected = s.list.selected.saturating_sub(drop);
+                        s.list.offset = s.list.offset.saturating_sub(drop);
+                        s.list.more_before = true;
+                    }
+                }
+                Anchor::Before(_) => {
+                    let n = rows.len();
+                    s.list.rows.splice(0..0, rows);
+                    s.list.selected += n;
+                    s.list.offset += n;
+                    s.list.more_before = full;
+                    if s.list.rows.len() > WINDOW {
+                        s.list.rows.truncate(WINDOW);
+                        s.list.more_after = true;
+                    }
+                }
+            }
+            if let Some(want) = s.list.want.take()
+                && let Some(i) = s.list.rows.iter().position(|c| c.id == want)
+            {
+                s.list.selected = i;
+            }
+            if !s.search.active() {
+                follow_selection(s);
+            }
+        }
+        Reply::Detail { seq, detail } => {
+            if seq != s.detail_gen {
+                return;
+            }
+            match detail {
+                Some(d) => {
+                    let mut items: Vec<TimelineItem> = d
+                        .interactions
+                        .iter()
+                        .cloned()
+                        .map(TimelineItem::Interaction)
+                        .collect();
+                    items.extend(d.purchases.iter().cloned().map(TimelineItem::Purchase));
+                    items.sort_by_key(|i| std::cmp::Reverse(i.sort_key()));
+                    s.timeline = items;
+                    s.timeline_selected =
+                        s.timeline_selected.min(s.timeline.len().saturating_sub(1));
+                    s.detail = Some(d);
+                }
+                None => {
+                    s.detail = None;
+                    s.timeline.clear();
+                }
+            }
+        }
+        Reply::Queue { seq, rows } => {
+            if seq != s.queue_gen {
+                return;
+            }
+            s.queue = rows
+                .into_iter()
+                .map(|(todo, customer)| QueueRow::Todo { todo, customer })
+                .collect();
+            s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
+        }
+        Reply::Counts {
+            overdue,
+            today,
+            customers,
+        } => {
+            s.status.overdue = overdue;
+            s.status.due_today = today;
+            s.status.customers = customers;
+        }
+        Reply::SearchSources(sources) => {
+            let index = std::sync::Arc::new(super::search::Index::build(sources));
+            s.search_index = Some(index);
+            if !s.search.text.trim().is_empty() {
+                search_changed(s);
+            }
+        }
+        Reply::Saved {
+            token,
+            customer,
+            message,
+        } => {
+            if let Some(Modal::Form(form)) = &s.modal
+                && form.saving == Some(token)
+            {
+                s.modal = None;
+            }
+            say(s, message, false);
+            if let Some(id) = customer {
+                if s.selected_id.is_none() || s.list_customer().is_none() {
+                    s.list.want = Some(id);
+                }
+                select_customer(s, id);
+            }
+            refresh_all(s);
+            if let Some(id) = customer {
+                s.list.want = Some(id);
+            }
+        }
+        Reply::SaveFailed {
+            token,
+            error,
+            conflict,
+        } => {
+            if let Some(Modal::Form(form)) = &mut s.modal
+                && form.saving == Some(token)
+            {
+                form.saving = None;
+                if conflict.is_some() {
+                    form.error = Some(format!(
+                        "{error}. Ctrl-o saves over their change, Ctrl-r reloads (your edit is lost)."
+                    ));
+                    form.conflict_version = conflict;
+                } else {
+                    form.error = Some(error);
+                }
+                return;
+            }
+            say(s, error, true);
+            refresh_all(s);
+        }
+        Reply::Changed => {
+            refresh_all(s);
+            say(s, "updated with changes from another user", false);
+        }
+        Reply::Error(e) => {
+            s.list.loading = false;
+            say(s, e, true);
+        }
+    }
+}
+
+fn open_form(s: &mut State, form: Form) {
+    s.modal = Some(Modal::Form(Box::new(form)));
+}
+
+fn submit(s: &mut State) {
+    let clock = s.clock;
+    let token = s.next_token;
+    let Some(Modal::Form(form)) = &mut s.modal else {
+        return;
+    };
+    if form.saving.is_some() {
+        return;
+    }
+    if matches!(form.kind, FormKind::Filter) {
+        // Checked here; applied by `finish_filter`, which the event loop calls next.
+        if form.validate(&clock).is_none() && form.fields.iter().all(|f| f.error.is_none()) {
+            form.saving = Some(token);
+        }
+        return;
+    }
+    if let Some(save) = form.validate(&clock) {
+        form.saving = Some(token);
+        s.next_token += 1;
+        s.outbox.push(Request::Save { token, save });
+    }
+}
+
+pub fn update(s: &mut State, a: Action) {
+    // Modal layers first.
+    if let Some(modal) = s.modal.take() {
+        match modal {
+            Modal::Help { scroll } => {
+                s.modal = match a {
+                    Action::Close | Action::Help => None,
+                    Action::Down => Some(Modal::Help {
+                        scroll: scroll.saturating_add(1),
+                    }),
+                    Action::Up => Some(Modal::Help {
+                        scroll: scroll.saturating_sub(1),
+                    }),
+                    Action::Quit => {
+                        s.quit = true;
+                        None
+                    }
+                    _ => Some(Modal::Help { scroll }),
+                };
+            }
+            Modal::Entry(entry) => match a {
+                Action::Close => {}
+                Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
+                Action::DeleteEntry => {
+                    s.modal = Some(Modal::Confirm {
+                        text: format!("Delete this {} entry: {}?", entry.kind, entry.summary),
+                        then: Confirmed::DeleteInteraction {
+                            id: entry.id,
+                            version: entry.audit.version,
+                        },
+                        form: None,
+                    })
+                }
+                Action::Quit => s.quit = true,
+                _ => s.modal = Some(Modal::Entry(entry)),
+            },
+            Modal::Confirm { text, then, form } => match a {
+                Action::Answer(true) => match then {
+                    Confirmed::Quit => s.quit = true,
+                    Confirmed::DiscardForm => {}
+                    Confirmed::DeleteInteraction { id, version } => {
+                        let token = s.next_token;
+                        s.next_token += 1;
+                        s.outbox.push(Request::Save {
+                            token,
+                            save: Save::DeleteInteraction { id, version },
+                        });
+                    }
+                },
+                Action::Answer(false) => s.modal = form.map(Modal::Form),
+                _ => s.modal = Some(Modal::Confirm { text, then, form }),
+            },
+            Modal::Form(mut form) => match a {
+                Action::Close if form.dirty() && form.saving.is_none() => {
+                    s.modal = Some(Modal::Confirm {
+                        text: "Discard what you typed?".into(),
+                        then: Confirmed::DiscardForm,
+                        form: Some(form),
+                    })
+                }
+                Action::Close => {}
+                Action::Quit if form.dirty() => {
+                    s.modal = Some(Modal::Confirm {
+                        text: "Quit and lose what you typed?".into(),
+                        then: Confirmed::Quit,
+                        form: Some(form),
+                    })
+                }
+                Action::Quit => s.quit = true,
+                Action::FieldNext => {
+                    form.next_field(true);
+                    s.modal = Some(Modal::Form(form));
+                }
+                Action::FieldPrev => {
+                    form.next_field(false);
+                    s.modal = Some(Modal::Form(form));
+                }
+                Action::Backspace => {
+                    form.backspace();
+                    s.modal = Some(Modal::Form(form));
+                }
+                Action::CursorLeft | Action::CursorRight => {
+                    form.move_cursor(a == Action::CursorRight);
+                    s.modal = Some(Modal::Form(form));
+                }
+                Action::Submit => {
+                    s.modal = Some(Modal::Form(form));
+                    submit(s);
+                }
+                Action::Overwrite if form.conflict_version.is_some() => {
+                    // Save over the other change: the form already holds the version now stored.
+                    s.modal = Some(Modal::Form(form));
+                    submit(s);
+                }
+                Action::Reload if form.conflict_version.is_some() => {
+                    let reopened = match (&form.kind, s.current()) {
+                        (FormKind::EditCustomer { .. }, Some(c)) => Some(Form::edit_customer(c)),
+                        _ => None,
+                    };
+                    s.modal = reopened.map(|f| Modal::Form(Box::new(f)));
+                    say(s, "reloaded: showing the stored values", false);
+                }
+                _ => s.modal = Some(Modal::Form(form)),
+            },
+        }
+        return;
+    }
+
+    if s.search.editing {
+        match a {
+            Action::KeepSearch => {
+                s.search.editing = false;
+                if s.search.text.trim().is_empty() {
+                    s.search.text.clear();
+                }
+            }
+            Action::ClearFilter => clear_search(s),
+            Action::Backspace => {
+                s.search.text.pop();
+                search_changed(s);
+            }
+            Action::Down => move_list(s, 1),
+            Action::Up => move_list(s, -1),
+            Action::Quit => s.quit = true,
+            _ => {}
+        }
+        return;
+    }
+
+    match a {
+        Action::Quit => s.quit = true,
+        Action::FocusNext | Action::FocusPrev => {
+            let i = Pane::ORDER.iter().position(|p| *p == s.focus).unwrap_or(0);
+            let step = if a == Action::FocusNext {
+                1
+            } else {
+                Pane::ORDER.len() - 1
+            };
+            s.focus = Pane::ORDER[(i + step) % Pane::ORDER.len()];
+        }
+        Action::Focus(p) => s.focus = p,
+        Action::Help => s.modal = Some(Modal::Help { scroll: 0 }),
+        Action::StartSearch => {
+            s.search.editing = true;
+            s.focus = Pane::List;
+            if s.search_index.is_none() {
+                say(s, "building the search index…", false);
+            }
+        }
+        Action::ClearFilter => {
+            if s.search.active() {
+                clear_search(s);
+            } else if s.filter != ListFilter::default() {
+                s.filter = ListFilter::default();
+                reload_list(s, Anchor::Top, None);
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_in_pane(s, a),
+        Action::CycleSort => {
+            s.sort = match s.sort {
+                CustomerSort::Name => CustomerSort::LastContact,
+                CustomerSort::LastContact => CustomerSort::NextDue,
+                CustomerSort::NextDue => CustomerSort::Name,
+            };
+            let want = s.selected_id;
+            reload_list(s, Anchor::Top, want);
+        }
+        Action::CycleFilter => {
+            let mut f = Form::filter(&s.filter_label());
+            f.focus = 0;
+            open_form(s, f);
+        }
+        Action::AddCustomer => open_form(s, Form::new_customer(&s.user)),
+        Action::EditCustomer => match s.current() {
+            Some(c) => open_form(s, Form::edit_customer(c)),
+            None => say(s, "select a customer first", true),
+        },
+        Action::AddContact => match s.current() {
+            Some(c) => open_form(s, Form::contact(c.id, None)),
+            None => say(s, "select a customer first", true),
+        },
+        Action::EditContact => match (
+            s.current(),
+            s.detail.as_ref().and_then(|d| d.contacts.first()),
+        ) {
+            (Some(c), Some(p)) => open_form(s, Form::contact(c.id, Some(p))),
+            (Some(_), None) => say(
+                s,
+                "this customer has no contact persons yet: c adds one",
+                true,
+            ),
+            _ => say(s, "select a customer first", true),
+        },
+        Action::LogInteraction => match s.current() {
+            Some(c) => open_form(s, Form::log(c.id, &c.fields.name)),
+            None => say(s, "select a customer first", true),
+        },
+        Action::AddTodo => {
+            let customer = s.current().map(|c| (c.id, c.fields.name.clone()));
+            let form = Form::todo(customer.as_ref().map(|(id, n)| (*id, n.as_str())), &s.user);
+            open_form(s, form);
+        }
+        Action::CompleteTodo | Action::SnoozeDay | Action::SnoozeWeek => queue_action(s, a),
+        Action::ToggleQueueScope => {
+            s.queue_only_selected = !s.queue_only_selected;
+            s.queue_selected = 0;
+            reload_queue(s);
+        }
+        Action::OpenEntry => {
+            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
+                s.modal = Some(Modal::Entry(Box::new(i.clone())));
+            } else if s.timeline.get(s.timeline_selected).is_some() {
+                say(s, "purchases are edited with `kehu purchase edit`", false);
+            }
+        }
+        Action::EditEntry => {
+            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
+                let form = Form::edit_interaction(i, &s.clock);
+                open_form(s, form);
+            }
+        }
+        Action::DeleteEntry => {
+            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
+                s.modal = Some(Modal::Confirm {
+                    text: format!("Delete this {} entry: {}?", i.kind, i.summary),
+                    then: Confirmed::DeleteInteraction {
+                        id: i.id,
+                        version: i.audit.version,
+                    },
+                    form: None,
+                });
+            }
+        }
+        Action::KeepSearch
+        | Action::Close
+        | Action::Answer(_)
+        | Action::FieldNext
+        | Action::FieldPrev
+        | Action::Submit
+        | Action::Backspace
+        | Action::CursorLeft
+        | Action::CursorRight
+        | Action::Overwrite
+        | Action::Reload => {}
+    }
+}
+
+fn clear_search(s: &mut State) {
+    s.search.editing = false;
+    s.search.text.clear();
+    s.search.hits = None;
+    s.search.version += 1;
+    follow_selection(s);
+}
+
+fn move_in_pane(s: &mut State, a: Action) {
+    let page = s.list_height.max(1) as isize;
+    let delta = match a {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        _ => 0,
+    };
+    match s.focus {
+        Pane::List => match a {
+            Action::Top if s.search.active() => move_list(s, isize::MIN / 2),
+            Action::Bottom if s.search.active() => move_list(s, isize::MAX / 2),
+            Action::Top => reload_list(s, Anchor::Top, None),
+            Action::Bottom => reload_list(s, Anchor::Bottom, None),
+            _ => move_list(s, delta),
+        },
+        Pane::Profile => {
+            s.profile_scroll = match a {
+                Action::Top => 0,
+                _ => (s.profile_scroll as isize + delta).clamp(0, 500) as u16,
+            }
+        }
+        Pane::Timeline => {
+            let n = s.timeline.len();
+            s.timeline_selected = match a {
+                Action::Top => 0,
+                Action::Bottom => n.saturating_sub(1),
+                _ => clamp_move(s.timeline_selected, delta, n),
+            }
+        }
+        Pane::Queue => {
+            let n = s.queue.len();
+            s.queue_selected = match a {
+                Action::Top => 0,
+                Action::Bottom => n.saturating_sub(1),
+                _ => clamp_move(s.queue_selected, delta, n),
+            };
+            // Selecting a queue row selects its customer.
+            if let Some(id) = s
+                .queue
+                .get(s.queue_selected)
+                .and_then(QueueRow::customer_id)
+            {
+                select_customer(s, id);
+            }
+        }
+    }
+}
+
+fn queue_action(s: &mut State, a: Action) {
+    let Some(QueueRow::Todo { todo, .. }) = s.queue.get(s.queue_selected).cloned() else {
+        say(s, "the queue is empty", false);
+        return;
+    };
+    let today = s.clock.today();
+    let save = match a {
+        Action::CompleteTodo => Save::CompleteTodo {
+            id: todo.id,
+            version: todo.audit.version,
+        },
+        Action::SnoozeDay | Action::SnoozeWeek => {
+            let days = if a == Action::SnoozeDay { 1 } else { 7 };
+            let from = todo.due.map_or(today, |d| d.max(today));
+            Save::SnoozeTodo {
+                id: todo.id,
+                version: todo.audit.version,
+                until: from + Duration::days(days),
+            }
+        }
+        _ => return,
+    };
+    let token = s.next_token;
+    s.next_token += 1;
+    s.outbox.push(Request::Save { token, save });
+}
+
+/// A submitted filter form changes the list here instead of going to the store.
+pub fn finish_filter(s: &mut State) {
+    let Some(Modal::Form(form)) = &s.modal else {
+        return;
+    };
+    if !matches!(form.kind, FormKind::Filter) || form.saving.is_none() {
+        return;
+    }
+    if let Ok(filter) = super::forms::parse_filter(form.value("filter")) {
+        s.modal = None;
+        s.filter = filter;
+        reload_list(s, Anchor::Top, None);
+    }
+}

@@ -1,0 +1,216 @@
+//! The customer list: the loaded window of rows, or the search results.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{cell, clip, focused, pane_block};
+use crate::domain::{Clock, Customer, Tier};
+use crate::store::pages::CustomerSort;
+use crate::tui::search;
+use crate::tui::state::{Pane, State};
+use crate::tui::theme;
+
+/// Days since the last contact, and whether that is past the customer's cadence.
+pub fn days_since_contact(c: &Customer, clock: &Clock) -> Option<(i64, bool)> {
+    let last = clock.local_date_of(c.last_contact_at.as_deref()?)?;
+    let days = (clock.today() - last).num_days();
+    let cadence = c
+        .fields
+        .cadence_days
+        .unwrap_or(c.fields.tier.default_cadence_days());
+    Some((days, days > cadence))
+}
+
+pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
+    let sort = match s.sort {
+        CustomerSort::Name => "name",
+        CustomerSort::LastContact => "last contact",
+        CustomerSort::NextDue => "next due",
+    };
+    let filter = s.filter_label();
+    let title = if filter.is_empty() {
+        format!("Customers · by {sort}")
+    } else {
+        format!("Customers · by {sort} · {filter}")
+    };
+    let block = pane_block(title, '1', focused(s, Pane::List));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let w = inner.width as usize;
+    // Column widths: name and company share what is left after the fixed columns.
+    let (tier_w, days_w, due_w) = (4, 6, if w >= 60 { 10 } else { 5 });
+    let flexible = w.saturating_sub(tier_w + days_w + due_w + 6);
+    let name_w = if w >= 60 { flexible * 5 / 9 } else { flexible };
+    let company_w = flexible.saturating_sub(name_w + 1);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let searching = s.search.active();
+    if searching {
+        let count = match &s.search.hits {
+            Some((h, _)) => format!("{} found", h.len()),
+            None if s.search.text.trim().is_empty() => "type to search".into(),
+            None => "searching…".into(),
+        };
+        let cursor = if s.search.editing { "▏" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled("/", theme::KEY),
+            Span::raw(clip(&s.search.text, w.saturating_sub(count.len() + 4))),
+            Span::styled(cursor, theme::KEY),
+            Span::styled(format!("  {count}"), theme::DIM),
+        ]));
+    }
+    let mut header = format!(" {} ", cell("Name", name_w));
+    if company_w > 0 {
+        header.push_str(&cell("Company", company_w));
+        header.push(' ');
+    }
+    header.push_str(&format!(
+        "{} {} {}",
+        cell("Tier", tier_w),
+        cell("Last", days_w),
+        cell("Next", due_w)
+    ));
+    lines.push(Line::styled(header, theme::HEADER));
+    let room = (inner.height as usize).saturating_sub(lines.len());
+
+    let rows: Vec<&Customer>;
+    let selected;
+    let offset;
+    if searching {
+        let (hits, index) = match &s.search.hits {
+            Some((h, i)) => (h.as_slice(), Some(i)),
+            None => (&[][..], None),
+        };
+        s.search.offset = keep_visible(s.search.offset, s.search.selected, room);
+        offset = s.search.offset;
+        selected = s.search.selected;
+        rows = match index {
+            Some(index) => hits
+                .iter()
+                .skip(offset)
+                .take(room)
+                .filter_map(|h| index.entries.get(h.index).map(|e| &e.customer))
+                .collect(),
+            None => Vec::new(),
+        };
+    } else {
+        s.list.offset = keep_visible(s.list.offset, s.list.selected, room);
+        offset = s.list.offset;
+        selected = s.list.selected;
+        rows = s.list.rows.iter().skip(offset).take(room).collect();
+    }
+
+    if rows.is_empty()
+        && !searching
+        && !s.list.loading
+        && s.filter == Default::default()
+        && s.status.customers == 0
+    {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(" No customers yet.", theme::HEADER));
+        lines.push(Line::raw(" Press a to add your first customer,"));
+        lines.push(Line::raw(" or try kehu with sample data:"));
+        lines.push(Line::styled("   kehu --demo", theme::KEY));
+        lines.push(Line::raw(" ? shows every key."));
+    } else if rows.is_empty() && !s.list.loading {
+        lines.push(Line::styled(
+            if searching {
+                " no match"
+            } else {
+                " no customers match the filter (Esc clears it)"
+            },
+            theme::DIM,
+        ));
+    }
+    for (i, c) in rows.iter().enumerate() {
+        let is_sel = offset + i == selected;
+        let f = &c.fields;
+        let marker = if f.tier == Tier::Vip { "★" } else { " " };
+        let mut spans = vec![Span::styled(marker, theme::VIP)];
+        if searching {
+            let positions = search::highlight(&f.name, &s.search.text);
+            spans.extend(highlighted(&clip(&f.name, name_w), &positions, name_w));
+        } else {
+            spans.push(Span::raw(cell(&f.name, name_w)));
+        }
+        spans.push(Span::raw(" "));
+        if company_w > 0 {
+            spans.push(Span::styled(
+                format!("{} ", cell(f.company.as_deref().unwrap_or(""), company_w)),
+                theme::DIM,
+            ));
+        }
+        let tier = match f.tier {
+            Tier::Vip => "VIP",
+            Tier::Regular => "reg",
+            Tier::Potential => "pot",
+        };
+        spans.push(Span::raw(format!("{} ", cell(tier, tier_w))));
+        let (days, late) = match days_since_contact(c, &s.clock) {
+            Some((d, late)) => (format!("{d}d{}", if late { "!" } else { "" }), late),
+            None => ("–".into(), false),
+        };
+        spans.push(Span::styled(
+            format!("{} ", cell(&days, days_w)),
+            if late { theme::OVERDUE } else { Style::new() },
+        ));
+        let today = s.clock.today();
+        let (due, style) = match c.next_due {
+            Some(d) if d < today => (
+                d.format(if due_w >= 10 { "%Y-%m-%d" } else { "%m-%d" })
+                    .to_string(),
+                theme::OVERDUE,
+            ),
+            Some(d) if d == today => ("today".to_string(), theme::TODAY),
+            Some(d) => (
+                d.format(if due_w >= 10 { "%Y-%m-%d" } else { "%m-%d" })
+                    .to_string(),
+                Style::new(),
+            ),
+            None => (String::new(), Style::new()),
+        };
+        spans.push(Span::styled(cell(&due, due_w), style));
+        let mut line = Line::from(spans);
+        if is_sel {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The first visible row that keeps `selected` on screen.
+fn keep_visible(offset: usize, selected: usize, room: usize) -> usize {
+    if room == 0 {
+        return selected;
+    }
+    if selected < offset {
+        selected
+    } else if selected >= offset + room {
+        selected + 1 - room
+    } else {
+        offset
+    }
+}
+
+/// A name with the matched characters marked (underlined, so it shows without colour too).
+fn highlighted(text: &str, positions: &[usize], width: usize) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (i, ch) in text.chars().enumerate() {
+        let style = if positions.contains(&i) {
+            theme::MATCH
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(ch.to_string(), style));
+    }
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+    spans
+}

@@ -1,0 +1,231 @@
+//! Help, forms, questions and the full view of a timeline entry, drawn over the panes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::{cell, clip};
+use crate::tui::forms::Form;
+use crate::tui::keymap::{BINDINGS, Layer};
+use crate::tui::state::{Modal, State};
+use crate::tui::theme;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn frame(title: &str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme::FOCUS_BORDER)
+        .title(Span::styled(format!(" {title} "), theme::HEADER))
+}
+
+pub fn draw(f: &mut Frame, s: &State, area: Rect) {
+    match &s.modal {
+        None => {}
+        Some(Modal::Help { scroll }) => help(f, *scroll, area),
+        Some(Modal::Form(form)) => draw_form(f, form, area),
+        Some(Modal::Confirm { text, .. }) => {
+            let width = (text.width() as u16 + 6).clamp(30, area.width);
+            let r = centered(area, width, 5);
+            f.render_widget(Clear, r);
+            let lines = vec![
+                Line::raw(clip(text, width as usize - 4)),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", theme::KEY),
+                    Span::raw(" yes   "),
+                    Span::styled("n", theme::KEY),
+                    Span::raw(" no"),
+                ]),
+            ];
+            f.render_widget(Paragraph::new(lines).block(frame("Are you sure?")), r);
+        }
+        Some(Modal::Entry(e)) => {
+            let r = centered(
+                area,
+                area.width.saturating_sub(8).max(40),
+                area.height.saturating_sub(4).max(8),
+            );
+            f.render_widget(Clear, r);
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::styled(e.kind.as_str().to_uppercase(), theme::KEY),
+                    Span::raw(format!("  {}", s.clock.local_display(&e.at))),
+                ]),
+                Line::styled(
+                    format!(
+                        "by {} · changed {} by {}",
+                        e.audit.created_by,
+                        s.clock.local_display(&e.audit.updated_at),
+                        e.audit.updated_by
+                    ),
+                    theme::DIM,
+                ),
+                Line::raw(""),
+                Line::styled(
+                    crate::domain::input::for_terminal(&e.summary, true),
+                    theme::HEADER,
+                ),
+                Line::raw(""),
+            ];
+            for l in crate::domain::input::for_terminal(e.details.as_deref().unwrap_or(""), false)
+                .lines()
+            {
+                lines.push(Line::raw(l.to_string()));
+            }
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(frame("Timeline entry · e edit · d delete · Esc close")),
+                r,
+            );
+        }
+    }
+}
+
+fn help(f: &mut Frame, scroll: u16, area: Rect) {
+    let r = centered(area, 76, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let mut lines = Vec::new();
+    let layers = [
+        Layer::Panes,
+        Layer::List,
+        Layer::Profile,
+        Layer::Timeline,
+        Layer::Queue,
+        Layer::Search,
+        Layer::Form,
+        Layer::Confirm,
+        Layer::Entry,
+        Layer::Help,
+    ];
+    for layer in layers {
+        lines.push(Line::styled(layer.title(), theme::HEADER));
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        for b in BINDINGS.iter().filter(|b| b.layer == layer) {
+            // Keys that do the same thing share a line: "j / ↓  move down".
+            if let Some(entry) = seen.iter_mut().find(|(_, h)| *h == b.help) {
+                entry.0.push_str(&format!(" / {}", b.key.label()));
+            } else {
+                seen.push((b.key.label(), b.help));
+            }
+        }
+        for (keys, help) in seen {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", cell(&keys, 16)), theme::KEY),
+                Span::raw(help.to_string()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "In text fields and the search line, typed keys are text.",
+        theme::DIM,
+    ));
+    let p = Paragraph::new(lines)
+        .scroll((scroll, 0))
+        .block(frame("Help · j/k scroll · Esc close"));
+    f.render_widget(p, r);
+}
+
+fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
+    let width = area.width.saturating_sub(4).clamp(20, 90);
+    let label_w = form
+        .fields
+        .iter()
+        .map(|x| x.label.width())
+        .max()
+        .unwrap_or(8)
+        + 1;
+    // Each field takes one line, two when it shows an error.
+    let body: u16 = form
+        .fields
+        .iter()
+        .map(|x| if x.error.is_some() { 2 } else { 1 })
+        .sum::<u16>()
+        + 3;
+    let r = centered(area, width, (body + 2).min(area.height));
+    f.render_widget(Clear, r);
+    let inner_w = width.saturating_sub(2) as usize;
+    let value_w = inner_w.saturating_sub(label_w + 3);
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    for (i, field) in form.fields.iter().enumerate() {
+        let active = i == form.focus;
+        if active {
+            focus_line = lines.len();
+        }
+        let marker = if active { "▶" } else { " " };
+        let label_style = if active { theme::KEY } else { theme::DIM };
+        let mut spans = vec![Span::styled(
+            format!("{marker}{} ", cell(field.label, label_w)),
+            label_style,
+        )];
+        if field.value.is_empty() && !active {
+            spans.push(Span::styled(clip(field.placeholder, value_w), theme::DIM));
+        } else {
+            // Show the part of the value around the cursor.
+            let chars: Vec<char> = field.value.chars().collect();
+            let start = field.cursor.saturating_sub(value_w.saturating_sub(2));
+            let before: String = chars[start..field.cursor.min(chars.len())].iter().collect();
+            let after: String = chars[field.cursor.min(chars.len())..].iter().collect();
+            spans.push(Span::raw(clip(&before, value_w)));
+            if active {
+                spans.push(Span::styled("▏", theme::KEY));
+            }
+            spans.push(Span::raw(clip(
+                &after,
+                value_w.saturating_sub(before.width() + 1),
+            )));
+            if field.value.is_empty() && active {
+                spans.push(Span::styled(
+                    clip(field.placeholder, value_w.saturating_sub(1)),
+                    theme::DIM,
+                ));
+            }
+        }
+        if field.error.is_some() {
+            spans.push(Span::styled(" ✗", theme::ERROR));
+        }
+        lines.push(Line::from(spans));
+        if let Some(e) = &field.error {
+            lines.push(Line::styled(
+                format!("  {} ✗ {}", " ".repeat(label_w), clip(e, value_w)),
+                theme::ERROR,
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    match (&form.error, form.saving) {
+        (_, Some(_)) => lines.push(Line::styled(" saving…", theme::TODAY)),
+        (Some(e), _) => lines.push(Line::styled(
+            format!(" ✗ {}", clip(e, inner_w * 2)),
+            theme::ERROR,
+        )),
+        _ => lines.push(Line::styled(
+            " Enter saves · Tab next field · Esc closes",
+            theme::DIM,
+        )),
+    }
+    let height = r.height.saturating_sub(2) as usize;
+    let scroll = focus_line.saturating_sub(height.saturating_sub(3)) as u16;
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(frame(&form.title)),
+        r,
+    );
+}

@@ -1,0 +1,275 @@
+//! The profile, timeline and queue panes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::list::days_since_contact;
+use super::{cell, clip, focused, pane_block};
+use crate::domain::input::money_text;
+use crate::tui::state::{Pane, QueueRow, State, TimelineItem};
+use crate::tui::theme;
+
+fn field<'a>(label: &str, value: &str) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<13}"), theme::DIM),
+        Span::raw(clip(value, 200)),
+    ])
+}
+
+pub fn profile(f: &mut Frame, s: &State, area: Rect) {
+    let block = pane_block("Profile".into(), '2', focused(s, Pane::Profile));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(d) = s
+        .detail
+        .as_ref()
+        .filter(|d| Some(d.customer.id) == s.selected_id)
+    else {
+        let text = if s.selected_id.is_some() {
+            " loading…"
+        } else {
+            " Select a customer in the list."
+        };
+        f.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
+        return;
+    };
+    let c = &d.customer;
+    let cf = &c.fields;
+    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(clip(&cf.name, inner.width as usize), theme::HEADER),
+            Span::styled(format!("  #{}", c.id), theme::DIM),
+        ]),
+        field(
+            "tier / stage",
+            &format!("{} · {} · {}", cf.tier, cf.stage, cf.kind),
+        ),
+        field("company", &o(&cf.company)),
+        field("owner", &o(&cf.owner)),
+        field("phone", &o(&cf.phone)),
+        field("email", &o(&cf.email)),
+        field("city", &o(&cf.city)),
+        field("address", &o(&cf.address)),
+        field("channel", &cf.channel.map_or("–".into(), |c| c.to_string())),
+    ];
+    let cadence = cf.cadence_days.unwrap_or(cf.tier.default_cadence_days());
+    let last = match (&c.last_contact_at, days_since_contact(c, &s.clock)) {
+        (Some(at), Some((days, late))) => {
+            format!(
+                "{} ({days}d ago{})",
+                s.clock.local_display(at),
+                if late { ", past cadence!" } else { "" }
+            )
+        }
+        _ => "never".into(),
+    };
+    lines.push(field("last contact", &last));
+    lines.push(field(
+        "cadence",
+        &format!(
+            "every {cadence} days{}",
+            if cf.cadence_days.is_none() {
+                " (tier default)"
+            } else {
+                ""
+            }
+        ),
+    ));
+    lines.push(field(
+        "next due",
+        &c.next_due.map_or("–".into(), |d| d.to_string()),
+    ));
+    lines.push(field(
+        "purchases",
+        &format!(
+            "{} · total {}",
+            c.purchase_count,
+            money_text(c.purchase_total)
+        ),
+    ));
+    lines.push(field(
+        "birthday",
+        &cf.birthday.map_or("–".into(), |d| d.to_string()),
+    ));
+    lines.push(field("source", &o(&cf.source)));
+    lines.push(field(
+        "tags",
+        &if c.tags.is_empty() {
+            "–".into()
+        } else {
+            c.tags.join(", ")
+        },
+    ));
+    lines.push(field("needs", &o(&cf.needs)));
+    lines.push(field("service needs", &o(&cf.service_needs)));
+    for (k, v) in &cf.custom_fields {
+        lines.push(field(k, v));
+    }
+    lines.push(Line::styled(
+        format!("Contact persons ({})", d.contacts.len()),
+        theme::HEADER,
+    ));
+    if d.contacts.is_empty() {
+        lines.push(Line::styled("  none — c adds one", theme::DIM));
+    }
+    for p in &d.contacts {
+        let mut text = format!("  {}{}", if p.primary { "● " } else { "  " }, p.name);
+        for part in [&p.title, &p.phone, &p.email].into_iter().flatten() {
+            text.push_str(" · ");
+            text.push_str(part);
+        }
+        lines.push(Line::raw(clip(&text, 300)));
+    }
+    lines.push(Line::styled(
+        format!(
+            "changed {} by {}",
+            s.clock.local_display(&c.audit.updated_at),
+            c.audit.updated_by
+        ),
+        theme::DIM,
+    ));
+    let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((s.profile_scroll.min(max_scroll), 0));
+    f.render_widget(p, inner);
+}
+
+pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
+    let block = pane_block(
+        format!("Timeline ({})", s.timeline.len()),
+        '3',
+        focused(s, Pane::Timeline),
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if s.detail.is_none() || s.selected_id.is_none() {
+        return;
+    }
+    if s.timeline.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                " Nothing logged yet — l logs a call.",
+                theme::DIM,
+            )),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    // Build lines with day headers, remembering which line holds the selected entry.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    let mut last_day = String::new();
+    for (i, item) in s.timeline.iter().enumerate() {
+        let (day, time, kind, text, by) = match item {
+            TimelineItem::Interaction(e) => {
+                let local = s.clock.local_display(&e.at);
+                let (day, time) = local
+                    .split_once(' ')
+                    .map_or((local.clone(), String::new()), |(d, t)| {
+                        (d.to_string(), t.to_string())
+                    });
+                (
+                    day,
+                    time,
+                    e.kind.as_str().to_uppercase(),
+                    e.summary.clone(),
+                    e.audit.created_by.clone(),
+                )
+            }
+            TimelineItem::Purchase(p) => (
+                p.on_date.to_string(),
+                "     ".into(),
+                "BUY".into(),
+                format!(
+                    "{} {}",
+                    money_text(p.amount),
+                    p.product.clone().unwrap_or_default()
+                ),
+                p.audit.created_by.clone(),
+            ),
+        };
+        if day != last_day {
+            lines.push(Line::styled(format!("── {day} "), theme::DIM));
+            last_day = day;
+        }
+        if i == s.timeline_selected {
+            selected_line = lines.len();
+        }
+        let by = format!(" — {by}");
+        let room = w.saturating_sub(time.len() + 9 + by.len());
+        let mut line = Line::from(vec![
+            Span::raw(format!("{time} ")),
+            Span::styled(format!("{} ", cell(&kind, 7)), theme::KEY),
+            Span::raw(clip(&text, room)),
+            Span::styled(by, theme::DIM),
+        ]);
+        if i == s.timeline_selected && focused(s, Pane::Timeline) {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    let height = inner.height as usize;
+    let scroll = selected_line.saturating_sub(height.saturating_sub(1)) as u16;
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+pub fn queue(f: &mut Frame, s: &State, area: Rect) {
+    let scope = if s.queue_only_selected {
+        s.current()
+            .map_or("this customer".to_string(), |c| clip(&c.fields.name, 20))
+    } else {
+        "all customers".into()
+    };
+    let block = pane_block(
+        format!("Queue · {scope} ({})", s.queue.len()),
+        '4',
+        focused(s, Pane::Queue),
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if s.queue.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled(" Nothing due. t adds a to-do.", theme::DIM)),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width as usize;
+    let height = inner.height as usize;
+    let offset = s.queue_selected.saturating_sub(height.saturating_sub(1));
+    let today = s.clock.today();
+    let mut lines = Vec::new();
+    for (i, row) in s.queue.iter().enumerate().skip(offset).take(height) {
+        let QueueRow::Todo { todo, customer } = row;
+        let (when, style) = match todo.due {
+            Some(d) if d < today => (format!("!{}d late", (today - d).num_days()), theme::OVERDUE),
+            Some(d) if d == today => ("today".into(), theme::TODAY),
+            Some(d) => (d.format("%m-%d").to_string(), Style::new()),
+            None => ("–".into(), theme::DIM),
+        };
+        let who = customer.as_deref().unwrap_or("");
+        let repeat = if todo.recurrence.is_some() {
+            "↻ "
+        } else {
+            ""
+        };
+        let who_w = (w / 3).min(18);
+        let title_w = w.saturating_sub(10 + who_w + 1);
+        let mut line = Line::from(vec![
+            Span::styled(format!("{} ", cell(&when, 9)), style),
+            Span::raw(cell(&format!("{repeat}{}", todo.title), title_w)),
+            Span::styled(format!(" {}", cell(who, who_w)), theme::DIM),
+        ]);
+        if i == s.queue_selected && focused(s, Pane::Queue) {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}

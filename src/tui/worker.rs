@@ -1,0 +1,412 @@
+//! The store worker: a thread with its own connection that runs every database request the
+//! screen makes and sends the results back as events, so a teammate holding the lock never
+//! freezes the screen.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::domain::{
+    ContactFields, Customer, CustomerFields, Interaction, InteractionFields, Purchase, Todo,
+    TodoFields,
+};
+use crate::store::pages::{self, Cursor, CustomerSort, ListFilter, SearchSource};
+use crate::store::{self, Ctx, OpenMode, Store, StoreError};
+
+/// Where a page of the customer list starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Top,
+    Bottom,
+    After(Cursor),
+    Before(Cursor),
+}
+
+/// Everything the screen shows about the selected customer.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub customer: Customer,
+    pub contacts: Vec<crate::domain::ContactPerson>,
+    pub interactions: Vec<Interaction>,
+    pub purchases: Vec<Purchase>,
+    pub todos: Vec<Todo>,
+}
+
+/// A change the user asked to save.
+#[derive(Debug, Clone)]
+pub enum Save {
+    NewCustomer {
+        fields: CustomerFields,
+        tags: Vec<String>,
+    },
+    EditCustomer {
+        id: i64,
+        version: i64,
+        fields: CustomerFields,
+        tags: Vec<String>,
+    },
+    Log {
+        customer: i64,
+        fields: InteractionFields,
+        next: Option<TodoFields>,
+    },
+    EditInteraction {
+        id: i64,
+        version: i64,
+        fields: InteractionFields,
+    },
+    DeleteInteraction {
+        id: i64,
+        version: i64,
+    },
+    AddTodo(TodoFields),
+    CompleteTodo {
+        id: i64,
+        version: i64,
+    },
+    SnoozeTodo {
+        id: i64,
+        version: i64,
+        until: NaiveDate,
+    },
+    AddContact {
+        customer: i64,
+        fields: ContactFields,
+    },
+    EditContact {
+        id: i64,
+        version: i64,
+        fields: ContactFields,
+    },
+}
+
+// Requests are moved through a channel once; boxing the big one would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Request {
+    Page {
+        seq: u64,
+        sort: CustomerSort,
+        filter: ListFilter,
+        anchor: Anchor,
+        limit: usize,
+    },
+    Detail {
+        seq: u64,
+        id: i64,
+    },
+    Queue {
+        seq: u64,
+        customer: Option<i64>,
+    },
+    Counts,
+    SearchSources,
+    Save {
+        token: u64,
+        save: Save,
+    },
+    /// Has another process committed since we last looked?
+    Poll,
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Page {
+        seq: u64,
+        anchor: Anchor,
+        rows: Vec<Customer>,
+    },
+    Detail {
+        seq: u64,
+        detail: Option<Box<Detail>>,
+    },
+    Queue {
+        seq: u64,
+        rows: Vec<(Todo, Option<String>)>,
+    },
+    Counts {
+        overdue: i64,
+        today: i64,
+        customers: i64,
+    },
+    SearchSources(Vec<SearchSource>),
+    /// A save finished; `customer` is the one it concerned (a new customer's id for an add).
+    Saved {
+        token: u64,
+        customer: Option<i64>,
+        message: String,
+    },
+    /// A save was refused; the form that asked keeps its input.
+    /// `conflict` holds the version now stored when someone else saved first.
+    SaveFailed {
+        token: u64,
+        error: String,
+        conflict: Option<i64>,
+    },
+    /// Another process wrote to the database.
+    Changed,
+    /// A read failed: shown in the status line.
+    Error(String),
+}
+
+/// The screen's handle on the worker thread.
+pub struct Worker {
+    tx: Sender<Request>,
+    pub rx: Receiver<Reply>,
+    /// When the request now running started, so the screen can say it is waiting.
+    pub busy_since: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Worker {
+    /// Opens a second connection to `path` on a new thread.
+    pub fn start(path: PathBuf, ctx: Ctx) -> Result<Worker, StoreError> {
+        let store = Store::open(&path, OpenMode::Existing, &ctx)?;
+        let (tx, requests) = channel::<Request>();
+        let (replies, rx) = channel::<Reply>();
+        let busy_since = Arc::new(Mutex::new(None));
+        let busy = Arc::clone(&busy_since);
+        thread::Builder::new()
+            .name("kehu-store".into())
+            .spawn(move || serve(store, ctx, requests, replies, busy))
+            .map_err(|e| StoreError::Refused(format!("cannot start the database worker: {e}")))?;
+        Ok(Worker { tx, rx, busy_since })
+    }
+
+    pub fn send(&self, r: Request) {
+        // The worker only stops when the screen does; a send can fail only during shutdown.
+        let _ = self.tx.send(r);
+    }
+}
+
+fn serve(
+    store: Store,
+    ctx: Ctx,
+    requests: Receiver<Request>,
+    replies: Sender<Reply>,
+    busy: Arc<Mutex<Option<Instant>>>,
+) {
+    let mut seen_version = store.read(pages::data_version).unwrap_or(0);
+    while let Ok(request) = requests.recv() {
+        if let Ok(mut b) = busy.lock() {
+            *b = Some(Instant::now());
+        }
+        let reply = handle(&store, &ctx, request, &mut seen_version);
+        if let Ok(mut b) = busy.lock() {
+            *b = None;
+        }
+        if let Some(reply) = reply
+            && replies.send(reply).is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn handle(store: &Store, ctx: &Ctx, request: Request, seen_version: &mut i64) -> Option<Reply> {
+    let failed = |e: StoreError| Reply::Error(e.to_string());
+    Some(match request {
+        Request::Page {
+            seq,
+            sort,
+            filter,
+            anchor,
+            limit,
+        } => {
+            let rows = store.read(|c| match &anchor {
+                Anchor::Top => pages::customers_after(c, sort, &filter, None, limit),
+                Anchor::After(cur) => pages::customers_after(c, sort, &filter, Some(cur), limit),
+                Anchor::Before(cur) => pages::customers_before(c, sort, &filter, Some(cur), limit),
+                Anchor::Bottom => pages::customers_before(c, sort, &filter, None, limit),
+            });
+            match rows {
+                Ok(rows) => Reply::Page { seq, anchor, rows },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Detail { seq, id } => {
+            let detail = store.read(|c| {
+                let customer = match store::customers::get(c, id) {
+                    Ok(customer) => customer,
+                    Err(StoreError::NotFound { .. }) => return Ok(None),
+                    Err(e) => return Err(e),
+                };
+                Ok(Some(Box::new(Detail {
+                    customer,
+                    contacts: store::contacts::for_customer(c, id)?,
+                    interactions: store::interactions::timeline(c, id, None, 300)?,
+                    purchases: store::purchases::for_customer(c, id, 300)?,
+                    todos: store::todos::list_open(
+                        c,
+                        &store::todos::Filter {
+                            customer_id: Some(id),
+                            ..Default::default()
+                        },
+                    )?,
+                })))
+            });
+            match detail {
+                Ok(detail) => Reply::Detail { seq, detail },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Queue { seq, customer } => {
+            match store.read(|c| pages::open_todos(c, customer, 500)) {
+                Ok(rows) => Reply::Queue { seq, rows },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Counts => {
+            let today = ctx.clock.today();
+            match store.read(|c| Ok((pages::due_counts(c, today)?, store::customers::count(c)?))) {
+                Ok(((overdue, today), customers)) => Reply::Counts {
+                    overdue,
+                    today,
+                    customers,
+                },
+                Err(e) => failed(e),
+            }
+        }
+        Request::SearchSources => match store.read(pages::search_sources) {
+            Ok(sources) => Reply::SearchSources(sources),
+            Err(e) => failed(e),
+        },
+        Request::Save { token, save } => {
+            let ctx = Ctx::new(
+                ctx.user.clone(),
+                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
+            );
+            let outcome = store.write(|c| apply(c, &ctx, save));
+            // Our own commit must not look like someone else's.
+            if let Ok(v) = store.read(pages::data_version) {
+                *seen_version = v;
+            }
+            match outcome {
+                Ok((customer, message)) => Reply::Saved {
+                    token,
+                    customer,
+                    message,
+                },
+                Err(e) => {
+                    let conflict = match &e {
+                        StoreError::Conflict {
+                            current_version, ..
+                        } => Some(*current_version),
+                        _ => None,
+                    };
+                    Reply::SaveFailed {
+                        token,
+                        conflict,
+                        error: e.to_string(),
+                    }
+                }
+            }
+        }
+        Request::Poll => {
+            let v = store.read(pages::data_version).ok()?;
+            if v == *seen_version {
+                return None;
+            }
+            *seen_version = v;
+            Reply::Changed
+        }
+    })
+}
+
+fn apply(
+    c: &rusqlite::Connection,
+    ctx: &Ctx,
+    save: Save,
+) -> Result<(Option<i64>, String), StoreError> {
+    Ok(match save {
+        Save::NewCustomer { fields, tags } => {
+            let id = store::customers::add(c, ctx, &fields, &tags)?;
+            (Some(id), format!("added {}", fields.name))
+        }
+        Save::EditCustomer {
+            id,
+            version,
+            fields,
+            tags,
+        } => {
+            let changed = store::customers::update(c, ctx, id, version, &fields, &tags)?;
+            (
+                Some(id),
+                if changed {
+                    format!("saved {}", fields.name)
+                } else {
+                    "nothing changed".into()
+                },
+            )
+        }
+        Save::Log {
+            customer,
+            fields,
+            next,
+        } => {
+            store::interactions::add(c, ctx, customer, &fields)?;
+            if let Some(t) = &next {
+                store::todos::add(c, ctx, t)?;
+            }
+            let also = if next.is_some() {
+                " and scheduled the follow-up"
+            } else {
+                ""
+            };
+            (Some(customer), format!("logged the {}{also}", fields.kind))
+        }
+        Save::EditInteraction {
+            id,
+            version,
+            fields,
+        } => {
+            let customer = store::interactions::get(c, id)?.customer_id;
+            store::interactions::update(c, ctx, id, version, &fields)?;
+            (Some(customer), "saved the entry".into())
+        }
+        Save::DeleteInteraction { id, version } => {
+            let customer = store::interactions::get(c, id)?.customer_id;
+            store::interactions::delete(c, ctx, id, version)?;
+            (Some(customer), "deleted the entry".into())
+        }
+        Save::AddTodo(fields) => {
+            store::todos::add(c, ctx, &fields)?;
+            (fields.customer_id, format!("added to-do: {}", fields.title))
+        }
+        Save::CompleteTodo { id, version } => {
+            let t = store::todos::get(c, id)?;
+            let next = store::todos::complete(c, ctx, id, version)?;
+            let next = match next {
+                Some(n) => format!(
+                    "; next due {}",
+                    store::todos::get(c, n)?
+                        .due
+                        .map_or("–".into(), |d| d.to_string())
+                ),
+                None => String::new(),
+            };
+            (t.customer_id, format!("done: {}{next}", t.title))
+        }
+        Save::SnoozeTodo { id, version, until } => {
+            let t = store::todos::get(c, id)?;
+            store::todos::snooze(c, ctx, id, version, until)?;
+            (t.customer_id, format!("snoozed until {until}: {}", t.title))
+        }
+        Save::AddContact { customer, fields } => {
+            store::contacts::add(c, ctx, customer, &fields)?;
+            (Some(customer), format!("added contact {}", fields.name))
+        }
+        Save::EditContact {
+            id,
+            version,
+            fields,
+        } => {
+            let customer = store::contacts::get(c, id)?.customer_id;
+            store::contacts::update(c, ctx, id, version, &fields)?;
+            (Some(customer), format!("saved contact {}", fields.name))
+        }
+    })
+}
