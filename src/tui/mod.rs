@@ -166,7 +166,7 @@ impl App {
             self.pump();
             let searching = !self.state.search.text.trim().is_empty()
                 && self.state.search_index.is_some()
-                && self.state.search.hits.is_none();
+                && self.state.search.answered != self.state.search.version;
             if self.outstanding == 0 && !searching {
                 return true;
             }

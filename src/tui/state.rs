@@ -45,6 +45,8 @@ pub struct SearchState {
     pub version: u64,
     /// Ranked results for `text`, with the index they point into.
     pub hits: Option<(Vec<Hit>, Arc<Index>)>,
+    /// The query version `hits` answer (older than `version` while a search is running).
+    pub answered: u64,
     pub selected: usize,
     pub offset: usize,
 }

@@ -118,6 +118,7 @@ pub fn search_results(s: &mut State, r: Results) {
         return;
     }
     s.search.hits = Some((r.hits, r.index));
+    s.search.answered = r.version;
     s.search.selected = 0;
     s.search.offset = 0;
     follow_selection(s);

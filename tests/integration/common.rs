@@ -145,6 +145,18 @@ pub fn assert_clean_error(err: &str) {
     }
 }
 
+/// Polls `done` every 20 ms until it holds or `limit` passes; returns whether it held.
+pub fn wait_for(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    done()
+}
+
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }

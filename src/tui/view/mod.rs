@@ -106,7 +106,11 @@ pub fn draw(f: &mut Frame, s: &mut State) {
 }
 
 fn status_bar(f: &mut Frame, s: &State, area: Rect) {
-    let mut spans = vec![
+    let mut spans = Vec::new();
+    if s.status.waiting {
+        spans.push(Span::styled(" ⏳ waiting for the database… ", theme::TODAY));
+    }
+    spans.extend([
         Span::styled(format!(" {} ", clip(&s.db_label, 40)), theme::HEADER),
         Span::raw(format!(
             "· {} · {} customers · ",
@@ -130,10 +134,8 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
                 Style::new()
             },
         ),
-    ];
-    if s.status.waiting {
-        spans.push(Span::styled("  ⏳ waiting for the database…", theme::TODAY));
-    } else if let Some(m) = &s.status.message {
+    ]);
+    if let Some(m) = s.status.message.as_ref().filter(|_| !s.status.waiting) {
         let style = if s.status.is_error {
             theme::ERROR
         } else {

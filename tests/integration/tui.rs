@@ -1,0 +1,451 @@
+//! The interactive screen, driven by key events and read from ratatui's `TestBackend`.
+
+use std::time::Duration;
+
+use kehu::store::{self, OpenMode, Store};
+use kehu::tui::App;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+use crate::common::ctx;
+
+const SETTLE: Duration = Duration::from_secs(10);
+
+fn demo_app() -> (TempDir, App) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("kehu.db");
+    let s = Store::open(&path, OpenMode::Create { shared: false }, &ctx("tester")).unwrap();
+    kehu::demo::load(&s, &ctx("tester")).unwrap();
+    drop(s);
+    let mut app = App::new(&path, ctx("tester"), "kehu.db".into()).unwrap();
+    assert!(app.settle(SETTLE));
+    (dir, app)
+}
+
+fn app_on(dir: &TempDir) -> App {
+    let mut app = App::new(&dir.path().join("kehu.db"), ctx("tester"), "kehu.db".into()).unwrap();
+    assert!(app.settle(SETTLE));
+    app
+}
+
+fn store_of(dir: &TempDir) -> Store {
+    Store::open(
+        &dir.path().join("kehu.db"),
+        OpenMode::Create { shared: false },
+        &ctx("other"),
+    )
+    .unwrap()
+}
+
+/// The screen as text, one line per row; wide characters count once.
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            // The cell after a wide character is its right half.
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    assert!(app.settle(SETTLE), "the screen did not settle");
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn first_screen_at_80x24_and_200x60() {
+    let (_d, mut app) = demo_app();
+    let small = screen(&mut app, 80, 24);
+    for part in [
+        "1 Customers",
+        "2 Profile",
+        "3 Timeline",
+        "4 Queue",
+        "overdue",
+        "due today",
+        "search",
+        "quit",
+    ] {
+        assert!(small.contains(part), "80x24 lacks '{part}':\n{small}");
+    }
+    assert!(
+        small.contains("▶ 1 Customers"),
+        "the focused pane is marked with a symbol, not only colour"
+    );
+    assert_eq!(small.lines().count(), 24);
+    let wide = screen(&mut app, 200, 60);
+    assert!(
+        wide.contains("Company"),
+        "wide screens show the company column:\n{wide}"
+    );
+    assert!(wide.contains("Contact persons"));
+    // The selected customer's profile is shown.
+    let name = app.state.list.rows[0].fields.name.clone();
+    assert!(wide.contains(&name));
+}
+
+#[test]
+fn focus_moves_with_tab_backtab_and_numbers() {
+    let (_d, mut app) = demo_app();
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&mut app, 80, 24).contains("▶ 2 Profile"));
+    press(&mut app, KeyCode::BackTab);
+    assert!(screen(&mut app, 80, 24).contains("▶ 1 Customers"));
+    press(&mut app, KeyCode::Char('4'));
+    assert!(screen(&mut app, 80, 24).contains("▶ 4 Queue"));
+}
+
+#[test]
+fn search_folds_accents_and_escape_clears() {
+    let (_d, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "muller");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("/muller"), "{s}");
+    assert!(s.contains("Müller"), "muller finds Müller:\n{s}");
+    assert!(!s.contains("Amelia Martin"), "non-matches are hidden:\n{s}");
+    // Typing `q` in the search line is text, not quit.
+    keys(&mut app, "q");
+    assert!(!app.state.quit);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        screen(&mut app, 80, 24).contains("/muller"),
+        "Enter keeps the filter"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        screen(&mut app, 80, 24).contains("Amelia Martin"),
+        "Esc clears it"
+    );
+}
+
+#[test]
+fn chinese_search_and_wide_characters_align() {
+    let (_d, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "张伟");
+    assert!(app.settle(SETTLE));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("张伟"), "{s}");
+    // Every row is exactly 80 columns wide: CJK characters are measured as two.
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    for (y, line) in s.lines().enumerate() {
+        let width = unicode_width::UnicodeWidthStr::width(line);
+        assert_eq!(width, 80, "row {y} is {width} columns: {line}");
+    }
+    let _ = buf;
+}
+
+#[test]
+fn help_lists_the_key_table() {
+    let (_d, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app, 100, 60);
+    for part in [
+        "Help",
+        "log an interaction",
+        "snooze a week",
+        "sort by name",
+    ] {
+        assert!(s.contains(part), "help lacks '{part}':\n{s}");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 100, 60).contains("snooze a week"));
+}
+
+#[test]
+fn log_form_validates_in_place_then_saves() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.expect("a selected customer");
+    press(&mut app, KeyCode::Char('l'));
+    // An empty summary is refused beside the field, and the form stays open.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("must not be empty"), "{s}");
+    keys(&mut app, "Called about the renewal");
+    press(&mut app, KeyCode::Tab); // details
+    press(&mut app, KeyCode::Tab); // when
+    press(&mut app, KeyCode::Tab); // next follow-up
+    keys(&mut app, "Send contract");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "someday");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("is not a date"), "{s}");
+    assert!(s.contains("Send contract"), "what was typed is kept:\n{s}");
+    for _ in 0.."someday".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "+3d");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "saved and closed");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("logged the call"), "{s}");
+
+    let st = store_of(&dir);
+    let entries = st
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap();
+    assert_eq!(entries[0].summary, "Called about the renewal");
+    assert_eq!(entries[0].audit.created_by, "tester");
+    let todos = st
+        .read(|c| {
+            store::todos::list_open(
+                c,
+                &store::todos::Filter {
+                    customer_id: Some(id),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert!(
+        todos.iter().any(|t| t.title == "Send contract"
+            && t.due.map(|d| d.to_string()) == Some("2026-11-25".into()))
+    );
+}
+
+#[test]
+fn escape_on_a_typed_form_asks_first() {
+    let (_d, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "New person");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, 80, 24).contains("Discard what you typed?"));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(
+        screen(&mut app, 80, 24).contains("New person"),
+        "No returns to the form with its input"
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.state.modal.is_none());
+}
+
+#[test]
+fn add_customer_form_saves_and_selects_them() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Zelda Zhou");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Hyrule Ltd");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    keys(&mut app, "12");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        screen(&mut app, 80, 24).contains("too few digits"),
+        "phone validated in place"
+    );
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "138 0013 8000");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none());
+    assert_eq!(
+        app.state.current().map(|c| c.fields.name.as_str()),
+        Some("Zelda Zhou")
+    );
+    let found = store_of(&dir)
+        .read(|c| {
+            store::customers::list(
+                c,
+                &store::customers::Filter {
+                    search: Some("Zelda".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].fields.phone.as_deref(), Some("138 0013 8000"));
+    assert_eq!(found[0].fields.owner.as_deref(), Some("tester"));
+}
+
+#[test]
+fn editing_after_someone_else_saved_shows_the_conflict() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('e'));
+    // Meanwhile a teammate changes the same customer.
+    let other = store_of(&dir);
+    let c = other.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = c.fields.clone();
+    f.city = Some("Teammate City".into());
+    other
+        .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+        .unwrap();
+
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, " X");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("changed by wang"), "{s}");
+    assert!(
+        app.state.modal.is_some(),
+        "the form stays open with the user's input"
+    );
+    // Nothing was overwritten silently.
+    assert_eq!(
+        other
+            .read(|x| store::customers::get(x, id))
+            .unwrap()
+            .fields
+            .city
+            .as_deref(),
+        Some("Teammate City")
+    );
+
+    app.key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
+    assert!(app.settle(SETTLE));
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 120, 40));
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert!(
+        now.fields.company.as_deref().unwrap_or("").ends_with('X'),
+        "{:?}",
+        now.fields.company
+    );
+    assert_eq!(now.audit.updated_by, "tester");
+}
+
+#[test]
+fn queue_complete_and_snooze() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('4'));
+    let first = match &app.state.queue[0] {
+        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.clone(),
+    };
+    let selected = app.state.selected_id;
+    press(&mut app, KeyCode::Char('x'));
+    let st = store_of(&dir);
+    assert_eq!(
+        st.read(|c| store::todos::get(c, first.id)).unwrap().status,
+        kehu::domain::TodoStatus::Done
+    );
+    assert!(screen(&mut app, 80, 24).contains("done:"));
+    assert_eq!(
+        app.state.selected_id,
+        first.customer_id.or(selected),
+        "acting on a row selects its customer"
+    );
+    let second = match &app.state.queue[0] {
+        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.clone(),
+    };
+    assert_ne!(
+        second.id, first.id,
+        "the completed row left the queue at once"
+    );
+    press(&mut app, KeyCode::Char('Z'));
+    let due = st
+        .read(|c| store::todos::get(c, second.id))
+        .unwrap()
+        .due
+        .unwrap();
+    assert_eq!(
+        due.to_string(),
+        "2026-11-29",
+        "a week from today for an overdue to-do"
+    );
+}
+
+#[test]
+fn a_held_lock_shows_waiting_and_the_save_completes_after_release() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    keys(&mut app, "during the lock");
+    let holder = rusqlite::Connection::open(dir.path().join("kehu.db")).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    app.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    // The screen keeps drawing and says it is waiting.
+    let waited = crate::common::wait_for(Duration::from_secs(5), || {
+        app.pump();
+        app.tick();
+        screen(&mut app, 80, 24).contains("waiting for the database")
+    });
+    assert!(waited, "{}", screen(&mut app, 80, 24));
+    // Keys still work while the save waits (the form shows it is saving).
+    app.key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    assert!(screen(&mut app, 80, 24).contains("saving"));
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert!(app.settle(SETTLE));
+    let entries = store_of(&dir)
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap();
+    assert_eq!(entries[0].summary, "during the lock");
+}
+
+#[test]
+fn another_process_change_appears_without_a_key() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let other = store_of(&dir);
+    let c = other.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = c.fields.clone();
+    f.city = Some("Changed Elsewhere".into());
+    other
+        .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+        .unwrap();
+    let seen = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        screen(&mut app, 100, 30).contains("Changed Elsewhere")
+    });
+    assert!(seen, "{}", screen(&mut app, 100, 30));
+    assert_eq!(app.state.selected_id, Some(id), "selection kept");
+}
+
+#[test]
+fn empty_database_shows_a_friendly_first_screen() {
+    let dir = TempDir::new().unwrap();
+    drop(store_of(&dir));
+    let mut app = app_on(&dir);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("No customers yet") && s.contains("kehu --demo"),
+        "{s}"
+    );
+}
+
+#[test]
+fn stored_escape_sequences_are_drawn_harmlessly() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    drop(st);
+    let raw = rusqlite::Connection::open(dir.path().join("kehu.db")).unwrap();
+    raw.execute_batch(
+        "INSERT INTO customer (name, sort_key, tier, created_at, created_by, updated_at, updated_by)
+         VALUES ('Evil' || char(27) || ']0;pwned' || char(7) || 'Name', 'evil', 'vip', '2026-01-01T00:00:00.000Z', 'x', '2026-01-01T00:00:00.000Z', 'x')",
+    )
+    .unwrap();
+    let mut app = app_on(&dir);
+    let s = screen(&mut app, 100, 30);
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
+    assert!(s.contains("Evil"));
+}
