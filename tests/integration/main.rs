@@ -6,4 +6,5 @@ mod common;
 mod concurrency;
 mod migrations;
 mod store;
+mod tmux;
 mod tui;
