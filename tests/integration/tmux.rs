@@ -38,7 +38,9 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
     }
 }
 
@@ -57,7 +59,17 @@ fn open_search_log_a_call_and_quit_in_a_real_terminal() {
         k.db.display()
     );
     let s = Session(name.clone());
-    s.tmux(&["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &command]);
+    s.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &command,
+    ]);
     s.wait_for("4 Queue");
     s.send(&["/"]);
     s.text("zhang");
