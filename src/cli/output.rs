@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::input::for_terminal;
 
@@ -41,25 +41,9 @@ impl Default for Out {
     }
 }
 
-/// Cuts `text` to at most `max` terminal columns, ending with `…` when cut; never splits a
-/// character.
+/// Cuts `text` to at most `max` terminal columns (see `domain::input::clip`).
 pub fn fit(text: &str, max: usize) -> String {
-    let clean = for_terminal(text, true);
-    if clean.width() <= max {
-        return clean;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in clean.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
+    crate::domain::input::clip(text, max)
 }
 
 fn pad(text: &str, width: usize) -> String {

@@ -57,6 +57,29 @@ pub fn for_terminal(text: &str, one_line: bool) -> String {
         .collect()
 }
 
+/// Stored text made safe for the terminal (see [`for_terminal`]) and cut to at most `max`
+/// columns, ending with `…` when cut. Widths are Unicode widths (CJK counts two); a wide
+/// character is never split.
+pub fn clip(text: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let clean = for_terminal(text, true);
+    if clean.width() <= max {
+        return clean;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 /// A customer's or person's name: 1–200 characters after trimming and cleaning.
 pub fn name(field: &str, text: &str) -> Result<String, InputError> {
     let cleaned = clean_line(text);

@@ -9,32 +9,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::keymap::{self, Layer};
 use super::state::{Modal, Pane, State};
 use super::theme;
-use crate::domain::input::for_terminal;
 
-/// Stored text made safe and cut to `max` columns with `…`; never splits a wide character.
-pub fn clip(text: &str, max: usize) -> String {
-    let clean = for_terminal(text, true);
-    if clean.width() <= max {
-        return clean;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in clean.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+pub use crate::domain::input::clip;
 
 /// `text` clipped and padded to exactly `width` columns.
 pub fn cell(text: &str, width: usize) -> String {
