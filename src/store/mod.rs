@@ -5,6 +5,7 @@
 //! `synchronous=FULL`, a busy timeout, every write inside `BEGIN IMMEDIATE` through [`Store::write`],
 //! and no statement or transaction kept open between calls.
 
+pub mod bulk;
 pub mod contacts;
 pub mod customers;
 pub mod error;
