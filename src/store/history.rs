@@ -12,6 +12,32 @@ fn json_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
         .unwrap_or(serde_json::Value::Null))
 }
 
+fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
+    Ok(ChangeEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        by: r.get(2)?,
+        table: r.get(3)?,
+        row_id: r.get(4)?,
+        customer_id: r.get(5)?,
+        action: r.get(6)?,
+        before: json_col(r, 7)?,
+        after: json_col(r, 8)?,
+    })
+}
+
+/// Change-log entries after `after`, oldest first (what others changed since the screen looked).
+pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, by, table_name, row_id, customer_id, action, before, after
+         FROM change_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let found = stmt
+        .query_map(rusqlite::params![after, limit], entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
 /// Every change to a customer and their records, newest first.
 pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<ChangeEntry>> {
     let mut stmt = conn.prepare(
@@ -19,19 +45,7 @@ pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result
          FROM change_log WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let found = stmt
-        .query_map(rusqlite::params![customer_id, limit as i64], |r| {
-            Ok(ChangeEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                by: r.get(2)?,
-                table: r.get(3)?,
-                row_id: r.get(4)?,
-                customer_id: r.get(5)?,
-                action: r.get(6)?,
-                before: json_col(r, 7)?,
-                after: json_col(r, 8)?,
-            })
-        })?
+        .query_map(rusqlite::params![customer_id, limit as i64], entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
 }

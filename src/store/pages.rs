@@ -240,25 +240,44 @@ pub struct SearchSource {
     pub contacts: Vec<String>,
 }
 
-/// Every active customer with their contact persons' details, for building the search index
-/// off the UI thread.
-pub fn search_sources(conn: &Connection) -> Result<Vec<SearchSource>> {
-    let mut stmt = conn.prepare(&format!(
+fn search_sql(condition: &str) -> String {
+    format!(
         "SELECT {COLS}, {AUDIT_COLS},
             (SELECT group_concat(coalesce(p.name, '') || ' ' || coalesce(p.phone, '') || ' ' || coalesce(p.email, ''), char(31))
              FROM contact_person p WHERE p.customer_id = customer.id)
-         FROM customer WHERE archived_at IS NULL ORDER BY sort_key, id"
-    ))?;
+         FROM customer WHERE archived_at IS NULL {condition} ORDER BY sort_key, id"
+    )
+}
+
+fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
+    let contacts: Option<String> = r.get(31)?;
+    Ok(SearchSource {
+        customer: customers::from_row(r)?,
+        contacts: contacts
+            .map(|c| c.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default(),
+    })
+}
+
+/// The search entries of just these customers (archived or missing ones are left out).
+pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSource>> {
+    let mut stmt = conn.prepare(&search_sql("AND id = ?1"))?;
+    let mut found = Vec::new();
+    for id in ids {
+        found.extend(
+            stmt.query_map([id], search_source)?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+    }
+    Ok(found)
+}
+
+/// Every active customer with their contact persons' details, for building the search index
+/// off the UI thread.
+pub fn search_sources(conn: &Connection) -> Result<Vec<SearchSource>> {
+    let mut stmt = conn.prepare(&search_sql(""))?;
     let found = stmt
-        .query_map([], |r| {
-            let contacts: Option<String> = r.get(31)?;
-            Ok(SearchSource {
-                customer: customers::from_row(r)?,
-                contacts: contacts
-                    .map(|c| c.split('\u{1f}').map(str::to_string).collect())
-                    .unwrap_or_default(),
-            })
-        })?
+        .query_map([], search_source)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
 }

@@ -14,7 +14,7 @@ pub mod worker;
 
 use std::io::{IsTerminal, stdout};
 use std::path::Path;
-use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -70,8 +70,8 @@ impl App {
             }
             self.worker.send(r);
         }
-        for (version, text) in self.state.search_outbox.drain(..) {
-            self.searcher.query(version, &text);
+        for job in self.state.search_jobs.drain(..) {
+            self.searcher.send(job);
         }
     }
 
@@ -120,21 +120,19 @@ impl App {
     pub fn pump(&mut self) -> bool {
         let mut changed = false;
         while let Ok(reply) = self.worker.rx.try_recv() {
-            if !matches!(reply, worker::Reply::Changed) {
+            if !matches!(reply, worker::Reply::Changed(_)) {
                 self.outstanding = self.outstanding.saturating_sub(1);
             }
-            if let worker::Reply::SearchSources(_) = &reply {
-                // The index is handed to the search thread as well as kept for drawing.
-            }
             update::reply(&mut self.state, reply);
-            if let Some(index) = self.state.search_index.take() {
-                self.searcher.set_index(Arc::clone(&index));
-                self.state.search_index = Some(index);
-            }
             changed = true;
         }
-        while let Ok(results) = self.searcher.rx.try_recv() {
-            update::search_results(&mut self.state, results);
+        while let Ok(out) = self.searcher.rx.try_recv() {
+            match out {
+                search::Output::Index(index) => update::search_index(&mut self.state, index),
+                search::Output::Results(results) => {
+                    update::search_results(&mut self.state, results)
+                }
+            }
             changed = true;
         }
         self.flush();
@@ -164,8 +162,8 @@ impl App {
         let start = Instant::now();
         loop {
             self.pump();
+            // The search thread answers the newest query once its index is built.
             let searching = !self.state.search.text.trim().is_empty()
-                && self.state.search_index.is_some()
                 && self.state.search.answered != self.state.search.version;
             if self.outstanding == 0 && !searching {
                 return true;

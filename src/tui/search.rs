@@ -25,8 +25,11 @@ pub fn fold(text: &str) -> String {
 }
 
 /// One customer as the search sees them.
+#[derive(Clone)]
 pub struct Entry {
     pub customer: Customer,
+    /// Name order: (sort key, id), so patched indexes keep the list's order.
+    order: (String, i64),
     name: String,
     /// Company, contact persons, e-mail, city and tags, folded, separated by spaces.
     rest: String,
@@ -62,14 +65,35 @@ impl Index {
                         phones.push_str(&digits);
                     }
                 }
+                let order = (crate::domain::sort_key(&f.name), c.id);
                 Entry {
                     name: fold(&f.name),
                     rest: fold(&rest),
                     phones,
+                    order,
                     customer: s.customer,
                 }
             })
             .collect();
+        Index { entries }
+    }
+
+    /// A copy with `changed` customers replaced (or added) and `gone` ones removed, in name
+    /// order: the index kept fresh without rebuilding it.
+    pub fn patched(&self, changed: Vec<SearchSource>, gone: &[i64]) -> Index {
+        let drop: std::collections::HashSet<i64> = changed
+            .iter()
+            .map(|s| s.customer.id)
+            .chain(gone.iter().copied())
+            .collect();
+        let mut entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| !drop.contains(&e.customer.id))
+            .cloned()
+            .collect();
+        entries.extend(Index::build(changed).entries);
+        entries.sort_by(|a, b| a.order.cmp(&b.order));
         Index { entries }
     }
 
@@ -154,9 +178,26 @@ pub fn highlight(name: &str, query: &str) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-enum Job {
+/// Work for the search thread.
+pub enum Job {
+    /// Build the index from every customer.
+    Build(Vec<SearchSource>),
+    /// Replace these customers' entries and remove those that are gone.
+    Patch {
+        changed: Vec<SearchSource>,
+        gone: Vec<i64>,
+    },
+    Query {
+        version: u64,
+        text: String,
+    },
+}
+
+/// What the search thread sends back.
+pub enum Output {
+    /// A new index, for drawing results.
     Index(Arc<Index>),
-    Query { version: u64, text: String },
+    Results(Results),
 }
 
 /// The result of one query.
@@ -169,13 +210,13 @@ pub struct Results {
 /// The scoring thread's handle.
 pub struct Searcher {
     tx: Sender<Job>,
-    pub rx: Receiver<Results>,
+    pub rx: Receiver<Output>,
 }
 
 impl Searcher {
     pub fn start() -> Searcher {
         let (tx, jobs) = channel::<Job>();
-        let (results, rx) = channel::<Results>();
+        let (results, rx) = channel::<Output>();
         // If the thread cannot start, queries simply get no results; the list still works.
         let _ = thread::Builder::new()
             .name("kehu-search".into())
@@ -183,19 +224,12 @@ impl Searcher {
         Searcher { tx, rx }
     }
 
-    pub fn set_index(&self, index: Arc<Index>) {
-        let _ = self.tx.send(Job::Index(index));
-    }
-
-    pub fn query(&self, version: u64, text: &str) {
-        let _ = self.tx.send(Job::Query {
-            version,
-            text: text.to_string(),
-        });
+    pub fn send(&self, job: Job) {
+        let _ = self.tx.send(job);
     }
 }
 
-fn serve(jobs: Receiver<Job>, results: Sender<Results>) {
+fn serve(jobs: Receiver<Job>, results: Sender<Output>) {
     let mut index = Arc::new(Index {
         entries: Vec::new(),
     });
@@ -205,9 +239,19 @@ fn serve(jobs: Receiver<Job>, results: Sender<Results>) {
         let mut query = None;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
-                Job::Index(i) => {
-                    index = i;
+                Job::Build(sources) => {
+                    index = Arc::new(Index::build(sources));
                     last = None;
+                    if results.send(Output::Index(Arc::clone(&index))).is_err() {
+                        return;
+                    }
+                }
+                Job::Patch { changed, gone } => {
+                    index = Arc::new(index.patched(changed, &gone));
+                    last = None;
+                    if results.send(Output::Index(Arc::clone(&index))).is_err() {
+                        return;
+                    }
                 }
                 Job::Query { version, text } => query = Some((version, text)),
             }
@@ -221,11 +265,11 @@ fn serve(jobs: Receiver<Job>, results: Sender<Results>) {
         let hits = rank(&index, &text, narrowed.map(|(_, h)| h.as_slice()));
         last = Some((text, hits.clone()));
         if results
-            .send(Results {
+            .send(Output::Results(Results {
                 version,
                 hits,
                 index: Arc::clone(&index),
-            })
+            }))
             .is_err()
         {
             return;
@@ -311,6 +355,22 @@ mod tests {
     }
 
     #[test]
+    fn patching_replaces_adds_and_removes_in_name_order() {
+        let idx = index();
+        let renamed = source(3, "Aaron Smith", Some("Acme Robotics"), None, &[]);
+        let added = source(9, "Zoe New", None, None, &[]);
+        let patched = idx.patched(vec![renamed, added], &[2]);
+        let names: Vec<&str> = patched
+            .entries
+            .iter()
+            .map(|e| e.customer.fields.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["Aaron Smith", "José Müller", "Zoe New"]);
+        assert_eq!(ids(&patched, "aaron"), vec![3]);
+        assert!(ids(&patched, "张伟").is_empty());
+    }
+
+    #[test]
     fn highlight_positions_are_characters() {
         assert_eq!(highlight("José Müller", "mul"), vec![5, 6, 7]);
         assert_eq!(highlight("张伟", "伟"), vec![1]);
@@ -319,11 +379,21 @@ mod tests {
     #[test]
     fn the_thread_answers_the_newest_query() {
         let s = Searcher::start();
-        s.set_index(Arc::new(index()));
-        s.query(1, "m");
-        s.query(2, "smith");
+        s.send(Job::Build(vec![
+            source(1, "José Müller", None, Some("+49 30 123456"), &[]),
+            source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),
+        ]));
+        s.send(Job::Query {
+            version: 1,
+            text: "m".into(),
+        });
+        s.send(Job::Query {
+            version: 2,
+            text: "smith".into(),
+        });
         let mut last = None;
-        while let Ok(r) = s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        while let Ok(out) = s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
+            let Output::Results(r) = out else { continue };
             let done = r.version == 2;
             last = Some(r);
             if done {

@@ -35,6 +35,10 @@ pub struct ListState {
     pub seq: u64,
     /// Select this customer when the next page arrives (after a save or a refresh).
     pub want: Option<i64>,
+    /// The next page replaces the window (a refresh) instead of extending it.
+    pub replace: bool,
+    /// Keep this first visible row after a refresh.
+    pub keep_offset: Option<usize>,
 }
 
 #[derive(Default)]
@@ -130,7 +134,7 @@ pub struct State {
     pub filter: ListFilter,
     pub search: SearchState,
     pub detail: Option<Box<Detail>>,
-    pub detail_gen: u64,
+    pub detail_seq: u64,
     /// The customer the profile and timeline show.
     pub selected_id: Option<i64>,
     pub profile_scroll: u16,
@@ -139,7 +143,7 @@ pub struct State {
     pub queue: Vec<QueueRow>,
     pub queue_selected: usize,
     pub queue_only_selected: bool,
-    pub queue_gen: u64,
+    pub queue_seq: u64,
     pub modal: Option<Modal>,
     pub status: Status,
     pub user: String,
@@ -147,8 +151,8 @@ pub struct State {
     pub clock: Clock,
     /// Requests for the store worker, sent by the event loop after each update.
     pub outbox: Vec<Request>,
-    /// Search queries for the search thread.
-    pub search_outbox: Vec<(u64, String)>,
+    /// Work for the search thread (index builds, patches, queries).
+    pub search_jobs: Vec<super::search::Job>,
     pub next_token: u64,
     pub search_index: Option<Arc<Index>>,
     /// Rows the list pane can show, from the last draw (for paging keys).
@@ -165,7 +169,7 @@ impl State {
             filter: ListFilter::default(),
             search: SearchState::default(),
             detail: None,
-            detail_gen: 0,
+            detail_seq: 0,
             selected_id: None,
             profile_scroll: 0,
             timeline: Vec::new(),
@@ -173,14 +177,14 @@ impl State {
             queue: Vec::new(),
             queue_selected: 0,
             queue_only_selected: false,
-            queue_gen: 0,
+            queue_seq: 0,
             modal: None,
             status: Status::default(),
             user,
             db_label,
             clock,
             outbox: Vec::new(),
-            search_outbox: Vec::new(),
+            search_jobs: Vec::new(),
             next_token: 1,
             search_index: None,
             list_height: 10,

@@ -7,8 +7,9 @@ use crate::store::pages::{CustomerSort, ListFilter};
 
 use super::action::Action;
 use super::forms::{Form, FormKind};
-use super::search::Results;
+use super::search::{Index, Job, Results};
 use super::state::{Confirmed, Modal, Pane, QueueRow, State, TimelineItem};
+use super::worker::ChangeSet;
 use super::worker::{Anchor, Reply, Request, Save};
 
 /// Rows fetched per page, and how near the window's edge a fetch of the next page starts.
@@ -39,14 +40,14 @@ fn reload_list(s: &mut State, anchor: Anchor, want: Option<i64>) {
 }
 
 fn reload_queue(s: &mut State) {
-    s.queue_gen += 1;
+    s.queue_seq += 1;
     let customer = if s.queue_only_selected {
         s.selected_id
     } else {
         None
     };
     s.outbox.push(Request::Queue {
-        seq: s.queue_gen,
+        seq: s.queue_seq,
         customer,
     });
 }
@@ -59,9 +60,9 @@ fn follow_selection(s: &mut State) {
         s.profile_scroll = 0;
         s.timeline_selected = 0;
         if let Some(id) = id {
-            s.detail_gen += 1;
+            s.detail_seq += 1;
             s.outbox.push(Request::Detail {
-                seq: s.detail_gen,
+                seq: s.detail_seq,
                 id,
             });
         }
@@ -76,9 +77,9 @@ fn select_customer(s: &mut State, id: i64) {
         s.selected_id = Some(id);
         s.profile_scroll = 0;
         s.timeline_selected = 0;
-        s.detail_gen += 1;
+        s.detail_seq += 1;
         s.outbox.push(Request::Detail {
-            seq: s.detail_gen,
+            seq: s.detail_seq,
             id,
         });
     }
@@ -108,8 +109,18 @@ fn search_changed(s: &mut State) {
     if s.search.text.trim().is_empty() {
         s.search.hits = None;
     } else {
-        s.search_outbox
-            .push((s.search.version, s.search.text.clone()));
+        s.search_jobs.push(Job::Query {
+            version: s.search.version,
+            text: s.search.text.clone(),
+        });
+    }
+}
+
+/// A new search index from the search thread: draw from it, and rerun the query on it.
+pub fn search_index(s: &mut State, index: std::sync::Arc<Index>) {
+    s.search_index = Some(index);
+    if !s.search.text.trim().is_empty() {
+        search_changed(s);
     }
 }
 
@@ -178,29 +189,72 @@ fn prefetch(s: &mut State) {
     }
 }
 
-/// Reloads what is on screen, keeping the selection: after a save, or when someone else wrote.
-fn refresh_all(s: &mut State) {
-    let want = s.list.rows.get(s.list.selected).map(|c| c.id);
-    match s.list.rows.first() {
-        Some(first) => {
-            let mut cursor = s.sort.cursor_of(first);
-            cursor.id -= 1;
-            reload_list(s, Anchor::After(cursor), want);
-            // A reload replaces the window rather than extending it.
-            s.list.rows.clear();
-        }
-        None => reload_list(s, Anchor::Top, want),
-    }
+/// Reloads what is on screen, keeping the selection, after a save. `customer` is the one the save
+/// concerned: only its search entry is refreshed (all of them when unknown).
+fn refresh_all(s: &mut State, customer: Option<i64>) {
+    reload_window(s);
     if let Some(id) = s.selected_id {
-        s.detail_gen += 1;
+        s.detail_seq += 1;
         s.outbox.push(Request::Detail {
-            seq: s.detail_gen,
+            seq: s.detail_seq,
             id,
         });
     }
     reload_queue(s);
     s.outbox.push(Request::Counts);
-    s.outbox.push(Request::SearchSources);
+    s.outbox.push(match customer {
+        Some(id) => Request::SearchSourcesFor(vec![id]),
+        None => Request::SearchSources,
+    });
+}
+
+/// Another user's changes: reload only the parts of the screen that show what they touched.
+fn refresh_changed(s: &mut State, set: &ChangeSet) {
+    let touches = |id: &i64| set.customers.contains(id);
+    if set.broad || s.list.rows.iter().any(|c| touches(&c.id)) {
+        reload_window(s);
+    }
+    if let Some(id) = s.selected_id.filter(touches) {
+        s.detail_seq += 1;
+        s.outbox.push(Request::Detail {
+            seq: s.detail_seq,
+            id,
+        });
+    }
+    if set.broad
+        || set.todos
+        || s.queue
+            .iter()
+            .any(|r| r.customer_id().is_some_and(|id| touches(&id)))
+    {
+        reload_queue(s);
+    }
+    s.outbox.push(Request::Counts);
+    if set.broad {
+        s.outbox.push(Request::SearchSources);
+    } else if !set.customers.is_empty() {
+        s.outbox
+            .push(Request::SearchSourcesFor(set.customers.clone()));
+    }
+}
+
+/// Reloads the list's window of rows from its first row, keeping the selection.
+fn reload_window(s: &mut State) {
+    let want = s.list.rows.get(s.list.selected).map(|c| c.id);
+    let offset = s.list.offset;
+    match s.list.rows.first() {
+        // Inside a long list: reload from the window's first row (inclusive).
+        Some(first) if s.list.more_before => {
+            let mut cursor = s.sort.cursor_of(first);
+            cursor.id -= 1;
+            reload_list(s, Anchor::After(cursor), want);
+            // The reply replaces the window rather than extending it; until then the old rows stay.
+            s.list.replace = true;
+        }
+        // At the top: from the top, so a customer added above the first row shows up too.
+        _ => reload_list(s, Anchor::Top, want),
+    }
+    s.list.keep_offset = Some(offset);
 }
 
 pub fn reply(s: &mut State, r: Reply) {
@@ -229,7 +283,8 @@ pub fn reply(s: &mut State, r: Reply) {
                     s.list.more_before = full;
                     s.list.more_after = false;
                 }
-                Anchor::After(_) if s.list.rows.is_empty() => {
+                Anchor::After(_) if s.list.replace || s.list.rows.is_empty() => {
+                    s.list.replace = false;
                     s.list.rows = rows;
                     s.list.more_after = full;
                     s.list.selected = s.list.selected.min(s.list.rows.len().saturating_sub(1));
@@ -262,12 +317,16 @@ pub fn reply(s: &mut State, r: Reply) {
             {
                 s.list.selected = i;
             }
+            // A refresh keeps the rows where they were on screen.
+            if let Some(offset) = s.list.keep_offset.take() {
+                s.list.offset = offset.min(s.list.selected);
+            }
             if !s.search.active() {
                 follow_selection(s);
             }
         }
         Reply::Detail { seq, detail } => {
-            if seq != s.detail_gen {
+            if seq != s.detail_seq {
                 return;
             }
             match detail {
@@ -292,7 +351,7 @@ pub fn reply(s: &mut State, r: Reply) {
             }
         }
         Reply::Queue { seq, rows } => {
-            if seq != s.queue_gen {
+            if seq != s.queue_seq {
                 return;
             }
             s.queue = rows
@@ -310,13 +369,9 @@ pub fn reply(s: &mut State, r: Reply) {
             s.status.due_today = today;
             s.status.customers = customers;
         }
-        Reply::SearchSources(sources) => {
-            let index = std::sync::Arc::new(super::search::Index::build(sources));
-            s.search_index = Some(index);
-            if !s.search.text.trim().is_empty() {
-                search_changed(s);
-            }
-        }
+        // Building the index is slow at scale: the search thread does it.
+        Reply::SearchSources(sources) => s.search_jobs.push(Job::Build(sources)),
+        Reply::SearchPatch { changed, gone } => s.search_jobs.push(Job::Patch { changed, gone }),
         Reply::Saved {
             token,
             customer,
@@ -334,7 +389,7 @@ pub fn reply(s: &mut State, r: Reply) {
                 }
                 select_customer(s, id);
             }
-            refresh_all(s);
+            refresh_all(s, customer);
             if let Some(id) = customer {
                 s.list.want = Some(id);
             }
@@ -359,10 +414,10 @@ pub fn reply(s: &mut State, r: Reply) {
                 return;
             }
             say(s, error, true);
-            refresh_all(s);
+            refresh_all(s, None);
         }
-        Reply::Changed => {
-            refresh_all(s);
+        Reply::Changed(set) => {
+            refresh_changed(s, &set);
             say(s, "updated with changes from another user", false);
         }
         Reply::Error(e) => {

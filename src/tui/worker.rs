@@ -105,6 +105,8 @@ pub enum Request {
     },
     Counts,
     SearchSources,
+    /// Fresh search entries for these customers only.
+    SearchSourcesFor(Vec<i64>),
     Save {
         token: u64,
         save: Save,
@@ -134,6 +136,11 @@ pub enum Reply {
         customers: i64,
     },
     SearchSources(Vec<SearchSource>),
+    /// Search entries for changed customers; `gone` were erased, merged away or archived.
+    SearchPatch {
+        changed: Vec<SearchSource>,
+        gone: Vec<i64>,
+    },
     /// A save finished; `customer` is the one it concerned (a new customer's id for an add).
     Saved {
         token: u64,
@@ -147,10 +154,45 @@ pub enum Reply {
         error: String,
         conflict: Option<i64>,
     },
-    /// Another process wrote to the database.
-    Changed,
+    /// Another process wrote to the database: what its change-log entries name.
+    Changed(ChangeSet),
     /// A read failed: shown in the status line.
     Error(String),
+}
+
+/// What other users changed, from the change-log entries since the screen last looked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// Customers whose rows or records changed.
+    pub customers: Vec<i64>,
+    /// Some to-do was added, changed or removed.
+    pub todos: bool,
+    /// Customers were added or removed, or so much changed that everything should reload.
+    pub broad: bool,
+}
+
+/// More change-log entries than this since the last look: reload everything instead.
+const MAX_CHANGES: i64 = 2000;
+
+fn changes_since(c: &rusqlite::Connection, after: i64) -> Result<(ChangeSet, i64), StoreError> {
+    let entries = store::history::since(c, after, MAX_CHANGES + 1)?;
+    let last = entries.last().map_or(after, |e| e.id);
+    let mut set = ChangeSet {
+        broad: entries.len() as i64 > MAX_CHANGES,
+        ..Default::default()
+    };
+    for e in &entries {
+        if let Some(id) = e.customer_id
+            && !set.customers.contains(&id)
+        {
+            set.customers.push(id);
+        }
+        set.todos |= e.table == "todo";
+        set.broad |= (e.table == "customer" && e.action != "update")
+            || e.table == "setting"
+            || e.table == "schema";
+    }
+    Ok((set, last))
 }
 
 /// The screen's handle on the worker thread.
@@ -189,12 +231,15 @@ fn serve(
     replies: Sender<Reply>,
     busy: Arc<Mutex<Option<Instant>>>,
 ) {
-    let mut seen_version = store.read(pages::data_version).unwrap_or(0);
+    let mut seen = Seen {
+        version: store.read(pages::data_version).unwrap_or(0),
+        log_id: store.read(store::history::last_id).unwrap_or(0),
+    };
     while let Ok(request) = requests.recv() {
         if let Ok(mut b) = busy.lock() {
             *b = Some(Instant::now());
         }
-        let reply = handle(&store, &ctx, request, &mut seen_version);
+        let reply = handle(&store, &ctx, request, &mut seen);
         if let Ok(mut b) = busy.lock() {
             *b = None;
         }
@@ -206,7 +251,13 @@ fn serve(
     }
 }
 
-fn handle(store: &Store, ctx: &Ctx, request: Request, seen_version: &mut i64) -> Option<Reply> {
+/// The last data version and change-log entry the screen has been told about.
+struct Seen {
+    version: i64,
+    log_id: i64,
+}
+
+fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option<Reply> {
     let failed = |e: StoreError| Reply::Error(e.to_string());
     Some(match request {
         Request::Page {
@@ -280,9 +331,12 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen_version: &mut i64) ->
                 crate::domain::Clock::from_env().unwrap_or(ctx.clock),
             );
             let outcome = store.write(|c| apply(c, &ctx, save));
-            // Our own commit must not look like someone else's.
+            // Our own commit must not look like someone else's; the screen refreshes for it itself.
             if let Ok(v) = store.read(pages::data_version) {
-                *seen_version = v;
+                seen.version = v;
+            }
+            if let Ok(id) = store.read(store::history::last_id) {
+                seen.log_id = id;
             }
             match outcome {
                 Ok((customer, message)) => Reply::Saved {
@@ -305,13 +359,28 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen_version: &mut i64) ->
                 }
             }
         }
+        Request::SearchSourcesFor(ids) => {
+            match store.read(|c| pages::search_sources_for(c, &ids)) {
+                Ok(changed) => {
+                    let gone = ids
+                        .iter()
+                        .copied()
+                        .filter(|id| !changed.iter().any(|s| s.customer.id == *id))
+                        .collect();
+                    Reply::SearchPatch { changed, gone }
+                }
+                Err(e) => failed(e),
+            }
+        }
         Request::Poll => {
             let v = store.read(pages::data_version).ok()?;
-            if v == *seen_version {
+            if v == seen.version {
                 return None;
             }
-            *seen_version = v;
-            Reply::Changed
+            seen.version = v;
+            let (set, last) = store.read(|c| changes_since(c, seen.log_id)).ok()?;
+            seen.log_id = last;
+            Reply::Changed(set)
         }
     })
 }

@@ -449,3 +449,27 @@ fn stored_escape_sequences_are_drawn_harmlessly() {
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s:?}");
     assert!(s.contains("Evil"));
 }
+
+#[test]
+fn a_teammates_new_customer_appears_and_is_searchable() {
+    let (dir, mut app) = demo_app();
+    let other = store_of(&dir);
+    let fields = kehu::domain::CustomerFields::named("Aardvark Newcomer");
+    other
+        .write(|x| store::customers::add(x, &ctx("wang"), &fields, &[]))
+        .unwrap();
+    let seen = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        screen(&mut app, 100, 30).contains("Aardvark Newcomer")
+    });
+    assert!(seen, "{}", screen(&mut app, 100, 30));
+    assert!(app.settle(SETTLE));
+    press(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "aardv");
+    let s = screen(&mut app, 100, 30);
+    assert!(
+        s.contains("1 found") && s.contains("Aardvark Newcomer"),
+        "{s}"
+    );
+}
