@@ -4,7 +4,7 @@
 use crate::domain::input::{self, Recurrence};
 use crate::domain::{
     Clock, ContactFields, ContactPerson, Customer, CustomerFields, InputError, Interaction,
-    InteractionFields, Priority, TodoFields, time,
+    InteractionFields, Priority, Todo, TodoFields, time,
 };
 
 use super::worker::Save;
@@ -22,6 +22,11 @@ pub enum FormKind {
         customer: i64,
     },
     Todo {
+        customer: Option<i64>,
+    },
+    EditTodo {
+        id: i64,
+        version: i64,
         customer: Option<i64>,
     },
     Contact {
@@ -161,6 +166,45 @@ impl Form {
                 field("every", "Repeat every", "", "optional: 30d, 2w, 1m"),
                 field("priority", "Priority", "normal", "low, normal, high"),
                 field("assignee", "Assignee", user, "who does it"),
+            ],
+        )
+    }
+
+    pub fn edit_todo(t: &Todo) -> Form {
+        Form::new(
+            format!("Edit the to-do: {}", t.title),
+            FormKind::EditTodo {
+                id: t.id,
+                version: t.audit.version,
+                customer: t.customer_id,
+            },
+            vec![
+                field("title", "Title", t.title.clone(), "what to do"),
+                field(
+                    "due",
+                    "Due",
+                    t.due.map(|d| d.to_string()).unwrap_or_default(),
+                    "2026-12-01, today, tomorrow, +3d",
+                ),
+                field(
+                    "time",
+                    "Time",
+                    t.due_time.clone().unwrap_or_default(),
+                    "optional, HH:MM",
+                ),
+                field(
+                    "every",
+                    "Repeat every",
+                    t.recurrence.map(|r| r.to_string()).unwrap_or_default(),
+                    "optional: 30d, 2w, 1m",
+                ),
+                field(
+                    "priority",
+                    "Priority",
+                    t.priority.to_string(),
+                    "low, normal, high",
+                ),
+                field("assignee", "Assignee", opt(&t.assignee), "who does it"),
             ],
         )
     }
@@ -522,7 +566,7 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
                 next,
             })
         }
-        FormKind::Todo { customer } => {
+        FormKind::Todo { customer } | FormKind::EditTodo { customer, .. } => {
             let title = check(errors, input::required_line("title", &v("title")));
             let due = optional(errors, &v("due"), |d| time::parse_date("due", d, today));
             let due_time = optional(errors, &v("time"), |t| time::parse_time_of_day("time", t))
@@ -546,7 +590,17 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
                 assignee,
                 recurrence,
             };
-            errors.is_empty().then_some(Save::AddTodo(fields))
+            if !errors.is_empty() {
+                return None;
+            }
+            Some(match &form.kind {
+                FormKind::EditTodo { id, version, .. } => Save::EditTodo {
+                    id: *id,
+                    version: form.conflict_version.unwrap_or(*version),
+                    fields,
+                },
+                _ => Save::AddTodo(fields),
+            })
         }
         FormKind::Contact { customer, existing } => {
             let name = check(errors, input::name("name", &v("name")));

@@ -280,7 +280,7 @@ pub const BINDINGS: &[Binding] = &[
         Profile,
         k('C'),
         Action::EditContact,
-        "edit the primary contact person",
+        "edit the picked contact person ([ ] pick)",
         "",
     ),
     b(
@@ -319,6 +319,21 @@ pub const BINDINGS: &[Binding] = &[
         Action::SnoozeWeek,
         "snooze a week",
         "+1 week",
+    ),
+    b(Queue, k('e'), Action::EditTodo, "edit the to-do", "edit"),
+    b(
+        Profile,
+        k(']'),
+        Action::NextContact,
+        "pick the next contact person",
+        "",
+    ),
+    b(
+        Profile,
+        k('['),
+        Action::PrevContact,
+        "pick the previous contact person",
+        "",
     ),
     b(
         Queue,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Clock, Customer, Interaction, Purchase, Todo};
+use crate::domain::{Clock, Customer, Interaction, Purchase, Tier, Todo};
 use crate::store::pages::{CustomerSort, ListFilter};
 
 use super::forms::Form;
@@ -138,6 +138,10 @@ pub struct State {
     /// The customer the profile and timeline show.
     pub selected_id: Option<i64>,
     pub profile_scroll: u16,
+    /// The contact person `C` edits (picked with `[` and `]`).
+    pub contact_selected: usize,
+    /// The team's follow-up cadence per tier (VIP, regular, potential), from the settings.
+    pub cadences: [i64; 3],
     pub timeline: Vec<TimelineItem>,
     pub timeline_selected: usize,
     pub queue: Vec<QueueRow>,
@@ -172,6 +176,8 @@ impl State {
             detail_seq: 0,
             selected_id: None,
             profile_scroll: 0,
+            contact_selected: 0,
+            cadences: [Tier::Vip, Tier::Regular, Tier::Potential].map(Tier::default_cadence_days),
             timeline: Vec::new(),
             timeline_selected: 0,
             queue: Vec::new(),
@@ -208,6 +214,22 @@ impl State {
             .as_ref()
             .map(|d| &d.customer)
             .filter(|c| Some(c.id) == self.selected_id)
+    }
+
+    /// Days between contacts for this customer: their own cadence, else the team's for the tier.
+    pub fn cadence_of(&self, c: &Customer) -> i64 {
+        c.fields.cadence_days.unwrap_or(match c.fields.tier {
+            Tier::Vip => self.cadences[0],
+            Tier::Regular => self.cadences[1],
+            Tier::Potential => self.cadences[2],
+        })
+    }
+
+    /// Days since the last contact, and whether that is past the customer's cadence.
+    pub fn days_since_contact(&self, c: &Customer) -> Option<(i64, bool)> {
+        let last = self.clock.local_date_of(c.last_contact_at.as_deref()?)?;
+        let days = (self.clock.today() - last).num_days();
+        Some((days, days > self.cadence_of(c)))
     }
 
     pub fn filter_label(&self) -> String {

@@ -57,6 +57,7 @@ fn follow_selection(s: &mut State) {
     let id = s.list_customer().map(|c| c.id);
     if id != s.selected_id {
         s.selected_id = id;
+        s.contact_selected = 0;
         s.profile_scroll = 0;
         s.timeline_selected = 0;
         if let Some(id) = id {
@@ -75,6 +76,7 @@ fn follow_selection(s: &mut State) {
 fn select_customer(s: &mut State, id: i64) {
     if s.selected_id != Some(id) {
         s.selected_id = Some(id);
+        s.contact_selected = 0;
         s.profile_scroll = 0;
         s.timeline_selected = 0;
         s.detail_seq += 1;
@@ -364,7 +366,9 @@ pub fn reply(s: &mut State, r: Reply) {
             overdue,
             today,
             customers,
+            cadences,
         } => {
+            s.cadences = cadences;
             s.status.overdue = overdue;
             s.status.due_today = today;
             s.status.customers = customers;
@@ -640,9 +644,23 @@ pub fn update(s: &mut State, a: Action) {
             Some(c) => open_form(s, Form::contact(c.id, None)),
             None => say(s, "select a customer first", true),
         },
+        Action::NextContact | Action::PrevContact => {
+            let n = s.detail.as_ref().map_or(0, |d| d.contacts.len());
+            let delta = if a == Action::NextContact { 1 } else { -1 };
+            s.contact_selected = clamp_move(s.contact_selected, delta, n);
+        }
+        Action::EditTodo => match s.queue.get(s.queue_selected) {
+            Some(QueueRow::Todo { todo, .. }) => {
+                let form = Form::edit_todo(todo);
+                open_form(s, form);
+            }
+            None => say(s, "the queue is empty", false),
+        },
         Action::EditContact => match (
             s.current(),
-            s.detail.as_ref().and_then(|d| d.contacts.first()),
+            s.detail
+                .as_ref()
+                .and_then(|d| d.contacts.get(s.contact_selected)),
         ) {
             (Some(c), Some(p)) => open_form(s, Form::contact(c.id, Some(p))),
             (Some(_), None) => say(

@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 
 use crate::domain::{
-    ContactFields, Customer, CustomerFields, Interaction, InteractionFields, Purchase, Todo,
+    ContactFields, Customer, CustomerFields, Interaction, InteractionFields, Purchase, Tier, Todo,
     TodoFields,
 };
 use crate::store::pages::{self, Cursor, CustomerSort, ListFilter, SearchSource};
@@ -64,6 +64,11 @@ pub enum Save {
         version: i64,
     },
     AddTodo(TodoFields),
+    EditTodo {
+        id: i64,
+        version: i64,
+        fields: TodoFields,
+    },
     CompleteTodo {
         id: i64,
         version: i64,
@@ -134,6 +139,8 @@ pub enum Reply {
         overdue: i64,
         today: i64,
         customers: i64,
+        /// The team's cadence per tier: VIP, regular, potential.
+        cadences: [i64; 3],
     },
     SearchSources(Vec<SearchSource>),
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
@@ -312,11 +319,27 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
         }
         Request::Counts => {
             let today = ctx.clock.today();
-            match store.read(|c| Ok((pages::due_counts(c, today)?, store::customers::count(c)?))) {
-                Ok(((overdue, today), customers)) => Reply::Counts {
+            let counts = store.read(|c| {
+                let mut cadences = [0; 3];
+                for (slot, tier) in
+                    cadences
+                        .iter_mut()
+                        .zip([Tier::Vip, Tier::Regular, Tier::Potential])
+                {
+                    *slot = store::settings::cadence_for(c, tier)?;
+                }
+                Ok((
+                    pages::due_counts(c, today)?,
+                    store::customers::count(c)?,
+                    cadences,
+                ))
+            });
+            match counts {
+                Ok(((overdue, today), customers, cadences)) => Reply::Counts {
                     overdue,
                     today,
                     customers,
+                    cadences,
                 },
                 Err(e) => failed(e),
             }
@@ -444,6 +467,17 @@ fn apply(
         Save::AddTodo(fields) => {
             store::todos::add(c, ctx, &fields)?;
             (fields.customer_id, format!("added to-do: {}", fields.title))
+        }
+        Save::EditTodo {
+            id,
+            version,
+            fields,
+        } => {
+            store::todos::update(c, ctx, id, version, &fields)?;
+            (
+                fields.customer_id,
+                format!("saved the to-do: {}", fields.title),
+            )
         }
         Save::CompleteTodo { id, version } => {
             let t = store::todos::get(c, id)?;

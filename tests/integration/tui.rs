@@ -473,3 +473,107 @@ fn a_teammates_new_customer_appears_and_is_searchable() {
         "{s}"
     );
 }
+
+#[test]
+fn queue_edit_todo_form() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('4'));
+    let kehu::tui::state::QueueRow::Todo { todo, .. } = app.state.queue[0].clone();
+    press(&mut app, KeyCode::Char('e'));
+    assert!(screen(&mut app, 100, 30).contains("Edit the to-do"));
+    for _ in 0..todo.title.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "Renamed task");
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "+1w");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 30));
+    let t = store_of(&dir)
+        .read(|c| store::todos::get(c, todo.id))
+        .unwrap();
+    assert_eq!(t.title, "Renamed task");
+    assert_eq!(t.due.map(|d| d.to_string()).as_deref(), Some("2026-11-29"));
+}
+
+#[test]
+fn contact_persons_are_added_and_the_picked_one_edited() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "Ann First");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "Ben Second");
+    press(&mut app, KeyCode::Enter);
+    let people = store_of(&dir)
+        .read(|c| store::contacts::for_customer(c, id))
+        .unwrap();
+    let ben = people
+        .iter()
+        .position(|p| p.name == "Ben Second")
+        .expect("Ben added");
+    for _ in 0..ben {
+        press(&mut app, KeyCode::Char(']'));
+    }
+    assert!(
+        screen(&mut app, 120, 50).contains("▸   Ben Second"),
+        "{}",
+        screen(&mut app, 120, 50)
+    );
+    press(&mut app, KeyCode::Char('C'));
+    assert!(screen(&mut app, 120, 50).contains("Edit contact Ben Second"));
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "CTO");
+    press(&mut app, KeyCode::Enter);
+    let people = store_of(&dir)
+        .read(|c| store::contacts::for_customer(c, id))
+        .unwrap();
+    assert_eq!(
+        people
+            .iter()
+            .find(|p| p.name == "Ben Second")
+            .unwrap()
+            .title
+            .as_deref(),
+        Some("CTO")
+    );
+}
+
+#[test]
+fn past_cadence_marks_follow_the_team_setting() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let id = st
+        .write(|x| {
+            store::customers::add(x, &c, &kehu::domain::CustomerFields::named("Rhythm"), &[])
+        })
+        .unwrap();
+    let at = "2026-11-02T02:00:00.000Z"; // 20 days before the fixed today
+    let fields = kehu::domain::InteractionFields {
+        at: at.into(),
+        kind: kehu::domain::InteractionKind::Call,
+        summary: "hi".into(),
+        details: None,
+    };
+    st.write(|x| store::interactions::add(x, &c, id, &fields))
+        .unwrap();
+    let mut app = app_on(&dir);
+    assert!(
+        screen(&mut app, 100, 30).contains("20d "),
+        "regular cadence is 90 days: no mark"
+    );
+    st.write(|x| store::settings::set(x, &c, "cadence.regular", "14"))
+        .unwrap();
+    let seen = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        screen(&mut app, 100, 30).contains("20d!")
+    });
+    assert!(seen, "{}", screen(&mut app, 100, 30));
+}

@@ -7,22 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{cell, clip, focused, pane_block};
-use crate::domain::{Clock, Customer, Tier};
+use crate::domain::{Customer, Tier};
 use crate::store::pages::CustomerSort;
 use crate::tui::search;
 use crate::tui::state::{Pane, State};
 use crate::tui::theme;
-
-/// Days since the last contact, and whether that is past the customer's cadence.
-pub fn days_since_contact(c: &Customer, clock: &Clock) -> Option<(i64, bool)> {
-    let last = clock.local_date_of(c.last_contact_at.as_deref()?)?;
-    let days = (clock.today() - last).num_days();
-    let cadence = c
-        .fields
-        .cadence_days
-        .unwrap_or(c.fields.tier.default_cadence_days());
-    Some((days, days > cadence))
-}
 
 pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     let sort = match s.sort {
@@ -152,7 +141,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
             Tier::Potential => "pot",
         };
         spans.push(Span::raw(format!("{} ", cell(tier, tier_w))));
-        let (days, late) = match days_since_contact(c, &s.clock) {
+        let (days, late) = match s.days_since_contact(c) {
             Some((d, late)) => (format!("{d}d{}", if late { "!" } else { "" }), late),
             None => ("–".into(), false),
         };

@@ -4,18 +4,18 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
-use super::list::days_since_contact;
 use super::{cell, clip, focused, pane_block};
 use crate::domain::input::money_text;
 use crate::tui::state::{Pane, QueueRow, State, TimelineItem};
 use crate::tui::theme;
 
-fn field<'a>(label: &str, value: &str) -> Line<'a> {
+/// A labelled profile line, cut to `width` columns so one line is one row.
+fn field<'a>(width: usize, label: &str, value: &str) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<13}"), theme::DIM),
-        Span::raw(clip(value, 200)),
+        Span::raw(clip(value, width.saturating_sub(13))),
     ])
 }
 
@@ -36,6 +36,7 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         f.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     };
+    let w = inner.width as usize;
     let c = &d.customer;
     let cf = &c.fields;
     let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
@@ -45,19 +46,24 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             Span::styled(format!("  #{}", c.id), theme::DIM),
         ]),
         field(
+            w,
             "tier / stage",
             &format!("{} · {} · {}", cf.tier, cf.stage, cf.kind),
         ),
-        field("company", &o(&cf.company)),
-        field("owner", &o(&cf.owner)),
-        field("phone", &o(&cf.phone)),
-        field("email", &o(&cf.email)),
-        field("city", &o(&cf.city)),
-        field("address", &o(&cf.address)),
-        field("channel", &cf.channel.map_or("–".into(), |c| c.to_string())),
+        field(w, "company", &o(&cf.company)),
+        field(w, "owner", &o(&cf.owner)),
+        field(w, "phone", &o(&cf.phone)),
+        field(w, "email", &o(&cf.email)),
+        field(w, "city", &o(&cf.city)),
+        field(w, "address", &o(&cf.address)),
+        field(
+            w,
+            "channel",
+            &cf.channel.map_or("–".into(), |c| c.to_string()),
+        ),
     ];
-    let cadence = cf.cadence_days.unwrap_or(cf.tier.default_cadence_days());
-    let last = match (&c.last_contact_at, days_since_contact(c, &s.clock)) {
+    let cadence = s.cadence_of(c);
+    let last = match (&c.last_contact_at, s.days_since_contact(c)) {
         (Some(at), Some((days, late))) => {
             format!(
                 "{} ({days}d ago{})",
@@ -67,8 +73,9 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         }
         _ => "never".into(),
     };
-    lines.push(field("last contact", &last));
+    lines.push(field(w, "last contact", &last));
     lines.push(field(
+        w,
         "cadence",
         &format!(
             "every {cadence} days{}",
@@ -80,10 +87,12 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         ),
     ));
     lines.push(field(
+        w,
         "next due",
         &c.next_due.map_or("–".into(), |d| d.to_string()),
     ));
     lines.push(field(
+        w,
         "purchases",
         &format!(
             "{} · total {}",
@@ -92,11 +101,13 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         ),
     ));
     lines.push(field(
+        w,
         "birthday",
         &cf.birthday.map_or("–".into(), |d| d.to_string()),
     ));
-    lines.push(field("source", &o(&cf.source)));
+    lines.push(field(w, "source", &o(&cf.source)));
     lines.push(field(
+        w,
         "tags",
         &if c.tags.is_empty() {
             "–".into()
@@ -104,10 +115,10 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             c.tags.join(", ")
         },
     ));
-    lines.push(field("needs", &o(&cf.needs)));
-    lines.push(field("service needs", &o(&cf.service_needs)));
+    lines.push(field(w, "needs", &o(&cf.needs)));
+    lines.push(field(w, "service needs", &o(&cf.service_needs)));
     for (k, v) in &cf.custom_fields {
-        lines.push(field(k, v));
+        lines.push(field(w, k, v));
     }
     lines.push(Line::styled(
         format!("Contact persons ({})", d.contacts.len()),
@@ -116,13 +127,23 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
     if d.contacts.is_empty() {
         lines.push(Line::styled("  none — c adds one", theme::DIM));
     }
-    for p in &d.contacts {
-        let mut text = format!("  {}{}", if p.primary { "● " } else { "  " }, p.name);
+    let mut picked_line = None;
+    for (i, p) in d.contacts.iter().enumerate() {
+        let picked = i == s.contact_selected && d.contacts.len() > 1;
+        if picked {
+            picked_line = Some(lines.len() as u16);
+        }
+        let mut text = format!(
+            "{}{}{}",
+            if picked { "▸ " } else { "  " },
+            if p.primary { "● " } else { "  " },
+            p.name
+        );
         for part in [&p.title, &p.phone, &p.email].into_iter().flatten() {
             text.push_str(" · ");
             text.push_str(part);
         }
-        lines.push(Line::raw(clip(&text, 300)));
+        lines.push(Line::raw(clip(&text, w)));
     }
     lines.push(Line::styled(
         format!(
@@ -133,9 +154,14 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         theme::DIM,
     ));
     let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((s.profile_scroll.min(max_scroll), 0));
+    let mut scroll = s.profile_scroll.min(max_scroll);
+    // Picking a contact person (`[` `]`) brings it into view.
+    if let Some(line) = picked_line.filter(|_| focused(s, Pane::Profile))
+        && line >= scroll + inner.height
+    {
+        scroll = line + 1 - inner.height;
+    }
+    let p = Paragraph::new(lines).scroll((scroll, 0));
     f.render_widget(p, inner);
 }
 
