@@ -508,6 +508,8 @@ pub fn update(s: &mut State, a: Action) {
                     }
                 },
                 Action::Answer(false) => s.modal = form.map(Modal::Form),
+                // Ctrl-c still quits; an unsaved form behind the question is what it asks about.
+                Action::Quit if form.is_none() => s.quit = true,
                 _ => s.modal = Some(Modal::Confirm { text, then, form }),
             },
             Modal::Form(mut form) => match a {
