@@ -3,6 +3,7 @@
 pub mod enums;
 pub mod input;
 pub mod model;
+pub mod rules;
 pub mod settings;
 pub mod time;
 

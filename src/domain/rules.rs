@@ -1,0 +1,518 @@
+//! The account manager's rules as plain functions: the value score (RFM), churn-risk signals,
+//! the 24-hour complaint clock and the urgency that ranks the Today queue. The current time is
+//! passed in; the weights are constants documented in the README.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::{Priority, Severity, Tier};
+
+// ---- value (RFM) ----------------------------------------------------------------------------
+
+/// Cut points that split the database's buyers into five equal groups on each of recency
+/// (days since the last purchase), frequency (purchases) and monetary value (total spent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RfmThresholds {
+    /// Days since the last purchase, ascending: fewer days score higher.
+    pub recency_days: Vec<i64>,
+    pub frequency: Vec<i64>,
+    pub monetary: Vec<i64>,
+}
+
+/// A customer's value score: each part 1–5 against the whole database, 0 for non-buyers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rfm {
+    pub recency: u8,
+    pub frequency: u8,
+    pub monetary: u8,
+}
+
+impl Rfm {
+    /// 3–15 for buyers, 0 for customers who never bought.
+    pub fn total(self) -> u8 {
+        self.recency + self.frequency + self.monetary
+    }
+
+    /// The tier the score suggests; the user's tier stays the override.
+    pub fn suggested_tier(self) -> Tier {
+        match self.total() {
+            12.. => Tier::Vip,
+            7.. => Tier::Regular,
+            _ => Tier::Potential,
+        }
+    }
+}
+
+/// The four cut points (20th, 40th, 60th, 80th percentile) of `values`.
+pub fn quintile_cuts(mut values: Vec<i64>) -> Vec<i64> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    values.sort_unstable();
+    (1..5)
+        .map(|q| values[(values.len() * q / 5).min(values.len() - 1)])
+        .collect()
+}
+
+/// Which fifth `value` falls in (1–5) given ascending cut points.
+fn fifth(value: i64, cuts: &[i64]) -> u8 {
+    if cuts.is_empty() {
+        // Nothing to compare with yet: the middle.
+        return 3;
+    }
+    1 + cuts.iter().filter(|c| value >= **c).count() as u8
+}
+
+impl RfmThresholds {
+    /// Thresholds from every buyer's (days since last purchase, purchases, total spent).
+    pub fn from_buyers(buyers: &[(i64, i64, i64)]) -> RfmThresholds {
+        RfmThresholds {
+            recency_days: quintile_cuts(buyers.iter().map(|b| b.0).collect()),
+            frequency: quintile_cuts(buyers.iter().map(|b| b.1).collect()),
+            monetary: quintile_cuts(buyers.iter().map(|b| b.2).collect()),
+        }
+    }
+
+    pub fn score(&self, days_since_purchase: Option<i64>, purchases: i64, total: i64) -> Rfm {
+        let Some(days) = days_since_purchase.filter(|_| purchases > 0) else {
+            return Rfm::default();
+        };
+        Rfm {
+            // Recent buyers score high: invert the fifth of the day count.
+            recency: 6 - fifth(days, &self.recency_days),
+            frequency: fifth(purchases, &self.frequency),
+            monetary: fifth(total, &self.monetary),
+        }
+    }
+}
+
+// ---- churn risk ----------------------------------------------------------------------------
+
+/// A documented reason to think a customer is drifting away.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RiskSignal {
+    /// No contact for more than 1.5 × the cadence.
+    NoContact { days: i64, cadence: i64 },
+    /// With 3+ purchases: more than twice the median gap since the last one.
+    PurchaseGap { days: i64, median_gap: i64 },
+    /// The latest survey averages 2.5 or less.
+    LowSatisfaction { average: f64 },
+    /// An open complaint older than 3 days.
+    OldComplaint { days: i64 },
+}
+
+impl RiskSignal {
+    pub fn describe(&self) -> String {
+        match self {
+            RiskSignal::NoContact { days, cadence } => {
+                format!("no contact for {days} days (cadence {cadence})")
+            }
+            RiskSignal::PurchaseGap { days, median_gap } => {
+                format!("{days} days since the last purchase (usually every {median_gap})")
+            }
+            RiskSignal::LowSatisfaction { average } => {
+                format!("latest survey averages {average:.1}")
+            }
+            RiskSignal::OldComplaint { days } => format!("complaint open for {days} days"),
+        }
+    }
+}
+
+/// What the churn rules look at for one customer.
+#[derive(Debug, Clone, Default)]
+pub struct RiskFacts {
+    /// Last contact, or when the customer was added if never contacted.
+    pub last_touch: Option<DateTime<Utc>>,
+    pub cadence_days: i64,
+    pub purchase_dates: Vec<NaiveDate>,
+    pub latest_survey_average: Option<f64>,
+    pub oldest_open_complaint: Option<DateTime<Utc>>,
+}
+
+pub const NO_CONTACT_FACTOR: f64 = 1.5;
+pub const PURCHASE_GAP_FACTOR: i64 = 2;
+pub const LOW_SATISFACTION: f64 = 2.5;
+pub const COMPLAINT_AGE_DAYS: i64 = 3;
+
+pub fn churn_signals(f: &RiskFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec<RiskSignal> {
+    let mut signals = Vec::new();
+    if let Some(t) = f.last_touch {
+        let days = (now - t).num_days();
+        if days as f64 > NO_CONTACT_FACTOR * f.cadence_days as f64 {
+            signals.push(RiskSignal::NoContact {
+                days,
+                cadence: f.cadence_days,
+            });
+        }
+    }
+    if f.purchase_dates.len() >= 3 {
+        let mut dates = f.purchase_dates.clone();
+        dates.sort_unstable();
+        let mut gaps: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
+        gaps.sort_unstable();
+        let median_gap = gaps[gaps.len() / 2].max(1);
+        let days = dates.last().map_or(0, |d| (today - *d).num_days());
+        if days > PURCHASE_GAP_FACTOR * median_gap {
+            signals.push(RiskSignal::PurchaseGap { days, median_gap });
+        }
+    }
+    if let Some(average) = f.latest_survey_average.filter(|a| *a <= LOW_SATISFACTION) {
+        signals.push(RiskSignal::LowSatisfaction { average });
+    }
+    if let Some(opened) = f.oldest_open_complaint {
+        let days = (now - opened).num_days();
+        if days > COMPLAINT_AGE_DAYS {
+            signals.push(RiskSignal::OldComplaint { days });
+        }
+    }
+    signals
+}
+
+// ---- complaint clock ------------------------------------------------------------------------
+
+/// A complaint must get its first response within this many hours.
+pub const FIRST_RESPONSE_HOURS: i64 = 24;
+
+/// Time left on a ticket's first-response clock; negative when over.
+pub fn response_time_left(opened_at: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    opened_at + Duration::hours(FIRST_RESPONSE_HOURS) - now
+}
+
+/// "5h 10m left" or "3h over".
+pub fn describe_clock(left: Duration) -> String {
+    let minutes = left.num_minutes();
+    let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);
+    let amount = if h > 0 {
+        format!("{h}h {m}m")
+    } else {
+        format!("{m}m")
+    };
+    if minutes >= 0 {
+        format!("{amount} left")
+    } else {
+        format!("{amount} over")
+    }
+}
+
+// ---- urgency (the Today queue) ---------------------------------------------------------------
+
+/// Weights of the urgency score (README: "The Today queue").
+pub mod weights {
+    pub const TODO_BASE: i64 = 50;
+    pub const PER_DAY_OVERDUE: i64 = 10;
+    pub const MAX_OVERDUE: i64 = 200;
+    pub const DUE_TODAY: i64 = 30;
+    pub const HIGH_PRIORITY: i64 = 20;
+    pub const LOW_PRIORITY: i64 = -10;
+    pub const CADENCE_BASE: i64 = 30;
+    pub const PER_DAY_PAST_CADENCE: i64 = 3;
+    pub const MAX_PAST_CADENCE: i64 = 150;
+    pub const BIRTHDAY_BASE: i64 = 20;
+    pub const PER_DAY_SOONER: i64 = 5;
+    pub const COMPLAINT_BASE: i64 = 80;
+    pub const COMPLAINT_UNDER_6H: i64 = 60;
+    pub const COMPLAINT_OVER: i64 = 100;
+    pub const PER_HOUR_OVER: i64 = 5;
+    pub const MAX_HOURS_OVER: i64 = 200;
+    pub const CRITICAL: i64 = 40;
+    pub const HIGH_SEVERITY: i64 = 20;
+    pub const DEAL_BASE: i64 = 40;
+    pub const PER_DAY_PAST_CLOSE: i64 = 5;
+    pub const MAX_PAST_CLOSE: i64 = 100;
+    pub const VIP: i64 = 25;
+    pub const REGULAR: i64 = 10;
+    pub const PER_VALUE_POINT: i64 = 2;
+}
+
+/// A score and the reasons for it, most important first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Urgency {
+    pub score: i64,
+    pub why: Vec<String>,
+}
+
+impl Urgency {
+    fn new(base: i64, why: impl Into<String>) -> Urgency {
+        Urgency {
+            score: base,
+            why: vec![why.into()],
+        }
+    }
+    fn add(&mut self, points: i64, why: impl Into<String>) {
+        self.score += points;
+        self.why.push(why.into());
+    }
+    /// Who the customer is: tier and value score.
+    fn customer(&mut self, tier: Option<Tier>, value: u8) {
+        match tier {
+            Some(Tier::Vip) => self.add(weights::VIP, "VIP"),
+            Some(Tier::Regular) => self.score += weights::REGULAR,
+            _ => {}
+        }
+        if value > 0 {
+            self.add(
+                i64::from(value) * weights::PER_VALUE_POINT,
+                format!("value {value}/15"),
+            );
+        }
+    }
+}
+
+pub fn todo_urgency(
+    due: Option<NaiveDate>,
+    today: NaiveDate,
+    priority: Priority,
+    tier: Option<Tier>,
+    value: u8,
+) -> Urgency {
+    let mut u = match due {
+        Some(d) if d < today => {
+            let days = (today - d).num_days();
+            let mut u = Urgency::new(
+                weights::TODO_BASE,
+                format!("overdue {days} day{}", if days == 1 { "" } else { "s" }),
+            );
+            u.score += (days * weights::PER_DAY_OVERDUE).min(weights::MAX_OVERDUE);
+            u
+        }
+        Some(d) if d == today => Urgency::new(weights::TODO_BASE + weights::DUE_TODAY, "due today"),
+        _ => Urgency::new(weights::TODO_BASE, "to-do"),
+    };
+    match priority {
+        Priority::High => u.add(weights::HIGH_PRIORITY, "high priority"),
+        Priority::Low => u.score += weights::LOW_PRIORITY,
+        Priority::Normal => {}
+    }
+    u.customer(tier, value);
+    u
+}
+
+pub fn cadence_urgency(days_since: i64, cadence: i64, tier: Tier, value: u8) -> Urgency {
+    let past = days_since - cadence;
+    let mut u = Urgency::new(
+        weights::CADENCE_BASE,
+        format!("no contact for {days_since} days (every {cadence})"),
+    );
+    u.score += (past * weights::PER_DAY_PAST_CADENCE).min(weights::MAX_PAST_CADENCE);
+    u.customer(Some(tier), value);
+    u
+}
+
+pub fn birthday_urgency(days_until: i64, tier: Tier, value: u8) -> Urgency {
+    let when = match days_until {
+        0 => "birthday today".to_string(),
+        1 => "birthday tomorrow".to_string(),
+        d => format!("birthday in {d} days"),
+    };
+    let mut u = Urgency::new(
+        weights::BIRTHDAY_BASE + (7 - days_until).max(0) * weights::PER_DAY_SOONER,
+        when,
+    );
+    u.customer(Some(tier), value);
+    u
+}
+
+pub fn complaint_urgency(left: Duration, severity: Severity, tier: Tier, value: u8) -> Urgency {
+    let mut u = Urgency::new(
+        weights::COMPLAINT_BASE,
+        format!("first response: {}", describe_clock(left)),
+    );
+    let hours = left.num_hours();
+    if left < Duration::zero() {
+        u.score += weights::COMPLAINT_OVER
+            + ((-hours) * weights::PER_HOUR_OVER).min(weights::MAX_HOURS_OVER);
+    } else if hours < 6 {
+        u.score += weights::COMPLAINT_UNDER_6H;
+    }
+    match severity {
+        Severity::Critical => u.add(weights::CRITICAL, "critical"),
+        Severity::High => u.add(weights::HIGH_SEVERITY, "high severity"),
+        _ => {}
+    }
+    u.customer(Some(tier), value);
+    u
+}
+
+pub fn deal_urgency(days_past_close: i64, amount: i64, tier: Tier, value: u8) -> Urgency {
+    let mut u = Urgency::new(
+        weights::DEAL_BASE,
+        format!("deal {days_past_close} days past its expected close"),
+    );
+    u.score += (days_past_close * weights::PER_DAY_PAST_CLOSE).min(weights::MAX_PAST_CLOSE);
+    // Bigger deals first: a point per digit of the amount in whole units.
+    u.score += (amount / 100).max(1).to_string().len() as i64;
+    u.customer(Some(tier), value);
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn rfm_scores_against_the_whole_database() {
+        // Ten buyers: (days since purchase, purchases, total).
+        let buyers: Vec<(i64, i64, i64)> = (1..=10).map(|i| (i * 10, i, i * 1000)).collect();
+        let th = RfmThresholds::from_buyers(&buyers);
+        assert_eq!(th.frequency, vec![3, 5, 7, 9]);
+        let best = th.score(Some(10), 10, 10_000);
+        assert_eq!((best.recency, best.frequency, best.monetary), (5, 5, 5));
+        assert_eq!(best.suggested_tier(), Tier::Vip);
+        let worst = th.score(Some(100), 1, 1000);
+        assert_eq!((worst.recency, worst.frequency, worst.monetary), (1, 1, 1));
+        assert_eq!(worst.suggested_tier(), Tier::Potential);
+        let mid = th.score(Some(50), 5, 5000);
+        assert_eq!(mid.total(), 9);
+        assert_eq!(mid.suggested_tier(), Tier::Regular);
+        assert_eq!(th.score(None, 0, 0), Rfm::default());
+        assert_eq!(
+            RfmThresholds::from_buyers(&[]).score(Some(1), 1, 1).total(),
+            9,
+            "no database to compare with: the middle"
+        );
+    }
+
+    #[test]
+    fn churn_signals_each_rule() {
+        let now = t("2026-11-22T02:00:00Z");
+        let today = d("2026-11-22");
+        let quiet = RiskFacts {
+            last_touch: Some(t("2026-10-01T00:00:00Z")),
+            cadence_days: 30,
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&quiet, now, today),
+            vec![RiskSignal::NoContact {
+                days: 52,
+                cadence: 30
+            }]
+        );
+        let recent = RiskFacts {
+            last_touch: Some(t("2026-11-01T00:00:00Z")),
+            cadence_days: 30,
+            ..Default::default()
+        };
+        assert!(
+            churn_signals(&recent, now, today).is_empty(),
+            "21 days is within 1.5 x 30"
+        );
+
+        let buyer = RiskFacts {
+            purchase_dates: vec![d("2026-07-01"), d("2026-07-31"), d("2026-08-30")],
+            cadence_days: 90,
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&buyer, now, today),
+            vec![RiskSignal::PurchaseGap {
+                days: 84,
+                median_gap: 30
+            }]
+        );
+        let two = RiskFacts {
+            purchase_dates: vec![d("2025-01-01"), d("2025-02-01")],
+            ..buyer.clone()
+        };
+        assert!(
+            churn_signals(&two, now, today).is_empty(),
+            "needs at least 3 purchases"
+        );
+
+        let unhappy = RiskFacts {
+            latest_survey_average: Some(2.5),
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&unhappy, now, today),
+            vec![RiskSignal::LowSatisfaction { average: 2.5 }]
+        );
+        let content = RiskFacts {
+            latest_survey_average: Some(2.67),
+            ..Default::default()
+        };
+        assert!(churn_signals(&content, now, today).is_empty());
+
+        let complaint = RiskFacts {
+            oldest_open_complaint: Some(t("2026-11-18T00:00:00Z")),
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&complaint, now, today),
+            vec![RiskSignal::OldComplaint { days: 4 }]
+        );
+        let fresh = RiskFacts {
+            oldest_open_complaint: Some(t("2026-11-20T00:00:00Z")),
+            ..Default::default()
+        };
+        assert!(churn_signals(&fresh, now, today).is_empty());
+    }
+
+    #[test]
+    fn complaint_clock() {
+        let opened = t("2026-11-21T10:00:00Z");
+        assert_eq!(
+            describe_clock(response_time_left(opened, t("2026-11-22T04:50:00Z"))),
+            "5h 10m left"
+        );
+        assert_eq!(
+            describe_clock(response_time_left(opened, t("2026-11-22T13:00:00Z"))),
+            "3h 0m over"
+        );
+        assert_eq!(
+            describe_clock(response_time_left(opened, t("2026-11-22T09:30:00Z"))),
+            "30m left"
+        );
+    }
+
+    #[test]
+    fn urgency_ranks_and_explains() {
+        let today = d("2026-11-22");
+        let late = todo_urgency(
+            Some(d("2026-11-19")),
+            today,
+            Priority::High,
+            Some(Tier::Vip),
+            12,
+        );
+        assert_eq!(late.score, 50 + 30 + 20 + 25 + 24);
+        assert_eq!(
+            late.why,
+            vec!["overdue 3 days", "high priority", "VIP", "value 12/15"]
+        );
+        let due = todo_urgency(
+            Some(today),
+            today,
+            Priority::Normal,
+            Some(Tier::Potential),
+            0,
+        );
+        assert_eq!(
+            (due.score, due.why.clone()),
+            (80, vec!["due today".to_string()])
+        );
+        assert!(late.score > due.score);
+
+        let over = complaint_urgency(Duration::hours(-3), Severity::Critical, Tier::Regular, 0);
+        let near = complaint_urgency(Duration::hours(4), Severity::Normal, Tier::Regular, 0);
+        let fresh = complaint_urgency(Duration::hours(20), Severity::Normal, Tier::Regular, 0);
+        assert!(over.score > near.score && near.score > fresh.score);
+        assert_eq!(over.why[0], "first response: 3h 0m over");
+
+        let soon = birthday_urgency(1, Tier::Vip, 0);
+        let later = birthday_urgency(6, Tier::Vip, 0);
+        assert!(soon.score > later.score);
+        assert_eq!(soon.why[0], "birthday tomorrow");
+
+        let cadence = cadence_urgency(50, 30, Tier::Vip, 0);
+        assert_eq!(cadence.score, 30 + 60 + 25);
+        let deal = deal_urgency(4, 1_000_000, Tier::Regular, 0);
+        assert_eq!(deal.score, 40 + 20 + 5 + 10);
+    }
+}
