@@ -79,6 +79,8 @@ pub struct Customer {
     pub purchase_total: i64,
     pub purchase_count: i64,
     pub last_purchase_on: Option<NaiveDate>,
+    /// The value score (RFM), cached; refreshed with purchases and daily.
+    pub value: super::rules::Rfm,
     pub audit: Audit,
 }
 

@@ -18,7 +18,8 @@ const WHAT: &str = "customer";
 pub(crate) const COLS: &str = "id, name, company, kind, tier, stage, email, phone, city, address, owner, channel, cadence_days, \
      birthday, source, needs, service_needs, custom_fields, pool_locked, archived_at, last_contact_at, next_due, \
      purchase_total, purchase_count, last_purchase_on, \
-     (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id)";
+     (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id), \
+     value_r, value_f, value_m";
 
 /// Parses a stored enum or date; a bad value means the file was edited by another tool.
 pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
@@ -87,7 +88,12 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         purchase_count: row.get(23)?,
         last_purchase_on: parsed_opt(row, 24)?,
         tags,
-        audit: rows::audit(row, 26)?,
+        value: crate::domain::rules::Rfm {
+            recency: row.get(26)?,
+            frequency: row.get(27)?,
+            monetary: row.get(28)?,
+        },
+        audit: rows::audit(row, 29)?,
     })
 }
 

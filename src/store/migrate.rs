@@ -11,6 +11,7 @@ pub const APPLICATION_ID: i64 = 0x6B65_6875;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_workflows.sql"),
+    include_str!("migrations/0003_value_and_care.sql"),
 ];
 
 pub fn latest_version() -> i64 {

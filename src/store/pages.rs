@@ -18,6 +18,8 @@ pub enum CustomerSort {
     LastContact,
     /// Soonest follow-up first (none scheduled at the end).
     NextDue,
+    /// Highest value score (RFM) first.
+    Value,
 }
 
 impl CustomerSort {
@@ -27,6 +29,7 @@ impl CustomerSort {
             CustomerSort::Name => "sort_key",
             CustomerSort::LastContact => "coalesce(last_contact_at, '')",
             CustomerSort::NextDue => "coalesce(next_due, '9999-12-31')",
+            CustomerSort::Value => "printf('%02d', 15 - value_score)",
         }
     }
 
@@ -38,6 +41,7 @@ impl CustomerSort {
             CustomerSort::NextDue => c
                 .next_due
                 .map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()),
+            CustomerSort::Value => format!("{:02}", 15 - i64::from(c.value.total())),
         };
         Cursor { key, id: c.id }
     }
@@ -214,6 +218,14 @@ pub fn pane_queries() -> Vec<(&'static str, String)> {
             "customers by next due, previous page",
             customers_before_sql(CustomerSort::NextDue, ""),
         ),
+        (
+            "customers by value",
+            customers_after_sql(CustomerSort::Value, ""),
+        ),
+        (
+            "customers by value, previous page",
+            customers_before_sql(CustomerSort::Value, ""),
+        ),
         ("open to-dos by due date", OPEN_TODOS_SQL.to_string()),
         ("a customer's timeline", TIMELINE_SQL.to_string()),
         ("customer by e-mail", BY_EMAIL_SQL.to_string()),
@@ -250,7 +262,7 @@ fn search_sql(condition: &str) -> String {
 }
 
 fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
-    let contacts: Option<String> = r.get(31)?;
+    let contacts: Option<String> = r.get(34)?;
     Ok(SearchSource {
         customer: customers::from_row(r)?,
         contacts: contacts

@@ -244,7 +244,7 @@ pub const BINDINGS: &[Binding] = &[
         List,
         k('s'),
         Action::CycleSort,
-        "sort by name / last contact / next due",
+        "sort by name / last contact / next due / value",
         "sort",
     ),
     b(

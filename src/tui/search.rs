@@ -303,6 +303,7 @@ mod tests {
                 purchase_total: 0,
                 purchase_count: 0,
                 last_purchase_on: None,
+                value: Default::default(),
                 audit: Audit::default(),
             },
             contacts: contacts.iter().map(|s| s.to_string()).collect(),

@@ -627,7 +627,8 @@ pub fn update(s: &mut State, a: Action) {
             s.sort = match s.sort {
                 CustomerSort::Name => CustomerSort::LastContact,
                 CustomerSort::LastContact => CustomerSort::NextDue,
-                CustomerSort::NextDue => CustomerSort::Name,
+                CustomerSort::NextDue => CustomerSort::Value,
+                CustomerSort::Value => CustomerSort::Name,
             };
             let want = s.selected_id;
             reload_list(s, Anchor::Top, want);

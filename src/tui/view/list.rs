@@ -18,6 +18,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
         CustomerSort::Name => "name",
         CustomerSort::LastContact => "last contact",
         CustomerSort::NextDue => "next due",
+        CustomerSort::Value => "value",
     };
     let filter = s.filter_label();
     let title = if filter.is_empty() {
