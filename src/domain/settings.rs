@@ -59,6 +59,46 @@ fn count(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// Holidays as `NAME YYYY-MM-DD` entries separated by `;` (the date is the last word).
+pub fn parse_holidays(value: &str) -> Result<Vec<(String, chrono::NaiveDate)>, InputError> {
+    let mut out = Vec::new();
+    for entry in value.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (name, date) = entry.rsplit_once(' ').ok_or_else(|| {
+            InputError::new("holidays", format!("'{entry}' is not 'NAME YYYY-MM-DD'"))
+        })?;
+        let date = date.parse().map_err(|_| {
+            InputError::new(
+                "holidays",
+                format!("'{date}' in '{entry}' is not a YYYY-MM-DD date"),
+            )
+        })?;
+        if name.trim().is_empty() {
+            return Err(InputError::new(
+                "holidays",
+                format!("'{entry}' has no name"),
+            ));
+        }
+        out.push((name.trim().to_string(), date));
+    }
+    Ok(out)
+}
+
+fn holidays(value: &str) -> Result<String, InputError> {
+    let list = parse_holidays(value)?;
+    Ok(list
+        .iter()
+        .map(|(n, d)| format!("{n} {d}"))
+        .collect::<Vec<_>>()
+        .join("; "))
+}
+
+/// Default holidays: the lunar festivals with their real dates for the coming years.
+const DEFAULT_HOLIDAYS: &str = "Spring Festival 春节 2026-02-17; Mid-Autumn Festival 中秋节 2026-09-25; \
+    New Year 元旦 2027-01-01; Spring Festival 春节 2027-02-06; Mid-Autumn Festival 中秋节 2027-09-15; \
+    New Year 元旦 2028-01-01; Spring Festival 春节 2028-01-26; Mid-Autumn Festival 中秋节 2028-10-03; \
+    New Year 元旦 2029-01-01; Spring Festival 春节 2029-02-13; Mid-Autumn Festival 中秋节 2029-09-22; \
+    New Year 元旦 2030-01-01; Spring Festival 春节 2030-02-03; Mid-Autumn Festival 中秋节 2030-09-12";
+
 pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         key: "currency",
@@ -95,6 +135,12 @@ pub const SETTINGS: &[SettingDef] = &[
         default: "7",
         help: "automatic daily backups to keep",
         validate: count,
+    },
+    SettingDef {
+        key: "holidays",
+        default: DEFAULT_HOLIDAYS,
+        help: "occasions for VIP greetings: 'NAME YYYY-MM-DD; …'",
+        validate: holidays,
     },
 ];
 

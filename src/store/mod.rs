@@ -6,8 +6,11 @@
 //! and no statement or transaction kept open between calls.
 
 pub mod bulk;
+pub mod campaigns;
+pub mod care;
 pub mod contacts;
 pub mod customers;
+pub mod deals;
 pub mod error;
 pub mod history;
 pub mod interactions;
@@ -15,9 +18,14 @@ pub mod maintenance;
 pub mod migrate;
 pub mod pages;
 pub mod purchases;
+pub mod risk;
 mod rows;
 pub mod settings;
+pub mod surveys;
+pub mod tickets;
+pub mod today;
 pub mod todos;
+pub mod value;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -39,6 +39,7 @@ pub fn add(conn: &Connection, ctx: &Ctx, customer_id: i64, fields: &PurchaseFiel
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
     let id = rows::insert(conn, ctx, "purchase", &cols, Some(customer_id))?;
     customers::refresh_derived(conn, customer_id)?;
+    super::value::refresh_one(conn, customer_id, ctx.clock.today())?;
     Ok(id)
 }
 
@@ -71,6 +72,7 @@ pub fn update(
         Some(current.customer_id),
     )?;
     customers::refresh_derived(conn, current.customer_id)?;
+    super::value::refresh_one(conn, current.customer_id, ctx.clock.today())?;
     Ok(changed)
 }
 
@@ -85,7 +87,8 @@ pub fn delete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()>
         version,
         Some(current.customer_id),
     )?;
-    customers::refresh_derived(conn, current.customer_id)
+    customers::refresh_derived(conn, current.customer_id)?;
+    super::value::refresh_one(conn, current.customer_id, ctx.clock.today())
 }
 
 /// A customer's purchases, newest first.

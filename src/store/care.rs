@@ -1,0 +1,118 @@
+//! Care for key accounts: greeting to-dos for VIP customers before their birthday and before the
+//! team's holidays, created at most once per customer, occasion and year (the `todo.occasion`
+//! key is unique), so running the pass twice changes nothing.
+
+use chrono::{Datelike, Duration};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::Result;
+use super::{Ctx, customers, settings};
+use crate::domain::settings::parse_holidays;
+use crate::domain::{Priority, TodoFields, time};
+
+/// How many days ahead a greeting is prepared.
+pub const LEAD_DAYS: i64 = 7;
+
+fn has_occasion(conn: &Connection, customer: i64, occasion: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM todo WHERE customer_id = ?1 AND occasion = ?2",
+            params![customer, occasion],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+fn greet(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer: i64,
+    owner: Option<String>,
+    title: String,
+    due: chrono::NaiveDate,
+    occasion: &str,
+) -> Result<bool> {
+    if has_occasion(conn, customer, occasion)? {
+        return Ok(false);
+    }
+    let fields = TodoFields {
+        customer_id: Some(customer),
+        title,
+        due: Some(due),
+        due_time: None,
+        priority: Priority::Normal,
+        assignee: owner,
+        recurrence: None,
+    };
+    let id = super::todos::add(conn, ctx, &fields)?;
+    conn.execute(
+        "UPDATE todo SET occasion = ?2 WHERE id = ?1",
+        params![id, occasion],
+    )?;
+    Ok(true)
+}
+
+/// Creates the greeting to-dos due in the coming week; returns how many were created.
+pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
+    let today = ctx.clock.today();
+    let horizon = today + Duration::days(LEAD_DAYS);
+    let mut stmt = conn.prepare(
+        "SELECT id FROM customer WHERE tier = 'vip' AND stage <> 'churned' AND archived_at IS NULL ORDER BY id",
+    )?;
+    let vips: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let holidays: Vec<_> = parse_holidays(&settings::get(conn, "holidays")?)?
+        .into_iter()
+        .filter(|(_, d)| *d >= today && *d <= horizon)
+        .collect();
+    let mut created = 0;
+    for id in vips {
+        let c = customers::get(conn, id)?;
+        if let Some(bd) = c.fields.birthday {
+            let next = time::next_birthday(bd, today);
+            if next <= horizon {
+                let title = format!(
+                    "Birthday greeting for {} ({})",
+                    c.fields.name,
+                    next.format("%m-%d")
+                );
+                let occasion = format!("birthday:{}", next.year());
+                created += usize::from(greet(
+                    conn,
+                    ctx,
+                    id,
+                    c.fields.owner.clone(),
+                    title,
+                    (next - Duration::days(1)).max(today),
+                    &occasion,
+                )?);
+            }
+        }
+        for (name, date) in &holidays {
+            let occasion = format!("holiday:{name}:{}", date.year());
+            let title = format!("{name} greeting for {}", c.fields.name);
+            created += usize::from(greet(
+                conn,
+                ctx,
+                id,
+                c.fields.owner.clone(),
+                title,
+                (*date - Duration::days(1)).max(today),
+                &occasion,
+            )?);
+        }
+    }
+    Ok(created)
+}
+
+/// The daily pass: refresh the value-score cut points if stale and prepare greetings. Cheap when
+/// already done today.
+pub fn daily(conn: &Connection, ctx: &Ctx) -> Result<usize> {
+    let today = ctx.clock.today();
+    if super::value::is_stale(conn, today)? {
+        super::value::refresh_all(conn, today)?;
+    }
+    run(conn, ctx)
+}

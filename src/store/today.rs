@@ -1,0 +1,305 @@
+//! The Today queue: one ranked list of what needs the account manager now — to-dos due or
+//! overdue, customers past their cadence, birthdays within a week, complaints on the 24-hour
+//! clock and deals past their expected close — each with its urgency and the reasons for it.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::Result;
+use super::{Ctx, customers, risk};
+use crate::domain::rules::{self, Rfm, Urgency};
+use crate::domain::{Clock, Customer, Severity, time};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TodayKind {
+    Todo,
+    Cadence,
+    Birthday,
+    Complaint,
+    Deal,
+}
+
+impl TodayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TodayKind::Todo => "todo",
+            TodayKind::Cadence => "cadence",
+            TodayKind::Birthday => "birthday",
+            TodayKind::Complaint => "complaint",
+            TodayKind::Deal => "deal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayRow {
+    pub kind: TodayKind,
+    pub customer_id: Option<i64>,
+    pub customer: Option<String>,
+    pub title: String,
+    pub urgency: i64,
+    pub why: Vec<String>,
+    /// The to-do, ticket or deal the row is about (the customer for cadence and birthdays).
+    pub item_id: i64,
+    pub version: i64,
+    /// What a snooze of this row is remembered under (`queue_snooze.occasion`).
+    pub occasion: String,
+}
+
+fn row(
+    kind: TodayKind,
+    c: Option<&Customer>,
+    title: String,
+    u: Urgency,
+    item_id: i64,
+    version: i64,
+    occasion: String,
+) -> TodayRow {
+    TodayRow {
+        kind,
+        customer_id: c.map(|c| c.id),
+        customer: c.map(|c| c.fields.name.clone()),
+        title,
+        urgency: u.score,
+        why: u.why,
+        item_id,
+        version,
+        occasion,
+    }
+}
+
+fn snoozed(
+    conn: &Connection,
+    customer: i64,
+    kind: TodayKind,
+    occasion: &str,
+    today: NaiveDate,
+) -> Result<bool> {
+    let until: Option<String> = conn
+        .query_row(
+            "SELECT until FROM queue_snooze WHERE customer_id = ?1 AND kind = ?2 AND occasion = ?3",
+            params![customer, kind.as_str(), occasion],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(until.is_some_and(|u| u.as_str() > today.to_string().as_str()))
+}
+
+/// Remembers that a row that is not a to-do was snoozed until `until`.
+pub fn snooze(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer: i64,
+    kind: TodayKind,
+    occasion: &str,
+    until: NaiveDate,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO queue_snooze (customer_id, kind, occasion, until, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (customer_id, kind, occasion) DO UPDATE SET until = excluded.until,
+             created_at = excluded.created_at, created_by = excluded.created_by",
+        params![customer, kind.as_str(), occasion, until.to_string(), ctx.clock.stamp(), ctx.user],
+    )?;
+    super::rows::log(
+        conn,
+        ctx,
+        "queue_snooze",
+        customer,
+        Some(customer),
+        "update",
+        None,
+        Some(&serde_json::json!({ "kind": kind.as_str(), "until": until.to_string() })),
+    )
+}
+
+/// The `MM-DD` days from `today` to `today + days`, for matching birthdays in SQL.
+fn month_days(today: NaiveDate, days: i64) -> Vec<String> {
+    let mut out: Vec<String> = (0..=days)
+        .map(|d| (today + Duration::days(d)).format("%m-%d").to_string())
+        .collect();
+    if out.iter().any(|d| d == "02-28") && !out.iter().any(|d| d == "02-29") {
+        out.push("02-29".into());
+    }
+    out
+}
+
+fn value(c: &Customer) -> u8 {
+    let r: Rfm = c.value;
+    r.total()
+}
+
+/// Builds the ranked Today queue for `clock`'s day, optionally for one owner or customer.
+pub fn queue(
+    conn: &Connection,
+    clock: &Clock,
+    owner: Option<&str>,
+    customer: Option<i64>,
+) -> Result<Vec<TodayRow>> {
+    let today = clock.today();
+    let cad = risk::cadences(conn)?;
+    let mut out = Vec::new();
+    let mine = |c: &Customer| owner.is_none_or(|o| c.fields.owner.as_deref() == Some(o));
+
+    // To-dos due or overdue.
+    let todos = super::todos::list_open(
+        conn,
+        &super::todos::Filter {
+            customer_id: customer,
+            ..Default::default()
+        },
+    )?;
+    for t in todos
+        .into_iter()
+        .filter(|t| t.due.is_some_and(|d| d <= today))
+    {
+        let c = t
+            .customer_id
+            .map(|id| customers::get(conn, id))
+            .transpose()?;
+        if owner.is_some() && t.assignee.as_deref() != owner && !c.as_ref().is_some_and(mine) {
+            continue;
+        }
+        let u = rules::todo_urgency(
+            t.due,
+            today,
+            t.priority,
+            c.as_ref().map(|c| c.fields.tier),
+            c.as_ref().map_or(0, value),
+        );
+        out.push(row(
+            TodayKind::Todo,
+            c.as_ref(),
+            t.title.clone(),
+            u,
+            t.id,
+            t.audit.version,
+            String::new(),
+        ));
+    }
+
+    // Customers past their cadence.
+    let mut stmt = conn.prepare(
+        "SELECT id FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
+            julianday(?1) - julianday(coalesce(last_contact_at, created_at))
+                > coalesce(cadence_days, CASE tier WHEN 'vip' THEN ?2 WHEN 'regular' THEN ?3 ELSE ?4 END)",
+    )?;
+    let due: Vec<i64> = stmt
+        .query_map(
+            params![clock.stamp(), cad[0], cad[1], cad[2], customer],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in due {
+        let c = customers::get(conn, id)?;
+        if !mine(&c) || snoozed(conn, id, TodayKind::Cadence, "", today)? {
+            continue;
+        }
+        let cadence = risk::cadence_of(&c, &cad);
+        let since = c.last_contact_at.as_deref().unwrap_or(&c.audit.created_at);
+        let days = time::parse_timestamp(since).map_or(0, |t| (clock.now - t).num_days());
+        let u = rules::cadence_urgency(days, cadence, c.fields.tier, value(&c));
+        let title = match c.fields.channel {
+            Some(ch) => format!("get in touch ({ch})"),
+            None => "get in touch".to_string(),
+        };
+        out.push(row(
+            TodayKind::Cadence,
+            Some(&c),
+            title,
+            u,
+            id,
+            c.audit.version,
+            String::new(),
+        ));
+    }
+
+    // Birthdays in the coming week.
+    let days = month_days(today, 7);
+    let placeholders = vec!["?"; days.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND birthday IS NOT NULL
+            AND substr(birthday, 6, 5) IN ({placeholders})"
+    ))?;
+    let ids: Vec<i64> = stmt
+        .query_map(rusqlite::params_from_iter(&days), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids
+        .into_iter()
+        .filter(|id| customer.is_none_or(|c| c == *id))
+    {
+        let c = customers::get(conn, id)?;
+        let Some(bd) = c.fields.birthday else {
+            continue;
+        };
+        let next = time::next_birthday(bd, today);
+        let occasion = format!("birthday:{}", next.year());
+        if !mine(&c) || snoozed(conn, id, TodayKind::Birthday, &occasion, today)? {
+            continue;
+        }
+        let u = rules::birthday_urgency((next - today).num_days(), c.fields.tier, value(&c));
+        out.push(row(
+            TodayKind::Birthday,
+            Some(&c),
+            format!("birthday {}", next.format("%m-%d")),
+            u,
+            id,
+            c.audit.version,
+            occasion,
+        ));
+    }
+
+    // Complaints still waiting for their first response.
+    for t in super::tickets::list(conn, true, customer)?
+        .into_iter()
+        .filter(|t| t.first_response_at.is_none())
+    {
+        let c = customers::get(conn, t.customer_id)?;
+        let Some(opened) = t.opened() else { continue };
+        if !mine(&c) || snoozed(conn, c.id, TodayKind::Complaint, &t.id.to_string(), today)? {
+            continue;
+        }
+        let left = rules::response_time_left(opened, clock.now);
+        let severity: Severity = t.severity;
+        let u = rules::complaint_urgency(left, severity, c.fields.tier, value(&c));
+        out.push(row(
+            TodayKind::Complaint,
+            Some(&c),
+            format!("{}: {}", t.kind.as_str().replace('_', " "), t.summary),
+            u,
+            t.id,
+            t.audit.version,
+            t.id.to_string(),
+        ));
+    }
+
+    // Deals past their expected close.
+    for d in super::deals::list(conn, customer)?
+        .into_iter()
+        .filter(|d| d.is_open() && d.expected_close.is_some_and(|e| e < today))
+    {
+        let c = customers::get(conn, d.customer_id)?;
+        if !mine(&c) || snoozed(conn, c.id, TodayKind::Deal, &d.id.to_string(), today)? {
+            continue;
+        }
+        let past = d.expected_close.map_or(0, |e| (today - e).num_days());
+        let u = rules::deal_urgency(past, d.amount, c.fields.tier, value(&c));
+        out.push(row(
+            TodayKind::Deal,
+            Some(&c),
+            format!("deal: {} ({})", d.title, d.stage),
+            u,
+            d.id,
+            d.audit.version,
+            d.id.to_string(),
+        ));
+    }
+
+    out.sort_by(|a, b| {
+        b.urgency
+            .cmp(&a.urgency)
+            .then_with(|| a.customer.cmp(&b.customer))
+            .then(a.item_id.cmp(&b.item_id))
+    });
+    Ok(out)
+}

@@ -1,0 +1,104 @@
+//! The cached value score (RFM). Cut points come from the whole database and are kept in the
+//! `setting` table; a customer's score is refreshed with their purchases, and everyone's when the
+//! cut points are recomputed (daily, by `kehu today` and the screen, or on demand).
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::Result;
+use crate::domain::rules::{Rfm, RfmThresholds};
+
+const THRESHOLDS_KEY: &str = "rfm.thresholds";
+const COMPUTED_ON_KEY: &str = "rfm.computed_on";
+
+fn thresholds(conn: &Connection) -> Result<RfmThresholds> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [THRESHOLDS_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(raw
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+fn days_since(last: Option<String>, today: NaiveDate) -> Option<i64> {
+    last.and_then(|d| d.parse::<NaiveDate>().ok())
+        .map(|d| (today - d).num_days())
+}
+
+fn store_score(conn: &Connection, id: i64, rfm: Rfm) -> Result<()> {
+    conn.execute(
+        "UPDATE customer SET value_r = ?2, value_f = ?3, value_m = ?4, value_score = ?5 WHERE id = ?1",
+        params![id, rfm.recency, rfm.frequency, rfm.monetary, rfm.total()],
+    )?;
+    Ok(())
+}
+
+/// Scores one customer against the stored cut points (after their purchases changed).
+pub fn refresh_one(conn: &Connection, id: i64, today: NaiveDate) -> Result<()> {
+    let th = thresholds(conn)?;
+    let (last, count, total): (Option<String>, i64, i64) = conn.query_row(
+        "SELECT last_purchase_on, purchase_count, purchase_total FROM customer WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    store_score(conn, id, th.score(days_since(last, today), count, total))
+}
+
+/// Recomputes the cut points from every buyer and rescores everyone whose score changed.
+pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, last_purchase_on, purchase_count, purchase_total, value_r, value_f, value_m FROM customer",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                Rfm {
+                    recency: r.get(4)?,
+                    frequency: r.get(5)?,
+                    monetary: r.get(6)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let buyers: Vec<(i64, i64, i64)> = rows
+        .iter()
+        .filter(|r| r.2 > 0)
+        .filter_map(|r| days_since(r.1.clone(), today).map(|d| (d, r.2, r.3)))
+        .collect();
+    let th = RfmThresholds::from_buyers(&buyers);
+    for (id, last, count, total, old) in rows {
+        let new = th.score(days_since(last, today), count, total);
+        if new != old {
+            store_score(conn, id, new)?;
+        }
+    }
+    let json = serde_json::to_string(&th).unwrap_or_default();
+    for (key, value) in [(THRESHOLDS_KEY, json), (COMPUTED_ON_KEY, today.to_string())] {
+        conn.execute(
+            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the cut points were last computed before `today`.
+pub fn is_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
+    let on: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [COMPUTED_ON_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(on.as_deref() != Some(today.to_string().as_str()))
+}
