@@ -158,7 +158,53 @@ def make_customer(i):
     return c
 
 
+COMPLAINTS = ["交货延迟两周", "Invoice amount is wrong", "产品质量问题,要求更换", "Support did not call back",
+              "安装人员迟到", "Damaged on arrival"]
+INQUIRIES = ["咨询批量采购折扣", "Asks about the API", "询问保修期", "Wants a training schedule"]
+SURVEY_COMMENTS = ["服务很好", "Quick response, thanks", "价格偏高", "Delivery was slow", None, None]
+DEAL_TITLES = ["年度服务续约", "Fleet upgrade", "新生产线设备", "Pilot project", "培训课程采购", "Enterprise licence"]
+
+
+def add_workflows(c, i):
+    # Complaints: some fresh (inside the 24-hour rule), some overdue, some answered.
+    if i % 9 == 1:
+        hours = [3, 20, 30, 52, 100][i % 5]
+        t = {"hours_ago": hours, "kind": "complaint", "severity": ["normal", "high", "critical"][i % 3],
+             "summary": rng.choice(COMPLAINTS)}
+        if i % 18 == 1:
+            t["responded_after_hours"] = 6
+        c["tickets"] = [t]
+    elif i % 13 == 4:
+        c["tickets"] = [{"hours_ago": 48, "kind": "inquiry", "severity": "low", "summary": rng.choice(INQUIRIES),
+                         "responded_after_hours": 2, "resolved": True}]
+    if c["stage"] in ("customer", "churned") and i % 3 != 2:
+        surveys = []
+        for k in range(rng.randint(1, 3)):
+            low = i % 11 == 5
+            score = (lambda: rng.randint(1, 3)) if low else (lambda: rng.randint(3, 5))
+            surveys.append({"days_ago": 20 + 60 * k + rng.randint(0, 20), "quality": score(), "attitude": score(),
+                            "speed": score(), "comment": rng.choice(SURVEY_COMMENTS)})
+        c["surveys"] = surveys
+    if c["kind"] == "b2b" and i % 4 == 0:
+        stage = ["qualified", "needs_analysis", "proposal", "negotiation", "won", "lost"][(i // 4) % 6]
+        d = {"title": rng.choice(DEAL_TITLES), "amount": f"{rng.choice([20000, 85000, 150000, 400000])}.00", "stage": stage,
+             "close_in_days": rng.choice([-12, -3, 5, 20, 45])}
+        if stage == "lost":
+            d["lost_reason"] = rng.choice(["价格", "Chose a competitor", "预算取消"])
+        c["deals"] = [d]
+
+
 customers = [make_customer(i) for i in range(96)]
+for i, c in enumerate(customers):
+    add_workflows(c, i)
+# Birthdays in the coming week for a few VIPs, so greetings and the Today queue show them.
+for i, days in [(4, 2), (8, 5), (12, 0)]:
+    customers[i]["birthday_in_days"] = days
+    customers[i]["born_years_ago"] = 40 + i
+campaigns = [{"name": "秋季新品发布会 Autumn launch", "days_ago": 10,
+              "invited": [i for i in range(0, 96, 5)], "attended": [i for i in range(0, 96, 10)],
+              "responded": [i for i in range(0, 96, 15)]},
+             {"name": "VIP 客户答谢会", "days_ago": -14, "invited": [i for i in range(0, 96, 4)], "attended": [], "responded": []}]
 # A few fixed ones that the docs and tests can rely on.
 customers[0].update({"name": "张伟", "company": "上海星辰科技有限公司", "tier": "vip", "stage": "customer", "city": "上海",
                      "address": "上海市浦东新区张江路88号"})
@@ -168,6 +214,6 @@ customers[2].update({"name": "José Müller", "company": None, "kind": "b2c", "c
 customers[2].pop("contacts", None)
 customers[2].pop("fields", None)
 customers[2].pop("address", None)
-json.dump({"format": "kehu-demo", "version": 1, "customers": customers}, fp=__import__("sys").stdout,
+json.dump({"format": "kehu-demo", "version": 1, "customers": customers, "campaigns": campaigns}, fp=__import__("sys").stdout,
           ensure_ascii=False, indent=1)
 print()

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveTime};
 use serde::Deserialize;
 
 use crate::domain::input::{self, Recurrence};
+use crate::domain::{Clock, DealStage, TicketStatus};
 use crate::domain::{
     ContactFields, CustomerFields, InteractionFields, PurchaseFields, TodoFields, time,
 };
@@ -17,6 +18,47 @@ const DEMO_JSON: &str = include_str!("../assets/demo.json");
 #[derive(Deserialize)]
 struct DemoFile {
     customers: Vec<DemoCustomer>,
+    #[serde(default)]
+    campaigns: Vec<DemoCampaign>,
+}
+
+#[derive(Deserialize)]
+struct DemoCampaign {
+    name: String,
+    /// Negative: in the future.
+    days_ago: i64,
+    invited: Vec<usize>,
+    attended: Vec<usize>,
+    responded: Vec<usize>,
+}
+
+#[derive(Deserialize)]
+struct DemoTicket {
+    hours_ago: i64,
+    kind: String,
+    severity: String,
+    summary: String,
+    responded_after_hours: Option<i64>,
+    #[serde(default)]
+    resolved: bool,
+}
+
+#[derive(Deserialize)]
+struct DemoSurvey {
+    days_ago: i64,
+    quality: i64,
+    attitude: i64,
+    speed: i64,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoDeal {
+    title: String,
+    amount: String,
+    stage: String,
+    close_in_days: i64,
+    lost_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +92,12 @@ struct DemoCustomer {
     purchases: Vec<DemoPurchase>,
     #[serde(default)]
     todos: Vec<DemoTodo>,
+    #[serde(default)]
+    tickets: Vec<DemoTicket>,
+    #[serde(default)]
+    surveys: Vec<DemoSurvey>,
+    #[serde(default)]
+    deals: Vec<DemoDeal>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +147,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 "the database already has customers; load the demo into a new file (kehu --db NEW.db init --demo)".into(),
             ));
         }
+        let mut ids = Vec::with_capacity(file.customers.len());
         for c in &file.customers {
             let birthday = match (c.birthday_in_days, c.born_years_ago) {
                 (Some(d), Some(y)) => {
@@ -129,6 +178,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
             };
             let owner_ctx = Ctx::new(c.owner.clone().unwrap_or_else(|| ctx.user.clone()), ctx.clock);
             let id = store::customers::add(conn, &owner_ctx, &fields, &c.tags)?;
+            ids.push(id);
             for p in &c.contacts {
                 let contact = ContactFields {
                     name: p.name.clone(),
@@ -172,7 +222,50 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 };
                 store::todos::add(conn, &owner_ctx, &fields)?;
             }
+            // Tickets open at their own time, so their 24-hour clocks run as in real life.
+            let at = |hours_ago: i64| Ctx::new(owner_ctx.user.clone(), shifted(&ctx.clock, Duration::hours(hours_ago)));
+            for t in &c.tickets {
+                let opened = at(t.hours_ago);
+                let tid = store::tickets::open(conn, &opened, id, t.kind.parse()?, t.severity.parse()?, &t.summary)?;
+                if let Some(after) = t.responded_after_hours {
+                    let v = store::tickets::get(conn, tid)?.audit.version;
+                    let note = "已联系客户,正在处理 / contacted the customer, working on it";
+                    store::tickets::advance(conn, &at(t.hours_ago - after), tid, v, TicketStatus::Responded, note)?;
+                    if t.resolved {
+                        let v = store::tickets::get(conn, tid)?.audit.version;
+                        store::tickets::advance(conn, &at(t.hours_ago - after - 1), tid, v, TicketStatus::Resolved, "resolved")?;
+                    }
+                }
+            }
+            for s in &c.surveys {
+                let on = today - Duration::days(s.days_ago);
+                store::surveys::add(conn, &owner_ctx, id, on, s.quality, s.attitude, s.speed, s.comment.as_deref())?;
+            }
+            for d in &c.deals {
+                let close = today + Duration::days(d.close_in_days);
+                let did = store::deals::add(conn, &owner_ctx, id, &d.title, input::money("amount", &d.amount)?, Some(close))?;
+                let stage: DealStage = d.stage.parse()?;
+                if stage != DealStage::Qualified {
+                    let v = store::deals::get(conn, did)?.audit.version;
+                    store::deals::move_to(conn, &owner_ctx, did, v, stage, d.lost_reason.as_deref(), stage == DealStage::Won)?;
+                }
+            }
         }
+        for camp in &file.campaigns {
+            let on = today - Duration::days(camp.days_ago);
+            let cid = store::campaigns::add(conn, ctx, &camp.name, Some(on), None)?;
+            let pick = |list: &[usize]| list.iter().filter_map(|i| ids.get(*i).copied()).collect::<Vec<i64>>();
+            store::campaigns::invite(conn, ctx, cid, &pick(&camp.invited))?;
+            for who in pick(&camp.attended) {
+                store::campaigns::mark(conn, ctx, cid, who, false)?;
+            }
+            for who in pick(&camp.responded) {
+                store::campaigns::mark(conn, ctx, cid, who, true)?;
+            }
+        }
+        // Value scores against the whole demo book, and this week's greetings.
+        store::value::refresh_all(conn, today)?;
+        store::care::run(conn, ctx)?;
         Ok(file.customers.len())
     })
 }
@@ -187,4 +280,9 @@ impl ClampYear for chrono::NaiveDate {
         self.with_year(year)
             .or_else(|| chrono::NaiveDate::from_ymd_opt(year, self.month(), 28))
     }
+}
+
+/// The same clock, `ago` earlier (never later than now).
+fn shifted(clock: &Clock, ago: Duration) -> Clock {
+    Clock::fixed(clock.now - ago.max(Duration::zero()), clock.offset)
 }

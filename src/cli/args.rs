@@ -61,6 +61,26 @@ pub enum Command {
     /// Purchases (transaction history)
     #[command(subcommand)]
     Purchase(PurchaseCmd),
+    /// Today's ranked queue: due to-dos, customers past their cadence, birthdays, complaints, late deals
+    Today {
+        /// Only your customers and to-dos
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Complaints and service requests
+    #[command(subcommand)]
+    Ticket(TicketCmd),
+    /// Satisfaction surveys
+    #[command(subcommand)]
+    Survey(SurveyCmd),
+    /// Deals through the pipeline
+    #[command(subcommand)]
+    Deal(DealCmd),
+    /// Campaigns and who took part
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
     /// Every change to a customer and their records, newest first
     History {
         /// Customer id
@@ -165,6 +185,12 @@ pub enum CustomerCmd {
         /// Include archived customers
         #[arg(long)]
         archived: bool,
+        /// Only customers at risk of churning, with the signals
+        #[arg(long = "at-risk")]
+        at_risk: bool,
+        /// Order: name, value (highest first), last-contact (longest ago first), next-due
+        #[arg(long, default_value = "name")]
+        sort: String,
         #[arg(long)]
         json: bool,
     },
@@ -384,6 +410,143 @@ pub enum PurchaseCmd {
     List {
         /// Customer id
         id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCmd {
+    /// Open a complaint or service request (the 24-hour first-response clock starts)
+    Open {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        summary: String,
+        /// complaint, inquiry or after_sales
+        #[arg(long, default_value = "complaint")]
+        kind: String,
+        /// low, normal, high or critical
+        #[arg(long, default_value = "normal")]
+        severity: String,
+    },
+    /// Record the response (the first one stops the clock); logged on the timeline
+    Respond {
+        ticket: i64,
+        #[arg(long)]
+        note: String,
+    },
+    /// Mark resolved; logged on the timeline
+    Resolve {
+        ticket: i64,
+        #[arg(long)]
+        note: String,
+    },
+    /// Close; logged on the timeline
+    Close {
+        ticket: i64,
+        #[arg(long)]
+        note: String,
+    },
+    /// Tickets, newest first
+    List {
+        /// Only open and responded ones
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SurveyCmd {
+    /// Record a satisfaction survey: each score 1–5
+    Add {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        quality: i64,
+        #[arg(long)]
+        attitude: i64,
+        #[arg(long)]
+        speed: i64,
+        #[arg(long)]
+        comment: Option<String>,
+        /// [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A customer's surveys, newest first
+    List {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealCmd {
+    /// Open a deal (stage: qualified)
+    Add {
+        /// Customer id
+        id: i64,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        amount: String,
+        /// Expected close date
+        #[arg(long, value_name = "DATE")]
+        close: Option<String>,
+    },
+    /// Move to a stage: qualified, needs_analysis, proposal, negotiation (won/lost have their own commands)
+    Move { deal: i64, stage: String },
+    /// Mark won (--purchase also records the purchase)
+    Won {
+        deal: i64,
+        #[arg(long)]
+        purchase: bool,
+    },
+    /// Mark lost, with the reason
+    Lost {
+        deal: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Deals: open ones first
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCmd {
+    /// Create a campaign
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Invite customers: by id, by search, or by tag
+    Invite {
+        campaign: i64,
+        #[arg(long = "customer", value_name = "ID")]
+        customers: Vec<i64>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Mark an invited customer as attended
+    Attend { campaign: i64, id: i64 },
+    /// Mark an invited customer as responded
+    Respond { campaign: i64, id: i64 },
+    /// Campaigns with their counts
+    List {
         #[arg(long)]
         json: bool,
     },

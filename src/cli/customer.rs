@@ -8,6 +8,7 @@ use super::output::Table;
 use super::views;
 use crate::domain::input::{self, money_text};
 use crate::domain::{ContactFields, CustomerFields, InputError, time};
+use crate::store::pages::CustomerSort;
 use crate::store::{self, customers::Filter};
 
 pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
@@ -21,9 +22,25 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
             search,
             mine,
             archived,
+            at_risk,
+            sort,
             json,
         } => {
+            let order = match sort.trim().to_lowercase().replace('_', "-").as_str() {
+                "name" => CustomerSort::Name,
+                "value" => CustomerSort::Value,
+                "last-contact" => CustomerSort::LastContact,
+                "next-due" => CustomerSort::NextDue,
+                other => {
+                    return Err(InputError::new(
+                        "sort",
+                        format!("'{other}' is not one of: name, value, last-contact, next-due"),
+                    )
+                    .into());
+                }
+            };
             let filter = Filter {
+                order,
                 tier: tier.as_deref().map(str::parse).transpose()?,
                 stage: stage.as_deref().map(str::parse).transpose()?,
                 owner: if mine {
@@ -35,7 +52,7 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
                 search,
                 include_archived: archived,
             };
-            list(env, &filter, json)
+            list(env, &filter, at_risk, json)
         }
         CustomerCmd::Show { id, json } => show(env, id, json),
         CustomerCmd::Edit {
@@ -223,13 +240,53 @@ fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
     Ok(())
 }
 
-fn list(env: &mut Env, filter: &Filter, json: bool) -> Result<()> {
-    let found = env.store.read(|c| store::customers::list(c, filter))?;
+fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()> {
     let clock = env.ctx.clock;
+    let mut found = env.store.read(|c| store::customers::list(c, filter))?;
+    // With --at-risk: only those a churn signal holds for, each with its signals.
+    let mut risks: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    if at_risk {
+        for (c, signals) in env.store.read(|c| store::risk::at_risk(c, &clock))? {
+            risks.insert(c.id, signals.iter().map(|s| s.describe()).collect());
+        }
+        found.retain(|c| risks.contains_key(&c.id));
+    }
     if json {
-        return Ok(env
-            .out
-            .json(&views::list(&found, |c| views::customer(c, &clock)))?);
+        let rows: Vec<serde_json::Value> = found
+            .iter()
+            .map(|c| {
+                let mut v = views::customer(c, &clock);
+                if let (true, serde_json::Value::Object(map)) = (at_risk, &mut v) {
+                    map.insert("risk".into(), serde_json::json!(risks.get(&c.id)));
+                }
+                v
+            })
+            .collect();
+        return Ok(env.out.json(&rows)?);
+    }
+    if at_risk {
+        if found.is_empty() {
+            env.out.line("no customers at risk")?;
+            return Ok(());
+        }
+        let mut table = Table::new(&[
+            ("ID", 8),
+            ("NAME", 24),
+            ("TIER", 9),
+            ("OWNER", 12),
+            ("SIGNALS", 90),
+        ]);
+        for c in &found {
+            table.row(vec![
+                c.id.to_string(),
+                c.fields.name.clone(),
+                c.fields.tier.to_string(),
+                c.fields.owner.clone().unwrap_or_default(),
+                risks.get(&c.id).map(|r| r.join(" · ")).unwrap_or_default(),
+            ]);
+        }
+        table.print(&mut env.out)?;
+        return Ok(());
     }
     if found.is_empty() {
         env.out.line("no customers match")?;
@@ -282,10 +339,17 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
         ))
     })?;
     let clock = env.ctx.clock;
+    let w = env
+        .store
+        .read(|conn| views::Workflow::load(conn, &c, &clock))?;
     if json {
-        return Ok(env
-            .out
-            .json(&views::customer_detail(&c, &contacts, &clock))?);
+        let mut v = views::customer_detail(&c, &contacts, &clock);
+        if let (serde_json::Value::Object(base), serde_json::Value::Object(more)) =
+            (&mut v, views::workflow(&c, &w, &clock))
+        {
+            base.extend(more);
+        }
+        return Ok(env.out.json(&v)?);
     }
     let f = &c.fields;
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
@@ -344,6 +408,38 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
     if c.archived_at.is_some() {
         lines.push("  (archived)".into());
     }
+    let v = c.value;
+    lines.push(format!(
+        "  value         {}/15 (recency {}, frequency {}, monetary {}) → suggests {}",
+        v.total(),
+        v.recency,
+        v.frequency,
+        v.monetary,
+        v.suggested_tier()
+    ));
+    if w.risk.is_empty() {
+        lines.push("  churn risk    none".into());
+    } else {
+        lines.push(format!(
+            "  AT RISK       {}",
+            w.risk
+                .iter()
+                .map(|r| r.describe())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        ));
+    }
+    if let (Some(s), Some((q, a, sp))) = (w.surveys.first(), w.survey_averages()) {
+        lines.push(format!(
+            "  satisfaction  latest {} q{} a{} s{} (avg {:.1}); averages q{q:.1} a{a:.1} s{sp:.1} over {}",
+            s.on_date,
+            s.quality,
+            s.attitude,
+            s.speed,
+            s.average(),
+            w.surveys.len()
+        ));
+    }
     lines.push(format!(
         "  changed       {} by {} (version {})",
         clock.local_display(&c.audit.updated_at),
@@ -379,6 +475,40 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
                 i.audit.created_by
             ));
         }
+    }
+    for t in w.tickets.iter().filter(|t| {
+        matches!(
+            t.status,
+            crate::domain::TicketStatus::Open | crate::domain::TicketStatus::Responded
+        )
+    }) {
+        let clock_text = match (&t.first_response_at, t.opened()) {
+            (None, Some(o)) => crate::domain::rules::describe_clock(
+                crate::domain::rules::response_time_left(o, clock.now),
+            ),
+            _ => "answered".into(),
+        };
+        lines.push(format!(
+            "  ticket [{}] {} {} · {} · {}",
+            t.id, t.kind, t.severity, clock_text, t.summary
+        ));
+    }
+    for d in w.deals.iter().filter(|d| d.is_open()) {
+        lines.push(format!(
+            "  deal [{}] {} · {} · {}",
+            d.id,
+            d.stage,
+            money_text(d.amount),
+            d.title
+        ));
+    }
+    if !w.campaigns.is_empty() {
+        let names: Vec<String> = w
+            .campaigns
+            .iter()
+            .map(|m| format!("{}{}", m.name, if m.attended { " (attended)" } else { "" }))
+            .collect();
+        lines.push(format!("  campaigns     {}", names.join(", ")));
     }
     if !todos.is_empty() {
         lines.push("open to-dos:".into());

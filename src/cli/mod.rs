@@ -8,6 +8,7 @@ mod output;
 mod timeline;
 mod todo;
 mod views;
+mod workflows;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -164,6 +165,11 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Interaction(cmd) => timeline::interaction(&mut env, cmd)?,
         Command::Purchase(cmd) => timeline::purchase(&mut env, cmd)?,
         Command::History { id, json } => timeline::history(&mut env, id, json)?,
+        Command::Today { mine, json } => workflows::today(&mut env, mine, json)?,
+        Command::Ticket(cmd) => workflows::ticket(&mut env, cmd)?,
+        Command::Survey(cmd) => workflows::survey(&mut env, cmd)?,
+        Command::Deal(cmd) => workflows::deal(&mut env, cmd)?,
+        Command::Campaign(cmd) => workflows::campaign(&mut env, cmd)?,
         Command::Todo(cmd) => todo::run(&mut env, cmd)?,
         Command::Settings { action } => admin::settings(&mut env, action)?,
         Command::Backup { out } => admin::backup(&mut env, out)?,

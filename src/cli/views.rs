@@ -114,3 +114,76 @@ pub fn purchase(p: &Purchase) -> Value {
 pub fn list<T, F: Fn(&T) -> Value>(items: &[T], f: F) -> Vec<Value> {
     items.iter().map(f).collect()
 }
+
+/// What the workflows know about one customer, for `customer show`.
+pub struct Workflow {
+    pub risk: Vec<crate::domain::rules::RiskSignal>,
+    pub surveys: Vec<crate::store::surveys::Survey>,
+    pub tickets: Vec<crate::store::tickets::Ticket>,
+    pub deals: Vec<crate::store::deals::Deal>,
+    pub campaigns: Vec<crate::store::campaigns::Membership>,
+}
+
+impl Workflow {
+    pub fn load(
+        conn: &rusqlite::Connection,
+        c: &Customer,
+        clock: &Clock,
+    ) -> crate::store::Result<Workflow> {
+        use crate::store::{campaigns, deals, risk, surveys, tickets};
+        Ok(Workflow {
+            risk: risk::signals(conn, c, &risk::cadences(conn)?, clock)?,
+            surveys: surveys::for_customer(conn, c.id)?,
+            tickets: tickets::list(conn, false, Some(c.id))?,
+            deals: deals::list(conn, Some(c.id))?,
+            campaigns: campaigns::for_customer(conn, c.id)?,
+        })
+    }
+
+    /// Averages per dimension over every survey: (quality, attitude, speed).
+    pub fn survey_averages(&self) -> Option<(f64, f64, f64)> {
+        let n = self.surveys.len() as f64;
+        (n > 0.0).then(|| {
+            let sum = |f: fn(&crate::store::surveys::Survey) -> u8| {
+                self.surveys.iter().map(|s| f64::from(f(s))).sum::<f64>() / n
+            };
+            (sum(|s| s.quality), sum(|s| s.attitude), sum(|s| s.speed))
+        })
+    }
+}
+
+/// The workflow keys added to `customer show --json`.
+pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    json!({
+        "value": {
+            "score": c.value.total(),
+            "recency": c.value.recency,
+            "frequency": c.value.frequency,
+            "monetary": c.value.monetary,
+            "suggested_tier": c.value.suggested_tier(),
+        },
+        "at_risk": !w.risk.is_empty(),
+        "risk": w.risk.iter().map(|r| r.describe()).collect::<Vec<_>>(),
+        "latest_survey": w.surveys.first().map(|s| json!({
+            "date": s.on_date.to_string(), "quality": s.quality, "attitude": s.attitude, "speed": s.speed,
+            "average": round(s.average()), "comment": s.comment,
+        })),
+        "survey_averages": w.survey_averages().map(|(q, a, s)| json!({"quality": round(q), "attitude": round(a), "speed": round(s)})),
+        "tickets": w.tickets.iter().map(|t| json!({
+            "id": t.id, "kind": t.kind, "severity": t.severity, "status": t.status, "summary": t.summary,
+            "opened_at": t.opened_at, "first_response_at": t.first_response_at,
+            "clock": match (&t.first_response_at, t.opened()) {
+                (None, Some(o)) => Some(crate::domain::rules::describe_clock(crate::domain::rules::response_time_left(o, clock.now))),
+                _ => None,
+            },
+        })).collect::<Vec<_>>(),
+        "deals": w.deals.iter().map(|d| json!({
+            "id": d.id, "title": d.title, "amount": money_text(d.amount), "stage": d.stage,
+            "expected_close": d.expected_close.map(|x| x.to_string()),
+        })).collect::<Vec<_>>(),
+        "campaigns": w.campaigns.iter().map(|m| json!({
+            "id": m.campaign_id, "name": m.name, "attended": m.attended, "responded": m.responded,
+        })).collect::<Vec<_>>(),
+    })
+}

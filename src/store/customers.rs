@@ -297,6 +297,8 @@ pub struct Filter {
     /// digits also match phone numbers typed in any format.
     pub search: Option<String>,
     pub include_archived: bool,
+    /// The listing's order.
+    pub order: super::pages::CustomerSort,
 }
 
 fn escape_like(s: &str) -> String {
@@ -371,8 +373,10 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let sql =
-        format!("SELECT {COLS}, {AUDIT_COLS} FROM customer {where_sql} ORDER BY sort_key, id");
+    let sql = format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM customer {where_sql} ORDER BY {}, id",
+        filter.order.key()
+    );
     let mut stmt = conn.prepare(&sql)?;
     let found = stmt
         .query_map(params_from_iter(b.0), from_row)?

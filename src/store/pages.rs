@@ -10,9 +10,10 @@ use super::rows::AUDIT_COLS;
 use crate::domain::{Customer, Stage, Tier};
 
 /// The orders the customer list offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CustomerSort {
     /// By name (the cached sort key).
+    #[default]
     Name,
     /// Longest without contact first (never contacted at the very top).
     LastContact,
@@ -24,7 +25,7 @@ pub enum CustomerSort {
 
 impl CustomerSort {
     /// The indexed key expression; NULL-free so row-value comparisons are exact.
-    fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             CustomerSort::Name => "sort_key",
             CustomerSort::LastContact => "coalesce(last_contact_at, '')",

@@ -1,0 +1,415 @@
+//! `kehu today`, `ticket`, `survey`, `deal` and `campaign`.
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::Env;
+use super::args::{CampaignCmd, DealCmd, SurveyCmd, TicketCmd};
+use super::output::Table;
+use crate::domain::input::{self, money_text};
+use crate::domain::rules::{describe_clock, response_time_left};
+use crate::domain::{DealStage, Severity, TicketKind, TicketStatus, time};
+use crate::store::{self, customers::Filter};
+
+pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
+    let ctx = env.ctx.clone();
+    // The daily pass (value cut points, greetings) first, so today's list includes its to-dos.
+    env.store.write(|c| store::care::daily(c, &ctx))?;
+    let owner = mine.then(|| ctx.user.clone());
+    let rows = env
+        .store
+        .read(|c| store::today::queue(c, &ctx.clock, owner.as_deref(), None))?;
+    if json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.item_id, "kind": r.kind.as_str(), "customer_id": r.customer_id, "customer": r.customer,
+                    "title": r.title, "urgency": r.urgency, "why": r.why,
+                })
+            })
+            .collect();
+        return Ok(env.out.json(&out)?);
+    }
+    if rows.is_empty() {
+        env.out.line("nothing needs you today")?;
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        ("URGENCY", 7),
+        ("KIND", 9),
+        ("CUSTOMER", 20),
+        ("WHAT", 40),
+        ("WHY", 60),
+    ]);
+    for r in &rows {
+        table.row(vec![
+            r.urgency.to_string(),
+            r.kind.as_str().to_string(),
+            r.customer.clone().unwrap_or_default(),
+            r.title.clone(),
+            r.why.join(" · "),
+        ]);
+    }
+    table.print(&mut env.out)?;
+    Ok(())
+}
+
+pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match cmd {
+        TicketCmd::Open {
+            id,
+            summary,
+            kind,
+            severity,
+        } => {
+            let summary = input::required_line("summary", &summary)?;
+            let (kind, severity): (TicketKind, Severity) = (kind.parse()?, severity.parse()?);
+            let t = env
+                .store
+                .write(|c| store::tickets::open(c, &ctx, id, kind, severity, &summary))?;
+            env.out.line(&format!(
+                "opened ticket {t} for customer {id}: first response due within 24 hours"
+            ))?;
+        }
+        TicketCmd::Respond { ticket, note } => {
+            advance(env, ticket, TicketStatus::Responded, &note)?
+        }
+        TicketCmd::Resolve { ticket, note } => advance(env, ticket, TicketStatus::Resolved, &note)?,
+        TicketCmd::Close { ticket, note } => advance(env, ticket, TicketStatus::Closed, &note)?,
+        TicketCmd::List { open, json } => {
+            let tickets = env.store.read(|c| store::tickets::list(c, open, None))?;
+            let clock = ctx.clock;
+            let clock_of = |t: &store::tickets::Ticket| match (&t.first_response_at, t.opened()) {
+                (None, Some(opened)) => describe_clock(response_time_left(opened, clock.now)),
+                (Some(at), Some(opened)) => {
+                    let took = time::parse_timestamp(at)
+                        .map(|a| a - opened)
+                        .unwrap_or_default();
+                    format!(
+                        "answered in {}h {}m",
+                        took.num_hours(),
+                        took.num_minutes() % 60
+                    )
+                }
+                _ => String::new(),
+            };
+            if json {
+                let out: Vec<_> = tickets
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "id": t.id, "customer_id": t.customer_id, "kind": t.kind, "severity": t.severity,
+                            "summary": t.summary, "status": t.status, "opened_at": t.opened_at,
+                            "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
+                            "closed_at": t.closed_at, "clock": clock_of(t),
+                        })
+                    })
+                    .collect();
+                return Ok(env.out.json(&out)?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 6),
+                ("CUSTOMER", 8),
+                ("KIND", 11),
+                ("SEVERITY", 8),
+                ("STATUS", 9),
+                ("CLOCK", 22),
+                ("SUMMARY", 50),
+            ]);
+            for t in &tickets {
+                table.row(vec![
+                    t.id.to_string(),
+                    t.customer_id.to_string(),
+                    t.kind.to_string(),
+                    t.severity.to_string(),
+                    t.status.to_string(),
+                    clock_of(t),
+                    t.summary.clone(),
+                ]);
+            }
+            if table.is_empty() {
+                env.out.line("no tickets")?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn advance(env: &mut Env, ticket: i64, to: TicketStatus, note: &str) -> Result<()> {
+    let ctx = env.ctx.clone();
+    let note = input::required_line("note", note)?;
+    let t = env.store.read(|c| store::tickets::get(c, ticket))?;
+    env.store
+        .write(|c| store::tickets::advance(c, &ctx, ticket, t.audit.version, to, &note))?;
+    env.out.line(&format!("ticket {ticket}: {to}"))?;
+    Ok(())
+}
+
+pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match cmd {
+        SurveyCmd::Add {
+            id,
+            quality,
+            attitude,
+            speed,
+            comment,
+            date,
+        } => {
+            let on = date
+                .as_deref()
+                .map(|d| time::parse_date("date", d, ctx.clock.today()))
+                .transpose()?
+                .unwrap_or(ctx.clock.today());
+            let comment = comment
+                .as_deref()
+                .map(|c| input::optional_text("comment", c))
+                .transpose()?
+                .flatten();
+            let s = env.store.write(|c| {
+                store::surveys::add(
+                    c,
+                    &ctx,
+                    id,
+                    on,
+                    quality,
+                    attitude,
+                    speed,
+                    comment.as_deref(),
+                )
+            })?;
+            env.out
+                .line(&format!("recorded survey {s} for customer {id}"))?;
+        }
+        SurveyCmd::List { id, json } => {
+            let found = env.store.read(|c| {
+                store::customers::get(c, id)?;
+                store::surveys::for_customer(c, id)
+            })?;
+            if json {
+                let out: Vec<_> = found
+                    .iter()
+                    .map(|s| json!({"id": s.id, "customer_id": s.customer_id, "date": s.on_date.to_string(), "quality": s.quality, "attitude": s.attitude, "speed": s.speed, "comment": s.comment}))
+                    .collect();
+                return Ok(env.out.json(&out)?);
+            }
+            for s in &found {
+                env.out.line(&format!(
+                    "[{}] {}  quality {}  attitude {}  speed {}  (avg {:.1})  {}",
+                    s.id,
+                    s.on_date,
+                    s.quality,
+                    s.attitude,
+                    s.speed,
+                    s.average(),
+                    s.comment.clone().unwrap_or_default()
+                ))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    let today = ctx.clock.today();
+    let move_deal = |env: &mut Env,
+                     id: i64,
+                     stage: DealStage,
+                     reason: Option<String>,
+                     purchase: bool|
+     -> Result<()> {
+        let d = env.store.read(|c| store::deals::get(c, id))?;
+        env.store.write(|c| {
+            store::deals::move_to(
+                c,
+                &ctx,
+                id,
+                d.audit.version,
+                stage,
+                reason.as_deref(),
+                purchase,
+            )
+        })?;
+        env.out.line(&format!(
+            "deal {id}: {stage}{}",
+            if purchase { "; purchase recorded" } else { "" }
+        ))?;
+        Ok(())
+    };
+    match cmd {
+        DealCmd::Add {
+            id,
+            title,
+            amount,
+            close,
+        } => {
+            let title = input::required_line("title", &title)?;
+            let amount = input::money("amount", &amount)?;
+            let close = close
+                .as_deref()
+                .map(|d| time::parse_date("close", d, today))
+                .transpose()?;
+            let ctx = env.ctx.clone();
+            let d = env
+                .store
+                .write(|c| store::deals::add(c, &ctx, id, &title, amount, close))?;
+            env.out.line(&format!("added deal {d} for customer {id}"))?;
+        }
+        DealCmd::Move { deal, stage } => {
+            let stage: DealStage = stage.parse()?;
+            if matches!(stage, DealStage::Won | DealStage::Lost) {
+                anyhow::bail!(
+                    "stage: use `kehu deal won {deal}` or `kehu deal lost {deal} --reason TEXT`"
+                );
+            }
+            move_deal(env, deal, stage, None, false)?;
+        }
+        DealCmd::Won { deal, purchase } => move_deal(env, deal, DealStage::Won, None, purchase)?,
+        DealCmd::Lost { deal, reason } => move_deal(env, deal, DealStage::Lost, reason, false)?,
+        DealCmd::List { json } => {
+            let deals = env.store.read(|c| store::deals::list(c, None))?;
+            if json {
+                let out: Vec<_> = deals
+                    .iter()
+                    .map(|d| json!({"id": d.id, "customer_id": d.customer_id, "title": d.title, "amount": money_text(d.amount), "stage": d.stage, "expected_close": d.expected_close.map(|x| x.to_string()), "lost_reason": d.lost_reason}))
+                    .collect();
+                return Ok(env.out.json(&out)?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 6),
+                ("CUSTOMER", 8),
+                ("STAGE", 14),
+                ("AMOUNT", 14),
+                ("CLOSE", 10),
+                ("TITLE", 50),
+            ]);
+            for d in &deals {
+                table.row(vec![
+                    d.id.to_string(),
+                    d.customer_id.to_string(),
+                    d.stage.to_string(),
+                    money_text(d.amount),
+                    d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
+                    d.title.clone(),
+                ]);
+            }
+            if table.is_empty() {
+                env.out.line("no deals")?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn campaign(env: &mut Env, cmd: CampaignCmd) -> Result<()> {
+    let ctx = env.ctx.clone();
+    match cmd {
+        CampaignCmd::Add {
+            name,
+            date,
+            description,
+        } => {
+            let name = input::required_line("name", &name)?;
+            let date = date
+                .as_deref()
+                .map(|d| time::parse_date("date", d, ctx.clock.today()))
+                .transpose()?;
+            let description = description
+                .as_deref()
+                .map(|d| input::optional_text("description", d))
+                .transpose()?
+                .flatten();
+            let id = env
+                .store
+                .write(|c| store::campaigns::add(c, &ctx, &name, date, description.as_deref()))?;
+            env.out.line(&format!("added campaign {id}: {name}"))?;
+        }
+        CampaignCmd::Invite {
+            campaign,
+            customers,
+            search,
+            tag,
+        } => {
+            if customers.is_empty() && search.is_none() && tag.is_none() {
+                anyhow::bail!(
+                    "invite: name customers with --customer ID, --search TEXT or --tag TAG"
+                );
+            }
+            let mut ids = customers;
+            if search.is_some() || tag.is_some() {
+                let filter = Filter {
+                    search,
+                    tag,
+                    ..Default::default()
+                };
+                ids.extend(
+                    env.store
+                        .read(|c| store::customers::list(c, &filter))?
+                        .iter()
+                        .map(|c| c.id),
+                );
+            }
+            let added = env
+                .store
+                .write(|c| store::campaigns::invite(c, &ctx, campaign, &ids))?;
+            env.out.line(&format!(
+                "invited {added} customer(s) to campaign {campaign} ({} already were)",
+                ids.len() - added
+            ))?;
+        }
+        CampaignCmd::Attend { campaign, id } | CampaignCmd::Respond { campaign, id } => {
+            let responded = matches!(cmd, CampaignCmd::Respond { .. });
+            env.store
+                .write(|c| store::campaigns::mark(c, &ctx, campaign, id, responded))?;
+            env.out.line(&format!(
+                "customer {id} {} campaign {campaign}",
+                if responded {
+                    "responded to"
+                } else {
+                    "attended"
+                }
+            ))?;
+        }
+        CampaignCmd::List { json } => {
+            let list = env.store.read(store::campaigns::list)?;
+            if json {
+                let out: Vec<_> = list
+                    .iter()
+                    .map(|c| json!({"id": c.id, "name": c.name, "date": c.on_date.map(|d| d.to_string()), "invited": c.invited, "attended": c.attended, "responded": c.responded}))
+                    .collect();
+                return Ok(env.out.json(&out)?);
+            }
+            let mut table = Table::new(&[
+                ("ID", 6),
+                ("DATE", 10),
+                ("INVITED", 7),
+                ("ATTENDED", 8),
+                ("RESPONDED", 9),
+                ("NAME", 50),
+            ]);
+            for c in &list {
+                table.row(vec![
+                    c.id.to_string(),
+                    c.on_date.map(|d| d.to_string()).unwrap_or_default(),
+                    c.invited.to_string(),
+                    c.attended.to_string(),
+                    c.responded.to_string(),
+                    c.name.clone(),
+                ]);
+            }
+            if table.is_empty() {
+                env.out.line("no campaigns")?;
+            } else {
+                table.print(&mut env.out)?;
+            }
+        }
+    }
+    Ok(())
+}
