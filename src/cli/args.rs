@@ -135,7 +135,7 @@ pub struct CustomerFlags {
     #[arg(long)]
     pub channel: Option<String>,
     /// Birthday (YYYY-MM-DD)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub birthday: Option<String>,
     /// Days between contacts [default: the tier's, from settings]
     #[arg(long, value_name = "DAYS")]
@@ -289,13 +289,18 @@ pub struct LogArgs {
     #[arg(long)]
     pub details: Option<String>,
     /// When it happened: now, a date, 'YYYY-MM-DD HH:MM', -2d [default: now]
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Schedule the next follow-up with this title (in the same step)
     #[arg(long, value_name = "TITLE")]
     pub next: Option<String>,
     /// Due date of the next follow-up
-    #[arg(long, value_name = "DATE", requires = "next")]
+    #[arg(
+        long,
+        value_name = "DATE",
+        requires = "next",
+        allow_hyphen_values = true
+    )]
     pub due: Option<String>,
 }
 
@@ -310,7 +315,7 @@ pub enum InteractionCmd {
         summary: Option<String>,
         #[arg(long)]
         details: Option<String>,
-        #[arg(long, value_name = "WHEN")]
+        #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
         at: Option<String>,
     },
     /// Delete a logged interaction
@@ -334,7 +339,7 @@ pub enum TodoCmd {
         id: Option<i64>,
         #[arg(long)]
         title: String,
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         due: Option<String>,
         /// Time of day (HH:MM)
         #[arg(long, value_name = "HH:MM")]
@@ -370,7 +375,7 @@ pub enum TodoCmd {
     /// Move the due date
     Snooze {
         id: i64,
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         until: String,
     },
 }
@@ -382,12 +387,12 @@ pub enum PurchaseCmd {
         /// Customer id
         id: i64,
         /// 1200, 1,200.50, ¥1200
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         product: Option<String>,
         /// [default: today]
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
@@ -395,11 +400,11 @@ pub enum PurchaseCmd {
     /// Change a purchase
     Edit {
         entry: i64,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
         #[arg(long)]
         product: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
@@ -473,7 +478,7 @@ pub enum SurveyCmd {
         #[arg(long)]
         comment: Option<String>,
         /// [default: today]
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
     },
     /// A customer's surveys, newest first
@@ -493,10 +498,10 @@ pub enum DealCmd {
         id: i64,
         #[arg(long)]
         title: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// Expected close date
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         close: Option<String>,
     },
     /// Move to a stage: qualified, needs_analysis, proposal, negotiation (won/lost have their own commands)
@@ -526,7 +531,7 @@ pub enum CampaignCmd {
     Add {
         #[arg(long)]
         name: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
         #[arg(long)]
         description: Option<String>,

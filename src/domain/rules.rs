@@ -8,11 +8,11 @@ use super::{Priority, Severity, Tier};
 
 // ---- value (RFM) ----------------------------------------------------------------------------
 
-/// Cut points that split the database's buyers into five equal groups on each of recency
-/// (days since the last purchase), frequency (purchases) and monetary value (total spent).
+/// The distribution of the database's buyers on each of recency (days since the last purchase),
+/// frequency (purchases) and monetary value (total spent), as 101 percentiles each, so a score
+/// can be placed against the whole book without keeping every value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RfmThresholds {
-    /// Days since the last purchase, ascending: fewer days score higher.
     pub recency_days: Vec<i64>,
     pub frequency: Vec<i64>,
     pub monetary: Vec<i64>,
@@ -42,33 +42,46 @@ impl Rfm {
     }
 }
 
-/// The four cut points (20th, 40th, 60th, 80th percentile) of `values`.
-pub fn quintile_cuts(mut values: Vec<i64>) -> Vec<i64> {
+/// The 0th to 100th percentiles of `values`.
+pub fn percentiles(mut values: Vec<i64>) -> Vec<i64> {
     if values.is_empty() {
         return Vec::new();
     }
     values.sort_unstable();
-    (1..5)
-        .map(|q| values[(values.len() * q / 5).min(values.len() - 1)])
+    (0..=100)
+        .map(|k| values[(values.len() * k / 100).min(values.len() - 1)])
         .collect()
 }
 
-/// Which fifth `value` falls in (1–5) given ascending cut points.
-fn fifth(value: i64, cuts: &[i64]) -> u8 {
-    if cuts.is_empty() {
+/// The fifth (1–5) a value falls in, by its mid-rank among the percentiles (ties share the
+/// middle of their range). `higher_is_better` false turns the scale round (for recency).
+fn fifth(value: i64, pct: &[i64], higher_is_better: bool) -> u8 {
+    if pct.is_empty() {
         // Nothing to compare with yet: the middle.
         return 3;
     }
-    1 + cuts.iter().filter(|c| value >= **c).count() as u8
+    let (below, at_or_below) = if higher_is_better {
+        (
+            pct.iter().filter(|p| **p < value).count(),
+            pct.iter().filter(|p| **p <= value).count(),
+        )
+    } else {
+        (
+            pct.iter().filter(|p| **p > value).count(),
+            pct.iter().filter(|p| **p >= value).count(),
+        )
+    };
+    let rank = (below + at_or_below) as f64 / 2.0 / pct.len() as f64;
+    (1 + (rank * 5.0).floor() as u8).min(5)
 }
 
 impl RfmThresholds {
-    /// Thresholds from every buyer's (days since last purchase, purchases, total spent).
+    /// Percentiles from every buyer's (days since last purchase, purchases, total spent).
     pub fn from_buyers(buyers: &[(i64, i64, i64)]) -> RfmThresholds {
         RfmThresholds {
-            recency_days: quintile_cuts(buyers.iter().map(|b| b.0).collect()),
-            frequency: quintile_cuts(buyers.iter().map(|b| b.1).collect()),
-            monetary: quintile_cuts(buyers.iter().map(|b| b.2).collect()),
+            recency_days: percentiles(buyers.iter().map(|b| b.0).collect()),
+            frequency: percentiles(buyers.iter().map(|b| b.1).collect()),
+            monetary: percentiles(buyers.iter().map(|b| b.2).collect()),
         }
     }
 
@@ -77,10 +90,9 @@ impl RfmThresholds {
             return Rfm::default();
         };
         Rfm {
-            // Recent buyers score high: invert the fifth of the day count.
-            recency: 6 - fifth(days, &self.recency_days),
-            frequency: fifth(purchases, &self.frequency),
-            monetary: fifth(total, &self.monetary),
+            recency: fifth(days, &self.recency_days, false),
+            frequency: fifth(purchases, &self.frequency, true),
+            monetary: fifth(total, &self.monetary, true),
         }
     }
 }
@@ -360,7 +372,7 @@ mod tests {
         // Ten buyers: (days since purchase, purchases, total).
         let buyers: Vec<(i64, i64, i64)> = (1..=10).map(|i| (i * 10, i, i * 1000)).collect();
         let th = RfmThresholds::from_buyers(&buyers);
-        assert_eq!(th.frequency, vec![3, 5, 7, 9]);
+        assert_eq!(th.frequency.len(), 101);
         let best = th.score(Some(10), 10, 10_000);
         assert_eq!((best.recency, best.frequency, best.monetary), (5, 5, 5));
         assert_eq!(best.suggested_tier(), Tier::Vip);

@@ -8,3 +8,4 @@ mod migrations;
 mod store;
 mod tmux;
 mod tui;
+mod workflows;
