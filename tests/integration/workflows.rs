@@ -230,7 +230,7 @@ fn deals_move_through_stages_lost_needs_a_reason_and_won_can_record_the_purchase
             .as_array()
             .unwrap()
             .iter()
-            .find(|x| x["id"].to_string() == d)
+            .find(|x| x["id"].as_i64() == d.parse::<i64>().ok())
             .unwrap()
             .clone()
     };
