@@ -115,42 +115,7 @@ pub fn list<T, F: Fn(&T) -> Value>(items: &[T], f: F) -> Vec<Value> {
     items.iter().map(f).collect()
 }
 
-/// What the workflows know about one customer, for `customer show`.
-pub struct Workflow {
-    pub risk: Vec<crate::domain::rules::RiskSignal>,
-    pub surveys: Vec<crate::store::surveys::Survey>,
-    pub tickets: Vec<crate::store::tickets::Ticket>,
-    pub deals: Vec<crate::store::deals::Deal>,
-    pub campaigns: Vec<crate::store::campaigns::Membership>,
-}
-
-impl Workflow {
-    pub fn load(
-        conn: &rusqlite::Connection,
-        c: &Customer,
-        clock: &Clock,
-    ) -> crate::store::Result<Workflow> {
-        use crate::store::{campaigns, deals, risk, surveys, tickets};
-        Ok(Workflow {
-            risk: risk::signals(conn, c, &risk::cadences(conn)?, clock)?,
-            surveys: surveys::for_customer(conn, c.id)?,
-            tickets: tickets::list(conn, false, Some(c.id))?,
-            deals: deals::list(conn, Some(c.id))?,
-            campaigns: campaigns::for_customer(conn, c.id)?,
-        })
-    }
-
-    /// Averages per dimension over every survey: (quality, attitude, speed).
-    pub fn survey_averages(&self) -> Option<(f64, f64, f64)> {
-        let n = self.surveys.len() as f64;
-        (n > 0.0).then(|| {
-            let sum = |f: fn(&crate::store::surveys::Survey) -> u8| {
-                self.surveys.iter().map(|s| f64::from(f(s))).sum::<f64>() / n
-            };
-            (sum(|s| s.quality), sum(|s| s.attitude), sum(|s| s.speed))
-        })
-    }
-}
+pub use crate::store::profile::Workflow;
 
 /// The workflow keys added to `customer show --json`.
 pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {

@@ -45,6 +45,8 @@ pub struct TodayRow {
     pub version: i64,
     /// What a snooze of this row is remembered under (`queue_snooze.occasion`).
     pub occasion: String,
+    /// The to-do itself, on to-do rows (for completing, snoozing and editing it).
+    pub todo: Option<crate::domain::Todo>,
 }
 
 fn row(
@@ -66,6 +68,7 @@ fn row(
         item_id,
         version,
         occasion,
+        todo: None,
     }
 }
 
@@ -167,7 +170,7 @@ pub fn queue(
             c.as_ref().map(|c| c.fields.tier),
             c.as_ref().map_or(0, value),
         );
-        out.push(row(
+        let mut r = row(
             TodayKind::Todo,
             c.as_ref(),
             t.title.clone(),
@@ -175,7 +178,9 @@ pub fn queue(
             t.id,
             t.audit.version,
             String::new(),
-        ));
+        );
+        r.todo = Some(t);
+        out.push(r);
     }
 
     // Customers past their cadence.

@@ -4,7 +4,7 @@
 use crate::domain::input::{self, Recurrence};
 use crate::domain::{
     Clock, ContactFields, ContactPerson, Customer, CustomerFields, InputError, Interaction,
-    InteractionFields, Priority, Todo, TodoFields, time,
+    InteractionFields, Priority, TicketStatus, Todo, TodoFields, time,
 };
 
 use super::worker::Save;
@@ -39,6 +39,31 @@ pub enum FormKind {
     },
     /// Answered by the screen itself: which customers the list shows.
     Filter,
+    Respond {
+        id: i64,
+        version: i64,
+    },
+    Survey {
+        customer: i64,
+    },
+    Purchase {
+        customer: i64,
+    },
+    Ticket {
+        customer: i64,
+    },
+    Deal {
+        customer: i64,
+    },
+    LostDeal {
+        id: i64,
+        version: i64,
+    },
+    /// Invite these customers, or everyone the filter matches.
+    Invite {
+        customers: Vec<i64>,
+        filter: Option<ListFilter>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +310,124 @@ impl Form {
         )
     }
 
+    pub fn respond(id: i64, version: i64, title: &str) -> Form {
+        Form::new(
+            format!("Respond: {title}"),
+            FormKind::Respond { id, version },
+            vec![field(
+                "note",
+                "Response",
+                "",
+                "what you told or did for the customer",
+            )],
+        )
+    }
+
+    /// Three keystrokes and optional text: each score field takes one digit and moves on.
+    pub fn survey(customer: i64, name: &str) -> Form {
+        Form::new(
+            format!("Satisfaction survey: {name}"),
+            FormKind::Survey { customer },
+            vec![
+                field("quality", "Quality", "", "1–5"),
+                field("attitude", "Attitude", "", "1–5"),
+                field("speed", "Speed", "", "1–5"),
+                field("comment", "Comment", "", "optional"),
+            ],
+        )
+    }
+
+    pub fn purchase(customer: i64, name: &str) -> Form {
+        Form::new(
+            format!("Record a purchase: {name}"),
+            FormKind::Purchase { customer },
+            vec![
+                field("amount", "Amount", "", "1200, 1,200.50, ¥1200"),
+                field("product", "Product", "", "optional"),
+                field("date", "Date", "today", "2026-11-20, yesterday, -3d"),
+                field("note", "Note", "", "optional"),
+            ],
+        )
+    }
+
+    pub fn ticket(customer: i64, name: &str) -> Form {
+        Form::new(
+            format!("Complaint or service request: {name}"),
+            FormKind::Ticket { customer },
+            vec![
+                field("summary", "Summary", "", "what went wrong"),
+                field(
+                    "kind",
+                    "Kind",
+                    "complaint",
+                    "complaint, inquiry, after_sales",
+                ),
+                field(
+                    "severity",
+                    "Severity",
+                    "normal",
+                    "low, normal, high, critical",
+                ),
+            ],
+        )
+    }
+
+    pub fn deal(customer: i64, name: &str) -> Form {
+        Form::new(
+            format!("New deal: {name}"),
+            FormKind::Deal { customer },
+            vec![
+                field("title", "Title", "", "what is being sold"),
+                field("amount", "Amount", "", "120000"),
+                field("close", "Expected close", "", "2026-12-31, +1m"),
+            ],
+        )
+    }
+
+    pub fn lost(id: i64, version: i64, title: &str) -> Form {
+        Form::new(
+            format!("Deal lost: {title}"),
+            FormKind::LostDeal { id, version },
+            vec![field("reason", "Reason", "", "why it was lost (required)")],
+        )
+    }
+
+    pub fn invite(customers: Vec<i64>) -> Form {
+        let title = format!(
+            "Invite the {} customer(s) shown to a campaign",
+            customers.len()
+        );
+        Form::new(
+            title,
+            FormKind::Invite {
+                customers,
+                filter: None,
+            },
+            vec![field(
+                "campaign",
+                "Campaign",
+                "",
+                "a new name, or an existing campaign's name or id",
+            )],
+        )
+    }
+
+    pub fn invite_filtered(filter: ListFilter) -> Form {
+        Form::new(
+            "Invite everyone the filter shows to a campaign",
+            FormKind::Invite {
+                customers: Vec::new(),
+                filter: Some(filter),
+            },
+            vec![field(
+                "campaign",
+                "Campaign",
+                "",
+                "a new name, or an existing campaign's name or id",
+            )],
+        )
+    }
+
     /// Has the user typed anything since the form opened?
     pub fn dirty(&self) -> bool {
         self.fields
@@ -323,6 +466,11 @@ impl Form {
         f.value.insert_str(byte, &clean);
         f.cursor += clean.chars().count();
         f.error = None;
+        // Survey scores are one digit each: move on as soon as it is typed.
+        let score = matches!(f.key, "quality" | "attitude" | "speed");
+        if score && matches!(self.kind, FormKind::Survey { .. }) && f.value.chars().count() == 1 {
+            self.focus = (self.focus + 1).min(self.fields.len() - 1);
+        }
     }
 
     pub fn backspace(&mut self) {
@@ -468,6 +616,109 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
         FormKind::Filter => {
             check(errors, parse_filter(&v("filter")));
             None
+        }
+        FormKind::Respond { id, version } => {
+            let note = check(errors, input::required_line("note", &v("note")));
+            Some(Save::AdvanceTicket {
+                id: *id,
+                version: *version,
+                to: TicketStatus::Responded,
+                note: note?,
+            })
+        }
+        FormKind::Survey { customer } => {
+            let score = |errors: &mut Vec<InputError>, key: &str| -> Option<i64> {
+                match v(key).trim().parse::<i64>() {
+                    Ok(n) if (1..=5).contains(&n) => Some(n),
+                    _ => {
+                        errors.push(InputError::new(
+                            key,
+                            format!("'{}' is not a score from 1 to 5", v(key).trim()),
+                        ));
+                        None
+                    }
+                }
+            };
+            let (q, a, sp) = (
+                score(errors, "quality"),
+                score(errors, "attitude"),
+                score(errors, "speed"),
+            );
+            let comment = check(errors, input::optional_text("comment", &v("comment"))).flatten();
+            Some(Save::AddSurvey {
+                customer: *customer,
+                quality: q?,
+                attitude: a?,
+                speed: sp?,
+                comment,
+            })
+        }
+        FormKind::Purchase { customer } => {
+            let amount = check(errors, input::money("amount", &v("amount")));
+            let product = check(errors, input::optional_line("product", &v("product"))).flatten();
+            let on_date = check(
+                errors,
+                time::parse_date(
+                    "date",
+                    if v("date").trim().is_empty() {
+                        "today"
+                    } else {
+                        form.value("date")
+                    },
+                    today,
+                ),
+            );
+            let note = check(errors, input::optional_text("note", &v("note"))).flatten();
+            let fields = crate::domain::PurchaseFields {
+                on_date: on_date?,
+                product,
+                amount: amount?,
+                note,
+            };
+            Some(Save::AddPurchase {
+                customer: *customer,
+                fields,
+            })
+        }
+        FormKind::Ticket { customer } => {
+            let summary = check(errors, input::required_line("summary", &v("summary")));
+            let kind = check(errors, v("kind").parse());
+            let severity = check(errors, v("severity").parse());
+            Some(Save::OpenTicket {
+                customer: *customer,
+                kind: kind?,
+                severity: severity?,
+                summary: summary?,
+            })
+        }
+        FormKind::Deal { customer } => {
+            let title = check(errors, input::required_line("title", &v("title")));
+            let amount = check(errors, input::money("amount", &v("amount")));
+            let close = optional(errors, &v("close"), |d| time::parse_date("close", d, today));
+            Some(Save::AddDeal {
+                customer: *customer,
+                title: title?,
+                amount: amount?,
+                close,
+            })
+        }
+        FormKind::LostDeal { id, version } => {
+            let reason = check(errors, input::required_line("reason", &v("reason")));
+            Some(Save::MoveDeal {
+                id: *id,
+                version: *version,
+                stage: crate::domain::DealStage::Lost,
+                reason: Some(reason?),
+                purchase: false,
+            })
+        }
+        FormKind::Invite { customers, filter } => {
+            let campaign = check(errors, input::required_line("campaign", &v("campaign")));
+            Some(Save::Invite {
+                campaign: campaign?,
+                customers: customers.clone(),
+                filter: filter.clone(),
+            })
         }
         FormKind::NewCustomer | FormKind::EditCustomer { .. } => {
             let base = match &form.kind {

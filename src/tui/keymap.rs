@@ -21,6 +21,7 @@ pub enum Layer {
     Confirm,
     Help,
     Entry,
+    Pipeline,
 }
 
 impl Layer {
@@ -45,6 +46,7 @@ impl Layer {
             Layer::Confirm => "Questions",
             Layer::Help => "Help",
             Layer::Entry => "Timeline entry",
+            Layer::Pipeline => "Pipeline",
         }
     }
 }
@@ -204,6 +206,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(Panes, k('t'), Action::AddTodo, "add a to-do", "to-do"),
     b(Panes, k('?'), Action::Help, "help: every key", "help"),
+    b(Panes, k('P'), Action::OpenPipeline, "the deal pipeline", ""),
     b(Panes, k('j'), Action::Down, "move down", ""),
     b(Panes, code(KeyCode::Down), Action::Down, "move down", ""),
     b(Panes, k('k'), Action::Up, "move up", ""),
@@ -233,6 +236,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(Panes, code(KeyCode::PageUp), Action::PageUp, "page up", ""),
     b(List, k('a'), Action::AddCustomer, "add a customer", "add"),
+    b(
+        List,
+        k('I'),
+        Action::InviteShown,
+        "invite the customers shown to a campaign",
+        "",
+    ),
     b(
         List,
         k('e'),
@@ -278,6 +288,28 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Profile,
+        k('p'),
+        Action::AddPurchase,
+        "record a purchase",
+        "purchase",
+    ),
+    b(
+        Profile,
+        k('v'),
+        Action::AddSurvey,
+        "record a satisfaction survey",
+        "survey",
+    ),
+    b(
+        Profile,
+        k('!'),
+        Action::OpenTicket,
+        "open a complaint or service request",
+        "complaint",
+    ),
+    b(Profile, k('n'), Action::AddDeal, "open a new deal", ""),
+    b(
+        Profile,
         k('C'),
         Action::EditContact,
         "edit the picked contact person ([ ] pick)",
@@ -308,8 +340,8 @@ pub const BINDINGS: &[Binding] = &[
         Queue,
         k('x'),
         Action::CompleteTodo,
-        "complete (a repeating one schedules its next)",
-        "done",
+        "act: complete a to-do (a repeating one schedules its next), answer a complaint, log a call, open a deal",
+        "act",
     ),
     b(Queue, k(' '), Action::CompleteTodo, "complete", ""),
     b(Queue, k('z'), Action::SnoozeDay, "snooze a day", "+1 day"),
@@ -321,6 +353,13 @@ pub const BINDINGS: &[Binding] = &[
         "+1 week",
     ),
     b(Queue, k('e'), Action::EditTodo, "edit the to-do", "edit"),
+    b(
+        Queue,
+        k('T'),
+        Action::ToggleQueueView,
+        "Today queue / every open to-do",
+        "today/all",
+    ),
     b(
         Profile,
         k(']'),
@@ -465,6 +504,76 @@ pub const BINDINGS: &[Binding] = &[
     b(Entry, code(KeyCode::Enter), Action::Close, "close", ""),
     b(Entry, k('e'), Action::EditEntry, "edit", "edit"),
     b(Entry, k('d'), Action::DeleteEntry, "delete", "delete"),
+    b(
+        Pipeline,
+        code(KeyCode::Esc),
+        Action::Close,
+        "close the pipeline",
+        "close",
+    ),
+    b(Pipeline, k('q'), Action::Close, "close the pipeline", ""),
+    b(Pipeline, k('h'), Action::Left, "previous stage column", ""),
+    b(
+        Pipeline,
+        code(KeyCode::Left),
+        Action::Left,
+        "previous stage column",
+        "",
+    ),
+    b(Pipeline, k('l'), Action::Right, "next stage column", ""),
+    b(
+        Pipeline,
+        code(KeyCode::Right),
+        Action::Right,
+        "next stage column",
+        "",
+    ),
+    b(Pipeline, k('j'), Action::Down, "next deal", ""),
+    b(Pipeline, code(KeyCode::Down), Action::Down, "next deal", ""),
+    b(Pipeline, k('k'), Action::Up, "previous deal", ""),
+    b(Pipeline, code(KeyCode::Up), Action::Up, "previous deal", ""),
+    b(
+        Pipeline,
+        k('>'),
+        Action::DealNextStage,
+        "move the deal to the next stage",
+        "next stage",
+    ),
+    b(
+        Pipeline,
+        k('<'),
+        Action::DealPrevStage,
+        "move the deal back a stage",
+        "back",
+    ),
+    b(
+        Pipeline,
+        k('w'),
+        Action::DealWonWithPurchase,
+        "won, and record the purchase",
+        "won",
+    ),
+    b(
+        Pipeline,
+        k('W'),
+        Action::DealWon,
+        "won, without recording a purchase",
+        "",
+    ),
+    b(
+        Pipeline,
+        k('L'),
+        Action::DealLost,
+        "lost (asks the reason)",
+        "lost",
+    ),
+    b(
+        Pipeline,
+        code(KeyCode::Enter),
+        Action::Select,
+        "go to the deal's customer",
+        "customer",
+    ),
 ];
 
 /// The action bound to `key` in `layer`, if any.

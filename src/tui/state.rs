@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Clock, Customer, Interaction, Purchase, Tier, Todo};
+use crate::domain::{Clock, Customer, DealStage, Interaction, Purchase, Tier, Todo};
+use crate::store::deals::Deal;
 use crate::store::pages::{CustomerSort, ListFilter};
+use crate::store::today::TodayRow;
 
 use super::forms::Form;
 use super::search::{Hit, Index};
@@ -86,12 +88,16 @@ pub enum QueueRow {
         todo: Todo,
         customer: Option<String>,
     },
+    /// A row of the Today queue: a due to-do, a cadence reminder, a birthday, a complaint on the
+    /// clock or a late deal, with its urgency and reasons.
+    Today(TodayRow),
 }
 
 impl QueueRow {
     pub fn customer_id(&self) -> Option<i64> {
         match self {
             QueueRow::Todo { todo, .. } => todo.customer_id,
+            QueueRow::Today(r) => r.customer_id,
         }
     }
 }
@@ -104,7 +110,52 @@ pub enum Confirmed {
     DeleteInteraction { id: i64, version: i64 },
 }
 
+/// The deal pipeline: a column per stage.
+#[derive(Debug, Default)]
+pub struct Pipeline {
+    /// Every deal with its customer's name.
+    pub deals: Vec<(Deal, String)>,
+    pub column: usize,
+    pub row: usize,
+    pub loaded: bool,
+    /// Select this deal when the deals arrive.
+    pub want: Option<i64>,
+}
+
+pub const PIPELINE_STAGES: [DealStage; 6] = [
+    DealStage::Qualified,
+    DealStage::NeedsAnalysis,
+    DealStage::Proposal,
+    DealStage::Negotiation,
+    DealStage::Won,
+    DealStage::Lost,
+];
+
+impl Pipeline {
+    pub fn column(&self, i: usize) -> Vec<&(Deal, String)> {
+        self.deals
+            .iter()
+            .filter(|(d, _)| Some(d.stage) == PIPELINE_STAGES.get(i).copied())
+            .collect()
+    }
+
+    pub fn selected(&self) -> Option<&(Deal, String)> {
+        self.column(self.column).get(self.row).copied()
+    }
+
+    /// Keeps the selection on `id` (after a reload or when opened from the queue).
+    pub fn select(&mut self, id: i64) {
+        for c in 0..PIPELINE_STAGES.len() {
+            if let Some(r) = self.column(c).iter().position(|(d, _)| d.id == id) {
+                self.column = c;
+                self.row = r;
+            }
+        }
+    }
+}
+
 pub enum Modal {
+    Pipeline(Box<Pipeline>),
     Help {
         scroll: u16,
     },
@@ -147,6 +198,9 @@ pub struct State {
     pub queue: Vec<QueueRow>,
     pub queue_selected: usize,
     pub queue_only_selected: bool,
+    /// The queue shows the ranked Today queue (default) or every open to-do.
+    pub queue_today: bool,
+    pub pipeline_seq: u64,
     pub queue_seq: u64,
     pub modal: Option<Modal>,
     pub status: Status,
@@ -183,6 +237,8 @@ impl State {
             queue: Vec::new(),
             queue_selected: 0,
             queue_only_selected: false,
+            queue_today: true,
+            pipeline_seq: 0,
             queue_seq: 0,
             modal: None,
             status: Status::default(),

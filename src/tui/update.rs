@@ -8,9 +8,12 @@ use crate::store::pages::{CustomerSort, ListFilter};
 use super::action::Action;
 use super::forms::{Form, FormKind};
 use super::search::{Index, Job, Results};
-use super::state::{Confirmed, Modal, Pane, QueueRow, State, TimelineItem};
+use super::state::{
+    Confirmed, Modal, PIPELINE_STAGES, Pane, Pipeline, QueueRow, State, TimelineItem,
+};
 use super::worker::ChangeSet;
 use super::worker::{Anchor, Reply, Request, Save};
+use crate::store::today::{TodayKind, TodayRow};
 
 /// Rows fetched per page, and how near the window's edge a fetch of the next page starts.
 pub const PAGE: usize = 100;
@@ -22,6 +25,7 @@ const WINDOW: usize = 400;
 pub fn start(s: &mut State) {
     reload_list(s, Anchor::Top, None);
     s.outbox.push(Request::Counts);
+    s.outbox.push(Request::DailyPass);
     reload_queue(s);
     s.outbox.push(Request::SearchSources);
 }
@@ -49,6 +53,7 @@ fn reload_queue(s: &mut State) {
     s.outbox.push(Request::Queue {
         seq: s.queue_seq,
         customer,
+        today: s.queue_today,
     });
 }
 
@@ -195,6 +200,9 @@ fn prefetch(s: &mut State) {
 /// concerned: only its search entry is refreshed (all of them when unknown).
 fn refresh_all(s: &mut State, customer: Option<i64>) {
     reload_window(s);
+    if matches!(s.modal, Some(Modal::Pipeline(_))) {
+        reload_deals(s);
+    }
     if let Some(id) = s.selected_id {
         s.detail_seq += 1;
         s.outbox.push(Request::Detail {
@@ -356,11 +364,35 @@ pub fn reply(s: &mut State, r: Reply) {
             if seq != s.queue_seq {
                 return;
             }
-            s.queue = rows
-                .into_iter()
-                .map(|(todo, customer)| QueueRow::Todo { todo, customer })
-                .collect();
+            s.queue = rows;
             s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
+        }
+        Reply::DailyDone { created } => {
+            if created > 0 {
+                say(
+                    s,
+                    format!("prepared {created} greeting to-do(s) for VIP customers"),
+                    false,
+                );
+                reload_queue(s);
+                s.outbox.push(Request::Counts);
+            }
+        }
+        Reply::Deals { seq, deals } => {
+            if seq != s.pipeline_seq {
+                return;
+            }
+            if let Some(Modal::Pipeline(p)) = &mut s.modal {
+                let keep = p.want.take().or_else(|| p.selected().map(|(d, _)| d.id));
+                p.deals = deals;
+                p.loaded = true;
+                p.row = 0;
+                if let Some(id) = keep {
+                    p.select(id);
+                }
+                let n = p.column(p.column).len();
+                p.row = p.row.min(n.saturating_sub(1));
+            }
         }
         Reply::Counts {
             overdue,
@@ -431,6 +463,104 @@ pub fn reply(s: &mut State, r: Reply) {
     }
 }
 
+fn reload_deals(s: &mut State) {
+    s.pipeline_seq += 1;
+    s.outbox.push(Request::Deals {
+        seq: s.pipeline_seq,
+    });
+}
+
+/// Opens the pipeline, optionally on one deal.
+fn open_pipeline(s: &mut State, deal: Option<i64>) {
+    s.modal = Some(Modal::Pipeline(Box::new(Pipeline {
+        want: deal,
+        ..Default::default()
+    })));
+    reload_deals(s);
+}
+
+fn save(s: &mut State, save: Save) {
+    let token = s.next_token;
+    s.next_token += 1;
+    s.outbox.push(Request::Save { token, save });
+}
+
+/// The pipeline's keys: choose a deal, move it, win or lose it, or go to its customer.
+fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
+    let columns = PIPELINE_STAGES.len();
+    match a {
+        Action::Close => return,
+        Action::Quit => {
+            s.quit = true;
+            return;
+        }
+        Action::Left | Action::Right => {
+            p.column = if a == Action::Right {
+                (p.column + 1) % columns
+            } else {
+                (p.column + columns - 1) % columns
+            };
+            p.row = 0;
+        }
+        Action::Up | Action::Down => {
+            let n = p.column(p.column).len();
+            p.row = clamp_move(p.row, if a == Action::Down { 1 } else { -1 }, n);
+        }
+        Action::Select => {
+            if let Some((d, _)) = p.selected() {
+                let id = d.customer_id;
+                s.modal = None;
+                select_customer(s, id);
+                s.focus = Pane::Profile;
+                return;
+            }
+        }
+        Action::DealNextStage
+        | Action::DealPrevStage
+        | Action::DealWon
+        | Action::DealWonWithPurchase => {
+            if let Some((d, _)) = p.selected().cloned() {
+                let at = PIPELINE_STAGES
+                    .iter()
+                    .position(|st| *st == d.stage)
+                    .unwrap_or(0);
+                let stage = match a {
+                    Action::DealWon | Action::DealWonWithPurchase => {
+                        Some(crate::domain::DealStage::Won)
+                    }
+                    // Moving forward stops before won/lost: those say how the deal ended.
+                    Action::DealNextStage if at < 3 => Some(PIPELINE_STAGES[at + 1]),
+                    Action::DealPrevStage if at > 0 && at <= 4 => Some(PIPELINE_STAGES[at - 1]),
+                    _ => None,
+                };
+                if let Some(stage) = stage {
+                    p.want = Some(d.id);
+                    let purchase = a == Action::DealWonWithPurchase;
+                    save(
+                        s,
+                        Save::MoveDeal {
+                            id: d.id,
+                            version: d.audit.version,
+                            stage,
+                            reason: None,
+                            purchase,
+                        },
+                    );
+                }
+            }
+        }
+        Action::DealLost => {
+            if let Some((d, _)) = p.selected() {
+                let form = Form::lost(d.id, d.audit.version, &d.title);
+                s.modal = Some(Modal::Form(Box::new(form)));
+                return;
+            }
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Pipeline(p));
+}
+
 fn open_form(s: &mut State, form: Form) {
     s.modal = Some(Modal::Form(Box::new(form)));
 }
@@ -478,6 +608,7 @@ pub fn update(s: &mut State, a: Action) {
                     _ => Some(Modal::Help { scroll }),
                 };
             }
+            Modal::Pipeline(p) => pipeline_key(s, p, a),
             Modal::Entry(entry) => match a {
                 Action::Close => {}
                 Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
@@ -653,12 +784,62 @@ pub fn update(s: &mut State, a: Action) {
             s.contact_selected = clamp_move(s.contact_selected, delta, n);
         }
         Action::EditTodo => match s.queue.get(s.queue_selected) {
-            Some(QueueRow::Todo { todo, .. }) => {
+            Some(QueueRow::Todo { todo, .. })
+            | Some(QueueRow::Today(TodayRow {
+                todo: Some(todo), ..
+            })) => {
                 let form = Form::edit_todo(todo);
                 open_form(s, form);
             }
+            Some(QueueRow::Today(_)) => {
+                say(s, "only to-dos can be edited; x acts on this row", false)
+            }
             None => say(s, "the queue is empty", false),
         },
+        Action::OpenPipeline => open_pipeline(s, None),
+        Action::AddSurvey | Action::AddPurchase | Action::OpenTicket | Action::AddDeal => {
+            match s.current() {
+                Some(c) => {
+                    let form = match a {
+                        Action::AddSurvey => Form::survey(c.id, &c.fields.name),
+                        Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
+                        Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
+                        _ => Form::deal(c.id, &c.fields.name),
+                    };
+                    open_form(s, form);
+                }
+                None => say(s, "select a customer first", true),
+            }
+        }
+        Action::InviteShown => {
+            let ids: Vec<i64> = match &s.search.hits {
+                Some((hits, index)) if s.search.active() => hits
+                    .iter()
+                    .filter_map(|h| index.entries.get(h.index))
+                    .map(|e| e.customer.id)
+                    .collect(),
+                _ if s.filter != ListFilter::default() => {
+                    // Everyone the filter matches, not only the rows loaded on screen.
+                    let f = s.filter.clone();
+                    open_form(s, Form::invite_filtered(f));
+                    return;
+                }
+                _ => {
+                    say(
+                        s,
+                        "search (/) or filter (f) first, so it is clear who is invited",
+                        true,
+                    );
+                    return;
+                }
+            };
+            open_form(s, Form::invite(ids));
+        }
+        Action::ToggleQueueView => {
+            s.queue_today = !s.queue_today;
+            s.queue_selected = 0;
+            reload_queue(s);
+        }
         Action::EditContact => match (
             s.current(),
             s.detail
@@ -723,7 +904,15 @@ pub fn update(s: &mut State, a: Action) {
         | Action::CursorLeft
         | Action::CursorRight
         | Action::Overwrite
-        | Action::Reload => {}
+        | Action::Reload
+        | Action::DealNextStage
+        | Action::DealPrevStage
+        | Action::DealWon
+        | Action::DealWonWithPurchase
+        | Action::DealLost
+        | Action::Left
+        | Action::Right
+        | Action::Select => {}
     }
 }
 
@@ -786,26 +975,61 @@ fn move_in_pane(s: &mut State, a: Action) {
 }
 
 fn queue_action(s: &mut State, a: Action) {
-    let Some(QueueRow::Todo { todo, .. }) = s.queue.get(s.queue_selected).cloned() else {
+    let Some(row) = s.queue.get(s.queue_selected).cloned() else {
         say(s, "the queue is empty", false);
         return;
     };
+    if let Some(id) = row.customer_id() {
+        select_customer(s, id);
+    }
     let today = s.clock.today();
-    let save = match a {
-        Action::CompleteTodo => Save::CompleteTodo {
-            id: todo.id,
-            version: todo.audit.version,
-        },
-        Action::SnoozeDay | Action::SnoozeWeek => {
-            let days = if a == Action::SnoozeDay { 1 } else { 7 };
-            let from = todo.due.map_or(today, |d| d.max(today));
-            Save::SnoozeTodo {
+    let days = if a == Action::SnoozeWeek { 7 } else { 1 };
+    let save = match (&row, a) {
+        // To-dos, from either view.
+        (QueueRow::Todo { todo, .. }, _)
+        | (
+            QueueRow::Today(TodayRow {
+                todo: Some(todo), ..
+            }),
+            _,
+        ) => match a {
+            Action::CompleteTodo => Save::CompleteTodo {
                 id: todo.id,
                 version: todo.audit.version,
-                until: from + Duration::days(days),
+            },
+            Action::SnoozeDay | Action::SnoozeWeek => {
+                let from = todo.due.map_or(today, |d| d.max(today));
+                Save::SnoozeTodo {
+                    id: todo.id,
+                    version: todo.audit.version,
+                    until: from + Duration::days(days),
+                }
             }
+            _ => return,
+        },
+        // Other rows are snoozed by remembering them.
+        (QueueRow::Today(r), Action::SnoozeDay | Action::SnoozeWeek) => match r.customer_id {
+            Some(customer) => Save::SnoozeRow {
+                customer,
+                kind: r.kind,
+                occasion: r.occasion.clone(),
+                until: today + Duration::days(days),
+            },
+            None => return,
+        },
+        // Acting on them opens what the row asks for.
+        (QueueRow::Today(r), _) => {
+            match r.kind {
+                TodayKind::Complaint => open_form(s, Form::respond(r.item_id, r.version, &r.title)),
+                TodayKind::Deal => open_pipeline(s, Some(r.item_id)),
+                _ => {
+                    if let (Some(id), Some(name)) = (r.customer_id, r.customer.as_deref()) {
+                        open_form(s, Form::log(id, name))
+                    }
+                }
+            }
+            return;
         }
-        _ => return,
     };
     let token = s.next_token;
     s.next_token += 1;

@@ -10,11 +10,13 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use super::state::QueueRow;
 use crate::domain::{
     ContactFields, Customer, CustomerFields, Interaction, InteractionFields, Purchase, Tier, Todo,
     TodoFields,
 };
 use crate::store::pages::{self, Cursor, CustomerSort, ListFilter, SearchSource};
+use crate::store::today::TodayKind;
 use crate::store::{self, Ctx, OpenMode, Store, StoreError};
 
 /// Where a page of the customer list starts.
@@ -34,6 +36,8 @@ pub struct Detail {
     pub interactions: Vec<Interaction>,
     pub purchases: Vec<Purchase>,
     pub todos: Vec<Todo>,
+    /// Value, churn risk, surveys, tickets, deals and campaigns.
+    pub workflow: store::profile::Workflow,
 }
 
 /// A change the user asked to save.
@@ -78,6 +82,55 @@ pub enum Save {
         version: i64,
         until: NaiveDate,
     },
+    /// Remember that a queue row that is not a to-do was snoozed.
+    SnoozeRow {
+        customer: i64,
+        kind: TodayKind,
+        occasion: String,
+        until: NaiveDate,
+    },
+    AdvanceTicket {
+        id: i64,
+        version: i64,
+        to: crate::domain::TicketStatus,
+        note: String,
+    },
+    OpenTicket {
+        customer: i64,
+        kind: crate::domain::TicketKind,
+        severity: crate::domain::Severity,
+        summary: String,
+    },
+    AddSurvey {
+        customer: i64,
+        quality: i64,
+        attitude: i64,
+        speed: i64,
+        comment: Option<String>,
+    },
+    AddPurchase {
+        customer: i64,
+        fields: crate::domain::PurchaseFields,
+    },
+    AddDeal {
+        customer: i64,
+        title: String,
+        amount: i64,
+        close: Option<NaiveDate>,
+    },
+    MoveDeal {
+        id: i64,
+        version: i64,
+        stage: crate::domain::DealStage,
+        reason: Option<String>,
+        purchase: bool,
+    },
+    /// Invite customers to a campaign, creating it when `campaign` is a new name.
+    Invite {
+        campaign: String,
+        customers: Vec<i64>,
+        filter: Option<ListFilter>,
+    },
     AddContact {
         customer: i64,
         fields: ContactFields,
@@ -107,6 +160,14 @@ pub enum Request {
     Queue {
         seq: u64,
         customer: Option<i64>,
+        /// The ranked Today queue rather than every open to-do.
+        today: bool,
+    },
+    /// Once a day: value cut points and greeting to-dos.
+    DailyPass,
+    /// Every deal with its customer's name, for the pipeline.
+    Deals {
+        seq: u64,
     },
     Counts,
     SearchSources,
@@ -133,7 +194,15 @@ pub enum Reply {
     },
     Queue {
         seq: u64,
-        rows: Vec<(Todo, Option<String>)>,
+        rows: Vec<QueueRow>,
+    },
+    Deals {
+        seq: u64,
+        deals: Vec<(store::deals::Deal, String)>,
+    },
+    /// The daily pass ran; it created this many greeting to-dos.
+    DailyDone {
+        created: usize,
     },
     Counts {
         overdue: i64,
@@ -292,7 +361,10 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
                     Err(StoreError::NotFound { .. }) => return Ok(None),
                     Err(e) => return Err(e),
                 };
+                let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+                let workflow = store::profile::Workflow::load(c, &customer, &clock)?;
                 Ok(Some(Box::new(Detail {
+                    workflow,
                     customer,
                     contacts: store::contacts::for_customer(c, id)?,
                     interactions: store::interactions::timeline(c, id, None, 300)?,
@@ -311,9 +383,51 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
                 Err(e) => failed(e),
             }
         }
-        Request::Queue { seq, customer } => {
-            match store.read(|c| pages::open_todos(c, customer, 500)) {
+        Request::Queue {
+            seq,
+            customer,
+            today,
+        } => {
+            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let rows = if today {
+                store
+                    .read(|c| store::today::queue(c, &clock, None, customer))
+                    .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
+            } else {
+                store
+                    .read(|c| pages::open_todos(c, customer, 500))
+                    .map(|rows| {
+                        rows.into_iter()
+                            .map(|(todo, customer)| QueueRow::Todo { todo, customer })
+                            .collect()
+                    })
+            };
+            match rows {
                 Ok(rows) => Reply::Queue { seq, rows },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Deals { seq } => {
+            let deals = store.read(|c| {
+                let mut out = Vec::new();
+                for d in store::deals::list(c, None)? {
+                    let name = store::customers::get(c, d.customer_id)?.fields.name;
+                    out.push((d, name));
+                }
+                Ok(out)
+            });
+            match deals {
+                Ok(deals) => Reply::Deals { seq, deals },
+                Err(e) => failed(e),
+            }
+        }
+        Request::DailyPass => {
+            let ctx = Ctx::new(
+                ctx.user.clone(),
+                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
+            );
+            match store.write(|c| store::care::daily(c, &ctx)) {
+                Ok(created) => Reply::DailyDone { created },
                 Err(e) => failed(e),
             }
         }
@@ -497,6 +611,115 @@ fn apply(
             let t = store::todos::get(c, id)?;
             store::todos::snooze(c, ctx, id, version, until)?;
             (t.customer_id, format!("snoozed until {until}: {}", t.title))
+        }
+        Save::SnoozeRow {
+            customer,
+            kind,
+            occasion,
+            until,
+        } => {
+            store::today::snooze(c, ctx, customer, kind, &occasion, until)?;
+            (Some(customer), format!("snoozed until {until}"))
+        }
+        Save::AdvanceTicket {
+            id,
+            version,
+            to,
+            note,
+        } => {
+            let t = store::tickets::get(c, id)?;
+            store::tickets::advance(c, ctx, id, version, to, &note)?;
+            (Some(t.customer_id), format!("ticket #{id}: {to}"))
+        }
+        Save::OpenTicket {
+            customer,
+            kind,
+            severity,
+            summary,
+        } => {
+            let id = store::tickets::open(c, ctx, customer, kind, severity, &summary)?;
+            (
+                Some(customer),
+                format!("opened {kind} #{id}: first response due within 24 hours"),
+            )
+        }
+        Save::AddSurvey {
+            customer,
+            quality,
+            attitude,
+            speed,
+            comment,
+        } => {
+            store::surveys::add(
+                c,
+                ctx,
+                customer,
+                ctx.clock.today(),
+                quality,
+                attitude,
+                speed,
+                comment.as_deref(),
+            )?;
+            (Some(customer), "recorded the survey".into())
+        }
+        Save::AddPurchase { customer, fields } => {
+            store::purchases::add(c, ctx, customer, &fields)?;
+            (
+                Some(customer),
+                format!(
+                    "recorded a purchase of {}",
+                    crate::domain::input::money_text(fields.amount)
+                ),
+            )
+        }
+        Save::AddDeal {
+            customer,
+            title,
+            amount,
+            close,
+        } => {
+            let id = store::deals::add(c, ctx, customer, &title, amount, close)?;
+            (Some(customer), format!("added deal #{id}: {title}"))
+        }
+        Save::MoveDeal {
+            id,
+            version,
+            stage,
+            reason,
+            purchase,
+        } => {
+            let d = store::deals::get(c, id)?;
+            store::deals::move_to(c, ctx, id, version, stage, reason.as_deref(), purchase)?;
+            let also = if purchase { "; purchase recorded" } else { "" };
+            (Some(d.customer_id), format!("deal #{id} → {stage}{also}"))
+        }
+        Save::Invite {
+            campaign,
+            mut customers,
+            filter,
+        } => {
+            if let Some(f) = filter {
+                let all = store::customers::Filter {
+                    tier: f.tier,
+                    stage: f.stage,
+                    owner: f.owner,
+                    tag: f.tag,
+                    ..Default::default()
+                };
+                customers.extend(store::customers::list(c, &all)?.iter().map(|c| c.id));
+            }
+            let existing = store::campaigns::list(c)?
+                .into_iter()
+                .find(|k| k.name == campaign || k.id.to_string() == campaign);
+            let id = match existing {
+                Some(k) => k.id,
+                None => store::campaigns::add(c, ctx, &campaign, None, None)?,
+            };
+            let n = store::campaigns::invite(c, ctx, id, &customers)?;
+            (
+                None,
+                format!("invited {n} customer(s) to campaign {campaign}"),
+            )
         }
         Save::AddContact { customer, fields } => {
             store::contacts::add(c, ctx, customer, &fields)?;

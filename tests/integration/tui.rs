@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use kehu::store::{self, OpenMode, Store};
 use kehu::tui::App;
+use kehu::tui::state::QueueRow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -60,6 +61,14 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The to-do on the queue's first row (in the open to-dos view).
+fn first_todo(app: &App) -> kehu::domain::Todo {
+    match &app.state.queue[0] {
+        QueueRow::Todo { todo, .. } => todo.clone(),
+        QueueRow::Today(r) => r.todo.clone().expect("a to-do row"),
+    }
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -338,9 +347,9 @@ fn editing_after_someone_else_saved_shows_the_conflict() {
 fn queue_complete_and_snooze() {
     let (dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('4'));
-    let first = match &app.state.queue[0] {
-        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.clone(),
-    };
+    press(&mut app, KeyCode::Char('T'));
+    assert!(screen(&mut app, 100, 30).contains("Queue · open to-dos"));
+    let first = first_todo(&app);
     let selected = app.state.selected_id;
     press(&mut app, KeyCode::Char('x'));
     let st = store_of(&dir);
@@ -354,9 +363,7 @@ fn queue_complete_and_snooze() {
         first.customer_id.or(selected),
         "acting on a row selects its customer"
     );
-    let second = match &app.state.queue[0] {
-        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.clone(),
-    };
+    let second = first_todo(&app);
     assert_ne!(
         second.id, first.id,
         "the completed row left the queue at once"
@@ -478,7 +485,8 @@ fn a_teammates_new_customer_appears_and_is_searchable() {
 fn queue_edit_todo_form() {
     let (dir, mut app) = demo_app();
     press(&mut app, KeyCode::Char('4'));
-    let kehu::tui::state::QueueRow::Todo { todo, .. } = app.state.queue[0].clone();
+    press(&mut app, KeyCode::Char('T'));
+    let todo = first_todo(&app);
     press(&mut app, KeyCode::Char('e'));
     assert!(screen(&mut app, 100, 30).contains("Edit the to-do"));
     for _ in 0..todo.title.chars().count() {
@@ -576,4 +584,171 @@ fn past_cadence_marks_follow_the_team_setting() {
         screen(&mut app, 100, 30).contains("20d!")
     });
     assert!(seen, "{}", screen(&mut app, 100, 30));
+}
+
+#[test]
+fn the_today_queue_is_the_default_with_reasons_and_acts_per_kind() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('4'));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("Queue · Today"), "{s}");
+    assert!(
+        s.contains("why: first response:"),
+        "the selected row explains itself:\n{s}"
+    );
+    let QueueRow::Today(first) = app.state.queue[0].clone() else {
+        panic!("a Today row")
+    };
+    assert_eq!(
+        first.kind,
+        kehu::store::today::TodayKind::Complaint,
+        "the demo's overdue complaint ranks first"
+    );
+    // Acting on a complaint asks for the response and stops its clock.
+    press(&mut app, KeyCode::Char('x'));
+    assert!(screen(&mut app, 120, 40).contains("Respond:"));
+    keys(&mut app, "Called and apologised");
+    press(&mut app, KeyCode::Enter);
+    let t = store_of(&dir)
+        .read(|c| store::tickets::get(c, first.item_id))
+        .unwrap();
+    assert!(t.first_response_at.is_some());
+    assert!(!app.state.queue.iter().any(
+        |r| matches!(r, QueueRow::Today(x) if x.item_id == first.item_id && x.kind == first.kind)
+    ));
+    // Snoozing a row that is not a to-do is remembered.
+    let cadence = app
+        .state
+        .queue
+        .iter()
+        .position(
+            |r| matches!(r, QueueRow::Today(x) if x.kind == kehu::store::today::TodayKind::Cadence),
+        )
+        .unwrap();
+    for _ in 0..cadence {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let QueueRow::Today(row) = app.state.queue[cadence].clone() else {
+        panic!()
+    };
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(!app.state.queue.iter().any(|r| matches!(r, QueueRow::Today(x) if x.kind == row.kind && x.customer_id == row.customer_id)));
+    let rows = store_of(&dir)
+        .read(|c| store::today::queue(c, &crate::common::clock(), None, None))
+        .unwrap();
+    assert!(
+        !rows
+            .iter()
+            .any(|x| x.kind == row.kind && x.customer_id == row.customer_id),
+        "the snooze is stored"
+    );
+}
+
+#[test]
+fn pipeline_moves_deals_and_wins_with_a_purchase() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('P'));
+    let s = screen(&mut app, 120, 40);
+    for stage in [
+        "qualified",
+        "needs analysis",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ] {
+        assert!(s.contains(stage), "no {stage} column:\n{s}");
+    }
+    let Some(kehu::tui::state::Modal::Pipeline(p)) = &app.state.modal else {
+        panic!("pipeline open")
+    };
+    let (deal, _) = p.selected().cloned().expect("a qualified deal");
+    press(&mut app, KeyCode::Char('>'));
+    let st = store_of(&dir);
+    assert_eq!(
+        st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
+        kehu::domain::DealStage::NeedsAnalysis
+    );
+    let before = st
+        .read(|c| store::customers::get(c, deal.customer_id))
+        .unwrap()
+        .purchase_total;
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(
+        st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
+        kehu::domain::DealStage::Won
+    );
+    let after = st
+        .read(|c| store::customers::get(c, deal.customer_id))
+        .unwrap()
+        .purchase_total;
+    assert_eq!(after - before, deal.amount, "winning recorded the purchase");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.state.selected_id,
+        Some(deal.customer_id),
+        "Enter goes to the deal's customer"
+    );
+}
+
+#[test]
+fn survey_in_three_keystrokes_and_purchase_from_the_profile() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('v'));
+    keys(&mut app, "9");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 100, 30).contains("not a score from 1 to 5"));
+    press(&mut app, KeyCode::Backspace);
+    keys(&mut app, "542");
+    keys(&mut app, "ok");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 30));
+    let surveys = store_of(&dir)
+        .read(|c| store::surveys::for_customer(c, id))
+        .unwrap();
+    assert_eq!(
+        (surveys[0].quality, surveys[0].attitude, surveys[0].speed),
+        (5, 4, 2)
+    );
+    assert_eq!(surveys[0].comment.as_deref(), Some("ok"));
+    assert!(screen(&mut app, 120, 50).contains("satisfaction"));
+
+    press(&mut app, KeyCode::Char('p'));
+    keys(&mut app, "1,250.50");
+    press(&mut app, KeyCode::Enter);
+    let p = store_of(&dir)
+        .read(|c| store::purchases::for_customer(c, id, 1))
+        .unwrap();
+    assert_eq!(p[0].amount, 125_050);
+    assert!(
+        app.state.timeline.iter().any(
+            |t| matches!(t, kehu::tui::state::TimelineItem::Purchase(x) if x.amount == 125_050)
+        )
+    );
+}
+
+#[test]
+fn invite_the_customers_shown_by_a_search() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "muller");
+    press(&mut app, KeyCode::Enter);
+    let shown = app
+        .state
+        .search
+        .hits
+        .as_ref()
+        .map(|(h, _)| h.len())
+        .unwrap();
+    press(&mut app, KeyCode::Char('I'));
+    keys(&mut app, "Winter gala");
+    press(&mut app, KeyCode::Enter);
+    let list = store_of(&dir).read(store::campaigns::list).unwrap();
+    let gala = list
+        .iter()
+        .find(|c| c.name == "Winter gala")
+        .expect("campaign created");
+    assert_eq!(gala.invited as usize, shown);
 }

@@ -52,6 +52,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Form(_)) => vec![Layer::Form],
         Some(Modal::Confirm { .. }) => vec![Layer::Confirm],
         Some(Modal::Entry(_)) => vec![Layer::Entry],
+        Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }

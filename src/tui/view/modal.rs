@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{cell, clip};
 use crate::tui::forms::Form;
 use crate::tui::keymap::{BINDINGS, Layer};
-use crate::tui::state::{Modal, State};
+use crate::tui::state::{Modal, PIPELINE_STAGES, Pipeline, State};
 use crate::tui::theme;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -52,6 +52,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             ];
             f.render_widget(Paragraph::new(lines).block(frame("Are you sure?")), r);
         }
+        Some(Modal::Pipeline(p)) => pipeline(f, p, area),
         Some(Modal::Entry(e)) => {
             let r = centered(
                 area,
@@ -228,4 +229,82 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
             .block(frame(&form.title)),
         r,
     );
+}
+
+/// The pipeline: a column per stage with its count and total; the selected deal reversed.
+fn pipeline(f: &mut Frame, p: &Pipeline, area: Rect) {
+    f.render_widget(Clear, area);
+    let block = frame(
+        "Pipeline · ←→ stage · ↑↓ deal · > < move · w won · L lost · Enter customer · Esc close",
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if !p.loaded {
+        f.render_widget(Paragraph::new(Line::styled(" loading…", theme::DIM)), inner);
+        return;
+    }
+    let n = PIPELINE_STAGES.len() as u16;
+    let col_w = (inner.width / n).max(8);
+    for (i, stage) in PIPELINE_STAGES.iter().enumerate() {
+        let deals = p.column(i);
+        let total: i64 = deals.iter().map(|(d, _)| d.amount).sum();
+        let x = inner.x + col_w * i as u16;
+        if x >= inner.x + inner.width {
+            break;
+        }
+        let w = col_w.min(inner.x + inner.width - x);
+        let cw = w.saturating_sub(1) as usize;
+        let focused = i == p.column;
+        let head_style = if focused {
+            theme::FOCUS_BORDER
+        } else {
+            theme::HEADER
+        };
+        let marker = if focused { "▶" } else { " " };
+        let mut lines = vec![
+            Line::styled(
+                cell(&format!("{marker}{}", stage.as_str().replace('_', " ")), cw),
+                head_style,
+            ),
+            Line::styled(
+                cell(
+                    &format!(
+                        " {} · {}",
+                        deals.len(),
+                        crate::domain::input::money_text(total)
+                    ),
+                    cw,
+                ),
+                theme::DIM,
+            ),
+            Line::raw(""),
+        ];
+        for (r, (d, customer)) in deals.iter().enumerate() {
+            let mut title = Line::raw(cell(&format!(" {}", d.title), cw));
+            let mut who = Line::styled(
+                cell(
+                    &format!(
+                        " {} · {}",
+                        customer,
+                        crate::domain::input::money_text(d.amount)
+                    ),
+                    cw,
+                ),
+                theme::DIM,
+            );
+            if focused && r == p.row {
+                title = title.patch_style(theme::SELECTED);
+                who = who.patch_style(theme::SELECTED);
+            }
+            lines.push(title);
+            lines.push(who);
+        }
+        let rect = Rect {
+            x,
+            y: inner.y,
+            width: w,
+            height: inner.height,
+        };
+        f.render_widget(Paragraph::new(lines), rect);
+    }
 }

@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{cell, clip, focused, pane_block};
+use crate::domain::TicketStatus;
 use crate::domain::input::money_text;
+use crate::domain::rules;
+use crate::store::today::TodayKind;
 use crate::tui::state::{Pane, QueueRow, State, TimelineItem};
 use crate::tui::theme;
 
@@ -40,9 +43,11 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
     let c = &d.customer;
     let cf = &c.fields;
     let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let wf = &d.workflow;
+    // Most pressing first: risk and complaint clocks, then rhythm and value, then the details.
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(clip(&cf.name, inner.width as usize), theme::HEADER),
+            Span::styled(clip(&cf.name, w), theme::HEADER),
             Span::styled(format!("  #{}", c.id), theme::DIM),
         ]),
         field(
@@ -50,18 +55,44 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             "tier / stage",
             &format!("{} · {} · {}", cf.tier, cf.stage, cf.kind),
         ),
-        field(w, "company", &o(&cf.company)),
-        field(w, "owner", &o(&cf.owner)),
-        field(w, "phone", &o(&cf.phone)),
-        field(w, "email", &o(&cf.email)),
-        field(w, "city", &o(&cf.city)),
-        field(w, "address", &o(&cf.address)),
-        field(
-            w,
-            "channel",
-            &cf.channel.map_or("–".into(), |c| c.to_string()),
-        ),
     ];
+    for r in &wf.risk {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<13}", "⚠ at risk"), theme::OVERDUE),
+            Span::raw(clip(&r.describe(), w.saturating_sub(13))),
+        ]));
+    }
+    for t in wf
+        .tickets
+        .iter()
+        .filter(|t| matches!(t.status, TicketStatus::Open | TicketStatus::Responded))
+    {
+        let (clock_text, style) = match (&t.first_response_at, t.opened()) {
+            (None, Some(o)) => {
+                let left = rules::response_time_left(o, s.clock.now);
+                (
+                    rules::describe_clock(left),
+                    if left < chrono::Duration::zero() {
+                        theme::OVERDUE
+                    } else {
+                        theme::TODAY
+                    },
+                )
+            }
+            _ => ("answered".to_string(), theme::DIM),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{:<13}",
+                    format!("{} #{}", t.kind.as_str().replace('_', " "), t.id)
+                ),
+                theme::DIM,
+            ),
+            Span::styled(format!("{clock_text} "), style),
+            Span::raw(clip(&t.summary, w.saturating_sub(14 + clock_text.len()))),
+        ]));
+    }
     let cadence = s.cadence_of(c);
     let last = match (&c.last_contact_at, s.days_since_contact(c)) {
         (Some(at), Some((days, late))) => {
@@ -74,22 +105,33 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         _ => "never".into(),
     };
     lines.push(field(w, "last contact", &last));
+    let default = if cf.cadence_days.is_none() {
+        " (tier default)"
+    } else {
+        ""
+    };
     lines.push(field(
         w,
         "cadence",
-        &format!(
-            "every {cadence} days{}",
-            if cf.cadence_days.is_none() {
-                " (tier default)"
-            } else {
-                ""
-            }
-        ),
+        &format!("every {cadence} days{default}"),
     ));
     lines.push(field(
         w,
         "next due",
         &c.next_due.map_or("–".into(), |d| d.to_string()),
+    ));
+    let v = c.value;
+    lines.push(field(
+        w,
+        "value",
+        &format!(
+            "{}/15 · R{} F{} M{} · suggests {}",
+            v.total(),
+            v.recency,
+            v.frequency,
+            v.monetary,
+            v.suggested_tier()
+        ),
     ));
     lines.push(field(
         w,
@@ -100,25 +142,64 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             money_text(c.purchase_total)
         ),
     ));
-    lines.push(field(
-        w,
-        "birthday",
-        &cf.birthday.map_or("–".into(), |d| d.to_string()),
-    ));
-    lines.push(field(w, "source", &o(&cf.source)));
-    lines.push(field(
-        w,
-        "tags",
-        &if c.tags.is_empty() {
-            "–".into()
-        } else {
-            c.tags.join(", ")
-        },
-    ));
-    lines.push(field(w, "needs", &o(&cf.needs)));
-    lines.push(field(w, "service needs", &o(&cf.service_needs)));
+    if let (Some(s0), Some((q, a, sp))) = (wf.surveys.first(), wf.survey_averages()) {
+        let text = format!(
+            "latest {}/{}/{} ({}) · avg {q:.1}/{a:.1}/{sp:.1} of {}",
+            s0.quality,
+            s0.attitude,
+            s0.speed,
+            s0.on_date,
+            wf.surveys.len()
+        );
+        lines.push(field(w, "satisfaction", &text));
+    }
+    for dl in wf.deals.iter().filter(|d| d.is_open()) {
+        lines.push(field(
+            w,
+            &format!("deal #{}", dl.id),
+            &format!("{} · {} · {}", dl.stage, money_text(dl.amount), dl.title),
+        ));
+    }
+    lines.extend([
+        field(w, "company", &o(&cf.company)),
+        field(w, "owner", &o(&cf.owner)),
+        field(w, "phone", &o(&cf.phone)),
+        field(w, "email", &o(&cf.email)),
+        field(w, "city", &o(&cf.city)),
+        field(w, "address", &o(&cf.address)),
+        field(
+            w,
+            "channel",
+            &cf.channel.map_or("–".into(), |c| c.to_string()),
+        ),
+        field(
+            w,
+            "birthday",
+            &cf.birthday.map_or("–".into(), |d| d.to_string()),
+        ),
+        field(w, "source", &o(&cf.source)),
+        field(
+            w,
+            "tags",
+            &if c.tags.is_empty() {
+                "–".into()
+            } else {
+                c.tags.join(", ")
+            },
+        ),
+        field(w, "needs", &o(&cf.needs)),
+        field(w, "service needs", &o(&cf.service_needs)),
+    ]);
     for (k, v) in &cf.custom_fields {
         lines.push(field(w, k, v));
+    }
+    if !wf.campaigns.is_empty() {
+        let names: Vec<String> = wf
+            .campaigns
+            .iter()
+            .map(|m| format!("{}{}", m.name, if m.attended { " ✓" } else { "" }))
+            .collect();
+        lines.push(field(w, "campaigns", &names.join(", ")));
     }
     lines.push(Line::styled(
         format!("Contact persons ({})", d.contacts.len()),
@@ -252,50 +333,98 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     } else {
         "all customers".into()
     };
+    let view = if s.queue_today {
+        "Today"
+    } else {
+        "open to-dos"
+    };
     let block = pane_block(
-        format!("Queue · {scope} ({})", s.queue.len()),
+        format!("Queue · {view} · {scope} ({})", s.queue.len()),
         '4',
         focused(s, Pane::Queue),
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
     if s.queue.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled(" Nothing due. t adds a to-do.", theme::DIM)),
-            inner,
-        );
+        let text = if s.queue_today {
+            " Nothing needs you today. t adds a to-do."
+        } else {
+            " No open to-dos. t adds one."
+        };
+        f.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
     let w = inner.width as usize;
-    let height = inner.height as usize;
+    // The selected row's full reasons take the pane's last line.
+    let why = match s.queue.get(s.queue_selected) {
+        Some(QueueRow::Today(r)) if inner.height >= 3 => {
+            Some(format!("why: {}", r.why.join(" · ")))
+        }
+        _ => None,
+    };
+    let height = inner.height as usize - usize::from(why.is_some());
     let offset = s.queue_selected.saturating_sub(height.saturating_sub(1));
     let today = s.clock.today();
     let mut lines = Vec::new();
     for (i, row) in s.queue.iter().enumerate().skip(offset).take(height) {
-        let QueueRow::Todo { todo, customer } = row;
-        let (when, style) = match todo.due {
-            Some(d) if d < today => (format!("!{}d late", (today - d).num_days()), theme::OVERDUE),
-            Some(d) if d == today => ("today".into(), theme::TODAY),
-            Some(d) => (d.format("%m-%d").to_string(), Style::new()),
-            None => ("–".into(), theme::DIM),
+        let who_w = (w / 4).min(14);
+        let mut line = match row {
+            QueueRow::Todo { todo, customer } => {
+                let (when, style) = match todo.due {
+                    Some(d) if d < today => {
+                        (format!("!{}d late", (today - d).num_days()), theme::OVERDUE)
+                    }
+                    Some(d) if d == today => ("today".into(), theme::TODAY),
+                    Some(d) => (d.format("%m-%d").to_string(), Style::new()),
+                    None => ("–".into(), theme::DIM),
+                };
+                let repeat = if todo.recurrence.is_some() {
+                    "↻ "
+                } else {
+                    ""
+                };
+                let title_w = w.saturating_sub(10 + who_w + 1);
+                Line::from(vec![
+                    Span::styled(format!("{} ", cell(&when, 9)), style),
+                    Span::raw(cell(&format!("{repeat}{}", todo.title), title_w)),
+                    Span::styled(
+                        format!(" {}", cell(customer.as_deref().unwrap_or(""), who_w)),
+                        theme::DIM,
+                    ),
+                ])
+            }
+            QueueRow::Today(r) => {
+                // A short tag per kind (a symbol, so it reads without colour), then what, who and why.
+                let (tag, style) = match r.kind {
+                    TodayKind::Todo => ("☐ to-do", theme::TODAY),
+                    TodayKind::Cadence => ("☎ call", Style::new()),
+                    TodayKind::Birthday => ("✿ bday", theme::VIP),
+                    TodayKind::Complaint => ("! 24h", theme::OVERDUE),
+                    TodayKind::Deal => ("$ deal", theme::KEY),
+                };
+                let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
+                let why_w = w.saturating_sub(8 + title_w + who_w + 2);
+                Line::from(vec![
+                    Span::styled(format!("{} ", cell(tag, 7)), style),
+                    Span::raw(cell(&r.title, title_w)),
+                    Span::styled(
+                        format!(" {} ", cell(r.customer.as_deref().unwrap_or(""), who_w)),
+                        theme::DIM,
+                    ),
+                    Span::styled(clip(&r.why.join(" · "), why_w), theme::DIM),
+                ])
+            }
         };
-        let who = customer.as_deref().unwrap_or("");
-        let repeat = if todo.recurrence.is_some() {
-            "↻ "
-        } else {
-            ""
-        };
-        let who_w = (w / 3).min(18);
-        let title_w = w.saturating_sub(10 + who_w + 1);
-        let mut line = Line::from(vec![
-            Span::styled(format!("{} ", cell(&when, 9)), style),
-            Span::raw(cell(&format!("{repeat}{}", todo.title), title_w)),
-            Span::styled(format!(" {}", cell(who, who_w)), theme::DIM),
-        ]);
         if i == s.queue_selected && focused(s, Pane::Queue) {
             line = line.patch_style(theme::SELECTED);
         }
         lines.push(line);
+    }
+    if let Some(why) = why {
+        while lines.len() < height {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(clip(&why, w), theme::KEY));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }

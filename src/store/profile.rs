@@ -1,0 +1,42 @@
+//! Everything the workflows add to a customer's profile, gathered in one read.
+
+use crate::domain::{Clock, Customer};
+
+/// What the workflows know about one customer: churn signals, surveys, tickets, deals and
+/// campaigns (for the profile and `customer show`).
+#[derive(Debug, Clone, Default)]
+pub struct Workflow {
+    pub risk: Vec<crate::domain::rules::RiskSignal>,
+    pub surveys: Vec<super::surveys::Survey>,
+    pub tickets: Vec<super::tickets::Ticket>,
+    pub deals: Vec<super::deals::Deal>,
+    pub campaigns: Vec<super::campaigns::Membership>,
+}
+
+impl Workflow {
+    pub fn load(
+        conn: &rusqlite::Connection,
+        c: &Customer,
+        clock: &Clock,
+    ) -> crate::store::Result<Workflow> {
+        use crate::store::{campaigns, deals, risk, surveys, tickets};
+        Ok(Workflow {
+            risk: risk::signals(conn, c, &risk::cadences(conn)?, clock)?,
+            surveys: surveys::for_customer(conn, c.id)?,
+            tickets: tickets::list(conn, false, Some(c.id))?,
+            deals: deals::list(conn, Some(c.id))?,
+            campaigns: campaigns::for_customer(conn, c.id)?,
+        })
+    }
+
+    /// Averages per dimension over every survey: (quality, attitude, speed).
+    pub fn survey_averages(&self) -> Option<(f64, f64, f64)> {
+        let n = self.surveys.len() as f64;
+        (n > 0.0).then(|| {
+            let sum = |f: fn(&super::surveys::Survey) -> u8| {
+                self.surveys.iter().map(|s| f64::from(f(s))).sum::<f64>() / n
+            };
+            (sum(|s| s.quality), sum(|s| s.attitude), sum(|s| s.speed))
+        })
+    }
+}
