@@ -33,6 +33,8 @@ pub enum Action {
     OpenTicket,
     AddDeal,
     InviteShown,
+    ProgressTicket,
+    MarkAttendance,
     DealNextStage,
     DealPrevStage,
     DealWon,

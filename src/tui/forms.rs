@@ -59,6 +59,13 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    TicketProgress {
+        id: i64,
+        version: i64,
+    },
+    Attendance {
+        customer: i64,
+    },
     /// Invite these customers, or everyone the filter matches.
     Invite {
         customers: Vec<i64>,
@@ -382,6 +389,54 @@ impl Form {
                 field("close", "Expected close", "", "2026-12-31, +1m"),
             ],
         )
+    }
+
+    /// Moves a ticket on: the next step is proposed (respond, then resolve, then close).
+    pub fn ticket_progress(t: &crate::store::tickets::Ticket) -> Form {
+        let next = match t.status {
+            TicketStatus::Open => "respond",
+            TicketStatus::Responded => "resolve",
+            _ => "close",
+        };
+        Form::new(
+            format!(
+                "{} #{}: {}",
+                t.kind.as_str().replace('_', " "),
+                t.id,
+                t.summary
+            ),
+            FormKind::TicketProgress {
+                id: t.id,
+                version: t.audit.version,
+            },
+            vec![
+                field("action", "Action", next, "respond, resolve or close"),
+                field("note", "Note", "", "what was done (logged on the timeline)"),
+            ],
+        )
+        .focused(1)
+    }
+
+    /// Marks the customer as having attended (or responded to) a campaign.
+    pub fn attendance(customer: i64, latest: Option<&str>) -> Form {
+        Form::new(
+            "Campaign attendance",
+            FormKind::Attendance { customer },
+            vec![
+                field(
+                    "campaign",
+                    "Campaign",
+                    latest.unwrap_or(""),
+                    "name or id of a campaign they were invited to",
+                ),
+                field("mark", "Mark", "attended", "attended or responded"),
+            ],
+        )
+    }
+
+    fn focused(mut self, i: usize) -> Form {
+        self.focus = i.min(self.fields.len() - 1);
+        self
     }
 
     pub fn lost(id: i64, version: i64, title: &str) -> Form {
@@ -710,6 +765,46 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
                 stage: crate::domain::DealStage::Lost,
                 reason: Some(reason?),
                 purchase: false,
+            })
+        }
+        FormKind::TicketProgress { id, version } => {
+            let to = match v("action").trim().to_lowercase().as_str() {
+                "respond" | "responded" => Some(TicketStatus::Responded),
+                "resolve" | "resolved" => Some(TicketStatus::Resolved),
+                "close" | "closed" => Some(TicketStatus::Closed),
+                other => {
+                    errors.push(InputError::new(
+                        "action",
+                        format!("'{other}' is not respond, resolve or close"),
+                    ));
+                    None
+                }
+            };
+            let note = check(errors, input::required_line("note", &v("note")));
+            Some(Save::AdvanceTicket {
+                id: *id,
+                version: *version,
+                to: to?,
+                note: note?,
+            })
+        }
+        FormKind::Attendance { customer } => {
+            let campaign = check(errors, input::required_line("campaign", &v("campaign")));
+            let responded = match v("mark").trim().to_lowercase().as_str() {
+                "attended" | "attend" => Some(false),
+                "responded" | "respond" => Some(true),
+                other => {
+                    errors.push(InputError::new(
+                        "mark",
+                        format!("'{other}' is not attended or responded"),
+                    ));
+                    None
+                }
+            };
+            Some(Save::MarkCampaign {
+                customer: *customer,
+                campaign: campaign?,
+                responded: responded?,
             })
         }
         FormKind::Invite { customers, filter } => {

@@ -310,6 +310,20 @@ pub const BINDINGS: &[Binding] = &[
     b(Profile, k('n'), Action::AddDeal, "open a new deal", ""),
     b(
         Profile,
+        k('r'),
+        Action::ProgressTicket,
+        "respond to, resolve or close the open ticket",
+        "",
+    ),
+    b(
+        Profile,
+        k('A'),
+        Action::MarkAttendance,
+        "mark campaign attendance or response",
+        "",
+    ),
+    b(
+        Profile,
         k('C'),
         Action::EditContact,
         "edit the picked contact person ([ ] pick)",

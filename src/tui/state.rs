@@ -201,6 +201,8 @@ pub struct State {
     /// The queue shows the ranked Today queue (default) or every open to-do.
     pub queue_today: bool,
     pub pipeline_seq: u64,
+    /// Customers known to be at risk of churning (checked for the rows loaded).
+    pub at_risk: std::collections::HashSet<i64>,
     pub queue_seq: u64,
     pub modal: Option<Modal>,
     pub status: Status,
@@ -239,6 +241,7 @@ impl State {
             queue_only_selected: false,
             queue_today: true,
             pipeline_seq: 0,
+            at_risk: Default::default(),
             queue_seq: 0,
             modal: None,
             status: Status::default(),

@@ -334,6 +334,8 @@ pub fn reply(s: &mut State, r: Reply) {
             if !s.search.active() {
                 follow_selection(s);
             }
+            let ids: Vec<i64> = s.list.rows.iter().map(|c| c.id).collect();
+            s.outbox.push(Request::Risk { ids });
         }
         Reply::Detail { seq, detail } => {
             if seq != s.detail_seq {
@@ -366,6 +368,12 @@ pub fn reply(s: &mut State, r: Reply) {
             }
             s.queue = rows;
             s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
+        }
+        Reply::Risk { asked, at_risk } => {
+            for id in asked {
+                s.at_risk.remove(&id);
+            }
+            s.at_risk.extend(at_risk);
         }
         Reply::DailyDone { created } => {
             if created > 0 {
@@ -797,6 +805,34 @@ pub fn update(s: &mut State, a: Action) {
             None => say(s, "the queue is empty", false),
         },
         Action::OpenPipeline => open_pipeline(s, None),
+        Action::ProgressTicket => {
+            let open = s
+                .detail
+                .as_ref()
+                .filter(|d| Some(d.customer.id) == s.selected_id)
+                .and_then(|d| {
+                    // The oldest ticket still in progress.
+                    d.workflow
+                        .tickets
+                        .iter()
+                        .rev()
+                        .find(|t| t.status != crate::domain::TicketStatus::Closed)
+                        .cloned()
+                });
+            match open {
+                Some(t) => open_form(s, Form::ticket_progress(&t)),
+                None => say(s, "no open ticket for this customer: ! opens one", false),
+            }
+        }
+        Action::MarkAttendance => match (
+            s.current().map(|c| c.id),
+            s.detail
+                .as_ref()
+                .and_then(|d| d.workflow.campaigns.first().map(|m| m.name.clone())),
+        ) {
+            (Some(id), latest) => open_form(s, Form::attendance(id, latest.as_deref())),
+            _ => say(s, "select a customer first", true),
+        },
         Action::AddSurvey | Action::AddPurchase | Action::OpenTicket | Action::AddDeal => {
             match s.current() {
                 Some(c) => {

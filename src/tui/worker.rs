@@ -125,6 +125,12 @@ pub enum Save {
         reason: Option<String>,
         purchase: bool,
     },
+    /// Mark a customer as attended or responded in a campaign (by name or id).
+    MarkCampaign {
+        customer: i64,
+        campaign: String,
+        responded: bool,
+    },
     /// Invite customers to a campaign, creating it when `campaign` is a new name.
     Invite {
         campaign: String,
@@ -169,6 +175,10 @@ pub enum Request {
     Deals {
         seq: u64,
     },
+    /// Which of these customers are at risk of churning (for the list's marks).
+    Risk {
+        ids: Vec<i64>,
+    },
     Counts,
     SearchSources,
     /// Fresh search entries for these customers only.
@@ -203,6 +213,11 @@ pub enum Reply {
     /// The daily pass ran; it created this many greeting to-dos.
     DailyDone {
         created: usize,
+    },
+    /// Of the customers asked about, the ones at risk.
+    Risk {
+        asked: Vec<i64>,
+        at_risk: Vec<i64>,
     },
     Counts {
         overdue: i64,
@@ -418,6 +433,31 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
             });
             match deals {
                 Ok(deals) => Reply::Deals { seq, deals },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Risk { ids } => {
+            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let found = store.read(|c| {
+                let cad = store::risk::cadences(c)?;
+                let mut out = Vec::new();
+                for id in &ids {
+                    let customer = match store::customers::get(c, *id) {
+                        Ok(customer) => customer,
+                        Err(StoreError::NotFound { .. }) => continue,
+                        Err(e) => return Err(e),
+                    };
+                    if !store::risk::signals(c, &customer, &cad, &clock)?.is_empty() {
+                        out.push(*id);
+                    }
+                }
+                Ok(out)
+            });
+            match found {
+                Ok(at_risk) => Reply::Risk {
+                    asked: ids,
+                    at_risk,
+                },
                 Err(e) => failed(e),
             }
         }
@@ -692,6 +732,34 @@ fn apply(
             store::deals::move_to(c, ctx, id, version, stage, reason.as_deref(), purchase)?;
             let also = if purchase { "; purchase recorded" } else { "" };
             (Some(d.customer_id), format!("deal #{id} → {stage}{also}"))
+        }
+        Save::MarkCampaign {
+            customer,
+            campaign,
+            responded,
+        } => {
+            let found = store::campaigns::list(c)?
+                .into_iter()
+                .find(|k| k.name == campaign || k.id.to_string() == campaign);
+            let Some(k) = found else {
+                return Err(StoreError::Input(crate::domain::InputError::new(
+                    "campaign",
+                    format!("no campaign called '{campaign}'"),
+                )));
+            };
+            store::campaigns::mark(c, ctx, k.id, customer, responded)?;
+            (
+                Some(customer),
+                format!(
+                    "{} {}",
+                    if responded {
+                        "responded to"
+                    } else {
+                        "attended"
+                    },
+                    k.name
+                ),
+            )
         }
         Save::Invite {
             campaign,

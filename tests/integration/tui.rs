@@ -752,3 +752,72 @@ fn invite_the_customers_shown_by_a_search() {
         .expect("campaign created");
     assert_eq!(gala.invited as usize, shown);
 }
+
+#[test]
+fn at_risk_customers_are_marked_and_tickets_and_attendance_work_from_the_profile() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let mut f = kehu::domain::CustomerFields::named("Aaron Drifting");
+    f.tier = kehu::domain::Tier::Vip;
+    let id = st.write(|x| store::customers::add(x, &c, &f, &[])).unwrap();
+    let old = kehu::domain::InteractionFields {
+        at: "2026-08-01T02:00:00.000Z".into(),
+        kind: kehu::domain::InteractionKind::Call,
+        summary: "long ago".into(),
+        details: None,
+    };
+    st.write(|x| store::interactions::add(x, &c, id, &old))
+        .unwrap();
+    let t = st
+        .write(|x| {
+            store::tickets::open(
+                x,
+                &c,
+                id,
+                kehu::domain::TicketKind::Complaint,
+                kehu::domain::Severity::High,
+                "broken",
+            )
+        })
+        .unwrap();
+    let camp = st
+        .write(|x| store::campaigns::add(x, &c, "Gala", None, None))
+        .unwrap();
+    st.write(|x| store::campaigns::invite(x, &c, camp, &[id]))
+        .unwrap();
+    let mut app = app_on(&dir);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("⚠Aaron Drifting"), "at-risk mark:\n{s}");
+    assert!(
+        s.contains("⚠ at risk"),
+        "the profile names the signal:\n{s}"
+    );
+    assert!(
+        s.contains("24h 0m left") || s.contains("23h"),
+        "the complaint clock shows in the profile:\n{s}"
+    );
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('r'));
+    keys(&mut app, "called back");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        st.read(|x| store::tickets::get(x, t)).unwrap().status,
+        kehu::domain::TicketStatus::Responded
+    );
+    press(&mut app, KeyCode::Char('r'));
+    assert!(
+        screen(&mut app, 100, 30).contains("resolve"),
+        "the next step is proposed"
+    );
+    keys(&mut app, "fixed");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        st.read(|x| store::tickets::get(x, t)).unwrap().status,
+        kehu::domain::TicketStatus::Resolved
+    );
+    press(&mut app, KeyCode::Char('A'));
+    press(&mut app, KeyCode::Enter);
+    let m = st.read(|x| store::campaigns::for_customer(x, id)).unwrap();
+    assert!(m[0].attended, "{}", screen(&mut app, 100, 30));
+}

@@ -121,8 +121,15 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     for (i, c) in rows.iter().enumerate() {
         let is_sel = offset + i == selected;
         let f = &c.fields;
-        let marker = if f.tier == Tier::Vip { "★" } else { " " };
-        let mut spans = vec![Span::styled(marker, theme::VIP)];
+        // A mark column: ⚠ at risk of churning (before the VIP star, which it outranks).
+        let (marker, style) = if s.at_risk.contains(&c.id) {
+            ("⚠", theme::OVERDUE)
+        } else if f.tier == Tier::Vip {
+            ("★", theme::VIP)
+        } else {
+            (" ", theme::VIP)
+        };
+        let mut spans = vec![Span::styled(marker, style)];
         if searching {
             let positions = search::highlight(&f.name, &s.search.text);
             spans.extend(highlighted(&clip(&f.name, name_w), &positions, name_w));
