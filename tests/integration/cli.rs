@@ -615,6 +615,44 @@ fn demo_init_and_demo_flag() {
         k.fails(&["init", "--demo"])
             .contains("already has customers")
     );
+    // The workflows show on the demo: `today` has a row of every kind.
+    let today = k.json(&["today", "--json"]);
+    for kind in ["todo", "cadence", "birthday", "complaint", "deal"] {
+        assert!(
+            today.as_array().unwrap().iter().any(|r| r["kind"] == kind),
+            "demo today has no {kind} row"
+        );
+    }
+    let deals = k.json(&["deal", "list", "--json"]);
+    for stage in [
+        "qualified",
+        "needs_analysis",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ] {
+        assert!(
+            deals
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["stage"] == stage),
+            "no demo deal in {stage}"
+        );
+    }
+    assert!(
+        !k.json(&["customer", "list", "--at-risk", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !k.json(&["campaign", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(k.ok(&["check"]).trim(), "ok");
 
     // --demo works on a throwaway database whatever --db says.
