@@ -165,6 +165,18 @@ SURVEY_COMMENTS = ["服务很好", "Quick response, thanks", "价格偏高", "De
 DEAL_TITLES = ["年度服务续约", "Fleet upgrade", "新生产线设备", "Pilot project", "培训课程采购", "Enterprise licence"]
 
 
+def add_history(c, i):
+    # When the customer was added, and when they moved through the stages.
+    c["created_days_ago"] = rng.randint(20, 700)
+    if c["stage"] in ("customer", "churned"):
+        c["converted_days_ago"] = rng.randint(1, c["created_days_ago"] - 1) if i % 5 else rng.randint(1, 25)
+    if c["stage"] == "churned":
+        # Churn happens in the last four months, to customers won well before.
+        c["churned_days_ago"] = rng.randint(1, 120)
+        c["converted_days_ago"] = rng.randint(c["churned_days_ago"] + 60, 720)
+        c["created_days_ago"] = max(c["created_days_ago"], c["converted_days_ago"] + 10)
+
+
 def add_workflows(c, i):
     # Complaints: some fresh (inside the 24-hour rule), some overdue, some answered.
     if i % 9 == 1:
@@ -197,6 +209,7 @@ def add_workflows(c, i):
 customers = [make_customer(i) for i in range(96)]
 for i, c in enumerate(customers):
     add_workflows(c, i)
+    add_history(c, i)
 # Birthdays in the coming week for a few VIPs, so greetings and the Today queue show them.
 for i, days in [(4, 2), (8, 5), (12, 0)]:
     customers[i]["birthday_in_days"] = days

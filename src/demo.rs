@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveTime};
 use serde::Deserialize;
 
 use crate::domain::input::{self, Recurrence};
-use crate::domain::{Clock, DealStage, TicketStatus};
+use crate::domain::{Clock, DealStage, Stage, TicketStatus};
 use crate::domain::{
     ContactFields, CustomerFields, InteractionFields, PurchaseFields, TodoFields, time,
 };
@@ -76,6 +76,10 @@ struct DemoCustomer {
     channel: Option<String>,
     cadence_days: Option<i64>,
     birthday_in_days: Option<i64>,
+    /// When the customer was added, became a customer, and churned (days ago).
+    created_days_ago: Option<i64>,
+    converted_days_ago: Option<i64>,
+    churned_days_ago: Option<i64>,
     born_years_ago: Option<i32>,
     source: Option<String>,
     needs: Option<String>,
@@ -177,7 +181,31 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 pool_locked: false,
             };
             let owner_ctx = Ctx::new(c.owner.clone().unwrap_or_else(|| ctx.user.clone()), ctx.clock);
-            let id = store::customers::add(conn, &owner_ctx, &fields, &c.tags)?;
+            let back = |days: i64| Ctx::new(owner_ctx.user.clone(), shifted(&ctx.clock, Duration::days(days)));
+            // Added as a lead (or prospect) back then, converted and churned later: the dated
+            // history the reports work from.
+            let final_stage = fields.stage;
+            let mut first = fields.clone();
+            if matches!(final_stage, Stage::Customer | Stage::Churned) {
+                first.stage = Stage::Lead;
+            }
+            let id = store::customers::add(conn, &back(c.created_days_ago.unwrap_or(0)), &first, &c.tags)?;
+            let step = |days: Option<i64>, stage: Stage| -> Result<(), StoreError> {
+                let current = store::customers::get(conn, id)?;
+                if current.fields.stage == stage {
+                    return Ok(());
+                }
+                let mut f = current.fields.clone();
+                f.stage = stage;
+                store::customers::update(conn, &back(days.unwrap_or(0)), id, current.audit.version, &f, &current.tags)?;
+                Ok(())
+            };
+            if matches!(final_stage, Stage::Customer | Stage::Churned) {
+                step(c.converted_days_ago, Stage::Customer)?;
+            }
+            if final_stage == Stage::Churned {
+                step(c.churned_days_ago, Stage::Churned)?;
+            }
             ids.push(id);
             for p in &c.contacts {
                 let contact = ContactFields {

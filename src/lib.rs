@@ -6,11 +6,13 @@
 //! - `cli`: the command line (clap) and one small function per subcommand.
 //! - `demo`: loads the demo data from `assets/`.
 //! - `config`: where the database lives and who the user is.
+//! - `report`: the figures behind `kehu report` and the dashboard.
 //! - `tui`: the interactive screen (ratatui): key table, state, update, views, store worker.
 
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod report;
 pub mod store;
 pub mod tui;

@@ -81,6 +81,8 @@ pub enum Command {
     /// Campaigns and who took part
     #[command(subcommand)]
     Campaign(CampaignCmd),
+    /// The figures: conversion, churn, repurchase, revenue, satisfaction, complaints, follow-up
+    Report(ReportArgs),
     /// Every change to a customer and their records, newest first
     History {
         /// Customer id
@@ -554,6 +556,52 @@ pub enum CampaignCmd {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub plan: Option<ReportCmd>,
+    /// First day [default: 29 days before --to]
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// Last day [default: today]
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// Only this account manager's customers
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[command(flatten)]
+    pub format: FormatFlags,
+}
+
+#[derive(Debug, Args, Default)]
+#[group(multiple = false)]
+pub struct FormatFlags {
+    #[arg(long)]
+    pub json: bool,
+    /// For a spreadsheet
+    #[arg(long)]
+    pub csv: bool,
+    /// For pasting into a weekly mail
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// The plan table: one row per customer (contact, last contact, purchases, service needs,
+    /// campaigns, next to-do)
+    Plan {
+        /// Only this account manager's customers
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        csv: bool,
+        #[arg(long, conflicts_with = "csv")]
+        markdown: bool,
     },
 }
 

@@ -5,6 +5,7 @@ mod admin;
 pub mod args;
 mod customer;
 mod output;
+mod reporting;
 mod timeline;
 mod todo;
 mod views;
@@ -166,6 +167,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Purchase(cmd) => timeline::purchase(&mut env, cmd)?,
         Command::History { id, json } => timeline::history(&mut env, id, json)?,
         Command::Today { mine, json } => workflows::today(&mut env, mine, json)?,
+        Command::Report(args) => reporting::run(&mut env, args)?,
         Command::Ticket(cmd) => workflows::ticket(&mut env, cmd)?,
         Command::Survey(cmd) => workflows::survey(&mut env, cmd)?,
         Command::Deal(cmd) => workflows::deal(&mut env, cmd)?,

@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod pages;
 pub mod profile;
 pub mod purchases;
+pub mod reports;
 pub mod risk;
 mod rows;
 pub mod settings;

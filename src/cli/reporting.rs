@@ -1,0 +1,174 @@
+//! `kehu report` and `kehu report plan`.
+
+use anyhow::Result;
+
+use super::Env;
+use super::args::{ReportArgs, ReportCmd};
+use super::output::Table;
+use crate::domain::{InputError, time};
+use crate::report::{self, Period, csv_cell, md_cell};
+
+pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
+    let clock = env.ctx.clock;
+    if let Some(ReportCmd::Plan {
+        owner,
+        csv,
+        markdown,
+    }) = args.plan
+    {
+        return plan(env, owner.as_deref(), csv, markdown);
+    }
+    let today = clock.today();
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| time::parse_date("to", d, today))
+        .transpose()?
+        .unwrap_or(today);
+    let from = match args.from.as_deref() {
+        Some(d) => time::parse_date("from", d, today)?,
+        None => Period::default_for(to).from,
+    };
+    if from > to {
+        return Err(InputError::new("from", format!("{from} is after --to {to}")).into());
+    }
+    let r = report::compute(&env.store, Period { from, to }, args.owner.clone(), &clock)?;
+    let f = &args.format;
+    if f.json {
+        return Ok(env.out.json(&r.json())?);
+    }
+    let lines = r.lines();
+    if f.csv {
+        env.out.line("figure,key,value,previous,change")?;
+        for l in &lines {
+            let cells = [
+                l.label.trim(),
+                l.key,
+                &l.now.text(),
+                &l.before.text(),
+                l.arrow(),
+            ];
+            env.out.line(
+                &cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )?;
+        }
+        return Ok(());
+    }
+    let scope = args
+        .owner
+        .as_deref()
+        .map(|o| format!(" · {o}'s customers"))
+        .unwrap_or_default();
+    let title = format!(
+        "{} – {} (previous: {} – {}){scope}",
+        r.period.from, r.period.to, r.previous_period.from, r.previous_period.to
+    );
+    if f.markdown {
+        env.out
+            .line(&format!("### kehu report {}", md_cell(&title)))?;
+        env.out.line("")?;
+        env.out.line("| Figure | Now | Before | |")?;
+        env.out.line("|---|---:|---:|:-:|")?;
+        for l in &lines {
+            env.out.line(&format!(
+                "| {} | {} | {} | {} |",
+                md_cell(l.label.trim()),
+                l.now.text(),
+                l.before.text(),
+                l.arrow()
+            ))?;
+        }
+        let tiers: Vec<String> = r
+            .current
+            .raw
+            .by_tier
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
+        env.out.line("")?;
+        env.out.line(&format!(
+            "Customers by tier: {}",
+            md_cell(&tiers.join(", "))
+        ))?;
+        return Ok(());
+    }
+    env.out.line(&title)?;
+    let mut table = Table::new(&[("FIGURE", 28), ("NOW", 14), ("BEFORE", 14), ("", 1)]);
+    for l in &lines {
+        table.row(vec![
+            l.label.to_string(),
+            l.now.text(),
+            l.before.text(),
+            l.arrow().to_string(),
+        ]);
+    }
+    table.print(&mut env.out)?;
+    let join = |v: &[(String, i64)]| {
+        v.iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    env.out.line(&format!(
+        "customers by tier: {}",
+        join(&r.current.raw.by_tier)
+    ))?;
+    env.out.line(&format!(
+        "customers by stage: {}",
+        join(&r.current.raw.by_stage)
+    ))?;
+    let revenue: Vec<String> = r
+        .current
+        .raw
+        .revenue_by_tier
+        .iter()
+        .map(|(k, n)| format!("{k} {}", crate::domain::input::money_text(*n)))
+        .collect();
+    env.out
+        .line(&format!("revenue by tier: {}", revenue.join(" · ")))?;
+    Ok(())
+}
+
+fn plan(env: &mut Env, owner: Option<&str>, csv: bool, markdown: bool) -> Result<()> {
+    let rows = report::plan_rows(&env.store, owner, &env.ctx.clock)?;
+    if csv {
+        for r in &rows {
+            env.out
+                .line(&r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))?;
+        }
+        return Ok(());
+    }
+    if markdown {
+        for (i, r) in rows.iter().enumerate() {
+            env.out.line(&format!(
+                "| {} |",
+                r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+            ))?;
+            if i == 0 {
+                env.out.line(&format!("|{}", "---|".repeat(r.len())))?;
+            }
+        }
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        ("CUSTOMER", 20),
+        ("CONTACT", 24),
+        ("LAST CONTACT", 12),
+        ("PURCHASES", 9),
+        ("TOTAL", 12),
+        ("LAST PURCHASE", 13),
+        ("SERVICE NEEDS", 20),
+        ("CAMPAIGNS", 24),
+        ("NEXT TO-DO", 24),
+        ("DUE", 10),
+    ]);
+    for r in rows.into_iter().skip(1) {
+        table.row(r);
+    }
+    table.print(&mut env.out)?;
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! The figures managers judge customer work by, computed from what is recorded: for a period,
+//! against the period before it, optionally for one account manager's book. Definitions are in
+//! the README ("Reports"); a figure that cannot be computed is `None` (JSON `null`, shown "–").
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{Map, Value, json};
+
+use crate::domain::Clock;
+use crate::domain::input::money_text;
+use crate::store::reports::{self, Raw, Scope};
+use crate::store::{Result, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The last 30 days, today included.
+    pub fn default_for(today: NaiveDate) -> Period {
+        Period {
+            from: today - Duration::days(29),
+            to: today,
+        }
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(self) -> Period {
+        let days = (self.to - self.from).num_days() + 1;
+        Period {
+            from: self.from - Duration::days(days),
+            to: self.from - Duration::days(1),
+        }
+    }
+}
+
+/// Every figure for one period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub raw: Raw,
+    pub conversion_rate: Option<f64>,
+    pub deal_win_rate: Option<f64>,
+    pub churn_rate: Option<f64>,
+    pub repurchase_rate: Option<f64>,
+    pub top_20_percent_revenue_share: Option<f64>,
+    pub average_purchase_value: Option<i64>,
+    pub customer_lifetime_value: Option<i64>,
+    /// Average quality, attitude and speed.
+    pub satisfaction: Option<(f64, f64, f64)>,
+    pub complaint_rate: Option<f64>,
+    pub first_response_within_24h: Option<f64>,
+    pub median_first_response_hours: Option<f64>,
+    pub follow_up_compliance: Option<f64>,
+    pub todos_on_time_rate: Option<f64>,
+}
+
+fn ratio(a: i64, b: i64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+impl Figures {
+    pub fn from_raw(raw: Raw) -> Figures {
+        let buyers = raw.revenue_per_buyer.len();
+        let top = buyers.div_ceil(5);
+        let top_revenue: i64 = raw.revenue_per_buyer.iter().take(top).sum();
+        Figures {
+            conversion_rate: ratio(raw.converted, raw.lead_base),
+            deal_win_rate: ratio(raw.deals_won, raw.deals_won + raw.deals_lost),
+            churn_rate: ratio(raw.churned, raw.customers_at_start),
+            repurchase_rate: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
+            top_20_percent_revenue_share: ratio(top_revenue, raw.revenue),
+            average_purchase_value: (raw.purchases > 0).then(|| raw.revenue / raw.purchases),
+            customer_lifetime_value: (raw.buyers_ever > 0)
+                .then(|| raw.revenue_ever / raw.buyers_ever),
+            satisfaction: (raw.surveys > 0).then(|| {
+                let n = raw.surveys as f64;
+                (
+                    raw.quality_sum as f64 / n,
+                    raw.attitude_sum as f64 / n,
+                    raw.speed_sum as f64 / n,
+                )
+            }),
+            complaint_rate: ratio(raw.complaints, raw.active_customers),
+            first_response_within_24h: ratio(raw.complaints_answered_in_24h, raw.complaints),
+            median_first_response_hours: median(&raw.response_hours),
+            follow_up_compliance: ratio(raw.within_cadence, raw.active_customers),
+            todos_on_time_rate: ratio(raw.todos_on_time, raw.todos_on_time + raw.todos_late),
+            raw,
+        }
+    }
+
+    pub fn satisfaction_overall(&self) -> Option<f64> {
+        self.satisfaction.map(|(q, a, s)| (q + a + s) / 3.0)
+    }
+}
+
+/// A period's figures and the previous period's, for one scope.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub period: Period,
+    pub previous_period: Period,
+    pub owner: Option<String>,
+    pub current: Figures,
+    pub previous: Figures,
+}
+
+pub fn compute(
+    store: &Store,
+    period: Period,
+    owner: Option<String>,
+    clock: &Clock,
+) -> Result<Report> {
+    let previous_period = period.previous();
+    store.read(|c| {
+        let now = Scope::new(period.from, period.to, owner.clone(), clock);
+        let before = Scope::new(
+            previous_period.from,
+            previous_period.to,
+            owner.clone(),
+            clock,
+        );
+        Ok(Report {
+            period,
+            previous_period,
+            owner: owner.clone(),
+            current: Figures::from_raw(reports::compute(c, &now, clock)?),
+            previous: Figures::from_raw(reports::compute(c, &before, clock)?),
+        })
+    })
+}
+
+/// How a figure is shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure {
+    Count(i64),
+    Money(Option<i64>),
+    Rate(Option<f64>),
+    Number(Option<f64>),
+}
+
+impl Measure {
+    pub fn text(self) -> String {
+        match self {
+            Measure::Count(n) => n.to_string(),
+            Measure::Money(m) => m.map_or("–".into(), money_text),
+            Measure::Rate(r) => r.map_or("–".into(), |r| format!("{:.1}%", r * 100.0)),
+            Measure::Number(x) => x.map_or("–".into(), |x| format!("{x:.2}")),
+        }
+    }
+
+    fn number(self) -> Option<f64> {
+        match self {
+            Measure::Count(n) => Some(n as f64),
+            Measure::Money(m) => m.map(|m| m as f64),
+            Measure::Rate(r) | Measure::Number(r) => r,
+        }
+    }
+
+    pub fn json(self) -> Value {
+        match self {
+            Measure::Count(n) => json!(n),
+            Measure::Money(m) => json!(m.map(money_text)),
+            Measure::Rate(r) | Measure::Number(r) => {
+                json!(r.map(|x| (x * 10_000.0).round() / 10_000.0))
+            }
+        }
+    }
+}
+
+/// One line of the report: what, now, before, and the direction of the change.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub now: Measure,
+    pub before: Measure,
+}
+
+impl Line {
+    /// ↑, ↓ or → (no change or nothing to compare).
+    pub fn arrow(&self) -> &'static str {
+        match (self.now.number(), self.before.number()) {
+            (Some(a), Some(b)) if a > b + 1e-9 => "↑",
+            (Some(a), Some(b)) if a < b - 1e-9 => "↓",
+            _ => "→",
+        }
+    }
+}
+
+fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
+    let l = |key, label, f: &dyn Fn(&Figures) -> Measure| Line {
+        key,
+        label,
+        now: f(now),
+        before: f(before),
+    };
+    let sat =
+        |i: usize| move |f: &Figures| Measure::Number(f.satisfaction.map(|s| [s.0, s.1, s.2][i]));
+    vec![
+        l("new_customers", "New customers", &|f| {
+            Measure::Count(f.raw.new_customers)
+        }),
+        l("conversion_rate", "Leads/prospects converted", &|f| {
+            Measure::Rate(f.conversion_rate)
+        }),
+        l("deal_win_rate", "Deals won of decided", &|f| {
+            Measure::Rate(f.deal_win_rate)
+        }),
+        l("churn_rate", "Churn rate", &|f| Measure::Rate(f.churn_rate)),
+        l("repurchase_rate", "Repurchase rate", &|f| {
+            Measure::Rate(f.repurchase_rate)
+        }),
+        l("revenue", "Revenue", &|f| {
+            Measure::Money(Some(f.raw.revenue))
+        }),
+        l(
+            "top_20_percent_revenue_share",
+            "Revenue from the top 20%",
+            &|f| Measure::Rate(f.top_20_percent_revenue_share),
+        ),
+        l("average_purchase_value", "Average purchase", &|f| {
+            Measure::Money(f.average_purchase_value)
+        }),
+        l("customer_lifetime_value", "Customer lifetime value", &|f| {
+            Measure::Money(f.customer_lifetime_value)
+        }),
+        l("satisfaction", "Satisfaction (avg of 3)", &|f| {
+            Measure::Number(f.satisfaction_overall())
+        }),
+        l("satisfaction_quality", "  quality", &sat(0)),
+        l("satisfaction_attitude", "  attitude", &sat(1)),
+        l("satisfaction_speed", "  speed", &sat(2)),
+        l("complaint_rate", "Complaint rate", &|f| {
+            Measure::Rate(f.complaint_rate)
+        }),
+        l(
+            "first_response_within_24h",
+            "Complaints answered in 24h",
+            &|f| Measure::Rate(f.first_response_within_24h),
+        ),
+        l(
+            "median_first_response_hours",
+            "Median first response (h)",
+            &|f| Measure::Number(f.median_first_response_hours),
+        ),
+        l("follow_up_compliance", "Followed up on rhythm", &|f| {
+            Measure::Rate(f.follow_up_compliance)
+        }),
+        l("todos_done_on_time", "To-dos done on time", &|f| {
+            Measure::Count(f.raw.todos_on_time)
+        }),
+        l("todos_done_late", "To-dos done late", &|f| {
+            Measure::Count(f.raw.todos_late)
+        }),
+    ]
+}
+
+impl Report {
+    pub fn lines(&self) -> Vec<Line> {
+        lines_of(&self.current, &self.previous)
+    }
+
+    /// The JSON contract: snake_case figure names at the top level, `null` where a figure cannot
+    /// be computed, money as decimal strings; `previous` holds the same figures for the period
+    /// before.
+    pub fn json(&self) -> Value {
+        let figures = |f: &Figures, which: fn(&Line) -> Measure| -> Map<String, Value> {
+            let mut m = Map::new();
+            for line in lines_of(f, f) {
+                m.insert(line.key.into(), which(&line).json());
+            }
+            let pairs = |v: &[(String, i64)]| {
+                Value::Object(v.iter().map(|(k, n)| (k.clone(), json!(n))).collect())
+            };
+            let money = |v: &[(String, i64)]| {
+                Value::Object(
+                    v.iter()
+                        .map(|(k, n)| (k.clone(), json!(money_text(*n))))
+                        .collect(),
+                )
+            };
+            m.insert(
+                "satisfaction_by_dimension".into(),
+                f.satisfaction.map_or(
+                    Value::Null,
+                    |(q, a, s)| json!({"quality": q, "attitude": a, "speed": s}),
+                ),
+            );
+            m.insert("customers_by_tier".into(), pairs(&f.raw.by_tier));
+            m.insert("customers_by_stage".into(), pairs(&f.raw.by_stage));
+            m.insert(
+                "new_customers_per_month".into(),
+                pairs(&f.raw.new_per_month),
+            );
+            m.insert("churned_per_month".into(), pairs(&f.raw.churned_per_month));
+            m.insert("revenue_by_tier".into(), money(&f.raw.revenue_by_tier));
+            m.insert("revenue_per_month".into(), money(&f.raw.revenue_per_month));
+            m.insert("complaints".into(), json!(f.raw.complaints));
+            m.insert("churned".into(), json!(f.raw.churned));
+            m
+        };
+        let mut top = figures(&self.current, |l| l.now);
+        top.insert(
+            "period".into(),
+            json!({"from": self.period.from.to_string(), "to": self.period.to.to_string()}),
+        );
+        top.insert("owner".into(), json!(self.owner));
+        let mut prev = figures(&self.previous, |l| l.now);
+        prev.insert(
+            "period".into(),
+            json!({"from": self.previous_period.from.to_string(), "to": self.previous_period.to.to_string()}),
+        );
+        top.insert("previous".into(), Value::Object(prev));
+        Value::Object(top)
+    }
+}
+
+/// The plan table, as rows of text cells (header first).
+pub fn plan_rows(store: &Store, owner: Option<&str>, clock: &Clock) -> Result<Vec<Vec<String>>> {
+    let rows = store.read(|c| reports::plan(c, owner))?;
+    let mut out = vec![
+        [
+            "Customer",
+            "Contact",
+            "Last contact",
+            "Purchases",
+            "Total",
+            "Last purchase",
+            "Service needs",
+            "Campaigns",
+            "Next to-do",
+            "Due",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in rows {
+        let (todo, due) = r.next_todo.clone().unwrap_or_default();
+        out.push(vec![
+            r.name,
+            r.contact,
+            r.last_contact
+                .as_deref()
+                .and_then(|s| clock.local_date_of(s))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.purchases.to_string(),
+            money_text(r.purchase_total),
+            r.last_purchase.unwrap_or_default(),
+            r.service_needs.unwrap_or_default(),
+            r.campaigns,
+            todo,
+            due.unwrap_or_default(),
+        ]);
+    }
+    Ok(out)
+}
+
+/// A CSV cell: quoted when needed, and a text cell a spreadsheet would run as a formula
+/// (starting with = + - @, tab or CR) is prefixed with `'` as OWASP recommends. Plain numbers
+/// (such as a negative amount) are left as they are.
+pub fn csv_cell(text: &str) -> String {
+    let numeric = text.parse::<f64>().is_ok();
+    let risky = !numeric && text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let body = if risky {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if body.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", body.replace('"', "\"\""))
+    } else {
+        body
+    }
+}
+
+/// A Markdown table cell: pipes escaped, line breaks flattened.
+pub fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_never_divide_by_zero() {
+        let f = Figures::from_raw(Raw::default());
+        assert_eq!(f.churn_rate, None);
+        assert_eq!(f.average_purchase_value, None);
+        assert_eq!(f.median_first_response_hours, None);
+        let r = Report {
+            period: Period::default_for(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()),
+            previous_period: Period::default_for(NaiveDate::from_ymd_opt(2026, 10, 23).unwrap()),
+            owner: None,
+            current: f.clone(),
+            previous: f,
+        };
+        let j = r.json();
+        assert_eq!(j["churn_rate"], Value::Null);
+        assert_eq!(j["customer_lifetime_value"], Value::Null);
+        assert!(!j.to_string().contains("NaN"));
+        assert!(r.lines().iter().any(|l| l.now.text() == "–"));
+    }
+
+    #[test]
+    fn periods_and_medians() {
+        let p = Period::default_for(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert_eq!(p.from.to_string(), "2026-10-24");
+        let prev = p.previous();
+        assert_eq!(
+            (prev.from.to_string(), prev.to.to_string()),
+            ("2026-09-24".into(), "2026-10-23".into())
+        );
+        assert_eq!(median(&[5.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&[4.0, 1.0]), Some(2.5));
+    }
+
+    #[test]
+    fn csv_cells_are_safe() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-35.00"), "-35.00");
+        assert_eq!(csv_cell("+86 138"), "'+86 138");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(md_cell("a|b"), "a\\|b");
+    }
+}

@@ -1,0 +1,349 @@
+//! The aggregates behind `kehu report` and the dashboard, for one period and optionally one
+//! account manager's book. Plain counts and sums; the rates are worked out in `report`.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use rusqlite::{Connection, params};
+
+use super::error::Result;
+use super::risk;
+use crate::domain::{Clock, time};
+
+/// The period [from, to] (local dates, inclusive) and whose customers.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub owner: Option<String>,
+    /// Stored-timestamp bounds of the period: [start, end).
+    pub start: String,
+    pub end: String,
+}
+
+impl Scope {
+    pub fn new(from: NaiveDate, to: NaiveDate, owner: Option<String>, clock: &Clock) -> Scope {
+        let midnight = NaiveTime::MIN;
+        Scope {
+            from,
+            to,
+            owner,
+            start: time::format_timestamp(clock.instant_of(from, midnight)),
+            end: time::format_timestamp(clock.instant_of(to + Duration::days(1), midnight)),
+        }
+    }
+}
+
+/// Raw numbers for one period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raw {
+    pub by_tier: Vec<(String, i64)>,
+    pub by_stage: Vec<(String, i64)>,
+    pub new_per_month: Vec<(String, i64)>,
+    pub new_customers: i64,
+    /// Leads and prospects at the start plus those added during the period.
+    pub lead_base: i64,
+    /// Of those, how many became customers during the period.
+    pub converted: i64,
+    pub deals_won: i64,
+    pub deals_lost: i64,
+    /// Customers (stage `customer`) at the start of the period.
+    pub customers_at_start: i64,
+    pub churned: i64,
+    pub churned_per_month: Vec<(String, i64)>,
+    pub revenue: i64,
+    pub purchases: i64,
+    pub revenue_by_tier: Vec<(String, i64)>,
+    pub revenue_per_month: Vec<(String, i64)>,
+    /// Each buying customer's revenue in the period, largest first.
+    pub revenue_per_buyer: Vec<i64>,
+    /// Customers with 1+ and with 2+ purchases up to the end of the period.
+    pub buyers_ever: i64,
+    pub repeat_buyers_ever: i64,
+    /// All revenue up to the end of the period.
+    pub revenue_ever: i64,
+    pub surveys: i64,
+    /// Sums of the three scores over the period's surveys.
+    pub quality_sum: i64,
+    pub attitude_sum: i64,
+    pub speed_sum: i64,
+    /// Average of the three scores per month.
+    pub satisfaction_per_month: Vec<(String, f64)>,
+    pub complaints: i64,
+    pub complaints_answered_in_24h: i64,
+    /// Hours to the first response of each answered complaint opened in the period.
+    pub response_hours: Vec<f64>,
+    /// Active customers (not churned, not archived) and those contacted within their cadence as
+    /// of the end of the period.
+    pub active_customers: i64,
+    pub within_cadence: i64,
+    pub todos_on_time: i64,
+    pub todos_late: i64,
+}
+
+/// `(?1 IS NULL OR owner = ?1)` for the customer table aliased `c`.
+const MINE: &str = "(?1 IS NULL OR c.owner = ?1)";
+
+fn pairs(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt
+        .query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
+    Ok(conn
+        .query_row(sql, p, |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(0))
+}
+
+/// The stage a customer had just before `?2` (from the dated history).
+const STAGE_AT_START: &str = "(SELECT h.new_value FROM customer_history h
+      WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?2 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+
+pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
+    let o = &scope.owner;
+    let (s, e) = (&scope.start, &scope.end);
+    let (from, to) = (scope.from.to_string(), scope.to.to_string());
+    let mut raw = Raw {
+        by_tier: pairs(
+            conn,
+            &format!(
+                "SELECT tier, count(*) FROM customer c WHERE archived_at IS NULL AND {MINE} GROUP BY tier ORDER BY tier"
+            ),
+            params![o],
+        )?,
+        by_stage: pairs(
+            conn,
+            &format!(
+                "SELECT stage, count(*) FROM customer c WHERE archived_at IS NULL AND {MINE} GROUP BY stage ORDER BY stage"
+            ),
+            params![o],
+        )?,
+        new_per_month: pairs(
+            conn,
+            &format!(
+                "SELECT substr(created_at, 1, 7), count(*) FROM customer c
+                 WHERE created_at >= ?2 AND created_at < ?3 AND {MINE} GROUP BY 1 ORDER BY 1"
+            ),
+            params![o, s, e],
+        )?,
+        ..Raw::default()
+    };
+    raw.new_customers = raw.new_per_month.iter().map(|(_, n)| n).sum();
+    raw.lead_base = one(
+        conn,
+        &format!(
+            "SELECT count(*) FROM customer c WHERE {MINE} AND (
+                {STAGE_AT_START} IN ('lead', 'prospect')
+                OR (c.created_at >= ?2 AND c.created_at < ?3 AND EXISTS (SELECT 1 FROM customer_history h
+                    WHERE h.customer_id = c.id AND h.field = 'stage' AND h.old_value IS NULL AND h.new_value IN ('lead', 'prospect'))))"
+        ),
+        params![o, s, e],
+    )?;
+    raw.converted = one(
+        conn,
+        &format!(
+            "SELECT count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+             WHERE {MINE} AND h.field = 'stage' AND h.old_value IN ('lead', 'prospect') AND h.new_value = 'customer'
+               AND h.at >= ?2 AND h.at < ?3"
+        ),
+        params![o, s, e],
+    )?;
+    let deals = |stage: &str| -> Result<i64> {
+        one(
+            conn,
+            &format!(
+                "SELECT count(*) FROM deal d JOIN customer c ON c.id = d.customer_id
+                 WHERE {MINE} AND d.stage = ?4 AND d.closed_at >= ?2 AND d.closed_at < ?3"
+            ),
+            params![o, s, e, stage],
+        )
+    };
+    raw.deals_won = deals("won")?;
+    raw.deals_lost = deals("lost")?;
+    raw.customers_at_start = one(
+        conn,
+        &format!("SELECT count(*) FROM customer c WHERE {MINE} AND {STAGE_AT_START} = 'customer'"),
+        params![o, s],
+    )?;
+    raw.churned_per_month = pairs(
+        conn,
+        &format!(
+            "SELECT substr(h.at, 1, 7), count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+             WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned' AND h.old_value IS NOT NULL
+               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 1"
+        ),
+        params![o, s, e],
+    )?;
+    raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
+
+    // Purchases: dates are local calendar dates.
+    let (revenue, purchases): (Option<i64>, i64) = conn.query_row(
+        &format!(
+            "SELECT sum(p.amount), count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3"
+        ),
+        params![o, from, to],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    raw.revenue = revenue.unwrap_or(0);
+    raw.purchases = purchases;
+    raw.revenue_by_tier = pairs(
+        conn,
+        &format!(
+            "SELECT c.tier, sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY c.tier ORDER BY c.tier"
+        ),
+        params![o, from, to],
+    )?;
+    raw.revenue_per_month = pairs(
+        conn,
+        &format!(
+            "SELECT substr(p.on_date, 1, 7), sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1 ORDER BY 1"
+        ),
+        params![o, from, to],
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
+         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id ORDER BY 1 DESC"
+    ))?;
+    raw.revenue_per_buyer = stmt
+        .query_map(params![o, from, to], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (buyers, repeat, ever): (i64, i64, Option<i64>) = conn.query_row(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE n >= 2), sum(total) FROM (
+                SELECT count(*) AS n, sum(p.amount) AS total FROM purchase p JOIN customer c ON c.id = p.customer_id
+                WHERE {MINE} AND p.on_date <= ?2 GROUP BY p.customer_id)"
+        ),
+        params![o, to],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    raw.buyers_ever = buyers;
+    raw.repeat_buyers_ever = repeat;
+    raw.revenue_ever = ever.unwrap_or(0);
+
+    let (n, q, a, sp): (i64, Option<i64>, Option<i64>, Option<i64>) = conn.query_row(
+        &format!(
+            "SELECT count(*), sum(quality), sum(attitude), sum(speed) FROM survey s JOIN customer c ON c.id = s.customer_id
+             WHERE {MINE} AND s.on_date >= ?2 AND s.on_date <= ?3"
+        ),
+        params![o, from, to],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    (
+        raw.surveys,
+        raw.quality_sum,
+        raw.attitude_sum,
+        raw.speed_sum,
+    ) = (n, q.unwrap_or(0), a.unwrap_or(0), sp.unwrap_or(0));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT substr(s.on_date, 1, 7), avg((quality + attitude + speed) / 3.0) FROM survey s JOIN customer c ON c.id = s.customer_id
+         WHERE {MINE} AND s.on_date >= ?2 AND s.on_date <= ?3 GROUP BY 1 ORDER BY 1"
+    ))?;
+    raw.satisfaction_per_month = stmt
+        .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.opened_at, t.first_response_at FROM ticket t JOIN customer c ON c.id = t.customer_id
+         WHERE {MINE} AND t.kind = 'complaint' AND t.opened_at >= ?2 AND t.opened_at < ?3"
+    ))?;
+    let complaints: Vec<(String, Option<String>)> = stmt
+        .query_map(params![o, s, e], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    raw.complaints = complaints.len() as i64;
+    for (opened, answered) in &complaints {
+        if let (Some(op), Some(an)) = (
+            time::parse_timestamp(opened),
+            answered.as_deref().and_then(time::parse_timestamp),
+        ) {
+            let hours = (an - op).num_minutes() as f64 / 60.0;
+            raw.response_hours.push(hours);
+            if hours <= crate::domain::rules::FIRST_RESPONSE_HOURS as f64 {
+                raw.complaints_answered_in_24h += 1;
+            }
+        }
+    }
+
+    // Follow-up compliance as of the end of the period.
+    let cad = risk::cadences(conn)?;
+    let end_date = scope.to.min(clock.today());
+    let end_stamp =
+        time::format_timestamp(clock.instant_of(end_date + Duration::days(1), NaiveTime::MIN));
+    let (active, within): (i64, Option<i64>) = conn.query_row(
+        &format!(
+            "SELECT count(*), sum(julianday(?2) - julianday(coalesce(
+                    (SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.at < ?2), c.created_at))
+                 <= coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN ?3 WHEN 'regular' THEN ?4 ELSE ?5 END))
+             FROM customer c WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?2"
+        ),
+        params![o, end_stamp, cad[0], cad[1], cad[2]],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    raw.active_customers = active;
+    raw.within_cadence = within.unwrap_or(0);
+
+    let (on_time, late): (Option<i64>, Option<i64>) = conn.query_row(
+        &format!(
+            "SELECT sum(substr(t.done_at, 1, 10) <= t.due), sum(substr(t.done_at, 1, 10) > t.due)
+             FROM todo t LEFT JOIN customer c ON c.id = t.customer_id
+             WHERE t.status = 'done' AND t.due IS NOT NULL AND t.done_at >= ?2 AND t.done_at < ?3
+               AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)"
+        ),
+        params![o, s, e],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    raw.todos_on_time = on_time.unwrap_or(0);
+    raw.todos_late = late.unwrap_or(0);
+    Ok(raw)
+}
+
+/// One row of the plan table (the spreadsheet account managers keep by hand).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRow {
+    pub customer_id: i64,
+    pub name: String,
+    pub contact: String,
+    pub last_contact: Option<String>,
+    pub purchases: i64,
+    pub purchase_total: i64,
+    pub last_purchase: Option<String>,
+    pub service_needs: Option<String>,
+    pub campaigns: String,
+    pub next_todo: Option<(String, Option<String>)>,
+}
+
+/// Every active customer as a plan-table row, by name.
+pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.id, c.name,
+            coalesce((SELECT p.name || coalesce(' ' || p.phone, '') FROM contact_person p WHERE p.customer_id = c.id
+                      ORDER BY p.is_primary DESC, p.id LIMIT 1), coalesce(c.phone, c.email, '')),
+            c.last_contact_at, c.purchase_count, c.purchase_total, c.last_purchase_on, c.service_needs,
+            coalesce((SELECT group_concat(k.name || CASE WHEN m.attended_at IS NOT NULL THEN ' (attended)' ELSE '' END, '; ')
+                      FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id WHERE m.customer_id = c.id), ''),
+            (SELECT t.title FROM todo t WHERE t.customer_id = c.id AND t.status = 'open' ORDER BY coalesce(t.due, '9999-12-31'), t.id LIMIT 1),
+            (SELECT t.due FROM todo t WHERE t.customer_id = c.id AND t.status = 'open' ORDER BY coalesce(t.due, '9999-12-31'), t.id LIMIT 1)
+         FROM customer c WHERE c.archived_at IS NULL AND {MINE} ORDER BY c.sort_key, c.id"
+    ))?;
+    let rows = stmt
+        .query_map(params![owner], |r| {
+            let title: Option<String> = r.get(9)?;
+            Ok(PlanRow {
+                customer_id: r.get(0)?,
+                name: r.get(1)?,
+                contact: r.get(2)?,
+                last_contact: r.get(3)?,
+                purchases: r.get(4)?,
+                purchase_total: r.get(5)?,
+                last_purchase: r.get(6)?,
+                service_needs: r.get(7)?,
+                campaigns: r.get(8)?,
+                next_todo: title.map(|t| (t, r.get::<_, Option<String>>(10).ok().flatten())),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
