@@ -286,12 +286,10 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.within_cadence = within.unwrap_or(0);
 
     let (on_time, late): (Option<i64>, Option<i64>) = conn.query_row(
-        &format!(
-            "SELECT sum(substr(t.done_at, 1, 10) <= t.due), sum(substr(t.done_at, 1, 10) > t.due)
+        "SELECT sum(substr(t.done_at, 1, 10) <= t.due), sum(substr(t.done_at, 1, 10) > t.due)
              FROM todo t LEFT JOIN customer c ON c.id = t.customer_id
              WHERE t.status = 'done' AND t.due IS NOT NULL AND t.done_at >= ?2 AND t.done_at < ?3
-               AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)"
-        ),
+               AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)",
         params![o, s, e],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
