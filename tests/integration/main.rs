@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod migrations;
+mod reports;
 mod store;
 mod tmux;
 mod tui;

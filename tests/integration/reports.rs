@@ -1,0 +1,323 @@
+//! Every figure of `kehu report` against answers worked out by hand on a small book.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kehu::domain::{
+    Clock, CustomerFields, InteractionFields, InteractionKind, Priority, PurchaseFields, Severity,
+    Stage, TicketKind, TicketStatus, Tier, TodoFields,
+};
+use kehu::report::{self, Period};
+use kehu::store::{self, Ctx};
+use serde_json::Value;
+
+use crate::common::{Kehu, clock, temp_store};
+
+/// A writer whose clock says `at` (Shanghai time).
+fn at(when: &str) -> Ctx {
+    let t = DateTime::parse_from_rfc3339(when).expect("time");
+    Ctx::new("tester", Clock::fixed(t.with_timezone(&Utc), *t.offset()))
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn customer(s: &store::Store, when: &str, name: &str, stage: Stage, tier: Tier) -> i64 {
+    let mut f = CustomerFields::named(name);
+    f.stage = stage;
+    f.tier = tier;
+    let c = at(when);
+    s.write(|x| store::customers::add(x, &c, &f, &[])).unwrap()
+}
+
+fn set_stage(s: &store::Store, when: &str, id: i64, stage: Stage) {
+    let c = at(when);
+    let cur = s.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = cur.fields.clone();
+    f.stage = stage;
+    s.write(|x| store::customers::update(x, &c, id, cur.audit.version, &f, &cur.tags))
+        .unwrap();
+}
+
+fn buy(s: &store::Store, id: i64, on: &str, amount: i64) {
+    let c = at("2026-11-22T09:00:00+08:00");
+    let f = PurchaseFields {
+        on_date: d(on),
+        product: None,
+        amount,
+        note: None,
+    };
+    s.write(|x| store::purchases::add(x, &c, id, &f)).unwrap();
+}
+
+#[test]
+fn every_figure_matches_the_hand_worked_answer() {
+    let (_dir, s) = temp_store();
+    // A: a VIP lead since September who became a customer on 5 Nov.
+    let a = customer(&s, "2026-09-01T10:00:00+08:00", "A", Stage::Lead, Tier::Vip);
+    set_stage(&s, "2026-11-05T10:00:00+08:00", a, Stage::Customer);
+    // B: a prospect since September, still a prospect.
+    let b = customer(
+        &s,
+        "2026-09-01T10:00:00+08:00",
+        "B",
+        Stage::Prospect,
+        Tier::Regular,
+    );
+    // C: a new lead, added in the period.
+    customer(
+        &s,
+        "2026-11-10T10:00:00+08:00",
+        "C",
+        Stage::Lead,
+        Tier::Regular,
+    );
+    // D: a customer since August who churned on 15 Nov.
+    let dd = customer(
+        &s,
+        "2026-08-01T10:00:00+08:00",
+        "D",
+        Stage::Customer,
+        Tier::Regular,
+    );
+    set_stage(&s, "2026-11-15T10:00:00+08:00", dd, Stage::Churned);
+    // E: a customer since August.
+    let e = customer(
+        &s,
+        "2026-08-01T10:00:00+08:00",
+        "E",
+        Stage::Customer,
+        Tier::Regular,
+    );
+
+    buy(&s, e, "2026-11-02", 10_000);
+    buy(&s, e, "2026-11-20", 30_000);
+    buy(&s, a, "2026-11-06", 60_000);
+    buy(&s, dd, "2026-10-15", 5_000); // before the period, in the previous one
+
+    let deal_ctx = at("2026-11-08T10:00:00+08:00");
+    s.write(|x| {
+        let won = store::deals::add(x, &deal_ctx, e, "won", 1, None)?;
+        store::deals::move_to(
+            x,
+            &deal_ctx,
+            won,
+            1,
+            kehu::domain::DealStage::Won,
+            None,
+            false,
+        )?;
+        let lost = store::deals::add(x, &deal_ctx, a, "lost", 1, None)?;
+        store::deals::move_to(
+            x,
+            &deal_ctx,
+            lost,
+            1,
+            kehu::domain::DealStage::Lost,
+            Some("price"),
+            false,
+        )
+    })
+    .unwrap();
+
+    let sc = at("2026-11-12T10:00:00+08:00");
+    s.write(|x| store::surveys::add(x, &sc, e, d("2026-11-12"), 5, 4, 3, None))
+        .unwrap();
+    s.write(|x| store::surveys::add(x, &sc, a, d("2026-11-13"), 3, 4, 5, None))
+        .unwrap();
+
+    // Complaints: answered after 6 h, after 48 h, and not yet.
+    let complaint = |opened: &str, answered: Option<&str>| {
+        let o = at(opened);
+        let id = s
+            .write(|x| store::tickets::open(x, &o, e, TicketKind::Complaint, Severity::Normal, "x"))
+            .unwrap();
+        if let Some(ans) = answered {
+            let r = at(ans);
+            s.write(|x| store::tickets::advance(x, &r, id, 1, TicketStatus::Responded, "answered"))
+                .unwrap();
+        }
+    };
+    complaint(
+        "2026-11-10T09:00:00+08:00",
+        Some("2026-11-10T15:00:00+08:00"),
+    );
+    complaint(
+        "2026-11-12T09:00:00+08:00",
+        Some("2026-11-14T09:00:00+08:00"),
+    );
+    complaint("2026-11-20T09:00:00+08:00", None);
+
+    // E was contacted on 20 Nov (the complaint answers above also count as contact).
+    let call = InteractionFields {
+        at: "2026-11-20T02:00:00.000Z".into(),
+        kind: InteractionKind::Call,
+        summary: "hi".into(),
+        details: None,
+    };
+    s.write(|x| store::interactions::add(x, &at("2026-11-20T10:00:00+08:00"), e, &call))
+        .unwrap();
+
+    // To-dos: one done a day early, one done two days late.
+    let todo = |due: &str, done: &str| {
+        let f = TodoFields {
+            customer_id: Some(b),
+            title: "t".into(),
+            due: Some(d(due)),
+            due_time: None,
+            priority: Priority::Normal,
+            assignee: None,
+            recurrence: None,
+        };
+        let id = s
+            .write(|x| store::todos::add(x, &at("2026-11-01T10:00:00+08:00"), &f))
+            .unwrap();
+        s.write(|x| store::todos::complete(x, &at(done), id, 1))
+            .unwrap();
+    };
+    todo("2026-11-10", "2026-11-09T10:00:00+08:00");
+    todo("2026-11-05", "2026-11-07T10:00:00+08:00");
+
+    let r = report::compute(
+        &s,
+        Period {
+            from: d("2026-11-01"),
+            to: d("2026-11-22"),
+        },
+        None,
+        &clock(),
+    )
+    .unwrap();
+    let f = &r.current;
+    let pct = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
+    assert_eq!(f.raw.new_customers, 1, "C");
+    assert_eq!((f.raw.converted, f.raw.lead_base), (1, 3), "A of A, B, C");
+    assert_eq!(pct(f.conversion_rate), Some(0.333));
+    assert_eq!(f.deal_win_rate, Some(0.5));
+    assert_eq!(
+        (f.raw.churned, f.raw.customers_at_start),
+        (1, 2),
+        "D of D, E"
+    );
+    assert_eq!(f.churn_rate, Some(0.5));
+    assert_eq!(f.raw.revenue, 100_000);
+    assert_eq!(
+        f.average_purchase_value,
+        Some(33_333),
+        "1000.00 over 3 purchases"
+    );
+    assert_eq!(pct(f.repurchase_rate), Some(0.333), "E of E, A, D");
+    assert_eq!(
+        f.customer_lifetime_value,
+        Some(35_000),
+        "1050.00 over 3 buyers"
+    );
+    assert_eq!(f.top_20_percent_revenue_share, Some(0.6), "A's 600 of 1000");
+    assert_eq!(
+        f.raw.revenue_by_tier,
+        vec![("regular".to_string(), 40_000), ("vip".to_string(), 60_000)]
+    );
+    assert_eq!(f.satisfaction, Some((4.0, 4.0, 4.0)));
+    assert_eq!(f.raw.complaints, 3);
+    assert_eq!(pct(f.first_response_within_24h), Some(0.333));
+    assert_eq!(
+        f.median_first_response_hours,
+        Some(27.0),
+        "median of 6 h and 48 h"
+    );
+    assert_eq!(f.raw.active_customers, 4, "A, B, C, E");
+    assert_eq!(f.complaint_rate, Some(0.75));
+    // Within cadence on 22 Nov: E (contacted 20 Nov), B (82 days ≤ 90), C (12 days); not A
+    // (VIP, 82 days > 30).
+    assert_eq!(f.raw.within_cadence, 3);
+    assert_eq!(f.follow_up_compliance, Some(0.75));
+    assert_eq!((f.raw.todos_on_time, f.raw.todos_late), (1, 1));
+    let tiers: Vec<(String, i64)> = f.raw.by_tier.clone();
+    assert_eq!(
+        tiers,
+        vec![("regular".to_string(), 4), ("vip".to_string(), 1)]
+    );
+
+    // The previous period (10–31 Oct): D's purchase, nothing else.
+    assert_eq!(r.previous.raw.revenue, 5_000);
+    assert_eq!(
+        r.previous.churn_rate,
+        Some(0.0),
+        "no churn among the 2 customers then"
+    );
+    assert_eq!(r.previous.satisfaction, None);
+
+    // One owner's book only.
+    let mine = report::compute(
+        &s,
+        Period {
+            from: d("2026-11-01"),
+            to: d("2026-11-22"),
+        },
+        Some("nobody".into()),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(mine.current.raw.revenue, 0);
+    assert_eq!(mine.current.churn_rate, None);
+}
+
+#[test]
+fn report_formats_and_empty_database() {
+    let k = Kehu::new();
+    let j = k.json(&["report", "--json"]);
+    for key in [
+        "churn_rate",
+        "conversion_rate",
+        "repurchase_rate",
+        "satisfaction",
+        "complaint_rate",
+        "first_response_within_24h",
+        "customer_lifetime_value",
+        "follow_up_compliance",
+    ] {
+        assert_eq!(j[key], Value::Null, "{key} on an empty database");
+    }
+    assert_eq!(j["period"]["from"], "2026-10-24");
+    assert_eq!(j["previous"]["period"]["to"], "2026-10-23");
+    assert!(!j.to_string().contains("NaN"));
+    let text = k.ok(&["report"]);
+    assert!(text.contains("Churn rate") && text.contains('–'), "{text}");
+    let csv = k.ok(&["report", "--csv"]);
+    assert!(csv.starts_with("figure,key,value,previous,change\n"));
+    assert!(csv.contains("Churn rate,churn_rate,–,–,→"));
+    let md = k.ok(&["report", "--markdown"]);
+    assert!(md.contains("| Figure | Now | Before | |"));
+    assert!(
+        k.fails(&["report", "--from", "2026-12-01", "--to", "2026-11-01"])
+            .contains("after")
+    );
+    assert_eq!(
+        k.run(&["report", "--json", "--csv"]).status.code(),
+        Some(2),
+        "one format at a time"
+    );
+
+    let id = k
+        .add(&[
+            "--name",
+            "=HYPERLINK(\"evil\")",
+            "--service-needs",
+            "fast | cheap",
+        ])
+        .to_string();
+    k.ok(&["purchase", "add", &id, "--amount", "99"]);
+    let plan = k.ok(&["report", "plan", "--csv"]);
+    assert!(
+        plan.lines()
+            .next()
+            .unwrap()
+            .starts_with("Customer,Contact,Last contact")
+    );
+    assert!(
+        plan.contains("\"'=HYPERLINK(\"\"evil\"\")\""),
+        "formula escaped: {plan}"
+    );
+    let md = k.ok(&["report", "plan", "--markdown"]);
+    assert!(md.contains("fast \\| cheap"), "{md}");
+    assert!(k.ok(&["report", "plan"]).contains("99.00"));
+}
