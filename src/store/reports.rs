@@ -345,3 +345,92 @@ pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
+
+/// A customer behind a figure: id, name, and why they are listed.
+pub type Behind = (i64, String, String);
+
+/// The figures whose customers can be listed on the dashboard.
+pub const DRILLABLE: &[&str] = &[
+    "new_customers",
+    "conversion_rate",
+    "churn_rate",
+    "repurchase_rate",
+    "revenue",
+    "top_20_percent_revenue_share",
+    "complaint_rate",
+    "first_response_within_24h",
+    "follow_up_compliance",
+];
+
+/// The customers behind a figure (for the dashboard): (id, name, why they are listed).
+pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<Vec<Behind>> {
+    let o = &scope.owner;
+    let (s, e) = (&scope.start, &scope.end);
+    let (from, to) = (scope.from.to_string(), scope.to.to_string());
+    let sql = match key {
+        "new_customers" => format!(
+            "SELECT c.id, c.name, 'added ' || substr(c.created_at, 1, 10) FROM customer c
+             WHERE {MINE} AND c.created_at >= ?2 AND c.created_at < ?3 ORDER BY c.created_at"
+        ),
+        "conversion_rate" => format!(
+            "SELECT DISTINCT c.id, c.name, 'became a customer ' || substr(h.at, 1, 10) FROM customer_history h
+             JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'customer'
+             AND h.old_value IN ('lead', 'prospect') AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
+        ),
+        "churn_rate" => format!(
+            "SELECT DISTINCT c.id, c.name, 'churned ' || substr(h.at, 1, 10) FROM customer_history h
+             JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned'
+             AND h.old_value IS NOT NULL AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
+        ),
+        "repurchase_rate" => format!(
+            "SELECT c.id, c.name, count(*) || ' purchases' FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date <= ?5 GROUP BY c.id HAVING count(*) >= 2 ORDER BY count(*) DESC"
+        ),
+        "revenue" | "top_20_percent_revenue_share" => format!(
+            "SELECT c.id, c.name, printf('%.2f', sum(p.amount) / 100.0) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?4 AND p.on_date <= ?5 GROUP BY c.id ORDER BY sum(p.amount) DESC"
+        ),
+        "complaint_rate" => format!(
+            "SELECT c.id, c.name, 'complaint ' || substr(t.opened_at, 1, 10) || ': ' || t.summary FROM ticket t
+             JOIN customer c ON c.id = t.customer_id WHERE {MINE} AND t.kind = 'complaint'
+             AND t.opened_at >= ?2 AND t.opened_at < ?3 ORDER BY t.opened_at"
+        ),
+        // The complaints answered late or not at all: the ones to look at.
+        "first_response_within_24h" => format!(
+            "SELECT c.id, c.name, CASE WHEN t.first_response_at IS NULL THEN 'not answered yet'
+                 ELSE 'answered after ' || CAST(round((julianday(t.first_response_at) - julianday(t.opened_at)) * 24) AS INTEGER) || ' h' END
+             FROM ticket t JOIN customer c ON c.id = t.customer_id WHERE {MINE} AND t.kind = 'complaint'
+             AND t.opened_at >= ?2 AND t.opened_at < ?3
+             AND (t.first_response_at IS NULL OR julianday(t.first_response_at) - julianday(t.opened_at) > 1.0)
+             ORDER BY t.opened_at"
+        ),
+        // The customers not followed up on rhythm.
+        "follow_up_compliance" => {
+            let cad = risk::cadences(conn)?;
+            format!(
+                "SELECT c.id, c.name, 'last contact ' || coalesce(substr(c.last_contact_at, 1, 10), 'never') FROM customer c
+                 WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?3
+                 AND julianday(?3) - julianday(coalesce(c.last_contact_at, c.created_at))
+                     > coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)
+                 ORDER BY c.last_contact_at",
+                cad[0], cad[1], cad[2]
+            )
+        }
+        _ => return Ok(Vec::new()),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    // The queries number their parameters alike (?1 owner, ?2–?3 instants, ?4–?5 dates); bind
+    // as many as each one uses.
+    let all: [&dyn rusqlite::ToSql; 5] = [o, s, e, &from, &to];
+    let used = &all[..stmt.parameter_count()];
+    let rows = stmt
+        .query_map(used, |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

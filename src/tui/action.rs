@@ -33,6 +33,8 @@ pub enum Action {
     OpenTicket,
     AddDeal,
     InviteShown,
+    OpenDashboard,
+    ToggleMine,
     ProgressTicket,
     MarkAttendance,
     DealNextStage,

@@ -22,6 +22,7 @@ pub enum Layer {
     Help,
     Entry,
     Pipeline,
+    Dashboard,
 }
 
 impl Layer {
@@ -47,6 +48,7 @@ impl Layer {
             Layer::Help => "Help",
             Layer::Entry => "Timeline entry",
             Layer::Pipeline => "Pipeline",
+            Layer::Dashboard => "Dashboard",
         }
     }
 }
@@ -207,6 +209,13 @@ pub const BINDINGS: &[Binding] = &[
     b(Panes, k('t'), Action::AddTodo, "add a to-do", "to-do"),
     b(Panes, k('?'), Action::Help, "help: every key", "help"),
     b(Panes, k('P'), Action::OpenPipeline, "the deal pipeline", ""),
+    b(
+        Panes,
+        k('D'),
+        Action::OpenDashboard,
+        "the dashboard: figures and charts",
+        "",
+    ),
     b(Panes, k('j'), Action::Down, "move down", ""),
     b(Panes, code(KeyCode::Down), Action::Down, "move down", ""),
     b(Panes, k('k'), Action::Up, "move up", ""),
@@ -587,6 +596,78 @@ pub const BINDINGS: &[Binding] = &[
         Action::Select,
         "go to the deal's customer",
         "customer",
+    ),
+    b(
+        Dashboard,
+        code(KeyCode::Esc),
+        Action::Close,
+        "close (or leave the customer list)",
+        "close",
+    ),
+    b(
+        Dashboard,
+        k('q'),
+        Action::Close,
+        "close (or leave the customer list)",
+        "",
+    ),
+    b(
+        Dashboard,
+        k('j'),
+        Action::Down,
+        "next figure or customer",
+        "",
+    ),
+    b(
+        Dashboard,
+        code(KeyCode::Down),
+        Action::Down,
+        "next figure or customer",
+        "",
+    ),
+    b(
+        Dashboard,
+        k('k'),
+        Action::Up,
+        "previous figure or customer",
+        "",
+    ),
+    b(
+        Dashboard,
+        code(KeyCode::Up),
+        Action::Up,
+        "previous figure or customer",
+        "",
+    ),
+    b(
+        Dashboard,
+        code(KeyCode::Enter),
+        Action::Select,
+        "the customers behind the figure; go to a customer",
+        "customers",
+    ),
+    b(Dashboard, k('h'), Action::Left, "the period before", ""),
+    b(
+        Dashboard,
+        code(KeyCode::Left),
+        Action::Left,
+        "the period before",
+        "earlier",
+    ),
+    b(Dashboard, k('l'), Action::Right, "the period after", ""),
+    b(
+        Dashboard,
+        code(KeyCode::Right),
+        Action::Right,
+        "the period after",
+        "later",
+    ),
+    b(
+        Dashboard,
+        k('m'),
+        Action::ToggleMine,
+        "my customers / everyone's",
+        "mine",
     ),
 ];
 

@@ -110,6 +110,22 @@ pub enum Confirmed {
     DeleteInteraction { id: i64, version: i64 },
 }
 
+/// The dashboard: the report's figures for a period, charts, and the customers behind a figure.
+#[derive(Debug)]
+pub struct Dashboard {
+    pub period: crate::report::Period,
+    /// Only the user's own customers.
+    pub mine: bool,
+    pub report: Option<Box<crate::report::Report>>,
+    /// The 12 months up to the period's end, for the charts.
+    pub trend: Option<Box<crate::store::reports::Raw>>,
+    pub selected: usize,
+    /// The customers behind the selected figure: (figure label, rows).
+    pub drill: Option<(String, Vec<crate::store::reports::Behind>)>,
+    pub drill_selected: usize,
+    pub seq: u64,
+}
+
 /// The deal pipeline: a column per stage.
 #[derive(Debug, Default)]
 pub struct Pipeline {
@@ -155,6 +171,7 @@ impl Pipeline {
 }
 
 pub enum Modal {
+    Dashboard(Box<Dashboard>),
     Pipeline(Box<Pipeline>),
     Help {
         scroll: u16,

@@ -9,7 +9,7 @@ use super::action::Action;
 use super::forms::{Form, FormKind};
 use super::search::{Index, Job, Results};
 use super::state::{
-    Confirmed, Modal, PIPELINE_STAGES, Pane, Pipeline, QueueRow, State, TimelineItem,
+    Confirmed, Dashboard, Modal, PIPELINE_STAGES, Pane, Pipeline, QueueRow, State, TimelineItem,
 };
 use super::worker::ChangeSet;
 use super::worker::{Anchor, Reply, Request, Save};
@@ -369,6 +369,27 @@ pub fn reply(s: &mut State, r: Reply) {
             s.queue = rows;
             s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
         }
+        Reply::Report { seq, report, trend } => {
+            if let Some(Modal::Dashboard(d)) = &mut s.modal
+                && d.seq == seq
+            {
+                d.report = Some(report);
+                d.trend = Some(trend);
+                d.selected = d.selected.min(
+                    d.report
+                        .as_ref()
+                        .map_or(0, |r| r.lines().len().saturating_sub(1)),
+                );
+            }
+        }
+        Reply::Drill { seq, label, rows } => {
+            if let Some(Modal::Dashboard(d)) = &mut s.modal
+                && d.seq == seq
+            {
+                d.drill = Some((label, rows));
+                d.drill_selected = 0;
+            }
+        }
         Reply::Risk { asked, at_risk } => {
             for id in asked {
                 s.at_risk.remove(&id);
@@ -476,6 +497,116 @@ fn reload_deals(s: &mut State) {
     s.outbox.push(Request::Deals {
         seq: s.pipeline_seq,
     });
+}
+
+/// Opens the dashboard on the default period (the last 30 days).
+fn open_dashboard(s: &mut State) {
+    let period = crate::report::Period::default_for(s.clock.today());
+    s.modal = Some(Modal::Dashboard(Box::new(Dashboard {
+        period,
+        mine: false,
+        report: None,
+        trend: None,
+        selected: 0,
+        drill: None,
+        drill_selected: 0,
+        seq: 0,
+    })));
+    reload_dashboard(s);
+}
+
+fn reload_dashboard(s: &mut State) {
+    let owner = Some(s.user.clone());
+    if let Some(Modal::Dashboard(d)) = &mut s.modal {
+        d.seq += 1;
+        d.report = None;
+        d.drill = None;
+        let owner = if d.mine { owner } else { None };
+        s.outbox.push(Request::Report {
+            seq: d.seq,
+            period: d.period,
+            owner,
+        });
+    }
+}
+
+/// The dashboard's keys: pick a figure, list its customers, jump to one; change period or scope.
+fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
+    let shift = |p: crate::report::Period, later: bool| {
+        let days = (p.to - p.from).num_days() + 1;
+        let by = Duration::days(if later { days } else { -days });
+        crate::report::Period {
+            from: p.from + by,
+            to: p.to + by,
+        }
+    };
+    match a {
+        Action::Close if d.drill.is_some() => d.drill = None,
+        Action::Close => return,
+        Action::Quit => {
+            s.quit = true;
+            return;
+        }
+        Action::Up | Action::Down => {
+            let delta = if a == Action::Down { 1 } else { -1 };
+            match &d.drill {
+                Some((_, rows)) => {
+                    d.drill_selected = clamp_move(d.drill_selected, delta, rows.len())
+                }
+                None => {
+                    let n = d.report.as_ref().map_or(0, |r| r.lines().len());
+                    d.selected = clamp_move(d.selected, delta, n);
+                }
+            }
+        }
+        Action::Select => match (&d.drill, &d.report) {
+            (Some((_, rows)), _) => {
+                if let Some((id, _, _)) = rows.get(d.drill_selected) {
+                    let id = *id;
+                    s.modal = None;
+                    select_customer(s, id);
+                    s.focus = Pane::Profile;
+                    return;
+                }
+            }
+            (None, Some(r)) => {
+                let lines = r.lines();
+                if let Some(line) = lines.get(d.selected) {
+                    if crate::store::reports::DRILLABLE.contains(&line.key) {
+                        d.seq += 1;
+                        let owner = d.mine.then(|| s.user.clone());
+                        s.outbox.push(Request::Drill {
+                            seq: d.seq,
+                            period: d.period,
+                            owner,
+                            key: line.key,
+                            label: line.label.trim().to_string(),
+                        });
+                    } else {
+                        say(s, "no customer list behind this figure", false);
+                    }
+                }
+            }
+            _ => {}
+        },
+        Action::Left | Action::Right => {
+            let next = shift(d.period, a == Action::Right);
+            if next.to <= s.clock.today() || a == Action::Left {
+                d.period = next;
+                s.modal = Some(Modal::Dashboard(d));
+                reload_dashboard(s);
+                return;
+            }
+        }
+        Action::ToggleMine => {
+            d.mine = !d.mine;
+            s.modal = Some(Modal::Dashboard(d));
+            reload_dashboard(s);
+            return;
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Dashboard(d));
 }
 
 /// Opens the pipeline, optionally on one deal.
@@ -617,6 +748,7 @@ pub fn update(s: &mut State, a: Action) {
                 };
             }
             Modal::Pipeline(p) => pipeline_key(s, p, a),
+            Modal::Dashboard(d) => dashboard_key(s, d, a),
             Modal::Entry(entry) => match a {
                 Action::Close => {}
                 Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
@@ -805,6 +937,7 @@ pub fn update(s: &mut State, a: Action) {
             None => say(s, "the queue is empty", false),
         },
         Action::OpenPipeline => open_pipeline(s, None),
+        Action::OpenDashboard => open_dashboard(s),
         Action::ProgressTicket => {
             let open = s
                 .detail
@@ -948,7 +1081,8 @@ pub fn update(s: &mut State, a: Action) {
         | Action::DealLost
         | Action::Left
         | Action::Right
-        | Action::Select => {}
+        | Action::Select
+        | Action::ToggleMine => {}
     }
 }
 

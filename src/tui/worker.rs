@@ -179,6 +179,20 @@ pub enum Request {
     Risk {
         ids: Vec<i64>,
     },
+    /// The dashboard's figures (and the 12-month trend for its charts).
+    Report {
+        seq: u64,
+        period: crate::report::Period,
+        owner: Option<String>,
+    },
+    /// The customers behind one figure.
+    Drill {
+        seq: u64,
+        period: crate::report::Period,
+        owner: Option<String>,
+        key: &'static str,
+        label: String,
+    },
     Counts,
     SearchSources,
     /// Fresh search entries for these customers only.
@@ -218,6 +232,16 @@ pub enum Reply {
     Risk {
         asked: Vec<i64>,
         at_risk: Vec<i64>,
+    },
+    Report {
+        seq: u64,
+        report: Box<crate::report::Report>,
+        trend: Box<store::reports::Raw>,
+    },
+    Drill {
+        seq: u64,
+        label: String,
+        rows: Vec<(i64, String, String)>,
     },
     Counts {
         overdue: i64,
@@ -433,6 +457,42 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
             });
             match deals {
                 Ok(deals) => Reply::Deals { seq, deals },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Report { seq, period, owner } => {
+            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let year = store::reports::Scope::new(
+                period.to - chrono::Duration::days(364),
+                period.to,
+                owner.clone(),
+                &clock,
+            );
+            let computed = crate::report::compute(store, period, owner, &clock).and_then(|r| {
+                store
+                    .read(|c| store::reports::compute(c, &year, &clock))
+                    .map(|t| (r, t))
+            });
+            match computed {
+                Ok((report, trend)) => Reply::Report {
+                    seq,
+                    report: Box::new(report),
+                    trend: Box::new(trend),
+                },
+                Err(e) => failed(e),
+            }
+        }
+        Request::Drill {
+            seq,
+            period,
+            owner,
+            key,
+            label,
+        } => {
+            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let scope = store::reports::Scope::new(period.from, period.to, owner, &clock);
+            match store.read(|c| store::reports::customers_behind(c, &scope, key)) {
+                Ok(rows) => Reply::Drill { seq, label, rows },
                 Err(e) => failed(e),
             }
         }

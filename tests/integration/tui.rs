@@ -821,3 +821,70 @@ fn at_risk_customers_are_marked_and_tickets_and_attendance_work_from_the_profile
     let m = st.read(|x| store::campaigns::for_customer(x, id)).unwrap();
     assert!(m[0].attended, "{}", screen(&mut app, 100, 30));
 }
+
+#[test]
+fn dashboard_at_80x24_and_200x60_with_customers_behind_a_figure() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('D'));
+    let small = screen(&mut app, 80, 24);
+    for part in [
+        "Dashboard",
+        "Churn rate",
+        "Repurchase rate",
+        "Revenue / month",
+        "Esc close",
+    ] {
+        assert!(small.contains(part), "80x24 lacks '{part}':\n{small}");
+    }
+    assert!(
+        small.contains('↑') || small.contains('↓'),
+        "changes are marked with arrows"
+    );
+    let wide = screen(&mut app, 200, 60);
+    for part in [
+        "New customers / month",
+        "Churned / month",
+        "Satisfaction trend",
+        "Revenue by tier",
+    ] {
+        assert!(wide.contains(part), "200x60 lacks '{part}':\n{wide}");
+    }
+    assert!(
+        !small.contains("Satisfaction trend"),
+        "fewer charts at 80x24"
+    );
+    // The churned customers behind the churn rate, and a jump to one of them.
+    let churn = app.state.modal.as_ref().and_then(|m| match m {
+        kehu::tui::state::Modal::Dashboard(d) => d.report.as_ref().map(|r| {
+            r.lines()
+                .iter()
+                .position(|l| l.key == "churn_rate")
+                .unwrap()
+        }),
+        _ => None,
+    });
+    for _ in 0..churn.unwrap() {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Enter);
+    let listed = screen(&mut app, 120, 40);
+    assert!(
+        listed.contains("Churn rate:") && listed.contains("churned 2026-"),
+        "{listed}"
+    );
+    let kehu::tui::state::Modal::Dashboard(d) = app.state.modal.as_ref().unwrap() else {
+        panic!()
+    };
+    let (first, _, _) = d.drill.as_ref().unwrap().1[0].clone();
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none());
+    assert_eq!(app.state.selected_id, Some(first), "jumped to the customer");
+    // Period and scope change the figures.
+    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Left);
+    assert!(screen(&mut app, 120, 40).contains("2026-09-24 – 2026-10-23 vs"));
+    press(&mut app, KeyCode::Char('m'));
+    assert!(screen(&mut app, 120, 40).contains("tester's customers"));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.state.modal.is_none());
+}

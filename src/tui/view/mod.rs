@@ -1,5 +1,6 @@
 //! Drawing: every pane and modal reads `&State` and never touches the database.
 
+mod dashboard;
 mod list;
 mod modal;
 mod panes;
@@ -53,6 +54,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Confirm { .. }) => vec![Layer::Confirm],
         Some(Modal::Entry(_)) => vec![Layer::Entry],
         Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
+        Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }

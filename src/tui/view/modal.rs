@@ -53,6 +53,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             f.render_widget(Paragraph::new(lines).block(frame("Are you sure?")), r);
         }
         Some(Modal::Pipeline(p)) => pipeline(f, p, area),
+        Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, area),
         Some(Modal::Entry(e)) => {
             let r = centered(
                 area,

@@ -1,0 +1,272 @@
+//! The dashboard: the report's figures with arrows for the change, charts where a person would
+//! rather look than read, and the customers behind a figure.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{BarChart, Block, Borders, Clear, Paragraph, Sparkline};
+
+use super::{cell, clip};
+use crate::domain::input::money_text;
+use crate::store::reports::{DRILLABLE, Raw};
+use crate::tui::state::Dashboard;
+use crate::tui::theme;
+
+fn month_label(ym: &str) -> String {
+    ym.get(5..7).unwrap_or(ym).to_string()
+}
+
+pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
+    f.render_widget(Clear, area);
+    let scope = if d.mine {
+        format!("{user}'s customers")
+    } else {
+        "everyone".to_string()
+    };
+    let title = match &d.report {
+        Some(r) => format!(
+            " Dashboard · {} – {} vs {} – {} · {scope} ",
+            r.period.from, r.period.to, r.previous_period.from, r.previous_period.to
+        ),
+        None => format!(
+            " Dashboard · {} – {} · {scope} ",
+            d.period.from, d.period.to
+        ),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::FOCUS_BORDER)
+        .title(Span::styled(
+            clip(&title, area.width.saturating_sub(4) as usize),
+            theme::HEADER,
+        ))
+        .title_bottom(Span::styled(
+            " ←→ period · m mine/everyone · ↑↓ figure · Enter customers · Esc close ",
+            theme::DIM,
+        ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let (Some(report), Some(trend)) = (&d.report, &d.trend) else {
+        // Computed on the worker: the screen keeps drawing meanwhile.
+        f.render_widget(
+            Paragraph::new(Line::styled(" ⏳ computing the figures…", theme::TODAY)),
+            inner,
+        );
+        return;
+    };
+    let wide = inner.width >= 110;
+    let split = if inner.width >= 70 { 52 } else { inner.width };
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(split), Constraint::Min(0)]).areas(inner);
+
+    // Figures: label, now, before, change.
+    let mut lines = vec![Line::styled(
+        format!(
+            " {}{}{}",
+            cell("Figure", 27),
+            cell("Now", 11),
+            cell("Before", 11)
+        ),
+        theme::HEADER,
+    )];
+    for (i, l) in report.lines().iter().enumerate() {
+        let marker = if DRILLABLE.contains(&l.key) {
+            "›"
+        } else {
+            " "
+        };
+        let arrow_style = match l.arrow() {
+            "↑" => theme::OK,
+            "↓" => theme::OVERDUE,
+            _ => theme::DIM,
+        };
+        let mut line = Line::from(vec![
+            Span::raw(format!("{marker}{}", cell(l.label, 27))),
+            Span::styled(cell(&l.now.text(), 11), theme::HEADER),
+            Span::styled(cell(&l.before.text(), 11), theme::DIM),
+            Span::styled(l.arrow(), arrow_style),
+        ]);
+        if i == d.selected && d.drill.is_none() {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    let mix = |v: &[(String, i64)]| {
+        v.iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" tiers  ", theme::DIM),
+        Span::raw(mix(&report.current.raw.by_tier)),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled(" stages ", theme::DIM),
+        Span::raw(mix(&report.current.raw.by_stage)),
+    ]));
+    f.render_widget(Paragraph::new(lines), left);
+    if right.width < 16 {
+        return;
+    }
+
+    if let Some((label, rows)) = &d.drill {
+        customers(f, label, rows, d.drill_selected, right);
+        return;
+    }
+    if wide {
+        let [rev, flow, sat, tiers] = Layout::vertical([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Length(4),
+            Constraint::Min(3),
+        ])
+        .areas(right);
+        revenue_chart(f, trend, rev);
+        let [new, churned] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(flow);
+        count_chart(f, " New customers / month ", &trend.new_per_month, new);
+        count_chart(f, " Churned / month ", &trend.churned_per_month, churned);
+        satisfaction(f, trend, sat);
+        tier_revenue(f, &report.current.raw, tiers);
+    } else {
+        let [rev, tiers] =
+            Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(right);
+        revenue_chart(f, trend, rev);
+        tier_revenue(f, &report.current.raw, tiers);
+    }
+}
+
+fn titled(title: &str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme::BORDER)
+        .title(Span::styled(title.to_string(), theme::HEADER))
+}
+
+/// Revenue per month over the last 12 months, in whole currency units.
+fn revenue_chart(f: &mut Frame, trend: &Raw, area: Rect) {
+    let data: Vec<(String, u64)> = trend
+        .revenue_per_month
+        .iter()
+        .map(|(m, v)| (month_label(m), (*v / 100).max(0) as u64))
+        .collect();
+    bars(f, " Revenue / month (12 months) ", &data, area);
+}
+
+fn count_chart(f: &mut Frame, title: &str, series: &[(String, i64)], area: Rect) {
+    let data: Vec<(String, u64)> = series
+        .iter()
+        .map(|(m, n)| (month_label(m), (*n).max(0) as u64))
+        .collect();
+    bars(f, title, &data, area);
+}
+
+fn bars(f: &mut Frame, title: &str, data: &[(String, u64)], area: Rect) {
+    if data.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled(" no data", theme::DIM)).block(titled(title)),
+            area,
+        );
+        return;
+    }
+    let refs: Vec<(&str, u64)> = data.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+    let n = refs.len() as u16;
+    let width = (area.width.saturating_sub(1) / n.max(1))
+        .saturating_sub(1)
+        .clamp(1, 8);
+    let chart = BarChart::default()
+        .block(titled(title))
+        .data(refs.as_slice())
+        .bar_width(width)
+        .bar_gap(1)
+        .bar_style(theme::KEY);
+    f.render_widget(chart, area);
+}
+
+/// Average satisfaction per month (1–5), as a sparkline.
+fn satisfaction(f: &mut Frame, trend: &Raw, area: Rect) {
+    let values: Vec<u64> = trend
+        .satisfaction_per_month
+        .iter()
+        .map(|(_, v)| (v * 20.0).round() as u64)
+        .collect();
+    let last = trend
+        .satisfaction_per_month
+        .last()
+        .map_or("–".to_string(), |(m, v)| format!("{v:.2} in {m}"));
+    let title = format!(" Satisfaction trend · latest {last} ");
+    if values.is_empty() {
+        f.render_widget(
+            Paragraph::new(Line::styled(" no surveys", theme::DIM)).block(titled(&title)),
+            area,
+        );
+        return;
+    }
+    f.render_widget(
+        Sparkline::default()
+            .block(titled(&title))
+            .data(&values)
+            .max(100)
+            .style(theme::OK),
+        area,
+    );
+}
+
+fn tier_revenue(f: &mut Frame, raw: &Raw, area: Rect) {
+    let total: i64 = raw.revenue_by_tier.iter().map(|(_, v)| v).sum();
+    let mut lines = Vec::new();
+    for (tier, v) in &raw.revenue_by_tier {
+        let share = if total > 0 {
+            *v as f64 / total as f64
+        } else {
+            0.0
+        };
+        let bar = "█".repeat((share * 20.0).round() as usize);
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {} ", cell(tier, 10))),
+            Span::styled(cell(&bar, 20), theme::KEY),
+            Span::raw(format!(" {:>5.1}% {}", share * 100.0, money_text(*v))),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(" no revenue in the period", theme::DIM));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(titled(" Revenue by tier (period) ")),
+        area,
+    );
+}
+
+fn customers(
+    f: &mut Frame,
+    label: &str,
+    rows: &[(i64, String, String)],
+    selected: usize,
+    area: Rect,
+) {
+    let w = area.width as usize;
+    let height = area.height.saturating_sub(1) as usize;
+    let offset = selected.saturating_sub(height.saturating_sub(1));
+    let mut lines = Vec::new();
+    if rows.is_empty() {
+        lines.push(Line::styled(" nobody", theme::DIM));
+    }
+    for (i, (_, name, why)) in rows.iter().enumerate().skip(offset).take(height) {
+        let mut line = Line::from(vec![
+            Span::raw(format!(" {} ", cell(name, 18))),
+            Span::styled(clip(why, w.saturating_sub(21)), theme::DIM),
+        ]);
+        if i == selected {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    let title = format!(
+        " {label}: {} customer(s) · Enter opens · Esc back ",
+        rows.len()
+    );
+    f.render_widget(Paragraph::new(lines).block(titled(&title)), area);
+}
