@@ -3,7 +3,7 @@
 //! clock and deals past their expected close — each with its urgency and the reasons for it.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::error::Result;
 use super::{Ctx, customers, risk};
@@ -72,21 +72,25 @@ fn row(
     }
 }
 
-fn snoozed(
-    conn: &Connection,
-    customer: i64,
-    kind: TodayKind,
-    occasion: &str,
-    today: NaiveDate,
-) -> Result<bool> {
-    let until: Option<String> = conn
-        .query_row(
-            "SELECT until FROM queue_snooze WHERE customer_id = ?1 AND kind = ?2 AND occasion = ?3",
-            params![customer, kind.as_str(), occasion],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(until.is_some_and(|u| u.as_str() > today.to_string().as_str()))
+/// Rows snoozed past today: (customer, kind, occasion), read once per queue.
+struct Snoozes(std::collections::HashSet<(i64, String, String)>);
+
+impl Snoozes {
+    fn load(conn: &Connection, today: NaiveDate) -> Result<Snoozes> {
+        let mut stmt =
+            conn.prepare("SELECT customer_id, kind, occasion FROM queue_snooze WHERE until > ?1")?;
+        let set = stmt
+            .query_map([today.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Snoozes(set))
+    }
+
+    fn has(&self, customer: i64, kind: TodayKind, occasion: &str) -> bool {
+        self.0
+            .contains(&(customer, kind.as_str().to_string(), occasion.to_string()))
+    }
 }
 
 /// Remembers that a row that is not a to-do was snoozed until `until`.
@@ -142,6 +146,7 @@ pub fn queue(
     let today = clock.today();
     let cad = risk::cadences(conn)?;
     let mut out = Vec::new();
+    let snoozes = Snoozes::load(conn, today)?;
     let mine = |c: &Customer| owner.is_none_or(|o| c.fields.owner.as_deref() == Some(o));
 
     // To-dos due or overdue.
@@ -183,21 +188,23 @@ pub fn queue(
         out.push(r);
     }
 
-    // Customers past their cadence.
-    let mut stmt = conn.prepare(
-        "SELECT id FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
+    // Customers past their cadence, read in one query (there can be many on a large book).
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {}, {} FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
             julianday(?1) - julianday(coalesce(last_contact_at, created_at))
                 > coalesce(cadence_days, CASE tier WHEN 'vip' THEN ?2 WHEN 'regular' THEN ?3 ELSE ?4 END)",
-    )?;
-    let due: Vec<i64> = stmt
+        customers::COLS,
+        super::rows::AUDIT_COLS
+    ))?;
+    let due: Vec<Customer> = stmt
         .query_map(
             params![clock.stamp(), cad[0], cad[1], cad[2], customer],
-            |r| r.get(0),
+            customers::from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    for id in due {
-        let c = customers::get(conn, id)?;
-        if !mine(&c) || snoozed(conn, id, TodayKind::Cadence, "", today)? {
+    for c in due {
+        let id = c.id;
+        if !mine(&c) || snoozes.has(id, TodayKind::Cadence, "") {
             continue;
         }
         let cadence = risk::cadence_of(&c, &cad);
@@ -239,7 +246,7 @@ pub fn queue(
         };
         let next = time::next_birthday(bd, today);
         let occasion = format!("birthday:{}", next.year());
-        if !mine(&c) || snoozed(conn, id, TodayKind::Birthday, &occasion, today)? {
+        if !mine(&c) || snoozes.has(id, TodayKind::Birthday, &occasion) {
             continue;
         }
         let u = rules::birthday_urgency((next - today).num_days(), c.fields.tier, value(&c));
@@ -261,7 +268,7 @@ pub fn queue(
     {
         let c = customers::get(conn, t.customer_id)?;
         let Some(opened) = t.opened() else { continue };
-        if !mine(&c) || snoozed(conn, c.id, TodayKind::Complaint, &t.id.to_string(), today)? {
+        if !mine(&c) || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string()) {
             continue;
         }
         let left = rules::response_time_left(opened, clock.now);
@@ -284,7 +291,7 @@ pub fn queue(
         .filter(|d| d.is_open() && d.expected_close.is_some_and(|e| e < today))
     {
         let c = customers::get(conn, d.customer_id)?;
-        if !mine(&c) || snoozed(conn, c.id, TodayKind::Deal, &d.id.to_string(), today)? {
+        if !mine(&c) || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string()) {
             continue;
         }
         let past = d.expected_close.map_or(0, |e| (today - e).num_days());

@@ -286,6 +286,9 @@ pub struct ChangeSet {
     pub broad: bool,
 }
 
+/// The most rows the queue pane holds.
+const QUEUE_ROWS: usize = 500;
+
 /// More change-log entries than this since the last look: reload everything instead.
 const MAX_CHANGES: i64 = 2000;
 
@@ -429,9 +432,15 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
         } => {
             let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
             let rows = if today {
+                // The pane shows the most urgent rows; a book of 100,000 can have tens of thousands due.
                 store
                     .read(|c| store::today::queue(c, &clock, None, customer))
-                    .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
+                    .map(|rows| {
+                        rows.into_iter()
+                            .take(QUEUE_ROWS)
+                            .map(QueueRow::Today)
+                            .collect()
+                    })
             } else {
                 store
                     .read(|c| pages::open_todos(c, customer, 500))
