@@ -107,12 +107,42 @@ pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     Ok(created)
 }
 
-/// The daily pass: refresh the value-score cut points if stale and prepare greetings. Cheap when
-/// already done today.
+/// The daily pass: refresh the value-score cut points if stale, return neglected customers to the
+/// shared pool, and prepare greetings. Cheap when already done today.
 pub fn daily(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     let today = ctx.clock.today();
     if super::value::is_stale(conn, today)? {
         super::value::refresh_all(conn, today)?;
     }
+    return_to_pool(conn, ctx)?;
     run(conn, ctx)
+}
+
+/// The shared pool (公海): customers whose owner has not contacted them for `pool_after_days`
+/// (counted from the owner's last logged interaction, or from when they took the customer) lose
+/// their owner, so anyone can claim them. Locked customers stay. Returns how many returned.
+pub fn return_to_pool(conn: &Connection, ctx: &Ctx) -> Result<usize> {
+    let setting = settings::get(conn, "pool_after_days")?;
+    let Ok(days) = setting.parse::<i64>() else {
+        return Ok(0); // "off"
+    };
+    let mut stmt = conn.prepare(
+        "SELECT c.id FROM customer c
+         WHERE c.owner IS NOT NULL AND c.pool_locked = 0 AND c.archived_at IS NULL AND c.stage <> 'churned'
+           AND julianday(?1) - julianday(max(
+                 coalesce((SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.created_by = c.owner), ''),
+                 coalesce((SELECT max(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'owner'), ''),
+                 c.created_at)) > ?2",
+    )?;
+    let ids: Vec<i64> = stmt
+        .query_map(params![ctx.clock.stamp(), days], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let pool = Ctx::new("pool", ctx.clock);
+    for id in &ids {
+        let c = customers::get(conn, *id)?;
+        let mut f = c.fields.clone();
+        f.owner = None;
+        customers::update(conn, &pool, *id, c.audit.version, &f, &c.tags)?;
+    }
+    Ok(ids.len())
 }

@@ -79,8 +79,11 @@ impl ListFilter {
         if let Some(s) = self.stage {
             add(" AND stage = #", Value::Text(s.to_string()));
         }
-        if let Some(o) = &self.owner {
-            add(" AND owner = #", Value::Text(o.clone()));
+        match self.owner.as_deref() {
+            // The shared pool: customers with no owner.
+            Some("") => add(" AND owner IS NULL AND # IS NOT NULL", Value::Integer(1)),
+            Some(o) => add(" AND owner = #", Value::Text(o.to_string())),
+            None => {}
         }
         if let Some(t) = &self.tag {
             add(

@@ -36,6 +36,7 @@ pub enum Action {
     OpenDashboard,
     ToggleMine,
     ProgressTicket,
+    ChangeOwner,
     MarkAttendance,
     DealNextStage,
     DealPrevStage,

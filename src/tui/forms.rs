@@ -63,6 +63,13 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    /// Reassign the customer (or claim one from the shared pool).
+    Owner {
+        id: i64,
+        version: i64,
+        base: Box<CustomerFields>,
+        tags: Vec<String>,
+    },
     Attendance {
         customer: i64,
     },
@@ -312,7 +319,7 @@ impl Form {
                 "filter",
                 "Show",
                 current,
-                "vip · churned · owner:li.na · tag:重点 — empty shows everyone",
+                "vip · churned · owner:li.na · pool · tag:重点 — empty shows everyone",
             )],
         )
     }
@@ -415,6 +422,35 @@ impl Form {
             ],
         )
         .focused(1)
+    }
+
+    /// Reassigns a customer; a customer in the shared pool is offered to the user.
+    pub fn owner(c: &Customer, user: &str) -> Form {
+        let (title, value) = match &c.fields.owner {
+            Some(o) => (
+                format!("Reassign {} (owner now: {o})", c.fields.name),
+                o.clone(),
+            ),
+            None => (
+                format!("Claim {} from the shared pool", c.fields.name),
+                user.to_string(),
+            ),
+        };
+        Form::new(
+            title,
+            FormKind::Owner {
+                id: c.id,
+                version: c.audit.version,
+                base: Box::new(c.fields.clone()),
+                tags: c.tags.clone(),
+            },
+            vec![field(
+                "owner",
+                "Owner",
+                value,
+                "account manager; empty returns them to the pool",
+            )],
+        )
     }
 
     /// Marks the customer as having attended (or responded to) a campaign.
@@ -767,6 +803,22 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
                 purchase: false,
             })
         }
+        FormKind::Owner {
+            id,
+            version,
+            base,
+            tags,
+        } => {
+            let owner = check(errors, input::optional_line("owner", &v("owner")));
+            let mut fields = (**base).clone();
+            fields.owner = owner?;
+            Some(Save::EditCustomer {
+                id: *id,
+                version: form.conflict_version.unwrap_or(*version),
+                fields,
+                tags: tags.clone(),
+            })
+        }
         FormKind::TicketProgress { id, version } => {
             let to = match v("action").trim().to_lowercase().as_str() {
                 "respond" | "responded" => Some(TicketStatus::Responded),
@@ -1010,7 +1062,9 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
 pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
     let mut f = ListFilter::default();
     for word in text.split_whitespace() {
-        if let Some(o) = word.strip_prefix("owner:") {
+        if word.eq_ignore_ascii_case("pool") {
+            f.owner = Some(String::new());
+        } else if let Some(o) = word.strip_prefix("owner:") {
             f.owner = Some(o.to_string());
         } else if let Some(t) = word.strip_prefix("tag:") {
             f.tag = Some(t.to_string());

@@ -254,6 +254,20 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         List,
+        k('O'),
+        Action::ChangeOwner,
+        "reassign the customer, or claim one from the pool",
+        "",
+    ),
+    b(
+        Profile,
+        k('O'),
+        Action::ChangeOwner,
+        "reassign the customer, or claim one from the pool",
+        "",
+    ),
+    b(
+        List,
         k('e'),
         Action::EditCustomer,
         "edit the customer",

@@ -316,8 +316,10 @@ impl State {
         if let Some(s) = self.filter.stage {
             parts.push(s.to_string());
         }
-        if let Some(o) = &self.filter.owner {
-            parts.push(format!("owner:{o}"));
+        match self.filter.owner.as_deref() {
+            Some("") => parts.push("pool".into()),
+            Some(o) => parts.push(format!("owner:{o}")),
+            None => {}
         }
         if let Some(t) = &self.filter.tag {
             parts.push(format!("tag:{t}"));

@@ -938,6 +938,13 @@ pub fn update(s: &mut State, a: Action) {
         },
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
+        Action::ChangeOwner => match s.current() {
+            Some(c) => {
+                let form = Form::owner(c, &s.user);
+                open_form(s, form);
+            }
+            None => say(s, "select a customer first", true),
+        },
         Action::ProgressTicket => {
             let open = s
                 .detail

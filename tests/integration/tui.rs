@@ -888,3 +888,33 @@ fn dashboard_at_80x24_and_200x60_with_customers_behind_a_figure() {
     press(&mut app, KeyCode::Esc);
     assert!(app.state.modal.is_none());
 }
+
+#[test]
+fn pool_filter_and_claiming_from_the_screen() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let f = kehu::domain::CustomerFields::named("Pooled Pat");
+    let id = st.write(|x| store::customers::add(x, &c, &f, &[])).unwrap();
+    let mut owned = kehu::domain::CustomerFields::named("Owned Olga");
+    owned.owner = Some("wang".into());
+    st.write(|x| store::customers::add(x, &c, &owned, &[]))
+        .unwrap();
+    let mut app = app_on(&dir);
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "pool");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Pooled Pat") && !s.contains("Owned Olga"), "{s}");
+    press(&mut app, KeyCode::Char('O'));
+    assert!(screen(&mut app, 100, 30).contains("Claim Pooled Pat from the shared pool"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        st.read(|x| store::customers::get(x, id))
+            .unwrap()
+            .fields
+            .owner
+            .as_deref(),
+        Some("tester")
+    );
+}

@@ -608,3 +608,89 @@ fn value_scores_rank_buyers_and_suggest_a_tier() {
             .contains("sort")
     );
 }
+
+#[test]
+fn neglected_customers_return_to_the_shared_pool_and_can_be_claimed() {
+    let k = Kehu::new();
+    let old = "2026-09-01T10:00:00+08:00";
+    let neglected = id_in(
+        &k.ok_at(
+            old,
+            &["customer", "add", "--name", "Neglected", "--owner", "wang"],
+        ),
+        "added customer ",
+    )
+    .to_string();
+    let locked = id_in(
+        &k.ok_at(
+            old,
+            &[
+                "customer",
+                "add",
+                "--name",
+                "Locked",
+                "--owner",
+                "wang",
+                "--pool-lock",
+                "yes",
+            ],
+        ),
+        "added customer ",
+    )
+    .to_string();
+    let tended = id_in(
+        &k.ok_at(
+            old,
+            &["customer", "add", "--name", "Tended", "--owner", "wang"],
+        ),
+        "added customer ",
+    )
+    .to_string();
+    k.command()
+        .env("KEHU_USER", "wang")
+        .args(["log", &tended, "--summary", "keeping in touch"])
+        .output()
+        .unwrap();
+    // Someone else's call does not count as the owner's contact.
+    k.ok(&["log", &neglected, "--summary", "a colleague called"]);
+    k.today();
+    assert_eq!(
+        k.json(&["customer", "show", &neglected, "--json"])["owner"],
+        "wang",
+        "the pool is off by default"
+    );
+    k.ok(&["settings", "set", "pool_after_days", "30"]);
+    k.today();
+    assert_eq!(
+        k.json(&["customer", "show", &neglected, "--json"])["owner"],
+        Value::Null,
+        "returned to the pool"
+    );
+    assert_eq!(
+        k.json(&["customer", "show", &locked, "--json"])["owner"],
+        "wang",
+        "locked customers stay"
+    );
+    assert_eq!(
+        k.json(&["customer", "show", &tended, "--json"])["owner"],
+        "wang",
+        "contacted by the owner"
+    );
+    let history = k.json(&["history", &neglected, "--json"]);
+    let entry = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["after"]["owner"].is_null() && e["before"]["owner"] == "wang");
+    assert_eq!(entry.expect("logged")["by"], "pool");
+    assert!(
+        k.ok(&["customer", "claim", &neglected])
+            .contains("you own them")
+    );
+    k.today();
+    assert_eq!(
+        k.json(&["customer", "show", &neglected, "--json"])["owner"],
+        "tester",
+        "a fresh claim is not returned at once"
+    );
+}
