@@ -258,35 +258,6 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
     Ok(())
 }
 
-/// Fields that are derived from others and only add noise to a history.
-const HIDDEN_FIELDS: &[&str] = &["sort_key", "email_norm", "phone_norm"];
-
-fn describe_change(before: &serde_json::Value, after: &serde_json::Value) -> String {
-    let empty = serde_json::Map::new();
-    let b = before.as_object().unwrap_or(&empty);
-    let a = after.as_object().unwrap_or(&empty);
-    let mut keys: Vec<&String> = a
-        .keys()
-        .chain(b.keys())
-        .filter(|k| !HIDDEN_FIELDS.contains(&k.as_str()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => "∅".to_string(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
-    keys.iter()
-        .map(|k| match (b.contains_key(*k), a.contains_key(*k)) {
-            (true, true) => format!("{k}: {} → {}", show(b.get(*k)), show(a.get(*k))),
-            (false, true) => format!("{k}: {}", show(a.get(*k))),
-            _ => format!("{k}: {} → ∅", show(b.get(*k))),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 pub fn history(env: &mut Env, id: i64, json: bool) -> Result<()> {
     let entries = env.store.read(|c| {
         store::customers::get(c, id)?;
@@ -313,7 +284,7 @@ pub fn history(env: &mut Env, id: i64, json: bool) -> Result<()> {
             e.action,
             e.table.replace('_', " "),
             e.row_id,
-            describe_change(&e.before, &e.after)
+            e.describe()
         ))?;
     }
     Ok(())

@@ -37,6 +37,7 @@ pub enum Action {
     ToggleMine,
     ProgressTicket,
     ChangeOwner,
+    ShowHistory,
     MarkAttendance,
     DealNextStage,
     DealPrevStage,

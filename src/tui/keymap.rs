@@ -216,6 +216,13 @@ pub const BINDINGS: &[Binding] = &[
         "the dashboard: figures and charts",
         "",
     ),
+    b(
+        Panes,
+        k('H'),
+        Action::ShowHistory,
+        "who changed what: the customer's history",
+        "",
+    ),
     b(Panes, k('j'), Action::Down, "move down", ""),
     b(Panes, code(KeyCode::Down), Action::Down, "move down", ""),
     b(Panes, k('k'), Action::Up, "move up", ""),

@@ -171,6 +171,12 @@ impl Pipeline {
 }
 
 pub enum Modal {
+    /// A customer's change log, newest first.
+    History {
+        name: String,
+        entries: Option<Vec<crate::domain::ChangeEntry>>,
+        scroll: u16,
+    },
     Dashboard(Box<Dashboard>),
     Pipeline(Box<Pipeline>),
     Help {

@@ -390,6 +390,13 @@ pub fn reply(s: &mut State, r: Reply) {
                 d.drill_selected = 0;
             }
         }
+        Reply::History { id, entries: list } => {
+            if let Some(Modal::History { entries, .. }) = &mut s.modal
+                && s.selected_id == Some(id)
+            {
+                *entries = Some(list);
+            }
+        }
         Reply::Risk { asked, at_risk } => {
             for id in asked {
                 s.at_risk.remove(&id);
@@ -749,6 +756,34 @@ pub fn update(s: &mut State, a: Action) {
             }
             Modal::Pipeline(p) => pipeline_key(s, p, a),
             Modal::Dashboard(d) => dashboard_key(s, d, a),
+            Modal::History {
+                name,
+                entries,
+                scroll,
+            } => {
+                s.modal = match a {
+                    Action::Close | Action::Help => None,
+                    Action::Down => Some(Modal::History {
+                        name,
+                        entries,
+                        scroll: scroll.saturating_add(1),
+                    }),
+                    Action::Up => Some(Modal::History {
+                        name,
+                        entries,
+                        scroll: scroll.saturating_sub(1),
+                    }),
+                    Action::Quit => {
+                        s.quit = true;
+                        None
+                    }
+                    _ => Some(Modal::History {
+                        name,
+                        entries,
+                        scroll,
+                    }),
+                }
+            }
             Modal::Entry(entry) => match a {
                 Action::Close => {}
                 Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
@@ -938,6 +973,17 @@ pub fn update(s: &mut State, a: Action) {
         },
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
+        Action::ShowHistory => match s.current().map(|c| (c.id, c.fields.name.clone())) {
+            Some((id, name)) => {
+                s.modal = Some(Modal::History {
+                    name,
+                    entries: None,
+                    scroll: 0,
+                });
+                s.outbox.push(Request::History { id });
+            }
+            None => say(s, "select a customer first", true),
+        },
         Action::ChangeOwner => match s.current() {
             Some(c) => {
                 let form = Form::owner(c, &s.user);

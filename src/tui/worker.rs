@@ -179,6 +179,10 @@ pub enum Request {
     Risk {
         ids: Vec<i64>,
     },
+    /// A customer's change log.
+    History {
+        id: i64,
+    },
     /// The dashboard's figures (and the 12-month trend for its charts).
     Report {
         seq: u64,
@@ -242,6 +246,10 @@ pub enum Reply {
         seq: u64,
         label: String,
         rows: Vec<(i64, String, String)>,
+    },
+    History {
+        id: i64,
+        entries: Vec<crate::domain::ChangeEntry>,
     },
     Counts {
         overdue: i64,
@@ -502,6 +510,12 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
             let scope = store::reports::Scope::new(period.from, period.to, owner, &clock);
             match store.read(|c| store::reports::customers_behind(c, &scope, key)) {
                 Ok(rows) => Reply::Drill { seq, label, rows },
+                Err(e) => failed(e),
+            }
+        }
+        Request::History { id } => {
+            match store.read(|c| store::history::for_customer(c, id, 1000)) {
+                Ok(entries) => Reply::History { id, entries },
                 Err(e) => failed(e),
             }
         }

@@ -174,14 +174,18 @@ fn help_lists_the_key_table() {
     let (_d, mut app) = demo_app();
     press(&mut app, KeyCode::Char('?'));
     let s = screen(&mut app, 100, 60);
-    for part in [
-        "Help",
-        "log an interaction",
-        "snooze a week",
-        "sort by name",
-    ] {
+    for part in ["Help", "log an interaction", "sort by name"] {
         assert!(s.contains(part), "help lacks '{part}':\n{s}");
     }
+    // Further down: scroll.
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let s = screen(&mut app, 100, 60);
+    assert!(
+        s.contains("snooze a week"),
+        "help lacks 'snooze a week' after scrolling:\n{s}"
+    );
     press(&mut app, KeyCode::Esc);
     assert!(!screen(&mut app, 100, 60).contains("snooze a week"));
 }
@@ -917,4 +921,25 @@ fn pool_filter_and_claiming_from_the_screen() {
             .as_deref(),
         Some("tester")
     );
+}
+
+#[test]
+fn history_view_lists_who_changed_what() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let st = store_of(&dir);
+    let c = st.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = c.fields.clone();
+    f.city = Some("Hangzhou".into());
+    st.write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+        .unwrap();
+    press(&mut app, KeyCode::Char('H'));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("History of"), "{s}");
+    assert!(
+        s.contains("wang") && s.contains("→ Hangzhou"),
+        "field-level before → after, by whom:\n{s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(app.state.modal.is_none());
 }

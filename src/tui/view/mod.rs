@@ -55,6 +55,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Entry(_)) => vec![Layer::Entry],
         Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
         Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
+        Some(Modal::History { .. }) => vec![Layer::Help],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }

@@ -35,6 +35,11 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     match &s.modal {
         None => {}
         Some(Modal::Help { scroll }) => help(f, *scroll, area),
+        Some(Modal::History {
+            name,
+            entries,
+            scroll,
+        }) => history(f, s, name, entries.as_deref(), *scroll, area),
         Some(Modal::Form(form)) => draw_form(f, form, area),
         Some(Modal::Confirm { text, .. }) => {
             let width = (text.width() as u16 + 6).clamp(30, area.width);
@@ -308,4 +313,54 @@ fn pipeline(f: &mut Frame, p: &Pipeline, area: Rect) {
         };
         f.render_widget(Paragraph::new(lines), rect);
     }
+}
+
+/// Who changed what and when, newest first, field by field.
+fn history(
+    f: &mut Frame,
+    s: &State,
+    name: &str,
+    entries: Option<&[crate::domain::ChangeEntry]>,
+    scroll: u16,
+    area: Rect,
+) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).max(40),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let w = r.width.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    match entries {
+        None => lines.push(Line::styled(" loading…", theme::DIM)),
+        Some([]) => lines.push(Line::styled(" no changes recorded", theme::DIM)),
+        Some(list) => {
+            for e in list {
+                let what = format!("{} {} {}", e.action, e.table.replace('_', " "), e.row_id);
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{} ", s.clock.local_display(&e.at)), theme::DIM),
+                    Span::styled(format!("{} ", cell(&e.by, 10)), theme::KEY),
+                    Span::raw(clip(&what, 28)),
+                ]));
+                let detail = e.describe();
+                if !detail.is_empty() {
+                    lines.push(Line::styled(
+                        format!("    {}", clip(&detail, w.saturating_sub(4))),
+                        theme::DIM,
+                    ));
+                }
+            }
+        }
+    }
+    let title = format!(
+        "History of {} · newest first · j/k scroll · Esc close",
+        clip(name, 30)
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(frame(&title)),
+        r,
+    );
 }
