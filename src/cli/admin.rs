@@ -66,11 +66,7 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
 
 /// The default backup file: `backups/kehu-YYYYMMDD-HHMMSS.db` beside the database.
 fn default_backup_path(db: &Path, ctx: &Ctx) -> PathBuf {
-    let dir = db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("backups");
+    let dir = maintenance::backup_dir(db);
     let stamp = ctx
         .clock
         .now
@@ -105,4 +101,39 @@ pub fn check(env: &mut Env) -> Result<()> {
         problems.len(),
         env.store.path().display()
     )
+}
+
+pub fn restore(env: &mut Env, file: &Path, force: bool) -> Result<()> {
+    let others = store::presence::others(env.store.path());
+    if !others.is_empty() && !force {
+        let who: Vec<String> = others
+            .iter()
+            .map(|p| format!("{}@{}", p.user, p.host))
+            .collect();
+        bail!(
+            "{} also have the database open ({}); ask them to close kehu first, or use --force",
+            others.len(),
+            who.join(", ")
+        );
+    }
+    if !file.is_file() {
+        bail!("{}: no such backup file", file.display());
+    }
+    let keep = default_backup_path(env.store.path(), &env.ctx).with_file_name(format!(
+        "kehu-before-restore-{}.db",
+        env.ctx
+            .clock
+            .now
+            .with_timezone(&env.ctx.clock.offset)
+            .format("%Y%m%d-%H%M%S")
+    ));
+    maintenance::restore(&mut env.store, file, &keep)?;
+    // Reopen, which upgrades a backup made by an older kehu.
+    env.store = Store::open(env.store.path(), OpenMode::Existing, &env.ctx)?;
+    env.out.line(&format!(
+        "restored {}; the replaced data was kept in {}",
+        file.display(),
+        keep.display()
+    ))?;
+    Ok(())
 }

@@ -103,6 +103,14 @@ pub enum Command {
     },
     /// Check the database's integrity; prints `ok` or the problems
     Check,
+    /// Replace the database's contents with a backup (the current contents are kept as a backup)
+    Restore {
+        /// The backup file to restore
+        file: std::path::PathBuf,
+        /// Restore even while others have the database open
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// A customer's editable fields as flags (for `add` and `edit`).

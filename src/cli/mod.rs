@@ -176,6 +176,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Settings { action } => admin::settings(&mut env, action)?,
         Command::Backup { out } => admin::backup(&mut env, out)?,
         Command::Check => admin::check(&mut env)?,
+        Command::Restore { file, force } => admin::restore(&mut env, &file, force)?,
     }
     env.out.flush()?;
     Ok(())

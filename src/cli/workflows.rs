@@ -15,6 +15,12 @@ pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
     let ctx = env.ctx.clone();
     // The daily pass (value cut points, greetings) first, so today's list includes its to-dos.
     env.store.write(|c| store::care::daily(c, &ctx))?;
+    let keep = env
+        .store
+        .read(|c| store::settings::get(c, "backup_keep"))?
+        .parse()
+        .unwrap_or(7);
+    store::maintenance::daily_backup(&env.store, ctx.clock.today(), keep)?;
     let owner = mine.then(|| ctx.user.clone());
     let rows = env
         .store

@@ -121,3 +121,84 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?)
 }
+
+/// Checks that `path` is a healthy kehu database this kehu can read.
+fn check_candidate(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|_| StoreError::file(path, "cannot be opened"))?;
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
+            _ => StoreError::from(e),
+        })?;
+    if app_id != migrate::APPLICATION_ID {
+        return Err(StoreError::NotKehu(path.to_path_buf()));
+    }
+    let version = migrate::user_version(&conn)?;
+    if version > migrate::latest_version() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: migrate::latest_version(),
+        });
+    }
+    let verdict: String = conn.pragma_query_value(None, "quick_check", |r| r.get(0))?;
+    if verdict != "ok" {
+        return Err(StoreError::Refused(format!(
+            "{} failed its integrity check ({verdict}); nothing was restored",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Replaces the live database's contents with `from`'s, through the backup API (which takes the
+/// write lock), after keeping the current contents as a backup in `keep`. Returns the kept copy.
+/// The caller reopens the store afterwards, which upgrades an older file.
+pub fn restore(store: &mut Store, from: &Path, keep: &Path) -> Result<()> {
+    check_candidate(from)?;
+    backup(store, keep)?;
+    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let b = Backup::new(&src, &mut store.conn)?;
+    b.run_to_completion(256, Duration::from_millis(20), None)?;
+    Ok(())
+}
+
+/// The folder beside the database where backups go.
+pub fn backup_dir(db: &Path) -> std::path::PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+/// Once a day: a checked copy `backups/kehu-auto-YYYY-MM-DD.db` beside the database, keeping the
+/// newest `keep`. Returns the new file, or `None` when today's exists already.
+pub fn daily_backup(
+    store: &Store,
+    today: chrono::NaiveDate,
+    keep: usize,
+) -> Result<Option<std::path::PathBuf>> {
+    let dir = backup_dir(store.path());
+    let dest = dir.join(format!("kehu-auto-{today}.db"));
+    if dest.exists() {
+        return Ok(None);
+    }
+    backup(store, &dest)?;
+    let mut autos: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| StoreError::file(&dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("kehu-auto-") && n.ends_with(".db"))
+        })
+        .collect();
+    autos.sort();
+    while autos.len() > keep.max(1) {
+        let oldest = autos.remove(0);
+        std::fs::remove_file(&oldest).map_err(|e| StoreError::file(&oldest, e))?;
+    }
+    Ok(Some(dest))
+}

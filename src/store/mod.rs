@@ -17,6 +17,7 @@ pub mod interactions;
 pub mod maintenance;
 pub mod migrate;
 pub mod pages;
+pub mod presence;
 pub mod profile;
 pub mod purchases;
 pub mod reports;

@@ -25,7 +25,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use crate::store::Ctx;
+use crate::store::{self, Ctx};
 use keymap::Key;
 use search::Searcher;
 use state::{Modal, State};
@@ -33,6 +33,8 @@ use worker::{Request, Worker};
 
 /// How long a request may run before the status bar says the screen is waiting for the lock.
 const WAIT_NOTICE: Duration = Duration::from_millis(300);
+/// How often to look for teammates' presence files.
+const PRESENCE_EVERY: Duration = Duration::from_secs(5);
 /// How often to ask whether another process has written.
 const POLL_EVERY: Duration = Duration::from_millis(700);
 
@@ -44,6 +46,11 @@ pub struct App {
     /// Requests sent to the worker whose replies have not arrived (polls excluded).
     outstanding: usize,
     last_poll: Instant,
+    /// This process's presence file, and when others were last looked for.
+    presence: Option<store::presence::Presence>,
+    db: std::path::PathBuf,
+    last_presence: Option<Instant>,
+    last_touch: Instant,
 }
 
 impl App {
@@ -51,12 +58,17 @@ impl App {
         let worker = Worker::start(path.to_path_buf(), ctx.clone())?;
         let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
         update::start(&mut state);
+        let presence = store::presence::Presence::announce(path, &ctx.user);
         let mut app = App {
             state,
             worker,
             searcher: Searcher::start(),
             outstanding: 0,
             last_poll: Instant::now(),
+            presence,
+            db: path.to_path_buf(),
+            last_presence: None,
+            last_touch: Instant::now(),
         };
         app.flush();
         Ok(app)
@@ -150,6 +162,26 @@ impl App {
             .is_some_and(|t| t.elapsed() >= WAIT_NOTICE);
         let changed = waiting != self.state.status.waiting;
         self.state.status.waiting = waiting;
+        // Presence: touch our file, and look for teammates every few seconds (a folder listing).
+        if self.last_touch.elapsed() >= store::presence::TOUCH_EVERY {
+            self.last_touch = Instant::now();
+            if let Some(p) = &self.presence {
+                p.touch();
+            }
+        }
+        let mut changed = changed;
+        if self
+            .last_presence
+            .is_none_or(|t| t.elapsed() >= PRESENCE_EVERY)
+        {
+            self.last_presence = Some(Instant::now());
+            let others: Vec<String> = store::presence::others(&self.db)
+                .into_iter()
+                .map(|p| format!("{}@{}", p.user, p.host))
+                .collect();
+            changed |= others != self.state.status.others;
+            self.state.status.others = others;
+        }
         if self.last_poll.elapsed() >= POLL_EVERY && self.outstanding == 0 {
             self.last_poll = Instant::now();
             self.worker.send(Request::Poll);

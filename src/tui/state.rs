@@ -199,6 +199,8 @@ pub struct Status {
     pub due_today: i64,
     pub customers: i64,
     pub waiting: bool,
+    /// Teammates who have the database open too ("user@host").
+    pub others: Vec<String>,
 }
 
 pub struct State {

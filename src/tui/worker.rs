@@ -549,7 +549,17 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
                 ctx.user.clone(),
                 crate::domain::Clock::from_env().unwrap_or(ctx.clock),
             );
-            match store.write(|c| store::care::daily(c, &ctx)) {
+            let daily = store
+                .write(|c| store::care::daily(c, &ctx))
+                .and_then(|created| {
+                    let keep = store
+                        .read(|c| store::settings::get(c, "backup_keep"))?
+                        .parse()
+                        .unwrap_or(7);
+                    store::maintenance::daily_backup(store, ctx.clock.today(), keep)?;
+                    Ok(created)
+                });
+            match daily {
                 Ok(created) => Reply::DailyDone { created },
                 Err(e) => failed(e),
             }

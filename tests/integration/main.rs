@@ -6,6 +6,7 @@ mod common;
 mod concurrency;
 mod migrations;
 mod reports;
+mod sharing;
 mod store;
 mod tmux;
 mod tui;

@@ -943,3 +943,26 @@ fn history_view_lists_who_changed_what() {
     press(&mut app, KeyCode::Esc);
     assert!(app.state.modal.is_none());
 }
+
+#[test]
+fn the_status_bar_shows_who_else_has_the_file_open() {
+    let dir = TempDir::new().unwrap();
+    drop(store_of(&dir));
+    let folder = dir.path().join(".kehu.db.presence");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("laptop-7.json"),
+        br#"{"user":"wang","host":"laptop","pid":7}"#,
+    )
+    .unwrap();
+    let mut app = app_on(&dir);
+    app.tick();
+    assert!(screen(&mut app, 120, 30).contains("also here: wang@laptop"));
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        2,
+        "this screen announced itself"
+    );
+    drop(app);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "and left");
+}

@@ -120,6 +120,12 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
             },
         ),
     ]);
+    if !s.status.others.is_empty() {
+        spans.push(Span::styled(
+            format!(" · also here: {}", s.status.others.join(", ")),
+            theme::KEY,
+        ));
+    }
     if let Some(m) = s.status.message.as_ref().filter(|_| !s.status.waiting) {
         let style = if s.status.is_error {
             theme::ERROR

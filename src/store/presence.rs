@@ -1,0 +1,102 @@
+//! Who else has the database open: small files in a folder beside it (user, host, pid), touched
+//! every 30 seconds. Files, not table writes: a write would wake every teammate's refresh.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+/// How often a running kehu touches its file, and when a file counts as left behind.
+pub const TOUCH_EVERY: Duration = Duration::from_secs(30);
+pub const STALE_AFTER: Duration = Duration::from_secs(90);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Present {
+    pub user: String,
+    pub host: String,
+    pub pid: u32,
+}
+
+/// This process's presence; its file is removed when dropped.
+pub struct Presence {
+    file: PathBuf,
+}
+
+fn folder(db: &Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map_or_else(|| "kehu".into(), |n| n.to_string_lossy().into_owned());
+    db.with_file_name(format!(".{name}.presence"))
+}
+
+/// The machine's name, for telling teammates apart.
+pub fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .or_else(|_| std::env::var("COMPUTERNAME"))
+        .ok()
+        .or_else(|| fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl Presence {
+    /// Announces this process. Failing to write (a read-only folder) only means teammates do not
+    /// see us; it never stops the user working.
+    pub fn announce(db: &Path, user: &str) -> Option<Presence> {
+        let dir = folder(db);
+        fs::create_dir_all(&dir).ok()?;
+        let me = Present {
+            user: user.to_string(),
+            host: host_name(),
+            pid: std::process::id(),
+        };
+        let file = dir.join(format!("{}-{}.json", me.host, me.pid));
+        fs::write(&file, serde_json::to_vec(&me).ok()?).ok()?;
+        Some(Presence { file })
+    }
+
+    /// Marks this process as still here.
+    pub fn touch(&self) {
+        if let Ok(bytes) = fs::read(&self.file) {
+            let _ = fs::write(&self.file, bytes);
+        }
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.file);
+    }
+}
+
+/// Everyone else with the database open now (files touched recently, not this process's).
+pub fn others(db: &Path) -> Vec<Present> {
+    let Ok(entries) = fs::read_dir(folder(db)) else {
+        return Vec::new();
+    };
+    let now = SystemTime::now();
+    let me = (host_name(), std::process::id());
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let fresh = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age <= STALE_AFTER);
+        if !fresh {
+            continue;
+        }
+        if let Some(p) = fs::read(entry.path())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Present>(&b).ok())
+            && (p.host.clone(), p.pid) != me
+        {
+            out.push(p);
+        }
+    }
+    out.sort_by(|a, b| (&a.user, &a.host).cmp(&(&b.user, &b.host)));
+    out
+}
