@@ -150,7 +150,11 @@ pub fn run(mut cli: Cli) -> Result<()> {
     let mut env = if cli.demo {
         demo_env(ctx)?
     } else {
-        let store = Store::open(&db_path(&cli)?, OpenMode::Existing, &ctx)?;
+        let path = db_path(&cli)?;
+        let store = Store::open(&path, OpenMode::Existing, &ctx)?;
+        for w in crate::store::guard::warnings(&path) {
+            eprintln!("kehu: warning: {w}");
+        }
         Env {
             store,
             ctx,

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod customers;
 pub mod deals;
 pub mod error;
+pub mod guard;
 pub mod history;
 pub mod interactions;
 pub mod maintenance;

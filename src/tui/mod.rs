@@ -59,6 +59,10 @@ impl App {
         let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
         update::start(&mut state);
         let presence = store::presence::Presence::announce(path, &ctx.user);
+        if let Some(w) = store::guard::warnings(path).into_iter().next() {
+            state.status.message = Some(format!("warning: {w}"));
+            state.status.is_error = true;
+        }
         let mut app = App {
             state,
             worker,

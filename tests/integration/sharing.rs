@@ -132,3 +132,31 @@ fn presence_files_come_and_go() {
         "removed on exit"
     );
 }
+
+#[test]
+fn a_database_left_in_wal_mode_is_converted_on_open() {
+    let k = Kehu::new();
+    k.add(&["--name", "Walter"]);
+    {
+        let raw = rusqlite::Connection::open(&k.db).unwrap();
+        let mode: String = raw
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+    assert_eq!(
+        k.json(&["customer", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let raw = rusqlite::Connection::open(&k.db).unwrap();
+    let mode: String = raw
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        mode, "delete",
+        "back to the rollback journal, which is safe on a network drive"
+    );
+}
