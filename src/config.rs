@@ -27,3 +27,25 @@ pub fn login_name() -> String {
         })
         .unwrap_or_else(|| "unknown".to_string())
 }
+
+/// The config file: `$KEHU_CONFIG`, else `config.toml` in the user's config directory
+/// (e.g. `~/.config/kehu/config.toml`). Personal preferences only; team rules live in the database.
+pub fn config_path() -> Option<PathBuf> {
+    match std::env::var_os("KEHU_CONFIG") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => directories::ProjectDirs::from("", "", "kehu")
+            .map(|d| d.config_dir().join("config.toml")),
+    }
+}
+
+/// A `key = "value"` setting from the config file (simple TOML: one key per line, `#` comments).
+pub fn config_value(key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(config_path()?).ok()?;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| k.trim() == key)
+        .map(|(_, v)| v.trim().trim_matches('"').trim().to_string())
+        .filter(|v| !v.is_empty())
+}

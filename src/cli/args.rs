@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "KEHU_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Who is working: stamped on every change [default: $KEHU_USER, else the login name]
+    /// Who is working: stamped on every change [default: $KEHU_USER, else `user` in the config file, else the login name]
     #[arg(long, global = true, env = "KEHU_USER", value_name = "NAME")]
     pub user: Option<String>,
 

@@ -81,7 +81,7 @@ fn user_of(cli: &Cli) -> Result<String> {
         Some(u) => {
             input::optional_line("user", u)?.ok_or_else(|| anyhow!("user: must not be empty"))
         }
-        None => Ok(config::login_name()),
+        None => Ok(config::config_value("user").unwrap_or_else(config::login_name)),
     }
 }
 

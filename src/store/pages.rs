@@ -318,9 +318,10 @@ pub fn due_counts(conn: &Connection, today: chrono::NaiveDate) -> Result<(i64, i
 pub fn open_todos(
     conn: &Connection,
     customer: Option<i64>,
+    assignee: Option<&str>,
     limit: usize,
 ) -> Result<Vec<(crate::domain::Todo, Option<String>)>> {
-    let todos = super::todos::list_open_limited(conn, customer, limit)?;
+    let todos = super::todos::list_open_limited(conn, customer, assignee, limit)?;
     let mut out = Vec::with_capacity(todos.len());
     for t in todos {
         let name = match t.customer_id {

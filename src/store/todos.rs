@@ -238,15 +238,20 @@ pub fn list_open(conn: &Connection, filter: &Filter) -> Result<Vec<Todo>> {
 pub fn list_open_limited(
     conn: &Connection,
     customer: Option<i64>,
+    assignee: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Todo>> {
     let sql = format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE status = 'open' AND (?1 IS NULL OR customer_id = ?1)
+           AND (?3 IS NULL OR assignee = ?3)
          ORDER BY coalesce(due, '9999-12-31'), id LIMIT ?2"
     );
     let mut stmt = conn.prepare(&sql)?;
     let found = stmt
-        .query_map(rusqlite::params![customer, limit as i64], from_row)?
+        .query_map(
+            rusqlite::params![customer, limit as i64, assignee],
+            from_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
 }

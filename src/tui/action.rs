@@ -27,6 +27,7 @@ pub enum Action {
     AddTodo,
     CompleteTodo,
     ToggleQueueView,
+    ToggleQueueMine,
     OpenPipeline,
     AddSurvey,
     AddPurchase,

@@ -319,7 +319,7 @@ impl Form {
                 "filter",
                 "Show",
                 current,
-                "vip · churned · owner:li.na · pool · tag:重点 — empty shows everyone",
+                "vip · churned · mine · owner:li.na · pool · tag:重点 — empty: everyone",
             )],
         )
     }
@@ -1058,11 +1058,17 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
     }
 }
 
-/// `vip`, `churned`, `owner:li.na`, `tag:重点`, several separated by spaces; empty for all.
+/// Stands for the user in a parsed filter until the screen fills in the name.
+pub const MINE: &str = "\u{1}mine";
+
+/// `vip`, `churned`, `owner:li.na`, `mine`, `pool`, `tag:重点`, several separated by spaces; empty
+/// for all.
 pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
     let mut f = ListFilter::default();
     for word in text.split_whitespace() {
-        if word.eq_ignore_ascii_case("pool") {
+        if word.eq_ignore_ascii_case("mine") {
+            f.owner = Some(MINE.to_string());
+        } else if word.eq_ignore_ascii_case("pool") {
             f.owner = Some(String::new());
         } else if let Some(o) = word.strip_prefix("owner:") {
             f.owner = Some(o.to_string());

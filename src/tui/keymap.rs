@@ -405,6 +405,13 @@ pub const BINDINGS: &[Binding] = &[
         "today/all",
     ),
     b(
+        Queue,
+        k('m'),
+        Action::ToggleQueueMine,
+        "only my customers and to-dos / everyone's",
+        "mine",
+    ),
+    b(
         Profile,
         k(']'),
         Action::NextContact,

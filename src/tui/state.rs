@@ -225,6 +225,8 @@ pub struct State {
     pub queue_only_selected: bool,
     /// The queue shows the ranked Today queue (default) or every open to-do.
     pub queue_today: bool,
+    /// The queue shows only the user's customers and to-dos.
+    pub queue_mine: bool,
     pub pipeline_seq: u64,
     /// Customers known to be at risk of churning (checked for the rows loaded).
     pub at_risk: std::collections::HashSet<i64>,
@@ -265,6 +267,7 @@ impl State {
             queue_selected: 0,
             queue_only_selected: false,
             queue_today: true,
+            queue_mine: false,
             pipeline_seq: 0,
             at_risk: Default::default(),
             queue_seq: 0,

@@ -50,10 +50,12 @@ fn reload_queue(s: &mut State) {
     } else {
         None
     };
+    let mine = s.queue_mine.then(|| s.user.clone());
     s.outbox.push(Request::Queue {
         seq: s.queue_seq,
         customer,
         today: s.queue_today,
+        mine,
     });
 }
 
@@ -1057,6 +1059,11 @@ pub fn update(s: &mut State, a: Action) {
             };
             open_form(s, Form::invite(ids));
         }
+        Action::ToggleQueueMine => {
+            s.queue_mine = !s.queue_mine;
+            s.queue_selected = 0;
+            reload_queue(s);
+        }
         Action::ToggleQueueView => {
             s.queue_today = !s.queue_today;
             s.queue_selected = 0;
@@ -1267,7 +1274,10 @@ pub fn finish_filter(s: &mut State) {
     if !matches!(form.kind, FormKind::Filter) || form.saving.is_none() {
         return;
     }
-    if let Ok(filter) = super::forms::parse_filter(form.value("filter")) {
+    if let Ok(mut filter) = super::forms::parse_filter(form.value("filter")) {
+        if filter.owner.as_deref() == Some(super::forms::MINE) {
+            filter.owner = Some(s.user.clone());
+        }
         s.modal = None;
         s.filter = filter;
         reload_list(s, Anchor::Top, None);

@@ -168,6 +168,8 @@ pub enum Request {
         customer: Option<i64>,
         /// The ranked Today queue rather than every open to-do.
         today: bool,
+        /// Only this user's customers and to-dos.
+        mine: Option<String>,
     },
     /// Once a day: value cut points and greeting to-dos.
     DailyPass,
@@ -437,12 +439,13 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
             seq,
             customer,
             today,
+            mine,
         } => {
             let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
             let rows = if today {
                 // The pane shows the most urgent rows; a book of 100,000 can have tens of thousands due.
                 store
-                    .read(|c| store::today::queue(c, &clock, None, customer))
+                    .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer))
                     .map(|rows| {
                         rows.into_iter()
                             .take(QUEUE_ROWS)
@@ -451,7 +454,7 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
                     })
             } else {
                 store
-                    .read(|c| pages::open_todos(c, customer, 500))
+                    .read(|c| pages::open_todos(c, customer, mine.as_deref(), 500))
                     .map(|rows| {
                         rows.into_iter()
                             .map(|(todo, customer)| QueueRow::Todo { todo, customer })

@@ -160,3 +160,55 @@ fn a_database_left_in_wal_mode_is_converted_on_open() {
         "back to the rollback journal, which is safe on a network drive"
     );
 }
+
+#[test]
+fn the_user_comes_from_flag_env_config_file_then_login() {
+    let k = Kehu::new();
+    let conf = k.dir.path().join("config.toml");
+    fs::write(&conf, "# kehu\nuser = \"cfg.user\"\n").unwrap();
+    let owner_of = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let id = crate::common::id_in(&String::from_utf8_lossy(&out.stdout), "added customer ")
+            .to_string();
+        k.json(&["customer", "show", &id, "--json"])["owner"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let from_config = k
+        .command()
+        .env_remove("KEHU_USER")
+        .env("KEHU_CONFIG", &conf)
+        .args(["customer", "add", "--name", "A"])
+        .output()
+        .unwrap();
+    assert_eq!(owner_of(from_config), "cfg.user");
+    let from_env = k
+        .command()
+        .env("KEHU_USER", "env.user")
+        .env("KEHU_CONFIG", &conf)
+        .args(["customer", "add", "--name", "B"])
+        .output()
+        .unwrap();
+    assert_eq!(owner_of(from_env), "env.user");
+    let from_flag = k
+        .command()
+        .env("KEHU_USER", "env.user")
+        .args(["--user", "flag.user", "customer", "add", "--name", "C"])
+        .output()
+        .unwrap();
+    assert_eq!(owner_of(from_flag), "flag.user");
+    let login = k
+        .command()
+        .env_remove("KEHU_USER")
+        .env("KEHU_CONFIG", k.dir.path().join("missing.toml"))
+        .env("USER", "login.user")
+        .args(["customer", "add", "--name", "D"])
+        .output()
+        .unwrap();
+    assert_eq!(owner_of(login), "login.user");
+}

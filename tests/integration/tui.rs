@@ -966,3 +966,54 @@ fn the_status_bar_shows_who_else_has_the_file_open() {
     drop(app);
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "and left");
 }
+
+#[test]
+fn my_customers_and_my_todos() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let mut mine = kehu::domain::CustomerFields::named("Mine Mei");
+    mine.owner = Some("tester".into());
+    let mut theirs = kehu::domain::CustomerFields::named("Theirs Tom");
+    theirs.owner = Some("wang".into());
+    let m = st
+        .write(|x| store::customers::add(x, &c, &mine, &[]))
+        .unwrap();
+    let t = st
+        .write(|x| store::customers::add(x, &c, &theirs, &[]))
+        .unwrap();
+    let todo = |customer: i64, who: &str| kehu::domain::TodoFields {
+        customer_id: Some(customer),
+        title: format!("call for {who}"),
+        due: Some("2026-11-22".parse().unwrap()),
+        due_time: None,
+        priority: kehu::domain::Priority::Normal,
+        assignee: Some(who.into()),
+        recurrence: None,
+    };
+    st.write(|x| store::todos::add(x, &c, &todo(m, "tester")))
+        .unwrap();
+    st.write(|x| store::todos::add(x, &c, &todo(t, "wang")))
+        .unwrap();
+    let mut app = app_on(&dir);
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "mine");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 30);
+    let names: Vec<&str> = app
+        .state
+        .list
+        .rows
+        .iter()
+        .map(|c| c.fields.name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Mine Mei"]);
+    assert!(s.contains("owner:tester"));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('m'));
+    let s = screen(&mut app, 100, 30);
+    assert!(
+        s.contains("Today · mine") && s.contains("call for tester") && !s.contains("call for wang"),
+        "{s}"
+    );
+}

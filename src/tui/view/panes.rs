@@ -333,10 +333,11 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     } else {
         "all customers".into()
     };
-    let view = if s.queue_today {
-        "Today"
-    } else {
-        "open to-dos"
+    let view = match (s.queue_today, s.queue_mine) {
+        (true, false) => "Today",
+        (true, true) => "Today · mine",
+        (false, false) => "open to-dos",
+        (false, true) => "my open to-dos",
     };
     let block = pane_block(
         format!("Queue · {view} · {scope} ({})", s.queue.len()),
