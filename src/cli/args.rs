@@ -103,6 +103,18 @@ pub enum Command {
     },
     /// Check the database's integrity; prints `ok` or the problems
     Check,
+    /// Run kehu commands read one per line from FILE (or standard input): each is saved and
+    /// acknowledged with `ok LINE` as it goes, or with --atomic all in one transaction
+    Batch {
+        /// The commands; `-` or nothing reads standard input
+        file: Option<std::path::PathBuf>,
+        /// All or nothing: one transaction for every line
+        #[arg(long)]
+        atomic: bool,
+        /// Go on after a failed line (without --atomic)
+        #[arg(long = "keep-going", conflicts_with = "atomic")]
+        keep_going: bool,
+    },
     /// Replace the database's contents with a backup (the current contents are kept as a backup)
     Restore {
         /// The backup file to restore

@@ -3,6 +3,7 @@
 
 mod admin;
 pub mod args;
+mod batch;
 mod customer;
 mod output;
 mod reporting;
@@ -162,26 +163,37 @@ pub fn run(mut cli: Cli) -> Result<()> {
             _demo_dir: None,
         }
     };
+    dispatch(&mut env, command)?;
+    env.out.flush()?;
+    Ok(())
+}
+
+/// Runs one subcommand against an open database (also each line of `kehu batch`).
+pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
     match command {
         Command::Init { .. } => {} // handled before a database is opened
-        Command::Customer(cmd) => customer::run(&mut env, cmd)?,
-        Command::Contact(cmd) => customer::contact(&mut env, cmd)?,
-        Command::Log(args) => timeline::log(&mut env, args)?,
-        Command::Interaction(cmd) => timeline::interaction(&mut env, cmd)?,
-        Command::Purchase(cmd) => timeline::purchase(&mut env, cmd)?,
-        Command::History { id, json } => timeline::history(&mut env, id, json)?,
-        Command::Today { mine, json } => workflows::today(&mut env, mine, json)?,
-        Command::Report(args) => reporting::run(&mut env, args)?,
-        Command::Ticket(cmd) => workflows::ticket(&mut env, cmd)?,
-        Command::Survey(cmd) => workflows::survey(&mut env, cmd)?,
-        Command::Deal(cmd) => workflows::deal(&mut env, cmd)?,
-        Command::Campaign(cmd) => workflows::campaign(&mut env, cmd)?,
-        Command::Todo(cmd) => todo::run(&mut env, cmd)?,
-        Command::Settings { action } => admin::settings(&mut env, action)?,
-        Command::Backup { out } => admin::backup(&mut env, out)?,
-        Command::Check => admin::check(&mut env)?,
-        Command::Restore { file, force } => admin::restore(&mut env, &file, force)?,
+        Command::Customer(cmd) => customer::run(env, cmd)?,
+        Command::Contact(cmd) => customer::contact(env, cmd)?,
+        Command::Log(args) => timeline::log(env, args)?,
+        Command::Interaction(cmd) => timeline::interaction(env, cmd)?,
+        Command::Purchase(cmd) => timeline::purchase(env, cmd)?,
+        Command::History { id, json } => timeline::history(env, id, json)?,
+        Command::Today { mine, json } => workflows::today(env, mine, json)?,
+        Command::Report(args) => reporting::run(env, args)?,
+        Command::Ticket(cmd) => workflows::ticket(env, cmd)?,
+        Command::Survey(cmd) => workflows::survey(env, cmd)?,
+        Command::Deal(cmd) => workflows::deal(env, cmd)?,
+        Command::Campaign(cmd) => workflows::campaign(env, cmd)?,
+        Command::Todo(cmd) => todo::run(env, cmd)?,
+        Command::Settings { action } => admin::settings(env, action)?,
+        Command::Backup { out } => admin::backup(env, out)?,
+        Command::Check => admin::check(env)?,
+        Command::Restore { file, force } => admin::restore(env, &file, force)?,
+        Command::Batch {
+            file,
+            atomic,
+            keep_going,
+        } => batch::run(env, file.as_deref(), atomic, keep_going)?,
     }
-    env.out.flush()?;
     Ok(())
 }

@@ -81,6 +81,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     budget: Duration,
+    /// Writes nested inside an open batch (see [`Store::begin_batch`]) become savepoints.
+    depth: std::cell::Cell<u32>,
 }
 
 impl Store {
@@ -148,6 +150,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             budget,
+            depth: std::cell::Cell::new(0),
         })
     }
 
@@ -167,6 +170,9 @@ impl Store {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is written or none. Waiting for
     /// another user's lock, and retrying a busy `COMMIT`, both stay inside one time budget.
     pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.depth.get() > 0 {
+            return self.nested(f);
+        }
         let deadline = Instant::now() + self.budget;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let value = match f(&self.conn) {
@@ -190,8 +196,61 @@ impl Store {
         }
     }
 
+    /// A write inside an open batch: a savepoint, so a failed step undoes only itself.
+    fn nested<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let level = self.depth.get();
+        self.depth.set(level + 1);
+        let name = format!("kehu_{level}");
+        let out = self
+            .conn
+            .execute_batch(&format!("SAVEPOINT {name}"))
+            .map_err(StoreError::from)
+            .and_then(|()| f(&self.conn));
+        let end = match &out {
+            Ok(_) => format!("RELEASE {name}"),
+            Err(_) => format!("ROLLBACK TO {name}; RELEASE {name}"),
+        };
+        self.depth.set(level);
+        self.conn.execute_batch(&end)?;
+        out
+    }
+
+    /// Opens one transaction for many writes (`kehu batch --atomic`): until [`Store::end_batch`],
+    /// every write is part of it, so all of them are saved or none.
+    pub fn begin_batch(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.depth.set(1);
+        Ok(())
+    }
+
+    /// Commits (retrying a busy commit within the time budget) or rolls back the open batch.
+    pub fn end_batch(&self, commit: bool) -> Result<()> {
+        self.depth.set(0);
+        if !commit {
+            self.conn.execute_batch("ROLLBACK")?;
+            return Ok(());
+        }
+        let deadline = Instant::now() + self.budget;
+        loop {
+            match self.conn.execute_batch("COMMIT") {
+                Ok(()) => return Ok(()),
+                Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
     /// Runs `f` in one short read transaction, so what it reads is consistent.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        // Inside a batch the open transaction already gives a consistent view.
+        if self.depth.get() > 0 {
+            return f(&self.conn);
+        }
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let out = f(&self.conn);
         let _ = self

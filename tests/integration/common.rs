@@ -160,3 +160,11 @@ pub fn wait_for(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> b
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }
+
+/// Heavy multi-process tests hold this so they run one at a time on a busy 2-core machine.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HEAVY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

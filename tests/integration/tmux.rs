@@ -50,6 +50,7 @@ fn open_search_log_a_call_and_quit_in_a_real_terminal() {
         eprintln!("tmux is not installed: skipping the real-terminal test (apt-get install tmux)");
         return;
     }
+    let _one_at_a_time = crate::common::heavy();
     let k = Kehu::uninitialised();
     k.ok(&["init", "--demo"]);
     let name = format!("kehu-test-{}", std::process::id());
