@@ -67,5 +67,6 @@ pub enum Action {
     CursorLeft,
     CursorRight,
     Overwrite,
+    TakeTheirs,
     Reload,
 }

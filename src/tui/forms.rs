@@ -90,6 +90,9 @@ pub struct Field {
     pub error: Option<String>,
     /// Shown dimmed when the field is empty.
     pub placeholder: &'static str,
+    /// After a conflict: what a teammate saved in this field, and a note saying so.
+    pub theirs: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +124,8 @@ fn field(
         value,
         error: None,
         placeholder,
+        theirs: None,
+        note: None,
     }
 }
 
@@ -517,6 +522,82 @@ impl Form {
                 "a new name, or an existing campaign's name or id",
             )],
         )
+    }
+
+    /// Merges a teammate's save into this customer form after a conflict, field by field: fields
+    /// only they changed take their value, fields only the user changed keep the user's, and
+    /// fields both changed differently are marked for the user to decide (Ctrl-t takes theirs).
+    /// Returns whether any field needs a decision; the form is then based on what is stored.
+    pub fn merge_customer(&mut self, stored: &Customer, by: &str) -> bool {
+        let FormKind::EditCustomer { base, .. } = &self.kind else {
+            return false;
+        };
+        let original: Vec<Field> = customer_fields(base, &self.initial_tags());
+        let theirs: Vec<Field> = customer_fields(&stored.fields, &stored.tags);
+        let mut decide = false;
+        for f in &mut self.fields {
+            let (Some(was), Some(now)) = (
+                original.iter().find(|o| o.key == f.key),
+                theirs.iter().find(|t| t.key == f.key),
+            ) else {
+                continue;
+            };
+            let mine_changed = f.value.trim() != was.value.trim();
+            let theirs_changed = now.value.trim() != was.value.trim();
+            f.theirs = None;
+            f.note = None;
+            if theirs_changed && !mine_changed {
+                f.value = now.value.clone();
+                f.cursor = f.value.chars().count();
+            } else if theirs_changed && mine_changed && f.value.trim() != now.value.trim() {
+                decide = true;
+                f.note = Some(format!(
+                    "Ctrl-t takes {by}'s '{}' (was '{}')",
+                    now.value, was.value
+                ));
+                f.theirs = Some(now.value.clone());
+            }
+        }
+        self.kind = FormKind::EditCustomer {
+            id: stored.id,
+            version: stored.audit.version,
+            base: Box::new(stored.fields.clone()),
+        };
+        self.initial = customer_fields(&stored.fields, &stored.tags)
+            .iter()
+            .map(|f| f.value.clone())
+            .collect();
+        self.conflict_version = None;
+        decide
+    }
+
+    /// The tags as the form first showed them.
+    fn initial_tags(&self) -> Vec<String> {
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.key == "tags")
+            .unwrap_or(usize::MAX);
+        self.initial
+            .get(i)
+            .map(|t| {
+                t.split(", ")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Takes the teammate's value for the focused field (after a conflict).
+    pub fn take_theirs(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && let Some(v) = f.theirs.take()
+        {
+            f.value = v;
+            f.cursor = f.value.chars().count();
+            f.note = None;
+        }
     }
 
     /// Has the user typed anything since the form opened?

@@ -527,6 +527,13 @@ pub const BINDINGS: &[Binding] = &[
         "after a conflict: reload and lose your edit",
         "",
     ),
+    b(
+        Form,
+        ctrl('t'),
+        Action::TakeTheirs,
+        "after a conflict: take the teammate's value for this field",
+        "",
+    ),
     b(Form, ctrl('c'), Action::Quit, "quit (asks first)", ""),
     b(Confirm, k('y'), Action::Answer(true), "yes", "yes"),
     b(

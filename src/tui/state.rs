@@ -228,6 +228,8 @@ pub struct State {
     /// The queue shows only the user's customers and to-dos.
     pub queue_mine: bool,
     pub pipeline_seq: u64,
+    /// Said with the next save's message (e.g. that it merged a teammate's changes).
+    pub note_after_save: Option<String>,
     /// Customers known to be at risk of churning (checked for the rows loaded).
     pub at_risk: std::collections::HashSet<i64>,
     pub queue_seq: u64,
@@ -270,6 +272,7 @@ impl State {
             queue_mine: false,
             pipeline_seq: 0,
             at_risk: Default::default(),
+            note_after_save: None,
             queue_seq: 0,
             modal: None,
             status: Status::default(),

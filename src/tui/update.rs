@@ -456,6 +456,10 @@ pub fn reply(s: &mut State, r: Reply) {
             {
                 s.modal = None;
             }
+            let message = match s.note_after_save.take() {
+                Some(note) => format!("{message} ({note})"),
+                None => message,
+            };
             say(s, message, false);
             if let Some(id) = customer {
                 if s.selected_id.is_none() || s.list_customer().is_none() {
@@ -472,11 +476,26 @@ pub fn reply(s: &mut State, r: Reply) {
             token,
             error,
             conflict,
+            stored,
         } => {
             if let Some(Modal::Form(form)) = &mut s.modal
                 && form.saving == Some(token)
             {
                 form.saving = None;
+                if let (Some(stored), FormKind::EditCustomer { .. }) = (&stored, &form.kind) {
+                    let at = s.clock.local_display(&stored.audit.updated_at);
+                    let by = stored.audit.updated_by.clone();
+                    if form.merge_customer(stored, &by) {
+                        form.error = Some(format!(
+                            "{by} changed this customer at {at}; their other changes are merged in. Decide the marked fields (Ctrl-t takes theirs), then Enter saves"
+                        ));
+                    } else {
+                        // Different fields: merge without asking.
+                        s.note_after_save = Some(format!("merged with {by}'s changes"));
+                        submit(s);
+                    }
+                    return;
+                }
                 if conflict.is_some() {
                     form.error = Some(format!(
                         "{error}. Ctrl-o saves over their change, Ctrl-r reloads (your edit is lost)."
@@ -857,6 +876,10 @@ pub fn update(s: &mut State, a: Action) {
                     s.modal = Some(Modal::Form(form));
                     submit(s);
                 }
+                Action::TakeTheirs => {
+                    form.take_theirs();
+                    s.modal = Some(Modal::Form(form));
+                }
                 Action::Overwrite if form.conflict_version.is_some() => {
                     // Save over the other change: the form already holds the version now stored.
                     s.modal = Some(Modal::Form(form));
@@ -1133,6 +1156,7 @@ pub fn update(s: &mut State, a: Action) {
         | Action::CursorLeft
         | Action::CursorRight
         | Action::Overwrite
+        | Action::TakeTheirs
         | Action::Reload
         | Action::DealNextStage
         | Action::DealPrevStage

@@ -278,6 +278,8 @@ pub enum Reply {
         token: u64,
         error: String,
         conflict: Option<i64>,
+        /// For a customer edit that hit a conflict: the customer as now stored, to merge with.
+        stored: Option<Box<Customer>>,
     },
     /// Another process wrote to the database: what its change-log entries name.
     Changed(ChangeSet),
@@ -618,15 +620,28 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
                     message,
                 },
                 Err(e) => {
-                    let conflict = match &e {
+                    let (conflict, stored) = match &e {
+                        StoreError::Conflict {
+                            what: "customer",
+                            id,
+                            current_version,
+                            ..
+                        } => (
+                            Some(*current_version),
+                            store
+                                .read(|c| store::customers::get(c, *id))
+                                .ok()
+                                .map(Box::new),
+                        ),
                         StoreError::Conflict {
                             current_version, ..
-                        } => Some(*current_version),
-                        _ => None,
+                        } => (Some(*current_version), None),
+                        _ => (None, None),
                     };
                     Reply::SaveFailed {
                         token,
                         conflict,
+                        stored,
                         error: e.to_string(),
                     }
                 }

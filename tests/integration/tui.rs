@@ -302,48 +302,83 @@ fn add_customer_form_saves_and_selects_them() {
 }
 
 #[test]
-fn editing_after_someone_else_saved_shows_the_conflict() {
+fn edits_to_different_fields_merge_and_the_same_field_is_decided_per_field() {
     let (dir, mut app) = demo_app();
     let id = app.state.selected_id.unwrap();
-    press(&mut app, KeyCode::Char('e'));
-    // Meanwhile a teammate changes the same customer.
     let other = store_of(&dir);
-    let c = other.read(|x| store::customers::get(x, id)).unwrap();
-    let mut f = c.fields.clone();
-    f.city = Some("Teammate City".into());
-    other
-        .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
-        .unwrap();
+    let teammate_saves = |city: &str, company: Option<&str>| {
+        let c = other.read(|x| store::customers::get(x, id)).unwrap();
+        let mut f = c.fields.clone();
+        f.city = Some(city.into());
+        if let Some(co) = company {
+            f.company = Some(co.into());
+        }
+        other
+            .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+            .unwrap();
+    };
 
+    // Different fields: no question, both changes kept.
+    press(&mut app, KeyCode::Char('e'));
+    teammate_saves("Teammate City", None);
     press(&mut app, KeyCode::Tab);
     keys(&mut app, " X");
     press(&mut app, KeyCode::Enter);
-    let s = screen(&mut app, 120, 40);
-    assert!(s.contains("changed by wang"), "{s}");
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 120, 40));
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert_eq!(now.fields.city.as_deref(), Some("Teammate City"));
     assert!(
-        app.state.modal.is_some(),
-        "the form stays open with the user's input"
+        now.fields.company.as_deref().unwrap_or("").ends_with(" X"),
+        "{:?}",
+        now.fields.company
     );
-    // Nothing was overwritten silently.
+    assert!(screen(&mut app, 120, 40).contains("merged with wang's changes"));
+
+    // The same field: the form shows theirs, mine and the original, and nothing is saved yet.
+    press(&mut app, KeyCode::Char('e'));
+    teammate_saves("Second City", Some("Their Co"));
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "My Co");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 50);
+    assert!(
+        s.contains("Ctrl-t takes wang's 'Their Co'") && s.contains("wang changed this customer"),
+        "{s}"
+    );
     assert_eq!(
         other
             .read(|x| store::customers::get(x, id))
             .unwrap()
             .fields
-            .city
+            .company
             .as_deref(),
-        Some("Teammate City")
+        Some("Their Co"),
+        "nothing overwritten"
     );
-
-    app.key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
-    assert!(app.settle(SETTLE));
-    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 120, 40));
+    // Take theirs for that field; their other change (the city) is merged in too.
+    app.key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 160, 50));
     let now = other.read(|x| store::customers::get(x, id)).unwrap();
-    assert!(
-        now.fields.company.as_deref().unwrap_or("").ends_with('X'),
-        "{:?}",
-        now.fields.company
-    );
+    assert_eq!(now.fields.company.as_deref(), Some("Their Co"));
+    assert_eq!(now.fields.city.as_deref(), Some("Second City"));
+
+    // Or keep mine: the next overlapping edit saves the user's value after the decision.
+    press(&mut app, KeyCode::Char('e'));
+    teammate_saves("Third City", Some("Their Co 2"));
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "Mine Co");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert_eq!(now.fields.company.as_deref(), Some("Mine Co"));
+    assert_eq!(now.fields.city.as_deref(), Some("Third City"));
     assert_eq!(now.audit.updated_by, "tester");
 }
 

@@ -160,7 +160,7 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
     let body: u16 = form
         .fields
         .iter()
-        .map(|x| if x.error.is_some() { 2 } else { 1 })
+        .map(|x| 1 + u16::from(x.error.is_some()) + u16::from(x.note.is_some()))
         .sum::<u16>()
         + 3;
     let r = centered(area, width, (body + 2).min(area.height));
@@ -207,6 +207,12 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
             spans.push(Span::styled(" ✗", theme::ERROR));
         }
         lines.push(Line::from(spans));
+        if let Some(n) = &field.note {
+            lines.push(Line::styled(
+                format!("  {} ⚑ {}", " ".repeat(label_w), clip(n, value_w)),
+                theme::TODAY,
+            ));
+        }
         if let Some(e) = &field.error {
             lines.push(Line::styled(
                 format!("  {} ✗ {}", " ".repeat(label_w), clip(e, value_w)),
