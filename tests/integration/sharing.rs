@@ -212,3 +212,35 @@ fn the_user_comes_from_flag_env_config_file_then_login() {
         .unwrap();
     assert_eq!(owner_of(login), "login.user");
 }
+
+#[test]
+fn a_backup_completes_while_another_process_writes() {
+    let _one_at_a_time = crate::common::heavy();
+    let k = Kehu::new();
+    let id = k.add(&["--name", "Busy"]).to_string();
+    let lines: String = (0..400)
+        .map(|i| format!("log {id} --kind note --summary \"b{i}\"\n"))
+        .collect();
+    let file = k.dir.path().join("writes.txt");
+    fs::write(&file, lines).unwrap();
+    let mut writer = crate::common::command_for(&k.db)
+        .args(["batch", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut copies = 0;
+    while writer.try_wait().unwrap().is_none() && copies < 5 {
+        let dest = k.dir.path().join(format!("during-{copies}.db"));
+        let out = k.ok(&["backup", "--out", dest.to_str().unwrap()]);
+        assert!(out.contains("checked"), "{out}");
+        let copy = Kehu {
+            dir: tempfile::TempDir::new().unwrap(),
+            db: dest,
+        };
+        assert_eq!(copy.ok(&["check"]).trim(), "ok");
+        copies += 1;
+    }
+    assert!(writer.wait().unwrap().success());
+    assert!(copies > 0, "the writer finished before any backup ran");
+    assert_eq!(k.ok(&["check"]).trim(), "ok");
+}

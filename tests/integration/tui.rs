@@ -440,7 +440,13 @@ fn a_held_lock_shows_waiting_and_the_save_completes_after_release() {
     app.key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
     assert!(screen(&mut app, 80, 24).contains("saving"));
     holder.execute_batch("ROLLBACK").unwrap();
+    let released = std::time::Instant::now();
     assert!(app.settle(SETTLE));
+    assert!(
+        released.elapsed() < Duration::from_secs(1),
+        "saved {:?} after the release",
+        released.elapsed()
+    );
     let entries = store_of(&dir)
         .read(|c| store::interactions::timeline(c, id, None, 1))
         .unwrap();

@@ -228,7 +228,9 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
     }
     lines.push(Line::styled(
         format!(
-            "changed {} by {}",
+            "added {} by {} · changed {} by {}",
+            s.clock.local_display(&c.audit.created_at),
+            c.audit.created_by,
             s.clock.local_display(&c.audit.updated_at),
             c.audit.updated_by
         ),
