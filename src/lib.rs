@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod io;
 pub mod report;
 pub mod store;
 pub mod tui;

@@ -83,6 +83,12 @@ pub enum Command {
     Campaign(CampaignCmd),
     /// The figures: conversion, churn, repurchase, revenue, satisfaction, complaints, follow-up
     Report(ReportArgs),
+    /// Bring customers in from a spreadsheet, or undo an import
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Take everything out: CSV for spreadsheets, JSON for programs
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Every change to a customer and their records, newest first
     History {
         /// Customer id
@@ -622,6 +628,47 @@ pub enum ReportCmd {
         csv: bool,
         #[arg(long, conflicts_with = "csv")]
         markdown: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Import customers from a CSV file (UTF-8 with or without BOM, or GBK; comma, semicolon or tab)
+    Csv {
+        file: std::path::PathBuf,
+        /// Check and show what would happen; write nothing
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        /// A likely duplicate: skip it, update (fill empty fields only) or add it anyway
+        #[arg(
+            long = "on-duplicate",
+            default_value = "skip",
+            value_name = "skip|update|add"
+        )]
+        on_duplicate: String,
+        /// Map a column by hand: 'Column=field' (a kehu field, field:KEY, or ignore); repeatable
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        maps: Vec<String>,
+        /// Import the good rows and write the bad ones to FILE.bad-rows.csv (default: a bad row stops the import)
+        #[arg(long = "skip-bad")]
+        skip_bad: bool,
+    },
+    /// Undo an import: remove what it added and put back what it changed
+    Undo { batch: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Every customer with every field (custom ones too), UTF-8 with BOM for Excel
+    Csv {
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Everything: customers, contacts, tags, interactions, to-dos, purchases, tickets, surveys,
+    /// deals, campaigns, history
+    Json {
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
     },
 }
 

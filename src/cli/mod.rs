@@ -9,6 +9,7 @@ mod output;
 mod reporting;
 mod timeline;
 mod todo;
+mod transfer;
 mod views;
 mod workflows;
 
@@ -21,6 +22,15 @@ use clap::Parser;
 pub use args::Cli;
 use args::Command;
 pub use output::{Out, fit};
+
+/// A customer as `customer show --json` prints it (also used by the JSON export).
+pub fn customer_json(
+    c: &crate::domain::Customer,
+    contacts: &[crate::domain::ContactPerson],
+    clock: &Clock,
+) -> serde_json::Value {
+    views::customer_detail(c, contacts, clock)
+}
 
 use crate::domain::{Clock, input};
 use crate::store::{Ctx, OpenMode, Store};
@@ -180,6 +190,8 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::History { id, json } => timeline::history(env, id, json)?,
         Command::Today { mine, json } => workflows::today(env, mine, json)?,
         Command::Report(args) => reporting::run(env, args)?,
+        Command::Import(cmd) => transfer::import(env, cmd)?,
+        Command::Export(cmd) => transfer::export(env, cmd)?,
         Command::Ticket(cmd) => workflows::ticket(env, cmd)?,
         Command::Survey(cmd) => workflows::survey(env, cmd)?,
         Command::Deal(cmd) => workflows::deal(env, cmd)?,

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_workflows.sql"),
     include_str!("migrations/0003_value_and_care.sql"),
+    include_str!("migrations/0004_phone_tail.sql"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -14,6 +14,7 @@ pub mod deals;
 pub mod error;
 pub mod guard;
 pub mod history;
+pub mod imports;
 pub mod interactions;
 pub mod maintenance;
 pub mod migrate;
@@ -259,7 +260,7 @@ impl Store {
         out
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &Connection {
         &self.conn
     }
 }

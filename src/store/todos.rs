@@ -255,3 +255,14 @@ pub fn list_open_limited(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
 }
+
+/// Every to-do of a customer, whatever its status (for export).
+pub fn list_all_for(conn: &Connection, customer: i64) -> Result<Vec<Todo>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE customer_id = ?1 ORDER BY id"
+    ))?;
+    let found = stmt
+        .query_map([customer], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}

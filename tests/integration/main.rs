@@ -10,5 +10,6 @@ mod reports;
 mod sharing;
 mod store;
 mod tmux;
+mod transfer;
 mod tui;
 mod workflows;

@@ -1,0 +1,160 @@
+//! `kehu import …` and `kehu export …`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::Env;
+use super::args::{ExportCmd, ImportCmd};
+use crate::io::import::{self, Options, Report};
+use crate::report::csv_cell;
+use crate::store;
+
+pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
+    match cmd {
+        ImportCmd::Csv {
+            file,
+            dry_run,
+            on_duplicate,
+            maps,
+            skip_bad,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let options = Options {
+                dry_run,
+                on_duplicate: on_duplicate.parse()?,
+                skip_bad,
+                maps,
+                source: file.display().to_string(),
+            };
+            let report = import::run(&env.store, &env.ctx, &bytes, &options)?;
+            print_report(env, &report, dry_run)?;
+            if !report.bad.is_empty() && skip_bad && !dry_run {
+                let path = bad_rows_path(&file);
+                let mut text = String::from("line,column,reason\r\n");
+                for (line, col, why) in &report.bad {
+                    text.push_str(&format!("{line},{},{}\r\n", csv_cell(col), csv_cell(why)));
+                }
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                env.out
+                    .line(&format!("bad rows written to {}", path.display()))?;
+            }
+            if !report.bad.is_empty() && !skip_bad && !dry_run {
+                env.out.flush()?;
+                bail!(
+                    "{} bad row(s); nothing was imported — fix them, or use --skip-bad to import the rest",
+                    report.bad.len()
+                );
+            }
+        }
+        ImportCmd::Undo { batch } => {
+            let ctx = env.ctx.clone();
+            let (removed, restored) = env.store.write(|c| store::imports::undo(c, &ctx, batch))?;
+            env.out.line(&format!(
+                "undid import {batch}: removed {removed} customer(s), restored {restored}"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn bad_rows_path(file: &Path) -> std::path::PathBuf {
+    let name = file
+        .file_name()
+        .map_or_else(|| "import".into(), |n| n.to_string_lossy().into_owned());
+    file.with_file_name(format!("{name}.bad-rows.csv"))
+}
+
+fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
+    let delim = match r.delimiter {
+        '\t' => "tab".to_string(),
+        d => format!("'{d}'"),
+    };
+    env.out.line(&format!(
+        "read {} row(s): {}, {delim}-separated",
+        r.rows, r.encoding
+    ))?;
+    env.out.line("columns:")?;
+    for (h, to) in &r.columns {
+        env.out.line(&format!("  {h} → {to}"))?;
+    }
+    if !r.preview.is_empty() {
+        env.out.line("first rows as they will be stored:")?;
+        for row in &r.preview {
+            let f = &row.fields;
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            env.out.line(&format!(
+                "  line {}: {} · {} · {} · {} · {} · {}",
+                row.line,
+                f.name,
+                opt(&f.company),
+                opt(&f.phone),
+                opt(&f.email),
+                f.tier,
+                if row.errors.is_empty() {
+                    "ok".to_string()
+                } else {
+                    format!("{} problem(s)", row.errors.len())
+                }
+            ))?;
+        }
+    }
+    let verb = if dry_run {
+        "would add"
+    } else if r.committed {
+        "added"
+    } else {
+        "not added"
+    };
+    env.out.line(&format!(
+        "{verb} {}, updated {}, skipped {} likely duplicate(s)",
+        r.added,
+        r.updated,
+        r.skipped_duplicates.len()
+    ))?;
+    for (line, name, id) in &r.skipped_duplicates {
+        env.out
+            .line(&format!("  line {line}: {name} is likely customer {id}"))?;
+    }
+    for (line, name, id) in &r.possible_duplicates {
+        env.out.line(&format!("  line {line}: {name} shares an e-mail or phone with customer {id} (possible duplicate; added)"))?;
+    }
+    if !r.bad.is_empty() {
+        env.out.line(&format!("{} bad row(s):", r.bad.len()))?;
+        for (line, col, why) in &r.bad {
+            env.out
+                .line(&format!("  line {line}, column '{col}': {why}"))?;
+        }
+    }
+    if let Some(b) = r.batch {
+        env.out
+            .line(&format!("import {b} done; undo with: kehu import undo {b}"))?;
+    }
+    Ok(())
+}
+
+pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
+    let clock = env.ctx.clock;
+    let (text, out) = match cmd {
+        ExportCmd::Csv { out } => (crate::io::export::csv(&env.store, &clock)?, out),
+        ExportCmd::Json { out } => (
+            serde_json::to_string_pretty(&crate::io::export::json(&env.store, &clock)?)? + "\n",
+            out,
+        ),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            env.out.line(&format!("exported to {}", path.display()))?;
+        }
+        None => {
+            use std::io::Write;
+            env.out.flush()?;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Importing customers from a spreadsheet: one transaction with a batch id, all or nothing
+//! (unless bad rows are to be skipped), duplicates found and decided, every step undoable.
+
+use chrono::NaiveTime;
+use serde_json::{Map, Value as Json};
+
+use super::mapping::{self, Row, Target};
+use super::table;
+use crate::domain::{CustomerFields, InputError, InteractionFields, InteractionKind, time};
+use crate::store::imports::{self, Duplicate};
+use crate::store::{self, Ctx, Store, StoreError};
+
+/// What to do with a row that is likely a customer kehu already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDuplicate {
+    Skip,
+    /// Fill the stored customer's empty fields; never overwrite.
+    Update,
+    Add,
+}
+
+impl std::str::FromStr for OnDuplicate {
+    type Err = InputError;
+    fn from_str(s: &str) -> Result<Self, InputError> {
+        match s.trim().to_lowercase().as_str() {
+            "skip" => Ok(OnDuplicate::Skip),
+            "update" => Ok(OnDuplicate::Update),
+            "add" => Ok(OnDuplicate::Add),
+            other => Err(InputError::new(
+                "on-duplicate",
+                format!("'{other}' is not one of: skip, update, add"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dry_run: bool,
+    pub on_duplicate: OnDuplicate,
+    pub skip_bad: bool,
+    pub maps: Vec<String>,
+    pub source: String,
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub encoding: &'static str,
+    pub delimiter: char,
+    pub columns: Vec<(String, String)>,
+    pub rows: usize,
+    pub added: usize,
+    pub updated: usize,
+    /// (line, name, the stored customer's id)
+    pub skipped_duplicates: Vec<(u64, String, i64)>,
+    pub possible_duplicates: Vec<(u64, String, i64)>,
+    /// (line, column, reason)
+    pub bad: Vec<(u64, String, String)>,
+    pub batch: Option<i64>,
+    /// The first rows as they will be stored.
+    pub preview: Vec<Row>,
+    pub committed: bool,
+}
+
+fn describe(t: &Target) -> String {
+    match t {
+        Target::Field(f) => f.to_string(),
+        Target::Custom(k) => format!("custom field '{k}'"),
+        Target::Ignore => "ignored".into(),
+    }
+}
+
+/// Fills `into`'s empty fields from `from`; returns the columns changed with their old values.
+fn fill_empty(into: &mut CustomerFields, from: &CustomerFields) -> Map<String, Json> {
+    let mut before = Map::new();
+    macro_rules! fill {
+        ($field:ident, $col:literal) => {
+            if into.$field.is_none() && from.$field.is_some() {
+                into.$field.clone_from(&from.$field);
+                before.insert($col.into(), Json::Null);
+            }
+        };
+    }
+    fill!(company, "company");
+    fill!(email, "email");
+    fill!(phone, "phone");
+    fill!(city, "city");
+    fill!(address, "address");
+    fill!(source, "source");
+    fill!(needs, "needs");
+    fill!(service_needs, "service_needs");
+    if into.birthday.is_none() && from.birthday.is_some() {
+        into.birthday = from.birthday;
+        before.insert("birthday".into(), Json::Null);
+    }
+    if before.contains_key("email") {
+        before.insert("email_norm".into(), Json::Null);
+    }
+    if before.contains_key("phone") {
+        before.insert("phone_norm".into(), Json::Null);
+    }
+    for (k, v) in &from.custom_fields {
+        into.custom_fields
+            .entry(k.clone())
+            .or_insert_with(|| v.clone());
+    }
+    before
+}
+
+/// Reads `bytes` and imports (or, with `dry_run`, checks) them. A bad row fails the whole import
+/// unless `skip_bad`; the report says what happened either way.
+pub fn run(store: &Store, ctx: &Ctx, bytes: &[u8], o: &Options) -> Result<Report, StoreError> {
+    let t = table::parse(bytes)?;
+    let map = mapping::map_header(&t.header, &o.maps)?;
+    let today = ctx.clock.today();
+    let rows: Vec<Row> = t
+        .rows
+        .iter()
+        .map(|(line, cells)| mapping::convert(*line, &t.header, &map, cells, today, &ctx.user))
+        .collect();
+    let mut report = Report {
+        encoding: t.encoding,
+        delimiter: t.delimiter as char,
+        columns: t
+            .header
+            .iter()
+            .zip(&map)
+            .map(|(h, m)| (h.clone(), describe(m)))
+            .collect(),
+        rows: rows.len(),
+        preview: rows.iter().take(5).cloned().collect(),
+        ..Report::default()
+    };
+    for r in &rows {
+        for (col, why) in &r.errors {
+            report.bad.push((r.line, col.clone(), why.clone()));
+        }
+    }
+    if !report.bad.is_empty() && !o.skip_bad && !o.dry_run {
+        return Ok(report);
+    }
+    store.begin_batch()?;
+    let outcome = (|| -> Result<(), StoreError> {
+        let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
+        report.batch = Some(batch);
+        for r in rows.iter().filter(|r| r.errors.is_empty()) {
+            let conn = store.conn();
+            let dup = if o.on_duplicate == OnDuplicate::Add {
+                None
+            } else {
+                imports::find_duplicate(conn, &r.fields)?
+            };
+            match dup {
+                Some((existing, Duplicate::Likely)) => match o.on_duplicate {
+                    OnDuplicate::Skip | OnDuplicate::Add => {
+                        report
+                            .skipped_duplicates
+                            .push((r.line, r.fields.name.clone(), existing.id))
+                    }
+                    OnDuplicate::Update => {
+                        let mut fields = existing.fields.clone();
+                        let before = fill_empty(&mut fields, &r.fields);
+                        let mut tags = existing.tags.clone();
+                        tags.extend(r.tags.iter().cloned());
+                        if store::customers::update(
+                            conn,
+                            ctx,
+                            existing.id,
+                            existing.audit.version,
+                            &fields,
+                            &tags,
+                        )? {
+                            imports::record(
+                                conn,
+                                batch,
+                                "customer",
+                                existing.id,
+                                existing.id,
+                                Some(&Json::Object(before)),
+                            )?;
+                            report.updated += 1;
+                        } else {
+                            report.skipped_duplicates.push((
+                                r.line,
+                                r.fields.name.clone(),
+                                existing.id,
+                            ));
+                        }
+                    }
+                },
+                other => {
+                    if let Some((existing, Duplicate::Possible)) = other {
+                        report.possible_duplicates.push((
+                            r.line,
+                            r.fields.name.clone(),
+                            existing.id,
+                        ));
+                    }
+                    let id = store::customers::add(conn, ctx, &r.fields, &r.tags)?;
+                    imports::record(conn, batch, "customer", id, id, None)?;
+                    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+                    let note = |at: chrono::NaiveDate,
+                                summary: String,
+                                details: Option<String>|
+                     -> Result<(), StoreError> {
+                        let stamp = time::format_timestamp(
+                            ctx.clock.instant_of(at, noon).min(ctx.clock.now),
+                        );
+                        let f = InteractionFields {
+                            at: stamp,
+                            kind: InteractionKind::Note,
+                            summary,
+                            details,
+                        };
+                        let iid = store::interactions::add(conn, ctx, id, &f)?;
+                        imports::record(conn, batch, "interaction", iid, id, None)
+                    };
+                    if let Some(d) = r.last_contact {
+                        note(d, "Last contact (imported)".into(), None)?;
+                    }
+
+                    report.added += 1;
+                }
+            }
+        }
+        imports::finish_batch(
+            store.conn(),
+            batch,
+            report.added,
+            report.updated,
+            report.skipped_duplicates.len(),
+        )
+    })();
+    // An import that adds and changes nothing (a file imported again) leaves nothing behind.
+    let commit = outcome.is_ok() && !o.dry_run && report.added + report.updated > 0;
+    store.end_batch(commit)?;
+    outcome?;
+    report.committed = commit;
+    if !commit {
+        report.batch = None;
+    }
+    Ok(report)
+}

@@ -1,0 +1,158 @@
+//! Reading a spreadsheet export into rows: the encoding (UTF-8 with or without BOM, else
+//! GBK/GB18030 as Excel on Chinese Windows writes), the delimiter (comma, semicolon or tab), and
+//! the header row.
+
+use crate::domain::InputError;
+
+/// A decoded table: the header, then each row with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    pub header: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Text from bytes: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK).
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err(InputError::new(
+            "file",
+            "is not a text file (it contains NUL bytes); export it from the spreadsheet as CSV",
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((
+            text.to_string(),
+            if body.len() < bytes.len() {
+                "UTF-8 with BOM"
+            } else {
+                "UTF-8"
+            },
+        )),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
+            if had_errors {
+                return Err(InputError::new(
+                    "file",
+                    "is neither UTF-8 nor GBK/GB18030 text",
+                ));
+            }
+            Ok((text.into_owned(), "GBK/GB18030"))
+        }
+    }
+}
+
+/// The delimiter used on the header line: comma, semicolon or tab, whichever appears most
+/// outside quotes.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in first.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in &mut counts {
+                if c == *d {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(d, _)| *d)
+}
+
+/// Parses decoded text into a table. Quoted fields may hold delimiters and line breaks.
+pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
+    let (text, encoding) = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(InputError::new("file", "is empty"));
+    }
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        Some(Err(e)) => {
+            return Err(InputError::new(
+                "file",
+                format!("the header row cannot be read: {e}"),
+            ));
+        }
+        None => return Err(InputError::new("file", "is empty")),
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            InputError::new("file", format!("line {line}: {e}"))
+        })?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        rows.push((line, record.iter().map(str::to_string).collect()));
+    }
+    if rows.is_empty() {
+        return Err(InputError::new("file", "has a header row but no data rows"));
+    }
+    Ok(Table {
+        encoding,
+        delimiter,
+        header,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_and_delimiters() {
+        let gbk = encoding_rs::GBK
+            .encode("姓名,电话\n张伟,138 0013 8000\n")
+            .0
+            .into_owned();
+        let t = parse(&gbk).unwrap();
+        assert_eq!(t.encoding, "GBK/GB18030");
+        assert_eq!(t.header, vec!["姓名", "电话"]);
+        assert_eq!(t.rows[0].1[0], "张伟");
+        let bom = [b"\xEF\xBB\xBF".as_slice(), "Name;Phone\nAnn;1\n".as_bytes()].concat();
+        let t = parse(&bom).unwrap();
+        assert_eq!((t.encoding, t.delimiter), ("UTF-8 with BOM", b';'));
+        let tab = parse(b"Name\tCity\nAnn\tBerlin\n").unwrap();
+        assert_eq!(tab.delimiter, b'\t');
+        let multiline = parse(b"Name,Notes\n\"Ann\",\"line one\nline two\"\nBob,x\n").unwrap();
+        assert_eq!(multiline.rows[0].1[1], "line one\nline two");
+        assert_eq!(multiline.rows[1].0, 4, "Bob starts on line 4");
+    }
+
+    #[test]
+    fn bad_files_say_why() {
+        assert!(parse(b"").unwrap_err().reason.contains("empty"));
+        assert!(
+            parse(b"Name,Phone\n")
+                .unwrap_err()
+                .reason
+                .contains("no data rows")
+        );
+        assert!(
+            parse(b"\x00\x01\x02binary")
+                .unwrap_err()
+                .reason
+                .contains("not a text file")
+        );
+        assert!(parse(&[0xff, 0xfe, 0xfd, 0x80, 0x81]).is_err());
+    }
+}

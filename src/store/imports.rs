@@ -1,0 +1,214 @@
+//! Import batches: what an import added or changed, so it can be undone; and the duplicate
+//! checks against the customers already stored.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value as Json;
+
+use super::error::{Result, StoreError};
+use super::{Ctx, customers};
+use crate::domain::{Customer, CustomerFields, input, sort_key};
+
+/// How sure kehu is that a row is a customer it already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicate {
+    /// Same e-mail or phone and a same or very similar name, or the same name and company.
+    Likely,
+    /// Same e-mail or phone under a clearly different name (e.g. a shared company mailbox).
+    Possible,
+}
+
+fn similar(a: &str, b: &str) -> bool {
+    let (a, b) = (sort_key(a).replace(' ', ""), sort_key(b).replace(' ', ""));
+    !a.is_empty() && !b.is_empty() && (a == b || a.contains(&b) || b.contains(&a))
+}
+
+/// The stored customer this row most likely is, if any.
+pub fn find_duplicate(
+    conn: &Connection,
+    f: &CustomerFields,
+) -> Result<Option<(Customer, Duplicate)>> {
+    let email = f.email.as_deref().map(|e| e.to_lowercase());
+    let phone = f
+        .phone
+        .as_deref()
+        .and_then(|p| input::phone(p).ok().map(|(_, n)| n));
+    let mut stmt = conn.prepare(
+        "SELECT id FROM customer WHERE (email_norm IS NOT NULL AND email_norm = ?1) OR (phone_norm IS NOT NULL AND phone_norm = ?2)
+            OR (length(?2) >= 8 AND phone_norm IS NOT NULL AND substr(phone_norm, -8) = substr(?2, -8))
+         ORDER BY id LIMIT 20",
+    )?;
+    let ids: Vec<i64> = stmt
+        .query_map(params![email, phone], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut possible = None;
+    for id in ids {
+        let c = customers::get(conn, id)?;
+        if similar(&c.fields.name, &f.name) {
+            return Ok(Some((c, Duplicate::Likely)));
+        }
+        possible.get_or_insert((c, Duplicate::Possible));
+    }
+    if let Some(company) = f.company.as_deref().filter(|c| !c.is_empty()) {
+        let same: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM customer WHERE sort_key = ?1 AND lower(company) = lower(?2) ORDER BY id LIMIT 1",
+                params![sort_key(&f.name), company],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = same {
+            return Ok(Some((customers::get(conn, id)?, Duplicate::Likely)));
+        }
+    }
+    Ok(possible)
+}
+
+pub fn start_batch(conn: &Connection, ctx: &Ctx, source: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO import_batch (started_at, by, source) VALUES (?1, ?2, ?3)",
+        params![ctx.clock.stamp(), ctx.user, source],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn finish_batch(
+    conn: &Connection,
+    batch: i64,
+    added: usize,
+    updated: usize,
+    skipped: usize,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE import_batch SET added = ?2, updated = ?3, skipped = ?4 WHERE id = ?1",
+        params![batch, added as i64, updated as i64, skipped as i64],
+    )?;
+    Ok(())
+}
+
+/// Remembers a row the import added (`before` = None) or the fields it changed.
+pub fn record(
+    conn: &Connection,
+    batch: i64,
+    table: &str,
+    row_id: i64,
+    customer_id: i64,
+    before: Option<&Json>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO import_undo (batch_id, table_name, row_id, customer_id, before) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![batch, table, row_id, customer_id, before.map(Json::to_string)],
+    )?;
+    Ok(())
+}
+
+/// Undoes an import: removes the customers and notes it added (refusing a customer someone has
+/// since given other records) and puts back the fields it filled in. Returns (removed, restored).
+pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> {
+    let undone: Option<Option<String>> = conn
+        .query_row(
+            "SELECT undone_at FROM import_batch WHERE id = ?1",
+            [batch],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match undone {
+        None => {
+            return Err(StoreError::NotFound {
+                what: "import",
+                id: batch,
+            });
+        }
+        Some(Some(at)) => {
+            return Err(StoreError::Refused(format!(
+                "import {batch} was already undone at {at}"
+            )));
+        }
+        Some(None) => {}
+    }
+    let mut stmt = conn.prepare("SELECT table_name, row_id, customer_id, before FROM import_undo WHERE batch_id = ?1 ORDER BY id DESC")?;
+    let entries: Vec<(String, i64, i64, Option<String>)> = stmt
+        .query_map([batch], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let (mut removed, mut restored) = (0, 0);
+    for (table, row_id, customer, before) in &entries {
+        match (table.as_str(), before) {
+            ("interaction", None) => {
+                conn.execute("DELETE FROM interaction WHERE id = ?1", [row_id])?;
+                customers::refresh_derived(conn, *customer)?;
+            }
+            ("customer", None) => {
+                let others: i64 = conn.query_row(
+                    "SELECT (SELECT count(*) FROM interaction WHERE customer_id = ?1) + (SELECT count(*) FROM todo WHERE customer_id = ?1)
+                          + (SELECT count(*) FROM purchase WHERE customer_id = ?1) + (SELECT count(*) FROM ticket WHERE customer_id = ?1)
+                          + (SELECT count(*) FROM deal WHERE customer_id = ?1) + (SELECT count(*) FROM contact_person WHERE customer_id = ?1)",
+                    [row_id],
+                    |r| r.get(0),
+                )?;
+                if others > 0 {
+                    let name = customers::get(conn, *row_id)?.fields.name;
+                    return Err(StoreError::Refused(format!(
+                        "customer {row_id} ({name}) has records added since the import; nothing was undone — archive or erase them instead"
+                    )));
+                }
+                customers::erase(conn, ctx, *row_id)?;
+                removed += 1;
+            }
+            ("customer", Some(before)) => {
+                let old: serde_json::Map<String, Json> = serde_json::from_str(before)?;
+                let c = customers::get(conn, *row_id)?;
+                let cols: Vec<(&str, rusqlite::types::Value)> = old
+                    .iter()
+                    .filter(|(k, _)| COLUMNS.contains(&k.as_str()))
+                    .map(|(k, v)| {
+                        let key = COLUMNS
+                            .iter()
+                            .find(|c| **c == k.as_str())
+                            .copied()
+                            .unwrap_or("name");
+                        (
+                            key,
+                            v.as_str().map_or(rusqlite::types::Value::Null, |s| {
+                                rusqlite::types::Value::Text(s.to_string())
+                            }),
+                        )
+                    })
+                    .collect();
+                super::rows::update(
+                    conn,
+                    ctx,
+                    "customer",
+                    "customer",
+                    *row_id,
+                    c.audit.version,
+                    &cols,
+                    Some(*row_id),
+                )?;
+                restored += 1;
+            }
+            _ => {}
+        }
+    }
+    conn.execute(
+        "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
+        params![batch, ctx.clock.stamp()],
+    )?;
+    Ok((removed, restored))
+}
+
+/// Customer columns an import may fill in (and undo may restore).
+pub const COLUMNS: &[&str] = &[
+    "company",
+    "email",
+    "email_norm",
+    "phone",
+    "phone_norm",
+    "city",
+    "address",
+    "owner",
+    "source",
+    "needs",
+    "service_needs",
+    "birthday",
+];

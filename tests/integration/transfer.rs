@@ -1,0 +1,345 @@
+//! Import and export through the real binary, with files the tests write.
+
+use std::fs;
+
+use serde_json::Value;
+
+use crate::common::Kehu;
+
+fn write(k: &Kehu, name: &str, bytes: &[u8]) -> String {
+    let path = k.dir.path().join(name);
+    fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn names(k: &Kehu) -> Vec<String> {
+    k.json(&["customer", "list", "--archived", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn gbk_with_chinese_headers() {
+    let k = Kehu::new();
+    let text = "客户名称,手机,电子邮箱,客户等级,负责人,上次联系日期,标签,行业,备注\r\n张伟,138 0013 8000,zw@example.cn,VIP,li.na,2026-10-01,重点;华东,制造,年底续约\r\n李娜,139-1111-2222,,普通,,,,零售,\r\n";
+    let gbk = encoding_rs::GBK.encode(text).0.into_owned();
+    let file = write(&k, "gbk.csv", &gbk);
+    let out = k.ok(&["import", "csv", &file]);
+    assert!(
+        out.contains("GBK/GB18030") && out.contains("added 2"),
+        "{out}"
+    );
+    let list = k.json(&["customer", "list", "--json"]);
+    let zw = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "张伟")
+        .unwrap();
+    assert_eq!(zw["tier"], "vip");
+    assert_eq!(zw["owner"], "li.na");
+    assert_eq!(
+        zw["last_contact"], "2026-10-01",
+        "the last-contact date is right"
+    );
+    assert_eq!(zw["tags"], serde_json::json!(["华东", "重点"]));
+    let shown = k.json(&["customer", "show", &zw["id"].to_string(), "--json"]);
+    assert_eq!(
+        shown["custom_fields"]["行业"], "制造",
+        "unknown columns become custom fields"
+    );
+    assert_eq!(shown["needs"], "年底续约");
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "李娜")
+            .unwrap()["owner"],
+        "tester",
+        "default owner: the importer"
+    );
+}
+
+#[test]
+fn web_crm_headers_with_bom_semicolons_and_names_in_two_columns() {
+    let k = Kehu::new();
+    let text = "\u{feff}First Name;Last Name;Account Name;Mobile;E-mail;Mailing City;Lead Source;Rating\nMaria;García;Acme;+34 600 111 222;maria@acme.es;Madrid;Web;B\n";
+    let out = k.ok(&["import", "csv", &write(&k, "crm.csv", text.as_bytes())]);
+    assert!(
+        out.contains("UTF-8 with BOM") && out.contains("';'-separated"),
+        "{out}"
+    );
+    let c = &k.json(&["customer", "list", "--json"])[0];
+    assert_eq!(c["name"], "Maria García");
+    assert_eq!(c["company"], "Acme");
+    assert_eq!(c["city"], "Madrid");
+    assert_eq!(c["tier"], "regular");
+    let tab = "Name\tPhone\nTab Person\t021 5555 0000\n";
+    assert!(
+        k.ok(&["import", "csv", &write(&k, "tab.csv", tab.as_bytes())])
+            .contains("tab-separated")
+    );
+    let mapped = "Kontakt,Ort\nKlaus,Hamburg\n";
+    k.ok(&[
+        "import",
+        "csv",
+        &write(&k, "map.csv", mapped.as_bytes()),
+        "--map",
+        "Kontakt=name",
+        "--map",
+        "Ort=city",
+    ]);
+    assert!(names(&k).contains(&"Klaus".to_string()));
+}
+
+#[test]
+fn duplicates_likely_possible_and_reimport() {
+    let k = Kehu::new();
+    let first = "Name,Phone,Email,City\nZhang Wei,138 0013 8000,zw@example.com,\nShared Box,,info@acme.com,\n";
+    let file = write(&k, "a.csv", first.as_bytes());
+    k.ok(&["import", "csv", &file]);
+    // Importing the same file again changes nothing.
+    let again = k.ok(&["import", "csv", &file]);
+    assert!(
+        again.contains("added 0") && again.contains("skipped 2"),
+        "{again}"
+    );
+    assert!(
+        !again.contains("undo with"),
+        "no empty batch is left behind"
+    );
+    assert_eq!(names(&k).len(), 2);
+    // Same phone, similar name: likely (skipped by default, or fills empty fields with update).
+    // Same e-mail, clearly different name: possible, added and reported.
+    let second =
+        "Name,Phone,Email,City\nzhang wei,+86 138 0013 8000,,Shanghai\nBob Other,,info@acme.com,\n";
+    let f2 = write(&k, "b.csv", second.as_bytes());
+    let dry = k.ok(&["import", "csv", &f2, "--dry-run"]);
+    assert!(
+        dry.contains("would add 1")
+            && dry.contains("likely customer 1")
+            && dry.contains("possible duplicate"),
+        "{dry}"
+    );
+    assert_eq!(names(&k).len(), 2, "a dry run writes nothing");
+    let upd = k.ok(&["import", "csv", &f2, "--on-duplicate", "update"]);
+    assert!(upd.contains("updated 1"), "{upd}");
+    let zw = k.json(&["customer", "show", "1", "--json"]);
+    assert_eq!(zw["city"], "Shanghai", "an empty field was filled");
+    assert_eq!(
+        zw["phone"], "138 0013 8000",
+        "a filled field is never overwritten"
+    );
+    assert_eq!(names(&k).len(), 3);
+    assert!(
+        k.fails(&["import", "csv", &f2, "--on-duplicate", "merge"])
+            .contains("on-duplicate")
+    );
+}
+
+#[test]
+fn a_bad_row_stops_everything_unless_skipped() {
+    let k = Kehu::new();
+    let text = "Name,Phone,Tier,Birthday\nGood One,138 0013 8000,vip,1990-01-01\n,12,gold,2026-13-45\nGood Two,,,\n";
+    let file = write(&k, "bad.csv", text.as_bytes());
+    let out = k.run(&["import", "csv", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("line 3, column 'Phone'") && stdout.contains("line 3, column 'Tier'"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was imported"));
+    assert!(names(&k).is_empty(), "all or nothing");
+    let ok = k.ok(&["import", "csv", &file, "--skip-bad"]);
+    assert!(
+        ok.contains("added 2") && ok.contains("bad rows written to"),
+        "{ok}"
+    );
+    let report = fs::read_to_string(format!("{file}.bad-rows.csv")).unwrap();
+    assert!(
+        report.starts_with("line,column,reason") && report.contains("3,Phone,"),
+        "{report}"
+    );
+}
+
+#[test]
+fn hostile_and_broken_files_give_clear_results() {
+    let k = Kehu::new();
+    for (name, bytes, expect) in [
+        ("empty.csv", b"".to_vec(), "empty"),
+        ("header.csv", b"Name,Phone\n".to_vec(), "no data rows"),
+        (
+            "binary.csv",
+            vec![0u8, 159, 146, 150, 0, 1, 2, 3],
+            "not a text file",
+        ),
+        ("long.csv", vec![b'x'; 10 * 1024 * 1024], "no data rows"),
+    ] {
+        let err = k.fails(&["import", "csv", &write(&k, name, &bytes)]);
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+    let long_name = format!("Name,Notes\n{},x\n", "长".repeat(5000));
+    let out = k.run(&[
+        "import",
+        "csv",
+        &write(&k, "longname.csv", long_name.as_bytes()),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is 5000 characters long"));
+    let hostile = "Name,Company,Notes\n\"Evil\u{1b}]0;x\u{7}Name\",\"=HYPERLINK(\"\"http://x\"\")\",\"multi\nline\"\n";
+    k.ok(&[
+        "import",
+        "csv",
+        &write(&k, "hostile.csv", hostile.as_bytes()),
+    ]);
+    let c = &k.json(&["customer", "list", "--json"])[0];
+    assert_eq!(c["name"], "Evil]0;xName", "escape sequences removed");
+    assert_eq!(
+        c["company"], "=HYPERLINK(\"http://x\")",
+        "kept as text, never run"
+    );
+    assert!(names(&k).len() == 1);
+}
+
+#[test]
+fn undo_removes_what_was_added_and_restores_what_was_filled() {
+    let k = Kehu::new();
+    let id = k
+        .add(&["--name", "Existing", "--phone", "138 0013 8000"])
+        .to_string();
+    let text = "Name,Phone,City\nExisting,138 0013 8000,Berlin\nNew Person,139 0000 0000,Paris\n";
+    let out = k.ok(&[
+        "import",
+        "csv",
+        &write(&k, "u.csv", text.as_bytes()),
+        "--on-duplicate",
+        "update",
+    ]);
+    let batch = crate::common::id_in(&out, "kehu import undo ").to_string();
+    assert_eq!(
+        k.json(&["customer", "show", &id, "--json"])["city"],
+        "Berlin"
+    );
+    assert_eq!(names(&k).len(), 2);
+    let undo = k.ok(&["import", "undo", &batch]);
+    assert!(
+        undo.contains("removed 1") && undo.contains("restored 1"),
+        "{undo}"
+    );
+    assert_eq!(names(&k), vec!["Existing"]);
+    assert_eq!(
+        k.json(&["customer", "show", &id, "--json"])["city"],
+        Value::Null
+    );
+    assert!(
+        k.fails(&["import", "undo", &batch])
+            .contains("already undone")
+    );
+    assert!(
+        k.fails(&["import", "undo", "99"])
+            .contains("no import with id 99")
+    );
+    assert_eq!(k.ok(&["check"]).trim(), "ok");
+}
+
+#[test]
+fn csv_export_is_excel_safe_and_round_trips_exactly() {
+    let k = Kehu::new();
+    k.add(&[
+        "--name",
+        "张伟",
+        "--company",
+        "上海星辰",
+        "--tier",
+        "vip",
+        "--stage",
+        "customer",
+        "--phone",
+        "+86 138 0013 8000",
+        "--email",
+        "zw@example.cn",
+        "--city",
+        "上海",
+        "--tag",
+        "重点",
+        "--tag",
+        "a",
+        "--channel",
+        "wechat",
+        "--cadence",
+        "21",
+        "--birthday",
+        "1985-03-12",
+        "--source",
+        "展会",
+        "--needs",
+        "fast\ndelivery",
+        "--field",
+        "industry=制造",
+        "--pool-lock",
+        "yes",
+    ]);
+    let other = k
+        .add(&["--name", "=cmd()", "--kind", "b2b", "--owner", "wang"])
+        .to_string();
+    k.ok(&["log", &other, "--summary", "hi", "--at", "2026-11-01"]);
+    let first = k.dir.path().join("first.csv");
+    k.ok(&["export", "csv", "--out", first.to_str().unwrap()]);
+    let bytes = fs::read(&first).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("'+86 138 0013 8000") && text.contains("'=cmd()"),
+        "formula cells escaped:\n{text}"
+    );
+    assert!(text.contains("field:industry"));
+
+    let fresh = Kehu::new();
+    fresh.ok(&["import", "csv", first.to_str().unwrap()]);
+    let second = fresh.dir.path().join("second.csv");
+    fresh.ok(&["export", "csv", "--out", second.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&fs::read(&second).unwrap()),
+        text,
+        "export → import → export gives the same file"
+    );
+    let c = &fresh.json(&["customer", "list", "--json"]);
+    assert!(
+        c.as_array().unwrap().iter().any(|x| x["name"] == "=cmd()"),
+        "kehu's own escape is removed on import"
+    );
+}
+
+#[test]
+fn json_export_holds_everything() {
+    let k = Kehu::uninitialised();
+    k.ok(&["init", "--demo"]);
+    let v: Value = serde_json::from_str(&k.ok(&["export", "json"])).unwrap();
+    assert_eq!(v["format"], "kehu-export");
+    let customers = v["customers"].as_array().unwrap();
+    assert!(customers.len() >= 80);
+    for key in [
+        "contacts",
+        "tags",
+        "interactions",
+        "todos",
+        "purchases",
+        "tickets",
+        "surveys",
+        "deals",
+        "campaigns",
+        "history",
+    ] {
+        assert!(
+            customers
+                .iter()
+                .any(|c| c[key].as_array().is_some_and(|a| !a.is_empty())),
+            "no customer has {key}"
+        );
+    }
+    assert!(!v["campaigns"].as_array().unwrap().is_empty());
+    assert!(v["settings"]["cadence.vip"].is_string());
+}
