@@ -63,7 +63,7 @@ pub fn generate(
     store.write(|c| {
         let first_id: i64 = c.query_row("SELECT coalesce(max(id), 0) + 1 FROM customer", [], |r| r.get(0))?;
         {
-            let mut add = c.prepare(
+            let mut add = c.prepare_cached(
                 "INSERT INTO customer (name, sort_key, company, kind, tier, stage, phone, phone_norm, city, owner,
                      created_at, created_by, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
@@ -93,7 +93,7 @@ pub fn generate(
             }
         }
         {
-            let mut log = c.prepare(
+            let mut log = c.prepare_cached(
                 "INSERT INTO interaction (customer_id, at, kind, summary, created_at, created_by, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
             )?;
@@ -109,7 +109,7 @@ pub fn generate(
             }
         }
         {
-            let mut todo = c.prepare(
+            let mut todo = c.prepare_cached(
                 "INSERT INTO todo (customer_id, title, due, assignee, created_at, created_by, updated_at, updated_by)
                  VALUES (?1, 'Follow up', ?2, ?3, ?4, ?5, ?4, ?5)",
             )?;

@@ -59,7 +59,8 @@ pub fn invite(conn: &Connection, ctx: &Ctx, campaign: i64, customers: &[i64]) ->
     let mut added = 0;
     for id in customers {
         super::customers::get(conn, *id)?;
-        let n = conn.execute(
+        let n = super::rows::exec(
+            conn,
             "INSERT OR IGNORE INTO campaign_member (campaign_id, customer_id, invited_at) VALUES (?1, ?2, ?3)",
             params![campaign, id, ctx.clock.stamp()],
         )?;
@@ -94,8 +95,11 @@ pub fn mark(
     } else {
         "attended_at"
     };
-    let n = conn.execute(
-        &format!("UPDATE campaign_member SET {column} = coalesce({column}, ?3) WHERE campaign_id = ?1 AND customer_id = ?2"),
+    let n = super::rows::exec(
+        conn,
+        &format!(
+            "UPDATE campaign_member SET {column} = coalesce({column}, ?3) WHERE campaign_id = ?1 AND customer_id = ?2"
+        ),
         params![campaign, customer, ctx.clock.stamp()],
     )?;
     if n == 0 {
@@ -116,7 +120,7 @@ pub fn mark(
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Campaign>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.name, c.on_date,
             (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = c.id),
             (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = c.id AND m.attended_at IS NOT NULL),
@@ -140,7 +144,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Campaign>> {
 
 /// The campaigns a customer was part of, newest first.
 pub fn for_customer(conn: &Connection, customer: i64) -> Result<Vec<Membership>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.name, c.on_date, m.attended_at IS NOT NULL, m.responded_at IS NOT NULL
          FROM campaign_member m JOIN campaign c ON c.id = m.campaign_id
          WHERE m.customer_id = ?1 ORDER BY coalesce(c.on_date, m.invited_at) DESC",

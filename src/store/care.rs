@@ -46,7 +46,8 @@ fn greet(
         recurrence: None,
     };
     let id = super::todos::add(conn, ctx, &fields)?;
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE todo SET occasion = ?2 WHERE id = ?1",
         params![id, occasion],
     )?;
@@ -57,7 +58,7 @@ fn greet(
 pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     let today = ctx.clock.today();
     let horizon = today + Duration::days(LEAD_DAYS);
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id FROM customer WHERE tier = 'vip' AND stage <> 'churned' AND archived_at IS NULL ORDER BY id",
     )?;
     let vips: Vec<i64> = stmt
@@ -126,7 +127,7 @@ pub fn return_to_pool(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     let Ok(days) = setting.parse::<i64>() else {
         return Ok(0); // "off"
     };
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT c.id FROM customer c
          WHERE c.owner IS NOT NULL AND c.pool_locked = 0 AND c.archived_at IS NULL AND c.stage <> 'churned'
            AND julianday(?1) - julianday(max(

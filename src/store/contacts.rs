@@ -51,7 +51,7 @@ fn columns(f: &ContactFields) -> Vec<(&'static str, Value)> {
 /// Only one primary contact per customer: marking one clears the others.
 fn clear_other_primaries(conn: &Connection, ctx: &Ctx, customer_id: i64, keep: i64) -> Result<()> {
     let others: Vec<(i64, i64)> = {
-        let mut stmt = conn.prepare("SELECT id, version FROM contact_person WHERE customer_id = ?1 AND is_primary = 1 AND id <> ?2")?;
+        let mut stmt = conn.prepare_cached("SELECT id, version FROM contact_person WHERE customer_id = ?1 AND is_primary = 1 AND id <> ?2")?;
         stmt.query_map([customer_id, keep], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
@@ -130,7 +130,7 @@ pub fn delete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()>
 
 /// A customer's contact persons, primary first.
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<ContactPerson>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM contact_person WHERE customer_id = ?1 ORDER BY is_primary DESC, id"
     ))?;
     let found = stmt

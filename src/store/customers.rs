@@ -138,7 +138,8 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
 
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
     let id = rows::insert(conn, ctx, "customer", &columns(fields), None)?;
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE change_log SET customer_id = ?1 WHERE id = last_insert_rowid()",
         [id],
     )?;
@@ -211,7 +212,8 @@ fn record_history(
     ];
     for (field, old, new) in pairs {
         if old != new && !(before.is_none() && new.is_none()) {
-            conn.execute(
+            super::rows::exec(
+                conn,
                 "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, ctx.clock.stamp(), ctx.user, field, old, new],
             )?;
@@ -243,13 +245,19 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
     if same {
         return Ok(false);
     }
-    conn.execute("DELETE FROM customer_tag WHERE customer_id = ?1", [id])?;
+    super::rows::exec(
+        conn,
+        "DELETE FROM customer_tag WHERE customer_id = ?1",
+        [id],
+    )?;
     for t in &wanted {
-        conn.execute(
+        super::rows::exec(
+            conn,
             "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
             [t],
         )?;
-        conn.execute(
+        super::rows::exec(
+            conn,
             "INSERT INTO customer_tag (customer_id, tag_id) SELECT ?1, id FROM tag WHERE name = ?2 COLLATE NOCASE",
             params![id, t],
         )?;
@@ -269,7 +277,8 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
 }
 
 fn remove_unused_tags(conn: &Connection) -> Result<()> {
-    conn.execute(
+    super::rows::exec(
+        conn,
         "DELETE FROM tag WHERE NOT EXISTS (SELECT 1 FROM customer_tag ct WHERE ct.tag_id = tag.id)",
         [],
     )?;
@@ -277,7 +286,7 @@ fn remove_unused_tags(conn: &Connection) -> Result<()> {
 }
 
 pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = ?1 ORDER BY lower(t.name)",
     )?;
     let tags = stmt
@@ -377,7 +386,7 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
         "SELECT {COLS}, {AUDIT_COLS} FROM customer {where_sql} ORDER BY {}, id",
         filter.order.key()
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
         .query_map(params_from_iter(b.0), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -437,14 +446,19 @@ pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
     get(conn, id)?;
     // A recurring to-do of another customer cannot point here, but one of this customer's to-dos
     // may be the origin of a later one: break that link first.
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE todo SET spawned_from = NULL WHERE spawned_from IN (SELECT id FROM todo WHERE customer_id = ?1)",
         [id],
     )?;
     for table in CHILD_TABLES {
-        conn.execute(&format!("DELETE FROM {table} WHERE customer_id = ?1"), [id])?;
+        super::rows::exec(
+            conn,
+            &format!("DELETE FROM {table} WHERE customer_id = ?1"),
+            [id],
+        )?;
     }
-    conn.execute("DELETE FROM customer WHERE id = ?1", [id])?;
+    super::rows::exec(conn, "DELETE FROM customer WHERE id = ?1", [id])?;
     remove_unused_tags(conn)?;
     rows::log(conn, ctx, "customer", id, None, "erase", None, None)
 }
@@ -452,7 +466,7 @@ pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
 /// Recomputes a customer's cached figures from their records. Not a user edit: the version is
 /// left alone so nobody gets a conflict from someone else logging a call.
 pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
-    conn.execute(
+    super::rows::exec(conn, 
         "UPDATE customer SET
             last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = ?1),
             next_due         = (SELECT min(due) FROM todo WHERE customer_id = ?1 AND status = 'open'),
@@ -467,7 +481,7 @@ pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
 
 /// Customers whose cached figures disagree with their records (for `kehu check`).
 pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id FROM customer c WHERE
             c.last_contact_at IS NOT (SELECT max(at) FROM interaction WHERE customer_id = c.id)
          OR c.next_due IS NOT (SELECT min(due) FROM todo WHERE customer_id = c.id AND status = 'open')
@@ -552,14 +566,16 @@ pub fn merge(
 
     let mut report = MergeReport::default();
     for table in MOVABLE_TABLES {
-        let n = conn.execute(
+        let n = super::rows::exec(
+            conn,
             &format!("UPDATE {table} SET customer_id = ?1 WHERE customer_id = ?2"),
             params![keep, other],
         )?;
         report.moved.push((table, n));
     }
     // Campaign memberships: one row per campaign; keep the earliest invitation and any attendance.
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE campaign_member AS k SET
             invited_at   = min(k.invited_at, o.invited_at),
             attended_at  = coalesce(k.attended_at, o.attended_at),
@@ -568,19 +584,25 @@ pub fn merge(
          WHERE k.customer_id = ?1 AND o.customer_id = ?2 AND o.campaign_id = k.campaign_id",
         params![keep, other],
     )?;
-    let n = conn.execute(
+    let n = super::rows::exec(
+        conn,
         "UPDATE OR IGNORE campaign_member SET customer_id = ?1 WHERE customer_id = ?2",
         params![keep, other],
     )?;
-    conn.execute(
+    super::rows::exec(
+        conn,
         "DELETE FROM campaign_member WHERE customer_id = ?1",
         [other],
     )?;
     report.moved.push(("campaign_member", n));
-    conn.execute("DELETE FROM customer_tag WHERE customer_id = ?1", [other])?;
+    super::rows::exec(
+        conn,
+        "DELETE FROM customer_tag WHERE customer_id = ?1",
+        [other],
+    )?;
 
     let before = rows::row_as_json(conn, "customer", other)?;
-    conn.execute("DELETE FROM customer WHERE id = ?1", [other])?;
+    super::rows::exec(conn, "DELETE FROM customer WHERE id = ?1", [other])?;
     rows::log(
         conn,
         ctx,

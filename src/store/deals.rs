@@ -141,7 +141,7 @@ pub fn move_to(
 
 /// Every deal, open ones first by stage, then by expected close.
 pub fn list(conn: &Connection, customer: Option<i64>) -> Result<Vec<Deal>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM deal WHERE (?1 IS NULL OR customer_id = ?1)
          ORDER BY stage IN ('won', 'lost'), coalesce(expected_close, '9999-12-31'), id"
     ))?;

@@ -28,7 +28,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
 
 /// Change-log entries after `after`, oldest first (what others changed since the screen looked).
 pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntry>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, at, by, table_name, row_id, customer_id, action, before, after
          FROM change_log WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
@@ -40,7 +40,7 @@ pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntr
 
 /// Every change to a customer and their records, newest first.
 pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<ChangeEntry>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, at, by, table_name, row_id, customer_id, action, before, after
          FROM change_log WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;

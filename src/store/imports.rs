@@ -32,7 +32,7 @@ pub fn find_duplicate(
         .phone
         .as_deref()
         .and_then(|p| input::phone(p).ok().map(|(_, n)| n));
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id FROM customer WHERE (email_norm IS NOT NULL AND email_norm = ?1) OR (phone_norm IS NOT NULL AND phone_norm = ?2)
             OR (length(?2) >= 8 AND phone_norm IS NOT NULL AND substr(phone_norm, -8) = substr(?2, -8))
          ORDER BY id LIMIT 20",
@@ -64,7 +64,8 @@ pub fn find_duplicate(
 }
 
 pub fn start_batch(conn: &Connection, ctx: &Ctx, source: &str) -> Result<i64> {
-    conn.execute(
+    super::rows::exec(
+        conn,
         "INSERT INTO import_batch (started_at, by, source) VALUES (?1, ?2, ?3)",
         params![ctx.clock.stamp(), ctx.user, source],
     )?;
@@ -78,7 +79,8 @@ pub fn finish_batch(
     updated: usize,
     skipped: usize,
 ) -> Result<()> {
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE import_batch SET added = ?2, updated = ?3, skipped = ?4 WHERE id = ?1",
         params![batch, added as i64, updated as i64, skipped as i64],
     )?;
@@ -94,9 +96,16 @@ pub fn record(
     customer_id: i64,
     before: Option<&Json>,
 ) -> Result<()> {
-    conn.execute(
+    super::rows::exec(
+        conn,
         "INSERT INTO import_undo (batch_id, table_name, row_id, customer_id, before) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![batch, table, row_id, customer_id, before.map(Json::to_string)],
+        params![
+            batch,
+            table,
+            row_id,
+            customer_id,
+            before.map(Json::to_string)
+        ],
     )?;
     Ok(())
 }
@@ -125,7 +134,7 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
         }
         Some(None) => {}
     }
-    let mut stmt = conn.prepare("SELECT table_name, row_id, customer_id, before FROM import_undo WHERE batch_id = ?1 ORDER BY id DESC")?;
+    let mut stmt = conn.prepare_cached("SELECT table_name, row_id, customer_id, before FROM import_undo WHERE batch_id = ?1 ORDER BY id DESC")?;
     let entries: Vec<(String, i64, i64, Option<String>)> = stmt
         .query_map([batch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -135,7 +144,7 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
     for (table, row_id, customer, before) in &entries {
         match (table.as_str(), before) {
             ("interaction", None) => {
-                conn.execute("DELETE FROM interaction WHERE id = ?1", [row_id])?;
+                super::rows::exec(conn, "DELETE FROM interaction WHERE id = ?1", [row_id])?;
                 customers::refresh_derived(conn, *customer)?;
             }
             ("customer", None) => {
@@ -190,7 +199,8 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
             _ => {}
         }
     }
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![batch, ctx.clock.stamp()],
     )?;

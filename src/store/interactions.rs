@@ -103,7 +103,7 @@ pub fn timeline(
     limit: usize,
 ) -> Result<Vec<Interaction>> {
     let (at, id) = before.unwrap_or(("\u{10ffff}", i64::MAX));
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM interaction
          WHERE customer_id = ?1 AND (at < ?2 OR (at = ?2 AND id < ?3))
          ORDER BY at DESC, id DESC LIMIT ?4"

@@ -13,7 +13,7 @@ use super::{Store, customers, migrate};
 pub fn check(store: &Store) -> Result<Vec<String>> {
     let conn = store.conn();
     let mut problems = Vec::new();
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let mut stmt = conn.prepare_cached("PRAGMA integrity_check")?;
     let lines = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -23,7 +23,7 @@ pub fn check(store: &Store) -> Result<Vec<String>> {
             .filter(|l| l != "ok")
             .map(|l| format!("integrity: {l}")),
     );
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut stmt = conn.prepare_cached("PRAGMA foreign_key_check")?;
     let orphans = stmt
         .query_map([], |r| {
             Ok(format!(

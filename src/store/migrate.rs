@@ -63,9 +63,15 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
     {
         let version = index as i64 + 1;
         conn.execute_batch(sql)?;
-        conn.execute(
+        super::rows::exec(
+            conn,
             "INSERT INTO change_log (at, by, table_name, row_id, action, after) VALUES (?1, ?2, 'schema', ?3, 'migrate', ?4)",
-            rusqlite::params![at, by, version, serde_json::json!({ "user_version": version }).to_string()],
+            rusqlite::params![
+                at,
+                by,
+                version,
+                serde_json::json!({ "user_version": version }).to_string()
+            ],
         )?;
     }
     // PRAGMA takes no bound parameters; both values are integers computed here.

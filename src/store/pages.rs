@@ -130,7 +130,7 @@ fn page(
         Value::Integer(limit as i64),
     ];
     values.extend(extra);
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let found = stmt
         .query_map(params_from_iter(values), customers::from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -239,7 +239,7 @@ pub fn pane_queries() -> Vec<(&'static str, String)> {
 
 /// The query plan SQLite chooses for `sql`, one line per step (for tests and `kehu check`).
 pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let mut stmt = conn.prepare_cached(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let n = stmt.parameter_count();
     let nulls: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Null; n];
     let lines = stmt
@@ -277,7 +277,7 @@ fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
 
 /// The search entries of just these customers (archived or missing ones are left out).
 pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSource>> {
-    let mut stmt = conn.prepare(&search_sql("AND id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&search_sql("AND id = ?1"))?;
     let mut found = Vec::new();
     for id in ids {
         found.extend(
@@ -291,7 +291,7 @@ pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSo
 /// Every active customer with their contact persons' details, for building the search index
 /// off the UI thread.
 pub fn search_sources(conn: &Connection) -> Result<Vec<SearchSource>> {
-    let mut stmt = conn.prepare(&search_sql(""))?;
+    let mut stmt = conn.prepare_cached(&search_sql(""))?;
     let found = stmt
         .query_map([], search_source)?
         .collect::<rusqlite::Result<Vec<_>>>()?;

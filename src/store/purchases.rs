@@ -93,7 +93,7 @@ pub fn delete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()>
 
 /// A customer's purchases, newest first.
 pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<Purchase>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM purchase WHERE customer_id = ?1 ORDER BY on_date DESC, id DESC LIMIT ?2"
     ))?;
     let found = stmt

@@ -83,7 +83,7 @@ pub struct Raw {
 const MINE: &str = "(?1 IS NULL OR c.owner = ?1)";
 
 fn pairs(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt
         .query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -204,7 +204,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         ),
         params![o, from, to],
     )?;
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
          WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id ORDER BY 1 DESC"
     ))?;
@@ -238,7 +238,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         raw.attitude_sum,
         raw.speed_sum,
     ) = (n, q.unwrap_or(0), a.unwrap_or(0), sp.unwrap_or(0));
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT substr(s.on_date, 1, 7), avg((quality + attitude + speed) / 3.0) FROM survey s JOIN customer c ON c.id = s.customer_id
          WHERE {MINE} AND s.on_date >= ?2 AND s.on_date <= ?3 GROUP BY 1 ORDER BY 1"
     ))?;
@@ -246,7 +246,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
 
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.opened_at, t.first_response_at FROM ticket t JOIN customer c ON c.id = t.customer_id
          WHERE {MINE} AND t.kind = 'complaint' AND t.opened_at >= ?2 AND t.opened_at < ?3"
     ))?;
@@ -315,7 +315,7 @@ pub struct PlanRow {
 
 /// Every active customer as a plan-table row, by name.
 pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.name,
             coalesce((SELECT p.name || coalesce(' ' || p.phone, '') FROM contact_person p WHERE p.customer_id = c.id
                       ORDER BY p.is_primary DESC, p.id LIMIT 1), coalesce(c.phone, c.email, '')),
@@ -418,7 +418,7 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
         }
         _ => return Ok(Vec::new()),
     };
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     // The queries number their parameters alike (?1 owner, ?2–?3 instants, ?4–?5 dates); bind
     // as many as each one uses.
     let all: [&dyn rusqlite::ToSql; 5] = [o, s, e, &from, &to];

@@ -30,7 +30,7 @@ pub fn cadence_of(c: &Customer, cadences: &[i64; 3]) -> i64 {
 }
 
 pub fn facts(conn: &Connection, c: &Customer, cadences: &[i64; 3]) -> Result<RiskFacts> {
-    let mut stmt = conn.prepare("SELECT on_date FROM purchase WHERE customer_id = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT on_date FROM purchase WHERE customer_id = ?1")?;
     let purchase_dates = stmt
         .query_map([c.id], |r| r.get::<_, String>(0))?
         .filter_map(|d| d.ok().and_then(|d| d.parse().ok()))
@@ -87,7 +87,7 @@ pub fn at_risk(conn: &Connection, clock: &Clock) -> Result<Vec<(Customer, Vec<Ri
     let complaint_cutoff =
         time::format_timestamp(clock.now - Duration::days(rules::COMPLAINT_AGE_DAYS));
     // Candidates: anyone a cheap SQL test says may match; the rules then decide exactly.
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id FROM customer c WHERE archived_at IS NULL AND stage <> 'churned' AND (
             julianday(?1) - julianday(coalesce(last_contact_at, created_at))
                 > ?2 * coalesce(cadence_days, CASE tier WHEN 'vip' THEN ?3 WHEN 'regular' THEN ?4 ELSE ?5 END)

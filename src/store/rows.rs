@@ -12,6 +12,16 @@ use crate::domain::Audit;
 /// The audit columns every mutable table ends its SELECT list with, in this order.
 pub const AUDIT_COLS: &str = "created_at, created_by, updated_at, updated_by, version";
 
+/// Runs one statement through the connection's statement cache: imports and batches repeat the
+/// same statements thousands of times.
+pub fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 pub fn audit(row: &Row<'_>, start: usize) -> rusqlite::Result<Audit> {
     Ok(Audit {
         created_at: row.get(start)?,
@@ -60,7 +70,8 @@ pub fn log(
     before: Option<&Json>,
     after: Option<&Json>,
 ) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "INSERT INTO change_log (at, by, table_name, row_id, customer_id, action, before, after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -99,7 +110,7 @@ pub fn insert(
         Value::Text(stamp),
         Value::Text(ctx.user.clone()),
     ]);
-    conn.execute(&sql, params_from_iter(values))?;
+    exec(conn, &sql, params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     log(
         conn,
@@ -195,7 +206,7 @@ pub fn update(
         Value::Integer(id),
         Value::Integer(expected),
     ]);
-    if conn.execute(&sql, params_from_iter(values))? != 1 {
+    if exec(conn, &sql, params_from_iter(values))? != 1 {
         check_version(conn, what, table, id, expected)?;
     }
     let before: Map<String, Json> = changed
@@ -240,7 +251,8 @@ pub fn delete(
 ) -> Result<()> {
     check_version(conn, what, table, id, expected)?;
     let before = row_as_json(conn, table, id)?;
-    conn.execute(
+    exec(
+        conn,
         &format!("DELETE FROM {table} WHERE id = ?1 AND version = ?2"),
         params![id, expected],
     )?;
@@ -258,7 +270,7 @@ pub fn delete(
 
 /// A whole row as a JSON object, for the change log.
 pub fn row_as_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Json>> {
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
     let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let row = stmt
         .query_row([id], |r| {

@@ -84,7 +84,7 @@ pub fn add(
 
 /// A customer's surveys, newest first.
 pub fn for_customer(conn: &Connection, customer: i64) -> Result<Vec<Survey>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, customer_id, on_date, quality, attitude, speed, comment, {AUDIT_COLS}
          FROM survey WHERE customer_id = ?1 ORDER BY on_date DESC, id DESC"
     ))?;

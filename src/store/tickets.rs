@@ -146,7 +146,7 @@ pub fn list(conn: &Connection, open_only: bool, customer: Option<i64>) -> Result
          WHERE (?1 = 0 OR status IN ('open', 'responded')) AND (?2 IS NULL OR customer_id = ?2)
          ORDER BY opened_at DESC, id DESC"
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
         .query_map(rusqlite::params![i64::from(open_only), customer], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -77,8 +77,9 @@ struct Snoozes(std::collections::HashSet<(i64, String, String)>);
 
 impl Snoozes {
     fn load(conn: &Connection, today: NaiveDate) -> Result<Snoozes> {
-        let mut stmt =
-            conn.prepare("SELECT customer_id, kind, occasion FROM queue_snooze WHERE until > ?1")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT customer_id, kind, occasion FROM queue_snooze WHERE until > ?1",
+        )?;
         let set = stmt
             .query_map([today.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -102,7 +103,7 @@ pub fn snooze(
     occasion: &str,
     until: NaiveDate,
 ) -> Result<()> {
-    conn.execute(
+    super::rows::exec(conn, 
         "INSERT INTO queue_snooze (customer_id, kind, occasion, until, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (customer_id, kind, occasion) DO UPDATE SET until = excluded.until,
              created_at = excluded.created_at, created_by = excluded.created_by",
@@ -189,7 +190,7 @@ pub fn queue(
     }
 
     // Customers past their cadence, read in one query (there can be many on a large book).
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {}, {} FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
             julianday(?1) - julianday(coalesce(last_contact_at, created_at))
                 > coalesce(cadence_days, CASE tier WHEN 'vip' THEN ?2 WHEN 'regular' THEN ?3 ELSE ?4 END)",
@@ -229,7 +230,7 @@ pub fn queue(
     // Birthdays in the coming week.
     let days = month_days(today, 7);
     let placeholders = vec!["?"; days.len()].join(", ");
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND birthday IS NOT NULL
             AND substr(birthday, 6, 5) IN ({placeholders})"
     ))?;

@@ -227,7 +227,7 @@ pub fn list_open(conn: &Connection, filter: &Filter) -> Result<Vec<Todo>> {
         sql.push_str(&format!(" AND customer_id = ?{}", values.len()));
     }
     sql.push_str(" ORDER BY coalesce(due, '9999-12-31'), id");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
         .query_map(rusqlite::params_from_iter(values), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -246,7 +246,7 @@ pub fn list_open_limited(
            AND (?3 IS NULL OR assignee = ?3)
          ORDER BY coalesce(due, '9999-12-31'), id LIMIT ?2"
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
         .query_map(
             rusqlite::params![customer, limit as i64, assignee],
@@ -258,7 +258,7 @@ pub fn list_open_limited(
 
 /// Every to-do of a customer, whatever its status (for export).
 pub fn list_all_for(conn: &Connection, customer: i64) -> Result<Vec<Todo>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE customer_id = ?1 ORDER BY id"
     ))?;
     let found = stmt

@@ -30,7 +30,8 @@ fn days_since(last: Option<String>, today: NaiveDate) -> Option<i64> {
 }
 
 fn store_score(conn: &Connection, id: i64, rfm: Rfm) -> Result<()> {
-    conn.execute(
+    super::rows::exec(
+        conn,
         "UPDATE customer SET value_r = ?2, value_f = ?3, value_m = ?4, value_score = ?5 WHERE id = ?1",
         params![id, rfm.recency, rfm.frequency, rfm.monetary, rfm.total()],
     )?;
@@ -50,7 +51,7 @@ pub fn refresh_one(conn: &Connection, id: i64, today: NaiveDate) -> Result<()> {
 
 /// Recomputes the cut points from every buyer and rescores everyone whose score changed.
 pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, last_purchase_on, purchase_count, purchase_total, value_r, value_f, value_m FROM customer",
     )?;
     let rows = stmt
@@ -82,7 +83,8 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
     }
     let json = serde_json::to_string(&th).unwrap_or_default();
     for (key, value) in [(THRESHOLDS_KEY, json), (COMPUTED_ON_KEY, today.to_string())] {
-        conn.execute(
+        super::rows::exec(
+            conn,
             "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
