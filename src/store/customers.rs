@@ -466,7 +466,7 @@ pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
 /// Recomputes a customer's cached figures from their records. Not a user edit: the version is
 /// left alone so nobody gets a conflict from someone else logging a call.
 pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
-    super::rows::exec(conn, 
+    super::rows::exec(conn,
         "UPDATE customer SET
             last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = ?1),
             next_due         = (SELECT min(due) FROM todo WHERE customer_id = ?1 AND status = 'open'),

@@ -32,7 +32,7 @@ pub fn set(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<Strin
     let def = find(key)?;
     let value = def.validate(value)?;
     let before = get(conn, def.key)?;
-    super::rows::exec(conn, 
+    super::rows::exec(conn,
         "INSERT INTO setting (key, value, updated_at, updated_by, version) VALUES (?1, ?2, ?3, ?4, 1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
              updated_by = excluded.updated_by, version = setting.version + 1",

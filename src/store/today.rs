@@ -103,7 +103,7 @@ pub fn snooze(
     occasion: &str,
     until: NaiveDate,
 ) -> Result<()> {
-    super::rows::exec(conn, 
+    super::rows::exec(conn,
         "INSERT INTO queue_snooze (customer_id, kind, occasion, until, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (customer_id, kind, occasion) DO UPDATE SET until = excluded.until,
              created_at = excluded.created_at, created_by = excluded.created_by",
