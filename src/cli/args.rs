@@ -670,6 +670,11 @@ pub enum ExportCmd {
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
     },
+    /// vCard 4.0 for customers and contact persons, for address books
+    Vcard {
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

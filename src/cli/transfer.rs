@@ -28,7 +28,24 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 maps,
                 source: file.display().to_string(),
             };
-            let report = import::run(&env.store, &env.ctx, &bytes, &options)?;
+            // On a terminal, a progress bar on stderr (stdout stays the report, for scripts).
+            use std::io::IsTerminal;
+            let bar = std::io::stderr().is_terminal();
+            let mut progress = |done: usize, total: usize| {
+                if bar && total > 0 {
+                    let filled = done * 30 / total;
+                    eprint!(
+                        "\r  importing [{}{}] {:>3}% ({done}/{total})",
+                        "#".repeat(filled),
+                        " ".repeat(30 - filled),
+                        done * 100 / total
+                    );
+                    if done == total {
+                        eprintln!();
+                    }
+                }
+            };
+            let report = import::run(&env.store, &env.ctx, &bytes, &options, &mut progress)?;
             print_report(env, &report, dry_run)?;
             if !report.bad.is_empty() && skip_bad && !dry_run {
                 let path = bad_rows_path(&file);
@@ -143,6 +160,7 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
             serde_json::to_string_pretty(&crate::io::export::json(&env.store, &clock)?)? + "\n",
             out,
         ),
+        ExportCmd::Vcard { out } => (crate::io::export::vcard(&env.store)?, out),
     };
     match out {
         Some(path) => {

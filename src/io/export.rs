@@ -168,3 +168,114 @@ pub fn json(store: &Store, clock: &Clock) -> Result<Json, StoreError> {
         Ok(json!({"format": "kehu-export", "version": 1, "customers": customers, "campaigns": campaigns, "settings": settings}))
     })
 }
+
+/// Escapes a vCard text value (RFC 6350 §3.4).
+fn vtext(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets without splitting a character (RFC 6350 §3.2).
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        if used + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// vCard 4.0 cards for every customer and contact person, readable by address books.
+pub fn vcard(store: &Store) -> Result<String, StoreError> {
+    store.read(|c| {
+        let all = store::customers::list(c, &store::customers::Filter::default())?;
+        let mut out = String::new();
+        for cu in &all {
+            let f = &cu.fields;
+            let mut lines = vec![
+                "BEGIN:VCARD".to_string(),
+                "VERSION:4.0".into(),
+                format!("UID:urn:kehu:customer:{}", cu.id),
+            ];
+            lines.push(format!("FN:{}", vtext(&f.name)));
+            if f.kind == crate::domain::CustomerKind::B2b {
+                lines.push("KIND:org".into());
+            }
+            if let Some(co) = &f.company {
+                lines.push(format!("ORG:{}", vtext(co)));
+            }
+            if let Some(p) = &f.phone {
+                lines.push(format!("TEL;TYPE=voice:{}", vtext(p)));
+            }
+            if let Some(e) = &f.email {
+                lines.push(format!("EMAIL:{}", vtext(e)));
+            }
+            if f.address.is_some() || f.city.is_some() {
+                let (a, city) = (
+                    f.address.as_deref().unwrap_or(""),
+                    f.city.as_deref().unwrap_or(""),
+                );
+                lines.push(format!("ADR:;;{};{};;;", vtext(a), vtext(city)));
+            }
+            if let Some(b) = f.birthday {
+                lines.push(format!("BDAY:{}", b.format("%Y%m%d")));
+            }
+            if !cu.tags.is_empty() {
+                lines.push(format!(
+                    "CATEGORIES:{}",
+                    cu.tags
+                        .iter()
+                        .map(|t| vtext(t))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ));
+            }
+            if let Some(n) = &f.needs {
+                lines.push(format!("NOTE:{}", vtext(n)));
+            }
+            lines.push("END:VCARD".into());
+            for l in lines {
+                out.push_str(&fold(&l));
+            }
+            for p in store::contacts::for_customer(c, cu.id)? {
+                let mut lines = vec![
+                    "BEGIN:VCARD".to_string(),
+                    "VERSION:4.0".into(),
+                    format!("UID:urn:kehu:contact:{}", p.id),
+                ];
+                lines.push(format!("FN:{}", vtext(&p.name)));
+                lines.push(format!(
+                    "ORG:{}",
+                    vtext(f.company.as_deref().unwrap_or(&f.name))
+                ));
+                if let Some(t) = &p.title {
+                    lines.push(format!("TITLE:{}", vtext(t)));
+                }
+                if let Some(ph) = &p.phone {
+                    lines.push(format!("TEL;TYPE=voice:{}", vtext(ph)));
+                }
+                if let Some(e) = &p.email {
+                    lines.push(format!("EMAIL:{}", vtext(e)));
+                }
+                lines.push(format!(
+                    "RELATED;TYPE=colleague:urn:kehu:customer:{}",
+                    cu.id
+                ));
+                lines.push("END:VCARD".into());
+                for l in lines {
+                    out.push_str(&fold(&l));
+                }
+            }
+        }
+        Ok(out)
+    })
+}

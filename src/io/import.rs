@@ -110,7 +110,13 @@ fn fill_empty(into: &mut CustomerFields, from: &CustomerFields) -> Map<String, J
 
 /// Reads `bytes` and imports (or, with `dry_run`, checks) them. A bad row fails the whole import
 /// unless `skip_bad`; the report says what happened either way.
-pub fn run(store: &Store, ctx: &Ctx, bytes: &[u8], o: &Options) -> Result<Report, StoreError> {
+pub fn run(
+    store: &Store,
+    ctx: &Ctx,
+    bytes: &[u8],
+    o: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, StoreError> {
     let t = table::parse(bytes)?;
     let map = mapping::map_header(&t.header, &o.maps)?;
     let today = ctx.clock.today();
@@ -144,7 +150,11 @@ pub fn run(store: &Store, ctx: &Ctx, bytes: &[u8], o: &Options) -> Result<Report
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
         report.batch = Some(batch);
-        for r in rows.iter().filter(|r| r.errors.is_empty()) {
+        let total = rows.len();
+        for (n, r) in rows.iter().enumerate().filter(|(_, r)| r.errors.is_empty()) {
+            if n % 500 == 0 {
+                progress(n, total);
+            }
             let conn = store.conn();
             let dup = if o.on_duplicate == OnDuplicate::Add {
                 None
@@ -224,6 +234,7 @@ pub fn run(store: &Store, ctx: &Ctx, bytes: &[u8], o: &Options) -> Result<Report
                 }
             }
         }
+        progress(total, total);
         imports::finish_batch(
             store.conn(),
             batch,

@@ -343,3 +343,92 @@ fn json_export_holds_everything() {
     assert!(!v["campaigns"].as_array().unwrap().is_empty());
     assert!(v["settings"]["cadence.vip"].is_string());
 }
+
+#[test]
+fn vcard_output_field_by_field() {
+    let k = Kehu::new();
+    let id = k
+        .add(&[
+            "--name",
+            "张伟",
+            "--company",
+            "上海星辰; 科技",
+            "--kind",
+            "b2b",
+            "--phone",
+            "+86 138 0013 8000",
+            "--email",
+            "zw@example.cn",
+            "--address",
+            "浦东新区 88号",
+            "--city",
+            "上海",
+            "--birthday",
+            "1985-03-12",
+            "--tag",
+            "重点",
+            "--tag",
+            "a,b",
+            "--needs",
+            "line one\nline two",
+        ])
+        .to_string();
+    k.ok(&[
+        "contact",
+        "add",
+        &id,
+        "--name",
+        "李娜",
+        "--title",
+        "采购经理",
+        "--phone",
+        "139 1111 2222",
+        "--email",
+        "ln@example.cn",
+    ]);
+    k.ok(&["customer", "add", "--name", &"很长的名字".repeat(10)]);
+    let text = k.ok(&["export", "vcard"]);
+    assert!(text.contains("\r\n"), "CRLF line ends");
+    // Unfold (a line starting with a space continues the one before), then check each property.
+    let unfolded = text.replace("\r\n ", "");
+    let cards: Vec<&str> = unfolded
+        .split("BEGIN:VCARD\r\n")
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cards.len(), 3, "two customers and one contact person");
+    let customer = cards.iter().find(|c| c.contains("FN:张伟")).unwrap();
+    for line in [
+        "VERSION:4.0",
+        "KIND:org",
+        "ORG:上海星辰\\; 科技",
+        "TEL;TYPE=voice:+86 138 0013 8000",
+        "EMAIL:zw@example.cn",
+        "ADR:;;浦东新区 88号;上海;;;",
+        "BDAY:19850312",
+        "CATEGORIES:a\\,b,重点",
+        "NOTE:line one\\nline two",
+        &format!("UID:urn:kehu:customer:{id}"),
+    ] {
+        assert!(
+            customer.lines().any(|l| l == line),
+            "customer card lacks '{line}':\n{customer}"
+        );
+    }
+    let person = cards.iter().find(|c| c.contains("FN:李娜")).unwrap();
+    for line in [
+        "TITLE:采购经理",
+        "TEL;TYPE=voice:139 1111 2222",
+        "EMAIL:ln@example.cn",
+        "ORG:上海星辰\\; 科技",
+    ] {
+        assert!(
+            person.lines().any(|l| l == line),
+            "contact card lacks '{line}':\n{person}"
+        );
+    }
+    // Folded lines stay within 75 octets and never split a character.
+    for l in text.split("\r\n") {
+        assert!(l.len() <= 75, "line longer than 75 octets: {l}");
+    }
+    assert!(unfolded.contains(&format!("FN:{}", "很长的名字".repeat(10))));
+}
