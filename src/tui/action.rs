@@ -39,6 +39,7 @@ pub enum Action {
     ProgressTicket,
     ChangeOwner,
     ShowHistory,
+    StartImport,
     MarkAttendance,
     DealNextStage,
     DealPrevStage,

@@ -63,6 +63,8 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    /// Import a CSV file: answered by the screen (a preview first).
+    Import,
     /// Reassign the customer (or claim one from the shared pool).
     Owner {
         id: i64,
@@ -429,6 +431,27 @@ impl Form {
         .focused(1)
     }
 
+    pub fn import() -> Form {
+        Form::new(
+            "Import customers from a CSV file",
+            FormKind::Import,
+            vec![
+                field(
+                    "path",
+                    "File",
+                    "",
+                    "path to a .csv file (UTF-8 or GBK; comma, semicolon or tab)",
+                ),
+                field(
+                    "duplicates",
+                    "Duplicates",
+                    "skip",
+                    "skip, update (fill empty fields) or add",
+                ),
+            ],
+        )
+    }
+
     /// Reassigns a customer; a customer in the shared pool is offered to the user.
     pub fn owner(c: &Customer, user: &str) -> Form {
         let (title, value) = match &c.fields.owner {
@@ -787,6 +810,22 @@ fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) -> Option<Sav
     match &form.kind {
         FormKind::Filter => {
             check(errors, parse_filter(&v("filter")));
+            None
+        }
+        FormKind::Import => {
+            let path = v("path");
+            if path.trim().is_empty() {
+                errors.push(InputError::new("path", "name the file to import"));
+            } else if !std::path::Path::new(path.trim()).is_file() {
+                errors.push(InputError::new(
+                    "path",
+                    format!("'{}' is not a file", path.trim()),
+                ));
+            }
+            check(
+                errors,
+                v("duplicates").parse::<crate::io::import::OnDuplicate>(),
+            );
             None
         }
         FormKind::Respond { id, version } => {

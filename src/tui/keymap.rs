@@ -223,6 +223,13 @@ pub const BINDINGS: &[Binding] = &[
         "who changed what: the customer's history",
         "",
     ),
+    b(
+        Panes,
+        k('i'),
+        Action::StartImport,
+        "import customers from a CSV file (with a preview)",
+        "",
+    ),
     b(Panes, k('j'), Action::Down, "move down", ""),
     b(Panes, code(KeyCode::Down), Action::Down, "move down", ""),
     b(Panes, k('k'), Action::Up, "move up", ""),

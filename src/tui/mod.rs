@@ -136,7 +136,11 @@ impl App {
     pub fn pump(&mut self) -> bool {
         let mut changed = false;
         while let Ok(reply) = self.worker.rx.try_recv() {
-            if !matches!(reply, worker::Reply::Changed(_)) {
+            // Changes and progress are not answers to requests.
+            if !matches!(
+                reply,
+                worker::Reply::Changed(_) | worker::Reply::Progress { .. }
+            ) {
                 self.outstanding = self.outstanding.saturating_sub(1);
             }
             update::reply(&mut self.state, reply);

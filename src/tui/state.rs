@@ -171,6 +171,12 @@ impl Pipeline {
 }
 
 pub enum Modal {
+    /// What an import would do; `y` imports.
+    ImportPreview {
+        path: std::path::PathBuf,
+        on_duplicate: crate::io::import::OnDuplicate,
+        report: Option<Box<crate::io::import::Report>>,
+    },
     /// A customer's change log, newest first.
     History {
         name: String,
@@ -201,6 +207,8 @@ pub struct Status {
     pub waiting: bool,
     /// Teammates who have the database open too ("user@host").
     pub others: Vec<String>,
+    /// A long job under way: (done, total).
+    pub progress: Option<(usize, usize)>,
 }
 
 pub struct State {

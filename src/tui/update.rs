@@ -392,6 +392,49 @@ pub fn reply(s: &mut State, r: Reply) {
                 d.drill_selected = 0;
             }
         }
+        Reply::Progress { done, total } => s.status.progress = Some((done, total)),
+        Reply::Imported {
+            path,
+            on_duplicate,
+            dry_run,
+            report,
+        } => {
+            s.status.progress = None;
+            match (dry_run, report) {
+                (true, Ok(rep)) => {
+                    if let Some(Modal::ImportPreview { path: p, .. }) = &s.modal
+                        && *p == path
+                    {
+                        s.modal = Some(Modal::ImportPreview {
+                            path,
+                            on_duplicate,
+                            report: Some(rep),
+                        });
+                    }
+                }
+                (false, Ok(rep)) => {
+                    let undo = rep
+                        .batch
+                        .map(|b| format!(" — undo: kehu import undo {b}"))
+                        .unwrap_or_default();
+                    say(
+                        s,
+                        format!(
+                            "imported: added {}, updated {}, skipped {}{undo}",
+                            rep.added,
+                            rep.updated,
+                            rep.skipped_duplicates.len()
+                        ),
+                        false,
+                    );
+                    refresh_all(s, None);
+                }
+                (_, Err(e)) => {
+                    s.modal = None;
+                    say(s, format!("import: {e}"), true);
+                }
+            }
+        }
         Reply::History { id, entries: list } => {
             if let Some(Modal::History { entries, .. }) = &mut s.modal
                 && s.selected_id == Some(id)
@@ -741,7 +784,7 @@ fn submit(s: &mut State) {
     if form.saving.is_some() {
         return;
     }
-    if matches!(form.kind, FormKind::Filter) {
+    if matches!(form.kind, FormKind::Filter | FormKind::Import) {
         // Checked here; applied by `finish_filter`, which the event loop calls next.
         if form.validate(&clock).is_none() && form.fields.iter().all(|f| f.error.is_none()) {
             form.saving = Some(token);
@@ -777,6 +820,36 @@ pub fn update(s: &mut State, a: Action) {
             }
             Modal::Pipeline(p) => pipeline_key(s, p, a),
             Modal::Dashboard(d) => dashboard_key(s, d, a),
+            Modal::ImportPreview {
+                path,
+                on_duplicate,
+                report,
+            } => match a {
+                Action::Answer(true) if report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
+                    s.status.progress = Some((0, report.as_ref().map_or(0, |r| r.rows)));
+                    s.outbox.push(Request::Import {
+                        path,
+                        on_duplicate,
+                        dry_run: false,
+                    });
+                }
+                Action::Answer(true) => {
+                    s.modal = Some(Modal::ImportPreview {
+                        path,
+                        on_duplicate,
+                        report,
+                    })
+                }
+                Action::Answer(false) | Action::Close => {}
+                Action::Quit => s.quit = true,
+                _ => {
+                    s.modal = Some(Modal::ImportPreview {
+                        path,
+                        on_duplicate,
+                        report,
+                    })
+                }
+            },
             Modal::History {
                 name,
                 entries,
@@ -998,6 +1071,7 @@ pub fn update(s: &mut State, a: Action) {
         },
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
+        Action::StartImport => open_form(s, Form::import()),
         Action::ShowHistory => match s.current().map(|c| (c.id, c.fields.name.clone())) {
             Some((id, name)) => {
                 s.modal = Some(Modal::History {
@@ -1295,6 +1369,24 @@ pub fn finish_filter(s: &mut State) {
     let Some(Modal::Form(form)) = &s.modal else {
         return;
     };
+    if matches!(form.kind, FormKind::Import) && form.saving.is_some() {
+        let path = std::path::PathBuf::from(form.value("path").trim());
+        let on_duplicate = form
+            .value("duplicates")
+            .parse()
+            .unwrap_or(crate::io::import::OnDuplicate::Skip);
+        s.modal = Some(Modal::ImportPreview {
+            path: path.clone(),
+            on_duplicate,
+            report: None,
+        });
+        s.outbox.push(Request::Import {
+            path,
+            on_duplicate,
+            dry_run: true,
+        });
+        return;
+    }
     if !matches!(form.kind, FormKind::Filter) || form.saving.is_none() {
         return;
     }

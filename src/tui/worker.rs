@@ -185,6 +185,12 @@ pub enum Request {
     History {
         id: i64,
     },
+    /// Import a CSV file (or, with `dry_run`, only check it and preview what would happen).
+    Import {
+        path: PathBuf,
+        on_duplicate: crate::io::import::OnDuplicate,
+        dry_run: bool,
+    },
     /// The dashboard's figures (and the 12-month trend for its charts).
     Report {
         seq: u64,
@@ -252,6 +258,18 @@ pub enum Reply {
     History {
         id: i64,
         entries: Vec<crate::domain::ChangeEntry>,
+    },
+    /// An import's outcome (or preview).
+    Imported {
+        path: PathBuf,
+        on_duplicate: crate::io::import::OnDuplicate,
+        dry_run: bool,
+        report: Result<Box<crate::io::import::Report>, String>,
+    },
+    /// How far a long job has got (not an answer to a request).
+    Progress {
+        done: usize,
+        total: usize,
     },
     Counts {
         overdue: i64,
@@ -369,7 +387,7 @@ fn serve(
         if let Ok(mut b) = busy.lock() {
             *b = Some(Instant::now());
         }
-        let reply = handle(&store, &ctx, request, &mut seen);
+        let reply = handle(&store, &ctx, request, &mut seen, &replies);
         if let Ok(mut b) = busy.lock() {
             *b = None;
         }
@@ -387,7 +405,13 @@ struct Seen {
     log_id: i64,
 }
 
-fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option<Reply> {
+fn handle(
+    store: &Store,
+    ctx: &Ctx,
+    request: Request,
+    seen: &mut Seen,
+    replies: &Sender<Reply>,
+) -> Option<Reply> {
     let failed = |e: StoreError| Reply::Error(e.to_string());
     Some(match request {
         Request::Page {
@@ -516,6 +540,42 @@ fn handle(store: &Store, ctx: &Ctx, request: Request, seen: &mut Seen) -> Option
             match store.read(|c| store::reports::customers_behind(c, &scope, key)) {
                 Ok(rows) => Reply::Drill { seq, label, rows },
                 Err(e) => failed(e),
+            }
+        }
+        Request::Import {
+            path,
+            on_duplicate,
+            dry_run,
+        } => {
+            let ctx = Ctx::new(
+                ctx.user.clone(),
+                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
+            );
+            let report = std::fs::read(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|bytes| {
+                    let options = crate::io::import::Options {
+                        dry_run,
+                        on_duplicate,
+                        skip_bad: false,
+                        maps: Vec::new(),
+                        source: path.display().to_string(),
+                    };
+                    let mut progress = |done: usize, total: usize| {
+                        let _ = replies.send(Reply::Progress { done, total });
+                    };
+                    crate::io::import::run(store, &ctx, &bytes, &options, &mut progress)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string())
+                });
+            if let Ok(v) = store.read(pages::data_version) {
+                seen.version = v;
+            }
+            Reply::Imported {
+                path,
+                on_duplicate,
+                dry_run,
+                report,
             }
         }
         Request::History { id } => {

@@ -1058,3 +1058,48 @@ fn my_customers_and_my_todos() {
         "{s}"
     );
 }
+
+#[test]
+fn import_from_the_screen_with_a_preview() {
+    let dir = TempDir::new().unwrap();
+    drop(store_of(&dir));
+    let file = dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "姓名,手机,城市\n王芳,138 0013 8000,杭州\nOmar Ali,+44 20 7946 0000,London\n",
+    )
+    .unwrap();
+    let mut app = app_on(&dir);
+    press(&mut app, KeyCode::Char('i'));
+    keys(&mut app, file.to_str().unwrap());
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("姓名 → name") && s.contains("Would add 2") && s.contains("王芳"),
+        "{s}"
+    );
+    assert_eq!(
+        store_of(&dir).read(store::customers::count).unwrap(),
+        0,
+        "a preview writes nothing"
+    );
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.state.modal.is_none());
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("imported: added 2"), "{s}");
+    assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 2);
+    assert!(
+        s.contains("王芳") && s.contains("Omar Ali"),
+        "the list shows them:\n{s}"
+    );
+    // A file with a bad row: the preview says so and y imports nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Name,Phone\nGood,138 0013 8001\nBad,12\n").unwrap();
+    press(&mut app, KeyCode::Char('i'));
+    keys(&mut app, bad.to_str().unwrap());
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 120, 40).contains("1 bad row(s)"));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 2);
+}

@@ -56,6 +56,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
         Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
         Some(Modal::History { .. }) => vec![Layer::Help],
+        Some(Modal::ImportPreview { .. }) => vec![Layer::Confirm],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }
@@ -120,6 +121,12 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
             },
         ),
     ]);
+    if let Some((done, total)) = s.status.progress.filter(|(_, t)| *t > 0) {
+        spans.push(Span::styled(
+            format!("  ⏳ importing {}% ({done}/{total})", done * 100 / total),
+            theme::TODAY,
+        ));
+    }
     if !s.status.others.is_empty() {
         spans.push(Span::styled(
             format!(" · also here: {}", s.status.others.join(", ")),

@@ -40,6 +40,9 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             entries,
             scroll,
         }) => history(f, s, name, entries.as_deref(), *scroll, area),
+        Some(Modal::ImportPreview { path, report, .. }) => {
+            import_preview(f, path, report.as_deref(), area)
+        }
         Some(Modal::Form(form)) => draw_form(f, form, area),
         Some(Modal::Confirm { text, .. }) => {
             let width = (text.width() as u16 + 6).clamp(30, area.width);
@@ -369,4 +372,87 @@ fn history(
             .block(frame(&title)),
         r,
     );
+}
+
+/// The import preview: the mapping, the first rows as they will be stored, and what would happen.
+fn import_preview(
+    f: &mut Frame,
+    path: &std::path::Path,
+    report: Option<&crate::io::import::Report>,
+    area: Rect,
+) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).max(40),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let w = r.width.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    match report {
+        None => lines.push(Line::styled(" ⏳ reading the file…", theme::TODAY)),
+        Some(rep) => {
+            lines.push(Line::raw(format!(
+                " {} rows · {} · '{}'-separated",
+                rep.rows,
+                rep.encoding,
+                rep.delimiter.escape_default()
+            )));
+            lines.push(Line::styled(" Columns", theme::HEADER));
+            for (h, to) in &rep.columns {
+                lines.push(Line::raw(clip(&format!("   {h} → {to}"), w)));
+            }
+            lines.push(Line::styled(
+                " First rows as they will be stored",
+                theme::HEADER,
+            ));
+            for row in &rep.preview {
+                let fl = &row.fields;
+                let o = |v: &Option<String>| v.clone().unwrap_or_default();
+                let text = format!(
+                    "   {} · {} · {} · {} · {}",
+                    fl.name,
+                    o(&fl.company),
+                    o(&fl.phone),
+                    o(&fl.email),
+                    fl.tier
+                );
+                lines.push(Line::raw(clip(&text, w)));
+            }
+            lines.push(Line::styled(
+                format!(
+                    " Would add {}, update {}, skip {} likely duplicate(s); {} possible duplicate(s) added",
+                    rep.added,
+                    rep.updated,
+                    rep.skipped_duplicates.len(),
+                    rep.possible_duplicates.len()
+                ),
+                theme::HEADER,
+            ));
+            if !rep.bad.is_empty() {
+                lines.push(Line::styled(
+                    format!(
+                        " ✗ {} bad row(s): nothing will be imported until they are fixed",
+                        rep.bad.len()
+                    ),
+                    theme::ERROR,
+                ));
+                for (line, col, why) in rep.bad.iter().take(8) {
+                    lines.push(Line::styled(
+                        clip(&format!("   line {line}, {col}: {why}"), w),
+                        theme::ERROR,
+                    ));
+                }
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" y", theme::KEY),
+        Span::raw(" import   "),
+        Span::styled("n", theme::KEY),
+        Span::raw(" cancel"),
+    ]));
+    let title = format!("Import {}", clip(&path.display().to_string(), 50));
+    f.render_widget(Paragraph::new(lines).block(frame(&title)), r);
 }
