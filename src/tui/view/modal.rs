@@ -23,6 +23,17 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// A large box centred over the panes, cleared; with the width inside its border.
+fn big_box(f: &mut Frame, area: Rect) -> (Rect, usize) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).max(40),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    (r, r.width.saturating_sub(2) as usize)
+}
+
 fn frame(title: &str) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
@@ -333,13 +344,7 @@ fn history(
     scroll: u16,
     area: Rect,
 ) {
-    let r = centered(
-        area,
-        area.width.saturating_sub(4).max(40),
-        area.height.saturating_sub(2),
-    );
-    f.render_widget(Clear, r);
-    let w = r.width.saturating_sub(2) as usize;
+    let (r, w) = big_box(f, area);
     let mut lines = Vec::new();
     match entries {
         None => lines.push(Line::styled(" loading…", theme::DIM)),
@@ -381,13 +386,7 @@ fn import_preview(
     report: Option<&crate::io::import::Report>,
     area: Rect,
 ) {
-    let r = centered(
-        area,
-        area.width.saturating_sub(4).max(40),
-        area.height.saturating_sub(2),
-    );
-    f.render_widget(Clear, r);
-    let w = r.width.saturating_sub(2) as usize;
+    let (r, w) = big_box(f, area);
     let mut lines = Vec::new();
     match report {
         None => lines.push(Line::styled(" ⏳ reading the file…", theme::TODAY)),
