@@ -146,7 +146,7 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
         for (keys, help) in seen {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", cell(&keys, 16)), theme::KEY),
-                Span::raw(help.to_string()),
+                Span::raw(clip(help, 55)),
             ]));
         }
         lines.push(Line::raw(""));
