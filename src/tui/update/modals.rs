@@ -1,0 +1,205 @@
+//! The pipeline's and the dashboard's keys, and opening them.
+
+use super::*;
+
+pub(super) fn reload_deals(s: &mut State) {
+    s.pipeline_seq += 1;
+    s.outbox.push(Request::Deals {
+        seq: s.pipeline_seq,
+    });
+}
+
+/// Opens the dashboard on the default period (the last 30 days).
+pub(super) fn open_dashboard(s: &mut State) {
+    let period = crate::report::Period::default_for(s.clock.today());
+    s.modal = Some(Modal::Dashboard(Box::new(Dashboard {
+        period,
+        mine: false,
+        report: None,
+        trend: None,
+        selected: 0,
+        drill: None,
+        drill_selected: 0,
+        seq: 0,
+    })));
+    reload_dashboard(s);
+}
+
+pub(super) fn reload_dashboard(s: &mut State) {
+    let owner = Some(s.user.clone());
+    if let Some(Modal::Dashboard(d)) = &mut s.modal {
+        d.seq += 1;
+        d.report = None;
+        d.drill = None;
+        let owner = if d.mine { owner } else { None };
+        s.outbox.push(Request::Report {
+            seq: d.seq,
+            period: d.period,
+            owner,
+        });
+    }
+}
+
+/// The dashboard's keys: pick a figure, list its customers, jump to one; change period or scope.
+pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
+    let shift = |p: crate::report::Period, later: bool| {
+        let days = (p.to - p.from).num_days() + 1;
+        let by = Duration::days(if later { days } else { -days });
+        crate::report::Period {
+            from: p.from + by,
+            to: p.to + by,
+        }
+    };
+    match a {
+        Action::Close if d.drill.is_some() => d.drill = None,
+        Action::Close => return,
+        Action::Quit => {
+            s.quit = true;
+            return;
+        }
+        Action::Up | Action::Down => {
+            let delta = if a == Action::Down { 1 } else { -1 };
+            match &d.drill {
+                Some((_, rows)) => {
+                    d.drill_selected = clamp_move(d.drill_selected, delta, rows.len())
+                }
+                None => {
+                    let n = d.report.as_ref().map_or(0, |r| r.lines().len());
+                    d.selected = clamp_move(d.selected, delta, n);
+                }
+            }
+        }
+        Action::Select => match (&d.drill, &d.report) {
+            (Some((_, rows)), _) => {
+                if let Some((id, _, _)) = rows.get(d.drill_selected) {
+                    let id = *id;
+                    s.modal = None;
+                    select_customer(s, id);
+                    s.focus = Pane::Profile;
+                    return;
+                }
+            }
+            (None, Some(r)) => {
+                let lines = r.lines();
+                if let Some(line) = lines.get(d.selected) {
+                    if crate::store::reports::DRILLABLE.contains(&line.key) {
+                        d.seq += 1;
+                        let owner = d.mine.then(|| s.user.clone());
+                        s.outbox.push(Request::Drill {
+                            seq: d.seq,
+                            period: d.period,
+                            owner,
+                            key: line.key,
+                            label: line.label.trim().to_string(),
+                        });
+                    } else {
+                        say(s, "no customer list behind this figure", false);
+                    }
+                }
+            }
+            _ => {}
+        },
+        Action::Left | Action::Right => {
+            let next = shift(d.period, a == Action::Right);
+            if next.to <= s.clock.today() || a == Action::Left {
+                d.period = next;
+                s.modal = Some(Modal::Dashboard(d));
+                reload_dashboard(s);
+                return;
+            }
+        }
+        Action::ToggleMine => {
+            d.mine = !d.mine;
+            s.modal = Some(Modal::Dashboard(d));
+            reload_dashboard(s);
+            return;
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Dashboard(d));
+}
+
+/// Opens the pipeline, optionally on one deal.
+pub(super) fn open_pipeline(s: &mut State, deal: Option<i64>) {
+    s.modal = Some(Modal::Pipeline(Box::new(Pipeline {
+        want: deal,
+        ..Default::default()
+    })));
+    reload_deals(s);
+}
+
+/// The pipeline's keys: choose a deal, move it, win or lose it, or go to its customer.
+pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
+    let columns = PIPELINE_STAGES.len();
+    match a {
+        Action::Close => return,
+        Action::Quit => {
+            s.quit = true;
+            return;
+        }
+        Action::Left | Action::Right => {
+            p.column = if a == Action::Right {
+                (p.column + 1) % columns
+            } else {
+                (p.column + columns - 1) % columns
+            };
+            p.row = 0;
+        }
+        Action::Up | Action::Down => {
+            let n = p.column(p.column).len();
+            p.row = clamp_move(p.row, if a == Action::Down { 1 } else { -1 }, n);
+        }
+        Action::Select => {
+            if let Some((d, _)) = p.selected() {
+                let id = d.customer_id;
+                s.modal = None;
+                select_customer(s, id);
+                s.focus = Pane::Profile;
+                return;
+            }
+        }
+        Action::DealNextStage
+        | Action::DealPrevStage
+        | Action::DealWon
+        | Action::DealWonWithPurchase => {
+            if let Some((d, _)) = p.selected().cloned() {
+                let at = PIPELINE_STAGES
+                    .iter()
+                    .position(|st| *st == d.stage)
+                    .unwrap_or(0);
+                let stage = match a {
+                    Action::DealWon | Action::DealWonWithPurchase => {
+                        Some(crate::domain::DealStage::Won)
+                    }
+                    // Moving forward stops before won/lost: those say how the deal ended.
+                    Action::DealNextStage if at < 3 => Some(PIPELINE_STAGES[at + 1]),
+                    Action::DealPrevStage if at > 0 && at <= 4 => Some(PIPELINE_STAGES[at - 1]),
+                    _ => None,
+                };
+                if let Some(stage) = stage {
+                    p.want = Some(d.id);
+                    let purchase = a == Action::DealWonWithPurchase;
+                    save(
+                        s,
+                        Save::MoveDeal {
+                            id: d.id,
+                            version: d.audit.version,
+                            stage,
+                            reason: None,
+                            purchase,
+                        },
+                    );
+                }
+            }
+        }
+        Action::DealLost => {
+            if let Some((d, _)) = p.selected() {
+                let form = Form::lost(d.id, d.audit.version, &d.title);
+                s.modal = Some(Modal::Form(Box::new(form)));
+                return;
+            }
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Pipeline(p));
+}

@@ -1,0 +1,316 @@
+//! Replies from the store worker and the search thread, applied to the state.
+
+use super::*;
+
+/// A new search index from the search thread: draw from it, and rerun the query on it.
+pub fn search_index(s: &mut State, index: std::sync::Arc<Index>) {
+    s.search_index = Some(index);
+    if !s.search.text.trim().is_empty() {
+        search_changed(s);
+    }
+}
+
+pub fn search_results(s: &mut State, r: Results) {
+    if r.version != s.search.version || !s.search.active() {
+        return;
+    }
+    s.search.hits = Some((r.hits, r.index));
+    s.search.answered = r.version;
+    s.search.selected = 0;
+    s.search.offset = 0;
+    follow_selection(s);
+}
+
+pub fn reply(s: &mut State, r: Reply) {
+    match r {
+        Reply::Page { seq, anchor, rows } => {
+            if seq != s.list.seq {
+                return;
+            }
+            s.list.loading = false;
+            let full = rows.len() == PAGE;
+            match anchor {
+                Anchor::Top => {
+                    s.list.rows = rows;
+                    s.list.selected = 0;
+                    s.list.offset = 0;
+                    s.list.more_before = false;
+                    s.list.more_after = full;
+                }
+                Anchor::Bottom => {
+                    s.list.selected = rows.len().saturating_sub(1);
+                    s.list.rows = rows;
+                    s.list.offset = s
+                        .list
+                        .selected
+                        .saturating_sub(s.list_height.saturating_sub(1));
+                    s.list.more_before = full;
+                    s.list.more_after = false;
+                }
+                Anchor::After(_) if s.list.replace || s.list.rows.is_empty() => {
+                    s.list.replace = false;
+                    s.list.rows = rows;
+                    s.list.more_after = full;
+                    s.list.selected = s.list.selected.min(s.list.rows.len().saturating_sub(1));
+                }
+                Anchor::After(_) => {
+                    s.list.rows.extend(rows);
+                    s.list.more_after = full;
+                    if s.list.rows.len() > WINDOW {
+                        let drop = s.list.rows.len() - WINDOW;
+                        s.list.rows.drain(..drop);
+                        s.list.selected = s.list.selected.saturating_sub(drop);
+                        s.list.offset = s.list.offset.saturating_sub(drop);
+                        s.list.more_before = true;
+                    }
+                }
+                Anchor::Before(_) => {
+                    let n = rows.len();
+                    s.list.rows.splice(0..0, rows);
+                    s.list.selected += n;
+                    s.list.offset += n;
+                    s.list.more_before = full;
+                    if s.list.rows.len() > WINDOW {
+                        s.list.rows.truncate(WINDOW);
+                        s.list.more_after = true;
+                    }
+                }
+            }
+            if let Some(want) = s.list.want.take()
+                && let Some(i) = s.list.rows.iter().position(|c| c.id == want)
+            {
+                s.list.selected = i;
+            }
+            // A refresh keeps the rows where they were on screen.
+            if let Some(offset) = s.list.keep_offset.take() {
+                s.list.offset = offset.min(s.list.selected);
+            }
+            if !s.search.active() {
+                follow_selection(s);
+            }
+            let ids: Vec<i64> = s.list.rows.iter().map(|c| c.id).collect();
+            s.outbox.push(Request::Risk { ids });
+        }
+        Reply::Detail { seq, detail } => {
+            if seq != s.detail_seq {
+                return;
+            }
+            match detail {
+                Some(d) => {
+                    let mut items: Vec<TimelineItem> = d
+                        .interactions
+                        .iter()
+                        .cloned()
+                        .map(TimelineItem::Interaction)
+                        .collect();
+                    items.extend(d.purchases.iter().cloned().map(TimelineItem::Purchase));
+                    items.sort_by_key(|i| std::cmp::Reverse(i.sort_key()));
+                    s.timeline = items;
+                    s.timeline_selected =
+                        s.timeline_selected.min(s.timeline.len().saturating_sub(1));
+                    s.detail = Some(d);
+                }
+                None => {
+                    s.detail = None;
+                    s.timeline.clear();
+                }
+            }
+        }
+        Reply::Queue { seq, rows } => {
+            if seq != s.queue_seq {
+                return;
+            }
+            s.queue = rows;
+            s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
+        }
+        Reply::Report { seq, report, trend } => {
+            if let Some(Modal::Dashboard(d)) = &mut s.modal
+                && d.seq == seq
+            {
+                d.report = Some(report);
+                d.trend = Some(trend);
+                d.selected = d.selected.min(
+                    d.report
+                        .as_ref()
+                        .map_or(0, |r| r.lines().len().saturating_sub(1)),
+                );
+            }
+        }
+        Reply::Drill { seq, label, rows } => {
+            if let Some(Modal::Dashboard(d)) = &mut s.modal
+                && d.seq == seq
+            {
+                d.drill = Some((label, rows));
+                d.drill_selected = 0;
+            }
+        }
+        Reply::Progress { done, total } => s.status.progress = Some((done, total)),
+        Reply::Imported {
+            path,
+            on_duplicate,
+            dry_run,
+            report,
+        } => {
+            s.status.progress = None;
+            match (dry_run, report) {
+                (true, Ok(rep)) => {
+                    if let Some(Modal::ImportPreview { path: p, .. }) = &s.modal
+                        && *p == path
+                    {
+                        s.modal = Some(Modal::ImportPreview {
+                            path,
+                            on_duplicate,
+                            report: Some(rep),
+                        });
+                    }
+                }
+                (false, Ok(rep)) => {
+                    let undo = rep
+                        .batch
+                        .map(|b| format!(" — undo: kehu import undo {b}"))
+                        .unwrap_or_default();
+                    say(
+                        s,
+                        format!(
+                            "imported: added {}, updated {}, skipped {}{undo}",
+                            rep.added,
+                            rep.updated,
+                            rep.skipped_duplicates.len()
+                        ),
+                        false,
+                    );
+                    refresh_all(s, None);
+                }
+                (_, Err(e)) => {
+                    s.modal = None;
+                    say(s, format!("import: {e}"), true);
+                }
+            }
+        }
+        Reply::History { id, entries: list } => {
+            if let Some(Modal::History { entries, .. }) = &mut s.modal
+                && s.selected_id == Some(id)
+            {
+                *entries = Some(list);
+            }
+        }
+        Reply::Risk { asked, at_risk } => {
+            for id in asked {
+                s.at_risk.remove(&id);
+            }
+            s.at_risk.extend(at_risk);
+        }
+        Reply::DailyDone { created } => {
+            if created > 0 {
+                say(
+                    s,
+                    format!("prepared {created} greeting to-do(s) for VIP customers"),
+                    false,
+                );
+                reload_queue(s);
+                s.outbox.push(Request::Counts);
+            }
+        }
+        Reply::Deals { seq, deals } => {
+            if seq != s.pipeline_seq {
+                return;
+            }
+            if let Some(Modal::Pipeline(p)) = &mut s.modal {
+                let keep = p.want.take().or_else(|| p.selected().map(|(d, _)| d.id));
+                p.deals = deals;
+                p.loaded = true;
+                p.row = 0;
+                if let Some(id) = keep {
+                    p.select(id);
+                }
+                let n = p.column(p.column).len();
+                p.row = p.row.min(n.saturating_sub(1));
+            }
+        }
+        Reply::Counts {
+            overdue,
+            today,
+            customers,
+            cadences,
+        } => {
+            s.cadences = cadences;
+            s.status.overdue = overdue;
+            s.status.due_today = today;
+            s.status.customers = customers;
+        }
+        // Building the index is slow at scale: the search thread does it.
+        Reply::SearchSources(sources) => s.search_jobs.push(Job::Build(sources)),
+        Reply::SearchPatch { changed, gone } => s.search_jobs.push(Job::Patch { changed, gone }),
+        Reply::Saved {
+            token,
+            customer,
+            message,
+        } => {
+            if let Some(Modal::Form(form)) = &s.modal
+                && form.saving == Some(token)
+            {
+                s.modal = None;
+            }
+            let message = match s.note_after_save.take() {
+                Some(note) => format!("{message} ({note})"),
+                None => message,
+            };
+            say(s, message, false);
+            if let Some(id) = customer {
+                if s.selected_id.is_none() || s.list_customer().is_none() {
+                    s.list.want = Some(id);
+                }
+                select_customer(s, id);
+            }
+            refresh_all(s, customer);
+            if let Some(id) = customer {
+                s.list.want = Some(id);
+            }
+        }
+        Reply::SaveFailed {
+            token,
+            error,
+            conflict,
+            stored,
+        } => {
+            if let Some(Modal::Form(form)) = &mut s.modal
+                && form.saving == Some(token)
+            {
+                form.saving = None;
+                if let (Some(stored), FormKind::EditCustomer { .. }) = (&stored, &form.kind) {
+                    let at = s.clock.local_display(&stored.audit.updated_at);
+                    let by = stored.audit.updated_by.clone();
+                    if form.merge_customer(stored, &by) {
+                        form.error = Some(format!(
+                            "{by} changed this customer at {at}; their other changes are merged in. Decide the marked fields (Ctrl-t takes theirs), then Enter saves"
+                        ));
+                    } else {
+                        // Different fields: merge without asking.
+                        s.note_after_save = Some(format!("merged with {by}'s changes"));
+                        submit(s);
+                    }
+                    return;
+                }
+                if conflict.is_some() {
+                    form.error = Some(format!(
+                        "{error}. Ctrl-o saves over their change, Ctrl-r reloads (your edit is lost)."
+                    ));
+                    form.conflict_version = conflict;
+                } else {
+                    form.error = Some(error);
+                }
+                return;
+            }
+            say(s, error, true);
+            refresh_all(s, None);
+        }
+        Reply::Changed(set) => {
+            refresh_changed(s, &set);
+            say(s, "updated with changes from another user", false);
+        }
+        Reply::Error(e) => {
+            s.list.loading = false;
+            say(s, e, true);
+        }
+    }
+}
