@@ -251,7 +251,15 @@ pub enum CustomerCmd {
     Claim { id: i64 },
     /// Merge OTHER into KEEP: KEEP's values win, its empty fields are filled from OTHER, and all of
     /// OTHER's records move to KEEP before OTHER is removed
-    Merge { keep: i64, other: i64 },
+    Merge {
+        keep: i64,
+        other: i64,
+        /// Take OTHER's value for this field even where KEEP has one (repeatable): name, company,
+        /// kind, tier, stage, email, phone, city, address, owner, channel, cadence, birthday, source,
+        /// needs, service-needs
+        #[arg(long = "take", value_name = "FIELD")]
+        take: Vec<String>,
+    },
     /// Permanently remove a customer and everything about them (needs --yes)
     Erase {
         id: i64,

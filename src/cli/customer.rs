@@ -66,7 +66,7 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
         CustomerCmd::Unarchive { id } => set_archived(env, id, false),
         CustomerCmd::Erase { id, yes } => erase(env, id, yes),
         CustomerCmd::Claim { id } => claim(env, id),
-        CustomerCmd::Merge { keep, other } => merge(env, keep, other),
+        CustomerCmd::Merge { keep, other, take } => merge(env, keep, other, &take),
     }
 }
 
@@ -573,7 +573,11 @@ fn claim(env: &mut Env, id: i64) -> Result<()> {
     Ok(())
 }
 
-fn merge(env: &mut Env, keep: i64, other: i64) -> Result<()> {
+fn merge(env: &mut Env, keep: i64, other: i64, take: &[String]) -> Result<()> {
+    let take: Vec<String> = take
+        .iter()
+        .map(|t| t.trim().to_lowercase().replace('_', "-"))
+        .collect();
     let (k, o) = env.store.read(|c| {
         Ok((
             store::customers::get(c, keep)?,
@@ -582,7 +586,15 @@ fn merge(env: &mut Env, keep: i64, other: i64) -> Result<()> {
     })?;
     let ctx = env.ctx.clone();
     let report = env.store.write(|c| {
-        store::customers::merge(c, &ctx, keep, k.audit.version, other, o.audit.version)
+        store::customers::merge(
+            c,
+            &ctx,
+            keep,
+            k.audit.version,
+            other,
+            o.audit.version,
+            &take,
+        )
     })?;
     let moved: Vec<String> = report
         .moved

@@ -218,3 +218,85 @@ impl ChangeEntry {
             .join("; ")
     }
 }
+
+impl CustomerFields {
+    /// The fields a merge can take from the other customer, by the names the CLI uses.
+    pub const MERGE_FIELDS: &'static [&'static str] = &[
+        "name",
+        "company",
+        "kind",
+        "tier",
+        "stage",
+        "email",
+        "phone",
+        "city",
+        "address",
+        "owner",
+        "channel",
+        "cadence",
+        "birthday",
+        "source",
+        "needs",
+        "service-needs",
+    ];
+
+    /// A field's value as text ("" when empty), for showing two customers side by side.
+    pub fn text_of(&self, field: &str) -> String {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        match field {
+            "name" => self.name.clone(),
+            "company" => o(&self.company),
+            "kind" => self.kind.to_string(),
+            "tier" => self.tier.to_string(),
+            "stage" => self.stage.to_string(),
+            "email" => o(&self.email),
+            "phone" => o(&self.phone),
+            "city" => o(&self.city),
+            "address" => o(&self.address),
+            "owner" => o(&self.owner),
+            "channel" => self.channel.map(|c| c.to_string()).unwrap_or_default(),
+            "cadence" => self.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
+            "birthday" => self.birthday.map(|d| d.to_string()).unwrap_or_default(),
+            "source" => o(&self.source),
+            "needs" => o(&self.needs),
+            "service-needs" => o(&self.service_needs),
+            _ => String::new(),
+        }
+    }
+
+    /// Takes `other`'s value for one field (a merge's per-field choice).
+    pub fn take_from(
+        &mut self,
+        other: &CustomerFields,
+        field: &str,
+    ) -> Result<(), super::InputError> {
+        match field {
+            "name" => self.name.clone_from(&other.name),
+            "company" => self.company.clone_from(&other.company),
+            "kind" => self.kind = other.kind,
+            "tier" => self.tier = other.tier,
+            "stage" => self.stage = other.stage,
+            "email" => self.email.clone_from(&other.email),
+            "phone" => self.phone.clone_from(&other.phone),
+            "city" => self.city.clone_from(&other.city),
+            "address" => self.address.clone_from(&other.address),
+            "owner" => self.owner.clone_from(&other.owner),
+            "channel" => self.channel = other.channel,
+            "cadence" => self.cadence_days = other.cadence_days,
+            "birthday" => self.birthday = other.birthday,
+            "source" => self.source.clone_from(&other.source),
+            "needs" => self.needs.clone_from(&other.needs),
+            "service-needs" => self.service_needs.clone_from(&other.service_needs),
+            _ => {
+                return Err(super::InputError::new(
+                    "take",
+                    format!(
+                        "'{field}' is not a field to take; use one of: {}",
+                        Self::MERGE_FIELDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -539,7 +539,8 @@ const MOVABLE_TABLES: &[&str] = &[
     "change_log",
 ];
 
-/// Merges `other` into `keep`: `keep`'s values win, its empty fields are filled from `other`, tags
+/// Merges `other` into `keep`: `keep`'s values win except the fields named in `take`, its empty
+/// fields are filled from `other`, tags
 /// and custom fields are united, and every record of `other` moves to `keep` before `other` is
 /// removed. Both must still be at the versions the caller saw.
 pub fn merge(
@@ -549,6 +550,7 @@ pub fn merge(
     keep_version: i64,
     other: i64,
     other_version: i64,
+    take: &[String],
 ) -> Result<MergeReport> {
     if keep == other {
         return Err(StoreError::Refused(format!(
@@ -559,6 +561,10 @@ pub fn merge(
     let o = get(conn, other)?;
     rows::check_version(conn, WHAT, "customer", other, other_version)?;
     let mut fields = k.fields.clone();
+    // The user's per-field choices first, then every field still empty is filled.
+    for field in take {
+        fields.take_from(&o.fields, field)?;
+    }
     fill_empty(&mut fields, &o.fields);
     let mut tags = k.tags.clone();
     tags.extend(o.tags.iter().cloned());

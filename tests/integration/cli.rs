@@ -1008,5 +1008,34 @@ fn customer_claim_and_merge() {
         k.fails(&["customer", "merge", &keep, &keep])
             .contains("into itself")
     );
+    // Field by field: take the other customer's value where both have one.
+    let a = k
+        .add(&[
+            "--name",
+            "Anna A",
+            "--city",
+            "Berlin",
+            "--email",
+            "a@example.com",
+        ])
+        .to_string();
+    let b = k
+        .add(&[
+            "--name",
+            "Anna B",
+            "--city",
+            "Paris",
+            "--email",
+            "b@example.com",
+        ])
+        .to_string();
+    assert!(
+        k.fails(&["customer", "merge", &a, &b, "--take", "height"])
+            .contains("not a field to take")
+    );
+    k.ok(&["customer", "merge", &a, &b, "--take", "city"]);
+    let merged = k.json(&["customer", "show", &a, "--json"]);
+    assert_eq!(merged["city"], "Paris", "taken from the other");
+    assert_eq!(merged["email"], "a@example.com", "kept");
     assert_eq!(k.ok(&["check"]).trim(), "ok");
 }

@@ -957,7 +957,7 @@ fn merge_moves_every_child_row_and_fills_empty_fields() {
         .unwrap()
         .audit
         .version;
-    s.write(|x| store::customers::merge(x, &c, keep, kv, other, ov))
+    s.write(|x| store::customers::merge(x, &c, keep, kv, other, ov, &[]))
         .unwrap();
 
     for (t, n) in tables.iter().zip(&before) {
@@ -1010,7 +1010,7 @@ fn merge_moves_every_child_row_and_fills_empty_fields() {
     ));
     assert!(store::maintenance::check(&s).unwrap().is_empty());
     assert!(
-        s.write(|x| store::customers::merge(x, &c, keep, 9, keep, 9))
+        s.write(|x| store::customers::merge(x, &c, keep, 9, keep, 9, &[]))
             .is_err()
     );
 }
