@@ -40,6 +40,8 @@ pub enum Action {
     ChangeOwner,
     ShowHistory,
     StartImport,
+    MergeMark,
+    Toggle,
     MarkAttendance,
     DealNextStage,
     DealPrevStage,

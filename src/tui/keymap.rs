@@ -23,6 +23,7 @@ pub enum Layer {
     Entry,
     Pipeline,
     Dashboard,
+    Merge,
 }
 
 impl Layer {
@@ -49,6 +50,7 @@ impl Layer {
             Layer::Entry => "Timeline entry",
             Layer::Pipeline => "Pipeline",
             Layer::Dashboard => "Dashboard",
+            Layer::Merge => "Merging two customers",
         }
     }
 }
@@ -271,6 +273,20 @@ pub const BINDINGS: &[Binding] = &[
         k('O'),
         Action::ChangeOwner,
         "reassign the customer, or claim one from the pool",
+        "",
+    ),
+    b(
+        List,
+        k('M'),
+        Action::MergeMark,
+        "merge: mark a duplicate, then M on the customer to keep",
+        "",
+    ),
+    b(
+        Profile,
+        k('M'),
+        Action::MergeMark,
+        "merge: mark a duplicate, then M on the customer to keep",
         "",
     ),
     b(
@@ -710,6 +726,38 @@ pub const BINDINGS: &[Binding] = &[
         Action::ToggleMine,
         "my customers / everyone's",
         "mine",
+    ),
+    b(
+        Merge,
+        code(KeyCode::Esc),
+        Action::Close,
+        "cancel the merge",
+        "cancel",
+    ),
+    b(Merge, k('j'), Action::Down, "next field", ""),
+    b(Merge, code(KeyCode::Down), Action::Down, "next field", ""),
+    b(Merge, k('k'), Action::Up, "previous field", ""),
+    b(Merge, code(KeyCode::Up), Action::Up, "previous field", ""),
+    b(
+        Merge,
+        k(' '),
+        Action::Toggle,
+        "keep this value or take the other's",
+        "choose",
+    ),
+    b(
+        Merge,
+        code(KeyCode::Tab),
+        Action::Toggle,
+        "keep this value or take the other's",
+        "",
+    ),
+    b(
+        Merge,
+        code(KeyCode::Enter),
+        Action::Submit,
+        "merge: move every record to the kept customer",
+        "merge",
     ),
 ];
 

@@ -170,7 +170,19 @@ impl Pipeline {
     }
 }
 
+/// Merging two customers: the fields where they differ, and which value to keep for each.
+#[derive(Debug)]
+pub struct MergeView {
+    pub keep: Box<Customer>,
+    pub other: Box<Customer>,
+    /// (field, keep's value, other's value, take other's)
+    pub rows: Vec<(&'static str, String, String, bool)>,
+    pub selected: usize,
+}
+
 pub enum Modal {
+    /// Two customers side by side; Enter merges the other into the kept one.
+    Merge(Box<MergeView>),
     /// What an import would do; `y` imports.
     ImportPreview {
         path: std::path::PathBuf,
@@ -236,6 +248,8 @@ pub struct State {
     /// The queue shows only the user's customers and to-dos.
     pub queue_mine: bool,
     pub pipeline_seq: u64,
+    /// The customer marked with `M` to be merged into another.
+    pub merge_from: Option<(i64, String)>,
     /// Said with the next save's message (e.g. that it merged a teammate's changes).
     pub note_after_save: Option<String>,
     /// Customers known to be at risk of churning (checked for the rows loaded).
@@ -281,6 +295,7 @@ impl State {
             pipeline_seq: 0,
             at_risk: Default::default(),
             note_after_save: None,
+            merge_from: None,
             queue_seq: 0,
             modal: None,
             status: Status::default(),

@@ -1103,3 +1103,77 @@ fn import_from_the_screen_with_a_preview() {
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 2);
 }
+
+#[test]
+fn merging_two_customers_from_the_screen_field_by_field() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let mut a = kehu::domain::CustomerFields::named("Anna A");
+    a.city = Some("Berlin".into());
+    a.email = Some("a@example.com".into());
+    let mut b = kehu::domain::CustomerFields::named("Anna B");
+    b.city = Some("Paris".into());
+    b.phone = Some("138 0013 8000".into());
+    let keep = st.write(|x| store::customers::add(x, &c, &a, &[])).unwrap();
+    let other = st.write(|x| store::customers::add(x, &c, &b, &[])).unwrap();
+    let call = kehu::domain::InteractionFields {
+        at: "2026-11-20T02:00:00.000Z".into(),
+        kind: kehu::domain::InteractionKind::Call,
+        summary: "from B".into(),
+        details: None,
+    };
+    st.write(|x| store::interactions::add(x, &c, other, &call))
+        .unwrap();
+    let mut app = app_on(&dir);
+    press(&mut app, KeyCode::Char('j')); // Anna B, the duplicate
+    press(&mut app, KeyCode::Char('M'));
+    press(&mut app, KeyCode::Char('k')); // Anna A, the one to keep
+    press(&mut app, KeyCode::Char('M'));
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("Merge Anna B") && s.contains("Berlin") && s.contains("Paris"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("a@example.com") || s.contains("email"),
+        "only fields both have and that differ are offered"
+    );
+    // Take the other's city; then merge.
+    let rows = match &app.state.modal {
+        Some(kehu::tui::state::Modal::Merge(m)) => m.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        _ => panic!("merge view open"),
+    };
+    let city = rows
+        .iter()
+        .position(|f| *f == "city")
+        .expect("city differs");
+    for _ in 0..city {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none());
+    let merged = st.read(|x| store::customers::get(x, keep)).unwrap();
+    assert_eq!(
+        merged.fields.city.as_deref(),
+        Some("Paris"),
+        "taken from the other"
+    );
+    assert_eq!(merged.fields.email.as_deref(), Some("a@example.com"));
+    assert_eq!(
+        merged.fields.phone.as_deref(),
+        Some("138 0013 8000"),
+        "empty field filled"
+    );
+    assert!(
+        st.read(|x| store::customers::get(x, other)).is_err(),
+        "the duplicate is gone"
+    );
+    assert_eq!(
+        st.read(|x| store::interactions::timeline(x, keep, None, 10))
+            .unwrap()[0]
+            .summary,
+        "from B"
+    );
+}

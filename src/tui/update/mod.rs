@@ -311,6 +311,44 @@ pub fn update(s: &mut State, a: Action) {
             }
             Modal::Pipeline(p) => pipeline_key(s, p, a),
             Modal::Dashboard(d) => dashboard_key(s, d, a),
+            Modal::Merge(mut m) => match a {
+                Action::Close => {}
+                Action::Up | Action::Down => {
+                    m.selected = clamp_move(
+                        m.selected,
+                        if a == Action::Down { 1 } else { -1 },
+                        m.rows.len(),
+                    );
+                    s.modal = Some(Modal::Merge(m));
+                }
+                Action::Toggle => {
+                    if let Some(row) = m.rows.get_mut(m.selected) {
+                        row.3 = !row.3;
+                    }
+                    s.modal = Some(Modal::Merge(m));
+                }
+                Action::Submit => {
+                    let take = m
+                        .rows
+                        .iter()
+                        .filter(|r| r.3)
+                        .map(|r| r.0.to_string())
+                        .collect();
+                    s.merge_from = None;
+                    save(
+                        s,
+                        Save::Merge {
+                            keep: m.keep.id,
+                            keep_version: m.keep.audit.version,
+                            other: m.other.id,
+                            other_version: m.other.audit.version,
+                            take,
+                        },
+                    );
+                }
+                Action::Quit => s.quit = true,
+                _ => s.modal = Some(Modal::Merge(m)),
+            },
             Modal::ImportPreview {
                 path,
                 on_duplicate,
@@ -563,6 +601,30 @@ pub fn update(s: &mut State, a: Action) {
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
         Action::StartImport => open_form(s, Form::import()),
+        Action::MergeMark => match (
+            s.current().map(|c| (c.id, c.fields.name.clone())),
+            s.merge_from.clone(),
+        ) {
+            (None, _) => say(s, "select a customer first", true),
+            (Some((id, _)), Some((from, _))) if id == from => {
+                s.merge_from = None;
+                say(s, "merge cancelled", false);
+            }
+            (Some((id, _)), Some((from, _))) => s.outbox.push(Request::MergePair {
+                keep: id,
+                other: from,
+            }),
+            (Some((id, name)), None) => {
+                say(
+                    s,
+                    format!(
+                        "merge: {name} is marked; select the customer to keep and press M (M here again cancels)"
+                    ),
+                    false,
+                );
+                s.merge_from = Some((id, name));
+            }
+        },
         Action::ShowHistory => match s.current().map(|c| (c.id, c.fields.name.clone())) {
             Some((id, name)) => {
                 s.modal = Some(Modal::History {
@@ -731,6 +793,7 @@ pub fn update(s: &mut State, a: Action) {
         | Action::Left
         | Action::Right
         | Action::Select
+        | Action::Toggle
         | Action::ToggleMine => {}
     }
 }

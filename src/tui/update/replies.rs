@@ -187,6 +187,21 @@ pub fn reply(s: &mut State, r: Reply) {
                 }
             }
         }
+        Reply::MergePair { keep, other } => {
+            let rows = crate::domain::CustomerFields::MERGE_FIELDS
+                .iter()
+                .filter_map(|f| {
+                    let (k, o) = (keep.fields.text_of(f), other.fields.text_of(f));
+                    (!k.is_empty() && !o.is_empty() && k != o).then_some((*f, k, o, false))
+                })
+                .collect();
+            s.modal = Some(Modal::Merge(Box::new(super::super::state::MergeView {
+                keep,
+                other,
+                rows,
+                selected: 0,
+            })));
+        }
         Reply::History { id, entries: list } => {
             if let Some(Modal::History { entries, .. }) = &mut s.modal
                 && s.selected_id == Some(id)

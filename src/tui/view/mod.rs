@@ -57,6 +57,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
         Some(Modal::History { .. }) => vec![Layer::Help],
         Some(Modal::ImportPreview { .. }) => vec![Layer::Confirm],
+        Some(Modal::Merge(_)) => vec![Layer::Merge],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }

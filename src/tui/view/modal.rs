@@ -51,6 +51,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             entries,
             scroll,
         }) => history(f, s, name, entries.as_deref(), *scroll, area),
+        Some(Modal::Merge(m)) => merge_view(f, m, area),
         Some(Modal::ImportPreview { path, report, .. }) => {
             import_preview(f, path, report.as_deref(), area)
         }
@@ -454,4 +455,68 @@ fn import_preview(
     ]));
     let title = format!("Import {}", clip(&path.display().to_string(), 50));
     f.render_widget(Paragraph::new(lines).block(frame(&title)), r);
+}
+
+/// Two customers side by side: for each field where both have a value and they differ, which one
+/// the merged customer keeps.
+fn merge_view(f: &mut Frame, m: &crate::tui::state::MergeView, area: Rect) {
+    let (r, w) = big_box(f, area);
+    let col = w.saturating_sub(20) / 2;
+    let mut lines = vec![
+        Line::raw(clip(
+            &format!(
+                " Merge {} (#{}) into {} (#{})",
+                m.other.fields.name, m.other.id, m.keep.fields.name, m.keep.id
+            ),
+            w,
+        )),
+        Line::styled(
+            " Every record of the other customer moves to the kept one; its empty fields are filled.",
+            theme::DIM,
+        ),
+        Line::raw(""),
+        Line::styled(
+            format!(
+                " {} {} {}",
+                cell("Field", 14),
+                cell("Keep", col),
+                cell("Other", col)
+            ),
+            theme::HEADER,
+        ),
+    ];
+    if m.rows.is_empty() {
+        lines.push(Line::styled(
+            " No field differs: nothing to choose.",
+            theme::DIM,
+        ));
+    }
+    for (i, (field, keep, other, take)) in m.rows.iter().enumerate() {
+        let (k_mark, o_mark) = if *take {
+            ("  ", "▶ ")
+        } else {
+            ("▶ ", "  ")
+        };
+        let mut line = Line::from(vec![
+            Span::raw(format!(" {} ", cell(field, 14))),
+            Span::styled(
+                format!("{k_mark}{}", cell(keep, col.saturating_sub(2))),
+                if *take { theme::DIM } else { theme::HEADER },
+            ),
+            Span::styled(
+                format!(" {o_mark}{}", cell(other, col.saturating_sub(2))),
+                if *take { theme::HEADER } else { theme::DIM },
+            ),
+        ]);
+        if i == m.selected {
+            line = line.patch_style(theme::SELECTED);
+        }
+        lines.push(line);
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " Space chooses · Enter merges · Esc cancels",
+        theme::DIM,
+    ));
+    f.render_widget(Paragraph::new(lines).block(frame("Merge customers")), r);
 }

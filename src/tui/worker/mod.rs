@@ -128,6 +128,14 @@ pub enum Save {
         reason: Option<String>,
         purchase: bool,
     },
+    /// Merge `other` into `keep`, taking `take`'s fields from `other`.
+    Merge {
+        keep: i64,
+        keep_version: i64,
+        other: i64,
+        other_version: i64,
+        take: Vec<String>,
+    },
     /// Mark a customer as attended or responded in a campaign (by name or id).
     MarkCampaign {
         customer: i64,
@@ -187,6 +195,11 @@ pub enum Request {
     /// A customer's change log.
     History {
         id: i64,
+    },
+    /// Both customers of a merge, to show side by side.
+    MergePair {
+        keep: i64,
+        other: i64,
     },
     /// Import a CSV file (or, with `dry_run`, only check it and preview what would happen).
     Import {
@@ -261,6 +274,10 @@ pub enum Reply {
     History {
         id: i64,
         entries: Vec<crate::domain::ChangeEntry>,
+    },
+    MergePair {
+        keep: Box<Customer>,
+        other: Box<Customer>,
     },
     /// An import's outcome (or preview).
     Imported {
@@ -579,6 +596,20 @@ fn handle(
                 on_duplicate,
                 dry_run,
                 report,
+            }
+        }
+        Request::MergePair { keep, other } => {
+            match store.read(|c| {
+                Ok((
+                    store::customers::get(c, keep)?,
+                    store::customers::get(c, other)?,
+                ))
+            }) {
+                Ok((k, o)) => Reply::MergePair {
+                    keep: Box::new(k),
+                    other: Box::new(o),
+                },
+                Err(e) => failed(e),
             }
         }
         Request::History { id } => {

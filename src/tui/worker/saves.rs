@@ -173,6 +173,17 @@ pub(super) fn apply(
             let also = if purchase { "; purchase recorded" } else { "" };
             (Some(d.customer_id), format!("deal #{id} → {stage}{also}"))
         }
+        Save::Merge {
+            keep,
+            keep_version,
+            other,
+            other_version,
+            take,
+        } => {
+            let name = store::customers::get(c, other)?.fields.name;
+            store::customers::merge(c, ctx, keep, keep_version, other, other_version, &take)?;
+            (Some(keep), format!("merged {name} into this customer"))
+        }
         Save::MarkCampaign {
             customer,
             campaign,
