@@ -471,7 +471,10 @@ fn merge_view(f: &mut Frame, m: &crate::tui::state::MergeView, area: Rect) {
             w,
         )),
         Line::styled(
-            " Every record of the other customer moves to the kept one; its empty fields are filled.",
+            clip(
+                " All the other's records move here; empty fields are filled.",
+                w,
+            ),
             theme::DIM,
         ),
         Line::raw(""),
