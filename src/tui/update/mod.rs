@@ -38,8 +38,13 @@ pub fn start(s: &mut State) {
 
 fn reload_list(s: &mut State, anchor: Anchor, want: Option<i64>) {
     s.list.seq += 1;
-    s.list.loading = true;
     s.list.want = want;
+    request_page(s, anchor);
+}
+
+/// Asks for a page of the list in the current order and filter.
+fn request_page(s: &mut State, anchor: Anchor) {
+    s.list.loading = true;
     s.outbox.push(Request::Page {
         seq: s.list.seq,
         sort: s.sort,
@@ -160,28 +165,14 @@ fn prefetch(s: &mut State) {
     if s.list.more_after && s.list.selected + PREFETCH >= n {
         if let Some(last) = s.list.rows.last() {
             let cursor = s.sort.cursor_of(last);
-            s.list.loading = true;
-            s.outbox.push(Request::Page {
-                seq: s.list.seq,
-                sort: s.sort,
-                filter: s.filter.clone(),
-                anchor: Anchor::After(cursor),
-                limit: PAGE,
-            });
+            request_page(s, Anchor::After(cursor));
         }
     } else if s.list.more_before
         && s.list.selected < PREFETCH
         && let Some(first) = s.list.rows.first()
     {
         let cursor = s.sort.cursor_of(first);
-        s.list.loading = true;
-        s.outbox.push(Request::Page {
-            seq: s.list.seq,
-            sort: s.sort,
-            filter: s.filter.clone(),
-            anchor: Anchor::Before(cursor),
-            limit: PAGE,
-        });
+        request_page(s, Anchor::Before(cursor));
     }
 }
 
@@ -292,212 +283,7 @@ fn submit(s: &mut State) {
 pub fn update(s: &mut State, a: Action) {
     // Modal layers first.
     if let Some(modal) = s.modal.take() {
-        match modal {
-            Modal::Help { scroll } => {
-                s.modal = match a {
-                    Action::Close | Action::Help => None,
-                    Action::Down => Some(Modal::Help {
-                        scroll: scroll.saturating_add(1),
-                    }),
-                    Action::Up => Some(Modal::Help {
-                        scroll: scroll.saturating_sub(1),
-                    }),
-                    Action::Quit => {
-                        s.quit = true;
-                        None
-                    }
-                    _ => Some(Modal::Help { scroll }),
-                };
-            }
-            Modal::Pipeline(p) => pipeline_key(s, p, a),
-            Modal::Dashboard(d) => dashboard_key(s, d, a),
-            Modal::Merge(mut m) => match a {
-                Action::Close => {}
-                Action::Up | Action::Down => {
-                    m.selected = clamp_move(
-                        m.selected,
-                        if a == Action::Down { 1 } else { -1 },
-                        m.rows.len(),
-                    );
-                    s.modal = Some(Modal::Merge(m));
-                }
-                Action::Toggle => {
-                    if let Some(row) = m.rows.get_mut(m.selected) {
-                        row.3 = !row.3;
-                    }
-                    s.modal = Some(Modal::Merge(m));
-                }
-                Action::Submit => {
-                    let take = m
-                        .rows
-                        .iter()
-                        .filter(|r| r.3)
-                        .map(|r| r.0.to_string())
-                        .collect();
-                    s.merge_from = None;
-                    save(
-                        s,
-                        Save::Merge {
-                            keep: m.keep.id,
-                            keep_version: m.keep.audit.version,
-                            other: m.other.id,
-                            other_version: m.other.audit.version,
-                            take,
-                        },
-                    );
-                }
-                Action::Quit => s.quit = true,
-                _ => s.modal = Some(Modal::Merge(m)),
-            },
-            Modal::ImportPreview {
-                path,
-                on_duplicate,
-                report,
-            } => match a {
-                Action::Answer(true) if report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
-                    s.status.progress = Some((0, report.as_ref().map_or(0, |r| r.rows)));
-                    s.outbox.push(Request::Import {
-                        path,
-                        on_duplicate,
-                        dry_run: false,
-                    });
-                }
-                Action::Answer(true) => {
-                    s.modal = Some(Modal::ImportPreview {
-                        path,
-                        on_duplicate,
-                        report,
-                    })
-                }
-                Action::Answer(false) | Action::Close => {}
-                Action::Quit => s.quit = true,
-                _ => {
-                    s.modal = Some(Modal::ImportPreview {
-                        path,
-                        on_duplicate,
-                        report,
-                    })
-                }
-            },
-            Modal::History {
-                name,
-                entries,
-                scroll,
-            } => {
-                s.modal = match a {
-                    Action::Close | Action::Help => None,
-                    Action::Down => Some(Modal::History {
-                        name,
-                        entries,
-                        scroll: scroll.saturating_add(1),
-                    }),
-                    Action::Up => Some(Modal::History {
-                        name,
-                        entries,
-                        scroll: scroll.saturating_sub(1),
-                    }),
-                    Action::Quit => {
-                        s.quit = true;
-                        None
-                    }
-                    _ => Some(Modal::History {
-                        name,
-                        entries,
-                        scroll,
-                    }),
-                }
-            }
-            Modal::Entry(entry) => match a {
-                Action::Close => {}
-                Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
-                Action::DeleteEntry => {
-                    s.modal = Some(Modal::Confirm {
-                        text: format!("Delete this {} entry: {}?", entry.kind, entry.summary),
-                        then: Confirmed::DeleteInteraction {
-                            id: entry.id,
-                            version: entry.audit.version,
-                        },
-                        form: None,
-                    })
-                }
-                Action::Quit => s.quit = true,
-                _ => s.modal = Some(Modal::Entry(entry)),
-            },
-            Modal::Confirm { text, then, form } => match a {
-                Action::Answer(true) => match then {
-                    Confirmed::Quit => s.quit = true,
-                    Confirmed::DiscardForm => {}
-                    Confirmed::DeleteInteraction { id, version } => {
-                        let token = s.next_token;
-                        s.next_token += 1;
-                        s.outbox.push(Request::Save {
-                            token,
-                            save: Save::DeleteInteraction { id, version },
-                        });
-                    }
-                },
-                Action::Answer(false) => s.modal = form.map(Modal::Form),
-                // Ctrl-c still quits; an unsaved form behind the question is what it asks about.
-                Action::Quit if form.is_none() => s.quit = true,
-                _ => s.modal = Some(Modal::Confirm { text, then, form }),
-            },
-            Modal::Form(mut form) => match a {
-                Action::Close if form.dirty() && form.saving.is_none() => {
-                    s.modal = Some(Modal::Confirm {
-                        text: "Discard what you typed?".into(),
-                        then: Confirmed::DiscardForm,
-                        form: Some(form),
-                    })
-                }
-                Action::Close => {}
-                Action::Quit if form.dirty() => {
-                    s.modal = Some(Modal::Confirm {
-                        text: "Quit and lose what you typed?".into(),
-                        then: Confirmed::Quit,
-                        form: Some(form),
-                    })
-                }
-                Action::Quit => s.quit = true,
-                Action::FieldNext => {
-                    form.next_field(true);
-                    s.modal = Some(Modal::Form(form));
-                }
-                Action::FieldPrev => {
-                    form.next_field(false);
-                    s.modal = Some(Modal::Form(form));
-                }
-                Action::Backspace => {
-                    form.backspace();
-                    s.modal = Some(Modal::Form(form));
-                }
-                Action::CursorLeft | Action::CursorRight => {
-                    form.move_cursor(a == Action::CursorRight);
-                    s.modal = Some(Modal::Form(form));
-                }
-                Action::Submit => {
-                    s.modal = Some(Modal::Form(form));
-                    submit(s);
-                }
-                Action::TakeTheirs => {
-                    form.take_theirs();
-                    s.modal = Some(Modal::Form(form));
-                }
-                Action::Overwrite if form.conflict_version.is_some() => {
-                    // Save over the other change: the form already holds the version now stored.
-                    s.modal = Some(Modal::Form(form));
-                    submit(s);
-                }
-                Action::Reload if form.conflict_version.is_some() => {
-                    let reopened = match (&form.kind, s.current()) {
-                        (FormKind::EditCustomer { .. }, Some(c)) => Some(Form::edit_customer(c)),
-                        _ => None,
-                    };
-                    s.modal = reopened.map(|f| Modal::Form(Box::new(f)));
-                    say(s, "reloaded: showing the stored values", false);
-                }
-                _ => s.modal = Some(Modal::Form(form)),
-            },
-        }
+        modal_key(s, modal, a);
         return;
     }
 
