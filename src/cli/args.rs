@@ -661,6 +661,9 @@ pub enum ImportCmd {
         #[arg(long = "skip-bad")]
         skip_bad: bool,
     },
+    /// Restore a `kehu export json` file into an empty database: every record, id and date as
+    /// exported (to move a whole book to a new file or machine)
+    Json { file: std::path::PathBuf },
     /// Undo an import: remove what it added and put back what it changed
     Undo { batch: i64 },
 }

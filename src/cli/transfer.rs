@@ -28,23 +28,7 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 maps,
                 source: file.display().to_string(),
             };
-            // On a terminal, a progress bar on stderr (stdout stays the report, for scripts).
-            use std::io::IsTerminal;
-            let bar = std::io::stderr().is_terminal();
-            let mut progress = |done: usize, total: usize| {
-                if bar && total > 0 {
-                    let filled = done * 30 / total;
-                    eprint!(
-                        "\r  importing [{}{}] {:>3}% ({done}/{total})",
-                        "#".repeat(filled),
-                        " ".repeat(30 - filled),
-                        done * 100 / total
-                    );
-                    if done == total {
-                        eprintln!();
-                    }
-                }
-            };
+            let mut progress = progress_bar("importing");
             let report = import::run(&env.store, &env.ctx, &bytes, &options, &mut progress)?;
             print_report(env, &report, dry_run)?;
             if !report.bad.is_empty() && skip_bad && !dry_run {
@@ -65,6 +49,18 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                     report.bad.len()
                 );
             }
+        }
+        ImportCmd::Json { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes)
+                .with_context(|| format!("{}: nothing was imported", file.display()))?;
+            env.out.line(&format!(
+                "imported {} customer(s) and {} other record(s) from {}",
+                loaded.customers,
+                loaded.records,
+                file.display()
+            ))?;
         }
         ImportCmd::Undo { batch } => {
             let ctx = env.ctx.clone();
@@ -156,10 +152,7 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
     let clock = env.ctx.clock;
     let (text, out) = match cmd {
         ExportCmd::Csv { out } => (crate::io::export::csv(&env.store, &clock)?, out),
-        ExportCmd::Json { out } => (
-            serde_json::to_string_pretty(&crate::io::export::json(&env.store, &clock)?)? + "\n",
-            out,
-        ),
+        ExportCmd::Json { out } => return export_json(env, out),
         ExportCmd::Vcard { out } => (crate::io::export::vcard(&env.store)?, out),
     };
     match out {
@@ -175,4 +168,62 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The JSON export is written as it is read, so a large book never sits in memory whole; into
+/// a file it goes through a temporary file, so a failed export never leaves half a file.
+fn export_json(env: &mut Env, out: Option<std::path::PathBuf>) -> Result<()> {
+    use std::io::Write;
+    let mut bar = progress_bar("exporting");
+    match out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            {
+                let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+                crate::io::export::json(&env.store, &mut w, &mut bar)?;
+                w.flush()?;
+            }
+            tmp.persist(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            env.out.line(&format!("exported to {}", path.display()))?;
+        }
+        None => {
+            env.out.flush()?;
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            crate::io::export::json(&env.store, &mut w, &mut bar)?;
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal (stdout stays the data, for scripts).
+fn progress_bar(verb: &'static str) -> impl FnMut(usize, usize) {
+    use std::io::IsTerminal;
+    let on = std::io::stderr().is_terminal();
+    let mut shown = usize::MAX;
+    move |done: usize, total: usize| {
+        if !on || total == 0 {
+            return;
+        }
+        let percent = done * 100 / total;
+        if percent == shown && done != total {
+            return;
+        }
+        shown = percent;
+        let filled = done * 30 / total;
+        eprint!(
+            "\r  {verb} [{}{}] {percent:>3}% ({done}/{total})",
+            "#".repeat(filled),
+            " ".repeat(30 - filled),
+        );
+        if done == total {
+            eprintln!();
+        }
+    }
 }

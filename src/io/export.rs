@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Value as Json, json};
+use std::io::Write;
+
+use serde_json::Value as Json;
 
 use crate::domain::Clock;
-use crate::domain::input::money_text;
 use crate::report::csv_cell;
 use crate::store::{self, Store, StoreError};
 
@@ -118,55 +119,46 @@ fn csv_text_cell(text: &str) -> String {
     }
 }
 
-/// Everything kehu holds, as one JSON document.
-pub fn json(store: &Store, clock: &Clock) -> Result<Json, StoreError> {
+/// Everything kehu holds, as one JSON document written as it is read (a customer at a time, so
+/// a large book never sits in memory whole). `kehu import json` reads it back exactly.
+pub fn json(
+    store: &Store,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(), StoreError> {
     store.read(|c| {
-        let all = store::customers::list(c, &store::customers::Filter { include_archived: true, ..Default::default() })?;
-        let mut customers = Vec::new();
-        for cu in &all {
-            let mut v = crate::cli::customer_json(cu, &store::contacts::for_customer(c, cu.id)?, clock);
-            let w = store::profile::Workflow::load(c, cu, clock)?;
-            let extra = json!({
-                "interactions": store::interactions::timeline(c, cu.id, None, usize::MAX >> 1)?.iter().map(|i| json!({
-                    "id": i.id, "at": i.at, "kind": i.kind, "summary": i.summary, "details": i.details,
-                    "by": i.audit.created_by, "created_at": i.audit.created_at,
-                })).collect::<Vec<_>>(),
-                "todos": store::todos::list_all_for(c, cu.id)?.iter().map(|t| json!({
-                    "id": t.id, "title": t.title, "due": t.due.map(|d| d.to_string()), "status": t.status,
-                    "priority": t.priority, "assignee": t.assignee, "every": t.recurrence.map(|r| r.to_string()), "done_at": t.done_at,
-                })).collect::<Vec<_>>(),
-                "purchases": store::purchases::for_customer(c, cu.id, usize::MAX >> 1)?.iter().map(|p| json!({
-                    "id": p.id, "date": p.on_date.to_string(), "product": p.product, "amount": money_text(p.amount), "note": p.note,
-                })).collect::<Vec<_>>(),
-                "tickets": w.tickets.iter().map(|t| json!({
-                    "id": t.id, "kind": t.kind, "severity": t.severity, "summary": t.summary, "status": t.status,
-                    "opened_at": t.opened_at, "first_response_at": t.first_response_at, "resolved_at": t.resolved_at, "closed_at": t.closed_at,
-                })).collect::<Vec<_>>(),
-                "surveys": w.surveys.iter().map(|s| json!({
-                    "id": s.id, "date": s.on_date.to_string(), "quality": s.quality, "attitude": s.attitude, "speed": s.speed, "comment": s.comment,
-                })).collect::<Vec<_>>(),
-                "deals": w.deals.iter().map(|d| json!({
-                    "id": d.id, "title": d.title, "amount": money_text(d.amount), "stage": d.stage,
-                    "expected_close": d.expected_close.map(|x| x.to_string()), "lost_reason": d.lost_reason,
-                })).collect::<Vec<_>>(),
-                "campaigns": w.campaigns.iter().map(|m| json!({"id": m.campaign_id, "attended": m.attended, "responded": m.responded})).collect::<Vec<_>>(),
-                "history": store::history::for_customer(c, cu.id, usize::MAX >> 1)?.iter().map(|e| json!({
-                    "at": e.at, "by": e.by, "table": e.table, "row_id": e.row_id, "action": e.action, "before": e.before, "after": e.after,
-                })).collect::<Vec<_>>(),
-            });
-            if let (Json::Object(base), Json::Object(more)) = (&mut v, extra) {
-                base.extend(more);
-            }
-            customers.push(v);
+        let head = store::dump::head(c)?;
+        out.write_all(b"{\n")?;
+        for key in [
+            "format",
+            "version",
+            "settings",
+            "campaigns",
+            "todos",
+            "history",
+        ] {
+            let value = head.get(key).cloned().unwrap_or(Json::Null);
+            writeln!(out, "  \"{key}\": {},", indented(&value, 2)?)?;
         }
-        let campaigns: Vec<Json> = store::campaigns::list(c)?
-            .iter()
-            .map(|k| json!({"id": k.id, "name": k.name, "date": k.on_date.map(|d| d.to_string()), "invited": k.invited}))
-            .collect();
-        let settings: serde_json::Map<String, Json> =
-            store::settings::all(c)?.into_iter().map(|(k, v)| (k.to_string(), Json::String(v))).collect();
-        Ok(json!({"format": "kehu-export", "version": 1, "customers": customers, "campaigns": campaigns, "settings": settings}))
+        out.write_all(b"  \"customers\": [")?;
+        let mut done = 0;
+        store::dump::each_customer(c, &mut |customer, total| {
+            let sep = if done == 0 { "\n" } else { ",\n" };
+            write!(out, "{sep}    {}", indented(&customer, 4)?)?;
+            done += 1;
+            progress(done, total);
+            Ok(())
+        })?;
+        out.write_all(if done == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+        Ok(())
     })
+}
+
+/// Pretty JSON whose lines after the first are indented by `by` spaces (strings never hold a
+/// raw newline in JSON, so splitting on lines is safe).
+fn indented(value: &Json, by: usize) -> Result<String, StoreError> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(text.replace('\n', &format!("\n{}", " ".repeat(by))))
 }
 
 /// Escapes a vCard text value (RFC 6350 §3.4).

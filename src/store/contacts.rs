@@ -138,3 +138,27 @@ pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<ContactPe
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
 }
+
+/// Recomputes a contact person's normal forms from the stored phone and e-mail (after a JSON
+/// import, which never trusts cached columns from a file).
+pub(crate) fn refresh_keys(conn: &Connection, id: i64) -> Result<()> {
+    let p = get(conn, id)?;
+    let cols = columns(&ContactFields {
+        name: p.name,
+        title: p.title,
+        phone: p.phone,
+        email: p.email,
+        primary: p.primary,
+    });
+    let keyed = |name: &str| {
+        cols.iter()
+            .find(|(k, _)| *k == name)
+            .map_or(Value::Null, |(_, v)| v.clone())
+    };
+    rows::exec(
+        conn,
+        "UPDATE contact_person SET phone_norm = ?2, email_norm = ?3 WHERE id = ?1",
+        rusqlite::params![id, keyed("phone_norm"), keyed("email_norm")],
+    )?;
+    Ok(())
+}

@@ -251,16 +251,7 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
         [id],
     )?;
     for t in &wanted {
-        super::rows::exec(
-            conn,
-            "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-            [t],
-        )?;
-        super::rows::exec(
-            conn,
-            "INSERT INTO customer_tag (customer_id, tag_id) SELECT ?1, id FROM tag WHERE name = ?2 COLLATE NOCASE",
-            params![id, t],
-        )?;
+        link_tag(conn, id, t)?;
     }
     remove_unused_tags(conn)?;
     rows::log(
@@ -274,6 +265,26 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
         Some(&serde_json::json!({ "tags": wanted })),
     )?;
     Ok(true)
+}
+
+/// Gives the customer one tag (created if new; an existing spelling is kept). Not logged: the
+/// caller logs the change as a whole.
+pub(crate) fn link_tag(conn: &Connection, id: i64, name: &str) -> Result<()> {
+    let name = input::clean_line(name);
+    if name.is_empty() {
+        return Ok(());
+    }
+    super::rows::exec(
+        conn,
+        "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+        [&name],
+    )?;
+    super::rows::exec(
+        conn,
+        "INSERT OR IGNORE INTO customer_tag (customer_id, tag_id) SELECT ?1, id FROM tag WHERE name = ?2 COLLATE NOCASE",
+        params![id, name],
+    )?;
+    Ok(())
 }
 
 fn remove_unused_tags(conn: &Connection) -> Result<()> {
@@ -648,4 +659,28 @@ fn fill_empty(keep: &mut CustomerFields, other: &CustomerFields) {
             .or_insert_with(|| v.clone());
     }
     keep.pool_locked |= other.pool_locked;
+}
+
+/// Recomputes a customer's sort key and normal forms from the stored fields (after a JSON
+/// import, which never trusts cached columns from a file). Reading the row also checks that
+/// every enum and date in it parses.
+pub(crate) fn refresh_keys(conn: &Connection, id: i64) -> Result<()> {
+    let c = get(conn, id)?;
+    let cols = columns(&c.fields);
+    let keyed = |name: &str| {
+        cols.iter()
+            .find(|(k, _)| *k == name)
+            .map_or(Value::Null, |(_, v)| v.clone())
+    };
+    rows::exec(
+        conn,
+        "UPDATE customer SET sort_key = ?2, email_norm = ?3, phone_norm = ?4 WHERE id = ?1",
+        params![
+            id,
+            keyed("sort_key"),
+            keyed("email_norm"),
+            keyed("phone_norm")
+        ],
+    )?;
+    Ok(())
 }

@@ -56,6 +56,10 @@ pub enum StoreError {
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
 
+    /// Writing an export or report failed (a full disk, a closed pipe).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }

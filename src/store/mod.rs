@@ -11,6 +11,7 @@ pub mod care;
 pub mod contacts;
 pub mod customers;
 pub mod deals;
+pub mod dump;
 pub mod error;
 pub mod guard;
 pub mod history;

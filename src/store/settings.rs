@@ -58,3 +58,19 @@ pub fn cadence_for(conn: &Connection, tier: crate::domain::Tier) -> Result<i64> 
     let raw = get(conn, crate::domain::settings::cadence_key(tier))?;
     Ok(raw.parse().unwrap_or(tier.default_cadence_days()))
 }
+
+/// Puts back a setting from an export: validated, stored only when it differs from the default,
+/// and not logged (the export's own history already holds the change).
+pub fn restore(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<()> {
+    let def = find(key)?;
+    let value = def.validate(value)?;
+    if value != def.default {
+        super::rows::exec(
+            conn,
+            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![def.key, value, ctx.clock.stamp(), ctx.user],
+        )?;
+    }
+    Ok(())
+}

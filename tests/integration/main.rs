@@ -7,6 +7,7 @@ mod concurrency;
 mod crash;
 mod migrations;
 mod reports;
+mod restore;
 mod sharing;
 mod store;
 mod tmux;
