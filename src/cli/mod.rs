@@ -23,15 +23,6 @@ pub use args::Cli;
 use args::Command;
 pub use output::{Out, fit};
 
-/// A customer as `customer show --json` prints it (also used by the JSON export).
-pub fn customer_json(
-    c: &crate::domain::Customer,
-    contacts: &[crate::domain::ContactPerson],
-    clock: &Clock,
-) -> serde_json::Value {
-    views::customer_detail(c, contacts, clock)
-}
-
 use crate::domain::{Clock, input};
 use crate::store::{Ctx, OpenMode, Store};
 use crate::{config, demo};

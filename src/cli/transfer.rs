@@ -27,6 +27,7 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 skip_bad,
                 maps,
                 source: file.display().to_string(),
+                overwrite: Vec::new(),
             };
             let mut progress = progress_bar("importing");
             let report = import::run(&env.store, &env.ctx, &bytes, &options, &mut progress)?;
@@ -128,8 +129,25 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         r.skipped_duplicates.len()
     ))?;
     for (line, name, id) in &r.skipped_duplicates {
-        env.out
-            .line(&format!("  line {line}: {name} is likely customer {id}"))?;
+        let differs = r
+            .likely
+            .iter()
+            .find(|d| d.line == *line && !d.differences.is_empty())
+            .map(|d| {
+                let what: Vec<String> = d
+                    .differences
+                    .iter()
+                    .map(|(f, stored, file)| format!("{f} {stored} → {file}"))
+                    .collect();
+                format!(
+                    " (differs: {}; overwrite row by row in the TUI import)",
+                    what.join("; ")
+                )
+            })
+            .unwrap_or_default();
+        env.out.line(&format!(
+            "  line {line}: {name} is likely customer {id}{differs}"
+        ))?;
     }
     for (line, name, id) in &r.possible_duplicates {
         env.out.line(&format!("  line {line}: {name} shares an e-mail or phone with customer {id} (possible duplicate; added)"))?;

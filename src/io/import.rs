@@ -41,6 +41,20 @@ pub struct Options {
     pub skip_bad: bool,
     pub maps: Vec<String>,
     pub source: String,
+    /// Likely duplicates, as (line, stored customer id), whose differing fields replace the
+    /// stored ones: chosen row by row in the TUI preview. Nothing else is ever overwritten.
+    pub overwrite: Vec<(u64, i64)>,
+}
+
+/// A row of the file that is likely a customer kehu already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyDuplicate {
+    pub line: u64,
+    pub name: String,
+    pub existing_id: i64,
+    pub existing_name: String,
+    /// Fields where both hold a value and the values differ: (field, stored, in the file).
+    pub differences: Vec<(&'static str, String, String)>,
 }
 
 /// What an import did (or, on a dry run, would do).
@@ -55,6 +69,10 @@ pub struct Report {
     /// (line, name, the stored customer's id)
     pub skipped_duplicates: Vec<(u64, String, i64)>,
     pub possible_duplicates: Vec<(u64, String, i64)>,
+    /// Every likely duplicate with how it differs from the stored customer.
+    pub likely: Vec<LikelyDuplicate>,
+    /// Stored customers whose fields were replaced, as asked row by row.
+    pub overwritten: usize,
     /// (line, column, reason)
     pub bad: Vec<(u64, String, String)>,
     pub batch: Option<i64>,
@@ -100,10 +118,92 @@ fn fill_empty(into: &mut CustomerFields, from: &CustomerFields) -> Map<String, J
     if before.contains_key("phone") {
         before.insert("phone_norm".into(), Json::Null);
     }
+    let old_custom = into.custom_fields.clone();
     for (k, v) in &from.custom_fields {
         into.custom_fields
             .entry(k.clone())
             .or_insert_with(|| v.clone());
+    }
+    if into.custom_fields != old_custom {
+        let text = serde_json::to_string(&old_custom).unwrap_or_else(|_| "{}".into());
+        before.insert("custom_fields".into(), Json::String(text));
+    }
+    before
+}
+
+/// The text fields an import may overwrite when asked, with their values.
+fn overwritable(f: &CustomerFields) -> [(&'static str, Option<String>); 10] {
+    [
+        ("company", f.company.clone()),
+        ("email", f.email.clone()),
+        ("phone", f.phone.clone()),
+        ("city", f.city.clone()),
+        ("address", f.address.clone()),
+        ("owner", f.owner.clone()),
+        ("source", f.source.clone()),
+        ("needs", f.needs.clone()),
+        ("service_needs", f.service_needs.clone()),
+        ("birthday", f.birthday.map(|d| d.to_string())),
+    ]
+}
+
+/// Whether two values of `field` say the same thing (an e-mail in another case, a phone number
+/// written another way).
+fn same_value(field: &str, a: &str, b: &str) -> bool {
+    match field {
+        "email" => a.trim().eq_ignore_ascii_case(b.trim()),
+        "phone" => {
+            let norm = |p: &str| {
+                crate::domain::input::phone(p)
+                    .map_or_else(|_| crate::domain::input::phone_digits(p), |(_, n)| n)
+            };
+            norm(a) == norm(b)
+        }
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// The fields where the stored customer and the file's row (in a column the file has: a missing
+/// owner column defaults to the importer, which is no reason to overwrite) hold different values.
+fn differences(
+    stored: &CustomerFields,
+    file: &CustomerFields,
+    in_file: &[&str],
+) -> Vec<(&'static str, String, String)> {
+    overwritable(stored)
+        .into_iter()
+        .zip(overwritable(file))
+        .filter_map(|((field, a), (_, b))| match (a, b) {
+            (Some(a), Some(b)) if in_file.contains(&field) && !same_value(field, &a, &b) => {
+                Some((field, a, b))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replaces `into`'s differing fields with `from`'s; returns the columns changed with their old
+/// values (for undo).
+fn overwrite(
+    into: &mut CustomerFields,
+    from: &CustomerFields,
+    in_file: &[&str],
+) -> Map<String, Json> {
+    let mut before = Map::new();
+    for (field, old, _) in differences(into, from, in_file) {
+        before.insert(field.into(), Json::String(old));
+        match field {
+            "company" => into.company.clone_from(&from.company),
+            "email" => into.email.clone_from(&from.email),
+            "phone" => into.phone.clone_from(&from.phone),
+            "city" => into.city.clone_from(&from.city),
+            "address" => into.address.clone_from(&from.address),
+            "owner" => into.owner.clone_from(&from.owner),
+            "source" => into.source.clone_from(&from.source),
+            "needs" => into.needs.clone_from(&from.needs),
+            "service_needs" => into.service_needs.clone_from(&from.service_needs),
+            _ => into.birthday = from.birthday,
+        }
     }
     before
 }
@@ -119,6 +219,13 @@ pub fn run(
 ) -> Result<Report, StoreError> {
     let t = table::parse(bytes)?;
     let map = mapping::map_header(&t.header, &o.maps)?;
+    let in_file: Vec<&str> = map
+        .iter()
+        .filter_map(|t| match t {
+            Target::Field(f) => Some(*f),
+            _ => None,
+        })
+        .collect();
     let today = ctx.clock.today();
     let rows: Vec<Row> = t
         .rows
@@ -162,15 +269,31 @@ pub fn run(
                 imports::find_duplicate(conn, &r.fields)?
             };
             match dup {
-                Some((existing, Duplicate::Likely)) => match o.on_duplicate {
-                    OnDuplicate::Skip | OnDuplicate::Add => {
-                        report
-                            .skipped_duplicates
-                            .push((r.line, r.fields.name.clone(), existing.id))
-                    }
-                    OnDuplicate::Update => {
+                Some((existing, Duplicate::Likely)) => {
+                    report.likely.push(LikelyDuplicate {
+                        line: r.line,
+                        name: r.fields.name.clone(),
+                        existing_id: existing.id,
+                        existing_name: existing.fields.name.clone(),
+                        differences: differences(&existing.fields, &r.fields, &in_file),
+                    });
+                    let replace = o.overwrite.contains(&(r.line, existing.id));
+                    if o.on_duplicate != OnDuplicate::Update && !replace {
+                        report.skipped_duplicates.push((
+                            r.line,
+                            r.fields.name.clone(),
+                            existing.id,
+                        ));
+                    } else {
                         let mut fields = existing.fields.clone();
-                        let before = fill_empty(&mut fields, &r.fields);
+                        let mut before = Map::new();
+                        if replace {
+                            before = overwrite(&mut fields, &r.fields, &in_file);
+                            if !before.is_empty() {
+                                report.overwritten += 1;
+                            }
+                        }
+                        before.extend(fill_empty(&mut fields, &r.fields));
                         let mut tags = existing.tags.clone();
                         tags.extend(r.tags.iter().cloned());
                         if store::customers::update(
@@ -198,7 +321,7 @@ pub fn run(
                             ));
                         }
                     }
-                },
+                }
                 other => {
                     if let Some((existing, Duplicate::Possible)) = other {
                         report.possible_duplicates.push((

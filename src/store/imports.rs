@@ -194,6 +194,8 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
                     &cols,
                     Some(*row_id),
                 )?;
+                // The normal forms follow the restored phone and e-mail.
+                customers::refresh_keys(conn, *row_id)?;
                 restored += 1;
             }
             _ => {}
@@ -221,4 +223,5 @@ pub const COLUMNS: &[&str] = &[
     "needs",
     "service_needs",
     "birthday",
+    "custom_fields",
 ];

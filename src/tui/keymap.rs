@@ -24,6 +24,7 @@ pub enum Layer {
     Pipeline,
     Dashboard,
     Merge,
+    Import,
 }
 
 impl Layer {
@@ -51,6 +52,7 @@ impl Layer {
             Layer::Pipeline => "Pipeline",
             Layer::Dashboard => "Dashboard",
             Layer::Merge => "Merging two customers",
+            Layer::Import => "Import preview",
         }
     }
 }
@@ -758,6 +760,38 @@ pub const BINDINGS: &[Binding] = &[
         Action::Submit,
         "merge: move every record to the kept customer",
         "merge",
+    ),
+    b(Import, k('y'), Action::Answer(true), "import", "import"),
+    b(Import, k('n'), Action::Answer(false), "cancel", "cancel"),
+    b(
+        Import,
+        code(KeyCode::Esc),
+        Action::Answer(false),
+        "cancel",
+        "",
+    ),
+    b(Import, k('j'), Action::Down, "next likely duplicate", ""),
+    b(
+        Import,
+        code(KeyCode::Down),
+        Action::Down,
+        "next likely duplicate",
+        "",
+    ),
+    b(Import, k('k'), Action::Up, "previous likely duplicate", ""),
+    b(
+        Import,
+        code(KeyCode::Up),
+        Action::Up,
+        "previous likely duplicate",
+        "",
+    ),
+    b(
+        Import,
+        k(' '),
+        Action::Toggle,
+        "overwrite this stored customer's differing fields with the file's (or not)",
+        "overwrite",
     ),
 ];
 

@@ -180,15 +180,36 @@ pub struct MergeView {
     pub selected: usize,
 }
 
+/// The import preview: what an import would do, and which likely duplicates are to be
+/// overwritten (chosen row by row; nothing else is ever overwritten).
+pub struct ImportView {
+    pub path: std::path::PathBuf,
+    pub on_duplicate: crate::io::import::OnDuplicate,
+    /// None while the file is being read.
+    pub report: Option<Box<crate::io::import::Report>>,
+    /// The likely duplicate under the cursor.
+    pub selected: usize,
+    /// (line, stored customer id) of the rows whose differing fields replace the stored ones.
+    pub overwrite: std::collections::BTreeSet<(u64, i64)>,
+}
+
+impl ImportView {
+    pub fn new(path: std::path::PathBuf, on_duplicate: crate::io::import::OnDuplicate) -> Self {
+        ImportView {
+            path,
+            on_duplicate,
+            report: None,
+            selected: 0,
+            overwrite: Default::default(),
+        }
+    }
+}
+
 pub enum Modal {
     /// Two customers side by side; Enter merges the other into the kept one.
     Merge(Box<MergeView>),
     /// What an import would do; `y` imports.
-    ImportPreview {
-        path: std::path::PathBuf,
-        on_duplicate: crate::io::import::OnDuplicate,
-        report: Option<Box<crate::io::import::Report>>,
-    },
+    ImportPreview(Box<ImportView>),
     /// A customer's change log, newest first.
     History {
         name: String,

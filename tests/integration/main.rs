@@ -13,4 +13,5 @@ mod store;
 mod tmux;
 mod transfer;
 mod tui;
+mod tui_workflows;
 mod workflows;

@@ -715,15 +715,14 @@ pub fn finish_filter(s: &mut State) {
             .value("duplicates")
             .parse()
             .unwrap_or(crate::io::import::OnDuplicate::Skip);
-        s.modal = Some(Modal::ImportPreview {
-            path: path.clone(),
-            on_duplicate,
-            report: None,
-        });
+        s.modal = Some(Modal::ImportPreview(Box::new(
+            crate::tui::state::ImportView::new(path.clone(), on_duplicate),
+        )));
         s.outbox.push(Request::Import {
             path,
             on_duplicate,
             dry_run: true,
+            overwrite: Vec::new(),
         });
         return;
     }

@@ -264,35 +264,36 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             Action::Quit => s.quit = true,
             _ => s.modal = Some(Modal::Merge(m)),
         },
-        Modal::ImportPreview {
-            path,
-            on_duplicate,
-            report,
-        } => match a {
-            Action::Answer(true) if report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
-                s.status.progress = Some((0, report.as_ref().map_or(0, |r| r.rows)));
+        Modal::ImportPreview(mut v) => match a {
+            Action::Answer(true) if v.report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
+                s.status.progress = Some((0, v.report.as_ref().map_or(0, |r| r.rows)));
                 s.outbox.push(Request::Import {
-                    path,
-                    on_duplicate,
+                    path: v.path,
+                    on_duplicate: v.on_duplicate,
                     dry_run: false,
+                    overwrite: v.overwrite.into_iter().collect(),
                 });
-            }
-            Action::Answer(true) => {
-                s.modal = Some(Modal::ImportPreview {
-                    path,
-                    on_duplicate,
-                    report,
-                })
             }
             Action::Answer(false) | Action::Close => {}
             Action::Quit => s.quit = true,
-            _ => {
-                s.modal = Some(Modal::ImportPreview {
-                    path,
-                    on_duplicate,
-                    report,
-                })
+            Action::Up | Action::Down => {
+                let rows = v.report.as_ref().map_or(0, |r| r.likely.len());
+                v.selected = clamp_move(v.selected, if a == Action::Down { 1 } else { -1 }, rows);
+                s.modal = Some(Modal::ImportPreview(v));
             }
+            Action::Toggle => {
+                // Only a row whose values differ has anything to overwrite.
+                if let Some(d) = v.report.as_ref().and_then(|r| r.likely.get(v.selected))
+                    && !d.differences.is_empty()
+                {
+                    let key = (d.line, d.existing_id);
+                    if !v.overwrite.remove(&key) {
+                        v.overwrite.insert(key);
+                    }
+                }
+                s.modal = Some(Modal::ImportPreview(v));
+            }
+            _ => s.modal = Some(Modal::ImportPreview(v)),
         },
         Modal::History {
             name,

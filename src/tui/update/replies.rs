@@ -154,14 +154,13 @@ pub fn reply(s: &mut State, r: Reply) {
             s.status.progress = None;
             match (dry_run, report) {
                 (true, Ok(rep)) => {
-                    if let Some(Modal::ImportPreview { path: p, .. }) = &s.modal
-                        && *p == path
+                    if let Some(Modal::ImportPreview(view)) = &mut s.modal
+                        && view.path == path
+                        && view.on_duplicate == on_duplicate
                     {
-                        s.modal = Some(Modal::ImportPreview {
-                            path,
-                            on_duplicate,
-                            report: Some(rep),
-                        });
+                        view.report = Some(rep);
+                        view.selected = 0;
+                        view.overwrite.clear();
                     }
                 }
                 (false, Ok(rep)) => {
@@ -172,9 +171,14 @@ pub fn reply(s: &mut State, r: Reply) {
                     say(
                         s,
                         format!(
-                            "imported: added {}, updated {}, skipped {}{undo}",
+                            "imported {} new, updated {}{}, skipped {}{undo}",
                             rep.added,
                             rep.updated,
+                            if rep.overwritten > 0 {
+                                format!(" ({} overwritten)", rep.overwritten)
+                            } else {
+                                String::new()
+                            },
                             rep.skipped_duplicates.len()
                         ),
                         false,

@@ -56,7 +56,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
         Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
         Some(Modal::History { .. }) => vec![Layer::Help],
-        Some(Modal::ImportPreview { .. }) => vec![Layer::Confirm],
+        Some(Modal::ImportPreview(_)) => vec![Layer::Import],
         Some(Modal::Merge(_)) => vec![Layer::Merge],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],

@@ -2,14 +2,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, clip};
+use crate::io::import::OnDuplicate;
 use crate::tui::forms::Form;
 use crate::tui::keymap::{BINDINGS, Layer};
-use crate::tui::state::{Modal, PIPELINE_STAGES, Pipeline, State};
+use crate::tui::state::{ImportView, Modal, PIPELINE_STAGES, Pipeline, State};
 use crate::tui::theme;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -52,9 +54,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             scroll,
         }) => history(f, s, name, entries.as_deref(), *scroll, area),
         Some(Modal::Merge(m)) => merge_view(f, m, area),
-        Some(Modal::ImportPreview { path, report, .. }) => {
-            import_preview(f, path, report.as_deref(), area)
-        }
+        Some(Modal::ImportPreview(v)) => import_preview(f, v, area),
         Some(Modal::Form(form)) => draw_form(f, form, area),
         Some(Modal::Confirm { text, .. }) => {
             let width = (text.width() as u16 + 6).clamp(30, area.width);
@@ -380,16 +380,13 @@ fn history(
     );
 }
 
-/// The import preview: the mapping, the first rows as they will be stored, and what would happen.
-fn import_preview(
-    f: &mut Frame,
-    path: &std::path::Path,
-    report: Option<&crate::io::import::Report>,
-    area: Rect,
-) {
+/// The import preview: the mapping, the first rows as they will be stored, what would happen,
+/// and the likely duplicates, each of which can be marked to overwrite the stored customer.
+fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
     let (r, w) = big_box(f, area);
     let mut lines = Vec::new();
-    match report {
+    let mut dups = Vec::new();
+    match v.report.as_deref() {
         None => lines.push(Line::styled(" ⏳ reading the file…", theme::TODAY)),
         Some(rep) => {
             lines.push(Line::raw(format!(
@@ -399,9 +396,12 @@ fn import_preview(
                 rep.delimiter.escape_default()
             )));
             lines.push(Line::styled(" Columns", theme::HEADER));
-            for (h, to) in &rep.columns {
-                lines.push(Line::raw(clip(&format!("   {h} → {to}"), w)));
-            }
+            let columns: Vec<String> = rep
+                .columns
+                .iter()
+                .map(|(h, to)| format!("{h} → {to}"))
+                .collect();
+            lines.extend(packed(&columns, w, 4).into_iter().map(Line::raw));
             lines.push(Line::styled(
                 " First rows as they will be stored",
                 theme::HEADER,
@@ -419,16 +419,32 @@ fn import_preview(
                 );
                 lines.push(Line::raw(clip(&text, w)));
             }
-            lines.push(Line::styled(
+            let overwrite = rep
+                .likely
+                .iter()
+                .filter(|d| v.overwrite.contains(&(d.line, d.existing_id)))
+                .count();
+            let (update, skip) = match v.on_duplicate {
+                OnDuplicate::Update => (rep.updated, rep.skipped_duplicates.len()),
+                _ => (
+                    overwrite,
+                    rep.skipped_duplicates.len().saturating_sub(overwrite),
+                ),
+            };
+            let outcome = [
+                format!("Would add {}", rep.added),
+                format!("update {update} ({overwrite} overwritten)"),
+                format!("skip {skip}"),
                 format!(
-                    " Would add {}, update {}, skip {} likely duplicate(s); {} possible duplicate(s) added",
-                    rep.added,
-                    rep.updated,
-                    rep.skipped_duplicates.len(),
+                    "possible duplicates added: {}",
                     rep.possible_duplicates.len()
                 ),
-                theme::HEADER,
-            ));
+            ];
+            lines.extend(
+                packed(&outcome, w, 2)
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme::HEADER)),
+            );
             if !rep.bad.is_empty() {
                 lines.push(Line::styled(
                     format!(
@@ -444,17 +460,102 @@ fn import_preview(
                     ));
                 }
             }
+            if !rep.likely.is_empty() {
+                lines.push(Line::styled(
+                    clip(
+                        " Likely duplicates — Space: overwrite with the file's values",
+                        w,
+                    ),
+                    theme::HEADER,
+                ));
+                dups = duplicate_lines(v, &rep.likely, w);
+            }
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
+    let footer = Line::from(vec![
         Span::styled(" y", theme::KEY),
         Span::raw(" import   "),
         Span::styled("n", theme::KEY),
         Span::raw(" cancel"),
-    ]));
-    let title = format!("Import {}", clip(&path.display().to_string(), 50));
+    ]);
+    // The duplicates get the room that is left, scrolled to keep the cursor in view.
+    let room = (r.height as usize)
+        .saturating_sub(2 + lines.len() + 2)
+        .max(1);
+    let first = v
+        .selected
+        .saturating_sub(room.saturating_sub(1))
+        .min(dups.len().saturating_sub(room));
+    lines.extend(dups.into_iter().skip(first).take(room));
+    lines.push(Line::raw(""));
+    lines.push(footer);
+    let title = format!("Import {}", clip(&v.path.display().to_string(), 50));
     f.render_widget(Paragraph::new(lines).block(frame(&title)), r);
+}
+
+/// `items` joined by " · " into at most `max_lines` lines of `w` columns; what does not fit is
+/// counted on the last line.
+fn packed(items: &[String], w: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::from("  ");
+    for (i, item) in items.iter().enumerate() {
+        let piece = format!(" {item} ·");
+        if current.width() + piece.width() > w && current.trim() != "" {
+            if lines.len() + 1 == max_lines {
+                current.push_str(&format!(" … +{} more", items.len() - i));
+                break;
+            }
+            lines.push(std::mem::replace(&mut current, String::from("  ")));
+        }
+        current.push_str(&piece);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .map(|l| clip(l.trim_end_matches(" ·"), w))
+        .collect()
+}
+
+/// One line per likely duplicate: `[x]` when it will be overwritten, and how it differs.
+fn duplicate_lines(
+    v: &ImportView,
+    likely: &[crate::io::import::LikelyDuplicate],
+    w: usize,
+) -> Vec<Line<'static>> {
+    likely
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let marked = v.overwrite.contains(&(d.line, d.existing_id));
+            let mark = match (marked, d.differences.is_empty()) {
+                (true, _) => "[x]",
+                (false, false) => "[ ]",
+                (false, true) => " = ",
+            };
+            let diff = if d.differences.is_empty() {
+                "no differing values".to_string()
+            } else {
+                d.differences
+                    .iter()
+                    .map(|(field, stored, file)| format!("{field} {stored} → {file}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let cursor = if i == v.selected { "›" } else { " " };
+            let text = format!(
+                " {cursor}{mark} line {}: {} ≈ #{} {} · {diff}",
+                d.line, d.name, d.existing_id, d.existing_name
+            );
+            let mut line = Line::styled(
+                clip(&text, w),
+                if marked { theme::HEADER } else { Style::new() },
+            );
+            if i == v.selected {
+                line = line.patch_style(theme::SELECTED);
+            }
+            line
+        })
+        .collect()
 }
 
 /// Two customers side by side: for each field where both have a value and they differ, which one

@@ -206,6 +206,8 @@ pub enum Request {
         path: PathBuf,
         on_duplicate: crate::io::import::OnDuplicate,
         dry_run: bool,
+        /// Likely duplicates to overwrite, as (line, stored customer id).
+        overwrite: Vec<(u64, i64)>,
     },
     /// The dashboard's figures (and the 12-month trend for its charts).
     Report {
@@ -566,6 +568,7 @@ fn handle(
             path,
             on_duplicate,
             dry_run,
+            overwrite,
         } => {
             let ctx = Ctx::new(
                 ctx.user.clone(),
@@ -580,6 +583,7 @@ fn handle(
                         skip_bad: false,
                         maps: Vec::new(),
                         source: path.display().to_string(),
+                        overwrite,
                     };
                     let mut progress = |done: usize, total: usize| {
                         let _ = replies.send(Reply::Progress { done, total });
