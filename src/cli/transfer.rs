@@ -54,7 +54,8 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
         ImportCmd::Json { file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes)
+            let mut bar = progress_bar("importing");
+            let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes, &mut bar)
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             env.out.line(&format!(
                 "imported {} customer(s) and {} other record(s) from {}",

@@ -378,9 +378,14 @@ pub fn run(
 }
 
 /// Restores a `kehu export json` document into an empty database, all or nothing.
-pub fn json(store: &Store, ctx: &Ctx, bytes: &[u8]) -> Result<store::dump::Loaded, StoreError> {
+pub fn json(
+    store: &Store,
+    ctx: &Ctx,
+    bytes: &[u8],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<store::dump::Loaded, StoreError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let doc: Json = serde_json::from_slice(bytes)
         .map_err(|e| StoreError::Refused(format!("not valid JSON: {e}")))?;
-    store.write(|c| store::dump::load(c, ctx, &doc))
+    store.write(|c| store::dump::load(c, ctx, &doc, progress))
 }

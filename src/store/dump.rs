@@ -141,7 +141,25 @@ fn rows_of(
     order: &str,
     param: Option<i64>,
 ) -> Result<Vec<Json>> {
-    let cols = columns(conn, table, nested)?;
+    rows_with(
+        conn,
+        table,
+        &columns(conn, table, nested)?,
+        filter,
+        order,
+        param,
+    )
+}
+
+/// [`rows_of`] with the columns already looked up (a large export asks a million times).
+fn rows_with(
+    conn: &Connection,
+    table: &str,
+    cols: &[String],
+    filter: &str,
+    order: &str,
+    param: Option<i64>,
+) -> Result<Vec<Json>> {
     let list = cols
         .iter()
         .map(|c| format!("\"{c}\""))
@@ -207,24 +225,36 @@ pub fn each_customer(
     conn: &Connection,
     each: &mut dyn FnMut(Json, usize) -> Result<()>,
 ) -> Result<()> {
-    let total: i64 = conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?;
-    let customers = rows_of(conn, "customer", false, "1", "id", None)?;
+    // Ids first, then a customer at a time: the export never holds the whole book.
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM customer ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let customer_cols = columns(conn, "customer", false)?;
+    let child_cols = CHILDREN
+        .iter()
+        .map(|c| columns(conn, c.table, true))
+        .collect::<Result<Vec<_>>>()?;
     let mut tags = conn.prepare_cached(
         "SELECT t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
          WHERE ct.customer_id = ?1 ORDER BY lower(t.name), t.name",
     )?;
-    for mut customer in customers {
-        let id = customer["id"].as_i64().unwrap_or_default();
+    for &id in &ids {
+        let Some(mut customer) =
+            rows_with(conn, "customer", &customer_cols, "id = ?1", "id", Some(id))?.pop()
+        else {
+            continue;
+        };
         if let Json::Object(map) = &mut customer {
             let names = tags
                 .query_map([id], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             map.insert("tags".into(), names.into());
-            for child in CHILDREN {
-                let rows = rows_of(
+            for (child, cols) in CHILDREN.iter().zip(&child_cols) {
+                let rows = rows_with(
                     conn,
                     child.table,
-                    true,
+                    cols,
                     "customer_id = ?1",
                     child.order,
                     Some(id),
@@ -232,7 +262,7 @@ pub fn each_customer(
                 map.insert(child.key.into(), rows.into());
             }
         }
-        each(customer, total as usize)?;
+        each(customer, ids.len())?;
     }
     Ok(())
 }
@@ -327,7 +357,12 @@ fn insert(
 
 /// Loads an export into an empty database, keeping every id and stamp. All or nothing: the
 /// caller runs this inside one write transaction.
-pub fn load(conn: &Connection, ctx: &Ctx, doc: &Json) -> Result<Loaded> {
+pub fn load(
+    conn: &Connection,
+    ctx: &Ctx,
+    doc: &Json,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Loaded> {
     if doc.get("format").and_then(Json::as_str) != Some(FORMAT) {
         return Err(StoreError::Refused(
             "not a kehu export: the file has no \"format\": \"kehu-export\"".into(),
@@ -387,10 +422,11 @@ pub fn load(conn: &Connection, ctx: &Ctx, doc: &Json) -> Result<Loaded> {
     let mut nested: Vec<&str> = CHILDREN.iter().map(|c| c.key).collect();
     nested.push("tags");
     let mut ids = Vec::new();
-    for (i, customer) in as_list(doc.get("customers"), "customers")?
-        .iter()
-        .enumerate()
-    {
+    let all = as_list(doc.get("customers"), "customers")?;
+    for (i, customer) in all.iter().enumerate() {
+        if i % 500 == 0 {
+            progress(i, all.len());
+        }
         let at = format!("customers[{i}]");
         let Some(id) = customer.get("id").and_then(Json::as_i64) else {
             return Err(refused(&at, "has no numeric 'id'"));
@@ -443,6 +479,7 @@ pub fn load(conn: &Connection, ctx: &Ctx, doc: &Json) -> Result<Loaded> {
             .map_err(|e| refused(&format!("contact {id}"), e))?;
     }
     super::value::refresh_all(conn, ctx.clock.today())?;
+    progress(all.len(), all.len());
     loaded.customers = ids.len();
     Ok(loaded)
 }
