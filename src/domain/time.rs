@@ -85,7 +85,19 @@ impl Clock {
 
 /// The one function that writes a stored timestamp.
 pub fn format_timestamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    use chrono::Timelike;
+    // Written out rather than through a strftime pattern, which is parsed on every call: an
+    // import stamps several rows per line.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        (t.nanosecond() / 1_000_000).min(999)
+    )
 }
 
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {

@@ -82,7 +82,8 @@ pub fn add(conn: &Connection, ctx: &Ctx, customer_id: i64, fields: &ContactField
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<ContactPerson> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM contact_person WHERE id = ?1"),
         [id],
         from_row,

@@ -138,22 +138,27 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
 
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
     let id = rows::insert(conn, ctx, "customer", &columns(fields), None)?;
-    super::rows::exec(
-        conn,
-        "UPDATE change_log SET customer_id = ?1 WHERE id = last_insert_rowid()",
-        [id],
-    )?;
     record_history(conn, ctx, id, None, fields)?;
     set_tags(conn, ctx, id, tags)?;
     Ok(id)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Customer> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM customer WHERE id = ?1"),
         [id],
         from_row,
     )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: WHAT, id })
+}
+
+/// `NotFound` unless the customer exists (cheaper than [`get`] when only that matters).
+pub fn ensure_exists(conn: &Connection, id: i64) -> Result<()> {
+    rows::query_one(conn, "SELECT 1 FROM customer WHERE id = ?1", [id], |_| {
+        Ok(())
+    })
     .optional()?
     .ok_or(StoreError::NotFound { what: WHAT, id })
 }
@@ -253,7 +258,13 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
     for t in &wanted {
         link_tag(conn, id, t)?;
     }
-    remove_unused_tags(conn)?;
+    // Scanning every tag for orphans is only needed when one was taken away.
+    if current
+        .iter()
+        .any(|c| !wanted.iter().any(|w| w.eq_ignore_ascii_case(c)))
+    {
+        remove_unused_tags(conn)?;
+    }
     rows::log(
         conn,
         ctx,

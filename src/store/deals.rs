@@ -69,7 +69,8 @@ pub fn add(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Deal> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM deal WHERE id = ?1"),
         [id],
         from_row,

@@ -49,13 +49,13 @@ pub fn find_duplicate(
         possible.get_or_insert((c, Duplicate::Possible));
     }
     if let Some(company) = f.company.as_deref().filter(|c| !c.is_empty()) {
-        let same: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM customer WHERE sort_key = ?1 AND lower(company) = lower(?2) ORDER BY id LIMIT 1",
-                params![sort_key(&f.name), company],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let same: Option<i64> = super::rows::query_one(
+            conn,
+            "SELECT id FROM customer WHERE sort_key = ?1 AND lower(company) = lower(?2) ORDER BY id LIMIT 1",
+            params![sort_key(&f.name), company],
+            |r| r.get(0),
+        )
+        .optional()?;
         if let Some(id) = same {
             return Ok(Some((customers::get(conn, id)?, Duplicate::Likely)));
         }

@@ -40,7 +40,7 @@ pub fn add(
     customer_id: i64,
     fields: &InteractionFields,
 ) -> Result<i64> {
-    customers::get(conn, customer_id)?;
+    customers::ensure_exists(conn, customer_id)?;
     let mut cols = columns(fields);
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
     let id = rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))?;
@@ -49,7 +49,8 @@ pub fn add(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Interaction> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM interaction WHERE id = ?1"),
         [id],
         from_row,

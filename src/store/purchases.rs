@@ -44,7 +44,8 @@ pub fn add(conn: &Connection, ctx: &Ctx, customer_id: i64, fields: &PurchaseFiel
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Purchase> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM purchase WHERE id = ?1"),
         [id],
         from_row,

@@ -22,6 +22,17 @@ pub fn exec(
     conn.prepare_cached(sql)?.execute(params)
 }
 
+/// One row through the statement cache (`Connection::query_row` compiles its SQL every time,
+/// which dominated a 100,000-row import).
+pub fn query_one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
 pub fn audit(row: &Row<'_>, start: usize) -> rusqlite::Result<Audit> {
     Ok(Audit {
         created_at: row.get(start)?,
@@ -112,6 +123,8 @@ pub fn insert(
     ]);
     exec(conn, &sql, params_from_iter(values))?;
     let id = conn.last_insert_rowid();
+    // A new customer's own log entry belongs to them (their id is known only now).
+    let customer_id = customer_id.or((table == "customer").then_some(id));
     log(
         conn,
         ctx,
@@ -132,7 +145,8 @@ fn current_version(
     table: &str,
     id: i64,
 ) -> Result<(i64, String, String)> {
-    conn.query_row(
+    query_one(
+        conn,
         &format!("SELECT version, updated_by, updated_at FROM {table} WHERE id = ?1"),
         [id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -178,7 +192,8 @@ pub fn update(
 ) -> Result<bool> {
     check_version(conn, what, table, id, expected)?;
     let names: Vec<&str> = cols.iter().map(|(k, _)| *k).collect();
-    let current: Vec<Value> = conn.query_row(
+    let current: Vec<Value> = query_one(
+        conn,
         &format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")),
         [id],
         |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect(),

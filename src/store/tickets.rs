@@ -73,7 +73,8 @@ pub fn open(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Ticket> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM ticket WHERE id = ?1"),
         [id],
         from_row,

@@ -77,7 +77,8 @@ pub fn add(conn: &Connection, ctx: &Ctx, fields: &TodoFields) -> Result<i64> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Todo> {
-    conn.query_row(
+    super::rows::query_one(
+        conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE id = ?1"),
         [id],
         from_row,

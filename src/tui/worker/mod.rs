@@ -421,6 +421,18 @@ fn serve(
     }
 }
 
+/// Value scores, the shared pool, greetings, and the daily backup; returns the greetings created.
+fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<usize, StoreError> {
+    let store = Store::open(path, OpenMode::Existing, ctx)?;
+    let created = store.write(|c| store::care::daily(c, ctx))?;
+    let keep = store
+        .read(|c| store::settings::get(c, "backup_keep"))?
+        .parse()
+        .unwrap_or(7);
+    store::maintenance::daily_backup(&store, ctx.clock.today(), keep)?;
+    Ok(created)
+}
+
 /// The last data version and change-log entry the screen has been told about.
 struct Seen {
     version: i64,
@@ -648,23 +660,26 @@ fn handle(
             }
         }
         Request::DailyPass => {
+            // The first start of a day rescores every customer and copies the file: seconds on a
+            // large book. On its own thread and connection, the screen's reads are not held up.
             let ctx = Ctx::new(
                 ctx.user.clone(),
                 crate::domain::Clock::from_env().unwrap_or(ctx.clock),
             );
-            let daily = store
-                .write(|c| store::care::daily(c, &ctx))
-                .and_then(|created| {
-                    let keep = store
-                        .read(|c| store::settings::get(c, "backup_keep"))?
-                        .parse()
-                        .unwrap_or(7);
-                    store::maintenance::daily_backup(store, ctx.clock.today(), keep)?;
-                    Ok(created)
+            let path = store.path().to_path_buf();
+            let replies = replies.clone();
+            let spawned = thread::Builder::new()
+                .name("kehu-daily".into())
+                .spawn(move || {
+                    let reply = match daily_pass(&path, &ctx) {
+                        Ok(created) => Reply::DailyDone { created },
+                        Err(e) => Reply::Error(e.to_string()),
+                    };
+                    let _ = replies.send(reply);
                 });
-            match daily {
-                Ok(created) => Reply::DailyDone { created },
-                Err(e) => failed(e),
+            match spawned {
+                Ok(_) => return None,
+                Err(e) => Reply::Error(format!("cannot start the daily pass: {e}")),
             }
         }
         Request::Counts => {
