@@ -121,7 +121,16 @@ fn main() {
 
     // Search: each keystroke to the frame showing its results.
     let mut keystrokes = Vec::new();
-    for query in ["zhang wei 12", "müller 5", "138123", "garcia", "王芳 9"] {
+    for query in [
+        "zhang wei 12",
+        "müller 5",
+        "138123",
+        "garcia",
+        "王芳 9",
+        "zw",
+        "wangfang",
+        "shanghai",
+    ] {
         app.key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
         for c in query.chars() {
             let started = Instant::now();

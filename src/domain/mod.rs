@@ -3,6 +3,7 @@
 pub mod enums;
 pub mod input;
 pub mod model;
+pub mod pinyin;
 pub mod rules;
 pub mod settings;
 pub mod time;
@@ -37,8 +38,9 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// The key customers are sorted by: case-folded, so `alice` and `Alice` sit together. Cached in
-/// an indexed column so lists page by (sort key, id) without sorting the table.
+/// The key customers are sorted by: case-folded, so `alice` and `Alice` sit together, and
+/// Chinese by pinyin (see [`pinyin::sort_key`]). Cached in an indexed column so lists page by
+/// (sort key, id) without sorting the table.
 pub fn sort_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    pinyin::sort_key(name)
 }

@@ -387,6 +387,14 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
              OR EXISTS (SELECT 1 FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id \
                         WHERE ct.customer_id = customer.id AND t.name LIKE {p} ESCAPE '\\')"
         );
+        // Latin letters: also a Chinese name's pinyin, which its sort key spells out.
+        if q.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
+            let spelled = b.bind(Value::Text(format!(
+                "%{}%",
+                q.replace(' ', "").to_lowercase()
+            )));
+            any.push_str(&format!(" OR replace(sort_key, ' ', '') LIKE {spelled}"));
+        }
         // Mostly digits: also match phone numbers however they were typed.
         let digits = input::phone_digits(q);
         let non_space = q.chars().filter(|c| !c.is_whitespace()).count();

@@ -18,7 +18,8 @@ pub enum Duplicate {
 }
 
 fn similar(a: &str, b: &str) -> bool {
-    let (a, b) = (sort_key(a).replace(' ', ""), sort_key(b).replace(' ', ""));
+    let folded = |s: &str| s.to_lowercase().replace(char::is_whitespace, "");
+    let (a, b) = (folded(a), folded(b));
     !a.is_empty() && !b.is_empty() && (a == b || a.contains(&b) || b.contains(&a))
 }
 

@@ -13,7 +13,26 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_workflows.sql"),
     include_str!("migrations/0003_value_and_care.sql"),
     include_str!("migrations/0004_phone_tail.sql"),
+    include_str!("migrations/0005_pinyin_sort_keys.sql"),
 ];
+
+/// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.
+fn after_step(conn: &Connection, version: i64) -> Result<()> {
+    if version == 5 {
+        let names: Vec<(i64, String)> = conn
+            .prepare("SELECT id, name FROM customer")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, name) in names {
+            super::rows::exec(
+                conn,
+                "UPDATE customer SET sort_key = ?2 WHERE id = ?1",
+                rusqlite::params![id, crate::domain::sort_key(&name)],
+            )?;
+        }
+    }
+    Ok(())
+}
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
@@ -63,6 +82,7 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
     {
         let version = index as i64 + 1;
         conn.execute_batch(sql)?;
+        after_step(conn, version)?;
         super::rows::exec(
             conn,
             "INSERT INTO change_log (at, by, table_name, row_id, action, after) VALUES (?1, ?2, 'schema', ?3, 'migrate', ?4)",

@@ -12,8 +12,8 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::domain::Customer;
 use crate::domain::input::phone_digits;
+use crate::domain::{Customer, pinyin};
 use crate::store::pages::SearchSource;
 
 /// Lower case with accents removed, so `muller` finds Müller and `jose` finds José.
@@ -35,6 +35,9 @@ pub struct Entry {
     rest: String,
     /// Every phone number's digits, space-separated.
     phones: String,
+    /// Pinyin keys of the name, company and city (full spelling and initials), space-separated;
+    /// empty when none has Chinese characters.
+    pinyin: String,
 }
 
 pub struct Index {
@@ -66,7 +69,12 @@ impl Index {
                     }
                 }
                 let order = (crate::domain::sort_key(&f.name), c.id);
+                let mut keys = pinyin::search_keys(&f.name, true);
+                for part in [&f.company, &f.city].into_iter().flatten() {
+                    keys.extend(pinyin::search_keys(part, false));
+                }
                 Entry {
+                    pinyin: keys.join(" "),
                     name: fold(&f.name),
                     rest: fold(&rest),
                     phones,
@@ -113,10 +121,44 @@ pub struct Hit {
     pub score: i64,
 }
 
-fn score(matcher: &SkimMatcherV2, e: &Entry, query: &str, digits: &str) -> Option<i64> {
+/// The query as it is compared with pinyin keys (`张wei` → `zhangwei`), if it is Latin letters
+/// or mixes them with Chinese; a query of Chinese characters alone matches the characters.
+fn pinyin_query(q: &str) -> String {
+    let latin = q.chars().any(|c| c.is_ascii_alphabetic());
+    if latin
+        && q.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || pinyin::is_han(c))
+    {
+        pinyin::spelled(q)
+    } else {
+        String::new()
+    }
+}
+
+fn score(
+    matcher: &SkimMatcherV2,
+    e: &Entry,
+    query: &str,
+    digits: &str,
+    spelled: &str,
+) -> Option<i64> {
     let mut best = matcher
         .fuzzy_match(&e.name, query)
         .map(|s| s * 2 + if e.name.starts_with(query) { 1000 } else { 0 });
+    // Pinyin: a key that starts with the query (`zw` → 张伟) ranks just below a name that starts
+    // with it in its own letters, so typing the characters themselves always ranks first.
+    if !spelled.is_empty() && !e.pinyin.is_empty() {
+        for key in e.pinyin.split(' ') {
+            let s = if key.starts_with(spelled) {
+                Some(800 + spelled.len() as i64)
+            } else {
+                matcher.fuzzy_match(key, spelled)
+            };
+            if let Some(s) = s {
+                best = Some(best.map_or(s, |b| b.max(s)));
+            }
+        }
+    }
     if let Some(s) = matcher.fuzzy_match(&e.rest, query) {
         best = Some(best.map_or(s, |b| b.max(s)));
     }
@@ -141,12 +183,13 @@ pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> 
     } else {
         String::new()
     };
+    let spelled = pinyin_query(&q);
     let matcher = SkimMatcherV2::default();
     let mut hits: Vec<Hit> = match candidates {
         Some(prev) => prev
             .iter()
             .filter_map(|h| {
-                score(&matcher, &index.entries[h.index], &q, &digits).map(|score| Hit {
+                score(&matcher, &index.entries[h.index], &q, &digits, &spelled).map(|score| Hit {
                     index: h.index,
                     score,
                 })
@@ -157,7 +200,7 @@ pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> 
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                score(&matcher, e, &q, &digits).map(|score| Hit { index: i, score })
+                score(&matcher, e, &q, &digits, &spelled).map(|score| Hit { index: i, score })
             })
             .collect(),
     };
@@ -345,6 +388,41 @@ mod tests {
         assert_eq!(ids(&idx, "1391111"), vec![2], "contact phone");
         assert!(ids(&idx, "zzzz").is_empty());
         assert!(ids(&idx, "  ").is_empty());
+    }
+
+    #[test]
+    fn pinyin_full_spelling_initials_and_surnames() {
+        let mut city = source(7, "王芳", None, None, &[]);
+        city.customer.fields.city = Some("北京".into());
+        let idx = Index::build(vec![
+            source(2, "张伟", Some("上海星辰科技有限公司"), None, &[]),
+            source(4, "单田芳", None, None, &[]),
+            source(5, "曾国藩", None, None, &[]),
+            source(6, "Zoe Wang", None, None, &[]),
+            city,
+            source(8, "张伟伟", None, None, &[]),
+        ]);
+        assert_eq!(ids(&idx, "zhangwei")[0], 2);
+        assert_eq!(ids(&idx, "zw")[0], 2, "initials");
+        assert_eq!(ids(&idx, "shxc"), vec![2], "company initials");
+        assert_eq!(ids(&idx, "ZhangWei")[0], 2, "case does not matter");
+        assert_eq!(ids(&idx, "张wei")[0], 2, "Chinese mixed with pinyin");
+        assert_eq!(ids(&idx, "beijing"), vec![7], "city");
+        assert_eq!(ids(&idx, "stf"), vec![4], "单 read as the surname Shan");
+        assert_eq!(ids(&idx, "shantianfang"), vec![4]);
+        assert_eq!(
+            ids(&idx, "dantianfang"),
+            vec![4],
+            "and by its everyday reading"
+        );
+        assert_eq!(ids(&idx, "zengguofan"), vec![5]);
+        assert!(ids(&idx, "zw").contains(&6), "Latin names still match");
+        assert_eq!(
+            ids(&idx, "张伟"),
+            vec![2, 8],
+            "the exact characters rank first"
+        );
+        assert!(ids(&idx, "xyzq").is_empty());
     }
 
     #[test]

@@ -1039,3 +1039,22 @@ fn customer_claim_and_merge() {
     assert_eq!(merged["email"], "a@example.com", "kept");
     assert_eq!(k.ok(&["check"]).trim(), "ok");
 }
+
+#[test]
+fn chinese_names_list_in_pinyin_order() {
+    let k = Kehu::new();
+    for name in ["张伟", "王芳", "李娜", "Zoe", "陈静"] {
+        k.add(&["--name", name]);
+    }
+    let names: Vec<String> = k
+        .json(&["customer", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, vec!["陈静", "李娜", "王芳", "张伟", "Zoe"]);
+    let found = k.json(&["customer", "list", "--search", "Zhang Wei", "--json"]);
+    assert_eq!(found[0]["name"], "张伟", "a name's pinyin finds it");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+}

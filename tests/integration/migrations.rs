@@ -165,3 +165,34 @@ fn two_processes_opening_an_old_file_migrate_it_once() {
         .unwrap();
     assert_eq!(steps, 1, "step 2 was applied exactly once");
 }
+
+#[test]
+fn upgrading_to_pinyin_sort_keys_reorders_chinese_names() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 4, &ctx("old")).unwrap();
+    {
+        let raw = Connection::open(&path).unwrap();
+        // Version 4 sorted by the lower-cased name: 张 (U+5F20) before 王 (U+738B).
+        for name in ["张伟", "王芳", "Alice", "单田芳"] {
+            raw.execute(
+                "INSERT INTO customer (name, sort_key, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, lower(?1), '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old')",
+                [name],
+            )
+            .unwrap();
+        }
+    }
+    let s = Store::open(&path, OpenMode::Existing, &ctx("new")).unwrap();
+    let names: Vec<String> = s
+        .read(|c| store::customers::list(c, &Default::default()))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.fields.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Alice", "单田芳", "王芳", "张伟"],
+        "单 as the surname Shan"
+    );
+}
