@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use clap::CommandFactory;
 
 use super::args::{Cli, SettingsCmd};
 use super::output::Table;
@@ -19,7 +18,7 @@ pub fn no_subcommand(_cli: &Cli) -> Result<()> {
         "kehu opens its interactive screen in a terminal; here are the commands for scripts.",
     )?;
     out.line("")?;
-    out.line(&Cli::command().render_help().to_string())?;
+    out.line(&super::command().render_help().to_string())?;
     out.flush()?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use super::args::{Cli, Command};
 use super::{Env, dispatch};
@@ -119,7 +119,7 @@ pub fn run(env: &mut Env, file: Option<&Path>, atomic: bool, keep_going: bool) -
             s
         }
     };
-    let mut parser = Cli::command();
+    let mut parser = super::command();
     if atomic {
         env.store.begin_batch()?;
     }

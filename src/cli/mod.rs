@@ -5,6 +5,7 @@ mod admin;
 pub mod args;
 mod batch;
 mod customer;
+mod localize;
 mod output;
 mod reporting;
 mod timeline;
@@ -17,7 +18,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use clap::Parser;
 
 pub use args::Cli;
 use args::Command;
@@ -39,7 +39,16 @@ pub struct Env {
 /// The binary's entry point.
 pub fn main_entry() -> ExitCode {
     install_panic_hook();
-    let cli = match Cli::try_parse() {
+    // The language is needed before parsing: the help text is in it.
+    let flag = language_flag(std::env::args());
+    crate::i18n::set_lang(crate::i18n::detect(
+        flag.as_deref(),
+        config::config_value("lang"),
+    ));
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -54,6 +63,29 @@ pub fn main_entry() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The command line with its help in the user's language.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    localize::localized(Cli::command())
+}
+
+/// `--lang X` or `--lang=X` anywhere on the command line.
+fn language_flag(args: impl Iterator<Item = String>) -> Option<String> {
+    let mut args = args.skip(1);
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return args.next();
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_string());
+        }
+    }
+    None
 }
 
 /// No panic reaches the user as a backtrace, whatever RUST_BACKTRACE says: one line, exit 101.

@@ -8,23 +8,26 @@ use ratatui::widgets::Paragraph;
 
 use super::{cell, clip, focused, pane_block};
 use crate::domain::{Customer, Tier};
+use crate::i18n::{t, tf};
 use crate::store::pages::CustomerSort;
 use crate::tui::search;
 use crate::tui::state::{Pane, State};
 use crate::tui::theme;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
-    let sort = match s.sort {
-        CustomerSort::Name => "name",
-        CustomerSort::LastContact => "last contact",
-        CustomerSort::NextDue => "next due",
-        CustomerSort::Value => "value",
-    };
+    let sort = t(match s.sort {
+        CustomerSort::Name => "sort.name",
+        CustomerSort::LastContact => "sort.last_contact",
+        CustomerSort::NextDue => "sort.next_due",
+        CustomerSort::Value => "sort.value",
+    });
     let filter = s.filter_label();
+    let title = tf("list.title", &[("sort", &sort)]);
     let title = if filter.is_empty() {
-        format!("Customers · by {sort}")
+        title
     } else {
-        format!("Customers · by {sort} · {filter}")
+        format!("{title} · {filter}")
     };
     let block = pane_block(title, '1', focused(s, Pane::List));
     let inner = block.inner(area);
@@ -43,28 +46,28 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     let searching = s.search.active();
     if searching {
         let count = match &s.search.hits {
-            Some((h, _)) => format!("{} found", h.len()),
-            None if s.search.text.trim().is_empty() => "type to search".into(),
-            None => "searching…".into(),
+            Some((h, _)) => tf("search.found", &[("n", &h.len())]),
+            None if s.search.text.trim().is_empty() => t("search.type").to_string(),
+            None => t("search.searching").to_string(),
         };
         let cursor = if s.search.editing { "▏" } else { "" };
         lines.push(Line::from(vec![
             Span::styled("/", theme::KEY),
-            Span::raw(clip(&s.search.text, w.saturating_sub(count.len() + 4))),
+            Span::raw(clip(&s.search.text, w.saturating_sub(count.width() + 4))),
             Span::styled(cursor, theme::KEY),
             Span::styled(format!("  {count}"), theme::DIM),
         ]));
     }
-    let mut header = format!(" {} ", cell("Name", name_w));
+    let mut header = format!(" {} ", cell(t("col.name"), name_w));
     if company_w > 0 {
-        header.push_str(&cell("Company", company_w));
+        header.push_str(&cell(t("col.company"), company_w));
         header.push(' ');
     }
     header.push_str(&format!(
         "{} {} {}",
-        cell("Tier", tier_w),
-        cell("Last", days_w),
-        cell("Next", due_w)
+        cell(t("col.tier"), tier_w),
+        cell(t("col.last"), days_w),
+        cell(t("col.next"), due_w)
     ));
     lines.push(Line::styled(header, theme::HEADER));
     let room = (inner.height as usize).saturating_sub(lines.len());
@@ -103,18 +106,21 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
         && s.status.customers == 0
     {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(" No customers yet.", theme::HEADER));
-        lines.push(Line::raw(" Press a to add your first customer,"));
-        lines.push(Line::raw(" or try kehu with sample data:"));
+        lines.push(Line::styled(format!(" {}", t("list.empty")), theme::HEADER));
+        lines.push(Line::raw(format!(" {}", t("list.empty_add"))));
+        lines.push(Line::raw(format!(" {}", t("list.empty_demo"))));
         lines.push(Line::styled("   kehu --demo", theme::KEY));
-        lines.push(Line::raw(" ? shows every key."));
+        lines.push(Line::raw(format!(" {}", t("list.empty_help"))));
     } else if rows.is_empty() && !s.list.loading {
         lines.push(Line::styled(
-            if searching {
-                " no match"
-            } else {
-                " no customers match the filter (Esc clears it)"
-            },
+            format!(
+                " {}",
+                t(if searching {
+                    "list.no_match"
+                } else {
+                    "list.no_filter_match"
+                })
+            ),
             theme::DIM,
         ));
     }
@@ -143,14 +149,21 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
                 theme::DIM,
             ));
         }
-        let tier = match f.tier {
-            Tier::Vip => "VIP",
-            Tier::Regular => "reg",
-            Tier::Potential => "pot",
-        };
+        let tier = t(match f.tier {
+            Tier::Vip => "tier.short.vip",
+            Tier::Regular => "tier.short.regular",
+            Tier::Potential => "tier.short.potential",
+        });
         spans.push(Span::raw(format!("{} ", cell(tier, tier_w))));
         let (days, late) = match s.days_since_contact(c) {
-            Some((d, late)) => (format!("{d}d{}", if late { "!" } else { "" }), late),
+            Some((d, late)) => (
+                format!(
+                    "{}{}",
+                    tf("days.short", &[("n", &d)]),
+                    if late { "!" } else { "" }
+                ),
+                late,
+            ),
             None => ("–".into(), false),
         };
         spans.push(Span::styled(
@@ -164,7 +177,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
                     .to_string(),
                 theme::OVERDUE,
             ),
-            Some(d) if d == today => ("today".to_string(), theme::TODAY),
+            Some(d) if d == today => (t("date.today").to_string(), theme::TODAY),
             Some(d) => (
                 d.format(if due_w >= 10 { "%Y-%m-%d" } else { "%m-%d" })
                     .to_string(),

@@ -17,6 +17,7 @@ use super::state::{Modal, Pane, State};
 use super::theme;
 
 pub use crate::domain::input::clip;
+use crate::i18n::{t, tf};
 
 /// `text` clipped and padded to exactly `width` columns.
 pub fn cell(text: &str, width: usize) -> String {
@@ -95,17 +96,20 @@ pub fn draw(f: &mut Frame, s: &mut State) {
 fn status_bar(f: &mut Frame, s: &State, area: Rect) {
     let mut spans = Vec::new();
     if s.status.waiting {
-        spans.push(Span::styled(" ⏳ waiting for the database… ", theme::TODAY));
+        spans.push(Span::styled(
+            format!(" ⏳ {} ", t("status.waiting")),
+            theme::TODAY,
+        ));
     }
     spans.extend([
         Span::styled(format!(" {} ", clip(&s.db_label, 40)), theme::HEADER),
         Span::raw(format!(
-            "· {} · {} customers · ",
+            "· {} · {} · ",
             clip(&s.user, 16),
-            s.status.customers
+            tf("status.customers", &[("n", &s.status.customers)])
         )),
         Span::styled(
-            format!("{} overdue", s.status.overdue),
+            tf("status.overdue", &[("n", &s.status.overdue)]),
             if s.status.overdue > 0 {
                 theme::OVERDUE
             } else {
@@ -114,7 +118,7 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
         ),
         Span::raw(" · "),
         Span::styled(
-            format!("{} due today", s.status.due_today),
+            tf("status.due_today", &[("n", &s.status.due_today)]),
             if s.status.due_today > 0 {
                 theme::TODAY
             } else {
@@ -124,13 +128,26 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
     ]);
     if let Some((done, total)) = s.status.progress.filter(|(_, t)| *t > 0) {
         spans.push(Span::styled(
-            format!("  ⏳ importing {}% ({done}/{total})", done * 100 / total),
+            format!(
+                "  ⏳ {}",
+                tf(
+                    "status.importing",
+                    &[
+                        ("percent", &(done * 100 / total)),
+                        ("done", &done),
+                        ("total", &total)
+                    ]
+                )
+            ),
             theme::TODAY,
         ));
     }
     if !s.status.others.is_empty() {
         spans.push(Span::styled(
-            format!(" · also here: {}", s.status.others.join(", ")),
+            format!(
+                " · {}",
+                tf("status.also_here", &[("who", &s.status.others.join(", "))])
+            ),
             theme::KEY,
         ));
     }
@@ -157,6 +174,7 @@ fn hint_line(f: &mut Frame, s: &State, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     for (key, short) in keymap::hints(&active_layers(s)) {
+        let short = crate::i18n::t(short);
         let w = key.width() + short.width() + 3;
         if used + w > area.width as usize {
             break;

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, clip};
+use crate::i18n::t;
 use crate::io::import::OnDuplicate;
 use crate::tui::forms::Form;
 use crate::tui::keymap::{BINDINGS, Layer};
@@ -134,7 +135,7 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
         Layer::Help,
     ];
     for layer in layers {
-        lines.push(Line::styled(layer.title(), theme::HEADER));
+        lines.push(Line::styled(t(layer.title()), theme::HEADER));
         let mut seen: Vec<(String, &str)> = Vec::new();
         for b in BINDINGS.iter().filter(|b| b.layer == layer) {
             // Keys that do the same thing share a line: "j / ↓  move down".
@@ -147,18 +148,15 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
         for (keys, help) in seen {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", cell(&keys, 16)), theme::KEY),
-                Span::raw(clip(help, 55)),
+                Span::raw(clip(t(help), 55)),
             ]));
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(
-        "In text fields and the search line, typed keys are text.",
-        theme::DIM,
-    ));
+    lines.push(Line::styled(t("help.typed_keys"), theme::DIM));
     let p = Paragraph::new(lines)
         .scroll((scroll, 0))
-        .block(frame("Help · j/k scroll · Esc close"));
+        .block(frame(t("help.title")));
     f.render_widget(p, r);
 }
 

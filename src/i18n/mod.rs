@@ -1,0 +1,190 @@
+//! The interface language. Every string a user sees comes from one catalogue per language
+//! (`en.cat`, `zh.cat`): `key = text` lines, `#` comments, `\n` for a line break and `{name}`
+//! placeholders filled by [`tf`]. A test keeps the two catalogues' keys identical and checks
+//! that no Chinese entry is left in English.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// A language from a flag, variable or POSIX locale: `zh`, `zh_CN.UTF-8`, `zh-Hans` → Chinese;
+    /// `en`, `en_US.UTF-8`, `C`, `POSIX` → English; anything else is not a choice.
+    pub fn parse(text: &str) -> Option<Lang> {
+        let t = text.trim().to_lowercase();
+        if t.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if t.starts_with("en") || t == "c" || t == "posix" || t.starts_with("c.") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+const EN: &str = include_str!("en.cat");
+const ZH: &str = include_str!("zh.cat");
+
+pub(crate) fn parse_catalogue(text: &'static str) -> Vec<(&'static str, String)> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.replace("\\n", "\n")))
+        .collect()
+}
+
+fn catalogue(lang: Lang) -> &'static HashMap<&'static str, String> {
+    static CATALOGUES: OnceLock<[HashMap<&'static str, String>; 2]> = OnceLock::new();
+    let all = CATALOGUES.get_or_init(|| {
+        [
+            parse_catalogue(EN).into_iter().collect(),
+            parse_catalogue(ZH).into_iter().collect(),
+        ]
+    });
+    &all[lang as usize]
+}
+
+/// The process's language, chosen once at start-up.
+static DEFAULT: AtomicU8 = AtomicU8::new(0);
+
+thread_local! {
+    /// A per-thread choice (tests draw both languages side by side).
+    static THREAD: Cell<Option<Lang>> = const { Cell::new(None) };
+}
+
+pub fn set_lang(lang: Lang) {
+    DEFAULT.store(lang as u8, Ordering::Relaxed);
+}
+
+/// Draws this thread's strings in `lang` (or the process's language again with `None`).
+pub fn set_thread_lang(lang: Option<Lang>) {
+    THREAD.with(|t| t.set(lang));
+}
+
+pub fn lang() -> Lang {
+    THREAD
+        .with(Cell::get)
+        .unwrap_or(match DEFAULT.load(Ordering::Relaxed) {
+            1 => Lang::Zh,
+            _ => Lang::En,
+        })
+}
+
+/// The text for `key` in the current language (the key itself if a catalogue lacks it, which
+/// the catalogue test forbids).
+pub fn t(key: &str) -> &str {
+    match catalogue(lang()).get(key) {
+        Some(v) => v.as_str(),
+        None => key,
+    }
+}
+
+/// [`t`] with `{name}` placeholders filled in.
+pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = t(key).to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// The language to use: `--lang`, then `KEHU_LANG`, then `lang` in the config file, then the
+/// POSIX locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set); English otherwise.
+pub fn detect(flag: Option<&str>, config: Option<String>) -> Lang {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    flag.map(str::to_string)
+        .into_iter()
+        .chain(env("KEHU_LANG"))
+        .chain(config)
+        .filter_map(|v| Lang::parse(&v))
+        .next()
+        .or_else(|| {
+            // POSIX: the first of these that is set decides, even if it names another language.
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .find_map(|k| env(k))
+                .map(|v| Lang::parse(&v).unwrap_or(Lang::En))
+        })
+        .unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_have_the_same_keys_and_chinese_is_translated() {
+        let en = parse_catalogue(EN);
+        let zh = parse_catalogue(ZH);
+        fn keys<'a>(c: &[(&'a str, String)]) -> std::collections::BTreeSet<&'a str> {
+            c.iter().map(|(k, _)| *k).collect()
+        }
+        let (ek, zk) = (keys(&en), keys(&zh));
+        let missing_zh: Vec<_> = ek.difference(&zk).collect();
+        let missing_en: Vec<_> = zk.difference(&ek).collect();
+        assert!(missing_zh.is_empty(), "zh.cat lacks {missing_zh:?}");
+        assert!(missing_en.is_empty(), "en.cat lacks {missing_en:?}");
+        assert_eq!(en.len(), ek.len(), "a key is repeated in en.cat");
+        assert_eq!(zh.len(), zk.len(), "a key is repeated in zh.cat");
+        let en: HashMap<_, _> = en.into_iter().collect();
+        for (k, v) in &zh {
+            // A line of placeholders, key names or symbols alone may be the same in both.
+            let has_words = v.chars().any(|c| c.is_ascii_alphabetic())
+                && v.split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| w.len() > 3);
+            assert!(
+                !(has_words && en[k] == *v && !v.chars().any(crate::domain::pinyin::is_han)),
+                "zh.cat leaves {k} in English: {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let holes = |s: &str| {
+            let mut h: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            h.sort();
+            h
+        };
+        let zh: HashMap<_, _> = parse_catalogue(ZH).into_iter().collect();
+        for (k, v) in parse_catalogue(EN) {
+            assert_eq!(holes(&v), holes(&zh[k]), "placeholders differ for {k}");
+        }
+    }
+
+    #[test]
+    fn the_language_is_chosen_in_order() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_FR"), None);
+        assert_eq!(detect(Some("zh"), Some("en".into())), Lang::Zh);
+        assert_eq!(detect(Some("en"), Some("zh".into())), Lang::En);
+    }
+
+    #[test]
+    fn lookups_follow_the_thread_language() {
+        set_thread_lang(Some(Lang::Zh));
+        let zh = t("pane.customers").to_string();
+        set_thread_lang(Some(Lang::En));
+        let en = t("pane.customers").to_string();
+        set_thread_lang(None);
+        assert_eq!((en.as_str(), zh.as_str()), ("Customers", "客户"));
+        set_thread_lang(Some(Lang::Zh));
+        assert_eq!(tf("status.customers", &[("n", &3)]), "3 位客户");
+        set_thread_lang(None);
+    }
+}
