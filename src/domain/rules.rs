@@ -2,6 +2,7 @@
 //! the 24-hour complaint clock and the urgency that ranks the Today queue. The current time is
 //! passed in; the weights are constants documented in the README.
 
+use crate::i18n::{t, tf};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{Priority, Severity, Tier};
@@ -116,15 +117,16 @@ impl RiskSignal {
     pub fn describe(&self) -> String {
         match self {
             RiskSignal::NoContact { days, cadence } => {
-                format!("no contact for {days} days (cadence {cadence})")
+                tf("risk.no_contact", &[("days", days), ("cadence", cadence)])
             }
             RiskSignal::PurchaseGap { days, median_gap } => {
-                format!("{days} days since the last purchase (usually every {median_gap})")
+                tf("risk.purchase_gap", &[("days", days), ("gap", median_gap)])
             }
-            RiskSignal::LowSatisfaction { average } => {
-                format!("latest survey averages {average:.1}")
-            }
-            RiskSignal::OldComplaint { days } => format!("complaint open for {days} days"),
+            RiskSignal::LowSatisfaction { average } => tf(
+                "risk.low_satisfaction",
+                &[("avg", &format!("{average:.1}"))],
+            ),
+            RiskSignal::OldComplaint { days } => tf("risk.old_complaint", &[("days", days)]),
         }
     }
 }
@@ -198,11 +200,12 @@ pub fn describe_clock(left: Duration) -> String {
     } else {
         format!("{m}m")
     };
-    if minutes >= 0 {
-        format!("{amount} left")
+    let key = if minutes >= 0 {
+        "clock.left"
     } else {
-        format!("{amount} over")
-    }
+        "clock.over"
+    };
+    tf(key, &[("amount", &amount)])
 }
 
 // ---- urgency (the Today queue) ---------------------------------------------------------------
@@ -256,14 +259,14 @@ impl Urgency {
     /// Who the customer is: tier and value score.
     fn customer(&mut self, tier: Option<Tier>, value: u8) {
         match tier {
-            Some(Tier::Vip) => self.add(weights::VIP, "VIP"),
+            Some(Tier::Vip) => self.add(weights::VIP, t("why.vip")),
             Some(Tier::Regular) => self.score += weights::REGULAR,
             _ => {}
         }
         if value > 0 {
             self.add(
                 i64::from(value) * weights::PER_VALUE_POINT,
-                format!("value {value}/15"),
+                tf("why.value", &[("n", &value)]),
             );
         }
     }
@@ -281,16 +284,25 @@ pub fn todo_urgency(
             let days = (today - d).num_days();
             let mut u = Urgency::new(
                 weights::TODO_BASE,
-                format!("overdue {days} day{}", if days == 1 { "" } else { "s" }),
+                tf(
+                    if days == 1 {
+                        "why.overdue_one"
+                    } else {
+                        "why.overdue"
+                    },
+                    &[("n", &days)],
+                ),
             );
             u.score += (days * weights::PER_DAY_OVERDUE).min(weights::MAX_OVERDUE);
             u
         }
-        Some(d) if d == today => Urgency::new(weights::TODO_BASE + weights::DUE_TODAY, "due today"),
-        _ => Urgency::new(weights::TODO_BASE, "to-do"),
+        Some(d) if d == today => {
+            Urgency::new(weights::TODO_BASE + weights::DUE_TODAY, t("why.due_today"))
+        }
+        _ => Urgency::new(weights::TODO_BASE, t("why.todo")),
     };
     match priority {
-        Priority::High => u.add(weights::HIGH_PRIORITY, "high priority"),
+        Priority::High => u.add(weights::HIGH_PRIORITY, t("why.high_priority")),
         Priority::Low => u.score += weights::LOW_PRIORITY,
         Priority::Normal => {}
     }
@@ -302,7 +314,10 @@ pub fn cadence_urgency(days_since: i64, cadence: i64, tier: Tier, value: u8) -> 
     let past = days_since - cadence;
     let mut u = Urgency::new(
         weights::CADENCE_BASE,
-        format!("no contact for {days_since} days (every {cadence})"),
+        tf(
+            "why.no_contact",
+            &[("days", &days_since), ("cadence", &cadence)],
+        ),
     );
     u.score += (past * weights::PER_DAY_PAST_CADENCE).min(weights::MAX_PAST_CADENCE);
     u.customer(Some(tier), value);
@@ -311,9 +326,9 @@ pub fn cadence_urgency(days_since: i64, cadence: i64, tier: Tier, value: u8) -> 
 
 pub fn birthday_urgency(days_until: i64, tier: Tier, value: u8) -> Urgency {
     let when = match days_until {
-        0 => "birthday today".to_string(),
-        1 => "birthday tomorrow".to_string(),
-        d => format!("birthday in {d} days"),
+        0 => t("why.birthday_today").to_string(),
+        1 => t("why.birthday_tomorrow").to_string(),
+        d => tf("why.birthday_in", &[("n", &d)]),
     };
     let mut u = Urgency::new(
         weights::BIRTHDAY_BASE + (7 - days_until).max(0) * weights::PER_DAY_SOONER,
@@ -326,7 +341,7 @@ pub fn birthday_urgency(days_until: i64, tier: Tier, value: u8) -> Urgency {
 pub fn complaint_urgency(left: Duration, severity: Severity, tier: Tier, value: u8) -> Urgency {
     let mut u = Urgency::new(
         weights::COMPLAINT_BASE,
-        format!("first response: {}", describe_clock(left)),
+        tf("why.first_response", &[("clock", &describe_clock(left))]),
     );
     let hours = left.num_hours();
     if left < Duration::zero() {
@@ -336,8 +351,8 @@ pub fn complaint_urgency(left: Duration, severity: Severity, tier: Tier, value: 
         u.score += weights::COMPLAINT_UNDER_6H;
     }
     match severity {
-        Severity::Critical => u.add(weights::CRITICAL, "critical"),
-        Severity::High => u.add(weights::HIGH_SEVERITY, "high severity"),
+        Severity::Critical => u.add(weights::CRITICAL, t("why.critical")),
+        Severity::High => u.add(weights::HIGH_SEVERITY, t("why.high_severity")),
         _ => {}
     }
     u.customer(Some(tier), value);
@@ -347,7 +362,7 @@ pub fn complaint_urgency(left: Duration, severity: Severity, tier: Tier, value: 
 pub fn deal_urgency(days_past_close: i64, amount: i64, tier: Tier, value: u8) -> Urgency {
     let mut u = Urgency::new(
         weights::DEAL_BASE,
-        format!("deal {days_past_close} days past its expected close"),
+        tf("why.deal_late", &[("n", &days_past_close)]),
     );
     u.score += (days_past_close * weights::PER_DAY_PAST_CLOSE).min(weights::MAX_PAST_CLOSE);
     // Bigger deals first: a point per digit of the amount in whole units.

@@ -88,6 +88,16 @@ pub fn t(key: &str) -> &str {
     }
 }
 
+/// A stored word (a tier, stage, channel…) in the interface language: `word.<group>.<value>`,
+/// or the stored spelling when the catalogue has no entry for it.
+pub fn word(group: &str, value: &str) -> String {
+    let key = format!("word.{group}.{value}");
+    match catalogue(lang()).get(key.as_str()) {
+        Some(v) => v.clone(),
+        None => value.replace('_', " "),
+    }
+}
+
 /// [`t`] with `{name}` placeholders filled in.
 pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = t(key).to_string();

@@ -2,6 +2,7 @@
 //! overdue, customers past their cadence, birthdays within a week, complaints on the 24-hour
 //! clock and deals past their expected close — each with its urgency and the reasons for it.
 
+use crate::i18n::{t, tf, word};
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{Connection, params};
 
@@ -213,8 +214,11 @@ pub fn queue(
         let days = time::parse_timestamp(since).map_or(0, |t| (clock.now - t).num_days());
         let u = rules::cadence_urgency(days, cadence, c.fields.tier, value(&c));
         let title = match c.fields.channel {
-            Some(ch) => format!("get in touch ({ch})"),
-            None => "get in touch".to_string(),
+            Some(ch) => tf(
+                "today.get_in_touch_by",
+                &[("channel", &word("channel", ch.as_str()))],
+            ),
+            None => t("today.get_in_touch").to_string(),
         };
         out.push(row(
             TodayKind::Cadence,
@@ -254,7 +258,10 @@ pub fn queue(
         out.push(row(
             TodayKind::Birthday,
             Some(&c),
-            format!("birthday {}", next.format("%m-%d")),
+            tf(
+                "today.birthday",
+                &[("date", &crate::domain::format::short_date(next))],
+            ),
             u,
             id,
             c.audit.version,
@@ -278,7 +285,7 @@ pub fn queue(
         out.push(row(
             TodayKind::Complaint,
             Some(&c),
-            format!("{}: {}", t.kind.as_str().replace('_', " "), t.summary),
+            format!("{}: {}", word("ticket", t.kind.as_str()), t.summary),
             u,
             t.id,
             t.audit.version,
@@ -300,7 +307,13 @@ pub fn queue(
         out.push(row(
             TodayKind::Deal,
             Some(&c),
-            format!("deal: {} ({})", d.title, d.stage),
+            tf(
+                "today.deal",
+                &[
+                    ("title", &d.title),
+                    ("stage", &word("deal", d.stage.as_str())),
+                ],
+            ),
             u,
             d.id,
             d.audit.version,

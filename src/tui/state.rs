@@ -259,6 +259,8 @@ pub struct State {
     pub contact_selected: usize,
     /// The team's follow-up cadence per tier (VIP, regular, potential), from the settings.
     pub cadences: [i64; 3],
+    /// The team's currency (ISO code), from the settings.
+    pub currency: String,
     pub timeline: Vec<TimelineItem>,
     pub timeline_selected: usize,
     pub queue: Vec<QueueRow>,
@@ -306,6 +308,7 @@ impl State {
             profile_scroll: 0,
             contact_selected: 0,
             cadences: [Tier::Vip, Tier::Regular, Tier::Potential].map(Tier::default_cadence_days),
+            currency: "CNY".into(),
             timeline: Vec::new(),
             timeline_selected: 0,
             queue: Vec::new(),
@@ -351,6 +354,11 @@ impl State {
     }
 
     /// Days between contacts for this customer: their own cadence, else the team's for the tier.
+    /// An amount as people read it: the team's currency symbol and thousands separators.
+    pub fn money(&self, minor: i64) -> String {
+        crate::domain::format::money(minor, &self.currency)
+    }
+
     pub fn cadence_of(&self, c: &Customer) -> i64 {
         c.fields.cadence_days.unwrap_or(match c.fields.tier {
             Tier::Vip => self.cadences[0],

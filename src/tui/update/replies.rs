@@ -251,8 +251,10 @@ pub fn reply(s: &mut State, r: Reply) {
             today,
             customers,
             cadences,
+            currency,
         } => {
             s.cadences = cadences;
+            s.currency = currency;
             s.status.overdue = overdue;
             s.status.due_today = today;
             s.status.customers = customers;

@@ -8,22 +8,25 @@ use ratatui::widgets::Paragraph;
 
 use super::{cell, clip, focused, pane_block};
 use crate::domain::TicketStatus;
-use crate::domain::input::money_text;
+use crate::domain::format;
 use crate::domain::rules;
+use crate::i18n::{t, tf, word};
 use crate::store::today::TodayKind;
 use crate::tui::state::{Pane, QueueRow, State, TimelineItem};
 use crate::tui::theme;
+use unicode_width::UnicodeWidthStr;
 
 /// A labelled profile line, cut to `width` columns so one line is one row.
 fn field<'a>(width: usize, label: &str, value: &str) -> Line<'a> {
+    // Padded by display width: Chinese labels are two columns a character.
     Line::from(vec![
-        Span::styled(format!("{label:<13}"), theme::DIM),
+        Span::styled(format!("{} ", cell(label, 12)), theme::DIM),
         Span::raw(clip(value, width.saturating_sub(13))),
     ])
 }
 
 pub fn profile(f: &mut Frame, s: &State, area: Rect) {
-    let block = pane_block("Profile".into(), '2', focused(s, Pane::Profile));
+    let block = pane_block(t("pane.profile").into(), '2', focused(s, Pane::Profile));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(d) = s
@@ -31,11 +34,14 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         .as_ref()
         .filter(|d| Some(d.customer.id) == s.selected_id)
     else {
-        let text = if s.selected_id.is_some() {
-            " loading…"
-        } else {
-            " Select a customer in the list."
-        };
+        let text = format!(
+            " {}",
+            t(if s.selected_id.is_some() {
+                "profile.loading"
+            } else {
+                "profile.select"
+            })
+        );
         f.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     };
@@ -52,22 +58,30 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         ]),
         field(
             w,
-            "tier / stage",
-            &format!("{} · {} · {}", cf.tier, cf.stage, cf.kind),
+            t("profile.tier_stage"),
+            &format!(
+                "{} · {} · {}",
+                word("tier", cf.tier.as_str()),
+                word("stage", cf.stage.as_str()),
+                word("kind", cf.kind.as_str())
+            ),
         ),
     ];
     for r in &wf.risk {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<13}", "⚠ at risk"), theme::OVERDUE),
+            Span::styled(
+                format!("⚠ {} ", cell(t("profile.at_risk"), 10)),
+                theme::OVERDUE,
+            ),
             Span::raw(clip(&r.describe(), w.saturating_sub(13))),
         ]));
     }
-    for t in wf
+    for tk in wf
         .tickets
         .iter()
-        .filter(|t| matches!(t.status, TicketStatus::Open | TicketStatus::Responded))
+        .filter(|tk| matches!(tk.status, TicketStatus::Open | TicketStatus::Responded))
     {
-        let (clock_text, style) = match (&t.first_response_at, t.opened()) {
+        let (clock_text, style) = match (&tk.first_response_at, tk.opened()) {
             (None, Some(o)) => {
                 let left = rules::response_time_left(o, s.clock.now);
                 (
@@ -79,116 +93,139 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
                     },
                 )
             }
-            _ => ("answered".to_string(), theme::DIM),
+            _ => (t("profile.answered").to_string(), theme::DIM),
         };
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    "{:<13}",
-                    format!("{} #{}", t.kind.as_str().replace('_', " "), t.id)
+                    "{} ",
+                    cell(
+                        &format!("{} #{}", word("ticket", tk.kind.as_str()), tk.id),
+                        12
+                    )
                 ),
                 theme::DIM,
             ),
             Span::styled(format!("{clock_text} "), style),
-            Span::raw(clip(&t.summary, w.saturating_sub(14 + clock_text.len()))),
+            Span::raw(clip(&tk.summary, w.saturating_sub(14 + clock_text.width()))),
         ]));
     }
     let cadence = s.cadence_of(c);
     let last = match (&c.last_contact_at, s.days_since_contact(c)) {
         (Some(at), Some((days, late))) => {
             format!(
-                "{} ({days}d ago{})",
+                "{} ({}{})",
                 s.clock.local_display(at),
-                if late { ", past cadence!" } else { "" }
+                tf("profile.days_ago", &[("n", &days)]),
+                if late { t("profile.past_cadence") } else { "" }
             )
         }
-        _ => "never".into(),
+        _ => t("profile.never").into(),
     };
-    lines.push(field(w, "last contact", &last));
+    lines.push(field(w, t("profile.last_contact"), &last));
     let default = if cf.cadence_days.is_none() {
-        " (tier default)"
+        t("profile.tier_default")
     } else {
         ""
     };
     lines.push(field(
         w,
-        "cadence",
-        &format!("every {cadence} days{default}"),
+        t("profile.cadence"),
+        &format!("{}{default}", tf("profile.every_days", &[("n", &cadence)])),
     ));
     lines.push(field(
         w,
-        "next due",
-        &c.next_due.map_or("–".into(), |d| d.to_string()),
+        t("profile.next_due"),
+        &c.next_due.map_or("–".into(), format::date),
     ));
     let v = c.value;
     lines.push(field(
         w,
-        "value",
+        t("profile.value"),
         &format!(
-            "{}/15 · R{} F{} M{} · suggests {}",
+            "{}/15 · R{} F{} M{} · {}",
             v.total(),
             v.recency,
             v.frequency,
             v.monetary,
-            v.suggested_tier()
+            tf(
+                "profile.suggests",
+                &[("tier", &word("tier", v.suggested_tier().as_str()))]
+            )
         ),
     ));
     lines.push(field(
         w,
-        "purchases",
-        &format!(
-            "{} · total {}",
-            c.purchase_count,
-            money_text(c.purchase_total)
+        t("profile.purchases"),
+        &tf(
+            "profile.purchase_total",
+            &[
+                ("n", &c.purchase_count),
+                ("total", &s.money(c.purchase_total)),
+            ],
         ),
     ));
     if let (Some(s0), Some((q, a, sp))) = (wf.surveys.first(), wf.survey_averages()) {
-        let text = format!(
-            "latest {}/{}/{} ({}) · avg {q:.1}/{a:.1}/{sp:.1} of {}",
-            s0.quality,
-            s0.attitude,
-            s0.speed,
-            s0.on_date,
-            wf.surveys.len()
+        let text = tf(
+            "profile.survey",
+            &[
+                (
+                    "latest",
+                    &format!("{}/{}/{}", s0.quality, s0.attitude, s0.speed),
+                ),
+                ("date", &format::date(s0.on_date)),
+                ("avg", &format!("{q:.1}/{a:.1}/{sp:.1}")),
+                ("n", &wf.surveys.len()),
+            ],
         );
-        lines.push(field(w, "satisfaction", &text));
+        lines.push(field(w, t("profile.satisfaction"), &text));
     }
     for dl in wf.deals.iter().filter(|d| d.is_open()) {
         lines.push(field(
             w,
-            &format!("deal #{}", dl.id),
-            &format!("{} · {} · {}", dl.stage, money_text(dl.amount), dl.title),
+            &tf("profile.deal", &[("id", &dl.id)]),
+            &format!(
+                "{} · {} · {}",
+                word("deal", dl.stage.as_str()),
+                s.money(dl.amount),
+                dl.title
+            ),
         ));
     }
     lines.extend([
-        field(w, "company", &o(&cf.company)),
-        field(w, "owner", &o(&cf.owner)),
-        field(w, "phone", &o(&cf.phone)),
-        field(w, "email", &o(&cf.email)),
-        field(w, "city", &o(&cf.city)),
-        field(w, "address", &o(&cf.address)),
+        field(w, t("field.company"), &o(&cf.company)),
+        field(w, t("field.owner"), &o(&cf.owner)),
         field(
             w,
-            "channel",
-            &cf.channel.map_or("–".into(), |c| c.to_string()),
+            t("field.phone"),
+            &cf.phone.as_deref().map_or("–".into(), format::phone),
+        ),
+        field(w, t("field.email"), &o(&cf.email)),
+        field(w, t("field.city"), &o(&cf.city)),
+        field(w, t("field.address"), &o(&cf.address)),
+        field(
+            w,
+            t("field.channel"),
+            &cf.channel
+                .map_or("–".into(), |c| word("channel", c.as_str())),
         ),
         field(
             w,
-            "birthday",
-            &cf.birthday.map_or("–".into(), |d| d.to_string()),
+            t("field.birthday"),
+            &cf.birthday.map_or("–".into(), format::date),
         ),
-        field(w, "source", &o(&cf.source)),
+        field(w, t("field.source"), &o(&cf.source)),
         field(
             w,
-            "tags",
+            t("field.tags"),
             &if c.tags.is_empty() {
                 "–".into()
             } else {
                 c.tags.join(", ")
             },
         ),
-        field(w, "needs", &o(&cf.needs)),
-        field(w, "service needs", &o(&cf.service_needs)),
+        field(w, t("field.needs"), &o(&cf.needs)),
+        field(w, t("field.service_needs"), &o(&cf.service_needs)),
     ]);
     for (k, v) in &cf.custom_fields {
         lines.push(field(w, k, v));
@@ -199,14 +236,17 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             .iter()
             .map(|m| format!("{}{}", m.name, if m.attended { " ✓" } else { "" }))
             .collect();
-        lines.push(field(w, "campaigns", &names.join(", ")));
+        lines.push(field(w, t("profile.campaigns"), &names.join(", ")));
     }
     lines.push(Line::styled(
-        format!("Contact persons ({})", d.contacts.len()),
+        tf("profile.contacts", &[("n", &d.contacts.len())]),
         theme::HEADER,
     ));
     if d.contacts.is_empty() {
-        lines.push(Line::styled("  none — c adds one", theme::DIM));
+        lines.push(Line::styled(
+            format!("  {}", t("profile.no_contacts")),
+            theme::DIM,
+        ));
     }
     let mut picked_line = None;
     for (i, p) in d.contacts.iter().enumerate() {
@@ -220,19 +260,25 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             if p.primary { "● " } else { "  " },
             p.name
         );
-        for part in [&p.title, &p.phone, &p.email].into_iter().flatten() {
+        let phone = p.phone.as_deref().map(format::phone);
+        for part in [p.title.as_ref(), phone.as_ref(), p.email.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             text.push_str(" · ");
             text.push_str(part);
         }
         lines.push(Line::raw(clip(&text, w)));
     }
     lines.push(Line::styled(
-        format!(
-            "added {} by {} · changed {} by {}",
-            s.clock.local_display(&c.audit.created_at),
-            c.audit.created_by,
-            s.clock.local_display(&c.audit.updated_at),
-            c.audit.updated_by
+        tf(
+            "profile.audit",
+            &[
+                ("added", &s.clock.local_display(&c.audit.created_at)),
+                ("by", &c.audit.created_by),
+                ("changed", &s.clock.local_display(&c.audit.updated_at)),
+                ("changed_by", &c.audit.updated_by),
+            ],
         ),
         theme::DIM,
     ));
@@ -250,7 +296,7 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
 
 pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
     let block = pane_block(
-        format!("Timeline ({})", s.timeline.len()),
+        tf("pane.timeline", &[("n", &s.timeline.len())]),
         '3',
         focused(s, Pane::Timeline),
     );
@@ -262,7 +308,7 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
     if s.timeline.is_empty() {
         f.render_widget(
             Paragraph::new(Line::styled(
-                " Nothing logged yet — l logs a call.",
+                format!(" {}", t("timeline.empty")),
                 theme::DIM,
             )),
             inner,
@@ -286,7 +332,7 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
                 (
                     day,
                     time,
-                    e.kind.as_str().to_uppercase(),
+                    word("interaction", e.kind.as_str()),
                     e.summary.clone(),
                     e.audit.created_by.clone(),
                 )
@@ -294,10 +340,10 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
             TimelineItem::Purchase(p) => (
                 p.on_date.to_string(),
                 "     ".into(),
-                "BUY".into(),
+                t("timeline.buy").to_string(),
                 format!(
                     "{} {}",
-                    money_text(p.amount),
+                    s.money(p.amount),
                     p.product.clone().unwrap_or_default()
                 ),
                 p.audit.created_by.clone(),
@@ -311,7 +357,7 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
             selected_line = lines.len();
         }
         let by = format!(" — {by}");
-        let room = w.saturating_sub(time.len() + 9 + by.len());
+        let room = w.saturating_sub(time.len() + 9 + by.width());
         let mut line = Line::from(vec![
             Span::raw(format!("{time} ")),
             Span::styled(format!("{} ", cell(&kind, 7)), theme::KEY),
@@ -331,29 +377,37 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
 pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     let scope = if s.queue_only_selected {
         s.current()
-            .map_or("this customer".to_string(), |c| clip(&c.fields.name, 20))
+            .map_or(t("queue.this_customer").to_string(), |c| {
+                clip(&c.fields.name, 20)
+            })
     } else {
-        "all customers".into()
+        t("queue.all_customers").into()
     };
-    let view = match (s.queue_today, s.queue_mine) {
-        (true, false) => "Today",
-        (true, true) => "Today · mine",
-        (false, false) => "open to-dos",
-        (false, true) => "my open to-dos",
-    };
+    let view = t(match (s.queue_today, s.queue_mine) {
+        (true, false) => "queue.today",
+        (true, true) => "queue.today_mine",
+        (false, false) => "queue.open",
+        (false, true) => "queue.open_mine",
+    });
     let block = pane_block(
-        format!("Queue · {view} · {scope} ({})", s.queue.len()),
+        tf(
+            "pane.queue",
+            &[("view", &view), ("scope", &scope), ("n", &s.queue.len())],
+        ),
         '4',
         focused(s, Pane::Queue),
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
     if s.queue.is_empty() {
-        let text = if s.queue_today {
-            " Nothing needs you today. t adds a to-do."
-        } else {
-            " No open to-dos. t adds one."
-        };
+        let text = format!(
+            " {}",
+            t(if s.queue_today {
+                "queue.empty_today"
+            } else {
+                "queue.empty_open"
+            })
+        );
         f.render_widget(Paragraph::new(Line::styled(text, theme::DIM)), inner);
         return;
     }
@@ -361,7 +415,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     // The selected row's full reasons take the pane's last line.
     let why = match s.queue.get(s.queue_selected) {
         Some(QueueRow::Today(r)) if inner.height >= 3 => {
-            Some(format!("why: {}", r.why.join(" · ")))
+            Some(tf("queue.why", &[("why", &r.why.join(" · "))]))
         }
         _ => None,
     };
@@ -374,11 +428,12 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
         let mut line = match row {
             QueueRow::Todo { todo, customer } => {
                 let (when, style) = match todo.due {
-                    Some(d) if d < today => {
-                        (format!("!{}d late", (today - d).num_days()), theme::OVERDUE)
-                    }
-                    Some(d) if d == today => ("today".into(), theme::TODAY),
-                    Some(d) => (d.format("%m-%d").to_string(), Style::new()),
+                    Some(d) if d < today => (
+                        format!("!{}", tf("queue.late", &[("n", &(today - d).num_days())])),
+                        theme::OVERDUE,
+                    ),
+                    Some(d) if d == today => (t("date.today").into(), theme::TODAY),
+                    Some(d) => (format::short_date(d), Style::new()),
                     None => ("–".into(), theme::DIM),
                 };
                 let repeat = if todo.recurrence.is_some() {
@@ -399,11 +454,11 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
             QueueRow::Today(r) => {
                 // A short tag per kind (a symbol, so it reads without colour), then what, who and why.
                 let (tag, style) = match r.kind {
-                    TodayKind::Todo => ("☐ to-do", theme::TODAY),
-                    TodayKind::Cadence => ("☎ call", Style::new()),
-                    TodayKind::Birthday => ("✿ bday", theme::VIP),
+                    TodayKind::Todo => (t("queue.tag.todo"), theme::TODAY),
+                    TodayKind::Cadence => (t("queue.tag.call"), Style::new()),
+                    TodayKind::Birthday => (t("queue.tag.birthday"), theme::VIP),
                     TodayKind::Complaint => ("! 24h", theme::OVERDUE),
-                    TodayKind::Deal => ("$ deal", theme::KEY),
+                    TodayKind::Deal => (t("queue.tag.deal"), theme::KEY),
                 };
                 let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
                 let why_w = w.saturating_sub(8 + title_w + who_w + 2);

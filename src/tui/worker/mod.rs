@@ -299,6 +299,8 @@ pub enum Reply {
         customers: i64,
         /// The team's cadence per tier: VIP, regular, potential.
         cadences: [i64; 3],
+        /// The team's currency (ISO code), for showing amounts.
+        currency: String,
     },
     SearchSources(Vec<SearchSource>),
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
@@ -697,14 +699,16 @@ fn handle(
                     pages::due_counts(c, today)?,
                     store::customers::count(c)?,
                     cadences,
+                    store::settings::get(c, "currency")?,
                 ))
             });
             match counts {
-                Ok(((overdue, today), customers, cadences)) => Reply::Counts {
+                Ok(((overdue, today), customers, cadences, currency)) => Reply::Counts {
                     overdue,
                     today,
                     customers,
                     cadences,
+                    currency,
                 },
                 Err(e) => failed(e),
             }
