@@ -6,6 +6,7 @@ use crate::domain::{
     Clock, ContactFields, ContactPerson, Customer, CustomerFields, InputError, Interaction,
     InteractionFields, Priority, TicketStatus, Todo, TodoFields, time,
 };
+use crate::i18n::{t, tf};
 
 use super::worker::Save;
 
@@ -157,7 +158,7 @@ impl Form {
         let mut f = CustomerFields::named("");
         f.owner = Some(owner.to_string());
         Form::new(
-            "Add a customer",
+            t("form.title.new_customer"),
             FormKind::NewCustomer,
             customer_fields(&f, &[]),
         )
@@ -165,7 +166,7 @@ impl Form {
 
     pub fn edit_customer(c: &Customer) -> Form {
         Form::new(
-            format!("Edit {}", c.fields.name),
+            tf("form.title.edit_customer", &[("name", &c.fields.name)]),
             FormKind::EditCustomer {
                 id: c.id,
                 version: c.audit.version,
@@ -177,20 +178,45 @@ impl Form {
 
     pub fn log(customer: i64, name: &str) -> Form {
         let mut form = Form::new(
-            format!("Log an interaction with {name}"),
+            tf("form.title.log", &[("name", &name)]),
             FormKind::Log { customer },
             vec![
                 field(
                     "kind",
-                    "Kind",
+                    t("form.label.kind"),
                     "call",
-                    "call, email, meeting, visit, message, note",
+                    t("form.hint.call_email_meeting_visit_message_note"),
                 ),
-                field("summary", "Summary", "", "what was said or done"),
-                field("details", "Details", "", "optional"),
-                field("at", "When", "now", "now, 2026-11-20 14:30, -2d"),
-                field("next", "Next follow-up", "", "optional: what to do next"),
-                field("due", "Due", "", "2026-12-01, tomorrow, +3d, +2w"),
+                field(
+                    "summary",
+                    t("form.label.summary"),
+                    "",
+                    t("form.hint.what_was_said_or_done"),
+                ),
+                field(
+                    "details",
+                    t("form.label.details"),
+                    "",
+                    t("form.hint.optional"),
+                ),
+                field(
+                    "at",
+                    t("form.label.at"),
+                    "now",
+                    t("form.hint.now_2026_11_20_14_30_2d"),
+                ),
+                field(
+                    "next",
+                    t("form.label.next"),
+                    "",
+                    t("form.hint.optional_what_to_do_next"),
+                ),
+                field(
+                    "due",
+                    t("form.label.due"),
+                    "",
+                    t("form.hint.2026_12_01_tomorrow_3d_2w"),
+                ),
             ],
         );
         // The kind is usually right as it is: start at the summary.
@@ -200,8 +226,8 @@ impl Form {
 
     pub fn todo(customer: Option<(i64, &str)>, user: &str) -> Form {
         let title = match customer {
-            Some((_, name)) => format!("Add a to-do for {name}"),
-            None => "Add a to-do".to_string(),
+            Some((_, name)) => tf("form.title.todo_for", &[("name", &name)]),
+            None => t("form.title.todo").to_string(),
         };
         Form::new(
             title,
@@ -209,51 +235,91 @@ impl Form {
                 customer: customer.map(|(id, _)| id),
             },
             vec![
-                field("title", "Title", "", "what to do"),
-                field("due", "Due", "", "2026-12-01, today, tomorrow, +3d"),
-                field("time", "Time", "", "optional, HH:MM"),
-                field("every", "Repeat every", "", "optional: 30d, 2w, 1m"),
-                field("priority", "Priority", "normal", "low, normal, high"),
-                field("assignee", "Assignee", user, "who does it"),
+                field(
+                    "title",
+                    t("form.label.title"),
+                    "",
+                    t("form.hint.what_to_do"),
+                ),
+                field(
+                    "due",
+                    t("form.label.due"),
+                    "",
+                    t("form.hint.2026_12_01_today_tomorrow_3d"),
+                ),
+                field(
+                    "time",
+                    t("form.label.time"),
+                    "",
+                    t("form.hint.optional_hh_mm"),
+                ),
+                field(
+                    "every",
+                    t("form.label.every"),
+                    "",
+                    t("form.hint.optional_30d_2w_1m"),
+                ),
+                field(
+                    "priority",
+                    t("form.label.priority"),
+                    "normal",
+                    t("form.hint.low_normal_high"),
+                ),
+                field(
+                    "assignee",
+                    t("form.label.assignee"),
+                    user,
+                    t("form.hint.who_does_it"),
+                ),
             ],
         )
     }
 
-    pub fn edit_todo(t: &Todo) -> Form {
+    pub fn edit_todo(todo: &Todo) -> Form {
         Form::new(
-            format!("Edit the to-do: {}", t.title),
+            tf("form.title.edit_todo", &[("title", &todo.title)]),
             FormKind::EditTodo {
-                id: t.id,
-                version: t.audit.version,
-                customer: t.customer_id,
+                id: todo.id,
+                version: todo.audit.version,
+                customer: todo.customer_id,
             },
             vec![
-                field("title", "Title", t.title.clone(), "what to do"),
+                field(
+                    "title",
+                    t("form.label.title"),
+                    todo.title.clone(),
+                    t("form.hint.what_to_do"),
+                ),
                 field(
                     "due",
-                    "Due",
-                    t.due.map(|d| d.to_string()).unwrap_or_default(),
-                    "2026-12-01, today, tomorrow, +3d",
+                    t("form.label.due"),
+                    todo.due.map(|d| d.to_string()).unwrap_or_default(),
+                    t("form.hint.2026_12_01_today_tomorrow_3d"),
                 ),
                 field(
                     "time",
-                    "Time",
-                    t.due_time.clone().unwrap_or_default(),
-                    "optional, HH:MM",
+                    t("form.label.time"),
+                    todo.due_time.clone().unwrap_or_default(),
+                    t("form.hint.optional_hh_mm"),
                 ),
                 field(
                     "every",
-                    "Repeat every",
-                    t.recurrence.map(|r| r.to_string()).unwrap_or_default(),
-                    "optional: 30d, 2w, 1m",
+                    t("form.label.every"),
+                    todo.recurrence.map(|r| r.to_string()).unwrap_or_default(),
+                    t("form.hint.optional_30d_2w_1m"),
                 ),
                 field(
                     "priority",
-                    "Priority",
-                    t.priority.to_string(),
-                    "low, normal, high",
+                    t("form.label.priority"),
+                    todo.priority.to_string(),
+                    t("form.hint.low_normal_high"),
                 ),
-                field("assignee", "Assignee", opt(&t.assignee), "who does it"),
+                field(
+                    "assignee",
+                    t("form.label.assignee"),
+                    opt(&todo.assignee),
+                    t("form.hint.who_does_it"),
+                ),
             ],
         )
     }
@@ -261,7 +327,7 @@ impl Form {
     pub fn contact(customer: i64, existing: Option<&ContactPerson>) -> Form {
         let (title, id, fields) = match existing {
             Some(p) => (
-                format!("Edit contact {}", p.name),
+                tf("form.title.edit_contact", &[("name", &p.name)]),
                 Some((p.id, p.audit.version)),
                 [
                     p.name.clone(),
@@ -272,7 +338,7 @@ impl Form {
                 ],
             ),
             None => (
-                "Add a contact person".to_string(),
+                t("form.title.contact").to_string(),
                 None,
                 [
                     String::new(),
@@ -291,18 +357,33 @@ impl Form {
                 existing: id,
             },
             vec![
-                field("name", "Name", name, "required"),
-                field("title", "Title", job, "e.g. purchasing manager"),
-                field("phone", "Phone", phone, "138 0013 8000"),
-                field("email", "Email", email, "name@example.com"),
-                field("primary", "Primary", primary, "yes or no"),
+                field("name", t("form.label.name"), name, t("form.hint.required")),
+                field(
+                    "title",
+                    t("form.label.title"),
+                    job,
+                    t("form.hint.e_g_purchasing_manager"),
+                ),
+                field("phone", t("form.label.phone"), phone, "138 0013 8000"),
+                field(
+                    "email",
+                    t("form.label.email"),
+                    email,
+                    t("form.hint.name_example_com"),
+                ),
+                field(
+                    "primary",
+                    t("form.label.primary"),
+                    primary,
+                    t("form.hint.yes_or_no"),
+                ),
             ],
         )
     }
 
     pub fn edit_interaction(i: &Interaction, clock: &Clock) -> Form {
         Form::new(
-            "Edit the entry",
+            t("form.title.edit_entry"),
             FormKind::EditInteraction {
                 id: i.id,
                 version: i.audit.version,
@@ -310,39 +391,54 @@ impl Form {
             vec![
                 field(
                     "kind",
-                    "Kind",
+                    t("form.label.kind"),
                     i.kind.to_string(),
-                    "call, email, meeting, visit, message, note",
+                    t("form.hint.call_email_meeting_visit_message_note"),
                 ),
-                field("summary", "Summary", i.summary.clone(), "required"),
-                field("details", "Details", opt(&i.details), "optional"),
-                field("at", "When", clock.local_display(&i.at), "2026-11-20 14:30"),
+                field(
+                    "summary",
+                    t("form.label.summary"),
+                    i.summary.clone(),
+                    t("form.hint.required"),
+                ),
+                field(
+                    "details",
+                    t("form.label.details"),
+                    opt(&i.details),
+                    t("form.hint.optional"),
+                ),
+                field(
+                    "at",
+                    t("form.label.at"),
+                    clock.local_display(&i.at),
+                    "2026-11-20 14:30",
+                ),
             ],
         )
     }
 
     pub fn filter(current: &str) -> Form {
         Form::new(
-            "Filter the list",
+            t("form.title.filter"),
             FormKind::Filter,
             vec![field(
                 "filter",
-                "Show",
+                t("form.label.filter"),
                 current,
-                "vip · churned · mine · owner:li.na · pool · tag:重点 — empty: everyone",
+                t("form.hint.vip_churned_mine_owner_li_na_pool_tag_em"),
             )],
         )
     }
 
     pub fn respond(id: i64, version: i64, title: &str) -> Form {
         Form::new(
-            format!("Respond: {title}"),
+            tf("form.title.respond", &[("title", &title)]),
             FormKind::Respond { id, version },
             vec![field(
                 "note",
-                "Response",
+                t("form.label.note"),
                 "",
-                "what you told or did for the customer",
+                t("form.hint.what_you_told_or_did_for_the_customer"),
             )],
         )
     }
@@ -350,47 +446,77 @@ impl Form {
     /// Three keystrokes and optional text: each score field takes one digit and moves on.
     pub fn survey(customer: i64, name: &str) -> Form {
         Form::new(
-            format!("Satisfaction survey: {name}"),
+            tf("form.title.survey", &[("name", &name)]),
             FormKind::Survey { customer },
             vec![
-                field("quality", "Quality", "", "1–5"),
-                field("attitude", "Attitude", "", "1–5"),
-                field("speed", "Speed", "", "1–5"),
-                field("comment", "Comment", "", "optional"),
+                field("quality", t("form.label.quality"), "", "1–5"),
+                field("attitude", t("form.label.attitude"), "", "1–5"),
+                field("speed", t("form.label.speed"), "", "1–5"),
+                field(
+                    "comment",
+                    t("form.label.comment"),
+                    "",
+                    t("form.hint.optional"),
+                ),
             ],
         )
     }
 
     pub fn purchase(customer: i64, name: &str) -> Form {
         Form::new(
-            format!("Record a purchase: {name}"),
+            tf("form.title.purchase", &[("name", &name)]),
             FormKind::Purchase { customer },
             vec![
-                field("amount", "Amount", "", "1200, 1,200.50, ¥1200"),
-                field("product", "Product", "", "optional"),
-                field("date", "Date", "today", "2026-11-20, yesterday, -3d"),
-                field("note", "Note", "", "optional"),
+                field(
+                    "amount",
+                    t("form.label.amount"),
+                    "",
+                    "1200, 1,200.50, ¥1200",
+                ),
+                field(
+                    "product",
+                    t("form.label.product"),
+                    "",
+                    t("form.hint.optional"),
+                ),
+                field(
+                    "date",
+                    t("form.label.date"),
+                    "today",
+                    t("form.hint.2026_11_20_yesterday_3d"),
+                ),
+                field(
+                    "note",
+                    t("form.label.note_note"),
+                    "",
+                    t("form.hint.optional"),
+                ),
             ],
         )
     }
 
     pub fn ticket(customer: i64, name: &str) -> Form {
         Form::new(
-            format!("Complaint or service request: {name}"),
+            tf("form.title.ticket", &[("name", &name)]),
             FormKind::Ticket { customer },
             vec![
-                field("summary", "Summary", "", "what went wrong"),
+                field(
+                    "summary",
+                    t("form.label.summary"),
+                    "",
+                    t("form.hint.what_went_wrong"),
+                ),
                 field(
                     "kind",
-                    "Kind",
+                    t("form.label.kind"),
                     "complaint",
-                    "complaint, inquiry, after_sales",
+                    t("form.hint.complaint_inquiry_after_sales"),
                 ),
                 field(
                     "severity",
-                    "Severity",
+                    t("form.label.severity"),
                     "normal",
-                    "low, normal, high, critical",
+                    t("form.hint.low_normal_high_critical"),
                 ),
             ],
         )
@@ -398,19 +524,29 @@ impl Form {
 
     pub fn deal(customer: i64, name: &str) -> Form {
         Form::new(
-            format!("New deal: {name}"),
+            tf("form.title.deal", &[("name", &name)]),
             FormKind::Deal { customer },
             vec![
-                field("title", "Title", "", "what is being sold"),
-                field("amount", "Amount", "", "120000"),
-                field("close", "Expected close", "", "2026-12-31, +1m"),
+                field(
+                    "title",
+                    t("form.label.title"),
+                    "",
+                    t("form.hint.what_is_being_sold"),
+                ),
+                field("amount", t("form.label.amount"), "", "120000"),
+                field(
+                    "close",
+                    t("form.label.close"),
+                    "",
+                    t("form.hint.2026_12_31_1m"),
+                ),
             ],
         )
     }
 
     /// Moves a ticket on: the next step is proposed (respond, then resolve, then close).
-    pub fn ticket_progress(t: &crate::store::tickets::Ticket) -> Form {
-        let next = match t.status {
+    pub fn ticket_progress(tk: &crate::store::tickets::Ticket) -> Form {
+        let next = match tk.status {
             TicketStatus::Open => "respond",
             TicketStatus::Responded => "resolve",
             _ => "close",
@@ -418,17 +554,27 @@ impl Form {
         Form::new(
             format!(
                 "{} #{}: {}",
-                t.kind.as_str().replace('_', " "),
-                t.id,
-                t.summary
+                crate::i18n::word("ticket", tk.kind.as_str()),
+                tk.id,
+                tk.summary
             ),
             FormKind::TicketProgress {
-                id: t.id,
-                version: t.audit.version,
+                id: tk.id,
+                version: tk.audit.version,
             },
             vec![
-                field("action", "Action", next, "respond, resolve or close"),
-                field("note", "Note", "", "what was done (logged on the timeline)"),
+                field(
+                    "action",
+                    t("form.label.action"),
+                    next,
+                    t("form.hint.respond_resolve_or_close"),
+                ),
+                field(
+                    "note",
+                    t("form.label.note_note"),
+                    "",
+                    t("form.hint.what_was_done_logged_on_the_timeline"),
+                ),
             ],
         )
         .focused(1)
@@ -436,20 +582,20 @@ impl Form {
 
     pub fn import() -> Form {
         Form::new(
-            "Import customers from a CSV file",
+            t("form.title.import"),
             FormKind::Import,
             vec![
                 field(
                     "path",
-                    "File",
+                    t("form.label.path"),
                     "",
-                    "path to a .csv file (UTF-8 or GBK; comma, semicolon or tab)",
+                    t("form.hint.path_to_a_csv_file_utf_8_or_gbk_comma_se"),
                 ),
                 field(
                     "duplicates",
-                    "Duplicates",
+                    t("form.label.duplicates"),
                     "skip",
-                    "skip, update (fill empty fields) or add",
+                    t("form.hint.skip_update_fill_empty_fields_or_add"),
                 ),
             ],
         )
@@ -459,11 +605,14 @@ impl Form {
     pub fn owner(c: &Customer, user: &str) -> Form {
         let (title, value) = match &c.fields.owner {
             Some(o) => (
-                format!("Reassign {} (owner now: {o})", c.fields.name),
+                tf(
+                    "form.title.reassign",
+                    &[("name", &c.fields.name), ("owner", o)],
+                ),
                 o.clone(),
             ),
             None => (
-                format!("Claim {} from the shared pool", c.fields.name),
+                tf("form.title.claim", &[("name", &c.fields.name)]),
                 user.to_string(),
             ),
         };
@@ -477,9 +626,9 @@ impl Form {
             },
             vec![field(
                 "owner",
-                "Owner",
+                t("form.label.owner"),
                 value,
-                "account manager; empty returns them to the pool",
+                t("form.hint.account_manager_empty_returns_them_to_th"),
             )],
         )
     }
@@ -487,16 +636,21 @@ impl Form {
     /// Marks the customer as having attended (or responded to) a campaign.
     pub fn attendance(customer: i64, latest: Option<&str>) -> Form {
         Form::new(
-            "Campaign attendance",
+            t("form.title.attendance"),
             FormKind::Attendance { customer },
             vec![
                 field(
                     "campaign",
-                    "Campaign",
+                    t("form.label.campaign"),
                     latest.unwrap_or(""),
-                    "name or id of a campaign they were invited to",
+                    t("form.hint.name_or_id_of_a_campaign_they_were_invit"),
                 ),
-                field("mark", "Mark", "attended", "attended or responded"),
+                field(
+                    "mark",
+                    t("form.label.mark"),
+                    "attended",
+                    t("form.hint.attended_or_responded"),
+                ),
             ],
         )
     }
@@ -508,17 +662,19 @@ impl Form {
 
     pub fn lost(id: i64, version: i64, title: &str) -> Form {
         Form::new(
-            format!("Deal lost: {title}"),
+            tf("form.title.lost", &[("title", &title)]),
             FormKind::LostDeal { id, version },
-            vec![field("reason", "Reason", "", "why it was lost (required)")],
+            vec![field(
+                "reason",
+                t("form.label.reason"),
+                "",
+                t("form.hint.why_it_was_lost_required"),
+            )],
         )
     }
 
     pub fn invite(customers: Vec<i64>) -> Form {
-        let title = format!(
-            "Invite the {} customer(s) shown to a campaign",
-            customers.len()
-        );
+        let title = tf("form.title.invite", &[("n", &customers.len())]);
         Form::new(
             title,
             FormKind::Invite {
@@ -527,25 +683,25 @@ impl Form {
             },
             vec![field(
                 "campaign",
-                "Campaign",
+                t("form.label.campaign"),
                 "",
-                "a new name, or an existing campaign's name or id",
+                t("form.hint.a_new_name_or_an_existing_campaign_s_nam"),
             )],
         )
     }
 
     pub fn invite_filtered(filter: ListFilter) -> Form {
         Form::new(
-            "Invite everyone the filter shows to a campaign",
+            t("form.title.invite_filter"),
             FormKind::Invite {
                 customers: Vec::new(),
                 filter: Some(filter),
             },
             vec![field(
                 "campaign",
-                "Campaign",
+                t("form.label.campaign"),
                 "",
-                "a new name, or an existing campaign's name or id",
+                t("form.hint.a_new_name_or_an_existing_campaign_s_nam"),
             )],
         )
     }
@@ -740,53 +896,93 @@ impl Form {
 
 fn customer_fields(f: &CustomerFields, tags: &[String]) -> Vec<Field> {
     vec![
-        field("name", "Name", f.name.clone(), "required"),
-        field("company", "Company", opt(&f.company), ""),
-        field("kind", "Kind", f.kind.to_string(), "b2b or b2c"),
+        field(
+            "name",
+            t("form.label.name"),
+            f.name.clone(),
+            t("form.hint.required"),
+        ),
+        field("company", t("form.label.company"), opt(&f.company), ""),
+        field(
+            "kind",
+            t("form.label.kind"),
+            f.kind.to_string(),
+            t("form.hint.b2b_or_b2c"),
+        ),
         field(
             "tier",
-            "Tier",
+            t("form.label.tier"),
             f.tier.to_string(),
-            "vip, regular, potential",
+            t("form.hint.vip_regular_potential"),
         ),
         field(
             "stage",
-            "Stage",
+            t("form.label.stage"),
             f.stage.to_string(),
-            "lead, prospect, customer, churned",
+            t("form.hint.lead_prospect_customer_churned"),
         ),
         field(
             "phone",
-            "Phone",
+            t("form.label.phone"),
             opt(&f.phone),
-            "138 0013 8000, +1 (555) 010-9999 x12",
+            t("form.hint.138_0013_8000_1_555_010_9999_x12"),
         ),
-        field("email", "Email", opt(&f.email), "name@example.com"),
-        field("city", "City", opt(&f.city), ""),
-        field("address", "Address", opt(&f.address), ""),
-        field("owner", "Owner", opt(&f.owner), "account manager"),
-        field("tags", "Tags", tags.join(", "), "comma-separated"),
+        field(
+            "email",
+            t("form.label.email"),
+            opt(&f.email),
+            t("form.hint.name_example_com"),
+        ),
+        field("city", t("form.label.city"), opt(&f.city), ""),
+        field("address", t("form.label.address"), opt(&f.address), ""),
+        field(
+            "owner",
+            t("form.label.owner"),
+            opt(&f.owner),
+            t("form.hint.account_manager"),
+        ),
+        field(
+            "tags",
+            t("form.label.tags"),
+            tags.join(", "),
+            t("form.hint.comma_separated"),
+        ),
         field(
             "channel",
-            "Channel",
+            t("form.label.channel"),
             f.channel.map(|c| c.to_string()).unwrap_or_default(),
-            "phone, email, wechat, sms, visit, meeting",
+            t("form.hint.phone_email_wechat_sms_visit_meeting"),
         ),
         field(
             "cadence",
-            "Cadence (days)",
+            t("form.label.cadence"),
             f.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
-            "empty: the tier's default",
+            t("form.hint.empty_the_tier_s_default"),
         ),
         field(
             "birthday",
-            "Birthday",
+            t("form.label.birthday"),
             f.birthday.map(|d| d.to_string()).unwrap_or_default(),
-            "YYYY-MM-DD",
+            t("form.hint.yyyy_mm_dd"),
         ),
-        field("source", "Source", opt(&f.source), "where they came from"),
-        field("needs", "Needs", opt(&f.needs), "needs and preferences"),
-        field("service_needs", "Service needs", opt(&f.service_needs), ""),
+        field(
+            "source",
+            t("form.label.source"),
+            opt(&f.source),
+            t("form.hint.where_they_came_from"),
+        ),
+        field(
+            "needs",
+            t("form.label.needs"),
+            opt(&f.needs),
+            t("form.hint.needs_and_preferences"),
+        ),
+        field(
+            "service_needs",
+            t("form.label.service_needs"),
+            opt(&f.service_needs),
+            "",
+        ),
     ]
 }
 

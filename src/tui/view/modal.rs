@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, clip};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::io::import::OnDuplicate;
 use crate::tui::forms::Form;
 use crate::tui::keymap::{BINDINGS, Layer};
@@ -66,14 +66,14 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
                 Line::raw(""),
                 Line::from(vec![
                     Span::styled("y", theme::KEY),
-                    Span::raw(" yes   "),
+                    Span::raw(format!(" {}   ", t("hint.yes"))),
                     Span::styled("n", theme::KEY),
-                    Span::raw(" no"),
+                    Span::raw(format!(" {}", t("hint.no"))),
                 ]),
             ];
-            f.render_widget(Paragraph::new(lines).block(frame("Are you sure?")), r);
+            f.render_widget(Paragraph::new(lines).block(frame(t("confirm.title"))), r);
         }
-        Some(Modal::Pipeline(p)) => pipeline(f, p, area),
+        Some(Modal::Pipeline(p)) => pipeline(f, p, &s.currency, area),
         Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, area),
         Some(Modal::Entry(e)) => {
             let r = centered(
@@ -84,15 +84,20 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             f.render_widget(Clear, r);
             let mut lines = vec![
                 Line::from(vec![
-                    Span::styled(e.kind.as_str().to_uppercase(), theme::KEY),
+                    Span::styled(
+                        crate::i18n::word("interaction", e.kind.as_str()),
+                        theme::KEY,
+                    ),
                     Span::raw(format!("  {}", s.clock.local_display(&e.at))),
                 ]),
                 Line::styled(
-                    format!(
-                        "by {} · changed {} by {}",
-                        e.audit.created_by,
-                        s.clock.local_display(&e.audit.updated_at),
-                        e.audit.updated_by
+                    tf(
+                        "entry.audit",
+                        &[
+                            ("by", &e.audit.created_by),
+                            ("changed", &s.clock.local_display(&e.audit.updated_at)),
+                            ("changed_by", &e.audit.updated_by),
+                        ],
                     ),
                     theme::DIM,
                 ),
@@ -111,7 +116,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             f.render_widget(
                 Paragraph::new(lines)
                     .wrap(Wrap { trim: false })
-                    .block(frame("Timeline entry · e edit · d delete · Esc close")),
+                    .block(frame(t("entry.title"))),
                 r,
             );
         }
@@ -235,15 +240,12 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
     }
     lines.push(Line::raw(""));
     match (&form.error, form.saving) {
-        (_, Some(_)) => lines.push(Line::styled(" saving…", theme::TODAY)),
+        (_, Some(_)) => lines.push(Line::styled(format!(" {}", t("form.saving")), theme::TODAY)),
         (Some(e), _) => lines.push(Line::styled(
             format!(" ✗ {}", clip(e, inner_w * 2)),
             theme::ERROR,
         )),
-        _ => lines.push(Line::styled(
-            " Enter saves · Tab next field · Esc closes",
-            theme::DIM,
-        )),
+        _ => lines.push(Line::styled(format!(" {}", t("form.footer")), theme::DIM)),
     }
     let height = r.height.saturating_sub(2) as usize;
     let scroll = focus_line.saturating_sub(height.saturating_sub(3)) as u16;
@@ -257,15 +259,19 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
 }
 
 /// The pipeline: a column per stage with its count and total; the selected deal reversed.
-fn pipeline(f: &mut Frame, p: &Pipeline, area: Rect) {
+fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
     f.render_widget(Clear, area);
-    let block = frame(
-        "Pipeline · ←→ stage · ↑↓ deal · > < move · w won · L lost · Enter customer · Esc close",
-    );
+    let block = frame(t("pipeline.title"));
     let inner = block.inner(area);
     f.render_widget(block, area);
     if !p.loaded {
-        f.render_widget(Paragraph::new(Line::styled(" loading…", theme::DIM)), inner);
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", t("profile.loading")),
+                theme::DIM,
+            )),
+            inner,
+        );
         return;
     }
     let n = PIPELINE_STAGES.len() as u16;
@@ -288,7 +294,10 @@ fn pipeline(f: &mut Frame, p: &Pipeline, area: Rect) {
         let marker = if focused { "▶" } else { " " };
         let mut lines = vec![
             Line::styled(
-                cell(&format!("{marker}{}", stage.as_str().replace('_', " ")), cw),
+                cell(
+                    &format!("{marker}{}", crate::i18n::word("deal", stage.as_str())),
+                    cw,
+                ),
                 head_style,
             ),
             Line::styled(
@@ -296,7 +305,7 @@ fn pipeline(f: &mut Frame, p: &Pipeline, area: Rect) {
                     &format!(
                         " {} · {}",
                         deals.len(),
-                        crate::domain::input::money_text(total)
+                        crate::domain::format::money(total, currency)
                     ),
                     cw,
                 ),
@@ -346,8 +355,11 @@ fn history(
     let (r, w) = big_box(f, area);
     let mut lines = Vec::new();
     match entries {
-        None => lines.push(Line::styled(" loading…", theme::DIM)),
-        Some([]) => lines.push(Line::styled(" no changes recorded", theme::DIM)),
+        None => lines.push(Line::styled(
+            format!(" {}", t("profile.loading")),
+            theme::DIM,
+        )),
+        Some([]) => lines.push(Line::styled(format!(" {}", t("history.empty")), theme::DIM)),
         Some(list) => {
             for e in list {
                 let what = format!("{} {} {}", e.action, e.table.replace('_', " "), e.row_id);
@@ -366,10 +378,7 @@ fn history(
             }
         }
     }
-    let title = format!(
-        "History of {} · newest first · j/k scroll · Esc close",
-        clip(name, 30)
-    );
+    let title = tf("history.title", &[("name", &clip(name, 30))]);
     f.render_widget(
         Paragraph::new(lines)
             .scroll((scroll, 0))
@@ -385,15 +394,26 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
     let mut lines = Vec::new();
     let mut dups = Vec::new();
     match v.report.as_deref() {
-        None => lines.push(Line::styled(" ⏳ reading the file…", theme::TODAY)),
+        None => lines.push(Line::styled(
+            format!(" ⏳ {}", t("import.reading")),
+            theme::TODAY,
+        )),
         Some(rep) => {
             lines.push(Line::raw(format!(
-                " {} rows · {} · '{}'-separated",
-                rep.rows,
-                rep.encoding,
-                rep.delimiter.escape_default()
+                " {}",
+                tf(
+                    "import.summary",
+                    &[
+                        ("n", &rep.rows),
+                        ("encoding", &rep.encoding),
+                        ("delimiter", &rep.delimiter.escape_default()),
+                    ],
+                )
             )));
-            lines.push(Line::styled(" Columns", theme::HEADER));
+            lines.push(Line::styled(
+                format!(" {}", t("import.columns")),
+                theme::HEADER,
+            ));
             let columns: Vec<String> = rep
                 .columns
                 .iter()
@@ -401,7 +421,7 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
                 .collect();
             lines.extend(packed(&columns, w, 4).into_iter().map(Line::raw));
             lines.push(Line::styled(
-                " First rows as they will be stored",
+                format!(" {}", t("import.first_rows")),
                 theme::HEADER,
             ));
             for row in &rep.preview {
@@ -430,13 +450,13 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
                 ),
             };
             let outcome = [
-                format!("Would add {}", rep.added),
-                format!("update {update} ({overwrite} overwritten)"),
-                format!("skip {skip}"),
-                format!(
-                    "possible duplicates added: {}",
-                    rep.possible_duplicates.len()
+                tf("import.would_add", &[("n", &rep.added)]),
+                tf(
+                    "import.would_update",
+                    &[("n", &update), ("overwrite", &overwrite)],
                 ),
+                tf("import.would_skip", &[("n", &skip)]),
+                tf("import.possible", &[("n", &rep.possible_duplicates.len())]),
             ];
             lines.extend(
                 packed(&outcome, w, 2)
@@ -445,25 +465,28 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
             );
             if !rep.bad.is_empty() {
                 lines.push(Line::styled(
-                    format!(
-                        " ✗ {} bad row(s): nothing will be imported until they are fixed",
-                        rep.bad.len()
-                    ),
+                    format!(" ✗ {}", tf("import.bad", &[("n", &rep.bad.len())])),
                     theme::ERROR,
                 ));
                 for (line, col, why) in rep.bad.iter().take(8) {
                     lines.push(Line::styled(
-                        clip(&format!("   line {line}, {col}: {why}"), w),
+                        clip(
+                            &format!(
+                                "   {}",
+                                tf(
+                                    "import.bad_row",
+                                    &[("line", line), ("col", col), ("why", why)]
+                                )
+                            ),
+                            w,
+                        ),
                         theme::ERROR,
                     ));
                 }
             }
             if !rep.likely.is_empty() {
                 lines.push(Line::styled(
-                    clip(
-                        " Likely duplicates — Space: overwrite with the file's values",
-                        w,
-                    ),
+                    clip(&format!(" {}", t("import.likely")), w),
                     theme::HEADER,
                 ));
                 dups = duplicate_lines(v, &rep.likely, w);
@@ -472,9 +495,9 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
     }
     let footer = Line::from(vec![
         Span::styled(" y", theme::KEY),
-        Span::raw(" import   "),
+        Span::raw(format!(" {}   ", t("hint.import"))),
         Span::styled("n", theme::KEY),
-        Span::raw(" cancel"),
+        Span::raw(format!(" {}", t("hint.cancel"))),
     ]);
     // The duplicates get the room that is left, scrolled to keep the cursor in view.
     let room = (r.height as usize)
@@ -487,7 +510,10 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
     lines.extend(dups.into_iter().skip(first).take(room));
     lines.push(Line::raw(""));
     lines.push(footer);
-    let title = format!("Import {}", clip(&v.path.display().to_string(), 50));
+    let title = tf(
+        "import.title",
+        &[("path", &clip(&v.path.display().to_string(), 50))],
+    );
     f.render_widget(Paragraph::new(lines).block(frame(&title)), r);
 }
 
@@ -500,7 +526,10 @@ fn packed(items: &[String], w: usize, max_lines: usize) -> Vec<String> {
         let piece = format!(" {item} ·");
         if current.width() + piece.width() > w && current.trim() != "" {
             if lines.len() + 1 == max_lines {
-                current.push_str(&format!(" … +{} more", items.len() - i));
+                current.push_str(&format!(
+                    " … {}",
+                    tf("import.more", &[("n", &(items.len() - i))])
+                ));
                 break;
             }
             lines.push(std::mem::replace(&mut current, String::from("  ")));
@@ -531,7 +560,7 @@ fn duplicate_lines(
                 (false, true) => " = ",
             };
             let diff = if d.differences.is_empty() {
-                "no differing values".to_string()
+                t("import.no_difference").to_string()
             } else {
                 d.differences
                     .iter()
@@ -541,8 +570,11 @@ fn duplicate_lines(
             };
             let cursor = if i == v.selected { "›" } else { " " };
             let text = format!(
-                " {cursor}{mark} line {}: {} ≈ #{} {} · {diff}",
-                d.line, d.name, d.existing_id, d.existing_name
+                " {cursor}{mark} {}: {} ≈ #{} {} · {diff}",
+                tf("import.line", &[("n", &d.line)]),
+                d.name,
+                d.existing_id,
+                d.existing_name
             );
             let mut line = Line::styled(
                 clip(&text, w),
@@ -564,34 +596,33 @@ fn merge_view(f: &mut Frame, m: &crate::tui::state::MergeView, area: Rect) {
     let mut lines = vec![
         Line::raw(clip(
             &format!(
-                " Merge {} (#{}) into {} (#{})",
-                m.other.fields.name, m.other.id, m.keep.fields.name, m.keep.id
+                " {}",
+                tf(
+                    "merge.heading",
+                    &[
+                        ("other", &m.other.fields.name),
+                        ("other_id", &m.other.id),
+                        ("keep", &m.keep.fields.name),
+                        ("keep_id", &m.keep.id),
+                    ],
+                )
             ),
             w,
         )),
-        Line::styled(
-            clip(
-                " All the other's records move here; empty fields are filled.",
-                w,
-            ),
-            theme::DIM,
-        ),
+        Line::styled(clip(&format!(" {}", t("merge.explain")), w), theme::DIM),
         Line::raw(""),
         Line::styled(
             format!(
                 " {} {} {}",
-                cell("Field", 14),
-                cell("Keep", col),
-                cell("Other", col)
+                cell(t("merge.field"), 14),
+                cell(t("merge.keep"), col),
+                cell(t("merge.other"), col)
             ),
             theme::HEADER,
         ),
     ];
     if m.rows.is_empty() {
-        lines.push(Line::styled(
-            " No field differs: nothing to choose.",
-            theme::DIM,
-        ));
+        lines.push(Line::styled(format!(" {}", t("merge.nothing")), theme::DIM));
     }
     for (i, (field, keep, other, take)) in m.rows.iter().enumerate() {
         let (k_mark, o_mark) = if *take {
@@ -616,9 +647,6 @@ fn merge_view(f: &mut Frame, m: &crate::tui::state::MergeView, area: Rect) {
         lines.push(line);
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        " Space chooses · Enter merges · Esc cancels",
-        theme::DIM,
-    ));
-    f.render_widget(Paragraph::new(lines).block(frame("Merge customers")), r);
+    lines.push(Line::styled(format!(" {}", t("merge.footer")), theme::DIM));
+    f.render_widget(Paragraph::new(lines).block(frame(t("merge.title"))), r);
 }
