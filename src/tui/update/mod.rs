@@ -1,6 +1,7 @@
 //! The only place the screen's state changes: actions from keys, text typed into fields, and
 //! replies from the store worker and the search thread.
 
+use crate::i18n::{t, tf};
 use chrono::Duration;
 
 use crate::store::pages::{CustomerSort, ListFilter};
@@ -325,7 +326,7 @@ pub fn update(s: &mut State, a: Action) {
             s.search.editing = true;
             s.focus = Pane::List;
             if s.search_index.is_none() {
-                say(s, "building the search index…", false);
+                say(s, t("msg.building_the_search_index"), false);
             }
         }
         Action::ClearFilter => {
@@ -360,11 +361,11 @@ pub fn update(s: &mut State, a: Action) {
         Action::AddCustomer => open_form(s, Form::new_customer(&s.user)),
         Action::EditCustomer => match s.current() {
             Some(c) => open_form(s, Form::edit_customer(c)),
-            None => say(s, "select a customer first", true),
+            None => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::AddContact => match s.current() {
             Some(c) => open_form(s, Form::contact(c.id, None)),
-            None => say(s, "select a customer first", true),
+            None => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::NextContact | Action::PrevContact => {
             let n = s.detail.as_ref().map_or(0, |d| d.contacts.len());
@@ -380,9 +381,9 @@ pub fn update(s: &mut State, a: Action) {
                 open_form(s, form);
             }
             Some(QueueRow::Today(_)) => {
-                say(s, "only to-dos can be edited; x acts on this row", false)
+                say(s, t("msg.only_to_dos_can_be_edited_x_acts_on_this"), false)
             }
-            None => say(s, "the queue is empty", false),
+            None => say(s, t("msg.the_queue_is_empty"), false),
         },
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
@@ -391,23 +392,17 @@ pub fn update(s: &mut State, a: Action) {
             s.current().map(|c| (c.id, c.fields.name.clone())),
             s.merge_from.clone(),
         ) {
-            (None, _) => say(s, "select a customer first", true),
+            (None, _) => say(s, t("msg.select_a_customer_first"), true),
             (Some((id, _)), Some((from, _))) if id == from => {
                 s.merge_from = None;
-                say(s, "merge cancelled", false);
+                say(s, t("msg.merge_cancelled"), false);
             }
             (Some((id, _)), Some((from, _))) => s.outbox.push(Request::MergePair {
                 keep: id,
                 other: from,
             }),
             (Some((id, name)), None) => {
-                say(
-                    s,
-                    format!(
-                        "merge: {name} is marked; select the customer to keep and press M (M here again cancels)"
-                    ),
-                    false,
-                );
+                say(s, tf("msg.merge_marked", &[("name", &name)]), false);
                 s.merge_from = Some((id, name));
             }
         },
@@ -420,14 +415,14 @@ pub fn update(s: &mut State, a: Action) {
                 });
                 s.outbox.push(Request::History { id });
             }
-            None => say(s, "select a customer first", true),
+            None => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::ChangeOwner => match s.current() {
             Some(c) => {
                 let form = Form::owner(c, &s.user);
                 open_form(s, form);
             }
-            None => say(s, "select a customer first", true),
+            None => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::ProgressTicket => {
             let open = s
@@ -445,7 +440,7 @@ pub fn update(s: &mut State, a: Action) {
                 });
             match open {
                 Some(t) => open_form(s, Form::ticket_progress(&t)),
-                None => say(s, "no open ticket for this customer: ! opens one", false),
+                None => say(s, t("msg.no_open_ticket_for_this_customer_opens_o"), false),
             }
         }
         Action::MarkAttendance => match (
@@ -455,7 +450,7 @@ pub fn update(s: &mut State, a: Action) {
                 .and_then(|d| d.workflow.campaigns.first().map(|m| m.name.clone())),
         ) {
             (Some(id), latest) => open_form(s, Form::attendance(id, latest.as_deref())),
-            _ => say(s, "select a customer first", true),
+            _ => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::AddSurvey | Action::AddPurchase | Action::OpenTicket | Action::AddDeal => {
             match s.current() {
@@ -468,7 +463,7 @@ pub fn update(s: &mut State, a: Action) {
                     };
                     open_form(s, form);
                 }
-                None => say(s, "select a customer first", true),
+                None => say(s, t("msg.select_a_customer_first"), true),
             }
         }
         Action::InviteShown => {
@@ -485,11 +480,7 @@ pub fn update(s: &mut State, a: Action) {
                     return;
                 }
                 _ => {
-                    say(
-                        s,
-                        "search (/) or filter (f) first, so it is clear who is invited",
-                        true,
-                    );
+                    say(s, t("msg.search_or_filter_f_first_so_it_is_clear"), true);
                     return;
                 }
             };
@@ -512,16 +503,12 @@ pub fn update(s: &mut State, a: Action) {
                 .and_then(|d| d.contacts.get(s.contact_selected)),
         ) {
             (Some(c), Some(p)) => open_form(s, Form::contact(c.id, Some(p))),
-            (Some(_), None) => say(
-                s,
-                "this customer has no contact persons yet: c adds one",
-                true,
-            ),
-            _ => say(s, "select a customer first", true),
+            (Some(_), None) => say(s, t("msg.this_customer_has_no_contact_persons_yet"), true),
+            _ => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::LogInteraction => match s.current() {
             Some(c) => open_form(s, Form::log(c.id, &c.fields.name)),
-            None => say(s, "select a customer first", true),
+            None => say(s, t("msg.select_a_customer_first"), true),
         },
         Action::AddTodo => {
             let customer = s.current().map(|c| (c.id, c.fields.name.clone()));
@@ -538,7 +525,7 @@ pub fn update(s: &mut State, a: Action) {
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 s.modal = Some(Modal::Entry(Box::new(i.clone())));
             } else if s.timeline.get(s.timeline_selected).is_some() {
-                say(s, "purchases are edited with `kehu purchase edit`", false);
+                say(s, t("msg.purchases_are_edited_with_kehu_purchase"), false);
             }
         }
         Action::EditEntry => {
@@ -550,7 +537,13 @@ pub fn update(s: &mut State, a: Action) {
         Action::DeleteEntry => {
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 s.modal = Some(Modal::Confirm {
-                    text: format!("Delete this {} entry: {}?", i.kind, i.summary),
+                    text: tf(
+                        "msg.delete_entry",
+                        &[
+                            ("kind", &crate::i18n::word("interaction", i.kind.as_str())),
+                            ("summary", &i.summary),
+                        ],
+                    ),
                     then: Confirmed::DeleteInteraction {
                         id: i.id,
                         version: i.audit.version,
@@ -644,7 +637,7 @@ fn move_in_pane(s: &mut State, a: Action) {
 
 fn queue_action(s: &mut State, a: Action) {
     let Some(row) = s.queue.get(s.queue_selected).cloned() else {
-        say(s, "the queue is empty", false);
+        say(s, t("msg.the_queue_is_empty"), false);
         return;
     };
     if let Some(id) = row.customer_id() {

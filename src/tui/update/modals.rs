@@ -2,6 +2,7 @@
 //! dashboard) is open, and opening the pipeline and the dashboard.
 
 use super::*;
+use crate::i18n::{t, tf};
 
 pub(super) fn reload_deals(s: &mut State) {
     s.pipeline_seq += 1;
@@ -94,7 +95,7 @@ pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
                             label: line.label.trim().to_string(),
                         });
                     } else {
-                        say(s, "no customer list behind this figure", false);
+                        say(s, t("msg.no_customer_list_behind_this_figure"), false);
                     }
                 }
             }
@@ -328,7 +329,16 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
             Action::DeleteEntry => {
                 s.modal = Some(Modal::Confirm {
-                    text: format!("Delete this {} entry: {}?", entry.kind, entry.summary),
+                    text: tf(
+                        "msg.delete_entry",
+                        &[
+                            (
+                                "kind",
+                                &crate::i18n::word("interaction", entry.kind.as_str()),
+                            ),
+                            ("summary", &entry.summary),
+                        ],
+                    ),
                     then: Confirmed::DeleteInteraction {
                         id: entry.id,
                         version: entry.audit.version,
@@ -360,7 +370,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
         Modal::Form(mut form) => match a {
             Action::Close if form.dirty() && form.saving.is_none() => {
                 s.modal = Some(Modal::Confirm {
-                    text: "Discard what you typed?".into(),
+                    text: t("msg.discard_what_you_typed").into(),
                     then: Confirmed::DiscardForm,
                     form: Some(form),
                 })
@@ -368,7 +378,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             Action::Close => {}
             Action::Quit if form.dirty() => {
                 s.modal = Some(Modal::Confirm {
-                    text: "Quit and lose what you typed?".into(),
+                    text: t("msg.quit_and_lose_what_you_typed").into(),
                     then: Confirmed::Quit,
                     form: Some(form),
                 })
@@ -409,7 +419,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     _ => None,
                 };
                 s.modal = reopened.map(|f| Modal::Form(Box::new(f)));
-                say(s, "reloaded: showing the stored values", false);
+                say(s, t("msg.reloaded_showing_the_stored_values"), false);
             }
             _ => s.modal = Some(Modal::Form(form)),
         },

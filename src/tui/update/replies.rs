@@ -1,6 +1,7 @@
 //! Replies from the store worker and the search thread, applied to the state.
 
 use super::*;
+use crate::i18n::{t, tf};
 
 /// A new search index from the search thread: draw from it, and rerun the query on it.
 pub fn search_index(s: &mut State, index: std::sync::Arc<Index>) {
@@ -166,20 +167,25 @@ pub fn reply(s: &mut State, r: Reply) {
                 (false, Ok(rep)) => {
                     let undo = rep
                         .batch
-                        .map(|b| format!(" — undo: kehu import undo {b}"))
+                        .map(|b| format!(" — {}", tf("msg.import_undo", &[("batch", &b)])))
                         .unwrap_or_default();
                     say(
                         s,
                         format!(
-                            "imported {} new, updated {}{}, skipped {}{undo}",
-                            rep.added,
-                            rep.updated,
-                            if rep.overwritten > 0 {
-                                format!(" ({} overwritten)", rep.overwritten)
-                            } else {
-                                String::new()
-                            },
-                            rep.skipped_duplicates.len()
+                            "{}{undo}",
+                            tf(
+                                if rep.overwritten > 0 {
+                                    "msg.imported_overwritten"
+                                } else {
+                                    "msg.imported"
+                                },
+                                &[
+                                    ("added", &rep.added),
+                                    ("updated", &rep.updated),
+                                    ("overwritten", &rep.overwritten),
+                                    ("skipped", &rep.skipped_duplicates.len()),
+                                ],
+                            )
                         ),
                         false,
                     );
@@ -221,11 +227,7 @@ pub fn reply(s: &mut State, r: Reply) {
         }
         Reply::DailyDone { created } => {
             if created > 0 {
-                say(
-                    s,
-                    format!("prepared {created} greeting to-do(s) for VIP customers"),
-                    false,
-                );
+                say(s, tf("msg.greetings", &[("n", &created)]), false);
                 reload_queue(s);
                 s.outbox.push(Request::Counts);
             }
@@ -327,7 +329,7 @@ pub fn reply(s: &mut State, r: Reply) {
         }
         Reply::Changed(set) => {
             refresh_changed(s, &set);
-            say(s, "updated with changes from another user", false);
+            say(s, t("msg.updated_with_changes_from_another_user"), false);
         }
         Reply::Error(e) => {
             s.list.loading = false;

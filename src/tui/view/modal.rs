@@ -85,7 +85,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             let mut lines = vec![
                 Line::from(vec![
                     Span::styled(
-                        crate::i18n::word("interaction", e.kind.as_str()),
+                        crate::i18n::word("interaction_tag", e.kind.as_str()),
                         theme::KEY,
                     ),
                     Span::raw(format!("  {}", s.clock.local_display(&e.at))),

@@ -332,7 +332,7 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
                 (
                     day,
                     time,
-                    word("interaction", e.kind.as_str()),
+                    word("interaction_tag", e.kind.as_str()),
                     e.summary.clone(),
                     e.audit.created_by.clone(),
                 )

@@ -1,6 +1,7 @@
 //! Applying a save the user asked for: one store call (or a few) inside the worker's write.
 
 use super::*;
+use crate::i18n::{t, tf};
 
 pub(super) fn apply(
     c: &rusqlite::Connection,
@@ -10,7 +11,7 @@ pub(super) fn apply(
     Ok(match save {
         Save::NewCustomer { fields, tags } => {
             let id = store::customers::add(c, ctx, &fields, &tags)?;
-            (Some(id), format!("added {}", fields.name))
+            (Some(id), tf("msg.added", &[("name", &fields.name)]))
         }
         Save::EditCustomer {
             id,
@@ -22,9 +23,9 @@ pub(super) fn apply(
             (
                 Some(id),
                 if changed {
-                    format!("saved {}", fields.name)
+                    tf("msg.saved", &[("name", &fields.name)])
                 } else {
-                    "nothing changed".into()
+                    t("msg.nothing_changed").into()
                 },
             )
         }
@@ -37,12 +38,13 @@ pub(super) fn apply(
             if let Some(t) = &next {
                 store::todos::add(c, ctx, t)?;
             }
-            let also = if next.is_some() {
-                " and scheduled the follow-up"
+            let key = if next.is_some() {
+                "msg.logged_and_scheduled"
             } else {
-                ""
+                "msg.logged"
             };
-            (Some(customer), format!("logged the {}{also}", fields.kind))
+            let kind = crate::i18n::word("interaction", fields.kind.as_str());
+            (Some(customer), tf(key, &[("kind", &kind)]))
         }
         Save::EditInteraction {
             id,
@@ -51,16 +53,19 @@ pub(super) fn apply(
         } => {
             let customer = store::interactions::get(c, id)?.customer_id;
             store::interactions::update(c, ctx, id, version, &fields)?;
-            (Some(customer), "saved the entry".into())
+            (Some(customer), t("msg.saved_the_entry").into())
         }
         Save::DeleteInteraction { id, version } => {
             let customer = store::interactions::get(c, id)?.customer_id;
             store::interactions::delete(c, ctx, id, version)?;
-            (Some(customer), "deleted the entry".into())
+            (Some(customer), t("msg.deleted_the_entry").into())
         }
         Save::AddTodo(fields) => {
             store::todos::add(c, ctx, &fields)?;
-            (fields.customer_id, format!("added to-do: {}", fields.title))
+            (
+                fields.customer_id,
+                tf("msg.todo_added", &[("title", &fields.title)]),
+            )
         }
         Save::EditTodo {
             id,
@@ -70,27 +75,37 @@ pub(super) fn apply(
             store::todos::update(c, ctx, id, version, &fields)?;
             (
                 fields.customer_id,
-                format!("saved the to-do: {}", fields.title),
+                tf("msg.todo_saved", &[("title", &fields.title)]),
             )
         }
         Save::CompleteTodo { id, version } => {
             let t = store::todos::get(c, id)?;
             let next = store::todos::complete(c, ctx, id, version)?;
             let next = match next {
-                Some(n) => format!(
-                    "; next due {}",
-                    store::todos::get(c, n)?
-                        .due
-                        .map_or("–".into(), |d| d.to_string())
+                Some(n) => tf(
+                    "msg.next_due",
+                    &[(
+                        "date",
+                        &store::todos::get(c, n)?
+                            .due
+                            .map_or("–".into(), crate::domain::format::date),
+                    )],
                 ),
                 None => String::new(),
             };
-            (t.customer_id, format!("done: {}{next}", t.title))
+            (
+                t.customer_id,
+                format!("{}{next}", tf("msg.done", &[("title", &t.title)])),
+            )
         }
         Save::SnoozeTodo { id, version, until } => {
             let t = store::todos::get(c, id)?;
             store::todos::snooze(c, ctx, id, version, until)?;
-            (t.customer_id, format!("snoozed until {until}: {}", t.title))
+            let until = crate::domain::format::date(until);
+            (
+                t.customer_id,
+                tf("msg.snoozed_todo", &[("date", &until), ("title", &t.title)]),
+            )
         }
         Save::SnoozeRow {
             customer,
@@ -99,7 +114,13 @@ pub(super) fn apply(
             until,
         } => {
             store::today::snooze(c, ctx, customer, kind, &occasion, until)?;
-            (Some(customer), format!("snoozed until {until}"))
+            (
+                Some(customer),
+                tf(
+                    "msg.snoozed",
+                    &[("date", &crate::domain::format::date(until))],
+                ),
+            )
         }
         Save::AdvanceTicket {
             id,
@@ -120,7 +141,13 @@ pub(super) fn apply(
             let id = store::tickets::open(c, ctx, customer, kind, severity, &summary)?;
             (
                 Some(customer),
-                format!("opened {kind} #{id}: first response due within 24 hours"),
+                tf(
+                    "msg.ticket_opened",
+                    &[
+                        ("kind", &crate::i18n::word("ticket", kind.as_str())),
+                        ("id", &id),
+                    ],
+                ),
             )
         }
         Save::AddSurvey {
@@ -140,7 +167,7 @@ pub(super) fn apply(
                 speed,
                 comment.as_deref(),
             )?;
-            (Some(customer), "recorded the survey".into())
+            (Some(customer), t("msg.recorded_the_survey").into())
         }
         Save::AddPurchase { customer, fields } => {
             store::purchases::add(c, ctx, customer, &fields)?;
@@ -159,7 +186,10 @@ pub(super) fn apply(
             close,
         } => {
             let id = store::deals::add(c, ctx, customer, &title, amount, close)?;
-            (Some(customer), format!("added deal #{id}: {title}"))
+            (
+                Some(customer),
+                tf("msg.deal_added", &[("id", &id), ("title", &title)]),
+            )
         }
         Save::MoveDeal {
             id,
@@ -182,7 +212,7 @@ pub(super) fn apply(
         } => {
             let name = store::customers::get(c, other)?.fields.name;
             store::customers::merge(c, ctx, keep, keep_version, other, other_version, &take)?;
-            (Some(keep), format!("merged {name} into this customer"))
+            (Some(keep), tf("msg.merged", &[("name", &name)]))
         }
         Save::MarkCampaign {
             customer,
@@ -242,7 +272,10 @@ pub(super) fn apply(
         }
         Save::AddContact { customer, fields } => {
             store::contacts::add(c, ctx, customer, &fields)?;
-            (Some(customer), format!("added contact {}", fields.name))
+            (
+                Some(customer),
+                tf("msg.contact_added", &[("name", &fields.name)]),
+            )
         }
         Save::EditContact {
             id,
@@ -251,7 +284,10 @@ pub(super) fn apply(
         } => {
             let customer = store::contacts::get(c, id)?.customer_id;
             store::contacts::update(c, ctx, id, version, &fields)?;
-            (Some(customer), format!("saved contact {}", fields.name))
+            (
+                Some(customer),
+                tf("msg.contact_saved", &[("name", &fields.name)]),
+            )
         }
     })
 }
