@@ -203,70 +203,51 @@ impl Line {
 }
 
 fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
-    let l = |key, label, f: &dyn Fn(&Figures) -> Measure| Line {
+    // Labels are looked up in the interface language: `report.<key>` in the catalogue.
+    let l = |key: &'static str, f: &dyn Fn(&Figures) -> Measure| Line {
         key,
-        label,
+        label: crate::i18n::t(&format!("report.{key}")),
         now: f(now),
         before: f(before),
     };
     let sat =
         |i: usize| move |f: &Figures| Measure::Number(f.satisfaction.map(|s| [s.0, s.1, s.2][i]));
     vec![
-        l("new_customers", "New customers", &|f| {
-            Measure::Count(f.raw.new_customers)
+        l("new_customers", &|f| Measure::Count(f.raw.new_customers)),
+        l("conversion_rate", &|f| Measure::Rate(f.conversion_rate)),
+        l("deal_win_rate", &|f| Measure::Rate(f.deal_win_rate)),
+        l("churn_rate", &|f| Measure::Rate(f.churn_rate)),
+        l("repurchase_rate", &|f| Measure::Rate(f.repurchase_rate)),
+        l("revenue", &|f| Measure::Money(Some(f.raw.revenue))),
+        l("top_20_percent_revenue_share", &|f| {
+            Measure::Rate(f.top_20_percent_revenue_share)
         }),
-        l("conversion_rate", "Leads/prospects converted", &|f| {
-            Measure::Rate(f.conversion_rate)
-        }),
-        l("deal_win_rate", "Deals won of decided", &|f| {
-            Measure::Rate(f.deal_win_rate)
-        }),
-        l("churn_rate", "Churn rate", &|f| Measure::Rate(f.churn_rate)),
-        l("repurchase_rate", "Repurchase rate", &|f| {
-            Measure::Rate(f.repurchase_rate)
-        }),
-        l("revenue", "Revenue", &|f| {
-            Measure::Money(Some(f.raw.revenue))
-        }),
-        l(
-            "top_20_percent_revenue_share",
-            "Revenue from the top 20%",
-            &|f| Measure::Rate(f.top_20_percent_revenue_share),
-        ),
-        l("average_purchase_value", "Average purchase", &|f| {
+        l("average_purchase_value", &|f| {
             Measure::Money(f.average_purchase_value)
         }),
-        l("customer_lifetime_value", "Customer lifetime value", &|f| {
+        l("customer_lifetime_value", &|f| {
             Measure::Money(f.customer_lifetime_value)
         }),
-        l("satisfaction", "Satisfaction (avg of 3)", &|f| {
+        l("satisfaction", &|f| {
             Measure::Number(f.satisfaction_overall())
         }),
-        l("satisfaction_quality", "  quality", &sat(0)),
-        l("satisfaction_attitude", "  attitude", &sat(1)),
-        l("satisfaction_speed", "  speed", &sat(2)),
-        l("complaint_rate", "Complaint rate", &|f| {
-            Measure::Rate(f.complaint_rate)
+        l("satisfaction_quality", &sat(0)),
+        l("satisfaction_attitude", &sat(1)),
+        l("satisfaction_speed", &sat(2)),
+        l("complaint_rate", &|f| Measure::Rate(f.complaint_rate)),
+        l("first_response_within_24h", &|f| {
+            Measure::Rate(f.first_response_within_24h)
         }),
-        l(
-            "first_response_within_24h",
-            "Complaints answered in 24h",
-            &|f| Measure::Rate(f.first_response_within_24h),
-        ),
-        l(
-            "median_first_response_hours",
-            "Median first response (h)",
-            &|f| Measure::Number(f.median_first_response_hours),
-        ),
-        l("follow_up_compliance", "Followed up on rhythm", &|f| {
+        l("median_first_response_hours", &|f| {
+            Measure::Number(f.median_first_response_hours)
+        }),
+        l("follow_up_compliance", &|f| {
             Measure::Rate(f.follow_up_compliance)
         }),
-        l("todos_done_on_time", "To-dos done on time", &|f| {
+        l("todos_done_on_time", &|f| {
             Measure::Count(f.raw.todos_on_time)
         }),
-        l("todos_done_late", "To-dos done late", &|f| {
-            Measure::Count(f.raw.todos_late)
-        }),
+        l("todos_done_late", &|f| Measure::Count(f.raw.todos_late)),
     ]
 }
 
@@ -335,18 +316,18 @@ pub fn plan_rows(store: &Store, owner: Option<&str>, clock: &Clock) -> Result<Ve
     let rows = store.read(|c| reports::plan(c, owner))?;
     let mut out = vec![
         [
-            "Customer",
-            "Contact",
-            "Last contact",
-            "Purchases",
-            "Total",
-            "Last purchase",
-            "Service needs",
-            "Campaigns",
-            "Next to-do",
-            "Due",
+            "plan.customer",
+            "plan.contact",
+            "plan.last_contact",
+            "plan.purchases",
+            "plan.total",
+            "plan.last_purchase",
+            "plan.service_needs",
+            "plan.campaigns",
+            "plan.next_todo",
+            "plan.due",
         ]
-        .map(String::from)
+        .map(|k| crate::i18n::t(k).to_string())
         .to_vec(),
     ];
     for r in rows {

@@ -1,6 +1,7 @@
 //! The dashboard: the report's figures with arrows for the change, charts where a person would
 //! rather look than read, and the customers behind a figure.
 
+use crate::i18n::{t, tf};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -19,18 +20,34 @@ fn month_label(ym: &str) -> String {
 pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
     f.render_widget(Clear, area);
     let scope = if d.mine {
-        format!("{user}'s customers")
+        tf("dash.mine", &[("user", &user)])
     } else {
-        "everyone".to_string()
+        t("dash.everyone").to_string()
     };
     let title = match &d.report {
         Some(r) => format!(
-            " Dashboard · {} – {} vs {} – {} · {scope} ",
-            r.period.from, r.period.to, r.previous_period.from, r.previous_period.to
+            " {} ",
+            tf(
+                "dash.title_vs",
+                &[
+                    ("from", &r.period.from),
+                    ("to", &r.period.to),
+                    ("prev_from", &r.previous_period.from),
+                    ("prev_to", &r.previous_period.to),
+                    ("scope", &scope),
+                ],
+            )
         ),
         None => format!(
-            " Dashboard · {} – {} · {scope} ",
-            d.period.from, d.period.to
+            " {} ",
+            tf(
+                "dash.title",
+                &[
+                    ("from", &d.period.from),
+                    ("to", &d.period.to),
+                    ("scope", &scope)
+                ],
+            )
         ),
     };
     let block = Block::default()
@@ -40,16 +57,16 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
             clip(&title, area.width.saturating_sub(4) as usize),
             theme::HEADER,
         ))
-        .title_bottom(Span::styled(
-            " ←→ period · m mine/everyone · ↑↓ figure · Enter customers · Esc close ",
-            theme::DIM,
-        ));
+        .title_bottom(Span::styled(format!(" {} ", t("dash.keys")), theme::DIM));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let (Some(report), Some(trend)) = (&d.report, &d.trend) else {
         // Computed on the worker: the screen keeps drawing meanwhile.
         f.render_widget(
-            Paragraph::new(Line::styled(" ⏳ computing the figures…", theme::TODAY)),
+            Paragraph::new(Line::styled(
+                format!(" ⏳ {}", t("dash.computing")),
+                theme::TODAY,
+            )),
             inner,
         );
         return;
@@ -63,9 +80,9 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
     let mut lines = vec![Line::styled(
         format!(
             " {}{}{}",
-            cell("Figure", 27),
-            cell("Now", 11),
-            cell("Before", 11)
+            cell(t("dash.figure"), 27),
+            cell(t("dash.now"), 11),
+            cell(t("dash.before"), 11)
         ),
         theme::HEADER,
     )];
@@ -91,20 +108,20 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
         }
         lines.push(line);
     }
-    let mix = |v: &[(String, i64)]| {
+    let mix = |group: &str, v: &[(String, i64)]| {
         v.iter()
-            .map(|(k, n)| format!("{k} {n}"))
+            .map(|(k, n)| format!("{} {n}", crate::i18n::word(group, k)))
             .collect::<Vec<_>>()
             .join(" · ")
     };
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled(" tiers  ", theme::DIM),
-        Span::raw(mix(&report.current.raw.by_tier)),
+        Span::styled(format!(" {} ", cell(t("dash.tiers"), 6)), theme::DIM),
+        Span::raw(mix("tier", &report.current.raw.by_tier)),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(" stages ", theme::DIM),
-        Span::raw(mix(&report.current.raw.by_stage)),
+        Span::styled(format!(" {} ", cell(t("dash.stages"), 6)), theme::DIM),
+        Span::raw(mix("stage", &report.current.raw.by_stage)),
     ]));
     f.render_widget(Paragraph::new(lines), left);
     if right.width < 16 {
@@ -127,8 +144,18 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
         let [new, churned] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(flow);
-        count_chart(f, " New customers / month ", &trend.new_per_month, new);
-        count_chart(f, " Churned / month ", &trend.churned_per_month, churned);
+        count_chart(
+            f,
+            &format!(" {} ", t("dash.new_per_month")),
+            &trend.new_per_month,
+            new,
+        );
+        count_chart(
+            f,
+            &format!(" {} ", t("dash.churned_per_month")),
+            &trend.churned_per_month,
+            churned,
+        );
         satisfaction(f, trend, sat);
         tier_revenue(f, &report.current.raw, tiers);
     } else {
@@ -153,7 +180,12 @@ fn revenue_chart(f: &mut Frame, trend: &Raw, area: Rect) {
         .iter()
         .map(|(m, v)| (month_label(m), (*v / 100).max(0) as u64))
         .collect();
-    bars(f, " Revenue / month (12 months) ", &data, area);
+    bars(
+        f,
+        &format!(" {} ", t("dash.revenue_per_month")),
+        &data,
+        area,
+    );
 }
 
 fn count_chart(f: &mut Frame, title: &str, series: &[(String, i64)], area: Rect) {
@@ -167,7 +199,8 @@ fn count_chart(f: &mut Frame, title: &str, series: &[(String, i64)], area: Rect)
 fn bars(f: &mut Frame, title: &str, data: &[(String, u64)], area: Rect) {
     if data.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::styled(" no data", theme::DIM)).block(titled(title)),
+            Paragraph::new(Line::styled(format!(" {}", t("dash.no_data")), theme::DIM))
+                .block(titled(title)),
             area,
         );
         return;
@@ -196,11 +229,20 @@ fn satisfaction(f: &mut Frame, trend: &Raw, area: Rect) {
     let last = trend
         .satisfaction_per_month
         .last()
-        .map_or("–".to_string(), |(m, v)| format!("{v:.2} in {m}"));
-    let title = format!(" Satisfaction trend · latest {last} ");
+        .map_or("–".to_string(), |(m, v)| {
+            tf(
+                "dash.score_in",
+                &[("score", &format!("{v:.2}")), ("month", m)],
+            )
+        });
+    let title = format!(" {} ", tf("dash.satisfaction", &[("last", &last)]));
     if values.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::styled(" no surveys", theme::DIM)).block(titled(&title)),
+            Paragraph::new(Line::styled(
+                format!(" {}", t("dash.no_surveys")),
+                theme::DIM,
+            ))
+            .block(titled(&title)),
             area,
         );
         return;
@@ -232,10 +274,13 @@ fn tier_revenue(f: &mut Frame, raw: &Raw, area: Rect) {
         ]));
     }
     if lines.is_empty() {
-        lines.push(Line::styled(" no revenue in the period", theme::DIM));
+        lines.push(Line::styled(
+            format!(" {}", t("dash.no_revenue")),
+            theme::DIM,
+        ));
     }
     f.render_widget(
-        Paragraph::new(lines).block(titled(" Revenue by tier (period) ")),
+        Paragraph::new(lines).block(titled(&format!(" {} ", t("dash.revenue_by_tier")))),
         area,
     );
 }
@@ -252,7 +297,7 @@ fn customers(
     let offset = selected.saturating_sub(height.saturating_sub(1));
     let mut lines = Vec::new();
     if rows.is_empty() {
-        lines.push(Line::styled(" nobody", theme::DIM));
+        lines.push(Line::styled(format!(" {}", t("dash.nobody")), theme::DIM));
     }
     for (i, (_, name, why)) in rows.iter().enumerate().skip(offset).take(height) {
         let mut line = Line::from(vec![
@@ -265,8 +310,8 @@ fn customers(
         lines.push(line);
     }
     let title = format!(
-        " {label}: {} customer(s) · Enter opens · Esc back ",
-        rows.len()
+        " {} ",
+        tf("dash.behind", &[("label", &label), ("n", &rows.len())])
     );
     f.render_widget(Paragraph::new(lines).block(titled(&title)), area);
 }
