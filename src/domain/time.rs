@@ -46,6 +46,14 @@ impl Clock {
         Clock { now, offset }
     }
 
+    /// This clock `elapsed` later (a long-running screen's "now").
+    pub fn advanced(&self, elapsed: std::time::Duration) -> Clock {
+        Clock {
+            now: self.now + Duration::from_std(elapsed).unwrap_or_else(|_| Duration::zero()),
+            offset: self.offset,
+        }
+    }
+
     /// The user's calendar date now.
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.offset).date_naive()

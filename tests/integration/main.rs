@@ -13,5 +13,6 @@ mod store;
 mod tmux;
 mod transfer;
 mod tui;
+mod tui_layout;
 mod tui_workflows;
 mod workflows;

@@ -5,7 +5,7 @@ use crate::i18n::{t, tf};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{BarChart, Block, Borders, Clear, Paragraph, Sparkline};
+use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline};
 
 use super::{cell, clip};
 use crate::domain::input::money_text;
@@ -18,7 +18,7 @@ fn month_label(ym: &str) -> String {
 }
 
 pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
-    f.render_widget(Clear, area);
+    super::clear_for_box(f, area);
     let scope = if d.mine {
         tf("dash.mine", &[("user", &user)])
     } else {

@@ -19,6 +19,23 @@ use super::theme;
 pub use crate::domain::input::clip;
 use crate::i18n::{t, tf};
 
+/// Clears `area` for a box drawn over the panes. A double-width character just left of the box
+/// would reach into its first column (and a terminal would then draw half of it over the
+/// border): it is blanked too.
+pub fn clear_for_box(f: &mut Frame, area: Rect) {
+    f.render_widget(ratatui::widgets::Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let cell = &mut buf[(area.x - 1, y)];
+        if cell.symbol().width() > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 /// `text` clipped and padded to exactly `width` columns.
 pub fn cell(text: &str, width: usize) -> String {
     let c = clip(text, width);

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, clip};
@@ -33,7 +33,7 @@ fn big_box(f: &mut Frame, area: Rect) -> (Rect, usize) {
         area.width.saturating_sub(4).max(40),
         area.height.saturating_sub(2),
     );
-    f.render_widget(Clear, r);
+    super::clear_for_box(f, r);
     (r, r.width.saturating_sub(2) as usize)
 }
 
@@ -60,7 +60,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         Some(Modal::Confirm { text, .. }) => {
             let width = (text.width() as u16 + 6).clamp(30, area.width);
             let r = centered(area, width, 5);
-            f.render_widget(Clear, r);
+            super::clear_for_box(f, r);
             let lines = vec![
                 Line::raw(clip(text, width as usize - 4)),
                 Line::raw(""),
@@ -81,7 +81,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
                 area.width.saturating_sub(8).max(40),
                 area.height.saturating_sub(4).max(8),
             );
-            f.render_widget(Clear, r);
+            super::clear_for_box(f, r);
             let mut lines = vec![
                 Line::from(vec![
                     Span::styled(
@@ -125,7 +125,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
 
 fn help(f: &mut Frame, scroll: u16, area: Rect) {
     let r = centered(area, 76, area.height.saturating_sub(2));
-    f.render_widget(Clear, r);
+    super::clear_for_box(f, r);
     let mut lines = Vec::new();
     let layers = [
         Layer::Panes,
@@ -182,7 +182,7 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
         .sum::<u16>()
         + 3;
     let r = centered(area, width, (body + 2).min(area.height));
-    f.render_widget(Clear, r);
+    super::clear_for_box(f, r);
     let inner_w = width.saturating_sub(2) as usize;
     let value_w = inner_w.saturating_sub(label_w + 3);
     let mut lines = Vec::new();
@@ -260,7 +260,7 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
 
 /// The pipeline: a column per stage with its count and total; the selected deal reversed.
 fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
-    f.render_widget(Clear, area);
+    super::clear_for_box(f, area);
     let block = frame(t("pipeline.title"));
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -406,6 +406,7 @@ fn serve(
     let mut seen = Seen {
         version: store.read(pages::data_version).unwrap_or(0),
         log_id: store.read(store::history::last_id).unwrap_or(0),
+        started: Instant::now(),
     };
     while let Ok(request) = requests.recv() {
         if let Ok(mut b) = busy.lock() {
@@ -439,6 +440,9 @@ fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<usize, StoreError> {
 struct Seen {
     version: i64,
     log_id: i64,
+    /// When the worker started: "now" is the screen's clock plus the time since, so a session
+    /// left open past midnight moves on while a fixed clock (tests, `KEHU_NOW`) stays fixed.
+    started: Instant,
 }
 
 fn handle(
@@ -475,7 +479,7 @@ fn handle(
                     Err(StoreError::NotFound { .. }) => return Ok(None),
                     Err(e) => return Err(e),
                 };
-                let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+                let clock = ctx.clock.advanced(seen.started.elapsed());
                 let workflow = store::profile::Workflow::load(c, &customer, &clock)?;
                 Ok(Some(Box::new(Detail {
                     workflow,
@@ -503,7 +507,7 @@ fn handle(
             today,
             mine,
         } => {
-            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let clock = ctx.clock.advanced(seen.started.elapsed());
             let rows = if today {
                 // The pane shows the most urgent rows; a book of 100,000 can have tens of thousands due.
                 store
@@ -543,7 +547,7 @@ fn handle(
             }
         }
         Request::Report { seq, period, owner } => {
-            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let clock = ctx.clock.advanced(seen.started.elapsed());
             let year = store::reports::Scope::new(
                 period.to - chrono::Duration::days(364),
                 period.to,
@@ -571,7 +575,7 @@ fn handle(
             key,
             label,
         } => {
-            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let clock = ctx.clock.advanced(seen.started.elapsed());
             let scope = store::reports::Scope::new(period.from, period.to, owner, &clock);
             match store.read(|c| store::reports::customers_behind(c, &scope, key)) {
                 Ok(rows) => Reply::Drill { seq, label, rows },
@@ -584,10 +588,7 @@ fn handle(
             dry_run,
             overwrite,
         } => {
-            let ctx = Ctx::new(
-                ctx.user.clone(),
-                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
-            );
+            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
             let report = std::fs::read(&path)
                 .map_err(|e| format!("{}: {e}", path.display()))
                 .and_then(|bytes| {
@@ -637,7 +638,7 @@ fn handle(
             }
         }
         Request::Risk { ids } => {
-            let clock = crate::domain::Clock::from_env().unwrap_or(ctx.clock);
+            let clock = ctx.clock.advanced(seen.started.elapsed());
             let found = store.read(|c| {
                 let cad = store::risk::cadences(c)?;
                 let mut out = Vec::new();
@@ -664,10 +665,7 @@ fn handle(
         Request::DailyPass => {
             // The first start of a day rescores every customer and copies the file: seconds on a
             // large book. On its own thread and connection, the screen's reads are not held up.
-            let ctx = Ctx::new(
-                ctx.user.clone(),
-                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
-            );
+            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
             let path = store.path().to_path_buf();
             let replies = replies.clone();
             let spawned = thread::Builder::new()
@@ -718,10 +716,7 @@ fn handle(
             Err(e) => failed(e),
         },
         Request::Save { token, save } => {
-            let ctx = Ctx::new(
-                ctx.user.clone(),
-                crate::domain::Clock::from_env().unwrap_or(ctx.clock),
-            );
+            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
             let outcome = store.write(|c| apply(c, &ctx, save));
             // Our own commit must not look like someone else's; the screen refreshes for it itself.
             if let Ok(v) = store.read(pages::data_version) {
