@@ -7,7 +7,8 @@ use super::args::{ContactCmd, ContactFlags, CustomerCmd, CustomerFlags};
 use super::output::Table;
 use super::views;
 use crate::domain::input::{self, money_text};
-use crate::domain::{ContactFields, CustomerFields, InputError, time};
+use crate::domain::{ContactFields, CustomerFields, InputError, format, time};
+use crate::i18n::{t, tf, word};
 use crate::store::pages::CustomerSort;
 use crate::store::{self, customers::Filter};
 
@@ -351,103 +352,150 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
         }
         return Ok(env.out.json(&v)?);
     }
+    let currency = env
+        .store
+        .read(|conn| store::settings::get(conn, "currency"))?;
     let f = &c.fields;
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    // A labelled line, the label padded by display width (Chinese labels are two columns a character).
+    let row = |key: &str, value: String| format!("  {} {value}", super::output::pad(t(key), 13));
     let mut lines = vec![
-        format!("{} (customer {})", f.name, c.id),
-        format!("  company       {}", opt(&f.company)),
-        format!(
-            "  kind / tier   {} / {}    stage {}",
-            f.kind, f.tier, f.stage
+        tf("show.heading", &[("name", &f.name), ("id", &c.id)]),
+        row("field.company", opt(&f.company)),
+        row(
+            "show.kind_tier",
+            tf(
+                "show.kind_tier_value",
+                &[
+                    ("kind", &word("kind", f.kind.as_str())),
+                    ("tier", &word("tier", f.tier.as_str())),
+                    ("stage", &word("stage", f.stage.as_str())),
+                ],
+            ),
         ),
-        format!("  owner         {}", opt(&f.owner)),
-        format!("  email         {}", opt(&f.email)),
-        format!("  phone         {}", opt(&f.phone)),
-        format!("  city          {}", opt(&f.city)),
-        format!("  address       {}", opt(&f.address)),
-        format!(
-            "  channel       {}",
-            f.channel.map_or("–".into(), |c| c.to_string())
+        row("field.owner", opt(&f.owner)),
+        row("field.email", opt(&f.email)),
+        row(
+            "field.phone",
+            f.phone.as_deref().map_or("–".into(), format::phone),
         ),
-        format!(
-            "  cadence       {}",
-            f.cadence_days
-                .map_or("tier default".into(), |d| format!("every {d} days"))
+        row("field.city", opt(&f.city)),
+        row("field.address", opt(&f.address)),
+        row(
+            "field.channel",
+            f.channel
+                .map_or("–".into(), |c| word("channel", c.as_str())),
         ),
-        format!(
-            "  birthday      {}",
-            f.birthday.map_or("–".into(), |d| d.to_string())
+        row(
+            "profile.cadence",
+            f.cadence_days.map_or(t("show.tier_default").into(), |d| {
+                tf("profile.every_days", &[("n", &d)])
+            }),
         ),
-        format!("  source        {}", opt(&f.source)),
-        format!(
-            "  tags          {}",
+        row(
+            "field.birthday",
+            f.birthday.map_or("–".into(), format::date),
+        ),
+        row("field.source", opt(&f.source)),
+        row(
+            "field.tags",
             if c.tags.is_empty() {
                 "–".into()
             } else {
                 c.tags.join(", ")
-            }
+            },
         ),
-        format!("  needs         {}", opt(&f.needs)),
-        format!("  service needs {}", opt(&f.service_needs)),
+        row("field.needs", opt(&f.needs)),
+        row("field.service_needs", opt(&f.service_needs)),
     ];
     for (k, v) in &f.custom_fields {
         lines.push(format!("  {k}: {v}"));
     }
-    lines.push(format!(
-        "  last contact  {}    next due {}",
-        c.last_contact_at
-            .as_deref()
-            .map_or("never".into(), |s| clock.local_display(s)),
-        c.next_due.map_or("–".into(), |d| d.to_string())
+    lines.push(row(
+        "profile.last_contact",
+        tf(
+            "show.last_next",
+            &[
+                (
+                    "last",
+                    &c.last_contact_at
+                        .as_deref()
+                        .map_or(t("profile.never").into(), |s| clock.local_display(s)),
+                ),
+                ("next", &c.next_due.map_or("–".into(), format::date)),
+            ],
+        ),
     ));
-    lines.push(format!(
-        "  purchases     {} totalling {}",
-        c.purchase_count,
-        money_text(c.purchase_total)
+    lines.push(row(
+        "profile.purchases",
+        tf(
+            "show.purchases",
+            &[
+                ("n", &c.purchase_count),
+                ("total", &format::money(c.purchase_total, &currency)),
+            ],
+        ),
     ));
     if c.archived_at.is_some() {
-        lines.push("  (archived)".into());
+        lines.push(format!("  {}", t("show.archived")));
     }
     let v = c.value;
-    lines.push(format!(
-        "  value         {}/15 (recency {}, frequency {}, monetary {}) → suggests {}",
-        v.total(),
-        v.recency,
-        v.frequency,
-        v.monetary,
-        v.suggested_tier()
+    lines.push(row(
+        "profile.value",
+        tf(
+            "show.value",
+            &[
+                ("score", &v.total()),
+                ("r", &v.recency),
+                ("f", &v.frequency),
+                ("m", &v.monetary),
+                ("tier", &word("tier", v.suggested_tier().as_str())),
+            ],
+        ),
     ));
     if w.risk.is_empty() {
-        lines.push("  churn risk    none".into());
+        lines.push(row("show.churn_risk", t("show.none").into()));
     } else {
-        lines.push(format!(
-            "  AT RISK       {}",
+        lines.push(row(
+            "show.at_risk",
             w.risk
                 .iter()
                 .map(|r| r.describe())
                 .collect::<Vec<_>>()
-                .join(" · ")
+                .join(" · "),
         ));
     }
     if let (Some(s), Some((q, a, sp))) = (w.surveys.first(), w.survey_averages()) {
-        lines.push(format!(
-            "  satisfaction  latest {} q{} a{} s{} (avg {:.1}); averages q{q:.1} a{a:.1} s{sp:.1} over {}",
-            s.on_date,
-            s.quality,
-            s.attitude,
-            s.speed,
-            s.average(),
-            w.surveys.len()
+        lines.push(row(
+            "profile.satisfaction",
+            tf(
+                "show.survey",
+                &[
+                    ("date", &format::date(s.on_date)),
+                    (
+                        "scores",
+                        &format!("q{} a{} s{}", s.quality, s.attitude, s.speed),
+                    ),
+                    ("avg", &format!("{:.1}", s.average())),
+                    ("averages", &format!("q{q:.1} a{a:.1} s{sp:.1}")),
+                    ("n", &w.surveys.len()),
+                ],
+            ),
         ));
     }
-    lines.push(format!(
-        "  changed       {} by {} (version {})",
-        clock.local_display(&c.audit.updated_at),
-        c.audit.updated_by,
-        c.audit.version
+    lines.push(row(
+        "show.changed",
+        tf(
+            "show.changed_value",
+            &[
+                ("at", &clock.local_display(&c.audit.updated_at)),
+                ("by", &c.audit.updated_by),
+                ("version", &c.audit.version),
+            ],
+        ),
     ));
     if !contacts.is_empty() {
-        lines.push("contact persons:".into());
+        lines.push(t("show.contacts").into());
         for p in &contacts {
             lines.push(format!(
                 "  [{}] {}{}  {}  {}{}",
@@ -459,12 +507,12 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
                     .unwrap_or_default(),
                 opt(&p.phone),
                 opt(&p.email),
-                if p.primary { "  (primary)" } else { "" }
+                if p.primary { t("show.primary") } else { "" }
             ));
         }
     }
     if !recent.is_empty() {
-        lines.push("recent interactions:".into());
+        lines.push(t("show.recent").into());
         for i in &recent {
             lines.push(format!(
                 "  [{}] {}  {:<7} {}  — {}",

@@ -46,7 +46,7 @@ pub fn fit(text: &str, max: usize) -> String {
     crate::domain::input::clip(text, max)
 }
 
-fn pad(text: &str, width: usize) -> String {
+pub fn pad(text: &str, width: usize) -> String {
     let w = text.width();
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
@@ -62,7 +62,16 @@ impl Table {
     /// `columns` are (heading, widest allowed).
     pub fn new(columns: &[(&'static str, usize)]) -> Table {
         Table {
-            headers: columns.iter().map(|c| c.0).collect(),
+            // Headings are catalogue keys' English text: `head.<heading>` in the interface language.
+            headers: columns
+                .iter()
+                .map(|c| {
+                    crate::i18n::t(&format!(
+                        "head.{}",
+                        c.0.to_lowercase().replace([' ', '/'], "_")
+                    ))
+                })
+                .collect(),
             caps: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }

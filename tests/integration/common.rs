@@ -124,6 +124,8 @@ pub fn command_for(db: &Path) -> Command {
     cmd.env("KEHU_DB", db)
         .env("KEHU_USER", "tester")
         .env("KEHU_NOW", NOW)
+        // English whatever the machine's locale; the language tests set their own.
+        .env("KEHU_LANG", "en")
         .env("RUST_BACKTRACE", "1")
         .env_remove("KEHU_BUSY_SECONDS");
     cmd
