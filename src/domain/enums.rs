@@ -39,10 +39,12 @@ macro_rules! string_enum {
                     .find(|v| v.as_str() == wanted)
                     .ok_or_else(|| InputError::new(
                         $field,
-                        format!(
-                            "'{}' is not one of: {}",
-                            s.trim(),
-                            $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                        crate::i18n::tf(
+                            "err.one_of",
+                            &[
+                                ("text", &s.trim()),
+                                ("choices", &$name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")),
+                            ],
                         ),
                     ))
             }

@@ -1,6 +1,7 @@
 //! Validation and normal forms for what users type: names, free text, e-mail, phone numbers,
 //! money and recurrence. Every refusal names the field and the reason.
 
+use crate::i18n::tf;
 use std::fmt;
 
 use super::InputError;
@@ -85,12 +86,15 @@ pub fn name(field: &str, text: &str) -> Result<String, InputError> {
     let cleaned = clean_line(text);
     let n = cleaned.chars().count();
     if n == 0 {
-        return Err(InputError::new(field, "must not be empty"));
+        return Err(InputError::new(
+            field,
+            crate::i18n::t("err.must_not_be_empty"),
+        ));
     }
     if n > NAME_MAX_CHARS {
         return Err(InputError::new(
             field,
-            format!("is {n} characters long; the limit is {NAME_MAX_CHARS}"),
+            tf("err.too_long", &[("n", &n), ("max", &NAME_MAX_CHARS)]),
         ));
     }
     Ok(cleaned)
@@ -112,7 +116,8 @@ pub fn optional_text(field: &str, text: &str) -> Result<Option<String>, InputErr
 
 /// A required one-line value such as a summary or a title.
 pub fn required_line(field: &str, text: &str) -> Result<String, InputError> {
-    optional_line(field, text)?.ok_or_else(|| InputError::new(field, "must not be empty"))
+    optional_line(field, text)?
+        .ok_or_else(|| InputError::new(field, crate::i18n::t("err.must_not_be_empty")))
 }
 
 fn check_length(field: &str, text: &str) -> Result<(), InputError> {
@@ -120,7 +125,7 @@ fn check_length(field: &str, text: &str) -> Result<(), InputError> {
     if n > TEXT_MAX_CHARS {
         return Err(InputError::new(
             field,
-            format!("is {n} characters long; the limit is {TEXT_MAX_CHARS}"),
+            tf("err.too_long", &[("n", &n), ("max", &TEXT_MAX_CHARS)]),
         ));
     }
     Ok(())
@@ -131,16 +136,18 @@ pub fn email(text: &str) -> Result<(String, String), InputError> {
     let t = clean_line(text);
     let bad = |why: &str| InputError::new("email", format!("'{t}' {why}"));
     if t.len() > 254 {
-        return Err(bad("is longer than 254 characters"));
+        return Err(bad(crate::i18n::t("err.is_longer_than_254_characters")));
     }
     if t.chars().any(char::is_whitespace) {
-        return Err(bad("contains a space"));
+        return Err(bad(crate::i18n::t("err.contains_a_space")));
     }
-    let (local, domain) = t.split_once('@').ok_or_else(|| bad("has no @"))?;
+    let (local, domain) = t
+        .split_once('@')
+        .ok_or_else(|| bad(crate::i18n::t("err.has_no")))?;
     if local.is_empty() || domain.contains('@') {
-        return Err(bad(
-            "is not a valid address (one @ with text on both sides)",
-        ));
+        return Err(bad(crate::i18n::t(
+            "err.is_not_a_valid_address_one_with_text_on",
+        )));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2
@@ -148,7 +155,9 @@ pub fn email(text: &str) -> Result<(String, String), InputError> {
             .iter()
             .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
     {
-        return Err(bad("has no valid domain after the @ (like example.com)"));
+        return Err(bad(crate::i18n::t(
+            "err.has_no_valid_domain_after_the_like_examp",
+        )));
     }
     let normal = t.to_lowercase();
     Ok((t, normal))
@@ -166,7 +175,7 @@ pub fn phone(text: &str) -> Result<(String, String), InputError> {
     {
         return Err(InputError::new(
             "phone",
-            format!("'{t}' has an extension that is not all digits"),
+            tf("err.phone_extension", &[("text", &t)]),
         ));
     }
     let main = main.trim();
@@ -179,9 +188,7 @@ pub fn phone(text: &str) -> Result<(String, String), InputError> {
             other => {
                 return Err(InputError::new(
                     "phone",
-                    format!(
-                        "'{t}' contains '{other}'; use digits, spaces, dashes, dots, brackets and a leading +"
-                    ),
+                    tf("err.phone_character", &[("text", &t), ("other", &other)]),
                 ));
             }
         }
@@ -193,13 +200,13 @@ pub fn phone(text: &str) -> Result<(String, String), InputError> {
     if normal.len() < 5 {
         return Err(InputError::new(
             "phone",
-            format!("'{t}' has too few digits (at least 5)"),
+            tf("err.phone_short", &[("text", &t)]),
         ));
     }
     if normal.len() > 20 {
         return Err(InputError::new(
             "phone",
-            format!("'{t}' has too many digits (at most 20)"),
+            tf("err.phone_long", &[("text", &t)]),
         ));
     }
     Ok((t, normal))
@@ -235,14 +242,16 @@ pub fn money(field: &str, text: &str) -> Result<i64, InputError> {
     }
     let body = body.trim_start_matches(['¥', '￥', '$', '€', '£']).trim();
     if body.is_empty() {
-        return Err(bad("is not an amount (like 1200.50)"));
+        return Err(bad(crate::i18n::t("err.is_not_an_amount_like_1200_50")));
     }
     let (whole, frac) = match body.split_once('.') {
         Some((w, f)) => (w, f),
         None => (body, ""),
     };
     if frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad("has more than two decimals or a stray character"));
+        return Err(bad(crate::i18n::t(
+            "err.has_more_than_two_decimals_or_a_stray_ch",
+        )));
     }
     let groups: Vec<&str> = whole.split(',').collect();
     let grouped_ok = groups.len() == 1
@@ -250,24 +259,28 @@ pub fn money(field: &str, text: &str) -> Result<i64, InputError> {
             && groups[0].len() <= 3
             && groups[1..].iter().all(|g| g.len() == 3));
     if !grouped_ok || whole.is_empty() && frac.is_empty() {
-        return Err(bad("is not an amount (like 1200.50 or 1,200.50)"));
+        return Err(bad(crate::i18n::t(
+            "err.is_not_an_amount_like_1200_50_or_1_200_5",
+        )));
     }
     let digits: String = groups.concat();
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad("is not an amount (like 1200.50)"));
+        return Err(bad(crate::i18n::t("err.is_not_an_amount_like_1200_50")));
     }
     let units: i64 = if digits.is_empty() {
         0
     } else {
-        digits.parse().map_err(|_| bad("is too large"))?
+        digits
+            .parse()
+            .map_err(|_| bad(crate::i18n::t("err.is_too_large")))?
     };
     let cents: i64 = format!("{frac:0<2}")
         .parse()
-        .map_err(|_| bad("is not an amount"))?;
+        .map_err(|_| bad(crate::i18n::t("err.is_not_an_amount")))?;
     let total = units
         .checked_mul(100)
         .and_then(|u| u.checked_add(cents))
-        .ok_or_else(|| bad("is too large"))?;
+        .ok_or_else(|| bad(crate::i18n::t("err.is_too_large")))?;
     Ok(if negative { -total } else { total })
 }
 
@@ -306,12 +319,7 @@ impl Recurrence {
     /// Parses `30d`, `2w`, `1m` (also `30 days`, `2 weeks`, `1 month`).
     pub fn parse(text: &str) -> Result<Recurrence, InputError> {
         let t = text.trim().to_lowercase();
-        let bad = || {
-            InputError::new(
-                "every",
-                format!("'{}' is not a recurrence (use 30d, 2w or 1m)", text.trim()),
-            )
-        };
+        let bad = || InputError::new("every", tf("err.recurrence", &[("text", &text.trim())]));
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
         let every: u32 = t[..split].parse().map_err(|_| bad())?;
         let unit = match t[split..].trim() {
@@ -321,7 +329,10 @@ impl Recurrence {
             _ => return Err(bad()),
         };
         if every == 0 || every > 3650 {
-            return Err(InputError::new("every", "must be between 1 and 3650"));
+            return Err(InputError::new(
+                "every",
+                crate::i18n::t("err.must_be_between_1_and_3650"),
+            ));
         }
         Ok(Recurrence { every, unit })
     }
@@ -346,12 +357,12 @@ impl fmt::Display for Recurrence {
 pub fn custom_field(text: &str) -> Result<(String, String), InputError> {
     let (k, v) = text
         .split_once('=')
-        .ok_or_else(|| InputError::new("field", format!("'{text}' is not KEY=VALUE")))?;
+        .ok_or_else(|| InputError::new("field", tf("err.key_value", &[("text", &text)])))?;
     let key = clean_line(k);
     if key.is_empty() {
         return Err(InputError::new(
             "field",
-            format!("'{text}' has an empty key"),
+            tf("err.empty_key", &[("text", &text)]),
         ));
     }
     Ok((key, clean_line(v)))
@@ -364,7 +375,7 @@ pub fn cadence_days(text: &str) -> Result<i64, InputError> {
         Ok(n) if (1..=3650).contains(&n) => Ok(n),
         _ => Err(InputError::new(
             "cadence",
-            format!("'{}' is not a number of days from 1 to 3650", text.trim()),
+            tf("err.cadence", &[("text", &text.trim())]),
         )),
     }
 }

@@ -32,8 +32,10 @@ impl InputError {
 }
 
 impl fmt::Display for InputError {
+    /// The field by its label in the interface language when it has one (`电话: …`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.reason)
+        let label = crate::i18n::lookup(&format!("field.{}", self.field)).unwrap_or(&self.field);
+        write!(f, "{label}: {}", self.reason)
     }
 }
 

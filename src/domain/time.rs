@@ -118,14 +118,9 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
 /// `today`, `tomorrow`, `yesterday`, and offsets `+3d`, `-2w`, `+1m`, `+1y`.
 pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
     let t = text.trim();
-    let bad = || {
-        InputError::new(
-            field,
-            format!("'{t}' is not a date (use YYYY-MM-DD, today, tomorrow, or +3d / +2w / +1m)"),
-        )
-    };
+    let bad = || InputError::new(field, crate::i18n::tf("err.date", &[("text", &t)]));
     match t.to_lowercase().as_str() {
-        "" => return Err(InputError::new(field, "a date is required")),
+        "" => return Err(InputError::new(field, crate::i18n::t("err.date_required"))),
         "today" | "今天" => return Ok(today),
         "tomorrow" | "明天" => return Ok(today + Duration::days(1)),
         "yesterday" | "昨天" => return Ok(today - Duration::days(1)),
@@ -160,7 +155,7 @@ pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate
             && parts[0].len() == 4
         {
             return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-                InputError::new(field, format!("'{t}' is not a real calendar date"))
+                InputError::new(field, crate::i18n::tf("err.calendar_date", &[("text", &t)]))
             });
         }
     }
@@ -205,12 +200,8 @@ pub fn parse_instant(field: &str, text: &str, clock: &Clock) -> Result<DateTime<
             return Ok(clock.instant_of(local.date(), local.time()));
         }
     }
-    let date = parse_date(field, t, clock.today()).map_err(|_| {
-        InputError::new(
-            field,
-            format!("'{t}' is not a time (use now, YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or -2d)"),
-        )
-    })?;
+    let date = parse_date(field, t, clock.today())
+        .map_err(|_| InputError::new(field, crate::i18n::tf("err.instant", &[("text", &t)])))?;
     let time = if date == clock.today() {
         clock.now.with_timezone(&clock.offset).time()
     } else {
@@ -224,7 +215,7 @@ pub fn parse_time_of_day(field: &str, text: &str) -> Result<NaiveTime, InputErro
     NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
         InputError::new(
             field,
-            format!("'{}' is not a time of day (use HH:MM)", text.trim()),
+            crate::i18n::tf("err.time_of_day", &[("text", &text.trim())]),
         )
     })
 }

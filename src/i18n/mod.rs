@@ -99,6 +99,11 @@ pub fn word(group: &str, value: &str) -> String {
     }
 }
 
+/// The text for `key`, if the catalogue has it.
+pub fn lookup(key: &str) -> Option<&'static str> {
+    catalogue(lang()).get(key).map(String::as_str)
+}
+
 /// [`t`] with `{name}` placeholders filled in.
 pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = t(key).to_string();
