@@ -29,7 +29,10 @@ pub fn init(path: &Path, shared: bool, with_demo: bool, ctx: &Ctx) -> Result<()>
     let mut out = Out::new();
     if with_demo {
         let n = demo::load(&store, ctx)?;
-        out.line(&format!("loaded the demo: {n} customers"))?;
+        out.line(&crate::i18n::tf(
+            "out.loaded_the_demo_customers",
+            &[("n", &n)],
+        ))?;
     }
     let word = if existed { "ready" } else { "created" };
     out.line(&format!("database {word}: {}", path.display()))?;

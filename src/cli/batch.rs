@@ -158,8 +158,10 @@ pub fn run(env: &mut Env, file: Option<&Path>, atomic: bool, keep_going: bool) -
         if !commit {
             bail!("nothing was saved: {failed} line(s) failed");
         }
-        env.out
-            .line(&format!("committed {done} command(s) in one transaction"))?;
+        env.out.line(&crate::i18n::tf(
+            "out.committed_command_s_in_one_transaction",
+            &[("done", &done)],
+        ))?;
     }
     if failed > 0 {
         bail!("{failed} line(s) failed; the other {done} were saved");

@@ -267,7 +267,7 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
     }
     if at_risk {
         if found.is_empty() {
-            env.out.line("no customers at risk")?;
+            env.out.line(crate::i18n::t("out.no_customers_at_risk"))?;
             return Ok(());
         }
         let mut table = Table::new(&[
@@ -290,7 +290,7 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
         return Ok(());
     }
     if found.is_empty() {
-        env.out.line("no customers match")?;
+        env.out.line(crate::i18n::t("out.no_customers_match"))?;
         return Ok(());
     }
     let mut table = Table::new(&[
@@ -602,8 +602,10 @@ fn erase(env: &mut Env, id: i64, yes: bool) -> Result<()> {
     let ctx = env.ctx.clone();
     env.store
         .write(|conn| store::customers::erase(conn, &ctx, id))?;
-    env.out
-        .line(&format!("erased customer {id} and all their records"))?;
+    env.out.line(&crate::i18n::tf(
+        "out.erased_customer_and_all_their_records",
+        &[("id", &id)],
+    ))?;
     Ok(())
 }
 
@@ -701,8 +703,10 @@ pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
             let cid = env
                 .store
                 .write(|c| store::contacts::add(c, &ctx, id, &fields))?;
-            env.out
-                .line(&format!("added contact person {cid} to customer {id}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.added_contact_person_to_customer",
+                &[("cid", &cid), ("id", &id)],
+            ))?;
         }
         ContactCmd::Edit {
             contact,
@@ -721,13 +725,19 @@ pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
             env.store.write(|c| {
                 store::contacts::update(c, &ctx, contact, current.audit.version, &fields)
             })?;
-            env.out.line(&format!("updated contact person {contact}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.updated_contact_person",
+                &[("contact", &contact)],
+            ))?;
         }
         ContactCmd::Delete { contact } => {
             let current = env.store.read(|c| store::contacts::get(c, contact))?;
             env.store
                 .write(|c| store::contacts::delete(c, &ctx, contact, current.audit.version))?;
-            env.out.line(&format!("deleted contact person {contact}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.deleted_contact_person",
+                &[("contact", &contact)],
+            ))?;
         }
         ContactCmd::List { id, json } => {
             let people = env.store.read(|c| {
@@ -760,8 +770,10 @@ pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out
-                    .line(&format!("customer {id} has no contact persons"))?;
+                env.out.line(&crate::i18n::tf(
+                    "out.customer_has_no_contact_persons",
+                    &[("id", &id)],
+                ))?;
             } else {
                 table.print(&mut env.out)?;
             }

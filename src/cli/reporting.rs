@@ -71,7 +71,7 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         env.out
             .line(&format!("### kehu report {}", md_cell(&title)))?;
         env.out.line("")?;
-        env.out.line("| Figure | Now | Before | |")?;
+        env.out.line(crate::i18n::t("out.figure_now_before"))?;
         env.out.line("|---|---:|---:|:-:|")?;
         for l in &lines {
             env.out.line(&format!(

@@ -108,7 +108,10 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
             let current = env.store.read(|c| store::interactions::get(c, entry))?;
             env.store
                 .write(|c| store::interactions::delete(c, &ctx, entry, current.audit.version))?;
-            env.out.line(&format!("deleted interaction {entry}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.deleted_interaction",
+                &[("entry", &entry)],
+            ))?;
         }
         InteractionCmd::List { id, limit, json } => {
             let entries = env.store.read(|c| {
@@ -135,8 +138,10 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out
-                    .line(&format!("customer {id} has no interactions yet"))?;
+                env.out.line(&crate::i18n::tf(
+                    "out.customer_has_no_interactions_yet",
+                    &[("id", &id)],
+                ))?;
             } else {
                 table.print(&mut env.out)?;
             }
@@ -221,7 +226,10 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             let current = env.store.read(|c| store::purchases::get(c, entry))?;
             env.store
                 .write(|c| store::purchases::delete(c, &ctx, entry, current.audit.version))?;
-            env.out.line(&format!("deleted purchase {entry}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.deleted_purchase",
+                &[("entry", &entry)],
+            ))?;
         }
         PurchaseCmd::List { id, json } => {
             let found = env.store.read(|c| {
@@ -248,8 +256,10 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out
-                    .line(&format!("customer {id} has no purchases yet"))?;
+                env.out.line(&crate::i18n::tf(
+                    "out.customer_has_no_purchases_yet",
+                    &[("id", &id)],
+                ))?;
             } else {
                 table.print(&mut env.out)?;
             }

@@ -69,7 +69,7 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
                 return Ok(env.out.json(&views::list(&todos, views::todo))?);
             }
             if todos.is_empty() {
-                env.out.line("no open to-dos")?;
+                env.out.line(crate::i18n::t("out.no_open_to_dos"))?;
                 return Ok(());
             }
             let mut table = Table::new(&[
@@ -104,25 +104,33 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
             let next = env
                 .store
                 .write(|c| store::todos::complete(c, &ctx, id, todo.audit.version))?;
-            env.out.line(&format!("done: to-do {id}"))?;
+            env.out
+                .line(&crate::i18n::tf("out.done_to_do", &[("id", &id)]))?;
             if let Some(n) = next {
                 let again = env.store.read(|c| store::todos::get(c, n))?;
                 let due = again.due.map_or("no date".into(), |d| d.to_string());
-                env.out.line(&format!("next: to-do {n} due {due}"))?;
+                env.out.line(&crate::i18n::tf(
+                    "out.next_to_do_due",
+                    &[("n", &n), ("due", &due)],
+                ))?;
             }
         }
         TodoCmd::Cancel { id } => {
             let todo = env.store.read(|c| store::todos::get(c, id))?;
             env.store
                 .write(|c| store::todos::cancel(c, &ctx, id, todo.audit.version))?;
-            env.out.line(&format!("cancelled to-do {id}"))?;
+            env.out
+                .line(&crate::i18n::tf("out.cancelled_to_do", &[("id", &id)]))?;
         }
         TodoCmd::Snooze { id, until } => {
             let date = time::parse_date("until", &until, today)?;
             let todo = env.store.read(|c| store::todos::get(c, id))?;
             env.store
                 .write(|c| store::todos::snooze(c, &ctx, id, todo.audit.version, date))?;
-            env.out.line(&format!("snoozed to-do {id} until {date}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.snoozed_to_do_until",
+                &[("id", &id), ("date", &date)],
+            ))?;
         }
     }
     Ok(())

@@ -91,12 +91,13 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         "read {} row(s): {}, {delim}-separated",
         r.rows, r.encoding
     ))?;
-    env.out.line("columns:")?;
+    env.out.line(crate::i18n::t("out.columns"))?;
     for (h, to) in &r.columns {
         env.out.line(&format!("  {h} → {to}"))?;
     }
     if !r.preview.is_empty() {
-        env.out.line("first rows as they will be stored:")?;
+        env.out
+            .line(crate::i18n::t("out.first_rows_as_they_will_be_stored"))?;
         for row in &r.preview {
             let f = &row.fields;
             let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -151,18 +152,25 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         ))?;
     }
     for (line, name, id) in &r.possible_duplicates {
-        env.out.line(&format!("  line {line}: {name} shares an e-mail or phone with customer {id} (possible duplicate; added)"))?;
+        env.out.line(&crate::i18n::tf(
+            "out.line_shares_an_e_mail_or_phone_with_cust",
+            &[("line", &line), ("name", &name), ("id", &id)],
+        ))?;
     }
     if !r.bad.is_empty() {
         env.out.line(&format!("{} bad row(s):", r.bad.len()))?;
         for (line, col, why) in &r.bad {
-            env.out
-                .line(&format!("  line {line}, column '{col}': {why}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.line_column",
+                &[("line", &line), ("col", &col), ("why", &why)],
+            ))?;
         }
     }
     if let Some(b) = r.batch {
-        env.out
-            .line(&format!("import {b} done; undo with: kehu import undo {b}"))?;
+        env.out.line(&crate::i18n::tf(
+            "out.import_done_undo_with_kehu_import_undo",
+            &[("b", &b)],
+        ))?;
     }
     Ok(())
 }

@@ -38,7 +38,8 @@ pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
         return Ok(env.out.json(&out)?);
     }
     if rows.is_empty() {
-        env.out.line("nothing needs you today")?;
+        env.out
+            .line(crate::i18n::t("out.nothing_needs_you_today"))?;
         return Ok(());
     }
     let mut table = Table::new(&[
@@ -136,7 +137,7 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out.line("no tickets")?;
+                env.out.line(crate::i18n::t("out.no_tickets"))?;
             } else {
                 table.print(&mut env.out)?;
             }
@@ -151,7 +152,10 @@ fn advance(env: &mut Env, ticket: i64, to: TicketStatus, note: &str) -> Result<(
     let t = env.store.read(|c| store::tickets::get(c, ticket))?;
     env.store
         .write(|c| store::tickets::advance(c, &ctx, ticket, t.audit.version, to, &note))?;
-    env.out.line(&format!("ticket {ticket}: {to}"))?;
+    env.out.line(&crate::i18n::tf(
+        "out.ticket",
+        &[("ticket", &ticket), ("to", &to)],
+    ))?;
     Ok(())
 }
 
@@ -188,8 +192,10 @@ pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
                     comment.as_deref(),
                 )
             })?;
-            env.out
-                .line(&format!("recorded survey {s} for customer {id}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.recorded_survey_for_customer",
+                &[("s", &s), ("id", &id)],
+            ))?;
         }
         SurveyCmd::List { id, json } => {
             let found = env.store.read(|c| {
@@ -264,7 +270,10 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
             let d = env
                 .store
                 .write(|c| store::deals::add(c, &ctx, id, &title, amount, close))?;
-            env.out.line(&format!("added deal {d} for customer {id}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.added_deal_for_customer",
+                &[("d", &d), ("id", &id)],
+            ))?;
         }
         DealCmd::Move { deal, stage } => {
             let stage: DealStage = stage.parse()?;
@@ -305,7 +314,7 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out.line("no deals")?;
+                env.out.line(crate::i18n::t("out.no_deals"))?;
             } else {
                 table.print(&mut env.out)?;
             }
@@ -335,7 +344,10 @@ pub fn campaign(env: &mut Env, cmd: CampaignCmd) -> Result<()> {
             let id = env
                 .store
                 .write(|c| store::campaigns::add(c, &ctx, &name, date, description.as_deref()))?;
-            env.out.line(&format!("added campaign {id}: {name}"))?;
+            env.out.line(&crate::i18n::tf(
+                "out.added_campaign",
+                &[("id", &id), ("name", &name)],
+            ))?;
         }
         CampaignCmd::Invite {
             campaign,
@@ -411,7 +423,7 @@ pub fn campaign(env: &mut Env, cmd: CampaignCmd) -> Result<()> {
                 ]);
             }
             if table.is_empty() {
-                env.out.line("no campaigns")?;
+                env.out.line(crate::i18n::t("out.no_campaigns"))?;
             } else {
                 table.print(&mut env.out)?;
             }
