@@ -34,8 +34,12 @@ pub fn init(path: &Path, shared: bool, with_demo: bool, ctx: &Ctx) -> Result<()>
             &[("n", &n)],
         ))?;
     }
-    let word = if existed { "ready" } else { "created" };
-    out.line(&format!("database {word}: {}", path.display()))?;
+    let key = if existed {
+        "out.database_ready"
+    } else {
+        "out.database_created"
+    };
+    out.line(&crate::i18n::tf(key, &[("path", &path.display())]))?;
     out.flush()?;
     Ok(())
 }

@@ -172,8 +172,10 @@ fn add(env: &mut Env, name: &str, flags: &CustomerFlags) -> Result<()> {
     let id = env
         .store
         .write(|c| store::customers::add(c, &ctx, &fields, &flags.tags))?;
-    env.out
-        .line(&format!("added customer {id}: {}", fields.name))?;
+    env.out.line(&crate::i18n::tf(
+        "out.added_customer",
+        &[("id", &id), ("name", &fields.name)],
+    ))?;
     Ok(())
 }
 

@@ -54,14 +54,26 @@ pub fn log(env: &mut Env, a: LogArgs) -> Result<()> {
             .transpose()?;
         Ok((entry, todo))
     })?;
-    env.out.line(&format!(
-        "logged {} {entry} for customer {}",
-        fields.kind, a.id
+    env.out.line(&crate::i18n::tf(
+        "out.logged",
+        &[
+            (
+                "kind",
+                &crate::i18n::word("interaction", fields.kind.as_str()),
+            ),
+            ("entry", &entry),
+            ("id", &a.id),
+        ],
     ))?;
     if let (Some(t), Some(next)) = (todo, &next) {
-        let due = next.due.map_or("no date".into(), |d| d.to_string());
-        env.out
-            .line(&format!("scheduled to-do {t}: {} (due {due})", next.title))?;
+        let due = next.due.map_or(
+            crate::i18n::t("out.no_date").into(),
+            crate::domain::format::date,
+        );
+        env.out.line(&crate::i18n::tf(
+            "out.scheduled",
+            &[("id", &t), ("title", &next.title), ("due", &due)],
+        ))?;
     }
     Ok(())
 }
@@ -182,9 +194,13 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             let pid = env
                 .store
                 .write(|c| store::purchases::add(c, &ctx, id, &f))?;
-            env.out.line(&format!(
-                "recorded purchase {pid} of {} for customer {id}",
-                money_text(f.amount)
+            env.out.line(&crate::i18n::tf(
+                "out.recorded_purchase",
+                &[
+                    ("pid", &pid),
+                    ("amount", &money_text(f.amount)),
+                    ("id", &id),
+                ],
             ))?;
         }
         PurchaseCmd::Edit {

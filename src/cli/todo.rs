@@ -50,8 +50,10 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
                 .into());
             }
             let tid = env.store.write(|c| store::todos::add(c, &ctx, &fields))?;
-            env.out
-                .line(&format!("added to-do {tid}: {}", fields.title))?;
+            env.out.line(&crate::i18n::tf(
+                "out.added_todo",
+                &[("id", &tid), ("title", &fields.title)],
+            ))?;
         }
         TodoCmd::List {
             overdue,

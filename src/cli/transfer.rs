@@ -57,18 +57,25 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             let mut bar = progress_bar("importing");
             let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes, &mut bar)
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
-            env.out.line(&format!(
-                "imported {} customer(s) and {} other record(s) from {}",
-                loaded.customers,
-                loaded.records,
-                file.display()
+            env.out.line(&crate::i18n::tf(
+                "out.imported_json",
+                &[
+                    ("customers", &loaded.customers),
+                    ("records", &loaded.records),
+                    ("file", &file.display()),
+                ],
             ))?;
         }
         ImportCmd::Undo { batch } => {
             let ctx = env.ctx.clone();
             let (removed, restored) = env.store.write(|c| store::imports::undo(c, &ctx, batch))?;
-            env.out.line(&format!(
-                "undid import {batch}: removed {removed} customer(s), restored {restored}"
+            env.out.line(&crate::i18n::tf(
+                "out.undid_import",
+                &[
+                    ("batch", &batch),
+                    ("removed", &removed),
+                    ("restored", &restored),
+                ],
             ))?;
         }
     }
@@ -186,7 +193,10 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
         Some(path) => {
             std::fs::write(&path, text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            env.out.line(&format!("exported to {}", path.display()))?;
+            env.out.line(&crate::i18n::tf(
+                "out.exported",
+                &[("path", &path.display())],
+            ))?;
         }
         None => {
             use std::io::Write;
@@ -217,7 +227,10 @@ fn export_json(env: &mut Env, out: Option<std::path::PathBuf>) -> Result<()> {
             }
             tmp.persist(&path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            env.out.line(&format!("exported to {}", path.display()))?;
+            env.out.line(&crate::i18n::tf(
+                "out.exported",
+                &[("path", &path.display())],
+            ))?;
         }
         None => {
             env.out.flush()?;

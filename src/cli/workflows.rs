@@ -76,8 +76,9 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
             let t = env
                 .store
                 .write(|c| store::tickets::open(c, &ctx, id, kind, severity, &summary))?;
-            env.out.line(&format!(
-                "opened ticket {t} for customer {id}: first response due within 24 hours"
+            env.out.line(&crate::i18n::tf(
+                "out.opened_ticket",
+                &[("t", &t), ("id", &id)],
             ))?;
         }
         TicketCmd::Respond { ticket, note } => {
