@@ -9,13 +9,11 @@ pub enum StoreError {
     #[error("{0}")]
     Input(#[from] InputError),
 
-    #[error("no {what} with id {id}")]
+    #[error("{}", crate::i18n::tf("store.not_found", &[("what", &crate::i18n::word("what", what)), ("id", id)]))]
     NotFound { what: &'static str, id: i64 },
 
     /// Someone else saved the row after it was loaded; nothing was written.
-    #[error(
-        "{what} {id} was changed by {by} at {at} after you loaded it; nothing was written — reload and try again"
-    )]
+    #[error("{}", crate::i18n::tf("store.conflict", &[("what", &crate::i18n::word("what", what)), ("id", id), ("by", by), ("at", at)]))]
     Conflict {
         what: &'static str,
         id: i64,
@@ -28,25 +26,19 @@ pub enum StoreError {
     #[error("{0}")]
     Refused(String),
 
-    #[error(
-        "the database is busy: another user held its lock for longer than {seconds} s; nothing was written \
-         (set KEHU_BUSY_SECONDS to wait longer)"
-    )]
+    #[error("{}", crate::i18n::tf("store.busy", &[("seconds", seconds)]))]
     Busy { seconds: u64 },
 
-    #[error("no database at {0} — create one with `kehu init` (or try `kehu --demo`)")]
+    #[error("{}", crate::i18n::tf("store.missing", &[("path", &.0.display())]))]
     Missing(PathBuf),
 
-    #[error("{0} is not a SQLite database; it was left untouched")]
+    #[error("{}", crate::i18n::tf("store.not_sqlite", &[("path", &.0.display())]))]
     NotSqlite(PathBuf),
 
-    #[error("{0} is a SQLite database but not kehu's; it was left untouched")]
+    #[error("{}", crate::i18n::tf("store.not_kehu", &[("path", &.0.display())]))]
     NotKehu(PathBuf),
 
-    #[error(
-        "{path} was written by a newer kehu (schema version {found}; this kehu knows up to {known}); \
-         it was left untouched — please upgrade kehu"
-    )]
+    #[error("{}", crate::i18n::tf("store.too_new", &[("path", &path.display()), ("found", found), ("known", known)]))]
     TooNew {
         path: PathBuf,
         found: i64,
