@@ -158,7 +158,7 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
     if cli.demo {
         let env = demo_env(ctx.clone())?;
         let path = env.store.path().to_path_buf();
-        return crate::tui::run(&path, ctx, "demo database".into());
+        return crate::tui::run(&path, ctx, crate::i18n::t("tui.demo_database").into());
     }
     let path = db_path(cli)?;
     drop(Store::open(

@@ -60,7 +60,7 @@ impl App {
         update::start(&mut state);
         let presence = store::presence::Presence::announce(path, &ctx.user);
         if let Some(w) = store::guard::warnings(path).into_iter().next() {
-            state.status.message = Some(format!("warning: {w}"));
+            state.status.message = Some(crate::i18n::tf("tui.warning", &[("what", &w)]));
             state.status.is_error = true;
         }
         let mut app = App {
@@ -224,9 +224,7 @@ impl App {
 /// exit path, panics included (ratatui's hook runs before kehu's own one-line report).
 pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
     if !stdout().is_terminal() {
-        anyhow::bail!(
-            "the interactive screen needs a terminal; use the subcommands in scripts (kehu --help)"
-        );
+        anyhow::bail!("{}", crate::i18n::t("tui.needs_terminal"));
     }
     let mut app = App::new(path, ctx, db_label)?;
     let mut terminal = ratatui::try_init()?;
