@@ -8,7 +8,6 @@ use super::args::{Cli, SettingsCmd};
 use super::output::Table;
 use super::{Env, Out};
 use crate::demo;
-use crate::domain::settings::SETTINGS;
 use crate::store::{self, Ctx, OpenMode, Store, maintenance};
 
 /// Plain `kehu` without a terminal (in a pipe or a script): the commands instead of the screen.
@@ -50,8 +49,12 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
         None => {
             let all = env.store.read(store::settings::all)?;
             let mut table = Table::new(&[("KEY", 20), ("VALUE", 20), ("MEANING", 80)]);
-            for ((key, value), def) in all.iter().zip(SETTINGS) {
-                table.row(vec![key.to_string(), value.clone(), def.help.to_string()]);
+            for (key, value) in &all {
+                table.row(vec![
+                    key.to_string(),
+                    value.clone(),
+                    crate::i18n::t(&format!("setting.{key}")).to_string(),
+                ]);
             }
             table.print(&mut env.out)?;
         }

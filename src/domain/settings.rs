@@ -2,11 +2,10 @@
 
 use super::{InputError, Tier, input};
 
-/// A known setting: its key, default and what it means.
+/// A known setting: its key and default (what it means is `setting.<key>` in the catalogue).
 pub struct SettingDef {
     pub key: &'static str,
     pub default: &'static str,
-    pub help: &'static str,
     validate: fn(&str) -> Result<String, InputError>,
 }
 
@@ -103,43 +102,36 @@ pub const SETTINGS: &[SettingDef] = &[
     SettingDef {
         key: "currency",
         default: "CNY",
-        help: "currency of all amounts (ISO code)",
         validate: currency,
     },
     SettingDef {
         key: "cadence.vip",
         default: "30",
-        help: "days between contacts for VIP customers",
         validate: days,
     },
     SettingDef {
         key: "cadence.regular",
         default: "90",
-        help: "days between contacts for regular customers",
         validate: days,
     },
     SettingDef {
         key: "cadence.potential",
         default: "14",
-        help: "days between contacts for potential customers",
         validate: days,
     },
     SettingDef {
         key: "pool_after_days",
         default: "off",
-        help: "days without contact before a customer returns to the shared pool (off = never)",
         validate: days_or_off,
     },
     SettingDef {
         key: "backup_keep",
         default: "7",
-        help: "automatic daily backups to keep",
         validate: count,
     },
     SettingDef {
         key: "holidays",
         default: DEFAULT_HOLIDAYS,
-        help: "occasions for VIP greetings: 'NAME YYYY-MM-DD; …'",
         validate: holidays,
     },
 ];

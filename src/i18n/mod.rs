@@ -182,6 +182,48 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_and_stored_word_is_explained_in_both_languages() {
+        let mut keys: Vec<String> = crate::domain::settings::SETTINGS
+            .iter()
+            .map(|d| format!("setting.{}", d.key))
+            .collect();
+        keys.extend(
+            crate::domain::Tier::ALL
+                .iter()
+                .map(|v| format!("word.tier.{}", v.as_str())),
+        );
+        keys.extend(
+            crate::domain::Stage::ALL
+                .iter()
+                .map(|v| format!("word.stage.{}", v.as_str())),
+        );
+        keys.extend(
+            crate::domain::Channel::ALL
+                .iter()
+                .map(|v| format!("word.channel.{}", v.as_str())),
+        );
+        keys.extend(
+            crate::domain::DealStage::ALL
+                .iter()
+                .map(|v| format!("word.deal.{}", v.as_str())),
+        );
+        keys.extend(crate::domain::InteractionKind::ALL.iter().flat_map(|v| {
+            [
+                format!("word.interaction.{}", v.as_str()),
+                format!("word.interaction_tag.{}", v.as_str()),
+            ]
+        }));
+        for lang in [Lang::En, Lang::Zh] {
+            for k in &keys {
+                assert!(
+                    catalogue(lang).contains_key(k.as_str()),
+                    "{lang:?} lacks {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_language_is_chosen_in_order() {
         assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
         assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
