@@ -1,5 +1,6 @@
 //! `kehu import …` and `kehu export …`.
 
+use crate::i18n::{t, tf, word};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -41,13 +42,13 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 env.out
-                    .line(&format!("bad rows written to {}", path.display()))?;
+                    .line(&tf("out.bad_rows_written", &[("path", &path.display())]))?;
             }
             if !report.bad.is_empty() && !skip_bad && !dry_run {
                 env.out.flush()?;
                 bail!(
-                    "{} bad row(s); nothing was imported — fix them, or use --skip-bad to import the rest",
-                    report.bad.len()
+                    "{}",
+                    tf("out.nothing_imported", &[("n", &report.bad.len())])
                 );
             }
         }
@@ -91,12 +92,16 @@ fn bad_rows_path(file: &Path) -> std::path::PathBuf {
 
 fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
     let delim = match r.delimiter {
-        '\t' => "tab".to_string(),
+        '\t' => t("out.tab").to_string(),
         d => format!("'{d}'"),
     };
-    env.out.line(&format!(
-        "read {} row(s): {}, {delim}-separated",
-        r.rows, r.encoding
+    env.out.line(&tf(
+        "out.read_rows",
+        &[
+            ("n", &r.rows),
+            ("encoding", &r.encoding),
+            ("delimiter", &delim),
+        ],
     ))?;
     env.out.line(crate::i18n::t("out.columns"))?;
     for (h, to) in &r.columns {
@@ -108,34 +113,36 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         for row in &r.preview {
             let f = &row.fields;
             let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let state = if row.errors.is_empty() {
+                t("out.ok").to_string()
+            } else {
+                tf("out.problems", &[("n", &row.errors.len())])
+            };
             env.out.line(&format!(
-                "  line {}: {} · {} · {} · {} · {} · {}",
-                row.line,
+                "  {}: {} · {} · {} · {} · {} · {state}",
+                tf("import.line", &[("n", &row.line)]),
                 f.name,
                 opt(&f.company),
                 opt(&f.phone),
                 opt(&f.email),
-                f.tier,
-                if row.errors.is_empty() {
-                    "ok".to_string()
-                } else {
-                    format!("{} problem(s)", row.errors.len())
-                }
+                word("tier", f.tier.as_str()),
             ))?;
         }
     }
-    let verb = if dry_run {
-        "would add"
+    let key = if dry_run {
+        "out.outcome_dry_run"
     } else if r.committed {
-        "added"
+        "out.outcome_added"
     } else {
-        "not added"
+        "out.outcome_not_added"
     };
-    env.out.line(&format!(
-        "{verb} {}, updated {}, skipped {} likely duplicate(s)",
-        r.added,
-        r.updated,
-        r.skipped_duplicates.len()
+    env.out.line(&tf(
+        key,
+        &[
+            ("added", &r.added),
+            ("updated", &r.updated),
+            ("skipped", &r.skipped_duplicates.len()),
+        ],
     ))?;
     for (line, name, id) in &r.skipped_duplicates {
         let differs = r
@@ -148,14 +155,15 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
                     .iter()
                     .map(|(f, stored, file)| format!("{f} {stored} → {file}"))
                     .collect();
-                format!(
-                    " (differs: {}; overwrite row by row in the TUI import)",
-                    what.join("; ")
-                )
+                tf("out.differs", &[("what", &what.join("; "))])
             })
             .unwrap_or_default();
         env.out.line(&format!(
-            "  line {line}: {name} is likely customer {id}{differs}"
+            "{}{differs}",
+            tf(
+                "out.likely",
+                &[("line", &line), ("name", &name), ("id", &id)]
+            )
         ))?;
     }
     for (line, name, id) in &r.possible_duplicates {
@@ -165,7 +173,7 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         ))?;
     }
     if !r.bad.is_empty() {
-        env.out.line(&format!("{} bad row(s):", r.bad.len()))?;
+        env.out.line(&tf("out.bad_rows", &[("n", &r.bad.len())]))?;
         for (line, col, why) in &r.bad {
             env.out.line(&crate::i18n::tf(
                 "out.line_column",
