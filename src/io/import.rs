@@ -83,9 +83,11 @@ pub struct Report {
 
 fn describe(t: &Target) -> String {
     match t {
-        Target::Field(f) => f.to_string(),
-        Target::Custom(k) => format!("custom field '{k}'"),
-        Target::Ignore => "ignored".into(),
+        Target::Field(f) => crate::i18n::lookup(&format!("field.{f}"))
+            .unwrap_or(f)
+            .to_string(),
+        Target::Custom(k) => crate::i18n::tf("import.custom_field", &[("key", k)]),
+        Target::Ignore => crate::i18n::t("import.ignored").into(),
     }
 }
 

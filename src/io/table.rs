@@ -16,10 +16,7 @@ pub struct Table {
 /// Text from bytes: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK).
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
     if bytes.iter().take(8192).any(|b| *b == 0) {
-        return Err(InputError::new(
-            "file",
-            "is not a text file (it contains NUL bytes); export it from the spreadsheet as CSV",
-        ));
+        return Err(InputError::new("file", crate::i18n::t("err.file_binary")));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
@@ -34,10 +31,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
         Err(_) => {
             let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
             if had_errors {
-                return Err(InputError::new(
-                    "file",
-                    "is neither UTF-8 nor GBK/GB18030 text",
-                ));
+                return Err(InputError::new("file", crate::i18n::t("err.file_encoding")));
             }
             Ok((text.into_owned(), "GBK/GB18030"))
         }
@@ -72,7 +66,7 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
     let (text, encoding) = decode(bytes)?;
     if text.trim().is_empty() {
-        return Err(InputError::new("file", "is empty"));
+        return Err(InputError::new("file", crate::i18n::t("err.file_empty")));
     }
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -86,16 +80,19 @@ pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
         Some(Err(e)) => {
             return Err(InputError::new(
                 "file",
-                format!("the header row cannot be read: {e}"),
+                crate::i18n::tf("err.file_header", &[("why", &e)]),
             ));
         }
-        None => return Err(InputError::new("file", "is empty")),
+        None => return Err(InputError::new("file", crate::i18n::t("err.file_empty"))),
     };
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            InputError::new("file", format!("line {line}: {e}"))
+            InputError::new(
+                "file",
+                crate::i18n::tf("err.file_line", &[("line", &line), ("why", &e)]),
+            )
         })?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -104,7 +101,7 @@ pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
     if rows.is_empty() {
-        return Err(InputError::new("file", "has a header row but no data rows"));
+        return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")));
     }
     Ok(Table {
         encoding,
