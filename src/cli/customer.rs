@@ -203,11 +203,14 @@ fn edit(
     let changed = env
         .store
         .write(|c| store::customers::update(c, &ctx, id, current.audit.version, &fields, &tags))?;
-    env.out.line(&if changed {
-        format!("updated customer {id}")
-    } else {
-        format!("customer {id}: nothing to change")
-    })?;
+    env.out.line(&tf(
+        if changed {
+            "out.updated_customer"
+        } else {
+            "out.customer_unchanged"
+        },
+        &[("id", &id)],
+    ))?;
     Ok(())
 }
 
@@ -583,12 +586,13 @@ fn set_archived(env: &mut Env, id: i64, archived: bool) -> Result<()> {
     let changed = env
         .store
         .write(|c| store::customers::set_archived(c, &ctx, id, current.audit.version, archived))?;
-    let word = if archived { "archived" } else { "unarchived" };
-    env.out.line(&if changed {
-        format!("{word} customer {id}")
-    } else {
-        format!("customer {id} was already {word}")
-    })?;
+    let key = match (archived, changed) {
+        (true, true) => "out.archived",
+        (true, false) => "out.already_archived",
+        (false, true) => "out.unarchived",
+        (false, false) => "out.already_unarchived",
+    };
+    env.out.line(&tf(key, &[("id", &id)]))?;
     Ok(())
 }
 
@@ -596,9 +600,11 @@ fn erase(env: &mut Env, id: i64, yes: bool) -> Result<()> {
     let c = env.store.read(|c| store::customers::get(c, id))?;
     if !yes {
         bail!(
-            "erase permanently removes customer {id} ({}) and all their records; nothing can bring them back \
-             (backups keep them until they expire). Run again with --yes to confirm",
-            c.fields.name
+            "{}",
+            tf(
+                "out.erase_confirm",
+                &[("id", &id), ("name", &c.fields.name)]
+            )
         );
     }
     let ctx = env.ctx.clone();
@@ -617,11 +623,14 @@ fn claim(env: &mut Env, id: i64) -> Result<()> {
     let changed = env
         .store
         .write(|c| store::customers::claim(c, &ctx, id, current.audit.version))?;
-    env.out.line(&if changed {
-        format!("claimed customer {id}: you own them now")
-    } else {
-        format!("customer {id} is already yours")
-    })?;
+    env.out.line(&tf(
+        if changed {
+            "out.claimed"
+        } else {
+            "out.already_yours"
+        },
+        &[("id", &id)],
+    ))?;
     Ok(())
 }
 

@@ -65,11 +65,12 @@ impl Table {
             // Headings are catalogue keys' English text: `head.<heading>` in the interface language.
             headers: columns
                 .iter()
-                .map(|c| {
-                    crate::i18n::t(&format!(
+                .map(|c| match c.0 {
+                    "" => "",
+                    h => crate::i18n::t(&format!(
                         "head.{}",
-                        c.0.to_lowercase().replace([' ', '/'], "_")
-                    ))
+                        h.to_lowercase().replace([' ', '/'], "_")
+                    )),
                 })
                 .collect(),
             caps: columns.iter().map(|c| c.1).collect(),

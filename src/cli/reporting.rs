@@ -61,15 +61,25 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
     let scope = args
         .owner
         .as_deref()
-        .map(|o| format!(" · {o}'s customers"))
+        .map(|o| format!(" · {}", crate::i18n::tf("dash.mine", &[("user", &o)])))
         .unwrap_or_default();
     let title = format!(
-        "{} – {} (previous: {} – {}){scope}",
-        r.period.from, r.period.to, r.previous_period.from, r.previous_period.to
+        "{}{scope}",
+        crate::i18n::tf(
+            "out.report_title",
+            &[
+                ("from", &r.period.from),
+                ("to", &r.period.to),
+                ("prev_from", &r.previous_period.from),
+                ("prev_to", &r.previous_period.to),
+            ],
+        )
     );
     if f.markdown {
-        env.out
-            .line(&format!("### kehu report {}", md_cell(&title)))?;
+        env.out.line(&format!(
+            "### {}",
+            md_cell(&crate::i18n::tf("out.report_heading", &[("title", &title)]))
+        ))?;
         env.out.line("")?;
         env.out.line(crate::i18n::t("out.figure_now_before"))?;
         env.out.line("|---|---:|---:|:-:|")?;
@@ -87,12 +97,12 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
             .raw
             .by_tier
             .iter()
-            .map(|(t, n)| format!("{t} {n}"))
+            .map(|(t, n)| format!("{} {n}", crate::i18n::word("tier", t)))
             .collect();
         env.out.line("")?;
-        env.out.line(&format!(
-            "Customers by tier: {}",
-            md_cell(&tiers.join(", "))
+        env.out.line(&crate::i18n::tf(
+            "out.md_by_tier",
+            &[("list", &md_cell(&tiers.join(", ")))],
         ))?;
         return Ok(());
     }
@@ -107,29 +117,37 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         ]);
     }
     table.print(&mut env.out)?;
-    let join = |v: &[(String, i64)]| {
+    let join = |group: &str, v: &[(String, i64)]| {
         v.iter()
-            .map(|(k, n)| format!("{k} {n}"))
+            .map(|(k, n)| format!("{} {n}", crate::i18n::word(group, k)))
             .collect::<Vec<_>>()
             .join(" · ")
     };
-    env.out.line(&format!(
-        "customers by tier: {}",
-        join(&r.current.raw.by_tier)
+    env.out.line(&crate::i18n::tf(
+        "out.by_tier",
+        &[("list", &join("tier", &r.current.raw.by_tier))],
     ))?;
-    env.out.line(&format!(
-        "customers by stage: {}",
-        join(&r.current.raw.by_stage)
+    env.out.line(&crate::i18n::tf(
+        "out.by_stage",
+        &[("list", &join("stage", &r.current.raw.by_stage))],
     ))?;
     let revenue: Vec<String> = r
         .current
         .raw
         .revenue_by_tier
         .iter()
-        .map(|(k, n)| format!("{k} {}", crate::domain::input::money_text(*n)))
+        .map(|(k, n)| {
+            format!(
+                "{} {}",
+                crate::i18n::word("tier", k),
+                crate::domain::input::money_text(*n)
+            )
+        })
         .collect();
-    env.out
-        .line(&format!("revenue by tier: {}", revenue.join(" · ")))?;
+    env.out.line(&crate::i18n::tf(
+        "out.revenue_by_tier",
+        &[("list", &revenue.join(" · "))],
+    ))?;
     Ok(())
 }
 
