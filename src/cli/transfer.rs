@@ -1,6 +1,7 @@
 //! `kehu import …` and `kehu export …`.
 
 use crate::i18n::{t, tf, word};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -192,34 +193,30 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
 
 pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
     let clock = env.ctx.clock;
-    let (text, out) = match cmd {
-        ExportCmd::Csv { out } => (crate::io::export::csv(&env.store, &clock)?, out),
-        ExportCmd::Json { out } => return export_json(env, out),
-        ExportCmd::Vcard { out } => (crate::io::export::vcard(&env.store)?, out),
-    };
-    match out {
-        Some(path) => {
-            std::fs::write(&path, text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            env.out.line(&crate::i18n::tf(
-                "out.exported",
-                &[("path", &path.display())],
-            ))?;
+    match cmd {
+        ExportCmd::Csv { out } => {
+            let text = crate::io::export::csv(&env.store, &clock)?;
+            write_export(env, out, |_, w| Ok(w.write_all(text.as_bytes())?))
         }
-        None => {
-            use std::io::Write;
-            env.out.flush()?;
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+        ExportCmd::Vcard { out } => {
+            let text = crate::io::export::vcard(&env.store)?;
+            write_export(env, out, |_, w| Ok(w.write_all(text.as_bytes())?))
         }
+        // Written as it is read, so a large book never sits in memory whole.
+        ExportCmd::Json { out } => write_export(env, out, |store, w| {
+            let mut bar = progress_bar("exporting");
+            Ok(crate::io::export::json(store, w, &mut bar)?)
+        }),
     }
-    Ok(())
 }
 
-/// The JSON export is written as it is read, so a large book never sits in memory whole; into
-/// a file it goes through a temporary file, so a failed export never leaves half a file.
-fn export_json(env: &mut Env, out: Option<std::path::PathBuf>) -> Result<()> {
-    use std::io::Write;
-    let mut bar = progress_bar("exporting");
+/// Writes an export to standard output, or to `out` through a temporary file beside it, so a
+/// failed export never leaves half a file.
+fn write_export(
+    env: &mut Env,
+    out: Option<std::path::PathBuf>,
+    write: impl FnOnce(&crate::store::Store, &mut dyn Write) -> Result<()>,
+) -> Result<()> {
     match out {
         Some(path) => {
             let dir = path
@@ -230,20 +227,18 @@ fn export_json(env: &mut Env, out: Option<std::path::PathBuf>) -> Result<()> {
                 .with_context(|| format!("cannot write in {}", dir.display()))?;
             {
                 let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-                crate::io::export::json(&env.store, &mut w, &mut bar)?;
+                write(&env.store, &mut w)?;
                 w.flush()?;
             }
             tmp.persist(&path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            env.out.line(&crate::i18n::tf(
-                "out.exported",
-                &[("path", &path.display())],
-            ))?;
+            env.out
+                .line(&tf("out.exported", &[("path", &path.display())]))?;
         }
         None => {
             env.out.flush()?;
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            crate::io::export::json(&env.store, &mut w, &mut bar)?;
+            write(&env.store, &mut w)?;
             w.flush()?;
         }
     }

@@ -151,11 +151,7 @@ pub(crate) fn refresh_keys(conn: &Connection, id: i64) -> Result<()> {
         email: p.email,
         primary: p.primary,
     });
-    let keyed = |name: &str| {
-        cols.iter()
-            .find(|(k, _)| *k == name)
-            .map_or(Value::Null, |(_, v)| v.clone())
-    };
+    let keyed = |name: &str| rows::value_of(&cols, name);
     rows::exec(
         conn,
         "UPDATE contact_person SET phone_norm = ?2, email_norm = ?3 WHERE id = ?1",

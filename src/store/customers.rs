@@ -686,11 +686,7 @@ fn fill_empty(keep: &mut CustomerFields, other: &CustomerFields) {
 pub(crate) fn refresh_keys(conn: &Connection, id: i64) -> Result<()> {
     let c = get(conn, id)?;
     let cols = columns(&c.fields);
-    let keyed = |name: &str| {
-        cols.iter()
-            .find(|(k, _)| *k == name)
-            .map_or(Value::Null, |(_, v)| v.clone())
-    };
+    let keyed = |name: &str| rows::value_of(&cols, name);
     rows::exec(
         conn,
         "UPDATE customer SET sort_key = ?2, email_norm = ?3, phone_norm = ?4 WHERE id = ?1",

@@ -43,6 +43,13 @@ pub fn audit(row: &Row<'_>, start: usize) -> rusqlite::Result<Audit> {
     })
 }
 
+/// The value of column `name` in a column list (NULL if it is not there).
+pub fn value_of(cols: &[(&str, Value)], name: &str) -> Value {
+    cols.iter()
+        .find(|(k, _)| *k == name)
+        .map_or(Value::Null, |(_, v)| v.clone())
+}
+
 pub fn text(v: Option<&str>) -> Value {
     v.map_or(Value::Null, |s| Value::Text(s.to_string()))
 }
