@@ -148,7 +148,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
     store.write(|conn| {
         if store::customers::count(conn)? > 0 {
             return Err(StoreError::Refused(
-                "the database already has customers; load the demo into a new file (kehu --db NEW.db init --demo)".into(),
+                crate::i18n::t("refused.demo_not_empty").into(),
             ));
         }
         let mut ids = Vec::with_capacity(file.customers.len());
@@ -167,7 +167,12 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 tier: c.tier.parse()?,
                 stage: c.stage.parse()?,
                 email: c.email.clone(),
-                phone: c.phone.as_deref().map(input::phone).transpose()?.map(|(p, _)| p),
+                phone: c
+                    .phone
+                    .as_deref()
+                    .map(input::phone)
+                    .transpose()?
+                    .map(|(p, _)| p),
                 city: c.city.clone(),
                 address: c.address.clone(),
                 owner: c.owner.clone(),
@@ -180,8 +185,16 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 custom_fields: c.fields.clone(),
                 pool_locked: false,
             };
-            let owner_ctx = Ctx::new(c.owner.clone().unwrap_or_else(|| ctx.user.clone()), ctx.clock);
-            let back = |days: i64| Ctx::new(owner_ctx.user.clone(), shifted(&ctx.clock, Duration::days(days)));
+            let owner_ctx = Ctx::new(
+                c.owner.clone().unwrap_or_else(|| ctx.user.clone()),
+                ctx.clock,
+            );
+            let back = |days: i64| {
+                Ctx::new(
+                    owner_ctx.user.clone(),
+                    shifted(&ctx.clock, Duration::days(days)),
+                )
+            };
             // Added as a lead (or prospect) back then, converted and churned later: the dated
             // history the reports work from.
             let final_stage = fields.stage;
@@ -189,7 +202,12 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
             if matches!(final_stage, Stage::Customer | Stage::Churned) {
                 first.stage = Stage::Lead;
             }
-            let id = store::customers::add(conn, &back(c.created_days_ago.unwrap_or(0)), &first, &c.tags)?;
+            let id = store::customers::add(
+                conn,
+                &back(c.created_days_ago.unwrap_or(0)),
+                &first,
+                &c.tags,
+            )?;
             let step = |days: Option<i64>, stage: Stage| -> Result<(), StoreError> {
                 let current = store::customers::get(conn, id)?;
                 if current.fields.stage == stage {
@@ -197,7 +215,14 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 }
                 let mut f = current.fields.clone();
                 f.stage = stage;
-                store::customers::update(conn, &back(days.unwrap_or(0)), id, current.audit.version, &f, &current.tags)?;
+                store::customers::update(
+                    conn,
+                    &back(days.unwrap_or(0)),
+                    id,
+                    current.audit.version,
+                    &f,
+                    &current.tags,
+                )?;
                 Ok(())
             };
             if matches!(final_stage, Stage::Customer | Stage::Churned) {
@@ -220,7 +245,9 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
             for e in &c.interactions {
                 let at_time = input::clean_line(&e.time);
                 let time_of_day = NaiveTime::parse_from_str(&at_time, "%H:%M").unwrap_or_default();
-                let at = ctx.clock.instant_of(today - Duration::days(e.days_ago), time_of_day);
+                let at = ctx
+                    .clock
+                    .instant_of(today - Duration::days(e.days_ago), time_of_day);
                 let fields = InteractionFields {
                     at: time::format_timestamp(at.min(ctx.clock.now)),
                     kind: e.kind.parse()?,
@@ -251,38 +278,92 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 store::todos::add(conn, &owner_ctx, &fields)?;
             }
             // Tickets open at their own time, so their 24-hour clocks run as in real life.
-            let at = |hours_ago: i64| Ctx::new(owner_ctx.user.clone(), shifted(&ctx.clock, Duration::hours(hours_ago)));
+            let at = |hours_ago: i64| {
+                Ctx::new(
+                    owner_ctx.user.clone(),
+                    shifted(&ctx.clock, Duration::hours(hours_ago)),
+                )
+            };
             for t in &c.tickets {
                 let opened = at(t.hours_ago);
-                let tid = store::tickets::open(conn, &opened, id, t.kind.parse()?, t.severity.parse()?, &t.summary)?;
+                let tid = store::tickets::open(
+                    conn,
+                    &opened,
+                    id,
+                    t.kind.parse()?,
+                    t.severity.parse()?,
+                    &t.summary,
+                )?;
                 if let Some(after) = t.responded_after_hours {
                     let v = store::tickets::get(conn, tid)?.audit.version;
                     let note = "已联系客户,正在处理 / contacted the customer, working on it";
-                    store::tickets::advance(conn, &at(t.hours_ago - after), tid, v, TicketStatus::Responded, note)?;
+                    store::tickets::advance(
+                        conn,
+                        &at(t.hours_ago - after),
+                        tid,
+                        v,
+                        TicketStatus::Responded,
+                        note,
+                    )?;
                     if t.resolved {
                         let v = store::tickets::get(conn, tid)?.audit.version;
-                        store::tickets::advance(conn, &at(t.hours_ago - after - 1), tid, v, TicketStatus::Resolved, "resolved")?;
+                        store::tickets::advance(
+                            conn,
+                            &at(t.hours_ago - after - 1),
+                            tid,
+                            v,
+                            TicketStatus::Resolved,
+                            "resolved",
+                        )?;
                     }
                 }
             }
             for s in &c.surveys {
                 let on = today - Duration::days(s.days_ago);
-                store::surveys::add(conn, &owner_ctx, id, on, s.quality, s.attitude, s.speed, s.comment.as_deref())?;
+                store::surveys::add(
+                    conn,
+                    &owner_ctx,
+                    id,
+                    on,
+                    s.quality,
+                    s.attitude,
+                    s.speed,
+                    s.comment.as_deref(),
+                )?;
             }
             for d in &c.deals {
                 let close = today + Duration::days(d.close_in_days);
-                let did = store::deals::add(conn, &owner_ctx, id, &d.title, input::money("amount", &d.amount)?, Some(close))?;
+                let did = store::deals::add(
+                    conn,
+                    &owner_ctx,
+                    id,
+                    &d.title,
+                    input::money("amount", &d.amount)?,
+                    Some(close),
+                )?;
                 let stage: DealStage = d.stage.parse()?;
                 if stage != DealStage::Qualified {
                     let v = store::deals::get(conn, did)?.audit.version;
-                    store::deals::move_to(conn, &owner_ctx, did, v, stage, d.lost_reason.as_deref(), stage == DealStage::Won)?;
+                    store::deals::move_to(
+                        conn,
+                        &owner_ctx,
+                        did,
+                        v,
+                        stage,
+                        d.lost_reason.as_deref(),
+                        stage == DealStage::Won,
+                    )?;
                 }
             }
         }
         for camp in &file.campaigns {
             let on = today - Duration::days(camp.days_ago);
             let cid = store::campaigns::add(conn, ctx, &camp.name, Some(on), None)?;
-            let pick = |list: &[usize]| list.iter().filter_map(|i| ids.get(*i).copied()).collect::<Vec<i64>>();
+            let pick = |list: &[usize]| {
+                list.iter()
+                    .filter_map(|i| ids.get(*i).copied())
+                    .collect::<Vec<i64>>()
+            };
             store::campaigns::invite(conn, ctx, cid, &pick(&camp.invited))?;
             for who in pick(&camp.attended) {
                 store::campaigns::mark(conn, ctx, cid, who, false)?;

@@ -103,8 +103,9 @@ pub fn mark(
         params![campaign, customer, ctx.clock.stamp()],
     )?;
     if n == 0 {
-        return Err(StoreError::Refused(format!(
-            "customer {customer} was not invited to campaign {campaign}"
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.not_invited",
+            &[("customer", &customer), ("campaign", &campaign)],
         )));
     }
     rows::log(

@@ -537,8 +537,9 @@ pub fn claim(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<bool
     match current.fields.owner.as_deref() {
         Some(owner) if owner == ctx.user => return Ok(false),
         Some(owner) => {
-            return Err(StoreError::Refused(format!(
-                "customer {id} belongs to {owner}; only customers in the shared pool (no owner) can be claimed"
+            return Err(StoreError::Refused(crate::i18n::tf(
+                "refused.not_in_pool",
+                &[("id", &id), ("owner", &owner)],
             )));
         }
         None => {}
@@ -583,8 +584,9 @@ pub fn merge(
     take: &[String],
 ) -> Result<MergeReport> {
     if keep == other {
-        return Err(StoreError::Refused(format!(
-            "cannot merge customer {keep} into itself"
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.merge_self",
+            &[("id", &keep)],
         )));
     }
     let k = get(conn, keep)?;

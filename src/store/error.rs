@@ -79,7 +79,7 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> StoreError {
-        StoreError::Refused(format!("stored JSON could not be read: {e}"))
+        StoreError::Refused(crate::i18n::tf("refused.stored_json", &[("why", &e)]))
     }
 }
 

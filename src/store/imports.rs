@@ -129,8 +129,9 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
             });
         }
         Some(Some(at)) => {
-            return Err(StoreError::Refused(format!(
-                "import {batch} was already undone at {at}"
+            return Err(StoreError::Refused(crate::i18n::tf(
+                "refused.already_undone",
+                &[("batch", &batch), ("at", &at)],
             )));
         }
         Some(None) => {}
@@ -158,8 +159,9 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
                 )?;
                 if others > 0 {
                     let name = customers::get(conn, *row_id)?.fields.name;
-                    return Err(StoreError::Refused(format!(
-                        "customer {row_id} ({name}) has records added since the import; nothing was undone — archive or erase them instead"
+                    return Err(StoreError::Refused(crate::i18n::tf(
+                        "refused.undo_has_records",
+                        &[("id", row_id), ("name", &name)],
                     )));
                 }
                 customers::erase(conn, ctx, *row_id)?;

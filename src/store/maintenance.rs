@@ -73,8 +73,9 @@ pub fn backup(store: &Store, dest: &Path) -> Result<()> {
         let verdict: String = copy.pragma_query_value(None, "quick_check", |r| r.get(0))?;
         let app_id: i64 = copy.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if verdict != "ok" || app_id != migrate::APPLICATION_ID {
-            return Err(StoreError::Refused(format!(
-                "the backup copy failed its check ({verdict}); nothing was kept"
+            return Err(StoreError::Refused(crate::i18n::tf(
+                "refused.backup_check",
+                &[("verdict", &verdict)],
             )));
         }
     }
@@ -145,9 +146,9 @@ fn check_candidate(path: &Path) -> Result<()> {
     }
     let verdict: String = conn.pragma_query_value(None, "quick_check", |r| r.get(0))?;
     if verdict != "ok" {
-        return Err(StoreError::Refused(format!(
-            "{} failed its integrity check ({verdict}); nothing was restored",
-            path.display()
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.restore_check",
+            &[("path", &path.display()), ("verdict", &verdict)],
         )));
     }
     Ok(())

@@ -68,9 +68,9 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
     if current > 0 {
         let verdict: String = conn.pragma_query_value(None, "quick_check", |r| r.get(0))?;
         if verdict != "ok" {
-            return Err(StoreError::Refused(format!(
-                "the database failed its integrity check before upgrading ({verdict}); it was left as it was — \
-                 restore a backup or run `kehu check`"
+            return Err(StoreError::Refused(crate::i18n::tf(
+                "refused.upgrade_check",
+                &[("verdict", &verdict)],
             )));
         }
     }

@@ -96,8 +96,9 @@ pub fn advance(
     let t = get(conn, id)?;
     rows::check_version(conn, WHAT, "ticket", id, version)?;
     if t.status == TicketStatus::Closed {
-        return Err(StoreError::Refused(format!(
-            "ticket {id} is already closed"
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.ticket_closed",
+            &[("id", &id)],
         )));
     }
     let now = ctx.clock.stamp();

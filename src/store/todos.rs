@@ -119,9 +119,14 @@ fn require_open(todo: &Todo) -> Result<()> {
     if todo.status == TodoStatus::Open {
         return Ok(());
     }
-    Err(StoreError::Refused(format!(
-        "to-do {} is already {} (by {} at {})",
-        todo.id, todo.status, todo.audit.updated_by, todo.audit.updated_at
+    Err(StoreError::Refused(crate::i18n::tf(
+        "refused.todo_status",
+        &[
+            ("id", &todo.id),
+            ("status", &crate::i18n::word("todo", todo.status.as_str())),
+            ("by", &todo.audit.updated_by),
+            ("at", &todo.audit.updated_at),
+        ],
     )))
 }
 
