@@ -286,7 +286,7 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
             table.row(vec![
                 c.id.to_string(),
                 c.fields.name.clone(),
-                c.fields.tier.to_string(),
+                word("tier", c.fields.tier.as_str()),
                 c.fields.owner.clone().unwrap_or_default(),
                 risks.get(&c.id).map(|r| r.join(" · ")).unwrap_or_default(),
             ]);
@@ -314,8 +314,8 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
             c.id.to_string(),
             f.name.clone(),
             f.company.clone().unwrap_or_default(),
-            f.tier.to_string(),
-            f.stage.to_string(),
+            word("tier", f.tier.as_str()),
+            word("stage", f.stage.as_str()),
             f.owner.clone().unwrap_or_default(),
             c.last_contact_at
                 .as_deref()

@@ -144,7 +144,7 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
                 table.row(vec![
                     i.id.to_string(),
                     ctx.clock.local_display(&i.at),
-                    i.kind.to_string(),
+                    crate::i18n::word("interaction", i.kind.as_str()),
                     i.summary.clone(),
                     i.audit.created_by.clone(),
                 ]);

@@ -96,7 +96,7 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
                     t.customer_id.map(|c| c.to_string()).unwrap_or_default(),
                     t.title.clone(),
                     t.assignee.clone().unwrap_or_default(),
-                    t.priority.to_string(),
+                    crate::i18n::word("priority", t.priority.as_str()),
                 ]);
             }
             table.print(&mut env.out)?;

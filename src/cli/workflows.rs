@@ -52,7 +52,7 @@ pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
     for r in &rows {
         table.row(vec![
             r.urgency.to_string(),
-            r.kind.as_str().to_string(),
+            crate::i18n::word("today", r.kind.as_str()),
             r.customer.clone().unwrap_or_default(),
             r.title.clone(),
             r.why.join(" · "),
@@ -130,9 +130,9 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                 table.row(vec![
                     t.id.to_string(),
                     t.customer_id.to_string(),
-                    t.kind.to_string(),
+                    crate::i18n::word("ticket", t.kind.as_str()),
                     t.severity.to_string(),
-                    t.status.to_string(),
+                    crate::i18n::word("ticket_status", t.status.as_str()),
                     clock_of(t),
                     t.summary.clone(),
                 ]);
@@ -308,7 +308,7 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
                 table.row(vec![
                     d.id.to_string(),
                     d.customer_id.to_string(),
-                    d.stage.to_string(),
+                    crate::i18n::word("deal", d.stage.as_str()),
                     money_text(d.amount),
                     d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
                     d.title.clone(),
