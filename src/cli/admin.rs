@@ -13,9 +13,7 @@ use crate::store::{self, Ctx, OpenMode, Store, maintenance};
 /// Plain `kehu` without a terminal (in a pipe or a script): the commands instead of the screen.
 pub fn no_subcommand(_cli: &Cli) -> Result<()> {
     let mut out = Out::new();
-    out.line(
-        "kehu opens its interactive screen in a terminal; here are the commands for scripts.",
-    )?;
+    out.line(crate::i18n::t("admin.no_terminal"))?;
     out.line("")?;
     out.line(&super::command().render_help().to_string())?;
     out.flush()?;
@@ -87,11 +85,16 @@ fn default_backup_path(db: &Path, ctx: &Ctx) -> PathBuf {
 pub fn backup(env: &mut Env, out: Option<PathBuf>) -> Result<()> {
     let dest = out.unwrap_or_else(|| default_backup_path(env.store.path(), &env.ctx));
     if dest.exists() {
-        bail!("{} already exists; choose another --out", dest.display());
+        bail!(
+            "{}",
+            crate::i18n::tf("admin.exists", &[("path", &dest.display())])
+        );
     }
     maintenance::backup(&env.store, &dest)?;
-    env.out
-        .line(&format!("backup written and checked: {}", dest.display()))?;
+    env.out.line(&crate::i18n::tf(
+        "admin.backup_done",
+        &[("path", &dest.display())],
+    ))?;
     Ok(())
 }
 
@@ -120,13 +123,18 @@ pub fn restore(env: &mut Env, file: &Path, force: bool) -> Result<()> {
             .map(|p| format!("{}@{}", p.user, p.host))
             .collect();
         bail!(
-            "{} also have the database open ({}); ask them to close kehu first, or use --force",
-            others.len(),
-            who.join(", ")
+            "{}",
+            crate::i18n::tf(
+                "admin.others_open",
+                &[("n", &others.len()), ("who", &who.join(", "))],
+            )
         );
     }
     if !file.is_file() {
-        bail!("{}: no such backup file", file.display());
+        bail!(
+            "{}",
+            crate::i18n::tf("admin.no_backup", &[("path", &file.display())])
+        );
     }
     let keep = default_backup_path(env.store.path(), &env.ctx).with_file_name(format!(
         "kehu-before-restore-{}.db",
@@ -139,10 +147,9 @@ pub fn restore(env: &mut Env, file: &Path, force: bool) -> Result<()> {
     maintenance::restore(&mut env.store, file, &keep)?;
     // Reopen, which upgrades a backup made by an older kehu.
     env.store = Store::open(env.store.path(), OpenMode::Existing, &env.ctx)?;
-    env.out.line(&format!(
-        "restored {}; the replaced data was kept in {}",
-        file.display(),
-        keep.display()
+    env.out.line(&crate::i18n::tf(
+        "admin.restored",
+        &[("path", &file.display()), ("kept", &keep.display())],
     ))?;
     Ok(())
 }

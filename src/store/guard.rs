@@ -27,11 +27,9 @@ pub fn warnings(db: &Path) -> Vec<String> {
         path.components()
             .any(|c| c.as_os_str().to_string_lossy().to_lowercase() == **n)
     }) {
-        out.push(format!(
-            "the database is in a {name} folder; sync tools can corrupt a database that is open — use a network share, or keep the file outside the synced folder"
-        ));
+        out.push(crate::i18n::tf("guard.sync_folder", &[("name", name)]));
     } else if lower.contains("dropbox") || lower.contains("onedrive") {
-        out.push("the database seems to be in a cloud-sync folder; sync tools can corrupt an open database".into());
+        out.push(crate::i18n::t("guard.cloud").into());
     }
     out.extend(mount_warnings(&path));
     out.extend(drive_warnings(&path));
@@ -82,14 +80,23 @@ pub fn check_mount(mounts: &[Mount], path: &Path) -> Vec<String> {
     let has = |o: &str| m.options.iter().any(|x| x == o);
     let mut out = Vec::new();
     match m.fs_type.as_str() {
-        "cifs" | "smb3" | "smbfs" if has("nobrl") => out.push(format!(
-            "{} is mounted with 'nobrl': file locks are not sent to the server, so two users can corrupt the database — remount without nobrl",
-            m.point.display()
+        "cifs" | "smb3" | "smbfs" if has("nobrl") => out.push(crate::i18n::tf(
+            "guard.nobrl",
+            &[("mount", &m.point.display())],
         )),
-        "nfs" | "nfs4" if has("nolock") || has("local_lock=all") => out.push(format!(
-            "{} is mounted with {}: locks stay on this machine, so two users can corrupt the database — remount with locking",
-            m.point.display(),
-            if has("nolock") { "'nolock'" } else { "'local_lock=all'" }
+        "nfs" | "nfs4" if has("nolock") || has("local_lock=all") => out.push(crate::i18n::tf(
+            "guard.nolock",
+            &[
+                ("mount", &m.point.display()),
+                (
+                    "option",
+                    &if has("nolock") {
+                        "'nolock'"
+                    } else {
+                        "'local_lock=all'"
+                    },
+                ),
+            ],
         )),
         _ => {}
     }
@@ -125,7 +132,7 @@ fn drive_warnings(path: &Path) -> Vec<String> {
     // SAFETY: `root` is a NUL-terminated UTF-16 string that outlives the call.
     let kind = unsafe { GetDriveTypeW(root.as_ptr()) };
     if kind == DRIVE_REMOTE {
-        vec!["the database is on a network drive: kehu shares it safely with the rollback journal; keep the daily backups on".into()]
+        vec![crate::i18n::t("guard.network").into()]
     } else {
         Vec::new()
     }
