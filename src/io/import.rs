@@ -388,6 +388,6 @@ pub fn json(
 ) -> Result<store::dump::Loaded, StoreError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let doc: Json = serde_json::from_slice(bytes)
-        .map_err(|e| StoreError::Refused(format!("not valid JSON: {e}")))?;
+        .map_err(|e| StoreError::Refused(crate::i18n::tf("restore.not_json", &[("why", &e)])))?;
     store.write(|c| store::dump::load(c, ctx, &doc, progress))
 }

@@ -15,6 +15,7 @@ use super::error::{Result, StoreError};
 use super::rows::to_json;
 use crate::domain::input::{money, money_text};
 use crate::domain::time::{format_timestamp, parse_timestamp};
+use crate::i18n::{t, tf};
 
 pub const FORMAT: &str = "kehu-export";
 pub const VERSION: i64 = 2;
@@ -289,21 +290,21 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
         Json::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => Value::Integer(i),
             (None, Some(f)) => Value::Real(f),
-            _ => return Err(bad("is a number out of range")),
+            _ => return Err(bad(t("restore.number_range"))),
         },
         Json::String(s) => {
             let is_stamp = col == "at" || col.ends_with("_at");
             if is_stamp && parse_timestamp(s).map(format_timestamp).as_deref() != Some(s) {
-                return Err(bad("must be a timestamp like 2026-11-22T08:30:00.000Z"));
+                return Err(bad(t("restore.timestamp")));
             }
             if DATE_COLS.contains(&col) && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
             {
-                return Err(bad("must be a date like 2026-11-22"));
+                return Err(bad(t("restore.date")));
             }
             Value::Text(s.clone())
         }
         Json::Array(_) | Json::Object(_) => {
-            return Err(bad("holds a list or object where a value belongs"));
+            return Err(bad(t("restore.not_a_value")));
         }
     })
 }
@@ -336,7 +337,7 @@ fn insert(
             continue;
         }
         if !allowed.contains(k) {
-            return Err(refused(at, format!("unknown field '{k}'")));
+            return Err(refused(at, tf("restore.unknown_field", &[("field", k)])));
         }
         names.push(format!("\"{k}\""));
         values.push(decode(k, v, at)?);
@@ -364,22 +365,16 @@ pub fn load(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Loaded> {
     if doc.get("format").and_then(Json::as_str) != Some(FORMAT) {
-        return Err(StoreError::Refused(
-            "not a kehu export: the file has no \"format\": \"kehu-export\"".into(),
-        ));
+        return Err(StoreError::Refused(t("restore.not_export").into()));
     }
     match doc.get("version").and_then(Json::as_i64) {
         Some(VERSION) => {}
         Some(v) if v > VERSION => {
-            return Err(StoreError::Refused(format!(
-                "this export is format version {v}, written by a newer kehu; please upgrade kehu"
-            )));
+            return Err(StoreError::Refused(tf("restore.newer", &[("v", &v)])));
         }
         v => {
-            return Err(StoreError::Refused(format!(
-                "this export is format version {}, which this kehu cannot import; export it again with this kehu",
-                v.map_or("(none)".into(), |v| v.to_string())
-            )));
+            let v = v.map_or("(none)".into(), |v| v.to_string());
+            return Err(StoreError::Refused(tf("restore.older", &[("v", &v)])));
         }
     }
     let held: i64 = conn.query_row(
@@ -388,11 +383,7 @@ pub fn load(
         |r| r.get(0),
     )?;
     if held > 0 {
-        return Err(StoreError::Refused(
-            "a JSON import restores a whole export into an empty database, and this one already holds records; \
-             create an empty one (`kehu --db NEW.sqlite init`) and import there"
-                .into(),
-        ));
+        return Err(StoreError::Refused(t("restore.not_empty").into()));
     }
     // Rows refer to each other in any order (a to-do to the one it was spawned from): checked at commit.
     conn.execute_batch("PRAGMA defer_foreign_keys = ON; DELETE FROM change_log;")?;
