@@ -38,6 +38,9 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         return Ok(env.out.json(&r.json())?);
     }
     let lines = r.lines();
+    let currency = env
+        .store
+        .read(|c| crate::store::settings::get(c, "currency"))?;
     if f.csv {
         env.out.line("figure,key,value,previous,change")?;
         for l in &lines {
@@ -87,8 +90,8 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
             env.out.line(&format!(
                 "| {} | {} | {} | {} |",
                 md_cell(l.label.trim()),
-                l.now.text(),
-                l.before.text(),
+                l.now.shown(&currency, false),
+                l.before.shown(&currency, false),
                 l.arrow()
             ))?;
         }
@@ -111,8 +114,8 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
     for l in &lines {
         table.row(vec![
             l.label.to_string(),
-            l.now.text(),
-            l.before.text(),
+            l.now.shown(&currency, false),
+            l.before.shown(&currency, false),
             l.arrow().to_string(),
         ]);
     }

@@ -43,6 +43,13 @@ pub fn money(minor: i64, currency: &str) -> String {
     )
 }
 
+/// Whole currency units, rounded: `¥538,264` (for a narrow column).
+pub fn money_whole(minor: i64, currency: &str) -> String {
+    let rounded = (minor + minor.signum() * 50) / 100 * 100;
+    let text = money(rounded, currency);
+    text.strip_suffix(".00").unwrap_or(&text).to_string()
+}
+
 /// A mainland China mobile number grouped `138 0013 8000` (with `+86 ` when it was written
 /// with the country code); any other number as it was typed.
 pub fn phone(text: &str) -> String {
@@ -97,6 +104,8 @@ mod tests {
         assert_eq!(money(99_000, "USD"), "$990.00");
         assert_eq!(money(-123_456_789, "EUR"), "-€1,234,567.89");
         assert_eq!(money(5, "CHF"), "CHF 0.05");
+        assert_eq!(money_whole(53_826_450, "CNY"), "¥538,265");
+        assert_eq!(money_whole(-149, "USD"), "-$1");
     }
 
     #[test]

@@ -163,6 +163,16 @@ impl Measure {
         }
     }
 
+    /// As people read it: amounts with the currency's symbol and thousands separators, whole
+    /// units when `whole` (a dashboard column has no room for cents).
+    pub fn shown(self, currency: &str, whole: bool) -> String {
+        match self {
+            Measure::Money(Some(m)) if whole => crate::domain::format::money_whole(m, currency),
+            Measure::Money(Some(m)) => crate::domain::format::money(m, currency),
+            other => other.text(),
+        }
+    }
+
     fn number(self) -> Option<f64> {
         match self {
             Measure::Count(n) => Some(n as f64),

@@ -17,7 +17,7 @@ fn month_label(ym: &str) -> String {
     ym.get(5..7).unwrap_or(ym).to_string()
 }
 
-pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
+pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect) {
     super::clear_for_box(f, area);
     let scope = if d.mine {
         tf("dash.mine", &[("user", &user)])
@@ -99,8 +99,8 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, area: Rect) {
         };
         let mut line = Line::from(vec![
             Span::raw(format!("{marker}{}", cell(l.label, 27))),
-            Span::styled(cell(&l.now.text(), 11), theme::HEADER),
-            Span::styled(cell(&l.before.text(), 11), theme::DIM),
+            Span::styled(cell(&l.now.shown(currency, true), 11), theme::HEADER),
+            Span::styled(cell(&l.before.shown(currency, true), 11), theme::DIM),
             Span::styled(l.arrow(), arrow_style),
         ]);
         if i == d.selected && d.drill.is_none() {

@@ -74,7 +74,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             f.render_widget(Paragraph::new(lines).block(frame(t("confirm.title"))), r);
         }
         Some(Modal::Pipeline(p)) => pipeline(f, p, &s.currency, area),
-        Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, area),
+        Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, &s.currency, area),
         Some(Modal::Entry(e)) => {
             let r = centered(
                 area,
