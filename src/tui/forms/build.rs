@@ -30,11 +30,11 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
         FormKind::Import => {
             let path = v("path");
             if path.trim().is_empty() {
-                errors.push(InputError::new("path", "name the file to import"));
+                errors.push(InputError::new("path", crate::i18n::t("msg.name_the_file")));
             } else if !std::path::Path::new(path.trim()).is_file() {
                 errors.push(InputError::new(
                     "path",
-                    format!("'{}' is not a file", path.trim()),
+                    crate::i18n::tf("err.not_a_file", &[("text", &path.trim())]),
                 ));
             }
             check(
@@ -59,7 +59,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                     _ => {
                         errors.push(InputError::new(
                             key,
-                            format!("'{}' is not a score from 1 to 5", v(key).trim()),
+                            crate::i18n::tf("err.score", &[("text", &v(key).trim())]),
                         ));
                         None
                     }
@@ -162,7 +162,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 other => {
                     errors.push(InputError::new(
                         "action",
-                        format!("'{other}' is not respond, resolve or close"),
+                        crate::i18n::tf("err.ticket_action", &[("text", &other)]),
                     ));
                     None
                 }
@@ -183,7 +183,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 other => {
                     errors.push(InputError::new(
                         "mark",
-                        format!("'{other}' is not attended or responded"),
+                        crate::i18n::tf("err.mark", &[("text", &other)]),
                     ));
                     None
                 }
@@ -223,7 +223,10 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             f.birthday = optional(errors, &v("birthday"), |d| {
                 let d = time::parse_date("birthday", d, today)?;
                 if d > today {
-                    Err(InputError::new("birthday", format!("{d} is in the future")))
+                    Err(InputError::new(
+                        "birthday",
+                        crate::i18n::tf("err.future", &[("date", &d)]),
+                    ))
                 } else {
                     Ok(d)
                 }
@@ -273,10 +276,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let next_title = check(errors, input::optional_line("next", &v("next"))).flatten();
             let due = optional(errors, &v("due"), |d| time::parse_date("due", d, today));
             if due.is_some() && next_title.is_none() {
-                errors.push(InputError::new(
-                    "next",
-                    "say what the follow-up is, or clear its due date",
-                ));
+                errors.push(InputError::new("next", crate::i18n::t("msg.say_follow_up")));
             }
             let fields = InteractionFields {
                 at: time::format_timestamp(at?),
@@ -346,7 +346,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 other => {
                     errors.push(InputError::new(
                         "primary",
-                        format!("'{other}' is not yes or no"),
+                        crate::i18n::tf("err.yes_no", &[("text", &other)]),
                     ));
                     false
                 }

@@ -733,9 +733,9 @@ impl Form {
                 f.cursor = f.value.chars().count();
             } else if theirs_changed && mine_changed && f.value.trim() != now.value.trim() {
                 decide = true;
-                f.note = Some(format!(
-                    "Ctrl-t takes {by}'s '{}' (was '{}')",
-                    now.value, was.value
+                f.note = Some(tf(
+                    "msg.take_theirs",
+                    &[("by", &by), ("theirs", &now.value), ("was", &was.value)],
                 ));
                 f.theirs = Some(now.value.clone());
             }

@@ -304,20 +304,16 @@ pub fn reply(s: &mut State, r: Reply) {
                     let at = s.clock.local_display(&stored.audit.updated_at);
                     let by = stored.audit.updated_by.clone();
                     if form.merge_customer(stored, &by) {
-                        form.error = Some(format!(
-                            "{by} changed this customer at {at}; their other changes are merged in. Decide the marked fields (Ctrl-t takes theirs), then Enter saves"
-                        ));
+                        form.error = Some(tf("msg.conflict_merged", &[("by", &by), ("at", &at)]));
                     } else {
                         // Different fields: merge without asking.
-                        s.note_after_save = Some(format!("merged with {by}'s changes"));
+                        s.note_after_save = Some(tf("msg.merged_with", &[("by", &by)]));
                         submit(s);
                     }
                     return;
                 }
                 if conflict.is_some() {
-                    form.error = Some(format!(
-                        "{error}. Ctrl-o saves over their change, Ctrl-r reloads (your edit is lost)."
-                    ));
+                    form.error = Some(tf("msg.conflict", &[("error", &error)]));
                     form.conflict_version = conflict;
                 } else {
                     form.error = Some(error);

@@ -130,7 +130,11 @@ pub(super) fn apply(
         } => {
             let t = store::tickets::get(c, id)?;
             store::tickets::advance(c, ctx, id, version, to, &note)?;
-            (Some(t.customer_id), format!("ticket #{id}: {to}"))
+            let to = crate::i18n::word("ticket_status", to.as_str());
+            (
+                Some(t.customer_id),
+                tf("msg.ticket", &[("id", &id), ("status", &to)]),
+            )
         }
         Save::OpenTicket {
             customer,
@@ -173,9 +177,9 @@ pub(super) fn apply(
             store::purchases::add(c, ctx, customer, &fields)?;
             (
                 Some(customer),
-                format!(
-                    "recorded a purchase of {}",
-                    crate::domain::input::money_text(fields.amount)
+                tf(
+                    "msg.purchase",
+                    &[("amount", &crate::domain::input::money_text(fields.amount))],
                 ),
             )
         }
@@ -200,8 +204,16 @@ pub(super) fn apply(
         } => {
             let d = store::deals::get(c, id)?;
             store::deals::move_to(c, ctx, id, version, stage, reason.as_deref(), purchase)?;
-            let also = if purchase { "; purchase recorded" } else { "" };
-            (Some(d.customer_id), format!("deal #{id} → {stage}{also}"))
+            let key = if purchase {
+                "msg.deal_moved_purchase"
+            } else {
+                "msg.deal_moved"
+            };
+            let stage = crate::i18n::word("deal", stage.as_str());
+            (
+                Some(d.customer_id),
+                tf(key, &[("id", &id), ("stage", &stage)]),
+            )
         }
         Save::Merge {
             keep,
@@ -225,20 +237,19 @@ pub(super) fn apply(
             let Some(k) = found else {
                 return Err(StoreError::Input(crate::domain::InputError::new(
                     "campaign",
-                    format!("no campaign called '{campaign}'"),
+                    tf("msg.no_campaign", &[("name", &campaign)]),
                 )));
             };
             store::campaigns::mark(c, ctx, k.id, customer, responded)?;
             (
                 Some(customer),
-                format!(
-                    "{} {}",
+                tf(
                     if responded {
-                        "responded to"
+                        "msg.responded_to"
                     } else {
-                        "attended"
+                        "msg.attended"
                     },
-                    k.name
+                    &[("name", &k.name)],
                 ),
             )
         }
@@ -267,7 +278,7 @@ pub(super) fn apply(
             let n = store::campaigns::invite(c, ctx, id, &customers)?;
             (
                 None,
-                format!("invited {n} customer(s) to campaign {campaign}"),
+                tf("msg.invited", &[("n", &n), ("campaign", &campaign)]),
             )
         }
         Save::AddContact { customer, fields } => {
