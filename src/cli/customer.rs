@@ -663,16 +663,23 @@ fn merge(env: &mut Env, keep: i64, other: i64, take: &[String]) -> Result<()> {
         .filter(|(t, n)| *n > 0 && *t != "change_log" && *t != "customer_history")
         .map(|(t, n)| format!("{n} {}", t.replace('_', " ")))
         .collect();
-    env.out.line(&format!(
-        "merged customer {other} ({}) into {keep} ({}){}",
-        o.fields.name,
-        k.fields.name,
-        if moved.is_empty() {
-            String::new()
-        } else {
-            format!(": moved {}", moved.join(", "))
-        }
-    ))?;
+    let merged = tf(
+        "out.merged",
+        &[
+            ("other", &other),
+            ("other_name", &o.fields.name),
+            ("keep", &keep),
+            ("keep_name", &k.fields.name),
+        ],
+    );
+    env.out.line(&if moved.is_empty() {
+        merged
+    } else {
+        format!(
+            "{merged}{}",
+            tf("out.moved", &[("list", &moved.join(", "))])
+        )
+    })?;
     Ok(())
 }
 

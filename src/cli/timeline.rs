@@ -110,11 +110,14 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
             let changed = env.store.write(|c| {
                 store::interactions::update(c, &ctx, entry, current.audit.version, &f)
             })?;
-            env.out.line(&if changed {
-                format!("updated interaction {entry}")
-            } else {
-                format!("interaction {entry}: nothing to change")
-            })?;
+            env.out.line(&crate::i18n::tf(
+                if changed {
+                    "out.updated_interaction"
+                } else {
+                    "out.interaction_unchanged"
+                },
+                &[("entry", &entry)],
+            ))?;
         }
         InteractionCmd::Delete { entry } => {
             let current = env.store.read(|c| store::interactions::get(c, entry))?;
@@ -232,11 +235,14 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             let changed = env
                 .store
                 .write(|c| store::purchases::update(c, &ctx, entry, current.audit.version, &f))?;
-            env.out.line(&if changed {
-                format!("updated purchase {entry}")
-            } else {
-                format!("purchase {entry}: nothing to change")
-            })?;
+            env.out.line(&crate::i18n::tf(
+                if changed {
+                    "out.updated_purchase"
+                } else {
+                    "out.purchase_unchanged"
+                },
+                &[("entry", &entry)],
+            ))?;
         }
         PurchaseCmd::Delete { entry } => {
             let current = env.store.read(|c| store::purchases::get(c, entry))?;
