@@ -1,6 +1,7 @@
 //! `kehu batch`: many commands from a file or standard input in one process — each committed and
 //! acknowledged as it goes, or with `--atomic` all in one transaction.
 
+use crate::i18n::{t, tf};
 use std::io::Read;
 use std::path::Path;
 
@@ -24,7 +25,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(ch) => word.push(ch),
-                        None => return Err("a ' quote is not closed".into()),
+                        None => return Err(t("batch.single_quote").into()),
                     }
                 }
             }
@@ -35,16 +36,16 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                         Some('"') => break,
                         Some('\\') => match chars.next() {
                             Some(ch) => word.push(ch),
-                            None => return Err("the line ends with \\".into()),
+                            None => return Err(t("batch.backslash").into()),
                         },
                         Some(ch) => word.push(ch),
-                        None => return Err("a \" quote is not closed".into()),
+                        None => return Err(t("batch.double_quote").into()),
                     }
                 }
             }
             '\\' => {
                 in_word = true;
-                word.push(chars.next().ok_or("the line ends with \\")?);
+                word.push(chars.next().ok_or(t("batch.backslash"))?);
             }
             c if c.is_whitespace() => {
                 if in_word {
@@ -74,7 +75,7 @@ fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Command> {
             .iter()
             .any(|g| w == g || w.starts_with(&format!("{g}=")))
     }) {
-        bail!("--db, --user and --demo go on the batch command, not on its lines");
+        bail!("{}", t("batch.globals"));
     }
     let first_line = |e: clap::Error| {
         anyhow!(
@@ -93,14 +94,14 @@ fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Command> {
     let cli = Cli::from_arg_matches(&matches).map_err(first_line)?;
 
     match cli.command {
-        None => bail!("no command"),
+        None => bail!("{}", t("batch.no_command")),
         Some(
             Command::Batch { .. }
             | Command::Init { .. }
             | Command::Restore { .. }
             | Command::Backup { .. },
         ) => {
-            bail!("batch, init, restore and backup cannot run inside a batch")
+            bail!("{}", t("batch.not_inside"))
         }
         Some(c) => Ok(c),
     }
@@ -156,7 +157,7 @@ pub fn run(env: &mut Env, file: Option<&Path>, atomic: bool, keep_going: bool) -
         let commit = failed == 0;
         env.store.end_batch(commit)?;
         if !commit {
-            bail!("nothing was saved: {failed} line(s) failed");
+            bail!("{}", tf("batch.nothing_saved", &[("failed", &failed)]));
         }
         env.out.line(&crate::i18n::tf(
             "out.committed_command_s_in_one_transaction",
@@ -164,7 +165,10 @@ pub fn run(env: &mut Env, file: Option<&Path>, atomic: bool, keep_going: bool) -
         ))?;
     }
     if failed > 0 {
-        bail!("{failed} line(s) failed; the other {done} were saved");
+        bail!(
+            "{}",
+            tf("batch.some_failed", &[("failed", &failed), ("done", &done)])
+        );
     }
     Ok(())
 }
