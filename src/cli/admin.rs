@@ -109,9 +109,14 @@ pub fn check(env: &mut Env) -> Result<()> {
     }
     env.out.flush()?;
     bail!(
-        "{} problem(s) found in {}",
-        problems.len(),
-        env.store.path().display()
+        "{}",
+        crate::i18n::tf(
+            "out.problems_found",
+            &[
+                ("n", &problems.len()),
+                ("path", &env.store.path().display())
+            ],
+        )
     )
 }
 

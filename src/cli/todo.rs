@@ -85,8 +85,10 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
             ]);
             for t in &todos {
                 let when = match t.due {
-                    Some(d) if d < today => format!("{}d late", (today - d).num_days()),
-                    Some(d) if d == today => "today".into(),
+                    Some(d) if d < today => {
+                        crate::i18n::tf("queue.late", &[("n", &(today - d).num_days())])
+                    }
+                    Some(d) if d == today => crate::i18n::t("date.today").into(),
                     _ => String::new(),
                 };
                 table.row(vec![

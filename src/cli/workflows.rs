@@ -95,10 +95,9 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                     let took = time::parse_timestamp(at)
                         .map(|a| a - opened)
                         .unwrap_or_default();
-                    format!(
-                        "answered in {}h {}m",
-                        took.num_hours(),
-                        took.num_minutes() % 60
+                    crate::i18n::tf(
+                        "out.answered_in",
+                        &[("h", &took.num_hours()), ("m", &(took.num_minutes() % 60))],
                     )
                 }
                 _ => String::new(),
@@ -211,15 +210,17 @@ pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
                 return Ok(env.out.json(&out)?);
             }
             for s in &found {
-                env.out.line(&format!(
-                    "[{}] {}  quality {}  attitude {}  speed {}  (avg {:.1})  {}",
-                    s.id,
-                    s.on_date,
-                    s.quality,
-                    s.attitude,
-                    s.speed,
-                    s.average(),
-                    s.comment.clone().unwrap_or_default()
+                env.out.line(&crate::i18n::tf(
+                    "out.survey_line",
+                    &[
+                        ("id", &s.id),
+                        ("date", &crate::domain::format::date(s.on_date)),
+                        ("q", &s.quality),
+                        ("a", &s.attitude),
+                        ("s", &s.speed),
+                        ("avg", &format!("{:.1}", s.average())),
+                        ("comment", &s.comment.clone().unwrap_or_default()),
+                    ],
                 ))?;
             }
         }
@@ -248,9 +249,14 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
                 purchase,
             )
         })?;
-        env.out.line(&format!(
-            "deal {id}: {stage}{}",
-            if purchase { "; purchase recorded" } else { "" }
+        let stage = crate::i18n::word("deal", stage.as_str());
+        env.out.line(&crate::i18n::tf(
+            if purchase {
+                "out.deal_moved_purchase"
+            } else {
+                "out.deal_moved"
+            },
+            &[("id", &id), ("stage", &stage)],
         ))?;
         Ok(())
     };
@@ -280,7 +286,8 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
             let stage: DealStage = stage.parse()?;
             if matches!(stage, DealStage::Won | DealStage::Lost) {
                 anyhow::bail!(
-                    "stage: use `kehu deal won {deal}` or `kehu deal lost {deal} --reason TEXT`"
+                    "{}",
+                    crate::i18n::tf("out.use_won_lost", &[("deal", &deal)])
                 );
             }
             move_deal(env, deal, stage, None, false)?;
@@ -357,9 +364,7 @@ pub fn campaign(env: &mut Env, cmd: CampaignCmd) -> Result<()> {
             tag,
         } => {
             if customers.is_empty() && search.is_none() && tag.is_none() {
-                anyhow::bail!(
-                    "invite: name customers with --customer ID, --search TEXT or --tag TAG"
-                );
+                anyhow::bail!("{}", crate::i18n::t("out.invite_whom"));
             }
             let mut ids = customers;
             if search.is_some() || tag.is_some() {
@@ -378,22 +383,26 @@ pub fn campaign(env: &mut Env, cmd: CampaignCmd) -> Result<()> {
             let added = env
                 .store
                 .write(|c| store::campaigns::invite(c, &ctx, campaign, &ids))?;
-            env.out.line(&format!(
-                "invited {added} customer(s) to campaign {campaign} ({} already were)",
-                ids.len() - added
+            env.out.line(&crate::i18n::tf(
+                "out.invited",
+                &[
+                    ("added", &added),
+                    ("campaign", &campaign),
+                    ("already", &(ids.len() - added)),
+                ],
             ))?;
         }
         CampaignCmd::Attend { campaign, id } | CampaignCmd::Respond { campaign, id } => {
             let responded = matches!(cmd, CampaignCmd::Respond { .. });
             env.store
                 .write(|c| store::campaigns::mark(c, &ctx, campaign, id, responded))?;
-            env.out.line(&format!(
-                "customer {id} {} campaign {campaign}",
+            env.out.line(&crate::i18n::tf(
                 if responded {
-                    "responded to"
+                    "out.campaign_responded"
                 } else {
-                    "attended"
-                }
+                    "out.campaign_attended"
+                },
+                &[("id", &id), ("campaign", &campaign)],
             ))?;
         }
         CampaignCmd::List { json } => {
