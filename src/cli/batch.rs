@@ -109,14 +109,13 @@ fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Command> {
 
 pub fn run(env: &mut Env, file: Option<&Path>, atomic: bool, keep_going: bool) -> Result<()> {
     let text = match file.filter(|p| p.as_os_str() != "-") {
-        Some(p) => {
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
-        }
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &p.display())]))?,
         None => {
             let mut s = String::new();
             std::io::stdin()
                 .read_to_string(&mut s)
-                .context("cannot read standard input")?;
+                .context(crate::i18n::t("io.cannot_read_stdin"))?;
             s
         }
     };

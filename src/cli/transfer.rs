@@ -21,8 +21,8 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             maps,
             skip_bad,
         } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
             let options = Options {
                 dry_run,
                 on_duplicate: on_duplicate.parse()?,
@@ -40,8 +40,9 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 for (line, col, why) in &report.bad {
                     text.push_str(&format!("{line},{},{}\r\n", csv_cell(col), csv_cell(why)));
                 }
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&path, text).with_context(|| {
+                    crate::i18n::tf("io.cannot_write", &[("path", &path.display())])
+                })?;
                 env.out
                     .line(&tf("out.bad_rows_written", &[("path", &path.display())]))?;
             }
@@ -54,8 +55,8 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             }
         }
         ImportCmd::Json { file } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
             let mut bar = progress_bar("importing");
             let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes, &mut bar)
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
@@ -223,15 +224,17 @@ fn write_export(
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+                crate::i18n::tf("io.cannot_write_in", &[("path", &dir.display())])
+            })?;
             {
                 let mut w = std::io::BufWriter::new(tmp.as_file_mut());
                 write(&env.store, &mut w)?;
                 w.flush()?;
             }
-            tmp.persist(&path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.persist(&path).with_context(|| {
+                crate::i18n::tf("io.cannot_write", &[("path", &path.display())])
+            })?;
             env.out
                 .line(&tf("out.exported", &[("path", &path.display())]))?;
         }

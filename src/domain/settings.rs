@@ -1,6 +1,7 @@
 //! Team-wide settings kept in the database, so every teammate works to the same rules.
 
 use super::{InputError, Tier, input};
+use crate::i18n::tf;
 
 /// A known setting: its key and default (what it means is `setting.<key>` in the catalogue).
 pub struct SettingDef {
@@ -28,7 +29,7 @@ fn days_or_off(value: &str) -> Result<String, InputError> {
     days(&v).map_err(|_| {
         InputError::new(
             "pool_after_days",
-            format!("'{}' is not 'off' or a number of days", value.trim()),
+            tf("err.pool_days", &[("text", &value.trim())]),
         )
     })
 }
@@ -40,10 +41,7 @@ fn currency(value: &str) -> Result<String, InputError> {
     } else {
         Err(InputError::new(
             "currency",
-            format!(
-                "'{}' is not a three-letter currency code like CNY or USD",
-                value.trim()
-            ),
+            tf("err.currency", &[("text", &value.trim())]),
         ))
     }
 }
@@ -53,7 +51,7 @@ fn count(value: &str) -> Result<String, InputError> {
         Ok(n) if (1..=365).contains(&n) => Ok(n.to_string()),
         _ => Err(InputError::new(
             "backup_keep",
-            format!("'{}' is not a number from 1 to 365", value.trim()),
+            tf("err.backup_keep", &[("text", &value.trim())]),
         )),
     }
 }
@@ -63,18 +61,18 @@ pub fn parse_holidays(value: &str) -> Result<Vec<(String, chrono::NaiveDate)>, I
     let mut out = Vec::new();
     for entry in value.split(';').map(str::trim).filter(|e| !e.is_empty()) {
         let (name, date) = entry.rsplit_once(' ').ok_or_else(|| {
-            InputError::new("holidays", format!("'{entry}' is not 'NAME YYYY-MM-DD'"))
+            InputError::new("holidays", tf("err.holiday_entry", &[("entry", &entry)]))
         })?;
         let date = date.parse().map_err(|_| {
             InputError::new(
                 "holidays",
-                format!("'{date}' in '{entry}' is not a YYYY-MM-DD date"),
+                tf("err.holiday_date", &[("date", &date), ("entry", &entry)]),
             )
         })?;
         if name.trim().is_empty() {
             return Err(InputError::new(
                 "holidays",
-                format!("'{entry}' has no name"),
+                tf("err.holiday_name", &[("entry", &entry)]),
             ));
         }
         out.push((name.trim().to_string(), date));

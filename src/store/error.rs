@@ -52,7 +52,7 @@ pub enum StoreError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
 
-    #[error("database error: {0}")]
+    #[error("{}", crate::i18n::tf("store.database_error", &[("why", .0)]))]
     Sqlite(rusqlite::Error),
 }
 

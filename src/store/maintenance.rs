@@ -126,7 +126,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
 /// Checks that `path` is a healthy kehu database this kehu can read.
 fn check_candidate(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| StoreError::file(path, "cannot be opened"))?;
+        .map_err(|_| StoreError::file(path, crate::i18n::t("file.cannot_open")))?;
     let app_id: i64 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|e| match e.sqlite_error_code() {

@@ -93,7 +93,7 @@ impl Store {
     pub fn open(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
         let budget = busy_budget();
         if path.is_dir() {
-            return Err(StoreError::file(path, "is a folder, not a database file"));
+            return Err(StoreError::file(path, crate::i18n::t("file.folder")));
         }
         let created = if path.exists() {
             false
@@ -127,10 +127,7 @@ impl Store {
                 return Err(StoreError::NotKehu(path.to_path_buf()));
             }
             if !created && mode == OpenMode::Existing {
-                return Err(StoreError::file(
-                    path,
-                    "is an empty file, not a kehu database — run `kehu init`",
-                ));
+                return Err(StoreError::file(path, crate::i18n::t("file.empty")));
             }
         }
         if version > migrate::latest_version() {
@@ -273,9 +270,7 @@ fn apply_pragmas(conn: &Connection, path: &Path) -> Result<()> {
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(StoreError::file(
             path,
-            format!(
-                "could not switch the journal from {mode} to the rollback journal kehu needs for shared files"
-            ),
+            crate::i18n::tf("file.journal", &[("mode", &mode)]),
         ));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -298,10 +293,7 @@ fn apply_pragmas(conn: &Connection, path: &Path) -> Result<()> {
 fn open_error(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::PermissionDenied) => {
-            StoreError::file(
-                path,
-                "cannot be opened for reading and writing (check its permissions)",
-            )
+            StoreError::file(path, crate::i18n::t("file.permissions"))
         }
         _ => StoreError::from(e),
     }
