@@ -35,7 +35,13 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
                 other => {
                     return Err(InputError::new(
                         "sort",
-                        format!("'{other}' is not one of: name, value, last-contact, next-due"),
+                        crate::i18n::tf(
+                            "err.one_of",
+                            &[
+                                ("text", &other),
+                                ("choices", &"name, value, last-contact, next-due"),
+                            ],
+                        ),
                     )
                     .into());
                 }
@@ -93,7 +99,7 @@ fn yes_no(field: &str, v: &str) -> Result<bool, InputError> {
         "no" | "n" | "false" | "off" | "0" => Ok(false),
         other => Err(InputError::new(
             field,
-            format!("'{other}' is not yes or no"),
+            crate::i18n::tf("err.yes_no", &[("text", &other)]),
         )),
     }
 }
@@ -134,7 +140,10 @@ fn apply_flags(env: &Env, f: &mut CustomerFields, flags: &CustomerFlags) -> Resu
     if let Some(v) = &flags.birthday {
         let d = time::parse_date("birthday", v, today)?;
         if d > today {
-            return Err(InputError::new("birthday", format!("{d} is in the future")));
+            return Err(InputError::new(
+                "birthday",
+                crate::i18n::tf("err.future", &[("date", &d)]),
+            ));
         }
         f.birthday = Some(d);
     }

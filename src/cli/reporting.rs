@@ -30,7 +30,11 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         None => Period::default_for(to).from,
     };
     if from > to {
-        return Err(InputError::new("from", format!("{from} is after --to {to}")).into());
+        return Err(InputError::new(
+            "from",
+            crate::i18n::tf("err.from_after_to", &[("from", &from), ("to", &to)]),
+        )
+        .into());
     }
     let r = report::compute(&env.store, Period { from, to }, args.owner.clone(), &clock)?;
     let f = &args.format;

@@ -45,7 +45,7 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
             if fields.recurrence.is_some() && fields.due.is_none() {
                 return Err(crate::domain::InputError::new(
                     "every",
-                    "a repeating to-do needs a --due date to start from",
+                    crate::i18n::t("err.repeat_needs_due"),
                 )
                 .into());
             }

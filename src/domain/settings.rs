@@ -139,14 +139,19 @@ pub fn find(key: &str) -> Result<&'static SettingDef, InputError> {
     SETTINGS.iter().find(|d| d.key == wanted).ok_or_else(|| {
         InputError::new(
             "key",
-            format!(
-                "'{}' is not a setting; known: {}",
-                key.trim(),
-                SETTINGS
-                    .iter()
-                    .map(|d| d.key)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            tf(
+                "err.not_a_setting",
+                &[
+                    ("text", &key.trim()),
+                    (
+                        "known",
+                        &SETTINGS
+                            .iter()
+                            .map(|d| d.key)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             ),
         )
     })

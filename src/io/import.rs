@@ -28,7 +28,10 @@ impl std::str::FromStr for OnDuplicate {
             "add" => Ok(OnDuplicate::Add),
             other => Err(InputError::new(
                 "on-duplicate",
-                format!("'{other}' is not one of: skip, update, add"),
+                crate::i18n::tf(
+                    "err.one_of",
+                    &[("text", &other), ("choices", &"skip, update, add")],
+                ),
             )),
         }
     }

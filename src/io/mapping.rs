@@ -144,14 +144,14 @@ pub fn field_for(header: &str) -> Option<&'static str> {
 pub fn map_header(header: &[String], overrides: &[String]) -> Result<Vec<Target>, InputError> {
     let mut forced: BTreeMap<String, Target> = BTreeMap::new();
     for o in overrides {
-        let (col, to) = o
-            .split_once('=')
-            .ok_or_else(|| InputError::new("map", format!("'{o}' is not Column=field")))?;
+        let (col, to) = o.split_once('=').ok_or_else(|| {
+            InputError::new("map", crate::i18n::tf("err.map_form", &[("text", &o)]))
+        })?;
         let target = match to.trim() {
             "ignore" | "skip" => Target::Ignore,
             t if t.starts_with("field:") => Target::Custom(t["field:".len()..].to_string()),
             t => Target::Field(field_for(t).ok_or_else(|| {
-                InputError::new("map", format!("'{t}' is not a kehu field (name, company, phone, email, city, tier, stage, owner, tags, notes, …)"))
+                InputError::new("map", crate::i18n::tf("err.map_field", &[("text", &t)]))
             })?),
         };
         forced.insert(normal(col), target);
