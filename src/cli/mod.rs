@@ -98,7 +98,8 @@ fn install_panic_hook() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
         eprintln!(
-            "kehu: internal error: {what} (please report this; no data was changed by the failed step)"
+            "kehu: {}",
+            crate::i18n::tf("cli.internal_error", &[("what", &what)])
         );
     }));
 }
@@ -112,9 +113,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn user_of(cli: &Cli) -> Result<String> {
     match &cli.user {
-        Some(u) => {
-            input::optional_line("user", u)?.ok_or_else(|| anyhow!("user: must not be empty"))
-        }
+        Some(u) => input::optional_line("user", u)?
+            .ok_or_else(|| anyhow!("{}", crate::i18n::t("cli.user_empty"))),
         None => Ok(config::config_value("user").unwrap_or_else(config::login_name)),
     }
 }
@@ -122,9 +122,8 @@ fn user_of(cli: &Cli) -> Result<String> {
 fn db_path(cli: &Cli) -> Result<PathBuf> {
     match &cli.db {
         Some(p) if !p.as_os_str().is_empty() => Ok(p.clone()),
-        _ => config::default_db_path().ok_or_else(|| {
-            anyhow!("cannot find your data directory; name a database with --db PATH")
-        }),
+        _ => config::default_db_path()
+            .ok_or_else(|| anyhow!("{}", crate::i18n::t("cli.no_data_dir"))),
     }
 }
 

@@ -26,11 +26,13 @@ pub fn check(store: &Store) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("PRAGMA foreign_key_check")?;
     let orphans = stmt
         .query_map([], |r| {
-            Ok(format!(
-                "foreign key: {} row {} points to a missing {} row",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?
+            Ok(crate::i18n::tf(
+                "check.orphan",
+                &[
+                    ("table", &r.get::<_, String>(0)?),
+                    ("row", &r.get::<_, i64>(1)?),
+                    ("parent", &r.get::<_, String>(2)?),
+                ],
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -38,11 +40,14 @@ pub fn check(store: &Store) -> Result<Vec<String>> {
     let stale = customers::stale_derived(conn)?;
     if !stale.is_empty() {
         let shown: Vec<String> = stale.iter().take(10).map(i64::to_string).collect();
-        problems.push(format!(
-            "cached figures out of date for {} customer(s): {}{}",
-            stale.len(),
+        let list = format!(
+            "{}{}",
             shown.join(", "),
             if stale.len() > 10 { ", …" } else { "" }
+        );
+        problems.push(crate::i18n::tf(
+            "check.stale",
+            &[("n", &stale.len()), ("list", &list)],
         ));
     }
     Ok(problems)
