@@ -313,8 +313,8 @@ pub fn history(env: &mut Env, id: i64, json: bool) -> Result<()> {
             "{}  {:<10} {} {} {}  {}",
             clock.local_display(&e.at),
             e.by,
-            e.action,
-            e.table.replace('_', " "),
+            crate::i18n::word("action", &e.action),
+            crate::i18n::word("table", &e.table),
             e.row_id,
             e.describe()
         ))?;

@@ -362,7 +362,12 @@ fn history(
         Some([]) => lines.push(Line::styled(format!(" {}", t("history.empty")), theme::DIM)),
         Some(list) => {
             for e in list {
-                let what = format!("{} {} {}", e.action, e.table.replace('_', " "), e.row_id);
+                let what = format!(
+                    "{} {} {}",
+                    crate::i18n::word("action", &e.action),
+                    crate::i18n::word("table", &e.table),
+                    e.row_id
+                );
                 lines.push(Line::from(vec![
                     Span::styled(format!("{} ", s.clock.local_display(&e.at)), theme::DIM),
                     Span::styled(format!("{} ", cell(&e.by, 10)), theme::KEY),
