@@ -268,7 +268,7 @@ fn tier_revenue(f: &mut Frame, raw: &Raw, area: Rect) {
         };
         let bar = "█".repeat((share * 20.0).round() as usize);
         lines.push(Line::from(vec![
-            Span::raw(format!(" {} ", cell(tier, 10))),
+            Span::raw(format!(" {} ", cell(&crate::i18n::word("tier", tier), 10))),
             Span::styled(cell(&bar, 20), theme::KEY),
             Span::raw(format!(" {:>5.1}% {}", share * 100.0, money_text(*v))),
         ]));
