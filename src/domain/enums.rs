@@ -36,7 +36,8 @@ macro_rules! string_enum {
                 $name::ALL
                     .iter()
                     .copied()
-                    .find(|v| v.as_str() == wanted)
+                    // The shown word in either language is accepted too (`普通` for regular).
+                    .find(|v| v.as_str() == wanted || crate::i18n::is_word($field, v.as_str(), s))
                     .ok_or_else(|| InputError::new(
                         $field,
                         crate::i18n::tf(

@@ -119,6 +119,16 @@ mod tests {
     }
 
     #[test]
+    fn the_shown_words_are_accepted_as_input() {
+        use crate::domain::{Channel, Stage, Tier};
+        assert_eq!("普通".parse::<Tier>(), Ok(Tier::Regular));
+        assert_eq!("VIP".parse::<Tier>(), Ok(Tier::Vip));
+        assert_eq!("已流失".parse::<Stage>(), Ok(Stage::Churned));
+        assert_eq!("微信".parse::<Channel>(), Ok(Channel::Wechat));
+        assert!("金牌".parse::<Tier>().is_err());
+    }
+
+    #[test]
     fn dates_follow_the_language() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         set_thread_lang(Some(Lang::Zh));

@@ -104,6 +104,19 @@ pub fn lookup(key: &str) -> Option<&'static str> {
     catalogue(lang()).get(key).map(String::as_str)
 }
 
+/// Whether `text` is how `value` of `group` is shown in any language (so people may type the
+/// word they see: `普通` for the tier `regular`).
+pub fn is_word(group: &str, value: &str, text: &str) -> bool {
+    let key = format!("word.{group}.{value}");
+    let text = text.trim();
+    !text.is_empty()
+        && [Lang::En, Lang::Zh].into_iter().any(|l| {
+            catalogue(l)
+                .get(key.as_str())
+                .is_some_and(|w| w.trim().eq_ignore_ascii_case(text))
+        })
+}
+
 /// [`t`] with `{name}` placeholders filled in.
 pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = t(key).to_string();
