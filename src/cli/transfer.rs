@@ -155,7 +155,10 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
                 let what: Vec<String> = d
                     .differences
                     .iter()
-                    .map(|(f, stored, file)| format!("{f} {stored} → {file}"))
+                    .map(|(f, stored, file)| {
+                        let label = crate::i18n::lookup(&format!("field.{f}")).unwrap_or(f);
+                        format!("{label} {stored} → {file}")
+                    })
                     .collect();
                 tf("out.differs", &[("what", &what.join("; "))])
             })

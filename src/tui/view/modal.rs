@@ -438,7 +438,7 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
                     o(&fl.company),
                     o(&fl.phone),
                     o(&fl.email),
-                    fl.tier
+                    crate::i18n::word("tier", fl.tier.as_str())
                 );
                 lines.push(Line::raw(clip(&text, w)));
             }
@@ -569,7 +569,10 @@ fn duplicate_lines(
             } else {
                 d.differences
                     .iter()
-                    .map(|(field, stored, file)| format!("{field} {stored} → {file}"))
+                    .map(|(field, stored, file)| {
+                        let label = crate::i18n::lookup(&format!("field.{field}")).unwrap_or(field);
+                        format!("{label} {stored} → {file}")
+                    })
                     .collect::<Vec<_>>()
                     .join("; ")
             };
