@@ -2,6 +2,8 @@
 //! real `kehu` binary, and several processes sharing one file.
 
 mod cli;
+mod cli_failures;
+mod cli_language;
 mod common;
 mod concurrency;
 mod crash;
@@ -10,6 +12,7 @@ mod reports;
 mod restore;
 mod sharing;
 mod store;
+mod store_integrity;
 mod tmux;
 mod transfer;
 mod tui;
