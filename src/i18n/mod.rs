@@ -92,11 +92,7 @@ pub fn t(key: &str) -> &'static str {
 /// A stored word (a tier, stage, channel…) in the interface language: `word.<group>.<value>`,
 /// or the stored spelling when the catalogue has no entry for it.
 pub fn word(group: &str, value: &str) -> String {
-    let key = format!("word.{group}.{value}");
-    match catalogue(lang()).get(key.as_str()) {
-        Some(v) => v.clone(),
-        None => value.replace('_', " "),
-    }
+    lookup(&format!("word.{group}.{value}")).map_or_else(|| value.replace('_', " "), str::to_string)
 }
 
 /// The text for `key`, if the catalogue has it.

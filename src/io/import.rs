@@ -187,15 +187,16 @@ fn differences(
         .collect()
 }
 
-/// Replaces `into`'s differing fields with `from`'s; returns the columns changed with their old
-/// values (for undo).
+/// Replaces `into`'s fields listed in `differences` (as [`differences`] found them) with
+/// `from`'s; returns the columns changed with their old values (for undo).
 fn overwrite(
     into: &mut CustomerFields,
     from: &CustomerFields,
-    in_file: &[&str],
+    differences: &[(&'static str, String, String)],
 ) -> Map<String, Json> {
     let mut before = Map::new();
-    for (field, old, _) in differences(into, from, in_file) {
+    for (field, old, _) in differences {
+        let (field, old) = (*field, old.clone());
         before.insert(field.into(), Json::String(old));
         match field {
             "company" => into.company.clone_from(&from.company),
@@ -275,13 +276,7 @@ pub fn run(
             };
             match dup {
                 Some((existing, Duplicate::Likely)) => {
-                    report.likely.push(LikelyDuplicate {
-                        line: r.line,
-                        name: r.fields.name.clone(),
-                        existing_id: existing.id,
-                        existing_name: existing.fields.name.clone(),
-                        differences: differences(&existing.fields, &r.fields, &in_file),
-                    });
+                    let differs = differences(&existing.fields, &r.fields, &in_file);
                     let replace = o.overwrite.contains(&(r.line, existing.id));
                     if o.on_duplicate != OnDuplicate::Update && !replace {
                         report.skipped_duplicates.push((
@@ -293,7 +288,7 @@ pub fn run(
                         let mut fields = existing.fields.clone();
                         let mut before = Map::new();
                         if replace {
-                            before = overwrite(&mut fields, &r.fields, &in_file);
+                            before = overwrite(&mut fields, &r.fields, &differs);
                             if !before.is_empty() {
                                 report.overwritten += 1;
                             }
@@ -326,6 +321,13 @@ pub fn run(
                             ));
                         }
                     }
+                    report.likely.push(LikelyDuplicate {
+                        line: r.line,
+                        name: r.fields.name.clone(),
+                        existing_id: existing.id,
+                        existing_name: existing.fields.name.clone(),
+                        differences: differs,
+                    });
                 }
                 other => {
                     if let Some((existing, Duplicate::Possible)) = other {

@@ -436,6 +436,13 @@ fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<usize, StoreError> {
     Ok(created)
 }
 
+impl Seen {
+    /// The screen's clock moved on by the time since the worker started.
+    fn now(&self, ctx: &Ctx) -> crate::domain::Clock {
+        ctx.clock.advanced(self.started.elapsed())
+    }
+}
+
 /// The last data version and change-log entry the screen has been told about.
 struct Seen {
     version: i64,
@@ -479,7 +486,7 @@ fn handle(
                     Err(StoreError::NotFound { .. }) => return Ok(None),
                     Err(e) => return Err(e),
                 };
-                let clock = ctx.clock.advanced(seen.started.elapsed());
+                let clock = seen.now(ctx);
                 let workflow = store::profile::Workflow::load(c, &customer, &clock)?;
                 Ok(Some(Box::new(Detail {
                     workflow,
@@ -507,7 +514,7 @@ fn handle(
             today,
             mine,
         } => {
-            let clock = ctx.clock.advanced(seen.started.elapsed());
+            let clock = seen.now(ctx);
             let rows = if today {
                 // The pane shows the most urgent rows; a book of 100,000 can have tens of thousands due.
                 store
@@ -547,7 +554,7 @@ fn handle(
             }
         }
         Request::Report { seq, period, owner } => {
-            let clock = ctx.clock.advanced(seen.started.elapsed());
+            let clock = seen.now(ctx);
             let year = store::reports::Scope::new(
                 period.to - chrono::Duration::days(364),
                 period.to,
@@ -575,7 +582,7 @@ fn handle(
             key,
             label,
         } => {
-            let clock = ctx.clock.advanced(seen.started.elapsed());
+            let clock = seen.now(ctx);
             let scope = store::reports::Scope::new(period.from, period.to, owner, &clock);
             match store.read(|c| store::reports::customers_behind(c, &scope, key)) {
                 Ok(rows) => Reply::Drill { seq, label, rows },
@@ -588,7 +595,7 @@ fn handle(
             dry_run,
             overwrite,
         } => {
-            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
+            let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
             let report = std::fs::read(&path)
                 .map_err(|e| format!("{}: {e}", path.display()))
                 .and_then(|bytes| {
@@ -638,7 +645,7 @@ fn handle(
             }
         }
         Request::Risk { ids } => {
-            let clock = ctx.clock.advanced(seen.started.elapsed());
+            let clock = seen.now(ctx);
             let found = store.read(|c| {
                 let cad = store::risk::cadences(c)?;
                 let mut out = Vec::new();
@@ -665,7 +672,7 @@ fn handle(
         Request::DailyPass => {
             // The first start of a day rescores every customer and copies the file: seconds on a
             // large book. On its own thread and connection, the screen's reads are not held up.
-            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
+            let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
             let path = store.path().to_path_buf();
             let replies = replies.clone();
             let spawned = thread::Builder::new()
@@ -716,7 +723,7 @@ fn handle(
             Err(e) => failed(e),
         },
         Request::Save { token, save } => {
-            let ctx = Ctx::new(ctx.user.clone(), ctx.clock.advanced(seen.started.elapsed()));
+            let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
             let outcome = store.write(|c| apply(c, &ctx, save));
             // Our own commit must not look like someone else's; the screen refreshes for it itself.
             if let Ok(v) = store.read(pages::data_version) {
