@@ -22,6 +22,10 @@ pub fn no_subcommand(_cli: &Cli) -> Result<()> {
 
 pub fn init(path: &Path, shared: bool, with_demo: bool, ctx: &Ctx) -> Result<()> {
     let existed = path.exists();
+    if shared {
+        // Before the first connection, so even it takes the team's lock.
+        store::team::make_shared(path)?;
+    }
     let store = Store::open(path, OpenMode::Create { shared }, ctx)?;
     let mut out = Out::new();
     if with_demo {

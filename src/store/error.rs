@@ -26,8 +26,20 @@ pub enum StoreError {
     #[error("{0}")]
     Refused(String),
 
-    #[error("{}", crate::i18n::tf("store.busy", &[("seconds", seconds)]))]
-    Busy { seconds: u64 },
+    /// Waited the whole budget for the lock; `holder` names who held it last, when kehu's own
+    /// lock knows (SQLite's byte-range locks name nobody).
+    #[error("{}", match holder {
+        Some(h) => crate::i18n::tf("store.busy_held", &[("seconds", seconds), ("holder", h)]),
+        None => crate::i18n::tf("store.busy", &[("seconds", seconds)]),
+    })]
+    Busy {
+        seconds: u64,
+        holder: Option<String>,
+    },
+
+    /// kehu's own lock could not be taken at all (e.g. a read-only folder).
+    #[error("{0}")]
+    Lock(String),
 
     #[error("{}", crate::i18n::tf("store.missing", &[("path", &.0.display())]))]
     Missing(PathBuf),
@@ -70,7 +82,12 @@ impl From<rusqlite::Error> for StoreError {
         if is_busy(&e) {
             StoreError::Busy {
                 seconds: super::busy_budget().as_secs(),
+                holder: super::lock::last_blocker().map(|h| h.describe()),
             }
+        } else if let Some(why) = super::lock::take_last_error()
+            && e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure)
+        {
+            StoreError::Lock(why)
         } else {
             StoreError::Sqlite(e)
         }

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod history;
 pub mod imports;
 pub mod interactions;
+pub mod lock;
 pub mod maintenance;
 pub mod migrate;
 pub mod pages;
@@ -28,6 +29,7 @@ pub mod risk;
 mod rows;
 pub mod settings;
 pub mod surveys;
+pub mod team;
 pub mod tickets;
 pub mod today;
 pub mod todos;
@@ -69,14 +71,68 @@ pub enum OpenMode {
     Create { shared: bool },
 }
 
-/// How long a write waits for another user's lock: `KEHU_BUSY_SECONDS`, default 10 s.
+/// The longest wait `KEHU_BUSY_SECONDS` may ask for: one hour.
+pub const MAX_BUSY_SECONDS: f64 = 3600.0;
+
+/// How long a write waits for another user's lock: `KEHU_BUSY_SECONDS`, default 10 s. A value
+/// out of range is refused by [`check_busy_env`] at start-up; here it falls back to the default.
 pub fn busy_budget() -> Duration {
-    std::env::var("KEHU_BUSY_SECONDS")
+    busy_from_env()
         .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .flatten()
         .unwrap_or(Duration::from_secs(10))
+}
+
+/// `KEHU_BUSY_SECONDS` read and range-checked (0 to one hour): `Ok(None)` when unset.
+pub fn busy_from_env() -> std::result::Result<Option<Duration>, String> {
+    let Some(raw) = std::env::var_os("KEHU_BUSY_SECONDS") else {
+        return Ok(None);
+    };
+    let text = raw.to_string_lossy();
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && (0.0..=MAX_BUSY_SECONDS).contains(s))
+        .map(|s| Some(Duration::from_secs_f64(s)))
+        .ok_or_else(|| {
+            crate::i18n::tf(
+                "env.busy_seconds",
+                &[("value", &text), ("max", &MAX_BUSY_SECONDS)],
+            )
+        })
+}
+
+/// Opens a connection to a database file through kehu's VFS (which adds kehu's own lock where the
+/// file system needs it; see [`lock`]). Every connection kehu makes goes through here.
+pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    match lock::vfs::name() {
+        Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs),
+        None => Connection::open_with_flags(path, flags),
+    }
+}
+
+/// Waits for a busy lock in short, jittered steps until `budget` has passed. SQLite's default
+/// handler backs off to 100 ms sleeps, so a writer that has waited long polls ten times slower than
+/// one that just arrived and can lose every race until it gives up: starved. Polling at one pace
+/// keeps the odds even.
+pub fn install_busy_handler(conn: &mut Connection, budget: Duration) -> Result<()> {
+    let mut started = Instant::now();
+    let mut seed = u64::from(std::process::id()) ^ 0x2545_F491_4F6C_DD1D;
+    conn.busy_handler(Some(move |count: i32| {
+        if count == 0 {
+            started = Instant::now();
+        }
+        if started.elapsed() >= budget {
+            return false;
+        }
+        // xorshift: a cheap jitter so waiters do not wake in lockstep.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        thread::sleep(Duration::from_micros(300 + seed % 1700));
+        true
+    }))?;
+    Ok(())
 }
 
 pub struct Store {
@@ -106,9 +162,10 @@ impl Store {
                 }
             }
         };
+        lock::set_user(&ctx.user);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
-        conn.busy_timeout(budget)?;
+        let mut conn = open_connection(path, flags).map_err(|e| open_error(path, e))?;
+        install_busy_handler(&mut conn, budget)?;
         conn.set_prepared_statement_cache_capacity(128);
 
         let not_sqlite = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -158,7 +215,10 @@ impl Store {
     #[doc(hidden)]
     pub fn create_at_version(path: &Path, version: i64, ctx: &Ctx) -> Result<()> {
         create_private_file(path, false)?;
-        let conn = Connection::open(path)?;
+        let conn = open_connection(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
         apply_pragmas(&conn, path)?;
         migrate::migrate_to(&conn, version, &ctx.clock.stamp(), &ctx.user)
     }
@@ -174,6 +234,7 @@ impl Store {
             return self.nested(f);
         }
         let deadline = Instant::now() + self.budget;
+        lock::clear_last_blocker();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let value = match f(&self.conn) {
             Ok(v) => v,
@@ -218,6 +279,7 @@ impl Store {
     /// Opens one transaction for many writes (`kehu batch --atomic`): until [`Store::end_batch`],
     /// every write is part of it, so all of them are saved or none.
     pub fn begin_batch(&self) -> Result<()> {
+        lock::clear_last_blocker();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.depth.set(1);
         Ok(())
@@ -251,6 +313,7 @@ impl Store {
         if self.depth.get() > 0 {
             return f(&self.conn);
         }
+        lock::clear_last_blocker();
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let out = f(&self.conn);
         let _ = self
