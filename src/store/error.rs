@@ -37,6 +37,14 @@ pub enum StoreError {
         holder: Option<String>,
     },
 
+    /// The database failed its integrity check: nothing is written to it until it is restored.
+    #[error("{}", crate::i18n::tf("store.damaged", &[("path", &path.display()), ("verdict", verdict), ("backups", &backups.display())]))]
+    Damaged {
+        path: PathBuf,
+        verdict: String,
+        backups: PathBuf,
+    },
+
     /// kehu's own lock could not be taken at all (e.g. a read-only folder).
     #[error("{0}")]
     Lock(String),

@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod care;
 pub mod contacts;
 pub mod customers;
+pub mod damage;
 pub mod deals;
 pub mod dump;
 pub mod error;
@@ -233,28 +234,54 @@ impl Store {
         if self.depth.get() > 0 {
             return self.nested(f);
         }
+        self.refuse_if_damaged()?;
         let deadline = Instant::now() + self.budget;
         lock::clear_last_blocker();
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.noted(e.into()))?;
         let value = match f(&self.conn) {
             Ok(v) => v,
             Err(e) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(e);
+                return Err(self.noted(e));
             }
         };
+        self.commit(deadline).map(|()| value)
+    }
+
+    /// Commits the open transaction, retrying a busy `COMMIT` until `deadline`.
+    fn commit(&self, deadline: Instant) -> Result<()> {
         loop {
             match self.conn.execute_batch("COMMIT") {
-                Ok(()) => return Ok(value),
+                Ok(()) => return Ok(()),
                 Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
-                    thread::sleep(Duration::from_millis(20))
+                    thread::sleep(Duration::from_millis(2))
                 }
                 Err(e) => {
                     let _ = self.conn.execute_batch("ROLLBACK");
-                    return Err(e.into());
+                    return Err(self.noted(e.into()));
                 }
             }
         }
+    }
+
+    /// A write to a database marked damaged is refused with the way out.
+    fn refuse_if_damaged(&self) -> Result<()> {
+        match damage::verdict(&self.path) {
+            Some(v) => Err(damage::refusal(&self.path, v)),
+            None => Ok(()),
+        }
+    }
+
+    /// Passes an error on, first marking the database damaged if SQLite found it malformed.
+    fn noted(&self, e: StoreError) -> StoreError {
+        if let StoreError::Sqlite(inner) = &e
+            && damage::is_corruption(inner)
+        {
+            damage::mark(&self.path, &inner.to_string(), &lock::user_name());
+        }
+        e
     }
 
     /// A write inside an open batch: a savepoint, so a failed step undoes only itself.
@@ -279,8 +306,11 @@ impl Store {
     /// Opens one transaction for many writes (`kehu batch --atomic`): until [`Store::end_batch`],
     /// every write is part of it, so all of them are saved or none.
     pub fn begin_batch(&self) -> Result<()> {
+        self.refuse_if_damaged()?;
         lock::clear_last_blocker();
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.noted(e.into()))?;
         self.depth.set(1);
         Ok(())
     }
@@ -292,19 +322,7 @@ impl Store {
             self.conn.execute_batch("ROLLBACK")?;
             return Ok(());
         }
-        let deadline = Instant::now() + self.budget;
-        loop {
-            match self.conn.execute_batch("COMMIT") {
-                Ok(()) => return Ok(()),
-                Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
-                    thread::sleep(Duration::from_millis(20))
-                }
-                Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
-                    return Err(e.into());
-                }
-            }
-        }
+        self.commit(Instant::now() + self.budget)
     }
 
     /// Runs `f` in one short read transaction, so what it reads is consistent.
@@ -314,12 +332,14 @@ impl Store {
             return f(&self.conn);
         }
         lock::clear_last_blocker();
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.noted(e.into()))?;
         let out = f(&self.conn);
         let _ = self
             .conn
             .execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
-        out
+        out.map_err(|e| self.noted(e))
     }
 
     pub fn conn(&self) -> &Connection {

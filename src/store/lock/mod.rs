@@ -91,6 +91,11 @@ pub fn set_user(user: &str) {
     }
 }
 
+/// The user this process names in locks and notes.
+pub fn user_name() -> String {
+    user()
+}
+
 fn user() -> String {
     USER.get()
         .and_then(|m| m.lock().ok().map(|u| u.clone()))
@@ -190,7 +195,13 @@ fn read_holder(dir: &Path) -> Option<Holder> {
 struct Seen {
     key: (Option<u64>, u64),
     since: Instant,
+    /// When this waiter last looked: a lease counts only while it keeps watching, not across a
+    /// gap in which the lock may have been released and taken again.
+    last: Instant,
 }
+
+/// How long a waiter may stop looking before its observation of a lock starts over.
+const WATCH_GAP: Duration = Duration::from_secs(2);
 
 thread_local! {
     static SEEN: RefCell<HashMap<PathBuf, Seen>> = RefCell::new(HashMap::new());
@@ -304,6 +315,10 @@ impl DbLock {
     }
 
     /// Gives the lock back. Only ever removes a lock that is still this holder's.
+    ///
+    /// The folder is first renamed away — one atomic step that frees the lock — and then emptied.
+    /// Removing `holder` in place would not do: on a FUSE mount a file another process has open is
+    /// only hidden, not removed, so the folder could not be removed and would stay behind empty.
     pub fn release(&mut self) {
         let Some(mine) = self.held.take() else {
             return;
@@ -312,8 +327,30 @@ impl DbLock {
             held.remove(&self.dir);
         }
         if read_holder(&self.dir).is_some_and(|h| h.nonce == mine.nonce) {
-            let _ = fs::remove_file(self.dir.join("holder"));
-            let _ = fs::remove_dir(&self.dir);
+            let gone = beside(&self.dir, &format!(".released.{}", mine.nonce));
+            if fs::rename(&self.dir, &gone).is_ok() {
+                remove_lock_folder(&gone);
+            } else {
+                remove_lock_folder(&self.dir);
+            }
+        }
+        self.sweep_released();
+    }
+
+    /// Removes folders of released locks that could not be emptied at once (a file still open
+    /// elsewhere); a few at a time, by whoever releases next.
+    fn sweep_released(&self) {
+        let (Some(parent), Some(name)) = (self.dir.parent(), self.dir.file_name()) else {
+            return;
+        };
+        let prefix = format!("{}.released.", name.to_string_lossy());
+        let Ok(entries) = fs::read_dir(parent) else {
+            return;
+        };
+        for entry in entries.flatten().take(64) {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                remove_lock_folder(&entry.path());
+            }
         }
     }
 
@@ -326,19 +363,26 @@ impl DbLock {
         {
             return true;
         }
-        let key = (holder.map(|h| h.nonce), holder.map_or(0, |h| h.beat));
+        let now = Instant::now();
+        let fresh = |key| Seen {
+            key,
+            since: now,
+            last: now,
+        };
         SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
-            let entry = seen.entry(self.dir.clone()).or_insert(Seen {
-                key,
-                since: Instant::now(),
-            });
-            if entry.key != key {
-                *entry = Seen {
-                    key,
-                    since: Instant::now(),
-                };
+            // An unreadable holder (being written, or a cached miss on a network mount) keeps the
+            // observation of the holder seen before rather than starting it over.
+            let key = match (holder, seen.get(&self.dir)) {
+                (Some(h), _) => (Some(h.nonce), h.beat),
+                (None, Some(s)) => s.key,
+                (None, None) => (None, 0),
+            };
+            let entry = seen.entry(self.dir.clone()).or_insert_with(|| fresh(key));
+            if entry.key != key || entry.last.elapsed() > WATCH_GAP {
+                *entry = fresh(key);
             }
+            entry.last = now;
             entry.since.elapsed() >= LEASE
         })
     }
@@ -356,17 +400,14 @@ impl DbLock {
         let now = read_holder(&self.dir);
         let same = match (judged, now.as_ref()) {
             (Some(a), Some(b)) => a.nonce == b.nonce && a.beat == b.beat,
-            (None, None) => true,
+            (_, None) => true,
             _ => false,
         };
         let mut removed = false;
         if same {
-            if let Ok(entries) = fs::read_dir(&self.dir) {
-                for entry in entries.flatten() {
-                    let _ = fs::remove_file(entry.path());
-                }
-            }
-            removed = fs::remove_dir(&self.dir).is_ok() || !self.dir.exists();
+            let gone = beside(&self.dir, &format!(".released.{}", next_nonce()));
+            removed = fs::rename(&self.dir, &gone).is_ok() || !self.dir.exists();
+            remove_lock_folder(&gone);
             if removed {
                 let who =
                     judged.map_or_else(|| crate::i18n::t("lock.unknown").into(), |h| h.describe());
@@ -385,10 +426,16 @@ impl DbLock {
     fn clear_dead_breaker(&self, breaker: &Path) {
         let stale = SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
+            let now = Instant::now();
             let entry = seen.entry(breaker.to_path_buf()).or_insert(Seen {
                 key: (None, 0),
-                since: Instant::now(),
+                since: now,
+                last: now,
             });
+            if entry.last.elapsed() > WATCH_GAP {
+                entry.since = now;
+            }
+            entry.last = now;
             entry.since.elapsed() >= BREAK_LEASE
         });
         if stale {
@@ -402,6 +449,16 @@ impl Drop for DbLock {
     fn drop(&mut self) {
         self.release();
     }
+}
+
+/// Removes a lock folder and whatever is in it (best effort).
+fn remove_lock_folder(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    let _ = fs::remove_dir(dir);
 }
 
 /// Linux: the process's start time in clock ticks since boot (field 22 of `/proc/PID/stat`).
