@@ -86,7 +86,29 @@ fn default_backup_path(db: &Path, ctx: &Ctx) -> PathBuf {
     dir.join(format!("kehu-{stamp}.db"))
 }
 
-pub fn backup(env: &mut Env, out: Option<PathBuf>) -> Result<()> {
+pub fn backup(env: &mut Env, out: Option<PathBuf>, list: bool) -> Result<()> {
+    if list {
+        let mut table = Table::new(&[("FILE", 60), ("SIZE", 12), ("MODIFIED", 20)]);
+        for (path, size) in maintenance::list_backups(env.store.path()) {
+            let modified = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(|t| {
+                    chrono::DateTime::<chrono::Utc>::from(t)
+                        .with_timezone(&env.ctx.clock.offset)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            table.row(vec![
+                path.display().to_string(),
+                format!("{:.1} MB", size as f64 / 1_048_576.0),
+                modified,
+            ]);
+        }
+        table.print(&mut env.out)?;
+        return Ok(());
+    }
     let dest = out.unwrap_or_else(|| default_backup_path(env.store.path(), &env.ctx));
     if dest.exists() {
         bail!(
@@ -103,6 +125,9 @@ pub fn backup(env: &mut Env, out: Option<PathBuf>) -> Result<()> {
 }
 
 pub fn check(env: &mut Env) -> Result<()> {
+    let locking = store::lock::policy::decide(env.store.path());
+    env.out
+        .line(&crate::i18n::tf("check.locking", &[("why", &locking.why)]))?;
     let problems = maintenance::check(&env.store)?;
     if problems.is_empty() {
         env.out.line("ok")?;
@@ -124,8 +149,45 @@ pub fn check(env: &mut Env) -> Result<()> {
     )
 }
 
-pub fn restore(env: &mut Env, file: &Path, force: bool) -> Result<()> {
-    let others = store::presence::others(env.store.path());
+pub fn restore(db: &Path, file: &Path, force: bool, ctx: &Ctx) -> Result<()> {
+    if !file.is_file() {
+        bail!(
+            "{}",
+            crate::i18n::tf("admin.no_backup", &[("path", &file.display())])
+        );
+    }
+    let stamp = ctx
+        .clock
+        .now
+        .with_timezone(&ctx.clock.offset)
+        .format("%Y%m%d-%H%M%S")
+        .to_string();
+    let mut out = Out::new();
+    if db.exists()
+        && let Some(why) = maintenance::damage_of(db)
+    {
+        if !force {
+            bail!(
+                "{}",
+                crate::i18n::tf(
+                    "admin.restore_damaged_needs_force",
+                    &[("path", &db.display()), ("why", &why)],
+                )
+            );
+        }
+        let aside = maintenance::backup_dir(db).join(format!("kehu-damaged-{stamp}.db"));
+        maintenance::replace_damaged(db, file, &aside)?;
+        // Opening upgrades a backup made by an older kehu.
+        drop(Store::open(db, OpenMode::Existing, ctx)?);
+        out.line(&crate::i18n::tf(
+            "admin.restored_damaged",
+            &[("path", &file.display()), ("aside", &aside.display())],
+        ))?;
+        out.flush()?;
+        return Ok(());
+    }
+    let mut store = Store::open(db, OpenMode::Existing, ctx)?;
+    let others = store::presence::others(store.path());
     if !others.is_empty() && !force {
         let who: Vec<String> = others
             .iter()
@@ -139,26 +201,15 @@ pub fn restore(env: &mut Env, file: &Path, force: bool) -> Result<()> {
             )
         );
     }
-    if !file.is_file() {
-        bail!(
-            "{}",
-            crate::i18n::tf("admin.no_backup", &[("path", &file.display())])
-        );
-    }
-    let keep = default_backup_path(env.store.path(), &env.ctx).with_file_name(format!(
-        "kehu-before-restore-{}.db",
-        env.ctx
-            .clock
-            .now
-            .with_timezone(&env.ctx.clock.offset)
-            .format("%Y%m%d-%H%M%S")
-    ));
-    maintenance::restore(&mut env.store, file, &keep)?;
+    let keep = maintenance::backup_dir(db).join(format!("kehu-before-restore-{stamp}.db"));
+    maintenance::restore(&mut store, file, &keep)?;
+    drop(store);
     // Reopen, which upgrades a backup made by an older kehu.
-    env.store = Store::open(env.store.path(), OpenMode::Existing, &env.ctx)?;
-    env.out.line(&crate::i18n::tf(
+    drop(Store::open(db, OpenMode::Existing, ctx)?);
+    out.line(&crate::i18n::tf(
         "admin.restored",
         &[("path", &file.display()), ("kept", &keep.display())],
     ))?;
+    out.flush()?;
     Ok(())
 }

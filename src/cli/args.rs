@@ -75,8 +75,10 @@ pub enum Command {
         action: Option<SettingsCmd>,
     },
     Backup {
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "list")]
         out: Option<PathBuf>,
+        #[arg(long)]
+        list: bool,
     },
     Check,
     Batch {

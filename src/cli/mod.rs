@@ -180,6 +180,12 @@ pub fn run(mut cli: Cli) -> Result<()> {
     if let Command::Init { shared } = command {
         return admin::init(&db_path(&cli)?, shared, cli.demo, &ctx);
     }
+    // A damaged database may not even open: restore works on the path.
+    if let Command::Restore { file, force } = &command
+        && !cli.demo
+    {
+        return admin::restore(&db_path(&cli)?, file, *force, &ctx);
+    }
     let mut env = if cli.demo {
         demo_env(ctx)?
     } else {
@@ -220,9 +226,11 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Campaign(cmd) => workflows::campaign(env, cmd)?,
         Command::Todo(cmd) => todo::run(env, cmd)?,
         Command::Settings { action } => admin::settings(env, action)?,
-        Command::Backup { out } => admin::backup(env, out)?,
+        Command::Backup { out, list } => admin::backup(env, out, list)?,
         Command::Check => admin::check(env)?,
-        Command::Restore { file, force } => admin::restore(env, &file, force)?,
+        Command::Restore { file, force } => {
+            admin::restore(env.store.path(), &file, force, &env.ctx)?
+        }
         Command::Batch {
             file,
             atomic,

@@ -20,7 +20,14 @@ pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
         .read(|c| store::settings::get(c, "backup_keep"))?
         .parse()
         .unwrap_or(7);
-    store::maintenance::daily_backup(&env.store, ctx.clock.today(), keep)?;
+    // A failed daily backup (a full disk, a folder a teammate made unwritable) must not stop the
+    // day's work: it is said, with why, and the next command tries again.
+    if let Err(e) = store::maintenance::daily_backup(&env.store, ctx.clock.today(), keep) {
+        eprintln!(
+            "kehu: {}",
+            crate::i18n::tf("warn.daily_backup", &[("why", &e)])
+        );
+    }
     let owner = mine.then(|| ctx.user.clone());
     let rows = env
         .store

@@ -41,6 +41,15 @@ pub fn host_name() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Whether a process of this machine is still running (Linux: its `/proc` entry; elsewhere it is
+/// assumed alive, and ages decide instead).
+pub fn process_alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
 impl Presence {
     /// Announces this process. Failing to write (a read-only folder) only means teammates do not
     /// see us; it never stops the user working.

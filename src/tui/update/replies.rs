@@ -225,7 +225,10 @@ pub fn reply(s: &mut State, r: Reply) {
             }
             s.at_risk.extend(at_risk);
         }
-        Reply::DailyDone { created } => {
+        Reply::DailyDone { created, warning } => {
+            if let Some(w) = warning {
+                say(s, w, true);
+            }
             if created > 0 {
                 say(s, tf("msg.greetings", &[("n", &created)]), false);
                 reload_queue(s);

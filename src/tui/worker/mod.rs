@@ -257,6 +257,7 @@ pub enum Reply {
     /// The daily pass ran; it created this many greeting to-dos.
     DailyDone {
         created: usize,
+        warning: Option<String>,
     },
     /// Of the customers asked about, the ones at risk.
     Risk {
@@ -424,16 +425,19 @@ fn serve(
     }
 }
 
-/// Value scores, the shared pool, greetings, and the daily backup; returns the greetings created.
-fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<usize, StoreError> {
+/// Value scores, the shared pool, greetings, and the daily backup; returns the greetings created
+/// and, if the backup failed, why (a warning: the day's work goes on).
+fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<(usize, Option<String>), StoreError> {
     let store = Store::open(path, OpenMode::Existing, ctx)?;
     let created = store.write(|c| store::care::daily(c, ctx))?;
     let keep = store
         .read(|c| store::settings::get(c, "backup_keep"))?
         .parse()
         .unwrap_or(7);
-    store::maintenance::daily_backup(&store, ctx.clock.today(), keep)?;
-    Ok(created)
+    let warning = store::maintenance::daily_backup(&store, ctx.clock.today(), keep)
+        .err()
+        .map(|e| crate::i18n::tf("warn.daily_backup", &[("why", &e)]));
+    Ok((created, warning))
 }
 
 impl Seen {
@@ -679,7 +683,7 @@ fn handle(
                 .name("kehu-daily".into())
                 .spawn(move || {
                     let reply = match daily_pass(&path, &ctx) {
-                        Ok(created) => Reply::DailyDone { created },
+                        Ok((created, warning)) => Reply::DailyDone { created, warning },
                         Err(e) => Reply::Error(e.to_string()),
                     };
                     let _ = replies.send(reply);
