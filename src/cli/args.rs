@@ -180,6 +180,8 @@ pub enum CustomerCmd {
         untag: Vec<String>,
         #[arg(long = "clear", value_name = "FIELD")]
         clear: Vec<String>,
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     Archive {
         id: i64,
@@ -230,6 +232,8 @@ pub enum ContactCmd {
         name: Option<String>,
         #[command(flatten)]
         flags: ContactFlags,
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     Delete {
         contact: i64,
@@ -275,6 +279,8 @@ pub enum InteractionCmd {
         details: Option<String>,
         #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
         at: Option<String>,
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     Delete {
         entry: i64,
@@ -351,6 +357,8 @@ pub enum PurchaseCmd {
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     Delete {
         entry: i64,

@@ -68,7 +68,8 @@ pub fn run(env: &mut Env, cmd: CustomerCmd) -> Result<()> {
             flags,
             untag,
             clear,
-        } => edit(env, id, name.as_deref(), &flags, &untag, &clear),
+            if_version,
+        } => edit(env, id, name.as_deref(), &flags, &untag, &clear, if_version),
         CustomerCmd::Archive { id } => set_archived(env, id, true),
         CustomerCmd::Unarchive { id } => set_archived(env, id, false),
         CustomerCmd::Erase { id, yes } => erase(env, id, yes),
@@ -105,8 +106,11 @@ fn yes_no(field: &str, v: &str) -> Result<bool, InputError> {
 }
 
 /// Applies the flags that were given onto `f`, validating each.
-fn apply_flags(env: &Env, f: &mut CustomerFields, flags: &CustomerFlags) -> Result<(), InputError> {
-    let today = env.ctx.clock.today();
+fn apply_flags(
+    today: chrono::NaiveDate,
+    f: &mut CustomerFields,
+    flags: &CustomerFlags,
+) -> Result<(), InputError> {
     if let Some(v) = &flags.company {
         f.company = input::optional_line("company", v)?;
     }
@@ -176,7 +180,7 @@ fn apply_flags(env: &Env, f: &mut CustomerFields, flags: &CustomerFlags) -> Resu
 fn add(env: &mut Env, name: &str, flags: &CustomerFlags) -> Result<()> {
     let mut fields = CustomerFields::named(input::name("name", name)?);
     fields.owner = Some(env.ctx.user.clone());
-    apply_flags(env, &mut fields, flags)?;
+    apply_flags(env.ctx.clock.today(), &mut fields, flags)?;
     let ctx = env.ctx.clone();
     let id = env
         .store
@@ -195,23 +199,39 @@ fn edit(
     flags: &CustomerFlags,
     untag: &[String],
     clear: &[String],
+    if_version: Option<i64>,
 ) -> Result<()> {
-    let current = env.store.read(|c| store::customers::get(c, id))?;
-    let mut fields = current.fields.clone();
+    // Checked before the write, so a bad value is refused without waiting for the lock.
+    let probe = env.store.read(|c| store::customers::get(c, id))?;
+    let mut checked = probe.fields.clone();
     if let Some(n) = name {
-        fields.name = input::name("name", n)?;
+        checked.name = input::name("name", n)?;
     }
-    apply_flags(env, &mut fields, flags)?;
+    let today = env.ctx.clock.today();
+    apply_flags(today, &mut checked, flags)?;
     for field in clear {
-        clear_field(&mut fields, field)?;
+        clear_field(&mut checked, field)?;
     }
-    let mut tags = current.tags.clone();
-    tags.extend(flags.tags.iter().cloned());
-    tags.retain(|t| !untag.iter().any(|u| u.trim().eq_ignore_ascii_case(t)));
     let ctx = env.ctx.clone();
-    let changed = env
-        .store
-        .write(|c| store::customers::update(c, &ctx, id, current.audit.version, &fields, &tags))?;
+    // The flags are changes ("city becomes X", "add tag Y"): applied to the customer as it is at
+    // the moment of writing, in the same transaction, so a teammate's change to another field or
+    // tag is never lost. `--if-version N` instead refuses when the record moved on from N.
+    let changed = env.store.write(|c| {
+        let current = store::customers::get(c, id)?;
+        let mut fields = current.fields.clone();
+        if let Some(n) = name {
+            fields.name = input::name("name", n)?;
+        }
+        apply_flags(today, &mut fields, flags)?;
+        for field in clear {
+            clear_field(&mut fields, field)?;
+        }
+        let mut tags = current.tags.clone();
+        tags.extend(flags.tags.iter().cloned());
+        tags.retain(|t| !untag.iter().any(|u| u.trim().eq_ignore_ascii_case(t)));
+        let version = if_version.unwrap_or(current.audit.version);
+        store::customers::update(c, &ctx, id, version, &fields, &tags)
+    })?;
     env.out.line(&tf(
         if changed {
             "out.updated_customer"
@@ -739,6 +759,7 @@ pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
             contact,
             name,
             flags,
+            if_version,
         } => {
             let current = env.store.read(|c| store::contacts::get(c, contact))?;
             let base = ContactFields {
@@ -750,7 +771,8 @@ pub fn contact(env: &mut Env, cmd: ContactCmd) -> Result<()> {
             };
             let fields = contact_fields(name.as_deref().unwrap_or(""), &flags, Some(base))?;
             env.store.write(|c| {
-                store::contacts::update(c, &ctx, contact, current.audit.version, &fields)
+                let version = if_version.unwrap_or(current.audit.version);
+                store::contacts::update(c, &ctx, contact, version, &fields)
             })?;
             env.out.line(&crate::i18n::tf(
                 "out.updated_contact_person",

@@ -87,6 +87,7 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
             summary,
             details,
             at,
+            if_version,
         } => {
             let current = env.store.read(|c| store::interactions::get(c, entry))?;
             let mut f = InteractionFields {
@@ -108,7 +109,8 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
                 f.at = time::format_timestamp(time::parse_instant("at", &w, &ctx.clock)?);
             }
             let changed = env.store.write(|c| {
-                store::interactions::update(c, &ctx, entry, current.audit.version, &f)
+                let version = if_version.unwrap_or(current.audit.version);
+                store::interactions::update(c, &ctx, entry, version, &f)
             })?;
             env.out.line(&crate::i18n::tf(
                 if changed {
@@ -212,6 +214,7 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             product,
             date,
             note,
+            if_version,
         } => {
             let current = env.store.read(|c| store::purchases::get(c, entry))?;
             let mut f = PurchaseFields {
@@ -232,9 +235,10 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             if let Some(n) = note {
                 f.note = input::optional_text("note", &n)?;
             }
-            let changed = env
-                .store
-                .write(|c| store::purchases::update(c, &ctx, entry, current.audit.version, &f))?;
+            let changed = env.store.write(|c| {
+                let version = if_version.unwrap_or(current.audit.version);
+                store::purchases::update(c, &ctx, entry, version, &f)
+            })?;
             env.out.line(&crate::i18n::tf(
                 if changed {
                     "out.updated_purchase"

@@ -68,6 +68,7 @@ pub fn contact(p: &ContactPerson) -> Value {
         "phone": p.phone,
         "email": p.email,
         "primary": p.primary,
+        "version": p.audit.version,
     })
 }
 
@@ -95,6 +96,7 @@ pub fn interaction(i: &Interaction) -> Value {
         "summary": i.summary,
         "details": i.details,
         "by": i.audit.created_by,
+        "version": i.audit.version,
     })
 }
 
@@ -107,6 +109,7 @@ pub fn purchase(p: &Purchase) -> Value {
         "amount": money_text(p.amount),
         "note": p.note,
         "by": p.audit.created_by,
+        "version": p.audit.version,
     })
 }
 

@@ -187,6 +187,15 @@ pub fn update(
         record_history(conn, ctx, id, Some(&before.fields), fields)?;
     }
     let tags_changed = set_tags(conn, ctx, id, tags)?;
+    // Tags are part of the customer: changing only them still moves the version on, so a
+    // teammate's stale tag edit is a conflict like any other field's.
+    if tags_changed && !changed {
+        rows::exec(
+            conn,
+            "UPDATE customer SET version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+            rusqlite::params![id, ctx.clock.stamp(), ctx.user],
+        )?;
+    }
     Ok(changed || tags_changed)
 }
 

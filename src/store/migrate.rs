@@ -14,10 +14,14 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_value_and_care.sql"),
     include_str!("migrations/0004_phone_tail.sql"),
     include_str!("migrations/0005_pinyin_sort_keys.sql"),
+    include_str!("migrations/0006_ids_never_reused.sql"),
 ];
 
 /// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.
 fn after_step(conn: &Connection, version: i64) -> Result<()> {
+    if version == 6 {
+        return ids_never_reused(conn);
+    }
     if version == 5 {
         let names: Vec<(i64, String)> = conn
             .prepare("SELECT id, name FROM customer")?
@@ -34,6 +38,72 @@ fn after_step(conn: &Connection, version: i64) -> Result<()> {
     Ok(())
 }
 
+/// Rebuilds every table keyed by `INTEGER PRIMARY KEY` as `AUTOINCREMENT`, keeping its rows, ids,
+/// indexes and triggers, and starts each table's sequence above the highest id it ever had — the
+/// change log remembers ids of rows erased before this migration.
+fn ids_never_reused(conn: &Connection) -> Result<()> {
+    let tables: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND sql LIKE '%INTEGER PRIMARY KEY%' AND sql NOT LIKE '%AUTOINCREMENT%' ORDER BY name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, sql) in tables {
+        let extras: Vec<String> = conn
+            .prepare(
+                "SELECT sql FROM sqlite_schema WHERE tbl_name = ?1 AND type IN ('index', 'trigger') \
+                 AND sql IS NOT NULL",
+            )?
+            .query_map([&table], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let rebuilt = format!("{table}__autoincrement");
+        let Some(head) = sql.find(&table) else {
+            continue;
+        };
+        let new_sql = format!(
+            "CREATE TABLE {rebuilt}{}",
+            sql[head + table.len()..].replacen(
+                "INTEGER PRIMARY KEY",
+                "INTEGER PRIMARY KEY AUTOINCREMENT",
+                1
+            )
+        );
+        conn.execute_batch(&new_sql)?;
+        // Table names come from the schema itself, not from input.
+        conn.execute_batch(&format!(
+            "INSERT INTO {rebuilt} SELECT * FROM {table}; DROP TABLE {table}; \
+             ALTER TABLE {rebuilt} RENAME TO {table};"
+        ))?;
+        for extra in extras {
+            conn.execute_batch(&extra)?;
+        }
+        let seen: i64 = conn.query_row(
+            &format!(
+                "SELECT max(coalesce((SELECT max(id) FROM {table}), 0), \
+                 coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0))"
+            ),
+            [&table],
+            |r| r.get(0),
+        )?;
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?1", [&table])?;
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+            rusqlite::params![table, seen],
+        )?;
+    }
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.upgrade_check",
+            &[("verdict", &format!("{broken} foreign key problem(s)"))],
+        )));
+    }
+    Ok(())
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -46,9 +116,14 @@ pub fn user_version(conn: &Connection) -> Result<i64> {
 /// transaction. The version is read again under the lock, so two processes opening an old file at
 /// once do not both migrate: the second finds the work done.
 pub fn migrate_to(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()> {
+    // Rebuilding a table (migration 6) drops it while other tables still point at it: foreign
+    // keys are off for the migration (they can only be switched outside a transaction) and
+    // checked by `foreign_key_check` before it commits.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let outcome = apply_locked(conn, target, at, by);
-    match outcome {
+    let result = match outcome {
         Ok(()) => conn.execute_batch("COMMIT").map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");
             StoreError::from(e)
@@ -57,7 +132,11 @@ pub fn migrate_to(conn: &Connection, target: i64, at: &str, by: &str) -> Result<
             let _ = conn.execute_batch("ROLLBACK");
             Err(e)
         }
+    };
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
     }
+    result
 }
 
 fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()> {
