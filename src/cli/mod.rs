@@ -40,7 +40,8 @@ pub struct Env {
 pub fn main_entry() -> ExitCode {
     install_panic_hook();
     // The language is needed before parsing: the help text is in it.
-    let flag = language_flag(std::env::args());
+    // `args_os`: an argument that is not UTF-8 must reach clap (which names it), not panic here.
+    let flag = language_flag(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
     crate::i18n::set_lang(crate::i18n::detect(
         flag.as_deref(),
         config::config_value("lang"),
@@ -173,6 +174,7 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
 }
 
 pub fn run(mut cli: Cli) -> Result<()> {
+    crate::store::busy_from_env().map_err(|why| anyhow!("{why}"))?;
     let ctx = Ctx::new(user_of(&cli)?, Clock::from_env()?);
     let Some(command) = cli.command.take() else {
         return open_screen(&cli, ctx);

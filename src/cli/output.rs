@@ -41,6 +41,47 @@ impl Default for Out {
     }
 }
 
+/// A writer for data sent to standard output when it is a terminal: every control character,
+/// C1 code and bidirectional override is shown escaped (`\x1b`, `\u{202e}`) instead of being
+/// run by the terminal. Line breaks stay. Written to a file (`--out`) or a pipe, the data is exact.
+pub struct TerminalSafe<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    pub fn new(inner: W) -> TerminalSafe<W> {
+        TerminalSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, upto: usize) -> io::Result<()> {
+        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
+        let text = String::from_utf8_lossy(&chunk);
+        self.inner
+            .write_all(crate::domain::input::escape_for_terminal(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        // Whole lines at a time, so a character split between two writes is never escaped half.
+        if let Some(end) = self.pending.iter().rposition(|b| *b == b'\n') {
+            self.emit(end + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let all = self.pending.len();
+        self.emit(all)?;
+        self.inner.flush()
+    }
+}
+
 /// Cuts `text` to at most `max` terminal columns (see `domain::input::clip`).
 pub fn fit(text: &str, max: usize) -> String {
     crate::domain::input::clip(text, max)

@@ -243,9 +243,17 @@ fn write_export(
         }
         None => {
             env.out.flush()?;
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&env.store, &mut w)?;
-            w.flush()?;
+            let stdout = std::io::stdout();
+            if std::io::IsTerminal::is_terminal(&stdout) {
+                let mut w =
+                    crate::cli::output::TerminalSafe::new(std::io::BufWriter::new(stdout.lock()));
+                write(&env.store, &mut w)?;
+                w.flush()?;
+            } else {
+                let mut w = std::io::BufWriter::new(stdout.lock());
+                write(&env.store, &mut w)?;
+                w.flush()?;
+            }
         }
     }
     Ok(())

@@ -58,6 +58,26 @@ pub fn for_terminal(text: &str, one_line: bool) -> String {
         .collect()
 }
 
+/// Text shown with its control characters written out (`\x1b`, `\u{202e}`) — for exports printed
+/// to a terminal, where the reader should see exactly what is stored without the terminal acting
+/// on it. Line breaks and tabs stay; a CR before a line break (CRLF) is dropped.
+pub fn escape_for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if is_unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if is_unsafe_char(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Stored text made safe for the terminal (see [`for_terminal`]) and cut to at most `max`
 /// columns, ending with `…` when cut. Widths are Unicode widths (CJK counts two); a wide
 /// character is never split.
@@ -277,12 +297,17 @@ pub fn money(field: &str, text: &str) -> Result<i64, InputError> {
     let cents: i64 = format!("{frac:0<2}")
         .parse()
         .map_err(|_| bad(crate::i18n::t("err.is_not_an_amount")))?;
+    // Capped well below i64 so any realistic number of them still sums without overflow.
     let total = units
         .checked_mul(100)
         .and_then(|u| u.checked_add(cents))
+        .filter(|t| *t <= MAX_MONEY_MINOR)
         .ok_or_else(|| bad(crate::i18n::t("err.is_too_large")))?;
     Ok(if negative { -total } else { total })
 }
+
+/// The largest amount kehu takes: 100,000,000,000.00 (in minor units).
+pub const MAX_MONEY_MINOR: i64 = 10_000_000_000_000;
 
 /// Minor units as a decimal string: `120050` → `1200.50`.
 pub fn money_text(minor: i64) -> String {

@@ -117,6 +117,28 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
 /// Parses a calendar date as users type it: `2026-12-01`, `2026/12/1`, `2026.12.01`, `2026年12月1日`,
 /// `today`, `tomorrow`, `yesterday`, and offsets `+3d`, `-2w`, `+1m`, `+1y`.
 pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
+    let date = parse_date_unchecked(field, text, today)?;
+    in_range(field, date)
+}
+
+/// The dates kehu stores: years 1 to 9999, so `YYYY-MM-DD` text sorts as time and every date
+/// computed from one (a recurrence, a period before it) stays far inside chrono's range.
+pub fn in_range(field: &str, date: NaiveDate) -> Result<NaiveDate, InputError> {
+    if (1..=9999).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(InputError::new(
+            field,
+            crate::i18n::tf("err.date_range", &[("date", &date)]),
+        ))
+    }
+}
+
+fn parse_date_unchecked(
+    field: &str,
+    text: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, InputError> {
     let t = text.trim();
     let bad = || InputError::new(field, crate::i18n::tf("err.date", &[("text", &t)]));
     match t.to_lowercase().as_str() {
@@ -132,13 +154,15 @@ pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate
         let n: u32 = num.parse().map_err(|_| bad())?;
         let forward = sign == '+';
         let shifted = match unit.to_lowercase().as_str() {
-            "d" => Some(shift_days(today, i64::from(n), forward)),
-            "w" => Some(shift_days(today, i64::from(n) * 7, forward)),
+            "d" => shift_days(today, u64::from(n), forward),
+            "w" => shift_days(today, u64::from(n) * 7, forward),
             "m" => shift_months(today, n, forward),
             "y" => shift_months(today, n.saturating_mul(12), forward),
             _ => return Err(bad()),
         };
-        return shifted.ok_or_else(bad);
+        return shifted.ok_or_else(|| {
+            InputError::new(field, crate::i18n::tf("err.date_range", &[("date", &t)]))
+        });
     }
     let normalised: String = t
         .replace(['年', '月', '/', '.'], "-")
@@ -162,11 +186,12 @@ pub fn parse_date(field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate
     Err(bad())
 }
 
-fn shift_days(d: NaiveDate, n: i64, forward: bool) -> NaiveDate {
+fn shift_days(d: NaiveDate, n: u64, forward: bool) -> Option<NaiveDate> {
+    let days = chrono::Days::new(n);
     if forward {
-        d + Duration::days(n)
+        d.checked_add_days(days)
     } else {
-        d - Duration::days(n)
+        d.checked_sub_days(days)
     }
 }
 
@@ -187,6 +212,7 @@ pub fn parse_instant(field: &str, text: &str, clock: &Clock) -> Result<DateTime<
         return Ok(clock.now);
     }
     if let Ok(fixed) = DateTime::parse_from_rfc3339(t) {
+        in_range(field, fixed.date_naive())?;
         return Ok(fixed.with_timezone(&Utc));
     }
     for fmt in [
@@ -197,6 +223,7 @@ pub fn parse_instant(field: &str, text: &str, clock: &Clock) -> Result<DateTime<
         "%Y/%m/%d %H:%M",
     ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(t, fmt) {
+            in_range(field, local.date())?;
             return Ok(clock.instant_of(local.date(), local.time()));
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json};
 use super::Ctx;
 use super::error::{Result, StoreError};
 use super::rows::to_json;
-use crate::domain::input::{money, money_text};
+use crate::domain::input::{clean_line, clean_text, money, money_text};
 use crate::domain::time::{format_timestamp, parse_timestamp};
 use crate::i18n::{t, tf};
 
@@ -107,6 +107,15 @@ const JSON_COLS: &[&str] = &["custom_fields", "before", "after"];
 /// Integer minor units, exported as decimal text ("1250.00").
 const MONEY_COLS: &[&str] = &["amount"];
 const FLAG_COLS: &[&str] = &["pool_locked", "is_primary"];
+/// Text columns that keep line breaks (everything else is one line).
+const MULTILINE_COLS: &[&str] = &[
+    "details",
+    "needs",
+    "service_needs",
+    "comment",
+    "note",
+    "notes",
+];
 const DATE_COLS: &[&str] = &["on_date", "due", "birthday", "expected_close", "until"];
 
 /// The exported columns of `table`, in schema order.
@@ -284,7 +293,7 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
     let bad = |why: &str| refused(at, format!("'{col}' {why}"));
     Ok(match v {
         Json::Null => Value::Null,
-        _ if JSON_COLS.contains(&col) => Value::Text(v.to_string()),
+        _ if JSON_COLS.contains(&col) => Value::Text(cleaned_json(v).to_string()),
         Json::String(s) if MONEY_COLS.contains(&col) => Value::Integer(money(col, s)?),
         Json::Bool(b) => Value::Integer(i64::from(*b)),
         Json::Number(n) => match (n.as_i64(), n.as_f64()) {
@@ -301,12 +310,32 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
             {
                 return Err(bad(t("restore.date")));
             }
-            Value::Text(s.clone())
+            // Text is cleaned as every other way in cleans it (CSV import, forms, the command
+            // line): no control character or escape sequence enters the database.
+            if MULTILINE_COLS.contains(&col) {
+                Value::Text(clean_text(s))
+            } else {
+                Value::Text(clean_line(s))
+            }
         }
         Json::Array(_) | Json::Object(_) => {
             return Err(bad(t("restore.not_a_value")));
         }
     })
+}
+
+/// A JSON value with every string in it cleaned of control characters.
+fn cleaned_json(v: &Json) -> Json {
+    match v {
+        Json::String(s) => Json::String(clean_text(s)),
+        Json::Array(items) => Json::Array(items.iter().map(cleaned_json).collect()),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (clean_line(k), cleaned_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn as_list<'a>(v: Option<&'a Json>, at: &str) -> Result<&'a [Json]> {
@@ -438,7 +467,10 @@ pub fn load(
             let Some(name) = tag.as_str() else {
                 return Err(refused(&format!("{at}.tags[{j}]"), "must be text"));
             };
-            super::customers::link_tag(conn, id, name)?;
+            let name = clean_line(name);
+            if !name.is_empty() {
+                super::customers::link_tag(conn, id, &name)?;
+            }
         }
         for (child, allowed) in CHILDREN.iter().zip(&child_cols) {
             for (j, row) in as_list(customer.get(child.key), &at)?.iter().enumerate() {

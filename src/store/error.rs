@@ -33,7 +33,7 @@ pub enum StoreError {
         None => crate::i18n::tf("store.busy", &[("seconds", seconds)]),
     })]
     Busy {
-        seconds: u64,
+        seconds: String,
         holder: Option<String>,
     },
 
@@ -89,7 +89,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         if is_busy(&e) {
             StoreError::Busy {
-                seconds: super::busy_budget().as_secs(),
+                seconds: super::budget_text(),
                 holder: super::lock::last_blocker().map(|h| h.describe()),
             }
         } else if let Some(why) = super::lock::take_last_error()

@@ -296,7 +296,7 @@ pub fn replace_damaged(db: &Path, from: &Path, aside: &Path) -> Result<std::path
                 super::lock::Attempt::Held(holder) => {
                     if std::time::Instant::now() >= deadline {
                         return Err(StoreError::Busy {
-                            seconds: super::busy_budget().as_secs(),
+                            seconds: super::budget_text(),
                             holder: holder.map(|h| h.describe()),
                         });
                     }

@@ -84,6 +84,13 @@ pub fn busy_budget() -> Duration {
         .unwrap_or(Duration::from_secs(10))
 }
 
+/// The wait budget as a user wrote it: `10`, `0.3`.
+pub fn budget_text() -> String {
+    let secs = busy_budget().as_secs_f64();
+    let text = format!("{secs:.1}");
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
 /// `KEHU_BUSY_SECONDS` read and range-checked (0 to one hour): `Ok(None)` when unset.
 pub fn busy_from_env() -> std::result::Result<Option<Duration>, String> {
     let Some(raw) = std::env::var_os("KEHU_BUSY_SECONDS") else {

@@ -223,7 +223,10 @@ fn a_locked_database_fails_after_the_budget_and_writes_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_clean_error(&err);
-    assert!(err.contains("busy"), "{err}");
+    assert!(
+        err.contains("waiting 0.3 s") && err.contains("nothing was written"),
+        "{err}"
+    );
     holder.execute_batch("ROLLBACK").unwrap();
     assert_eq!(
         k.json(&["customer", "list", "--json"])

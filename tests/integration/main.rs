@@ -7,6 +7,7 @@ mod cli_language;
 mod common;
 mod concurrency;
 mod crash;
+mod hostile;
 mod migrations;
 mod reports;
 mod restore;
