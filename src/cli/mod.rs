@@ -56,7 +56,12 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(cli) {
+    let outcome = run(cli);
+    // A teammate's abandoned lock that this command took over: said, so nobody wonders.
+    for notice in crate::store::lock::take_notices() {
+        eprintln!("kehu: warning: {notice}");
+    }
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

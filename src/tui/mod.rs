@@ -168,8 +168,20 @@ impl App {
             .ok()
             .and_then(|b| *b)
             .is_some_and(|t| t.elapsed() >= WAIT_NOTICE);
-        let changed = waiting != self.state.status.waiting;
+        let waiting_for = waiting
+            .then(store::lock::waiting_for)
+            .flatten()
+            .map(|h| h.describe());
+        let mut changed =
+            waiting != self.state.status.waiting || waiting_for != self.state.status.waiting_for;
         self.state.status.waiting = waiting;
+        self.state.status.waiting_for = waiting_for;
+        // Someone's abandoned lock taken over: said once, as a warning.
+        for notice in store::lock::take_notices() {
+            self.state.status.message = Some(notice);
+            self.state.status.is_error = true;
+            changed = true;
+        }
         // Presence: touch our file, and look for teammates every few seconds (a folder listing).
         if self.last_touch.elapsed() >= store::presence::TOUCH_EVERY {
             self.last_touch = Instant::now();
@@ -177,7 +189,6 @@ impl App {
                 p.touch();
             }
         }
-        let mut changed = changed;
         if self
             .last_presence
             .is_none_or(|t| t.elapsed() >= PRESENCE_EVERY)

@@ -238,6 +238,8 @@ pub struct Status {
     pub due_today: i64,
     pub customers: i64,
     pub waiting: bool,
+    /// Whom the wait is for, when kehu's own lock names the holder.
+    pub waiting_for: Option<String>,
     /// Teammates who have the database open too ("user@host").
     pub others: Vec<String>,
     /// A long job under way: (done, total).

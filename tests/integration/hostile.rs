@@ -208,8 +208,14 @@ fn twelve_hundred_hostile_command_lines_never_panic_or_write_half() {
     // The cases must reach kehu's own checks, not only clap's: many refused by kehu (1), some
     // accepted (0).
     eprintln!("hostile cases by exit status: {by_status:?}");
-    assert!(by_status.get(&Some(1)).copied().unwrap_or(0) >= 200, "{by_status:?}");
-    assert!(by_status.get(&Some(0)).copied().unwrap_or(0) >= 50, "{by_status:?}");
+    assert!(
+        by_status.get(&Some(1)).copied().unwrap_or(0) >= 200,
+        "{by_status:?}"
+    );
+    assert!(
+        by_status.get(&Some(0)).copied().unwrap_or(0) >= 50,
+        "{by_status:?}"
+    );
     assert!(
         panics.is_empty(),
         "{} panics, e.g.:\n{}",

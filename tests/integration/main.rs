@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod crash;
 mod hostile;
+mod locking;
 mod migrations;
 mod reports;
 mod restore;

@@ -225,6 +225,23 @@ pub fn take_notices() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The holder any thread of this process last found in its way, and when — for a screen whose
+/// worker thread is waiting to say whom it waits for.
+fn latest_blocker() -> &'static Mutex<Option<(Holder, Instant)>> {
+    static LATEST: OnceLock<Mutex<Option<(Holder, Instant)>>> = OnceLock::new();
+    LATEST.get_or_init(|| Mutex::new(None))
+}
+
+/// Who this process is waiting for now (seen in the last two seconds), if kehu's lock knows.
+pub fn waiting_for() -> Option<Holder> {
+    latest_blocker()
+        .lock()
+        .ok()
+        .and_then(|l| l.clone())
+        .filter(|(_, at)| at.elapsed() < Duration::from_secs(2))
+        .map(|(h, _)| h)
+}
+
 /// Who held the lock the last time this thread had to wait for it.
 pub fn last_blocker() -> Option<Holder> {
     LAST_BLOCKER.with(|b| b.borrow().clone())
@@ -272,6 +289,9 @@ impl DbLock {
                     };
                 }
                 LAST_BLOCKER.with(|b| *b.borrow_mut() = holder.clone());
+                if let (Some(h), Ok(mut latest)) = (&holder, latest_blocker().lock()) {
+                    *latest = Some((h.clone(), Instant::now()));
+                }
                 Attempt::Held(holder)
             }
             Err(e) => self.failed(e),

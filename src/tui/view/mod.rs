@@ -114,7 +114,13 @@ fn status_bar(f: &mut Frame, s: &State, area: Rect) {
     let mut spans = Vec::new();
     if s.status.waiting {
         spans.push(Span::styled(
-            format!(" ⏳ {} ", t("status.waiting")),
+            match &s.status.waiting_for {
+                Some(holder) => format!(
+                    " ⏳ {} ",
+                    clip(&tf("status.waiting_for", &[("holder", holder)]), 60)
+                ),
+                None => format!(" ⏳ {} ", t("status.waiting")),
+            },
             theme::TODAY,
         ));
     }
