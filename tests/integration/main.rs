@@ -15,6 +15,7 @@ mod restore;
 mod sharing;
 mod store;
 mod store_integrity;
+mod team_safety;
 mod tmux;
 mod transfer;
 mod tui;

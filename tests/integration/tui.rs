@@ -630,3 +630,51 @@ fn past_cadence_marks_follow_the_team_setting() {
     });
     assert!(seen, "{}", screen(&mut app, 100, 30));
 }
+
+/// Tags are a field like any other: a teammate's tag change merges with an edit of another
+/// field, and a stale edit of the tags themselves is a conflict decided per field.
+#[test]
+fn a_teammates_tag_change_is_never_silently_overwritten() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let other = store_of(&dir);
+    let teammate_tags = |tags: &[&str]| {
+        let c = other.read(|x| store::customers::get(x, id)).unwrap();
+        let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+        other
+            .write(|x| {
+                store::customers::update(x, &ctx("wang"), id, c.audit.version, &c.fields, &tags)
+            })
+            .unwrap();
+    };
+    // Another field: merged, their tags kept.
+    press(&mut app, KeyCode::Char('e'));
+    teammate_tags(&["theirs"]);
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, " Y");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 120, 40));
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert_eq!(now.tags, vec!["theirs".to_string()]);
+    assert!(now.fields.company.as_deref().unwrap_or("").ends_with(" Y"));
+
+    // The tags field itself, changed by both: the user decides; nothing is overwritten first.
+    press(&mut app, KeyCode::Char('e'));
+    teammate_tags(&["theirs", "second"]);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Tab);
+    }
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "mine");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 50);
+    assert!(s.contains("Ctrl-t takes wang's"), "{s}");
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert_eq!(now.tags, vec!["second".to_string(), "theirs".to_string()]);
+    // Keeping mine is a decision, then saved.
+    press(&mut app, KeyCode::Enter);
+    let now = other.read(|x| store::customers::get(x, id)).unwrap();
+    assert_eq!(now.tags, vec!["mine".to_string()]);
+}
