@@ -70,6 +70,13 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
                 .write(|c| store::settings::set(c, &ctx, &key, &value))?;
             env.out
                 .line(&format!("{} = {stored}", key.trim().to_lowercase()))?;
+            if key.trim().eq_ignore_ascii_case("locking") {
+                let db = env.store.path().to_path_buf();
+                store::lock::policy::follow_setting(&db, &stored)?;
+                let now = store::lock::policy::decide(&db);
+                env.out
+                    .line(&crate::i18n::tf("check.locking", &[("why", &now.why)]))?;
+            }
         }
     }
     Ok(())

@@ -56,6 +56,19 @@ fn count(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// `auto` (kehu's own lock only where the file system needs it) or `lockfile` (always, for every
+/// teammate: the team's choice).
+fn locking(value: &str) -> Result<String, InputError> {
+    match value.trim().to_lowercase().as_str() {
+        "auto" => Ok("auto".into()),
+        "lockfile" | "on" => Ok("lockfile".into()),
+        _ => Err(InputError::new(
+            "locking",
+            tf("err.locking", &[("text", &value.trim())]),
+        )),
+    }
+}
+
 /// Holidays as `NAME YYYY-MM-DD` entries separated by `;` (the date is the last word).
 pub fn parse_holidays(value: &str) -> Result<Vec<(String, chrono::NaiveDate)>, InputError> {
     let mut out = Vec::new();
@@ -126,6 +139,11 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "backup_keep",
         default: "7",
         validate: count,
+    },
+    SettingDef {
+        key: "locking",
+        default: "auto",
+        validate: locking,
     },
     SettingDef {
         key: "holidays",

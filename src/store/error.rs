@@ -6,7 +6,8 @@ use crate::domain::InputError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{0}")]
+    /// Transparent: the input error is the whole message (shown once, not again as its source).
+    #[error(transparent)]
     Input(#[from] InputError),
 
     #[error("{}", crate::i18n::tf("store.not_found", &[("what", &crate::i18n::word("what", what)), ("id", id)]))]
@@ -69,7 +70,7 @@ pub enum StoreError {
     File { path: PathBuf, message: String },
 
     /// Writing an export or report failed (a full disk, a closed pipe).
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 
     #[error("{}", crate::i18n::tf("store.database_error", &[("why", .0)]))]

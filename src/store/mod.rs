@@ -211,12 +211,20 @@ impl Store {
                 &ctx.user,
             )?;
         }
-        Ok(Store {
+        let store = Store {
             conn,
             path: path.to_path_buf(),
             budget,
             depth: std::cell::Cell::new(0),
-        })
+        };
+        // The team chose kehu's lock but its marker is gone (deleted by hand, a copied folder):
+        // put it back, so every teammate takes the lock again from their next transaction.
+        if !lock::policy::marker_path(path).exists()
+            && store.read(|c| settings::get(c, "locking"))? == "lockfile"
+        {
+            let _ = lock::policy::follow_setting(path, "lockfile");
+        }
+        Ok(store)
     }
 
     /// Opens a database at an older schema version — for tests of the upgrade path only.

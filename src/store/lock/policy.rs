@@ -68,6 +68,21 @@ pub fn write_marker(db: &Path, reason: &str) -> std::io::Result<()> {
     std::fs::write(marker_path(db), text)
 }
 
+/// Makes the marker follow the team's `locking` setting: `lockfile` writes it, `auto` removes it
+/// (unless the file system itself requires the lock).
+pub fn follow_setting(db: &Path, value: &str) -> crate::store::Result<()> {
+    let result = if value == "lockfile" {
+        if marker_path(db).exists() {
+            Ok(())
+        } else {
+            write_marker(db, crate::i18n::t("lock.why_team"))
+        }
+    } else {
+        remove_marker(db).map(|_| ())
+    };
+    result.map_err(|e| crate::store::StoreError::file(marker_path(db), e))
+}
+
 /// Removes the marker, unless the file system itself requires the lock.
 pub fn remove_marker(db: &Path) -> std::io::Result<bool> {
     if untrusted_because(db).is_some() {
