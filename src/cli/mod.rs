@@ -166,6 +166,14 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
         return crate::tui::run(&path, ctx, crate::i18n::t("tui.demo_database").into());
     }
     let path = db_path(cli)?;
+    // Opening reads the file: if a teammate holds kehu's lock, say whom we wait for rather than
+    // leave a blank terminal.
+    if let Some(holder) = crate::store::lock::current_holder(&path) {
+        eprintln!(
+            "kehu: {}",
+            crate::i18n::tf("status.waiting_for", &[("holder", &holder.describe())])
+        );
+    }
     drop(Store::open(
         &path,
         OpenMode::Create { shared: false },

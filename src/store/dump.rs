@@ -293,7 +293,10 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
     let bad = |why: &str| refused(at, format!("'{col}' {why}"));
     Ok(match v {
         Json::Null => Value::Null,
-        _ if JSON_COLS.contains(&col) => Value::Text(cleaned_json(v).to_string()),
+        // Custom fields are user text; the change log's before/after images record stored values
+        // exactly (a sort key holds a separator byte) and are made safe when shown.
+        _ if col == "custom_fields" => Value::Text(cleaned_json(v).to_string()),
+        _ if JSON_COLS.contains(&col) => Value::Text(v.to_string()),
         Json::String(s) if MONEY_COLS.contains(&col) => Value::Integer(money(col, s)?),
         Json::Bool(b) => Value::Integer(i64::from(*b)),
         Json::Number(n) => match (n.as_i64(), n.as_f64()) {

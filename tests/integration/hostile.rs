@@ -126,17 +126,16 @@ fn cases(values: &[OsString], count: usize) -> Vec<Vec<OsString>> {
             .filter(|a| a.get_long().is_some() && !a.is_global_set())
             .filter(|a| !matches!(a.get_id().as_str(), "help" | "version" | "yes"))
             .collect();
-        for p in cmd.get_positionals() {
-            let _ = p;
-            if rng.next() % 3 == 0 {
+        for _positional in cmd.get_positionals() {
+            if rng.next().is_multiple_of(3) {
                 args.push(values[rng.next() % values.len()].clone());
             } else {
                 args.push(OsString::from(format!("{}", 1 + rng.next() % 5)));
             }
         }
-        let all = rng.next() % 5 == 0;
+        let all = rng.next().is_multiple_of(5);
         for o in &options {
-            if !all && rng.next() % options.len().max(1) != 0 {
+            if !all && !rng.next().is_multiple_of(options.len().max(1)) {
                 continue;
             }
             let mut flag = OsString::from("--");

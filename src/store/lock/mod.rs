@@ -242,6 +242,11 @@ pub fn waiting_for() -> Option<Holder> {
         .map(|(h, _)| h)
 }
 
+/// Who holds the lock of the database at `db` right now, if anyone does.
+pub fn current_holder(db: &Path) -> Option<Holder> {
+    read_holder(&lock_dir(db))
+}
+
 /// Who held the lock the last time this thread had to wait for it.
 pub fn last_blocker() -> Option<Holder> {
     LAST_BLOCKER.with(|b| b.borrow().clone())
