@@ -407,6 +407,16 @@ pub fn cadence_days(text: &str) -> Result<i64, InputError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn control_characters_are_written_out_for_a_terminal() {
+        assert_eq!(
+            escape_for_terminal("a\u{1b}]2;PWNED\u{7}\u{1b}[2Jb\r\nc\u{202e}d\u{9b}e"),
+            "a\\x1b]2;PWNED\\x07\\x1b[2Jb\nc\\u{202e}d\\x9be"
+        );
+        assert_eq!(escape_for_terminal("张伟\tok\n"), "张伟\tok\n");
+    }
+
     use super::*;
 
     #[test]

@@ -177,3 +177,26 @@ pub fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
+
+/// This machine's name as kehu reads it (`HOSTNAME`, else `/etc/hostname`).
+pub fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+        })
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The id of a process of this machine that has ended.
+pub fn dead_pid() -> u32 {
+    let mut gone = std::process::Command::new("true")
+        .spawn()
+        .expect("run true");
+    let pid = gone.id();
+    gone.wait().expect("wait for true");
+    pid
+}

@@ -386,17 +386,7 @@ fn the_lock_names_its_holder_and_a_dead_holder_is_taken_over() {
         "{err}"
     );
     // Held by a process of this machine that has ended: taken over at once.
-    let mut gone = Command::new("true").spawn().unwrap();
-    let dead = gone.id();
-    gone.wait().unwrap();
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty());
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or(host)
-        .unwrap_or_else(|| "unknown".into());
+    let (host, dead) = (crate::common::host_name(), crate::common::dead_pid());
     std::fs::write(lock.join("holder"), holder(&host, dead)).unwrap();
     let out = k
         .command()

@@ -162,18 +162,7 @@ fn a_killed_backups_temporary_file_is_swept_by_the_next() {
     k.add(&["--name", "Kept"]);
     let backups = k.dir.path().join("backups");
     std::fs::create_dir_all(&backups).unwrap();
-    let mut gone = std::process::Command::new("true").spawn().unwrap();
-    let dead = gone.id();
-    gone.wait().unwrap();
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_string())
-        })
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown".into());
+    let (host, dead) = (crate::common::host_name(), crate::common::dead_pid());
     let left = backups.join(format!(".kehu-backup-{host}-{dead}-AbC123"));
     std::fs::write(&left, vec![7u8; 4096]).unwrap();
     assert!(!k.ok(&["backup", "--list"]).contains(".kehu-backup"));

@@ -551,8 +551,8 @@ mod tests {
         assert!(notes.iter().any(|n| n.contains("ghost")), "{notes:?}");
     }
 
-    #[test]
-    fn a_lock_of_another_host_is_kept_until_its_lease_runs_out() {
+    /// A database whose lock is held by "wang" on another machine.
+    fn held_by_another_machine() -> (tempfile::TempDir, PathBuf, Holder) {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("kehu.db");
         fs::create_dir(lock_dir(&db)).unwrap();
@@ -566,37 +566,32 @@ mod tests {
             started: None,
         };
         write_holder(&lock_dir(&db), &far, false).unwrap();
-        let mut me = DbLock::new(&db);
-        assert!(matches!(me.try_take(), Attempt::Held(Some(ref h)) if h.user == "wang"));
-        // Pretend this waiter first saw it a lease ago.
+        (dir, db, far)
+    }
+
+    /// Pretends this waiter first saw the lock a lease ago.
+    fn seen_for_a_lease(db: &Path) {
         SEEN.with(|s| {
-            s.borrow_mut().get_mut(&lock_dir(&db)).unwrap().since =
+            s.borrow_mut().get_mut(&lock_dir(db)).unwrap().since =
                 Instant::now() - LEASE - Duration::from_secs(1)
         });
+    }
+
+    #[test]
+    fn a_lock_of_another_host_is_kept_until_its_lease_runs_out() {
+        let (_dir, db, _far) = held_by_another_machine();
+        let mut me = DbLock::new(&db);
+        assert!(matches!(me.try_take(), Attempt::Held(Some(ref h)) if h.user == "wang"));
+        seen_for_a_lease(&db);
         assert!(matches!(me.try_take(), Attempt::Taken));
     }
 
     #[test]
     fn a_refreshed_lock_is_not_broken() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("kehu.db");
-        fs::create_dir(lock_dir(&db)).unwrap();
-        let mut far = Holder {
-            user: "wang".into(),
-            host: "another-machine".into(),
-            pid: 1,
-            since: "2026-11-22T02:00:00.000Z".into(),
-            nonce: 9,
-            beat: 0,
-            started: None,
-        };
-        write_holder(&lock_dir(&db), &far, false).unwrap();
+        let (_dir, db, mut far) = held_by_another_machine();
         let mut me = DbLock::new(&db);
         assert!(matches!(me.try_take(), Attempt::Held(_)));
-        SEEN.with(|s| {
-            s.borrow_mut().get_mut(&lock_dir(&db)).unwrap().since =
-                Instant::now() - LEASE - Duration::from_secs(1)
-        });
+        seen_for_a_lease(&db);
         far.beat = 1;
         write_holder(&lock_dir(&db), &far, false).unwrap();
         assert!(

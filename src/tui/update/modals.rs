@@ -44,12 +44,18 @@ pub(super) fn reload_dashboard(s: &mut State) {
 
 /// The dashboard's keys: pick a figure, list its customers, jump to one; change period or scope.
 pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
+    // Checked: paging far enough would leave the calendar; the period then stays where it is.
     let shift = |p: crate::report::Period, later: bool| {
         let days = (p.to - p.from).num_days() + 1;
         let by = Duration::days(if later { days } else { -days });
-        crate::report::Period {
-            from: p.from + by,
-            to: p.to + by,
+        match (p.from.checked_add_signed(by), p.to.checked_add_signed(by)) {
+            (Some(from), Some(to))
+                if (1..=9999).contains(&chrono::Datelike::year(&from))
+                    && chrono::Datelike::year(&to) <= 9999 =>
+            {
+                crate::report::Period { from, to }
+            }
+            _ => p,
         }
     };
     match a {
