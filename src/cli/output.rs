@@ -25,9 +25,19 @@ impl Out {
         writeln!(self.inner, "{}", for_terminal(text, false))
     }
 
+    /// JSON escapes C0 controls itself; on a terminal, C1 codes and bidirectional overrides (which
+    /// JSON leaves as they are) are written out too. A pipe gets the JSON exactly.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.inner, value).map_err(io::Error::other)?;
-        writeln!(self.inner)
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        if io::IsTerminal::is_terminal(&io::stdout()) {
+            writeln!(
+                self.inner,
+                "{}",
+                crate::domain::input::escape_for_terminal(&text)
+            )
+        } else {
+            writeln!(self.inner, "{text}")
+        }
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
