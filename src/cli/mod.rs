@@ -74,7 +74,17 @@ pub fn main_entry() -> ExitCode {
 /// The command line with its help in the user's language.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    localize::localized(Cli::command())
+    localize::localized(Cli::command()).version(version_text())
+}
+
+/// `kehu --version`: the program, the schema it writes, the SQLite it links.
+fn version_text() -> String {
+    format!(
+        "{} (schema {}, SQLite {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::migrate::latest_version(),
+        rusqlite::version()
+    )
 }
 
 /// `--lang X` or `--lang=X` anywhere on the command line.

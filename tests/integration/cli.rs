@@ -736,3 +736,13 @@ fn customer_claim_and_merge() {
     assert_eq!(merged["email"], "a@example.com", "kept");
     assert_eq!(k.ok(&["check"]).lines().last(), Some("ok"));
 }
+
+#[test]
+fn version_names_the_schema_and_the_sqlite_it_links() {
+    let k = Kehu::uninitialised();
+    let out = k.ok(&["--version"]);
+    assert!(
+        out.starts_with("kehu ") && out.contains("schema 6") && out.contains("SQLite 3."),
+        "{out}"
+    );
+}
