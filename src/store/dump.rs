@@ -507,5 +507,7 @@ pub fn load(
     super::value::refresh_all(conn, ctx.clock.today())?;
     progress(all.len(), all.len());
     loaded.customers = ids.len();
+    // Ids of customers erased before the export stay unused in this copy too.
+    super::migrate::raise_sequences(conn)?;
     Ok(loaded)
 }

@@ -78,10 +78,37 @@ fn ids_never_reused(conn: &Connection) -> Result<()> {
         for extra in extras {
             conn.execute_batch(&extra)?;
         }
+    }
+    raise_sequences(conn)?;
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.upgrade_check",
+            &[("verdict", &format!("{broken} foreign key problem(s)"))],
+        )));
+    }
+    Ok(())
+}
+
+/// Starts every AUTOINCREMENT table's next id above the highest it has ever had: its rows, and
+/// the rows the change log remembers (erased before an upgrade, or before an export was restored).
+pub fn raise_sequences(conn: &Connection) -> Result<()> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' \
+             ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        // Table names come from the schema itself, not from input.
         let seen: i64 = conn.query_row(
             &format!(
                 "SELECT max(coalesce((SELECT max(id) FROM {table}), 0), \
-                 coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0))"
+                 coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0), \
+                 coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0))"
             ),
             [&table],
             |r| r.get(0),
@@ -91,15 +118,6 @@ fn ids_never_reused(conn: &Connection) -> Result<()> {
             "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
             rusqlite::params![table, seen],
         )?;
-    }
-    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-        r.get(0)
-    })?;
-    if broken > 0 {
-        return Err(StoreError::Refused(crate::i18n::tf(
-            "refused.upgrade_check",
-            &[("verdict", &format!("{broken} foreign key problem(s)"))],
-        )));
     }
     Ok(())
 }

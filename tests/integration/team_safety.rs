@@ -237,6 +237,15 @@ fn ids_of_erased_and_merged_customers_are_never_given_again() {
         .as_i64()
         .unwrap();
     assert!(second > first);
+    // A book moved through export json → import json keeps them unused too (D, the highest,
+    // erased before the export).
+    k.ok(&["customer", "erase", &d.to_string(), "--yes"]);
+    let file = k.dir.path().join("book.json");
+    k.ok(&["export", "json", "--out", file.to_str().unwrap()]);
+    let copy = Kehu::new();
+    copy.ok(&["import", "json", file.to_str().unwrap()]);
+    let e = copy.add(&["--name", "E"]);
+    assert!(e > d, "{e} after {d} in the moved book");
 }
 
 /// Escape sequences in a JSON file never reach the database; an export shown on a terminal
