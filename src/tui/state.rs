@@ -94,6 +94,17 @@ pub enum QueueRow {
 }
 
 impl QueueRow {
+    /// What the row is about, so a reload keeps the selection on the same row.
+    pub fn key(&self) -> (&'static str, i64, &str) {
+        match self {
+            QueueRow::Todo { todo, .. } => ("todo", todo.id, ""),
+            QueueRow::Today(r) => match &r.todo {
+                Some(todo) => ("todo", todo.id, ""),
+                None => (r.kind.as_str(), r.item_id, r.occasion.as_str()),
+            },
+        }
+    }
+
     pub fn customer_id(&self) -> Option<i64> {
         match self {
             QueueRow::Todo { todo, .. } => todo.customer_id,
@@ -248,6 +259,9 @@ pub struct Status {
 
 pub struct State {
     pub focus: Pane,
+    /// The pane whose selection the profile and timeline show: the list or the queue, whichever
+    /// was focused last, or the profile itself for a customer opened from a figure or a deal.
+    pub follows: Pane,
     pub list: ListState,
     pub sort: CustomerSort,
     pub filter: ListFilter,
@@ -257,6 +271,10 @@ pub struct State {
     /// The customer the profile and timeline show.
     pub selected_id: Option<i64>,
     pub profile_scroll: u16,
+    /// The selected customer is no longer in the book (erased or merged, here or by a teammate).
+    pub gone: Option<i64>,
+    /// The shown customer (id, name) a teammate just changed: archived or erased is said.
+    pub watching: Option<(i64, String)>,
     /// The contact person `C` edits (picked with `[` and `]`).
     pub contact_selected: usize,
     /// The team's follow-up cadence per tier (VIP, regular, potential), from the settings.
@@ -300,6 +318,7 @@ impl State {
     pub fn new(user: String, db_label: String, clock: Clock) -> State {
         State {
             focus: Pane::List,
+            follows: Pane::List,
             list: ListState::default(),
             sort: CustomerSort::Name,
             filter: ListFilter::default(),
@@ -308,6 +327,8 @@ impl State {
             detail_seq: 0,
             selected_id: None,
             profile_scroll: 0,
+            gone: None,
+            watching: None,
             contact_selected: 0,
             cadences: [Tier::Vip, Tier::Regular, Tier::Potential].map(Tier::default_cadence_days),
             currency: "CNY".into(),
@@ -347,12 +368,26 @@ impl State {
         self.list.rows.get(self.list.selected)
     }
 
-    /// The customer the panes are about, when its details are loaded.
+    /// The customer highlighted in the pane the profile follows: the one every key acts on.
+    pub fn target_id(&self) -> Option<i64> {
+        match self.follows {
+            Pane::Queue => self
+                .queue
+                .get(self.queue_selected)
+                .and_then(QueueRow::customer_id),
+            Pane::List => self.list_customer().map(|c| c.id),
+            // Opened from a figure or a deal: the profile holds its customer.
+            _ => self.selected_id,
+        }
+    }
+
+    /// The customer the panes are about, when its details are loaded and it is still the one
+    /// highlighted (a key pressed while the details load must not act on the previous one).
     pub fn current(&self) -> Option<&Customer> {
         self.detail
             .as_ref()
             .map(|d| &d.customer)
-            .filter(|c| Some(c.id) == self.selected_id)
+            .filter(|c| Some(c.id) == self.selected_id && Some(c.id) == self.target_id())
     }
 
     /// Days between contacts for this customer: their own cadence, else the team's for the tier.

@@ -20,5 +20,6 @@ mod tmux;
 mod transfer;
 mod tui;
 mod tui_layout;
+mod tui_targets;
 mod tui_workflows;
 mod workflows;

@@ -396,11 +396,14 @@ fn queue_complete_and_snooze() {
         st.read(|c| store::todos::get(c, first.id)).unwrap().status,
         kehu::domain::TodoStatus::Done
     );
-    assert!(screen(&mut app, 80, 24).contains("done:"));
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("done:"), "{shown}");
     assert_eq!(
         app.state.selected_id,
-        first.customer_id.or(selected),
-        "acting on a row selects its customer"
+        app.state.queue[app.state.queue_selected]
+            .customer_id()
+            .or(selected),
+        "the profile follows the row that took the completed one's place"
     );
     let second = first_todo(&app);
     assert_ne!(

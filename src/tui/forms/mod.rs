@@ -88,6 +88,24 @@ pub enum FormKind {
     },
 }
 
+impl FormKind {
+    /// The customer the form saves to, for the kinds that are about one customer.
+    pub fn customer(&self) -> Option<i64> {
+        match self {
+            FormKind::EditCustomer { id, .. } | FormKind::Owner { id, .. } => Some(*id),
+            FormKind::Log { customer }
+            | FormKind::Contact { customer, .. }
+            | FormKind::Survey { customer }
+            | FormKind::Purchase { customer }
+            | FormKind::Ticket { customer }
+            | FormKind::Deal { customer }
+            | FormKind::Attendance { customer } => Some(*customer),
+            FormKind::Todo { customer } | FormKind::EditTodo { customer, .. } => *customer,
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub key: &'static str,

@@ -71,9 +71,10 @@ fn reload_queue(s: &mut State) {
     });
 }
 
-/// Loads the profile and timeline of the customer under the list's selection, if it changed.
+/// Loads the profile and timeline of the customer highlighted in the pane they follow (the list
+/// or the queue), if it changed.
 fn follow_selection(s: &mut State) {
-    let id = s.list_customer().map(|c| c.id);
+    let id = s.target_id();
     if id != s.selected_id {
         s.selected_id = id;
         s.contact_selected = 0;
@@ -86,10 +87,45 @@ fn follow_selection(s: &mut State) {
                 id,
             });
         }
-        if s.queue_only_selected {
+        if s.queue_only_selected && s.follows != Pane::Queue {
             reload_queue(s);
         }
     }
+}
+
+/// Moves the keys to pane `p`; focusing the list or the queue makes the profile follow it.
+fn focus(s: &mut State, p: Pane) {
+    s.focus = p;
+    if matches!(p, Pane::List | Pane::Queue) {
+        s.follows = p;
+        follow_selection(s);
+    }
+}
+
+/// The customer the keys act on, with what to say when there is none (or it is still loading).
+fn target(s: &mut State) -> Option<crate::domain::Customer> {
+    if let Some(c) = s.current() {
+        return Some(c.clone());
+    }
+    let loading = s.target_id().is_some();
+    say(
+        s,
+        t(if loading {
+            "profile.loading"
+        } else {
+            "msg.select_a_customer_first"
+        }),
+        !loading,
+    );
+    None
+}
+
+/// Opens a customer picked outside the list and queue (a dashboard figure, a deal): the profile
+/// holds them, and keys act on them, until the list or the queue is focused again.
+fn open_customer(s: &mut State, id: i64) {
+    s.follows = Pane::Profile;
+    s.focus = Pane::Profile;
+    select_customer(s, id);
 }
 
 fn select_customer(s: &mut State, id: i64) {
@@ -205,7 +241,7 @@ fn refresh_changed(s: &mut State, set: &ChangeSet) {
     if set.broad || s.list.rows.iter().any(|c| touches(&c.id)) {
         reload_window(s);
     }
-    if let Some(id) = s.selected_id.filter(touches) {
+    if let Some(id) = s.selected_id.filter(|id| set.broad || touches(id)) {
         s.detail_seq += 1;
         s.outbox.push(Request::Detail {
             seq: s.detail_seq,
@@ -318,13 +354,13 @@ pub fn update(s: &mut State, a: Action) {
             } else {
                 Pane::ORDER.len() - 1
             };
-            s.focus = Pane::ORDER[(i + step) % Pane::ORDER.len()];
+            focus(s, Pane::ORDER[(i + step) % Pane::ORDER.len()]);
         }
-        Action::Focus(p) => s.focus = p,
+        Action::Focus(p) => focus(s, p),
         Action::Help => s.modal = Some(Modal::Help { scroll: 0 }),
         Action::StartSearch => {
             s.search.editing = true;
-            s.focus = Pane::List;
+            focus(s, Pane::List);
             if s.search_index.is_none() {
                 say(s, t("msg.building_the_search_index"), false);
             }
@@ -359,14 +395,16 @@ pub fn update(s: &mut State, a: Action) {
             open_form(s, f);
         }
         Action::AddCustomer => open_form(s, Form::new_customer(&s.user)),
-        Action::EditCustomer => match s.current() {
-            Some(c) => open_form(s, Form::edit_customer(c)),
-            None => say(s, t("msg.select_a_customer_first"), true),
-        },
-        Action::AddContact => match s.current() {
-            Some(c) => open_form(s, Form::contact(c.id, None)),
-            None => say(s, t("msg.select_a_customer_first"), true),
-        },
+        Action::EditCustomer => {
+            if let Some(c) = target(s) {
+                open_form(s, Form::edit_customer(&c))
+            }
+        }
+        Action::AddContact => {
+            if let Some(c) = target(s) {
+                open_form(s, Form::contact(c.id, None))
+            }
+        }
         Action::NextContact | Action::PrevContact => {
             let n = s.detail.as_ref().map_or(0, |d| d.contacts.len());
             let delta = if a == Action::NextContact { 1 } else { -1 };
@@ -389,10 +427,10 @@ pub fn update(s: &mut State, a: Action) {
         Action::OpenDashboard => open_dashboard(s),
         Action::StartImport => open_form(s, Form::import()),
         Action::MergeMark => match (
-            s.current().map(|c| (c.id, c.fields.name.clone())),
+            target(s).map(|c| (c.id, c.fields.name.clone())),
             s.merge_from.clone(),
         ) {
-            (None, _) => say(s, t("msg.select_a_customer_first"), true),
+            (None, _) => {}
             (Some((id, _)), Some((from, _))) if id == from => {
                 s.merge_from = None;
                 say(s, t("msg.merge_cancelled"), false);
@@ -406,64 +444,58 @@ pub fn update(s: &mut State, a: Action) {
                 s.merge_from = Some((id, name));
             }
         },
-        Action::ShowHistory => match s.current().map(|c| (c.id, c.fields.name.clone())) {
-            Some((id, name)) => {
+        Action::ShowHistory => {
+            if let Some(c) = target(s) {
                 s.modal = Some(Modal::History {
-                    name,
+                    name: c.fields.name.clone(),
                     entries: None,
                     scroll: 0,
                 });
-                s.outbox.push(Request::History { id });
+                s.outbox.push(Request::History { id: c.id });
             }
-            None => say(s, t("msg.select_a_customer_first"), true),
-        },
-        Action::ChangeOwner => match s.current() {
-            Some(c) => {
-                let form = Form::owner(c, &s.user);
+        }
+        Action::ChangeOwner => {
+            if let Some(c) = target(s) {
+                let form = Form::owner(&c, &s.user);
                 open_form(s, form);
             }
-            None => say(s, t("msg.select_a_customer_first"), true),
-        },
+        }
         Action::ProgressTicket => {
-            let open = s
-                .detail
-                .as_ref()
-                .filter(|d| Some(d.customer.id) == s.selected_id)
-                .and_then(|d| {
-                    // The oldest ticket still in progress.
-                    d.workflow
-                        .tickets
-                        .iter()
-                        .rev()
-                        .find(|t| t.status != crate::domain::TicketStatus::Closed)
-                        .cloned()
-                });
+            if target(s).is_none() {
+                return;
+            }
+            let open = s.detail.as_ref().and_then(|d| {
+                // The oldest ticket still in progress.
+                d.workflow
+                    .tickets
+                    .iter()
+                    .rev()
+                    .find(|t| t.status != crate::domain::TicketStatus::Closed)
+                    .cloned()
+            });
             match open {
                 Some(t) => open_form(s, Form::ticket_progress(&t)),
                 None => say(s, t("msg.no_open_ticket_for_this_customer_opens_o"), false),
             }
         }
-        Action::MarkAttendance => match (
-            s.current().map(|c| c.id),
-            s.detail
-                .as_ref()
-                .and_then(|d| d.workflow.campaigns.first().map(|m| m.name.clone())),
-        ) {
-            (Some(id), latest) => open_form(s, Form::attendance(id, latest.as_deref())),
-            _ => say(s, t("msg.select_a_customer_first"), true),
-        },
+        Action::MarkAttendance => {
+            if let Some(c) = target(s) {
+                let latest = s
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.workflow.campaigns.first().map(|m| m.name.clone()));
+                open_form(s, Form::attendance(c.id, latest.as_deref()))
+            }
+        }
         Action::AddSurvey | Action::AddPurchase | Action::OpenTicket | Action::AddDeal => {
-            match s.current() {
-                Some(c) => {
-                    let form = match a {
-                        Action::AddSurvey => Form::survey(c.id, &c.fields.name),
-                        Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
-                        Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
-                        _ => Form::deal(c.id, &c.fields.name),
-                    };
-                    open_form(s, form);
-                }
-                None => say(s, t("msg.select_a_customer_first"), true),
+            if let Some(c) = target(s) {
+                let form = match a {
+                    Action::AddSurvey => Form::survey(c.id, &c.fields.name),
+                    Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
+                    Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
+                    _ => Form::deal(c.id, &c.fields.name),
+                };
+                open_form(s, form);
             }
         }
         Action::InviteShown => {
@@ -496,21 +528,31 @@ pub fn update(s: &mut State, a: Action) {
             s.queue_selected = 0;
             reload_queue(s);
         }
-        Action::EditContact => match (
-            s.current(),
-            s.detail
+        Action::EditContact => {
+            let Some(c) = target(s) else { return };
+            match s
+                .detail
                 .as_ref()
-                .and_then(|d| d.contacts.get(s.contact_selected)),
-        ) {
-            (Some(c), Some(p)) => open_form(s, Form::contact(c.id, Some(p))),
-            (Some(_), None) => say(s, t("msg.this_customer_has_no_contact_persons_yet"), true),
-            _ => say(s, t("msg.select_a_customer_first"), true),
-        },
-        Action::LogInteraction => match s.current() {
-            Some(c) => open_form(s, Form::log(c.id, &c.fields.name)),
-            None => say(s, t("msg.select_a_customer_first"), true),
-        },
+                .and_then(|d| d.contacts.get(s.contact_selected))
+            {
+                Some(p) => {
+                    let form = Form::contact(c.id, Some(p));
+                    open_form(s, form)
+                }
+                None => say(s, t("msg.this_customer_has_no_contact_persons_yet"), true),
+            }
+        }
+        Action::LogInteraction => {
+            if let Some(c) = target(s) {
+                open_form(s, Form::log(c.id, &c.fields.name))
+            }
+        }
         Action::AddTodo => {
+            // A to-do may belong to no one, but not to the wrong one: wait for the details.
+            if s.target_id().is_some() && s.current().is_none() {
+                say(s, t("profile.loading"), false);
+                return;
+            }
             let customer = s.current().map(|c| (c.id, c.fields.name.clone()));
             let form = Form::todo(customer.as_ref().map(|(id, n)| (*id, n.as_str())), &s.user);
             open_form(s, form);
@@ -522,6 +564,9 @@ pub fn update(s: &mut State, a: Action) {
             reload_queue(s);
         }
         Action::OpenEntry => {
+            if target(s).is_none() {
+                return;
+            }
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 s.modal = Some(Modal::Entry(Box::new(i.clone())));
             } else if s.timeline.get(s.timeline_selected).is_some() {
@@ -529,12 +574,18 @@ pub fn update(s: &mut State, a: Action) {
             }
         }
         Action::EditEntry => {
+            if target(s).is_none() {
+                return;
+            }
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 let form = Form::edit_interaction(i, &s.clock);
                 open_form(s, form);
             }
         }
         Action::DeleteEntry => {
+            if target(s).is_none() {
+                return;
+            }
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 s.modal = Some(Modal::Confirm {
                     text: tf(
@@ -624,13 +675,7 @@ fn move_in_pane(s: &mut State, a: Action) {
                 _ => clamp_move(s.queue_selected, delta, n),
             };
             // Selecting a queue row selects its customer.
-            if let Some(id) = s
-                .queue
-                .get(s.queue_selected)
-                .and_then(QueueRow::customer_id)
-            {
-                select_customer(s, id);
-            }
+            follow_selection(s);
         }
     }
 }

@@ -82,8 +82,7 @@ pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
                 if let Some((id, _, _)) = rows.get(d.drill_selected) {
                     let id = *id;
                     s.modal = None;
-                    select_customer(s, id);
-                    s.focus = Pane::Profile;
+                    open_customer(s, id);
                     return;
                 }
             }
@@ -161,8 +160,7 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
             if let Some((d, _)) = p.selected() {
                 let id = d.customer_id;
                 s.modal = None;
-                select_customer(s, id);
-                s.focus = Pane::Profile;
+                open_customer(s, id);
                 return;
             }
         }

@@ -92,10 +92,35 @@ pub fn reply(s: &mut State, r: Reply) {
             let ids: Vec<i64> = s.list.rows.iter().map(|c| c.id).collect();
             s.outbox.push(Request::Risk { ids });
         }
-        Reply::Detail { seq, detail } => {
+        Reply::Detail { seq, id, detail } => {
+            // Archived, erased or merged away by a teammate while it was on screen: said once,
+            // and every pane reloads so it leaves the list and the queue. Checked even when the
+            // selection has moved on since (the list may have reloaded first).
+            if let Some((watched, name)) = s.watching.take_if(|(w, _)| *w == id) {
+                let gone = match &detail {
+                    None => Some(tf("msg.customer_gone", &[("name", &name)])),
+                    Some(d) if d.customer.archived_at.is_some() => {
+                        Some(tf("msg.customer_archived", &[("name", &name)]))
+                    }
+                    _ => None,
+                };
+                if let Some(message) = gone {
+                    say(s, message, false);
+                    reload_window(s);
+                    reload_queue(s);
+                    s.outbox.push(Request::SearchSourcesFor(vec![watched]));
+                    if s.follows == Pane::Profile && s.selected_id == Some(watched) {
+                        s.follows = Pane::List;
+                        if s.focus == Pane::Profile {
+                            s.focus = Pane::List;
+                        }
+                    }
+                }
+            }
             if seq != s.detail_seq {
                 return;
             }
+            s.gone = if detail.is_none() { Some(id) } else { None };
             match detail {
                 Some(d) => {
                     let mut items: Vec<TimelineItem> = d
@@ -121,8 +146,15 @@ pub fn reply(s: &mut State, r: Reply) {
             if seq != s.queue_seq {
                 return;
             }
+            // The same row stays selected when it is still there; else the one that took its place.
+            let at = s.queue.get(s.queue_selected).and_then(|old| {
+                let key = old.key();
+                rows.iter().position(|r| r.key() == key)
+            });
             s.queue = rows;
-            s.queue_selected = s.queue_selected.min(s.queue.len().saturating_sub(1));
+            s.queue_selected =
+                at.unwrap_or_else(|| s.queue_selected.min(s.queue.len().saturating_sub(1)));
+            follow_selection(s);
         }
         Reply::Report { seq, report, trend } => {
             if let Some(Modal::Dashboard(d)) = &mut s.modal
@@ -272,9 +304,11 @@ pub fn reply(s: &mut State, r: Reply) {
             customer,
             message,
         } => {
+            let mut added = false;
             if let Some(Modal::Form(form)) = &s.modal
                 && form.saving == Some(token)
             {
+                added = matches!(form.kind, FormKind::NewCustomer);
                 s.modal = None;
             }
             let message = match s.note_after_save.take() {
@@ -283,10 +317,17 @@ pub fn reply(s: &mut State, r: Reply) {
             };
             say(s, message, false);
             if let Some(id) = customer {
-                if s.selected_id.is_none() || s.list_customer().is_none() {
-                    s.list.want = Some(id);
+                if added {
+                    // A new customer is shown in the list, selected, whichever pane was focused.
+                    s.focus = Pane::List;
+                    s.follows = Pane::List;
                 }
-                select_customer(s, id);
+                if s.follows == Pane::List {
+                    if s.selected_id.is_none() || s.list_customer().is_none() {
+                        s.list.want = Some(id);
+                    }
+                    select_customer(s, id);
+                }
             }
             refresh_all(s, customer);
             if let Some(id) = customer {
@@ -327,6 +368,14 @@ pub fn reply(s: &mut State, r: Reply) {
             refresh_all(s, None);
         }
         Reply::Changed(set) => {
+            // The shown customer changed elsewhere: its next details say whether it is still here.
+            if let Some(d) = s.detail.as_ref().filter(|d| {
+                Some(d.customer.id) == s.selected_id
+                    && d.customer.archived_at.is_none()
+                    && (set.broad || set.customers.contains(&d.customer.id))
+            }) {
+                s.watching = Some((d.customer.id, d.customer.fields.name.clone()));
+            }
             refresh_changed(s, &set);
             say(s, t("msg.updated_with_changes_from_another_user"), false);
         }

@@ -36,7 +36,9 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
     else {
         let text = format!(
             " {}",
-            t(if s.selected_id.is_some() {
+            t(if s.selected_id.is_some() && s.gone == s.selected_id {
+                "profile.gone"
+            } else if s.selected_id.is_some() {
                 "profile.loading"
             } else {
                 "profile.select"

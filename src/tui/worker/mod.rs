@@ -244,6 +244,7 @@ pub enum Reply {
     },
     Detail {
         seq: u64,
+        id: i64,
         detail: Option<Box<Detail>>,
     },
     Queue {
@@ -508,7 +509,7 @@ fn handle(
                 })))
             });
             match detail {
-                Ok(detail) => Reply::Detail { seq, detail },
+                Ok(detail) => Reply::Detail { seq, id, detail },
                 Err(e) => failed(e),
             }
         }

@@ -1,0 +1,230 @@
+//! Every key acts on the customer highlighted in the focused pane, and the profile and timeline
+//! always show that customer — whichever way the selection got there.
+
+use std::time::Duration;
+
+use kehu::store;
+use kehu::tui::App;
+use kehu::tui::state::{Modal, Pane};
+use ratatui::crossterm::event::KeyCode;
+
+use crate::common::ctx;
+use crate::tui::{demo_app, press, screen, store_of};
+
+/// The customer highlighted in the pane the profile follows (the list or the queue).
+fn highlighted(app: &App) -> Option<i64> {
+    match app.state.follows {
+        Pane::Queue => app
+            .state
+            .queue
+            .get(app.state.queue_selected)
+            .and_then(|r| r.customer_id()),
+        _ => app.state.list_customer().map(|c| c.id),
+    }
+}
+
+fn name_of(app: &App, id: i64) -> String {
+    app.state
+        .detail
+        .as_ref()
+        .filter(|d| d.customer.id == id)
+        .map(|d| d.customer.fields.name.clone())
+        .unwrap_or_default()
+}
+
+/// Which customer the open form or history view is about.
+fn touched(app: &App) -> Option<i64> {
+    match &app.state.modal {
+        Some(Modal::Form(f)) => f.kind.customer(),
+        Some(Modal::History { name, .. }) => app
+            .state
+            .detail
+            .as_ref()
+            .filter(|d| &d.customer.fields.name == name)
+            .map(|d| d.customer.id),
+        _ => None,
+    }
+}
+
+/// Presses `key`, checks what it opened is about `want`, and closes it without saving.
+fn check_key(app: &mut App, key: char, want: i64, how: &str) {
+    press(app, KeyCode::Char(key));
+    assert_eq!(
+        touched(app),
+        Some(want),
+        "`{key}` {how}: acted on another customer than {} (modal open: {})",
+        name_of(app, want),
+        app.state.modal.is_some()
+    );
+    while app.state.modal.is_some() {
+        press(app, KeyCode::Esc);
+        if let Some(Modal::Confirm { .. }) = app.state.modal {
+            press(app, KeyCode::Char('y'));
+        }
+    }
+}
+
+/// How the selection got where it is, as the keys that put it there.
+const ROUTES: &[(&str, &[char])] = &[
+    ("on the list's first row", &[]),
+    ("after moving down the list", &['j', 'j', 'j']),
+    ("after focusing the queue", &['4']),
+    ("after moving down the queue", &['4', 'j', 'j']),
+    ("in the open to-dos view", &['4', 'T', 'j']),
+    ("after going back to the list", &['4', 'j', '1']),
+    (
+        "after tabbing from the queue to the profile",
+        &['4', 'j', 'j', '2'],
+    ),
+];
+
+#[test]
+fn every_action_key_acts_on_the_highlighted_row_from_every_pane() {
+    let (_dir, mut app) = demo_app();
+    let first_list = app.state.list_customer().map(|c| c.id);
+    let first_queue = app.state.queue.first().and_then(|r| r.customer_id());
+    assert_ne!(
+        first_list, first_queue,
+        "the demo's first list row and first queue row must differ for this test to mean anything"
+    );
+    for (how, route) in ROUTES {
+        // Start from the same place each time.
+        press(&mut app, KeyCode::Char('1'));
+        press(&mut app, KeyCode::Char('g'));
+        if !app.state.queue_today {
+            press(&mut app, KeyCode::Char('4'));
+            press(&mut app, KeyCode::Char('T'));
+            press(&mut app, KeyCode::Char('1'));
+        }
+        app.state.queue_selected = 0;
+        for k in *route {
+            press(&mut app, KeyCode::Char(*k));
+        }
+        let want = highlighted(&app).expect("a highlighted customer");
+        assert_eq!(
+            app.state.selected_id,
+            Some(want),
+            "{how}: the profile shows another customer than the highlighted row's"
+        );
+        assert_eq!(
+            app.state.detail.as_ref().map(|d| d.customer.id),
+            Some(want),
+            "{how}: the profile's details are another customer's"
+        );
+        let pane = app.state.focus;
+        // Keys that work in every pane.
+        for key in ['l', 't', 'H'] {
+            check_key(&mut app, key, want, how);
+        }
+        // Keys of the profile, which acts on the customer it shows.
+        press(&mut app, KeyCode::Char('2'));
+        for key in ['e', 'c', 'p', 'v', '!', 'n', 'O', 'A'] {
+            check_key(&mut app, key, want, how);
+        }
+        assert_eq!(
+            highlighted(&app),
+            Some(want),
+            "{how}: focusing the profile moved the target"
+        );
+        // Back where the route left the keys.
+        let back = match pane {
+            Pane::Queue => '4',
+            Pane::List => '1',
+            _ => '2',
+        };
+        press(&mut app, KeyCode::Char(back));
+        if pane == Pane::List {
+            for key in ['e', 'O'] {
+                check_key(&mut app, key, want, how);
+            }
+        }
+    }
+}
+
+#[test]
+fn acting_on_a_queue_row_moves_the_profile_to_the_row_that_takes_its_place() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('T'));
+    let before = app.state.queue.len();
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        app.state.queue.len(),
+        before - 1,
+        "the completed to-do left"
+    );
+    let want = highlighted(&app);
+    assert_eq!(app.state.selected_id, want);
+    check_key(
+        &mut app,
+        'l',
+        want.expect("a customer"),
+        "after completing a to-do",
+    );
+}
+
+#[test]
+fn a_customer_erased_by_a_teammate_leaves_every_pane_with_a_message() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('j'));
+    let id = app.state.selected_id.expect("a selected customer");
+    let name = name_of(&app, id);
+    store_of(&dir)
+        .write(|c| store::customers::erase(c, &ctx("wang"), id))
+        .unwrap();
+    let gone = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        !app.state.list.rows.iter().any(|c| c.id == id)
+            && app.state.selected_id.is_some_and(|s| s != id)
+    });
+    assert!(gone, "{}", screen(&mut app, 100, 30));
+    assert!(app.settle(crate::tui::SETTLE));
+    let text = screen(&mut app, 200, 40);
+    let (panes, status) = text.rsplit_once("customers ·").expect("a status bar");
+    assert!(!panes.contains(&name), "{name} is still on screen:\n{text}");
+    assert!(
+        status.contains(&format!("{name} is no longer in the book")),
+        "no message:\n{text}"
+    );
+    assert!(
+        app.state
+            .detail
+            .as_ref()
+            .is_some_and(|d| Some(d.customer.id) == app.state.selected_id),
+        "the profile shows the row that took its place: selected {:?}, detail {:?}, gone {:?}\n{text}",
+        app.state.selected_id,
+        app.state.detail.as_ref().map(|d| d.customer.id),
+        app.state.gone
+    );
+}
+
+#[test]
+fn a_customer_archived_by_a_teammate_leaves_the_list_with_a_message() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.expect("a selected customer");
+    let name = name_of(&app, id);
+    let other = store_of(&dir);
+    let version = other
+        .read(|c| store::customers::get(c, id))
+        .unwrap()
+        .audit
+        .version;
+    other
+        .write(|c| store::customers::set_archived(c, &ctx("wang"), id, version, true))
+        .unwrap();
+    let gone = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        !app.state.list.rows.iter().any(|c| c.id == id) && app.state.selected_id != Some(id)
+    });
+    assert!(gone, "{}", screen(&mut app, 100, 30));
+    assert!(app.settle(crate::tui::SETTLE));
+    let text = screen(&mut app, 200, 40);
+    let (panes, status) = text.rsplit_once("customers ·").expect("a status bar");
+    assert!(!panes.contains(&name), "{name} is still on screen:\n{text}");
+    assert!(
+        status.contains(&format!("{name} was archived")),
+        "no message:\n{text}"
+    );
+}
