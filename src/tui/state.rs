@@ -117,8 +117,15 @@ impl QueueRow {
 #[derive(Debug, Clone)]
 pub enum Confirmed {
     Quit,
+    /// Quit as soon as the pending saves are written.
+    QuitAfterSave,
     DiscardForm,
-    DeleteInteraction { id: i64, version: i64 },
+    DeleteInteraction {
+        id: i64,
+        version: i64,
+        /// What the deletion is, for the quit question while it is on its way.
+        what: String,
+    },
 }
 
 /// The dashboard: the report's figures for a period, charts, and the customers behind a figure.
@@ -312,6 +319,11 @@ pub struct State {
     /// Rows the list pane can show, from the last draw (for paging keys).
     pub list_height: usize,
     pub quit: bool,
+    /// Changes sent to the store and not yet answered: (save token, what it is). Token 0 is an
+    /// import.
+    pub pending: Vec<(u64, String)>,
+    /// The user asked to quit once the pending changes are written.
+    pub quit_after_save: bool,
 }
 
 impl State {
@@ -355,6 +367,8 @@ impl State {
             search_index: None,
             list_height: 10,
             quit: false,
+            pending: Vec::new(),
+            quit_after_save: false,
         }
     }
 

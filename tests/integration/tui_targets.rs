@@ -228,3 +228,85 @@ fn a_customer_archived_by_a_teammate_leaves_the_list_with_a_message() {
         "no message:\n{text}"
     );
 }
+
+/// Opens the log form on the highlighted customer, types `text`, and presses Enter while another
+/// connection holds the database, so the save waits.
+fn save_while_locked(app: &mut App, dir: &tempfile::TempDir, text: &str) -> rusqlite::Connection {
+    press(app, KeyCode::Char('l'));
+    crate::tui::keys(app, text);
+    let holder = rusqlite::Connection::open(dir.path().join("kehu.db")).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Enter,
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+    app.pump();
+    assert!(!app.state.pending.is_empty(), "the save is pending");
+    holder
+}
+
+/// Presses a key without waiting for the store (it is locked).
+fn tap(app: &mut App, code: KeyCode) {
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        code,
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+    app.pump();
+}
+
+#[test]
+fn quitting_with_a_save_waiting_for_the_lock_waits_for_it() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let holder = save_while_locked(&mut app, &dir, "written before quitting");
+    // Esc does not hide a form whose save is waiting.
+    tap(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.state.modal, Some(Modal::Form(_))),
+        "the form stays open"
+    );
+    // Quitting asks, naming the save.
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    app.pump();
+    let asked = screen(&mut app, 80, 24);
+    assert!(!app.state.quit, "quit at once with a save pending");
+    assert!(asked.contains("Still saving"), "{asked}");
+    tap(&mut app, KeyCode::Char('y'));
+    assert!(!app.state.quit, "quit before the save was written");
+    holder.execute_batch("ROLLBACK").unwrap();
+    let quit = crate::common::wait_for(Duration::from_secs(10), || {
+        app.pump();
+        app.state.quit
+    });
+    assert!(quit, "kehu did not quit after the save");
+    let entries = store_of(&dir)
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap();
+    assert_eq!(entries[0].summary, "written before quitting");
+}
+
+#[test]
+fn ctrl_c_with_a_save_waiting_asks_and_no_returns_to_the_form() {
+    let (dir, mut app) = demo_app();
+    let holder = save_while_locked(&mut app, &dir, "kept");
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    app.pump();
+    assert!(!app.state.quit);
+    assert!(screen(&mut app, 80, 24).contains("Still saving"));
+    tap(&mut app, KeyCode::Char('n'));
+    assert!(
+        matches!(app.state.modal, Some(Modal::Form(_))),
+        "back to the form"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert!(app.settle(crate::tui::SETTLE));
+    assert!(app.state.modal.is_none(), "the form closed once saved");
+    assert!(!app.state.quit);
+    assert!(app.state.pending.is_empty());
+}

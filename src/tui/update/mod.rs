@@ -150,7 +150,10 @@ fn say(s: &mut State, text: impl Into<String>, is_error: bool) {
 /// Typed or pasted text: goes to the field or search line that has the keys.
 pub fn text(s: &mut State, t: &str) {
     if let Some(Modal::Form(form)) = &mut s.modal {
-        form.insert(t);
+        // What is typed while the save is on its way would not be in it.
+        if form.saving.is_none() {
+            form.insert(t);
+        }
         return;
     }
     if s.search.editing {
@@ -284,10 +287,49 @@ fn reload_window(s: &mut State) {
     s.list.keep_offset = Some(offset);
 }
 
-fn save(s: &mut State, save: Save) {
+/// Sends a change to the store, remembered as pending (with what it is, in the user's words)
+/// until its answer arrives, so quitting never drops it silently.
+fn save(s: &mut State, save: Save, what: String) {
     let token = s.next_token;
     s.next_token += 1;
+    s.pending.push((token, what));
     s.outbox.push(Request::Save { token, save });
+}
+
+/// Quits, unless a change is still on its way to the database: then asks, naming it (`behind`
+/// is the form that returns if the answer is no).
+fn quit(s: &mut State, behind: Option<Box<Form>>) {
+    match s.pending.first() {
+        None => s.quit = true,
+        Some((_, what)) => {
+            let what = what.clone();
+            let text = if s.quit_after_save {
+                tf("msg.quit_now_and_lose", &[("what", &what)])
+            } else {
+                tf("msg.quit_while_saving", &[("what", &what)])
+            };
+            s.modal = Some(Modal::Confirm {
+                text,
+                then: if s.quit_after_save {
+                    Confirmed::Quit
+                } else {
+                    Confirmed::QuitAfterSave
+                },
+                form: behind,
+            });
+        }
+    }
+}
+
+/// A save's answer arrived: it is no longer pending; quits if the user asked to once it was.
+fn answered(s: &mut State, token: u64, ok: bool) {
+    s.pending.retain(|(t, _)| *t != token);
+    if !ok {
+        // A refused save is shown (its form stays open): quitting now would drop it.
+        s.quit_after_save = false;
+    } else if s.quit_after_save && s.pending.is_empty() {
+        s.quit = true;
+    }
 }
 
 fn open_form(s: &mut State, form: Form) {
@@ -312,7 +354,9 @@ fn submit(s: &mut State) {
     }
     if let Some(save) = form.validate(&clock) {
         form.saving = Some(token);
+        let what = form.title.clone();
         s.next_token += 1;
+        s.pending.push((token, what));
         s.outbox.push(Request::Save { token, save });
     }
 }
@@ -339,14 +383,14 @@ pub fn update(s: &mut State, a: Action) {
             }
             Action::Down => move_list(s, 1),
             Action::Up => move_list(s, -1),
-            Action::Quit => s.quit = true,
+            Action::Quit => quit(s, None),
             _ => {}
         }
         return;
     }
 
     match a {
-        Action::Quit => s.quit = true,
+        Action::Quit => quit(s, None),
         Action::FocusNext | Action::FocusPrev => {
             let i = Pane::ORDER.iter().position(|p| *p == s.focus).unwrap_or(0);
             let step = if a == Action::FocusNext {
@@ -598,6 +642,7 @@ pub fn update(s: &mut State, a: Action) {
                     then: Confirmed::DeleteInteraction {
                         id: i.id,
                         version: i.audit.version,
+                        what: i.summary.clone(),
                     },
                     form: None,
                 });
@@ -690,7 +735,7 @@ fn queue_action(s: &mut State, a: Action) {
     }
     let today = s.clock.today();
     let days = if a == Action::SnoozeWeek { 7 } else { 1 };
-    let save = match (&row, a) {
+    let change = match (&row, a) {
         // To-dos, from either view.
         (QueueRow::Todo { todo, .. }, _)
         | (
@@ -737,9 +782,11 @@ fn queue_action(s: &mut State, a: Action) {
             return;
         }
     };
-    let token = s.next_token;
-    s.next_token += 1;
-    s.outbox.push(Request::Save { token, save });
+    let what = match &row {
+        QueueRow::Todo { todo, .. } => todo.title.clone(),
+        QueueRow::Today(r) => r.title.clone(),
+    };
+    save(s, change, what);
 }
 
 /// A submitted filter form changes the list here instead of going to the store.

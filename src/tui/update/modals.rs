@@ -62,7 +62,7 @@ pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
         Action::Close if d.drill.is_some() => d.drill = None,
         Action::Close => return,
         Action::Quit => {
-            s.quit = true;
+            quit(s, None);
             return;
         }
         Action::Up | Action::Down => {
@@ -141,7 +141,7 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
     match a {
         Action::Close => return,
         Action::Quit => {
-            s.quit = true;
+            quit(s, None);
             return;
         }
         Action::Left | Action::Right => {
@@ -185,6 +185,7 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
                 if let Some(stage) = stage {
                     p.want = Some(d.id);
                     let purchase = a == Action::DealWonWithPurchase;
+                    let what = d.title.clone();
                     save(
                         s,
                         Save::MoveDeal {
@@ -194,6 +195,7 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
                             reason: None,
                             purchase,
                         },
+                        what,
                     );
                 }
             }
@@ -223,8 +225,8 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     scroll: scroll.saturating_sub(1),
                 }),
                 Action::Quit => {
-                    s.quit = true;
-                    None
+                    quit(s, None);
+                    s.modal.take()
                 }
                 _ => Some(Modal::Help { scroll }),
             };
@@ -255,6 +257,13 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     .map(|r| r.0.to_string())
                     .collect();
                 s.merge_from = None;
+                let what = tf(
+                    "msg.merge_what",
+                    &[
+                        ("other", &m.other.fields.name),
+                        ("keep", &m.keep.fields.name),
+                    ],
+                );
                 save(
                     s,
                     Save::Merge {
@@ -264,14 +273,18 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                         other_version: m.other.audit.version,
                         take,
                     },
+                    what,
                 );
             }
-            Action::Quit => s.quit = true,
+            Action::Quit => quit(s, None),
             _ => s.modal = Some(Modal::Merge(m)),
         },
         Modal::ImportPreview(mut v) => match a {
             Action::Answer(true) if v.report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
                 s.status.progress = Some((0, v.report.as_ref().map_or(0, |r| r.rows)));
+                // Token 0: an import has no save token; its answer is `Reply::Imported`.
+                s.pending
+                    .push((0, tf("msg.import_what", &[("path", &v.path.display())])));
                 s.outbox.push(Request::Import {
                     path: v.path,
                     on_duplicate: v.on_duplicate,
@@ -280,7 +293,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 });
             }
             Action::Answer(false) | Action::Close => {}
-            Action::Quit => s.quit = true,
+            Action::Quit => quit(s, None),
             Action::Up | Action::Down => {
                 let rows = v.report.as_ref().map_or(0, |r| r.likely.len());
                 v.selected = clamp_move(v.selected, if a == Action::Down { 1 } else { -1 }, rows);
@@ -318,8 +331,8 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     scroll: scroll.saturating_sub(1),
                 }),
                 Action::Quit => {
-                    s.quit = true;
-                    None
+                    quit(s, None);
+                    s.modal.take()
                 }
                 _ => Some(Modal::History {
                     name,
@@ -346,29 +359,35 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     then: Confirmed::DeleteInteraction {
                         id: entry.id,
                         version: entry.audit.version,
+                        what: entry.summary.clone(),
                     },
                     form: None,
                 })
             }
-            Action::Quit => s.quit = true,
+            Action::Quit => quit(s, None),
             _ => s.modal = Some(Modal::Entry(entry)),
         },
         Modal::Confirm { text, then, form } => match a {
             Action::Answer(true) => match then {
-                Confirmed::Quit => s.quit = true,
+                Confirmed::Quit if s.quit_after_save => s.quit = true,
+                Confirmed::Quit => quit(s, None),
+                Confirmed::QuitAfterSave => {
+                    s.quit_after_save = true;
+                    // The form that is saving stays on screen, showing whom the save waits for.
+                    s.modal = form.map(Modal::Form);
+                    say(s, t("msg.quits_when_saved"), false);
+                }
                 Confirmed::DiscardForm => {}
-                Confirmed::DeleteInteraction { id, version } => {
-                    let token = s.next_token;
-                    s.next_token += 1;
-                    s.outbox.push(Request::Save {
-                        token,
-                        save: Save::DeleteInteraction { id, version },
-                    });
+                Confirmed::DeleteInteraction { id, version, what } => {
+                    save(s, Save::DeleteInteraction { id, version }, what)
                 }
             },
             Action::Answer(false) => s.modal = form.map(Modal::Form),
             // Ctrl-c still quits; an unsaved form behind the question is what it asks about.
-            Action::Quit if form.is_none() => s.quit = true,
+            Action::Quit if form.is_none() && matches!(then, Confirmed::Quit) => quit(s, None),
+            Action::Quit if form.is_none() && !matches!(then, Confirmed::QuitAfterSave) => {
+                quit(s, None)
+            }
             _ => s.modal = Some(Modal::Confirm { text, then, form }),
         },
         Modal::Form(mut form) => match a {
@@ -379,7 +398,14 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     form: Some(form),
                 })
             }
+            // Closing a form whose save is waiting would hide a refusal and lose the input.
+            Action::Close if form.saving.is_some() => {
+                s.modal = Some(Modal::Form(form));
+                say(s, t("msg.still_saving"), false);
+            }
             Action::Close => {}
+            // Answering "no" to the question returns to the form that is saving.
+            Action::Quit if form.saving.is_some() => quit(s, Some(form)),
             Action::Quit if form.dirty() => {
                 s.modal = Some(Modal::Confirm {
                     text: t("msg.quit_and_lose_what_you_typed").into(),
@@ -387,7 +413,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     form: Some(form),
                 })
             }
-            Action::Quit => s.quit = true,
+            Action::Quit => quit(s, None),
             Action::FieldNext => {
                 form.next_field(true);
                 s.modal = Some(Modal::Form(form));

@@ -185,6 +185,9 @@ pub fn reply(s: &mut State, r: Reply) {
             report,
         } => {
             s.status.progress = None;
+            if !dry_run {
+                answered(s, 0, report.is_ok());
+            }
             match (dry_run, report) {
                 (true, Ok(rep)) => {
                     if let Some(Modal::ImportPreview(view)) = &mut s.modal
@@ -304,6 +307,7 @@ pub fn reply(s: &mut State, r: Reply) {
             customer,
             message,
         } => {
+            answered(s, token, true);
             let mut added = false;
             if let Some(Modal::Form(form)) = &s.modal
                 && form.saving == Some(token)
@@ -340,6 +344,7 @@ pub fn reply(s: &mut State, r: Reply) {
             conflict,
             stored,
         } => {
+            answered(s, token, false);
             if let Some(Modal::Form(form)) = &mut s.modal
                 && form.saving == Some(token)
             {

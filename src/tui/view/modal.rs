@@ -56,7 +56,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         }) => history(f, s, name, entries.as_deref(), *scroll, area),
         Some(Modal::Merge(m)) => merge_view(f, m, area),
         Some(Modal::ImportPreview(v)) => import_preview(f, v, area),
-        Some(Modal::Form(form)) => draw_form(f, form, area),
+        Some(Modal::Form(form)) => draw_form(f, form, &s.status, area),
         Some(Modal::Confirm { text, .. }) => {
             let width = (text.width() as u16 + 6).clamp(30, area.width);
             let r = centered(area, width, 5);
@@ -165,7 +165,7 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
     f.render_widget(p, r);
 }
 
-fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
+fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, area: Rect) {
     let width = area.width.saturating_sub(4).clamp(20, 90);
     let label_w = form
         .fields
@@ -240,7 +240,14 @@ fn draw_form(f: &mut Frame, form: &Form, area: Rect) {
     }
     lines.push(Line::raw(""));
     match (&form.error, form.saving) {
-        (_, Some(_)) => lines.push(Line::styled(format!(" {}", t("form.saving")), theme::TODAY)),
+        (_, Some(_)) => {
+            // Whom the save waits for, when kehu's lock names them.
+            let text = match &status.waiting_for {
+                Some(holder) if status.waiting => tf("form.saving_held", &[("holder", holder)]),
+                _ => t("form.saving").to_string(),
+            };
+            lines.push(Line::styled(format!(" {text}"), theme::TODAY))
+        }
         (Some(e), _) => lines.push(Line::styled(
             format!(" ✗ {}", clip(e, inner_w * 2)),
             theme::ERROR,
