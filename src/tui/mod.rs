@@ -57,6 +57,7 @@ impl App {
     pub fn new(path: &Path, ctx: Ctx, db_label: String) -> Result<App> {
         let worker = Worker::start(path.to_path_buf(), ctx.clone())?;
         let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
+        state.monochrome = theme::monochrome();
         update::start(&mut state);
         let presence = store::presence::Presence::announce(path, &ctx.user);
         if let Some(w) = store::guard::warnings(path).into_iter().next() {
@@ -228,6 +229,9 @@ impl App {
 
     pub fn draw(&mut self, f: &mut Frame) {
         view::draw(f, &mut self.state);
+        if self.state.monochrome {
+            theme::strip_colours(f.buffer_mut());
+        }
     }
 }
 
@@ -238,6 +242,10 @@ pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
         anyhow::bail!("{}", crate::i18n::t("tui.needs_terminal"));
     }
     let mut app = App::new(path, ctx, db_label)?;
+    if app.state.monochrome {
+        // kehu removes the colours itself (see `theme::strip_colours`).
+        ratatui::crossterm::style::force_color_output(true);
+    }
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app);

@@ -324,6 +324,8 @@ pub struct State {
     pub pending: Vec<(u64, String)>,
     /// The user asked to quit once the pending changes are written.
     pub quit_after_save: bool,
+    /// Colours are off (`NO_COLOR`): every cue is drawn with a symbol or a modifier only.
+    pub monochrome: bool,
 }
 
 impl State {
@@ -369,6 +371,7 @@ impl State {
             quit: false,
             pending: Vec::new(),
             quit_after_save: false,
+            monochrome: false,
         }
     }
 

@@ -20,6 +20,7 @@ mod tmux;
 mod transfer;
 mod tui;
 mod tui_layout;
+mod tui_mono;
 mod tui_targets;
 mod tui_workflows;
 mod workflows;

@@ -37,7 +37,7 @@ fn draw_in(app: &mut kehu::tui::App, lang: Lang, w: u16, h: u16) -> String {
 }
 
 /// Compares with `tests/snapshots/NAME.txt`; `KEHU_UPDATE_SNAPSHOTS=1` writes it instead.
-fn snapshot(name: &str, text: &str) {
+pub(crate) fn snapshot(name: &str, text: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(format!("{name}.txt"));
