@@ -61,8 +61,10 @@ impl App {
         update::start(&mut state);
         let presence = store::presence::Presence::announce(path, &ctx.user);
         if let Some(w) = store::guard::warnings(path).into_iter().next() {
-            state.status.message = Some(crate::i18n::tf("tui.warning", &[("what", &w)]));
-            state.status.is_error = true;
+            state.status.say(
+                crate::i18n::tf("tui.warning", &[("what", &w)]),
+                state::Tone::Refused,
+            );
         }
         let mut app = App {
             state,
@@ -179,10 +181,10 @@ impl App {
         self.state.status.waiting_for = waiting_for;
         // Someone's abandoned lock taken over: said once, as a warning.
         for notice in store::lock::take_notices() {
-            self.state.status.message = Some(notice);
-            self.state.status.is_error = true;
+            self.state.status.say(notice, state::Tone::Refused);
             changed = true;
         }
+        changed |= self.state.status.expire();
         // Presence: touch our file, and look for teammates every few seconds (a folder listing).
         if self.last_touch.elapsed() >= store::presence::TOUCH_EVERY {
             self.last_touch = Instant::now();

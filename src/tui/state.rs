@@ -248,10 +248,43 @@ pub enum Modal {
     Entry(Box<Interaction>),
 }
 
+/// What a status message reports: a change made, a fact, or something refused or failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Done,
+    Info,
+    Refused,
+}
+
+impl Tone {
+    /// The symbol drawn before the message, so the tone survives without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Tone::Done => "✓",
+            Tone::Info => "ℹ",
+            Tone::Refused => "✗",
+        }
+    }
+
+    /// How long the message stays: a refusal or warning long enough to read twice.
+    pub fn lasts(self) -> std::time::Duration {
+        std::time::Duration::from_secs(match self {
+            Tone::Refused => 12,
+            _ => 6,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+    pub since: std::time::Instant,
+}
+
 #[derive(Debug, Default)]
 pub struct Status {
-    pub message: Option<String>,
-    pub is_error: bool,
+    pub message: Option<Message>,
     pub overdue: i64,
     pub due_today: i64,
     pub customers: i64,
@@ -326,6 +359,28 @@ pub struct State {
     pub quit_after_save: bool,
     /// Colours are off (`NO_COLOR`): every cue is drawn with a symbol or a modifier only.
     pub monochrome: bool,
+}
+
+impl Status {
+    pub fn say(&mut self, text: impl Into<String>, tone: Tone) {
+        self.message = Some(Message {
+            text: text.into(),
+            tone,
+            since: std::time::Instant::now(),
+        });
+    }
+
+    /// Clears a message that has been shown long enough; returns whether it did.
+    pub fn expire(&mut self) -> bool {
+        let old = self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.since.elapsed() >= m.tone.lasts());
+        if old {
+            self.message = None;
+        }
+        old
+    }
 }
 
 impl State {

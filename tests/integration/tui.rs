@@ -681,3 +681,17 @@ fn a_teammates_tag_change_is_never_silently_overwritten() {
     let now = other.read(|x| store::customers::get(x, id)).unwrap();
     assert_eq!(now.tags, vec!["mine".to_string()]);
 }
+
+/// A screen split into the panes and the footer (the status line, hints or a long message), at
+/// the last pane border.
+pub(crate) fn split_footer(text: &str) -> (String, String) {
+    let lines: Vec<&str> = text.lines().collect();
+    let last_border = lines
+        .iter()
+        .rposition(|l| l.ends_with('┘') || l.ends_with('┛'))
+        .unwrap_or(0);
+    (
+        lines[..=last_border].join("\n"),
+        lines[last_border + 1..].join("\n"),
+    )
+}

@@ -103,3 +103,41 @@ fn with_colours_on_the_screen_has_colours() {
     let (_dir, mut app) = demo_app();
     assert!(!colourless(&draw(&mut app, 100, 30)));
 }
+
+#[test]
+fn the_status_bar_never_hides_a_message() {
+    let (_dir, mut app) = demo_app();
+    app.state.status.others = vec![
+        "wang.lei@office-pc".into(),
+        "li.na@laptop".into(),
+        "zhang.wei@front-desk".into(),
+    ];
+    let long = "Amelia Müller is no longer in the book (erased or merged) — the screen was refreshed, \
+                and this sentence is long enough to need a second line";
+    app.state.status.say(long, kehu::tui::state::Tone::Refused);
+    for (w, h) in [(80, 24), (200, 60), (60, 20)] {
+        let text = crate::tui::screen(&mut app, w, h);
+        let footer = crate::tui::split_footer(&text).1.trim().to_string();
+        let squeezed: String = long.chars().filter(|c| !c.is_whitespace()).collect();
+        let shown: String = footer.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            shown.contains(&squeezed),
+            "at {w}×{h} the message is cut:\n{text}"
+        );
+        assert!(footer.starts_with('✗'), "a refusal is marked ✗:\n{text}");
+    }
+    // A short message leaves room for the counts and a count of teammates.
+    app.state.status.say("saved", kehu::tui::state::Tone::Done);
+    let text = crate::tui::screen(&mut app, 80, 24);
+    let status = text.lines().rev().nth(1).unwrap();
+    assert!(
+        status.contains("✓ saved") && status.contains("3 also here"),
+        "{status}"
+    );
+    // Messages clear after a few seconds.
+    if let Some(m) = app.state.status.message.as_mut() {
+        m.since = std::time::Instant::now() - std::time::Duration::from_secs(30);
+    }
+    app.tick();
+    assert!(app.state.status.message.is_none(), "the message stayed");
+}

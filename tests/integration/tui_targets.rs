@@ -181,7 +181,7 @@ fn a_customer_erased_by_a_teammate_leaves_every_pane_with_a_message() {
     assert!(gone, "{}", screen(&mut app, 100, 30));
     assert!(app.settle(crate::tui::SETTLE));
     let text = screen(&mut app, 200, 40);
-    let (panes, status) = text.rsplit_once("customers ·").expect("a status bar");
+    let (panes, status) = crate::tui::split_footer(&text);
     assert!(!panes.contains(&name), "{name} is still on screen:\n{text}");
     assert!(
         status.contains(&format!("{name} is no longer in the book")),
@@ -221,7 +221,7 @@ fn a_customer_archived_by_a_teammate_leaves_the_list_with_a_message() {
     assert!(gone, "{}", screen(&mut app, 100, 30));
     assert!(app.settle(crate::tui::SETTLE));
     let text = screen(&mut app, 200, 40);
-    let (panes, status) = text.rsplit_once("customers ·").expect("a status bar");
+    let (panes, status) = crate::tui::split_footer(&text);
     assert!(!panes.contains(&name), "{name} is still on screen:\n{text}");
     assert!(
         status.contains(&format!("{name} was archived")),

@@ -11,6 +11,7 @@ use super::forms::{Form, FormKind};
 use super::search::{Index, Job, Results};
 use super::state::{
     Confirmed, Dashboard, Modal, PIPELINE_STAGES, Pane, Pipeline, QueueRow, State, TimelineItem,
+    Tone,
 };
 use super::worker::ChangeSet;
 use super::worker::{Anchor, Reply, Request, Save};
@@ -107,16 +108,11 @@ fn target(s: &mut State) -> Option<crate::domain::Customer> {
     if let Some(c) = s.current() {
         return Some(c.clone());
     }
-    let loading = s.target_id().is_some();
-    say(
-        s,
-        t(if loading {
-            "profile.loading"
-        } else {
-            "msg.select_a_customer_first"
-        }),
-        !loading,
-    );
+    if s.target_id().is_some() {
+        inform(s, t("profile.loading"));
+    } else {
+        say(s, t("msg.select_a_customer_first"), true);
+    }
     None
 }
 
@@ -142,9 +138,14 @@ fn select_customer(s: &mut State, id: i64) {
     }
 }
 
+/// A fact for the user, not the result of a change ("the queue is empty").
+fn inform(s: &mut State, text: impl Into<String>) {
+    s.status.say(text, Tone::Info);
+}
+
 fn say(s: &mut State, text: impl Into<String>, is_error: bool) {
-    s.status.message = Some(text.into());
-    s.status.is_error = is_error;
+    let tone = if is_error { Tone::Refused } else { Tone::Done };
+    s.status.say(text, tone);
 }
 
 /// Typed or pasted text: goes to the field or search line that has the keys.
@@ -406,7 +407,7 @@ pub fn update(s: &mut State, a: Action) {
             s.search.editing = true;
             focus(s, Pane::List);
             if s.search_index.is_none() {
-                say(s, t("msg.building_the_search_index"), false);
+                inform(s, t("msg.building_the_search_index"));
             }
         }
         Action::ClearFilter => {
@@ -463,9 +464,9 @@ pub fn update(s: &mut State, a: Action) {
                 open_form(s, form);
             }
             Some(QueueRow::Today(_)) => {
-                say(s, t("msg.only_to_dos_can_be_edited_x_acts_on_this"), false)
+                inform(s, t("msg.only_to_dos_can_be_edited_x_acts_on_this"))
             }
-            None => say(s, t("msg.the_queue_is_empty"), false),
+            None => inform(s, t("msg.the_queue_is_empty")),
         },
         Action::OpenPipeline => open_pipeline(s, None),
         Action::OpenDashboard => open_dashboard(s),
@@ -477,14 +478,14 @@ pub fn update(s: &mut State, a: Action) {
             (None, _) => {}
             (Some((id, _)), Some((from, _))) if id == from => {
                 s.merge_from = None;
-                say(s, t("msg.merge_cancelled"), false);
+                inform(s, t("msg.merge_cancelled"));
             }
             (Some((id, _)), Some((from, _))) => s.outbox.push(Request::MergePair {
                 keep: id,
                 other: from,
             }),
             (Some((id, name)), None) => {
-                say(s, tf("msg.merge_marked", &[("name", &name)]), false);
+                inform(s, tf("msg.merge_marked", &[("name", &name)]));
                 s.merge_from = Some((id, name));
             }
         },
@@ -519,7 +520,7 @@ pub fn update(s: &mut State, a: Action) {
             });
             match open {
                 Some(t) => open_form(s, Form::ticket_progress(&t)),
-                None => say(s, t("msg.no_open_ticket_for_this_customer_opens_o"), false),
+                None => inform(s, t("msg.no_open_ticket_for_this_customer_opens_o")),
             }
         }
         Action::MarkAttendance => {
@@ -594,7 +595,7 @@ pub fn update(s: &mut State, a: Action) {
         Action::AddTodo => {
             // A to-do may belong to no one, but not to the wrong one: wait for the details.
             if s.target_id().is_some() && s.current().is_none() {
-                say(s, t("profile.loading"), false);
+                inform(s, t("profile.loading"));
                 return;
             }
             let customer = s.current().map(|c| (c.id, c.fields.name.clone()));
@@ -614,7 +615,7 @@ pub fn update(s: &mut State, a: Action) {
             if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
                 s.modal = Some(Modal::Entry(Box::new(i.clone())));
             } else if s.timeline.get(s.timeline_selected).is_some() {
-                say(s, t("msg.purchases_are_edited_with_kehu_purchase"), false);
+                inform(s, t("msg.purchases_are_edited_with_kehu_purchase"));
             }
         }
         Action::EditEntry => {
@@ -727,7 +728,7 @@ fn move_in_pane(s: &mut State, a: Action) {
 
 fn queue_action(s: &mut State, a: Action) {
     let Some(row) = s.queue.get(s.queue_selected).cloned() else {
-        say(s, t("msg.the_queue_is_empty"), false);
+        inform(s, t("msg.the_queue_is_empty"));
         return;
     };
     if let Some(id) = row.customer_id() {

@@ -100,7 +100,7 @@ pub(super) fn dashboard_key(s: &mut State, mut d: Box<Dashboard>, a: Action) {
                             label: line.label.trim().to_string(),
                         });
                     } else {
-                        say(s, t("msg.no_customer_list_behind_this_figure"), false);
+                        inform(s, t("msg.no_customer_list_behind_this_figure"));
                     }
                 }
             }
@@ -375,7 +375,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     s.quit_after_save = true;
                     // The form that is saving stays on screen, showing whom the save waits for.
                     s.modal = form.map(Modal::Form);
-                    say(s, t("msg.quits_when_saved"), false);
+                    inform(s, t("msg.quits_when_saved"));
                 }
                 Confirmed::DiscardForm => {}
                 Confirmed::DeleteInteraction { id, version, what } => {
@@ -401,7 +401,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             // Closing a form whose save is waiting would hide a refusal and lose the input.
             Action::Close if form.saving.is_some() => {
                 s.modal = Some(Modal::Form(form));
-                say(s, t("msg.still_saving"), false);
+                inform(s, t("msg.still_saving"));
             }
             Action::Close => {}
             // Answering "no" to the question returns to the form that is saving.

@@ -1,7 +1,7 @@
 //! Replies from the store worker and the search thread, applied to the state.
 
 use super::*;
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
 
 /// A new search index from the search thread: draw from it, and rerun the query on it.
 pub fn search_index(s: &mut State, index: std::sync::Arc<Index>) {
@@ -105,7 +105,7 @@ pub fn reply(s: &mut State, r: Reply) {
                     _ => None,
                 };
                 if let Some(message) = gone {
-                    say(s, message, false);
+                    inform(s, message);
                     reload_window(s);
                     reload_queue(s);
                     s.outbox.push(Request::SearchSourcesFor(vec![watched]));
@@ -382,7 +382,10 @@ pub fn reply(s: &mut State, r: Reply) {
                 s.watching = Some((d.customer.id, d.customer.fields.name.clone()));
             }
             refresh_changed(s, &set);
-            say(s, t("msg.updated_with_changes_from_another_user"), false);
+            if !set.by.is_empty() {
+                let by = set.by.join(", ");
+                inform(s, tf("msg.updated_with_changes_by", &[("by", &by)]));
+            }
         }
         Reply::Error(e) => {
             s.list.loading = false;

@@ -8,7 +8,7 @@ mod panes;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
@@ -83,12 +83,11 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
 
 pub fn draw(f: &mut Frame, s: &mut State) {
     let area = f.area();
-    let [main, status, hints] = Layout::vertical([
-        Constraint::Min(6),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    // A message too long for the status line takes the hint line and, when it must, a few more.
+    let footer_rows =
+        (must_read(s).join("  ").width() / (area.width.max(2) as usize - 1) + 1).clamp(2, 5) as u16;
+    let [main, footer_area] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(footer_rows)]).areas(area);
     let left_pct = if area.width >= 120 { 50 } else { 55 };
     let [left, right] = Layout::horizontal([
         Constraint::Percentage(left_pct),
@@ -105,92 +104,197 @@ pub fn draw(f: &mut Frame, s: &mut State) {
     panes::profile(f, s, profile_area);
     panes::timeline(f, s, timeline_area);
     panes::queue(f, s, queue_area);
-    status_bar(f, s, status);
-    hint_line(f, s, hints);
+    footer(f, s, footer_area);
     modal::draw(f, s, area);
 }
 
-fn status_bar(f: &mut Frame, s: &State, area: Rect) {
-    let mut spans = Vec::new();
-    if s.status.waiting {
-        spans.push(Span::styled(
-            match &s.status.waiting_for {
-                Some(holder) => format!(
-                    " ⏳ {} ",
-                    clip(&tf("status.waiting_for", &[("holder", holder)]), 60)
-                ),
-                None => format!(" ⏳ {} ", t("status.waiting")),
-            },
-            theme::TODAY,
-        ));
+/// Splits `text` into lines of at most `width` columns (wide characters never split).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            lines.push(String::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+        used += w;
     }
-    spans.extend([
-        Span::styled(format!(" {} ", clip(&s.db_label, 40)), theme::HEADER),
-        Span::raw(format!(
-            "· {} · {} · ",
-            clip(&s.user, 16),
-            tf("status.customers", &[("n", &s.status.customers)])
-        )),
-        Span::styled(
+    lines
+}
+
+/// What the footer must show in full, in order: a wait for the lock, an import's progress, the
+/// message.
+fn must_read_styled(s: &State) -> Vec<(String, Style)> {
+    // What must be read, in order, with its style.
+    let mut must: Vec<(String, Style)> = Vec::new();
+    if s.status.waiting {
+        let text = match &s.status.waiting_for {
+            Some(holder) => tf("status.waiting_for", &[("holder", holder)]),
+            None => t("status.waiting").to_string(),
+        };
+        must.push((format!("⏳ {text}"), theme::TODAY));
+    }
+    if let Some((done, total)) = s.status.progress.filter(|(_, t)| *t > 0) {
+        let text = tf(
+            "status.importing",
+            &[
+                ("percent", &(done * 100 / total)),
+                ("done", &done),
+                ("total", &total),
+            ],
+        );
+        must.push((format!("⏳ {text}"), theme::TODAY));
+    }
+    if let Some(m) = &s.status.message {
+        let style = match m.tone {
+            super::state::Tone::Refused => theme::ERROR,
+            super::state::Tone::Done => theme::OK,
+            super::state::Tone::Info => Style::new(),
+        };
+        must.push((format!("{} {}", m.tone.symbol(), m.text), style));
+    }
+    must
+}
+
+fn must_read(s: &State) -> Vec<String> {
+    must_read_styled(s).into_iter().map(|(t, _)| t).collect()
+}
+
+/// The status line and the key hints below it. What the user must read — a wait for the lock, a
+/// message — is never cut: it comes first and wraps onto the hint line when it is long. The
+/// counts and who else is here fill what room is left (a count of teammates when names do not
+/// fit), so neither can push a message off the screen.
+fn footer(f: &mut Frame, s: &State, area: Rect) {
+    let width = area.width as usize;
+    let [status_area, hint_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let must = must_read_styled(s);
+    let counts = |long: bool| -> Vec<Span<'static>> {
+        let mut spans = Vec::new();
+        if long {
+            spans.push(Span::styled(
+                format!("{} ", clip(&s.db_label, 40)),
+                theme::HEADER,
+            ));
+            spans.push(Span::raw(format!(
+                "· {} · {} · ",
+                clip(&s.user, 16),
+                tf("status.customers", &[("n", &s.status.customers)])
+            )));
+        }
+        spans.push(Span::styled(
             tf("status.overdue", &[("n", &s.status.overdue)]),
             if s.status.overdue > 0 {
                 theme::OVERDUE
             } else {
                 Style::new()
             },
-        ),
-        Span::raw(" · "),
-        Span::styled(
+        ));
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
             tf("status.due_today", &[("n", &s.status.due_today)]),
             if s.status.due_today > 0 {
                 theme::TODAY
             } else {
                 Style::new()
             },
-        ),
-    ]);
-    if let Some((done, total)) = s.status.progress.filter(|(_, t)| *t > 0) {
-        spans.push(Span::styled(
-            format!(
-                "  ⏳ {}",
-                tf(
-                    "status.importing",
-                    &[
-                        ("percent", &(done * 100 / total)),
-                        ("done", &done),
-                        ("total", &total)
-                    ]
-                )
-            ),
-            theme::TODAY,
         ));
-    }
-    if !s.status.others.is_empty() {
-        spans.push(Span::styled(
-            format!(
-                " · {}",
-                tf("status.also_here", &[("who", &s.status.others.join(", "))])
-            ),
-            theme::KEY,
-        ));
-    }
-    if let Some(m) = s.status.message.as_ref().filter(|_| !s.status.waiting) {
-        let style = if s.status.is_error {
-            theme::ERROR
-        } else {
-            theme::OK
+        spans
+    };
+    let others = &s.status.others;
+    let presence = [
+        (!others.is_empty()).then(|| tf("status.also_here", &[("who", &others.join(", "))])),
+        (!others.is_empty()).then(|| tf("status.also_here_count", &[("n", &others.len())])),
+    ];
+    let spans_width = |spans: &[Span]| spans.iter().map(|x| x.content.width()).sum::<usize>();
+
+    let must_text: Vec<String> = must.iter().map(|(t, _)| t.clone()).collect();
+    let joined = must_text.join("  ");
+    let mut status_spans: Vec<Span> = Vec::new();
+    let mut second: Option<Text> = None;
+    if joined.width() + 1 > width && !must.is_empty() {
+        // Too long for one line: the message wraps onto the hint line (hints return when it clears).
+        let style = must.last().map_or(Style::new(), |(_, st)| *st);
+        let lines = wrap(&joined, width.saturating_sub(1).max(1));
+        status_spans.push(Span::styled(format!(" {}", lines[0]), style));
+        let rows = hint_area.height as usize;
+        let mut rest: Vec<Line> = lines[1..]
+            .iter()
+            .map(|l| Line::styled(format!(" {l}"), style))
+            .collect();
+        if rest.len() > rows {
+            // Longer than the footer can grow: the end is clipped, marked by the ellipsis.
+            let tail = lines[rows..].concat();
+            rest.truncate(rows);
+            if let Some(last) = rest.last_mut() {
+                *last = Line::styled(
+                    format!(" {}", clip(&format!("{}{tail}", lines[rows]), width - 1)),
+                    style,
+                );
+            }
+        }
+        second = Some(Text::from(rest));
+    } else {
+        status_spans.push(Span::raw(" "));
+        for (i, (text, style)) in must.iter().enumerate() {
+            if i > 0 {
+                status_spans.push(Span::raw("  "));
+            }
+            status_spans.push(Span::styled(text.clone(), *style));
+        }
+        // Then the counts (long, else short) and presence (names, else a count), as room allows.
+        let used = spans_width(&status_spans);
+        let gap = if must.is_empty() { 0 } else { 2 };
+        // The richest tail that fits: teammates stay visible (as a count at least) before the
+        // database name and customer count do.
+        let presence_span = |i: usize| {
+            presence[i]
+                .as_ref()
+                .map(|p| Span::styled(format!(" · 👥 {p}"), theme::KEY))
         };
-        let marker = if s.status.is_error {
-            "  ✗ "
-        } else {
-            "  ✓ "
-        };
-        spans.push(Span::styled(
-            format!("{marker}{}", clip(m, area.width as usize)),
-            style,
-        ));
+        let candidates: [(Option<bool>, Option<usize>); 7] = [
+            (Some(true), Some(0)),
+            (Some(true), Some(1)),
+            (Some(false), Some(0)),
+            (Some(false), Some(1)),
+            (Some(false), None),
+            (None, Some(1)),
+            (None, None),
+        ];
+        let mut tail: Vec<Span> = Vec::new();
+        for (long, who) in candidates {
+            let mut c = long.map(counts).unwrap_or_default();
+            match who.map(presence_span) {
+                Some(Some(p)) => c.push(p),
+                // No one else is here: the same tail without presence.
+                Some(None) => {}
+                None => {}
+            }
+            if used + gap + spans_width(&c) <= width {
+                tail = c;
+                break;
+            }
+        }
+        if !tail.is_empty() {
+            if must.is_empty() {
+                status_spans.extend(tail);
+            } else {
+                // Right-aligned, so the message keeps the left where the eye looks first.
+                let pad = width.saturating_sub(used + spans_width(&tail) + 1);
+                status_spans.push(Span::raw(" ".repeat(pad.max(gap))));
+                status_spans.extend(tail);
+            }
+        }
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Paragraph::new(Line::from(status_spans)), status_area);
+    match second {
+        Some(text) => f.render_widget(Paragraph::new(text), hint_area),
+        None => hint_line(f, s, hint_area),
+    }
 }
 
 fn hint_line(f: &mut Frame, s: &State, area: Rect) {

@@ -340,6 +340,9 @@ pub struct ChangeSet {
     pub todos: bool,
     /// Customers were added or removed, or so much changed that everything should reload.
     pub broad: bool,
+    /// Who made the changes, other than this user (this user's own changes from another window
+    /// or the daily pass refresh the screen silently).
+    pub by: Vec<String>,
 }
 
 /// The most rows the queue pane holds.
@@ -348,7 +351,11 @@ const QUEUE_ROWS: usize = 500;
 /// More change-log entries than this since the last look: reload everything instead.
 const MAX_CHANGES: i64 = 2000;
 
-fn changes_since(c: &rusqlite::Connection, after: i64) -> Result<(ChangeSet, i64), StoreError> {
+fn changes_since(
+    c: &rusqlite::Connection,
+    after: i64,
+    me: &str,
+) -> Result<(ChangeSet, i64), StoreError> {
     let entries = store::history::since(c, after, MAX_CHANGES + 1)?;
     let last = entries.last().map_or(after, |e| e.id);
     let mut set = ChangeSet {
@@ -360,6 +367,9 @@ fn changes_since(c: &rusqlite::Connection, after: i64) -> Result<(ChangeSet, i64
             && !set.customers.contains(&id)
         {
             set.customers.push(id);
+        }
+        if e.by != me && !set.by.contains(&e.by) {
+            set.by.push(e.by.clone());
         }
         set.todos |= e.table == "todo";
         set.broad |= (e.table == "customer" && e.action != "update")
@@ -790,7 +800,9 @@ fn handle(
                 return None;
             }
             seen.version = v;
-            let (set, last) = store.read(|c| changes_since(c, seen.log_id)).ok()?;
+            let (set, last) = store
+                .read(|c| changes_since(c, seen.log_id, &ctx.user))
+                .ok()?;
             seen.log_id = last;
             Reply::Changed(set)
         }
