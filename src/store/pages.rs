@@ -323,13 +323,10 @@ pub fn open_todos(
 ) -> Result<Vec<(crate::domain::Todo, Option<String>)>> {
     let todos = super::todos::list_open_limited(conn, customer, assignee, limit)?;
     let mut out = Vec::with_capacity(todos.len());
+    let mut name_of = conn.prepare_cached("SELECT name FROM customer WHERE id = ?1")?;
     for t in todos {
         let name = match t.customer_id {
-            Some(id) => conn
-                .query_row("SELECT name FROM customer WHERE id = ?1", [id], |r| {
-                    r.get::<_, String>(0)
-                })
-                .ok(),
+            Some(id) => name_of.query_row([id], |r| r.get::<_, String>(0)).ok(),
             None => None,
         };
         out.push((t, name));

@@ -324,8 +324,16 @@ pub struct State {
     pub timeline: Vec<TimelineItem>,
     pub timeline_selected: usize,
     pub queue: Vec<QueueRow>,
+    /// The selected row's position in the whole queue (`queue` holds a window of it).
     pub queue_selected: usize,
+    /// Where the window `queue` starts in the whole queue, and how many rows the queue has.
+    pub queue_offset: usize,
+    pub queue_total: usize,
+    /// A window is on its way.
+    pub queue_loading: bool,
     pub queue_only_selected: bool,
+    /// The customer the queue is narrowed to, when it is.
+    pub queue_only: Option<i64>,
     /// The queue shows the ranked Today queue (default) or every open to-do.
     pub queue_today: bool,
     /// The queue shows only the user's customers and to-dos.
@@ -405,7 +413,11 @@ impl State {
             timeline_selected: 0,
             queue: Vec::new(),
             queue_selected: 0,
+            queue_offset: 0,
+            queue_total: 0,
+            queue_loading: false,
             queue_only_selected: false,
+            queue_only: None,
             queue_today: true,
             queue_mine: false,
             pipeline_seq: 0,
@@ -440,13 +452,16 @@ impl State {
         self.list.rows.get(self.list.selected)
     }
 
+    /// The queue's selected row, when its window is loaded.
+    pub fn queue_row(&self) -> Option<&QueueRow> {
+        self.queue
+            .get(self.queue_selected.checked_sub(self.queue_offset)?)
+    }
+
     /// The customer highlighted in the pane the profile follows: the one every key acts on.
     pub fn target_id(&self) -> Option<i64> {
         match self.follows {
-            Pane::Queue => self
-                .queue
-                .get(self.queue_selected)
-                .and_then(QueueRow::customer_id),
+            Pane::Queue => self.queue_row().and_then(QueueRow::customer_id),
             Pane::List => self.list_customer().map(|c| c.id),
             // Opened from a figure or a deal: the profile holds its customer.
             _ => self.selected_id,

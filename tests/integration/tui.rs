@@ -400,9 +400,7 @@ fn queue_complete_and_snooze() {
     assert!(shown.contains("done:"), "{shown}");
     assert_eq!(
         app.state.selected_id,
-        app.state.queue[app.state.queue_selected]
-            .customer_id()
-            .or(selected),
+        app.state.queue_row().unwrap().customer_id().or(selected),
         "the profile follows the row that took the completed one's place"
     );
     let second = first_todo(&app);

@@ -14,11 +14,7 @@ use crate::tui::{demo_app, press, screen, store_of};
 /// The customer highlighted in the pane the profile follows (the list or the queue).
 fn highlighted(app: &App) -> Option<i64> {
     match app.state.follows {
-        Pane::Queue => app
-            .state
-            .queue
-            .get(app.state.queue_selected)
-            .and_then(|r| r.customer_id()),
+        Pane::Queue => app.state.queue_row().and_then(|r| r.customer_id()),
         _ => app.state.list_customer().map(|c| c.id),
     }
 }
@@ -309,4 +305,86 @@ fn ctrl_c_with_a_save_waiting_asks_and_no_returns_to_the_form() {
     assert!(app.state.modal.is_none(), "the form closed once saved");
     assert!(!app.state.quit);
     assert!(app.state.pending.is_empty());
+}
+
+#[test]
+fn the_today_queue_pages_through_every_row_and_counts_them_all() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("kehu.db");
+    let st = store::Store::open(
+        &path,
+        store::OpenMode::Create { shared: false },
+        &ctx("tester"),
+    )
+    .unwrap();
+    let c = ctx("tester");
+    st.write(|x| {
+        for i in 0..650 {
+            let id = store::customers::add(
+                x,
+                &c,
+                &kehu::domain::CustomerFields::named(format!("Queue Person {i:03}")),
+                &[],
+            )?;
+            store::todos::add(
+                x,
+                &c,
+                &kehu::domain::TodoFields {
+                    customer_id: Some(id),
+                    title: format!("call back number {i:03}"),
+                    due: Some(c.clock.today() - chrono::Duration::days(1 + i % 30)),
+                    due_time: None,
+                    priority: kehu::domain::Priority::Normal,
+                    assignee: None,
+                    recurrence: None,
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let total = st
+        .read(|x| store::today::queue(x, &c.clock, None, None))
+        .unwrap()
+        .len();
+    assert!(total >= 650, "{total} rows");
+    drop(st);
+    let mut app = crate::tui::app_on(&dir);
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.state.queue_total, total, "the queue knows every row");
+    let text = screen(&mut app, 100, 30);
+    assert!(
+        text.contains(&format!("({total})")),
+        "the title shows the true count:\n{text}"
+    );
+    // The last row is reachable, drawn and acted on.
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.state.queue_selected, total - 1);
+    let last = app
+        .state
+        .queue_row()
+        .expect("the last row is loaded")
+        .clone();
+    let want = last.customer_id().unwrap();
+    assert_eq!(
+        app.state.selected_id,
+        Some(want),
+        "the profile follows the last row"
+    );
+    check_key(&mut app, 'l', want, "on the queue's last row");
+    // Paging back up one row at a time crosses window edges without losing the selection.
+    for _ in 0..300 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    assert_eq!(app.state.queue_selected, total - 301);
+    assert!(
+        app.state.queue_row().is_some(),
+        "the row under the cursor is loaded"
+    );
+    assert_eq!(app.state.selected_id, highlighted(&app));
+    // The open to-dos view too.
+    press(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.state.queue_total, 650);
+    press(&mut app, KeyCode::Char('G'));
+    assert!(app.state.queue_row().is_some());
 }

@@ -56,10 +56,21 @@ fn request_page(s: &mut State, anchor: Anchor) {
     });
 }
 
+/// Recomputes the queue (after a change), keeping the selection on the same row.
 fn reload_queue(s: &mut State) {
+    let keep = s.queue_row().map(|r| {
+        let (kind, id, occasion) = r.key();
+        (kind, id, occasion.to_string())
+    });
+    request_queue(s, true, s.queue_selected, keep);
+}
+
+/// Asks for the window of the queue around row `around`.
+fn request_queue(s: &mut State, fresh: bool, around: usize, keep: Option<super::worker::QueueKey>) {
     s.queue_seq += 1;
+    s.queue_loading = true;
     let customer = if s.queue_only_selected {
-        s.selected_id
+        s.queue_only
     } else {
         None
     };
@@ -69,7 +80,22 @@ fn reload_queue(s: &mut State) {
         customer,
         today: s.queue_today,
         mine,
+        fresh,
+        around,
+        keep,
     });
+}
+
+/// Moves the queue's selection to row `to`; fetches the window around it when it nears the
+/// loaded window's edge.
+fn move_queue(s: &mut State, to: usize) {
+    s.queue_selected = to.min(s.queue_total.saturating_sub(1));
+    let end = s.queue_offset + s.queue.len();
+    let near_start = s.queue_offset > 0 && s.queue_selected < s.queue_offset + PREFETCH;
+    let near_end = end < s.queue_total && s.queue_selected + PREFETCH >= end;
+    if near_start || near_end {
+        request_queue(s, false, s.queue_selected, None);
+    }
 }
 
 /// Loads the profile and timeline of the customer highlighted in the pane they follow (the list
@@ -88,7 +114,9 @@ fn follow_selection(s: &mut State) {
                 id,
             });
         }
+        // "Only this customer" follows the list (in the queue, the rows are all theirs).
         if s.queue_only_selected && s.follows != Pane::Queue {
+            s.queue_only = id;
             reload_queue(s);
         }
     }
@@ -455,7 +483,7 @@ pub fn update(s: &mut State, a: Action) {
             let delta = if a == Action::NextContact { 1 } else { -1 };
             s.contact_selected = clamp_move(s.contact_selected, delta, n);
         }
-        Action::EditTodo => match s.queue.get(s.queue_selected) {
+        Action::EditTodo => match s.queue_row() {
             Some(QueueRow::Todo { todo, .. })
             | Some(QueueRow::Today(TodayRow {
                 todo: Some(todo), ..
@@ -565,13 +593,11 @@ pub fn update(s: &mut State, a: Action) {
         }
         Action::ToggleQueueMine => {
             s.queue_mine = !s.queue_mine;
-            s.queue_selected = 0;
-            reload_queue(s);
+            request_queue(s, true, 0, None);
         }
         Action::ToggleQueueView => {
             s.queue_today = !s.queue_today;
-            s.queue_selected = 0;
-            reload_queue(s);
+            request_queue(s, true, 0, None);
         }
         Action::EditContact => {
             let Some(c) = target(s) else { return };
@@ -605,8 +631,8 @@ pub fn update(s: &mut State, a: Action) {
         Action::CompleteTodo | Action::SnoozeDay | Action::SnoozeWeek => queue_action(s, a),
         Action::ToggleQueueScope => {
             s.queue_only_selected = !s.queue_only_selected;
-            s.queue_selected = 0;
-            reload_queue(s);
+            s.queue_only = s.selected_id;
+            request_queue(s, true, 0, None);
         }
         Action::OpenEntry => {
             if target(s).is_none() {
@@ -714,12 +740,13 @@ fn move_in_pane(s: &mut State, a: Action) {
             }
         }
         Pane::Queue => {
-            let n = s.queue.len();
-            s.queue_selected = match a {
+            let n = s.queue_total;
+            let to = match a {
                 Action::Top => 0,
                 Action::Bottom => n.saturating_sub(1),
                 _ => clamp_move(s.queue_selected, delta, n),
             };
+            move_queue(s, to);
             // Selecting a queue row selects its customer.
             follow_selection(s);
         }
@@ -727,7 +754,7 @@ fn move_in_pane(s: &mut State, a: Action) {
 }
 
 fn queue_action(s: &mut State, a: Action) {
-    let Some(row) = s.queue.get(s.queue_selected).cloned() else {
+    let Some(row) = s.queue_row().cloned() else {
         inform(s, t("msg.the_queue_is_empty"));
         return;
     };

@@ -142,18 +142,21 @@ pub fn reply(s: &mut State, r: Reply) {
                 }
             }
         }
-        Reply::Queue { seq, rows } => {
+        Reply::Queue {
+            seq,
+            rows,
+            offset,
+            total,
+            selected,
+        } => {
             if seq != s.queue_seq {
                 return;
             }
-            // The same row stays selected when it is still there; else the one that took its place.
-            let at = s.queue.get(s.queue_selected).and_then(|old| {
-                let key = old.key();
-                rows.iter().position(|r| r.key() == key)
-            });
+            s.queue_loading = false;
             s.queue = rows;
-            s.queue_selected =
-                at.unwrap_or_else(|| s.queue_selected.min(s.queue.len().saturating_sub(1)));
+            s.queue_offset = offset;
+            s.queue_total = total;
+            s.queue_selected = selected;
             follow_selection(s);
         }
         Reply::Report { seq, report, trend } => {

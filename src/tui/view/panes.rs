@@ -394,7 +394,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     let block = pane_block(
         tf(
             "pane.queue",
-            &[("view", &view), ("scope", &scope), ("n", &s.queue.len())],
+            &[("view", &view), ("scope", &scope), ("n", &s.queue_total)],
         ),
         '4',
         focused(s, Pane::Queue),
@@ -415,17 +415,27 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     }
     let w = inner.width as usize;
     // The selected row's full reasons take the pane's last line.
-    let why = match s.queue.get(s.queue_selected) {
+    let why = match s.queue_row() {
         Some(QueueRow::Today(r)) if inner.height >= 3 => {
             Some(tf("queue.why", &[("why", &r.why.join(" · "))]))
         }
         _ => None,
     };
     let height = inner.height as usize - usize::from(why.is_some());
-    let offset = s.queue_selected.saturating_sub(height.saturating_sub(1));
+    // The first row drawn, as a position in the whole queue; the window holds rows from
+    // `queue_offset` on (a window being fetched shows the rows it has).
+    let top = s
+        .queue_selected
+        .saturating_sub(height.saturating_sub(1))
+        .max(s.queue_offset);
     let today = s.clock.today();
     let mut lines = Vec::new();
-    for (i, row) in s.queue.iter().enumerate().skip(offset).take(height) {
+    let rows = s
+        .queue
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i + s.queue_offset, r));
+    for (i, row) in rows.skip(top - s.queue_offset).take(height) {
         let who_w = (w / 4).min(14);
         let mut line = match row {
             QueueRow::Todo { todo, customer } => {

@@ -174,6 +174,9 @@ pub enum Request {
         seq: u64,
         id: i64,
     },
+    /// A window of the queue. `fresh` recomputes it (after a change); otherwise the worker pages
+    /// through the queue it computed last, so every row is reachable without loading them all
+    /// on the screen.
     Queue {
         seq: u64,
         customer: Option<i64>,
@@ -181,6 +184,11 @@ pub enum Request {
         today: bool,
         /// Only this user's customers and to-dos.
         mine: Option<String>,
+        fresh: bool,
+        /// The row (position in the whole queue) the window should hold.
+        around: usize,
+        /// Keep the selection on this row wherever it moved (`QueueRow::key`).
+        keep: Option<QueueKey>,
     },
     /// Once a day: value cut points and greeting to-dos.
     DailyPass,
@@ -249,7 +257,13 @@ pub enum Reply {
     },
     Queue {
         seq: u64,
+        /// The window of rows, starting at position `offset` of the whole queue.
         rows: Vec<QueueRow>,
+        offset: usize,
+        /// Rows in the whole queue.
+        total: usize,
+        /// The position of the selected row.
+        selected: usize,
     },
     Deals {
         seq: u64,
@@ -345,8 +359,17 @@ pub struct ChangeSet {
     pub by: Vec<String>,
 }
 
-/// The most rows the queue pane holds.
-const QUEUE_ROWS: usize = 500;
+/// Rows of the queue sent to the screen at a time.
+pub const QUEUE_WINDOW: usize = 200;
+
+/// A queue row's identity, owned (see `QueueRow::key`).
+pub type QueueKey = (&'static str, i64, String);
+
+/// The queue as last computed, which page requests slice.
+struct QueueCache {
+    of: (Option<i64>, bool, Option<String>),
+    rows: Vec<QueueRow>,
+}
 
 /// More change-log entries than this since the last look: reload everything instead.
 const MAX_CHANGES: i64 = 2000;
@@ -419,6 +442,7 @@ fn serve(
         version: store.read(pages::data_version).unwrap_or(0),
         log_id: store.read(store::history::last_id).unwrap_or(0),
         started: Instant::now(),
+        queue: None,
     };
     while let Ok(request) = requests.recv() {
         if let Ok(mut b) = busy.lock() {
@@ -465,6 +489,7 @@ struct Seen {
     /// When the worker started: "now" is the screen's clock plus the time since, so a session
     /// left open past midnight moves on while a fixed clock (tests, `KEHU_NOW`) stays fixed.
     started: Instant,
+    queue: Option<QueueCache>,
 }
 
 fn handle(
@@ -528,30 +553,51 @@ fn handle(
             customer,
             today,
             mine,
+            fresh,
+            around,
+            keep,
         } => {
-            let clock = seen.now(ctx);
-            let rows = if today {
-                // The pane shows the most urgent rows; a book of 100,000 can have tens of thousands due.
-                store
-                    .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer))
-                    .map(|rows| {
-                        rows.into_iter()
-                            .take(QUEUE_ROWS)
-                            .map(QueueRow::Today)
-                            .collect()
-                    })
-            } else {
-                store
-                    .read(|c| pages::open_todos(c, customer, mine.as_deref(), 500))
-                    .map(|rows| {
-                        rows.into_iter()
-                            .map(|(todo, customer)| QueueRow::Todo { todo, customer })
-                            .collect()
-                    })
-            };
-            match rows {
-                Ok(rows) => Reply::Queue { seq, rows },
-                Err(e) => failed(e),
+            let of = (customer, today, mine.clone());
+            if fresh || seen.queue.as_ref().is_none_or(|q| q.of != of) {
+                let clock = seen.now(ctx);
+                let rows = if today {
+                    store
+                        .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer))
+                        .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
+                } else {
+                    store
+                        .read(|c| pages::open_todos(c, customer, mine.as_deref(), usize::MAX))
+                        .map(|rows| {
+                            rows.into_iter()
+                                .map(|(todo, customer)| QueueRow::Todo { todo, customer })
+                                .collect()
+                        })
+                };
+                match rows {
+                    Ok(rows) => seen.queue = Some(QueueCache { of, rows }),
+                    Err(e) => return Some(failed(e)),
+                }
+            }
+            let all = seen.queue.as_ref().map_or(&[][..], |q| &q.rows[..]);
+            let total = all.len();
+            let selected = keep
+                .and_then(|k| all.iter().position(|r| r.key() == (k.0, k.1, k.2.as_str())))
+                .unwrap_or_else(|| around.min(total.saturating_sub(1)));
+            let offset = selected
+                .saturating_sub(QUEUE_WINDOW / 2)
+                .min(total.saturating_sub(QUEUE_WINDOW));
+            let rows = all
+                .iter()
+                .skip(offset)
+                .take(QUEUE_WINDOW)
+                .cloned()
+                .collect();
+            Reply::Queue {
+                seq,
+                rows,
+                offset,
+                total,
+                selected,
             }
         }
         Request::Deals { seq } => {
