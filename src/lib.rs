@@ -7,6 +7,7 @@
 //! - `demo`: loads the demo data from `assets/`.
 //! - `config`: where the database lives and who the user is.
 //! - `report`: the figures behind `kehu report` and the dashboard.
+//! - `search`: the customer matcher the screen and `customer list --search` share.
 //! - `tui`: the interactive screen (ratatui): key table, state, update, views, store worker.
 
 pub mod cli;
@@ -16,5 +17,6 @@ pub mod domain;
 pub mod i18n;
 pub mod io;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod tui;

@@ -333,18 +333,12 @@ pub struct Filter {
     pub stage: Option<Stage>,
     pub owner: Option<String>,
     pub tag: Option<String>,
-    /// Case-insensitive substring over name, company, e-mail, city, contact persons and tags;
-    /// digits also match phone numbers typed in any format.
+    /// The screen's fuzzy matcher (`crate::search`) over name (and its pinyin), company, e-mail,
+    /// city, contact persons and tags; digits also match phone numbers typed in any format.
     pub search: Option<String>,
     pub include_archived: bool,
     /// The listing's order.
     pub order: super::pages::CustomerSort,
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// Collects bound values and hands out their `?N` placeholders.
@@ -360,6 +354,38 @@ impl Binds {
 
 /// Customers matching `filter`, by name (sort key, then id).
 pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
+    // A search uses the screen's matcher, so `--search` and `/` find the same customers.
+    if let Some(q) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        let rest = Filter {
+            search: None,
+            ..filter.clone()
+        };
+        let candidates = list(conn, &rest)?;
+        let mut contacts = super::pages::contact_texts(conn)?;
+        let index = crate::search::Index::build(
+            candidates
+                .iter()
+                .map(|c| super::pages::SearchSource {
+                    customer: c.clone(),
+                    contacts: contacts.remove(&c.id).unwrap_or_default(),
+                })
+                .collect(),
+        );
+        let found: std::collections::HashSet<i64> = crate::search::rank(&index, q, None)
+            .iter()
+            .filter_map(|h| index.entries.get(h.index))
+            .map(|e| e.customer.id)
+            .collect();
+        return Ok(candidates
+            .into_iter()
+            .filter(|c| found.contains(&c.id))
+            .collect());
+    }
     let mut b = Binds::default();
     let mut clauses: Vec<String> = Vec::new();
     if !filter.include_archived {
@@ -380,41 +406,6 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
              WHERE ct.customer_id = customer.id AND t.name = {} COLLATE NOCASE)",
             b.bind(Value::Text(tag.clone()))
         ));
-    }
-    if let Some(q) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        let p = b.bind(Value::Text(format!("%{}%", escape_like(q))));
-        let mut any = format!(
-            "name LIKE {p} ESCAPE '\\' OR company LIKE {p} ESCAPE '\\' OR email LIKE {p} ESCAPE '\\' \
-             OR city LIKE {p} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM contact_person cp WHERE cp.customer_id = customer.id \
-                        AND (cp.name LIKE {p} ESCAPE '\\' OR cp.email LIKE {p} ESCAPE '\\')) \
-             OR EXISTS (SELECT 1 FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id \
-                        WHERE ct.customer_id = customer.id AND t.name LIKE {p} ESCAPE '\\')"
-        );
-        // Latin letters: also a Chinese name's pinyin, which its sort key spells out.
-        if q.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
-            let spelled = b.bind(Value::Text(format!(
-                "%{}%",
-                q.replace(' ', "").to_lowercase()
-            )));
-            any.push_str(&format!(" OR replace(sort_key, ' ', '') LIKE {spelled}"));
-        }
-        // Mostly digits: also match phone numbers however they were typed.
-        let digits = input::phone_digits(q);
-        let non_space = q.chars().filter(|c| !c.is_whitespace()).count();
-        if digits.len() >= 3 && digits.len() * 2 >= non_space {
-            let d = b.bind(Value::Text(format!("%{digits}%")));
-            any.push_str(&format!(
-                " OR phone_norm LIKE {d} OR EXISTS (SELECT 1 FROM contact_person cp \
-                   WHERE cp.customer_id = customer.id AND cp.phone_norm LIKE {d})"
-            ));
-        }
-        clauses.push(format!("({any})"));
     }
     let where_sql = if clauses.is_empty() {
         String::new()

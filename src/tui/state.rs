@@ -58,8 +58,15 @@ pub struct SearchState {
 }
 
 impl SearchState {
+    /// The search line is showing (being typed in, or kept).
     pub fn active(&self) -> bool {
         self.editing || !self.text.is_empty()
+    }
+
+    /// The list shows search results instead of the book: something has been typed. An empty
+    /// search line shows everyone.
+    pub fn filtering(&self) -> bool {
+        !self.text.trim().is_empty()
     }
 }
 
@@ -444,7 +451,7 @@ impl State {
 
     /// The customer under the list's selection (search results when searching).
     pub fn list_customer(&self) -> Option<&Customer> {
-        if self.search.active() {
+        if self.search.filtering() {
             let (hits, index) = self.search.hits.as_ref()?;
             let hit = hits.get(self.search.selected)?;
             return index.entries.get(hit.index).map(|e| &e.customer);

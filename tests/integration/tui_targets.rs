@@ -388,3 +388,58 @@ fn the_today_queue_pages_through_every_row_and_counts_them_all() {
     press(&mut app, KeyCode::Char('G'));
     assert!(app.state.queue_row().is_some());
 }
+
+#[test]
+fn an_empty_search_shows_everyone_and_the_cli_finds_what_the_screen_finds() {
+    let (dir, mut app) = demo_app();
+    let before = app.state.list.rows.len();
+    press(&mut app, KeyCode::Char('/'));
+    assert!(
+        app.state.list_customer().is_some(),
+        "an empty search line emptied the list"
+    );
+    let text = screen(&mut app, 100, 30);
+    assert!(text.contains("Amelia Martin"), "{text}");
+    crate::tui::keys(&mut app, "x");
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.state.list.rows.len(), before);
+    assert!(
+        app.state.list_customer().is_some(),
+        "erasing the query shows everyone again"
+    );
+    press(&mut app, KeyCode::Esc);
+    // The same matcher: for each query, the screen's hits and `customer list --search` agree.
+    let st = store_of(&dir);
+    for q in ["zw", "shan", "müller", "138", "acme", "li"] {
+        press(&mut app, KeyCode::Char('/'));
+        crate::tui::keys(&mut app, q);
+        let mut screen_ids: Vec<i64> = match &app.state.search.hits {
+            Some((hits, index)) => hits
+                .iter()
+                .map(|h| index.entries[h.index].customer.id)
+                .collect(),
+            None => Vec::new(),
+        };
+        press(&mut app, KeyCode::Esc);
+        let mut cli_ids: Vec<i64> = st
+            .read(|c| {
+                store::customers::list(
+                    c,
+                    &store::customers::Filter {
+                        search: Some(q.into()),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        screen_ids.sort();
+        cli_ids.sort();
+        assert_eq!(screen_ids, cli_ids, "`{q}` finds different customers");
+        if q == "zw" || q == "shan" {
+            assert!(!cli_ids.is_empty(), "`{q}` finds no one");
+        }
+    }
+}

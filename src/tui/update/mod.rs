@@ -196,7 +196,9 @@ fn search_changed(s: &mut State) {
     s.search.selected = 0;
     s.search.offset = 0;
     if s.search.text.trim().is_empty() {
+        // Nothing typed (or all erased): the whole list, with the profile on its selection.
         s.search.hits = None;
+        follow_selection(s);
     } else {
         s.search_jobs.push(Job::Query {
             version: s.search.version,
@@ -206,7 +208,7 @@ fn search_changed(s: &mut State) {
 }
 
 fn move_list(s: &mut State, delta: isize) {
-    if s.search.active() {
+    if s.search.filtering() {
         let n = s.search.hits.as_ref().map_or(0, |(h, _)| h.len());
         s.search.selected = clamp_move(s.search.selected, delta, n);
         follow_selection(s);
@@ -573,7 +575,7 @@ pub fn update(s: &mut State, a: Action) {
         }
         Action::InviteShown => {
             let ids: Vec<i64> = match &s.search.hits {
-                Some((hits, index)) if s.search.active() => hits
+                Some((hits, index)) if s.search.filtering() => hits
                     .iter()
                     .filter_map(|h| index.entries.get(h.index))
                     .map(|e| e.customer.id)
@@ -719,8 +721,8 @@ fn move_in_pane(s: &mut State, a: Action) {
     };
     match s.focus {
         Pane::List => match a {
-            Action::Top if s.search.active() => move_list(s, isize::MIN / 2),
-            Action::Bottom if s.search.active() => move_list(s, isize::MAX / 2),
+            Action::Top if s.search.filtering() => move_list(s, isize::MIN / 2),
+            Action::Bottom if s.search.filtering() => move_list(s, isize::MAX / 2),
             Action::Top => reload_list(s, Anchor::Top, None),
             Action::Bottom => reload_list(s, Anchor::Bottom, None),
             _ => move_list(s, delta),

@@ -86,7 +86,7 @@ pub fn reply(s: &mut State, r: Reply) {
             if let Some(offset) = s.list.keep_offset.take() {
                 s.list.offset = offset.min(s.list.selected);
             }
-            if !s.search.active() {
+            if !s.search.filtering() {
                 follow_selection(s);
             }
             let ids: Vec<i64> = s.list.rows.iter().map(|c| c.id).collect();

@@ -75,7 +75,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     let rows: Vec<&Customer>;
     let selected;
     let offset;
-    if searching {
+    if s.search.filtering() {
         let (hits, index) = match &s.search.hits {
             Some((h, i)) => (h.as_slice(), Some(i)),
             None => (&[][..], None),
@@ -100,7 +100,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     }
 
     if rows.is_empty()
-        && !searching
+        && !s.search.filtering()
         && !s.list.loading
         && s.filter == Default::default()
         && s.status.customers == 0
@@ -115,7 +115,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
         lines.push(Line::styled(
             format!(
                 " {}",
-                t(if searching {
+                t(if s.search.filtering() {
                     "list.no_match"
                 } else {
                     "list.no_filter_match"
@@ -136,7 +136,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
             (" ", theme::VIP)
         };
         let mut spans = vec![Span::styled(marker, style)];
-        if searching {
+        if s.search.filtering() {
             let positions = search::highlight(&f.name, &s.search.text);
             spans.extend(highlighted(&clip(&f.name, name_w), &positions, name_w));
         } else {
