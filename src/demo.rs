@@ -351,7 +351,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                         v,
                         stage,
                         d.lost_reason.as_deref(),
-                        stage == DealStage::Won,
+                        store::deals::WinPurchase::deal_amount_if(stage == DealStage::Won),
                     )?;
                 }
             }

@@ -253,7 +253,7 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
                 d.audit.version,
                 stage,
                 reason.as_deref(),
-                purchase,
+                store::deals::WinPurchase::deal_amount_if(purchase),
             )
         })?;
         let stage = crate::i18n::word("deal", stage.as_str());

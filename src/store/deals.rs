@@ -80,6 +80,27 @@ pub fn get(conn: &Connection, id: i64) -> Result<Deal> {
 }
 
 /// Moves a deal to `stage`. Losing needs a reason; winning may record the purchase (dated today).
+/// Whether winning a deal records a purchase, and of what amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WinPurchase {
+    No,
+    /// The deal's amount.
+    DealAmount,
+    /// A final price that differs from the deal's amount.
+    Amount(i64),
+}
+
+impl WinPurchase {
+    /// From the command line's `--purchase` flag.
+    pub fn deal_amount_if(flag: bool) -> WinPurchase {
+        if flag {
+            WinPurchase::DealAmount
+        } else {
+            WinPurchase::No
+        }
+    }
+}
+
 pub fn move_to(
     conn: &Connection,
     ctx: &Ctx,
@@ -87,7 +108,7 @@ pub fn move_to(
     version: i64,
     stage: DealStage,
     lost_reason: Option<&str>,
-    record_purchase: bool,
+    purchase: WinPurchase,
 ) -> Result<()> {
     let d = get(conn, id)?;
     rows::check_version(conn, WHAT, "deal", id, version)?;
@@ -128,11 +149,16 @@ pub fn move_to(
         &cols,
         Some(d.customer_id),
     )?;
-    if stage == DealStage::Won && record_purchase && d.stage != DealStage::Won {
+    let amount = match purchase {
+        WinPurchase::No => None,
+        WinPurchase::DealAmount => Some(d.amount),
+        WinPurchase::Amount(a) => Some(a),
+    };
+    if let Some(amount) = amount.filter(|_| stage == DealStage::Won && d.stage != DealStage::Won) {
         let purchase = PurchaseFields {
             on_date: ctx.clock.today(),
             product: Some(d.title.clone()),
-            amount: d.amount,
+            amount,
             note: Some(format!("deal #{id} won")),
         };
         super::purchases::add(conn, ctx, d.customer_id, &purchase)?;

@@ -104,7 +104,7 @@ fn every_figure_matches_the_hand_worked_answer() {
             1,
             kehu::domain::DealStage::Won,
             None,
-            false,
+            store::deals::WinPurchase::No,
         )?;
         let lost = store::deals::add(x, &deal_ctx, a, "lost", 1, None)?;
         store::deals::move_to(
@@ -114,7 +114,7 @@ fn every_figure_matches_the_hand_worked_answer() {
             1,
             kehu::domain::DealStage::Lost,
             Some("price"),
-            false,
+            store::deals::WinPurchase::No,
         )
     })
     .unwrap();

@@ -443,3 +443,87 @@ fn an_empty_search_shows_everyone_and_the_cli_finds_what_the_screen_finds() {
         }
     }
 }
+
+#[test]
+fn pipeline_columns_scroll_and_winning_asks_the_amount() {
+    let (dir, mut app) = demo_app();
+    let customer = app.state.selected_id.unwrap();
+    let st = store_of(&dir);
+    st.write(|c| {
+        for i in 0..15 {
+            store::deals::add(
+                c,
+                &ctx("tester"),
+                customer,
+                &format!("Deep deal {i:02}"),
+                10_000,
+                None,
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    press(&mut app, KeyCode::Char('P'));
+    let Some(Modal::Pipeline(p)) = &app.state.modal else {
+        panic!("no pipeline")
+    };
+    let n = p.column(0).len();
+    assert!(n >= 15, "{n} qualified deals");
+    for _ in 0..n {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let Some(Modal::Pipeline(p)) = &app.state.modal else {
+        panic!("no pipeline")
+    };
+    let (deal, _) = p.selected().expect("a selected deal").clone();
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains(&deal.title),
+        "the selected deal {} is off screen:\n{text}",
+        deal.title
+    );
+    assert!(text.contains("more"), "no sign of the cards above:\n{text}");
+    assert!(
+        !text.contains("· 100.00"),
+        "a card shows a bare amount:\n{text}"
+    );
+    // Esc from the lost form returns to the pipeline.
+    press(&mut app, KeyCode::Char('L'));
+    assert!(
+        matches!(app.state.modal, Some(Modal::Form(_))),
+        "no lost form"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.state.modal, Some(Modal::Pipeline(_))),
+        "Esc left the pipeline"
+    );
+    // w asks for the amount, prefilled, and says what it recorded.
+    press(&mut app, KeyCode::Char('w'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("w recorded a purchase without asking")
+    };
+    assert_eq!(f.value("amount"), "100.00");
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    crate::tui::keys(&mut app, "95");
+    press(&mut app, KeyCode::Enter);
+    let message = app.state.status.message.clone().expect("a message").text;
+    assert!(
+        message.contains("95.00") && message.contains(&deal.title),
+        "{message}"
+    );
+    assert!(
+        matches!(app.state.modal, Some(Modal::Pipeline(_))),
+        "back to the pipeline"
+    );
+    let purchases = st
+        .read(|c| store::purchases::for_customer(c, customer, 10))
+        .unwrap();
+    assert_eq!(purchases[0].amount, 9_500);
+    assert_eq!(
+        st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
+        kehu::domain::DealStage::Won
+    );
+}

@@ -96,7 +96,9 @@ fn pipeline_moves_deals_and_wins_with_a_purchase() {
         .read(|c| store::customers::get(c, deal.customer_id))
         .unwrap()
         .purchase_total;
+    // w asks for the amount (the deal's, prefilled); Enter records it.
     press(&mut app, KeyCode::Char('w'));
+    press(&mut app, KeyCode::Enter);
     assert_eq!(
         st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
         kehu::domain::DealStage::Won

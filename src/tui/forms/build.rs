@@ -136,6 +136,18 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 stage: crate::domain::DealStage::Lost,
                 reason: Some(reason?),
                 purchase: false,
+                amount: None,
+            })
+        }
+        FormKind::WonDeal { id, version } => {
+            let amount = check(errors, input::money("amount", &v("amount")));
+            Some(Save::MoveDeal {
+                id: *id,
+                version: *version,
+                stage: crate::domain::DealStage::Won,
+                reason: None,
+                purchase: true,
+                amount: Some(amount?),
             })
         }
         FormKind::Owner {

@@ -522,6 +522,21 @@ impl Form {
         )
     }
 
+    /// Winning a deal with a purchase: the amount, prefilled with the deal's, may be the final
+    /// price instead.
+    pub fn won(id: i64, version: i64, title: &str, amount: i64) -> Form {
+        Form::new(
+            tf("form.title.won", &[("title", &title)]),
+            FormKind::WonDeal { id, version },
+            vec![field(
+                "amount",
+                t("form.label.amount"),
+                crate::domain::input::money_text(amount),
+                "1200, 1,200.50, ¥1200",
+            )],
+        )
+    }
+
     pub fn invite(customers: Vec<i64>) -> Form {
         let title = tf("form.title.invite", &[("n", &customers.len())]);
         Form::new(

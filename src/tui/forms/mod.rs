@@ -65,6 +65,11 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    /// A deal won, recording a purchase of the amount in the form.
+    WonDeal {
+        id: i64,
+        version: i64,
+    },
     TicketProgress {
         id: i64,
         version: i64,
@@ -133,6 +138,8 @@ pub struct Form {
     pub saving: Option<u64>,
     /// After a conflict: the version now stored, so the user may save over it.
     pub conflict_version: Option<i64>,
+    /// Opened from the pipeline on this deal: closing or saving returns there.
+    pub back_to_deal: Option<i64>,
     initial: Vec<String>,
 }
 
@@ -170,6 +177,7 @@ impl Form {
             error: None,
             saving: None,
             conflict_version: None,
+            back_to_deal: None,
             initial,
         }
     }

@@ -185,6 +185,13 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
                 if let Some(stage) = stage {
                     p.want = Some(d.id);
                     let purchase = a == Action::DealWonWithPurchase;
+                    if purchase && d.stage != crate::domain::DealStage::Won {
+                        // The amount is asked (prefilled): a final price often differs.
+                        let mut form = Form::won(d.id, d.audit.version, &d.title, d.amount);
+                        form.back_to_deal = Some(d.id);
+                        s.modal = Some(Modal::Form(Box::new(form)));
+                        return;
+                    }
                     let what = d.title.clone();
                     save(
                         s,
@@ -194,6 +201,7 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
                             stage,
                             reason: None,
                             purchase,
+                            amount: None,
                         },
                         what,
                     );
@@ -202,7 +210,8 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
         }
         Action::DealLost => {
             if let Some((d, _)) = p.selected() {
-                let form = Form::lost(d.id, d.audit.version, &d.title);
+                let mut form = Form::lost(d.id, d.audit.version, &d.title);
+                form.back_to_deal = Some(d.id);
                 s.modal = Some(Modal::Form(Box::new(form)));
                 return;
             }
@@ -377,7 +386,11 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     s.modal = form.map(Modal::Form);
                     inform(s, t("msg.quits_when_saved"));
                 }
-                Confirmed::DiscardForm => {}
+                Confirmed::DiscardForm => {
+                    if let Some(deal) = form.and_then(|f| f.back_to_deal) {
+                        open_pipeline(s, Some(deal));
+                    }
+                }
                 Confirmed::DeleteInteraction { id, version, what } => {
                     save(s, Save::DeleteInteraction { id, version }, what)
                 }
@@ -403,7 +416,11 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 s.modal = Some(Modal::Form(form));
                 inform(s, t("msg.still_saving"));
             }
-            Action::Close => {}
+            Action::Close => {
+                if let Some(deal) = form.back_to_deal {
+                    open_pipeline(s, Some(deal));
+                }
+            }
             // Answering "no" to the question returns to the form that is saving.
             Action::Quit if form.saving.is_some() => quit(s, Some(form)),
             Action::Quit if form.dirty() => {

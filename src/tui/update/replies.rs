@@ -312,11 +312,16 @@ pub fn reply(s: &mut State, r: Reply) {
         } => {
             answered(s, token, true);
             let mut added = false;
+            let mut back_to_deal = None;
             if let Some(Modal::Form(form)) = &s.modal
                 && form.saving == Some(token)
             {
                 added = matches!(form.kind, FormKind::NewCustomer);
+                back_to_deal = form.back_to_deal;
                 s.modal = None;
+            }
+            if let Some(deal) = back_to_deal {
+                open_pipeline(s, Some(deal));
             }
             let message = match s.note_after_save.take() {
                 Some(note) => format!("{message} ({note})"),

@@ -1,7 +1,7 @@
 //! Help, forms, questions and the full view of a timeline entry, drawn over the panes.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
@@ -281,6 +281,32 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
         );
         return;
     }
+    // The last line shows the selected deal in full: the cards are cut to their column.
+    let (inner, detail_area) = if inner.height > 4 {
+        let [cards, detail] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+        (cards, Some(detail))
+    } else {
+        (inner, None)
+    };
+    if let (Some(area), Some((d, customer))) = (detail_area, p.selected()) {
+        let mut text = format!(
+            "▶ {} · {} · {}",
+            d.title,
+            customer,
+            crate::domain::format::money(d.amount, currency)
+        );
+        if let Some(close) = d.expected_close {
+            text.push_str(&format!(
+                " · {}",
+                tf("pipeline.closes", &[("date", &close)])
+            ));
+        }
+        f.render_widget(
+            Paragraph::new(Line::styled(clip(&text, area.width as usize), theme::KEY)),
+            area,
+        );
+    }
     let n = PIPELINE_STAGES.len() as u16;
     let col_w = (inner.width / n).max(8);
     for (i, stage) in PIPELINE_STAGES.iter().enumerate() {
@@ -320,14 +346,25 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
             ),
             Line::raw(""),
         ];
-        for (r, (d, customer)) in deals.iter().enumerate() {
+        // Two lines a card; the column scrolls to keep its selection in view, and says how
+        // many cards are above and below.
+        let room = (inner.height as usize).saturating_sub(lines.len() + 1) / 2;
+        let row = if focused { p.row } else { 0 };
+        let first = row.saturating_sub(room.saturating_sub(1));
+        if first > 0 {
+            lines[2] = Line::styled(
+                cell(&tf("pipeline.above", &[("n", &first)]), cw),
+                theme::DIM,
+            );
+        }
+        for (r, (d, customer)) in deals.iter().enumerate().skip(first).take(room.max(1)) {
             let mut title = Line::raw(cell(&format!(" {}", d.title), cw));
             let mut who = Line::styled(
                 cell(
                     &format!(
                         " {} · {}",
                         customer,
-                        crate::domain::input::money_text(d.amount)
+                        crate::domain::format::money(d.amount, currency)
                     ),
                     cw,
                 ),
@@ -339,6 +376,13 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
             }
             lines.push(title);
             lines.push(who);
+        }
+        let below = deals.len().saturating_sub(first + room.max(1));
+        if below > 0 {
+            lines.push(Line::styled(
+                cell(&tf("pipeline.below", &[("n", &below)]), cw),
+                theme::DIM,
+            ));
         }
         let rect = Rect {
             x,

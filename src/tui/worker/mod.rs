@@ -127,6 +127,8 @@ pub enum Save {
         stage: crate::domain::DealStage,
         reason: Option<String>,
         purchase: bool,
+        /// The purchase's amount, when it is not the deal's.
+        amount: Option<i64>,
     },
     /// Merge `other` into `keep`, taking `take`'s fields from `other`.
     Merge {

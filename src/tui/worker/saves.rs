@@ -201,19 +201,39 @@ pub(super) fn apply(
             stage,
             reason,
             purchase,
+            amount,
         } => {
             let d = store::deals::get(c, id)?;
-            store::deals::move_to(c, ctx, id, version, stage, reason.as_deref(), purchase)?;
-            let key = if purchase {
-                "msg.deal_moved_purchase"
+            let was = d.stage;
+            store::deals::move_to(
+                c,
+                ctx,
+                id,
+                version,
+                stage,
+                reason.as_deref(),
+                match (purchase, amount) {
+                    (false, _) => store::deals::WinPurchase::No,
+                    (true, None) => store::deals::WinPurchase::DealAmount,
+                    (true, Some(a)) => store::deals::WinPurchase::Amount(a),
+                },
+            )?;
+            let name = store::customers::get(c, d.customer_id)?.fields.name;
+            let currency = store::settings::get(c, "currency")?;
+            let recorded = crate::domain::format::money(amount.unwrap_or(d.amount), &currency);
+            let stage_word = crate::i18n::word("deal", stage.as_str());
+            let message = if purchase && was != crate::domain::DealStage::Won {
+                tf(
+                    "msg.deal_won_purchase",
+                    &[("title", &d.title), ("amount", &recorded), ("name", &name)],
+                )
             } else {
-                "msg.deal_moved"
+                tf(
+                    "msg.deal_moved",
+                    &[("title", &d.title), ("stage", &stage_word), ("name", &name)],
+                )
             };
-            let stage = crate::i18n::word("deal", stage.as_str());
-            (
-                Some(d.customer_id),
-                tf(key, &[("id", &id), ("stage", &stage)]),
-            )
+            (Some(d.customer_id), message)
         }
         Save::Merge {
             keep,
