@@ -220,3 +220,27 @@ pub fn restore(db: &Path, file: &Path, force: bool, ctx: &Ctx) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// `kehu undo`: the user's last change (or change `--change ID`), undone as a new change.
+pub fn undo(env: &mut Env, change: Option<i64>) -> Result<()> {
+    let ctx = env.ctx.clone();
+    let user = ctx.user.clone();
+    let (what, _) = env.store.write(|c| {
+        let id = match change {
+            Some(id) => id,
+            None => match crate::store::undo::last_of(c, &user)? {
+                Some(id) => id,
+                None => {
+                    return Err(crate::store::StoreError::Refused(crate::i18n::tf(
+                        "undo.nothing_cli",
+                        &[("user", &user)],
+                    )));
+                }
+            },
+        };
+        crate::store::undo::undo(c, &ctx, id)
+    })?;
+    env.out
+        .line(&crate::i18n::tf("undo.done", &[("what", &what)]))?;
+    Ok(())
+}

@@ -81,6 +81,10 @@ pub enum Command {
         list: bool,
     },
     Check,
+    Undo {
+        #[arg(long, value_name = "ID")]
+        change: Option<i64>,
+    },
     Batch {
         file: Option<std::path::PathBuf>,
         #[arg(long)]
@@ -325,6 +329,9 @@ pub enum TodoCmd {
         id: i64,
     },
     Cancel {
+        id: i64,
+    },
+    Reopen {
         id: i64,
     },
     Snooze {

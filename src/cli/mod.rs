@@ -253,6 +253,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Settings { action } => admin::settings(env, action)?,
         Command::Backup { out, list } => admin::backup(env, out, list)?,
         Command::Check => admin::check(env)?,
+        Command::Undo { change } => admin::undo(env, change)?,
         Command::Restore { file, force } => {
             admin::restore(env.store.path(), &file, force, &env.ctx)?
         }

@@ -304,7 +304,7 @@ pub fn history(env: &mut Env, id: i64, json: bool) -> Result<()> {
             .iter()
             .map(|e| {
                 json!({
-                    "id": e.id, "at": e.at, "by": e.by, "table": e.table, "row_id": e.row_id,
+                    "id": e.id, "change": e.change_id, "at": e.at, "by": e.by, "table": e.table, "row_id": e.row_id,
                     "action": e.action, "before": e.before, "after": e.after,
                 })
             })

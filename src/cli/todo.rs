@@ -126,6 +126,13 @@ pub fn run(env: &mut Env, cmd: TodoCmd) -> Result<()> {
             env.out
                 .line(&crate::i18n::tf("out.cancelled_to_do", &[("id", &id)]))?;
         }
+        TodoCmd::Reopen { id } => {
+            let todo = env.store.read(|c| store::todos::get(c, id))?;
+            env.store
+                .write(|c| store::todos::reopen(c, &ctx, id, todo.audit.version))?;
+            env.out
+                .line(&crate::i18n::tf("out.reopened_to_do", &[("id", &id)]))?;
+        }
         TodoCmd::Snooze { id, until } => {
             let date = time::parse_date("until", &until, today)?;
             let todo = env.store.read(|c| store::todos::get(c, id))?;

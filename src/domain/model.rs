@@ -184,6 +184,8 @@ pub struct ChangeEntry {
     pub action: String,
     pub before: serde_json::Value,
     pub after: serde_json::Value,
+    /// The change (one write) this entry is part of: what `kehu undo --change` takes.
+    pub change_id: Option<i64>,
 }
 
 /// Fields that are derived from others and only add noise to a history.

@@ -12,7 +12,7 @@ fn json_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
         .unwrap_or(serde_json::Value::Null))
 }
 
-fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
+pub(crate) fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
     Ok(ChangeEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -23,13 +23,14 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
         action: r.get(6)?,
         before: json_col(r, 7)?,
         after: json_col(r, 8)?,
+        change_id: r.get(9)?,
     })
 }
 
 /// Change-log entries after `after`, oldest first (what others changed since the screen looked).
 pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, by, table_name, row_id, customer_id, action, before, after
+        "SELECT id, at, by, table_name, row_id, customer_id, action, before, after, change_id
          FROM change_log WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
     let found = stmt
@@ -41,7 +42,7 @@ pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntr
 /// Every change to a customer and their records, newest first.
 pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<ChangeEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, by, table_name, row_id, customer_id, action, before, after
+        "SELECT id, at, by, table_name, row_id, customer_id, action, before, after, change_id
          FROM change_log WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let found = stmt

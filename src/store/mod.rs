@@ -34,6 +34,7 @@ pub mod team;
 pub mod tickets;
 pub mod today;
 pub mod todos;
+pub mod undo;
 pub mod value;
 
 use std::fs;
@@ -149,12 +150,29 @@ pub struct Store {
     budget: Duration,
     /// Writes nested inside an open batch (see [`Store::begin_batch`]) become savepoints.
     depth: std::cell::Cell<u32>,
+    /// The change id of the last write that changed something (see `undo`).
+    last_change: std::cell::Cell<Option<i64>>,
 }
 
 impl Store {
     /// Opens a kehu database. Cheap when the schema is current: the header is read without a
     /// lock; only a migration takes the write lock.
     pub fn open(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
+        // A file too damaged to read its schema says so like any damage (and is marked), rather
+        // than as a bare SQLite error: the way out is `kehu restore --force`.
+        Store::open_unchecked(path, mode, ctx).map_err(|e| match &e {
+            StoreError::Sqlite(inner) if damage::is_corruption(inner) => {
+                damage::mark(path, &inner.to_string(), &lock::user_name());
+                match damage::verdict(path) {
+                    Some(v) => damage::refusal(path, v),
+                    None => e,
+                }
+            }
+            _ => e,
+        })
+    }
+
+    fn open_unchecked(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
         let budget = busy_budget();
         if path.is_dir() {
             return Err(StoreError::file(path, crate::i18n::t("file.folder")));
@@ -216,13 +234,21 @@ impl Store {
             path: path.to_path_buf(),
             budget,
             depth: std::cell::Cell::new(0),
+            last_change: std::cell::Cell::new(None),
         };
         // The team chose kehu's lock but its marker is gone (deleted by hand, a copied folder):
         // put it back, so every teammate takes the lock again from their next transaction.
-        if !lock::policy::marker_path(path).exists()
-            && store.read(|c| settings::get(c, "locking"))? == "lockfile"
-        {
-            let _ = lock::policy::follow_setting(path, "lockfile");
+        // A damaged page here must not stop `kehu check` from saying so (and marking the file).
+        if !lock::policy::marker_path(path).exists() {
+            match store.read(|c| settings::get(c, "locking")) {
+                Ok(v) if v == "lockfile" => {
+                    let _ = lock::policy::follow_setting(path, "lockfile");
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    store.noted(e);
+                }
+            }
         }
         Ok(store)
     }
@@ -255,14 +281,22 @@ impl Store {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.noted(e.into()))?;
-        let value = match f(&self.conn) {
-            Ok(v) => v,
+        let value = match undo::grouped(&self.conn, f) {
+            Ok((v, change)) => {
+                self.last_change.set(change);
+                v
+            }
             Err(e) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 return Err(self.noted(e));
             }
         };
         self.commit(deadline).map(|()| value)
+    }
+
+    /// The change the last write made, for undoing it (None when it changed nothing).
+    pub fn last_change(&self) -> Option<i64> {
+        self.last_change.get()
     }
 
     /// Commits the open transaction, retrying a busy `COMMIT` until `deadline`.
@@ -308,7 +342,11 @@ impl Store {
             .conn
             .execute_batch(&format!("SAVEPOINT {name}"))
             .map_err(StoreError::from)
-            .and_then(|()| f(&self.conn));
+            .and_then(|()| undo::grouped(&self.conn, f))
+            .map(|(v, change)| {
+                self.last_change.set(change);
+                v
+            });
         let end = match &out {
             Ok(_) => format!("RELEASE {name}"),
             Err(_) => format!("ROLLBACK TO {name}; RELEASE {name}"),

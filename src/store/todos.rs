@@ -189,6 +189,33 @@ pub fn cancel(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()>
     refresh(conn, todo.customer_id)
 }
 
+/// Opens a done or cancelled to-do again (a next occurrence it spawned stays: cancel that one if
+/// it is not wanted).
+pub fn reopen(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()> {
+    let todo = get(conn, id)?;
+    rows::check_version(conn, WHAT, "todo", id, version)?;
+    if todo.status == TodoStatus::Open {
+        return Err(StoreError::Refused(crate::i18n::tf(
+            "refused.todo_already_open",
+            &[("id", &id)],
+        )));
+    }
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "todo",
+        id,
+        version,
+        &[
+            ("status", Value::Text(TodoStatus::Open.to_string())),
+            ("done_at", Value::Null),
+        ],
+        todo.customer_id,
+    )?;
+    refresh(conn, todo.customer_id)
+}
+
 /// Moves an open to-do's due date to `until`.
 pub fn snooze(conn: &Connection, ctx: &Ctx, id: i64, version: i64, until: NaiveDate) -> Result<()> {
     let todo = get(conn, id)?;

@@ -72,4 +72,6 @@ pub enum Action {
     Overwrite,
     TakeTheirs,
     Reload,
+    /// Undo the last change made on this screen.
+    Undo,
 }

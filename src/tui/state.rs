@@ -372,6 +372,8 @@ pub struct State {
     pub pending: Vec<(u64, String)>,
     /// The user asked to quit once the pending changes are written.
     pub quit_after_save: bool,
+    /// Changes made on this screen, newest last: (change id, what), for `u`.
+    pub undo_stack: Vec<(i64, String)>,
     /// Colours are off (`NO_COLOR`): every cue is drawn with a symbol or a modifier only.
     pub monochrome: bool,
 }
@@ -446,6 +448,7 @@ impl State {
             pending: Vec::new(),
             quit_after_save: false,
             monochrome: false,
+            undo_stack: Vec::new(),
         }
     }
 

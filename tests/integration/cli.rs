@@ -742,7 +742,58 @@ fn version_names_the_schema_and_the_sqlite_it_links() {
     let k = Kehu::uninitialised();
     let out = k.ok(&["--version"]);
     assert!(
-        out.starts_with("kehu ") && out.contains("schema 6") && out.contains("SQLite 3."),
+        out.starts_with("kehu ") && out.contains("schema 7") && out.contains("SQLite 3."),
         "{out}"
+    );
+}
+
+#[test]
+fn undo_walks_back_the_users_changes_and_todo_reopen() {
+    let k = Kehu::new();
+    let id = k
+        .add(&["--name", "Undo Person", "--city", "Before"])
+        .to_string();
+    k.ok(&["customer", "edit", &id, "--city", "After", "--tier", "vip"]);
+    let t = id_in(
+        &k.ok(&["todo", "add", &id, "--title", "call", "--due", "2026-12-01"]),
+        "added to-do ",
+    )
+    .to_string();
+    k.ok(&["todo", "done", &t]);
+    // Reopen, and reopening an open one is refused by name.
+    k.ok(&["todo", "reopen", &t]);
+    let err = k.fails(&["todo", "reopen", &t]);
+    assert!(err.contains("already open"), "{err}");
+    // undo: the reopen, then the completion, then the new to-do, then the edit.
+    let out = k.ok(&["undo"]);
+    assert!(out.starts_with("undone: change of to-do"), "{out}");
+    let todos = k.json(&["todo", "list", "--customer", &id, "--json"]);
+    assert_eq!(todos.as_array().unwrap().len(), 0, "the reopen was undone");
+    k.ok(&["undo"]);
+    let todos = k.json(&["todo", "list", "--customer", &id, "--json"]);
+    assert_eq!(todos[0]["status"], "open", "the completion was undone");
+    let out = k.ok(&["undo"]);
+    assert!(out.contains("adding of to-do"), "{out}");
+    assert_eq!(
+        k.json(&["todo", "list", "--customer", &id, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    k.ok(&["undo"]);
+    let c = k.json(&["customer", "show", &id, "--json"]);
+    assert_eq!(c["city"], "Before");
+    assert_eq!(c["tier"], "regular");
+    // A teammate's later change is never overwritten.
+    k.ok(&["customer", "edit", &id, "--city", "Mine"]);
+    k.ok(&[
+        "--user", "wang", "customer", "edit", &id, "--city", "Theirs",
+    ]);
+    let err = k.fails(&["undo"]);
+    assert!(err.contains("wang changed it since"), "{err}");
+    assert_eq!(
+        k.json(&["customer", "show", &id, "--json"])["city"],
+        "Theirs"
     );
 }

@@ -527,3 +527,116 @@ fn pipeline_columns_scroll_and_winning_asks_the_amount() {
         kehu::domain::DealStage::Won
     );
 }
+
+#[test]
+fn u_walks_back_through_the_screens_changes_and_refuses_over_a_teammates() {
+    let (dir, mut app) = demo_app();
+    let st = store_of(&dir);
+    // 1. Complete the first open to-do.
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('T'));
+    let todo = crate::tui::first_todo(&app);
+    press(&mut app, KeyCode::Char('x'));
+    // 2. Snooze the next one a week.
+    let snoozed = crate::tui::first_todo(&app);
+    press(&mut app, KeyCode::Char('Z'));
+    // 3. Delete the selected customer's newest timeline entry.
+    press(&mut app, KeyCode::Char('1'));
+    let customer = app.state.selected_id.unwrap();
+    let entry = st
+        .read(|c| store::interactions::timeline(c, customer, None, 1))
+        .unwrap()[0]
+        .clone();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(st.read(|c| store::interactions::get(c, entry.id)).is_err());
+    // 4. Move a deal on in the pipeline.
+    press(&mut app, KeyCode::Char('P'));
+    let Some(Modal::Pipeline(p)) = &app.state.modal else {
+        panic!("no pipeline")
+    };
+    let (deal, _) = p.selected().cloned().unwrap();
+    press(&mut app, KeyCode::Char('>'));
+    assert_ne!(
+        st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
+        deal.stage
+    );
+    // Undo from the pipeline: the deal goes back.
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
+        deal.stage
+    );
+    press(&mut app, KeyCode::Esc);
+    // The entry comes back, with its id.
+    press(&mut app, KeyCode::Char('u'));
+    let back = st.read(|c| store::interactions::get(c, entry.id)).unwrap();
+    assert_eq!(back.summary, entry.summary);
+    // The snooze is undone: the due date is what it was.
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        st.read(|c| store::todos::get(c, snoozed.id)).unwrap().due,
+        snoozed.due
+    );
+    // The completed to-do is open again.
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        st.read(|c| store::todos::get(c, todo.id)).unwrap().status,
+        kehu::domain::TodoStatus::Open
+    );
+    let message = app.state.status.message.clone().unwrap().text;
+    assert!(message.starts_with("undone"), "{message}");
+    press(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.state
+            .status
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .contains("nothing to undo"),
+        "the stack is empty"
+    );
+    // A teammate changed the customer after my edit: undo refuses and keeps their change.
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Modal::Form(f)) = &mut app.state.modal else {
+        panic!("no edit form")
+    };
+    f.focus = f.fields.iter().position(|x| x.key == "city").unwrap();
+    let customer = f.kind.customer().unwrap();
+    crate::tui::keys(&mut app, "X");
+    press(&mut app, KeyCode::Enter);
+    let me = st.read(|c| store::customers::get(c, customer)).unwrap();
+    let mut theirs = me.fields.clone();
+    theirs.city = Some("Their City".into());
+    st.write(|c| {
+        store::customers::update(
+            c,
+            &ctx("wang"),
+            customer,
+            me.audit.version,
+            &theirs,
+            &me.tags,
+        )
+    })
+    .unwrap();
+    press(&mut app, KeyCode::Char('u'));
+    let status = app.state.status.message.clone().unwrap();
+    assert_eq!(
+        status.tone,
+        kehu::tui::state::Tone::Refused,
+        "{}",
+        status.text
+    );
+    assert!(status.text.contains("wang"), "{}", status.text);
+    assert_eq!(
+        st.read(|c| store::customers::get(c, customer))
+            .unwrap()
+            .fields
+            .city
+            .as_deref(),
+        Some("Their City")
+    );
+}

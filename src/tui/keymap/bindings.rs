@@ -73,6 +73,7 @@ pub const BINDINGS: &[Binding] = &[
         "key.add_a_to_do",
         "hint.to_do",
     ),
+    b(Pipeline, k('u'), Action::Undo, "key.undo", ""),
     b(
         Panes,
         k('?'),
@@ -80,6 +81,7 @@ pub const BINDINGS: &[Binding] = &[
         "key.help_every_key",
         "hint.help",
     ),
+    b(Panes, k('u'), Action::Undo, "key.undo", "hint.undo"),
     b(
         Panes,
         k('P'),

@@ -327,6 +327,20 @@ fn save(s: &mut State, save: Save, what: String) {
     s.outbox.push(Request::Save { token, save });
 }
 
+/// How many of the screen's changes `u` can walk back through.
+pub const UNDO_DEPTH: usize = 100;
+
+/// Undoes the last change made on this screen (the store refuses if anyone changed it since).
+fn undo(s: &mut State) {
+    match s.undo_stack.pop() {
+        Some((change, what)) => {
+            let label = tf("undo.pending", &[("what", &what)]);
+            save(s, Save::Undo { change }, label);
+        }
+        None => inform(s, t("undo.nothing")),
+    }
+}
+
 /// Quits, unless a change is still on its way to the database: then asks, naming it (`behind`
 /// is the form that returns if the answer is no).
 fn quit(s: &mut State, behind: Option<Box<Form>>) {
@@ -422,6 +436,7 @@ pub fn update(s: &mut State, a: Action) {
 
     match a {
         Action::Quit => quit(s, None),
+        Action::Undo => undo(s),
         Action::FocusNext | Action::FocusPrev => {
             let i = Pane::ORDER.iter().position(|p| *p == s.focus).unwrap_or(0);
             let step = if a == Action::FocusNext {

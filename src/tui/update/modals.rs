@@ -144,6 +144,13 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
             quit(s, None);
             return;
         }
+        Action::Undo => {
+            // The pipeline reloads (and keeps its place) when the undo is written.
+            p.want = p.selected().map(|(d, _)| d.id);
+            s.modal = Some(Modal::Pipeline(p));
+            undo(s);
+            return;
+        }
         Action::Left | Action::Right => {
             p.column = if a == Action::Right {
                 (p.column + 1) % columns

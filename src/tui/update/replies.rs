@@ -309,8 +309,22 @@ pub fn reply(s: &mut State, r: Reply) {
             token,
             customer,
             message,
+            change,
         } => {
+            let what = s
+                .pending
+                .iter()
+                .find(|(t, _)| *t == token)
+                .map(|(_, w)| w.clone())
+                .unwrap_or_default();
             answered(s, token, true);
+            if let Some(change) = change {
+                s.undo_stack.push((change, what));
+                // Deep enough for a morning's work; the oldest fall off.
+                if s.undo_stack.len() > UNDO_DEPTH {
+                    s.undo_stack.remove(0);
+                }
+            }
             let mut added = false;
             let mut back_to_deal = None;
             if let Some(Modal::Form(form)) = &s.modal

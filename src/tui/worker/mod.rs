@@ -46,6 +46,10 @@ pub struct Detail {
 /// A change the user asked to save.
 #[derive(Debug, Clone)]
 pub enum Save {
+    /// Undo an earlier change (by its change id), as a new change.
+    Undo {
+        change: i64,
+    },
     NewCustomer {
         fields: CustomerFields,
         tags: Vec<String>,
@@ -331,6 +335,8 @@ pub enum Reply {
         token: u64,
         customer: Option<i64>,
         message: String,
+        /// The change it made, for `u` to undo (None for an undo, or when nothing changed).
+        change: Option<i64>,
     },
     /// A save was refused; the form that asked keeps its input.
     /// `conflict` holds the version now stored when someone else saved first.
@@ -787,7 +793,9 @@ fn handle(
         },
         Request::Save { token, save } => {
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
+            let is_undo = matches!(save, Save::Undo { .. });
             let outcome = store.write(|c| apply(c, &ctx, save));
+            let change = store.last_change().filter(|_| outcome.is_ok() && !is_undo);
             // Our own commit must not look like someone else's; the screen refreshes for it itself.
             if let Ok(v) = store.read(pages::data_version) {
                 seen.version = v;
@@ -800,6 +808,7 @@ fn handle(
                     token,
                     customer,
                     message,
+                    change,
                 },
                 Err(e) => {
                     let (conflict, stored) = match &e {

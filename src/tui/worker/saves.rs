@@ -9,6 +9,16 @@ pub(super) fn apply(
     save: Save,
 ) -> Result<(Option<i64>, String), StoreError> {
     Ok(match save {
+        Save::Undo { change } => {
+            let (what, customers) = store::undo::undo(c, ctx, change)?;
+            (
+                customers
+                    .first()
+                    .copied()
+                    .filter(|id| store::customers::get(c, *id).is_ok()),
+                tf("undo.done", &[("what", &what)]),
+            )
+        }
         Save::NewCustomer { fields, tags } => {
             let id = store::customers::add(c, ctx, &fields, &tags)?;
             (Some(id), tf("msg.added", &[("name", &fields.name)]))
