@@ -62,6 +62,8 @@ pub struct ListFilter {
     pub stage: Option<Stage>,
     pub owner: Option<String>,
     pub tag: Option<String>,
+    /// The archived customers instead of the active ones (to find and unarchive them).
+    pub archived: bool,
 }
 
 impl ListFilter {
@@ -96,22 +98,33 @@ impl ListFilter {
     }
 }
 
+/// Which customers a list shows: the active ones, or the archived ones.
+fn shown(archived: bool) -> &'static str {
+    if archived {
+        "archived_at IS NOT NULL"
+    } else {
+        "archived_at IS NULL"
+    }
+}
+
 /// SQL for the page after a cursor, in `sort` order.
-pub fn customers_after_sql(sort: CustomerSort, filter_sql: &str) -> String {
+pub fn customers_after_sql(sort: CustomerSort, archived: bool, filter_sql: &str) -> String {
     let k = sort.key();
+    let shown = shown(archived);
     format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM customer
-         WHERE archived_at IS NULL AND ({k}, id) > (?1, ?2){filter_sql}
+         WHERE {shown} AND ({k}, id) > (?1, ?2){filter_sql}
          ORDER BY {k}, id LIMIT ?3"
     )
 }
 
 /// SQL for the page before a cursor (returned nearest-first; callers reverse it).
-pub fn customers_before_sql(sort: CustomerSort, filter_sql: &str) -> String {
+pub fn customers_before_sql(sort: CustomerSort, archived: bool, filter_sql: &str) -> String {
     let k = sort.key();
+    let shown = shown(archived);
     format!(
         "SELECT {COLS}, {AUDIT_COLS} FROM customer
-         WHERE archived_at IS NULL AND ({k}, id) < (?1, ?2){filter_sql}
+         WHERE {shown} AND ({k}, id) < (?1, ?2){filter_sql}
          ORDER BY {k} DESC, id DESC LIMIT ?3"
     )
 }
@@ -149,7 +162,7 @@ pub fn customers_after(
     let (filter_sql, extra) = filter.sql();
     page(
         conn,
-        &customers_after_sql(sort, &filter_sql),
+        &customers_after_sql(sort, filter.archived, &filter_sql),
         key,
         id,
         limit,
@@ -171,7 +184,7 @@ pub fn customers_before(
     let (filter_sql, extra) = filter.sql();
     let mut found = page(
         conn,
-        &customers_before_sql(sort, &filter_sql),
+        &customers_before_sql(sort, filter.archived, &filter_sql),
         key,
         id,
         limit,
@@ -200,35 +213,35 @@ pub fn pane_queries() -> Vec<(&'static str, String)> {
     vec![
         (
             "customers by name, next page",
-            customers_after_sql(CustomerSort::Name, ""),
+            customers_after_sql(CustomerSort::Name, false, ""),
         ),
         (
             "customers by name, previous page",
-            customers_before_sql(CustomerSort::Name, ""),
+            customers_before_sql(CustomerSort::Name, false, ""),
         ),
         (
             "customers by last contact",
-            customers_after_sql(CustomerSort::LastContact, ""),
+            customers_after_sql(CustomerSort::LastContact, false, ""),
         ),
         (
             "customers by last contact, previous page",
-            customers_before_sql(CustomerSort::LastContact, ""),
+            customers_before_sql(CustomerSort::LastContact, false, ""),
         ),
         (
             "customers by next due",
-            customers_after_sql(CustomerSort::NextDue, ""),
+            customers_after_sql(CustomerSort::NextDue, false, ""),
         ),
         (
             "customers by next due, previous page",
-            customers_before_sql(CustomerSort::NextDue, ""),
+            customers_before_sql(CustomerSort::NextDue, false, ""),
         ),
         (
             "customers by value",
-            customers_after_sql(CustomerSort::Value, ""),
+            customers_after_sql(CustomerSort::Value, false, ""),
         ),
         (
             "customers by value, previous page",
-            customers_before_sql(CustomerSort::Value, ""),
+            customers_before_sql(CustomerSort::Value, false, ""),
         ),
         ("open to-dos by due date", OPEN_TODOS_SQL.to_string()),
         ("a customer's timeline", TIMELINE_SQL.to_string()),
@@ -329,14 +342,20 @@ pub fn due_counts(conn: &Connection, today: chrono::NaiveDate) -> Result<(i64, i
     )?)
 }
 
-/// The first page of the open to-do queue, soonest due first, with each one's customer name.
+/// Open to-dos, soonest due first (or, `closed`, done and cancelled ones, latest first), with
+/// each one's customer name.
 pub fn open_todos(
     conn: &Connection,
     customer: Option<i64>,
     assignee: Option<&str>,
     limit: usize,
+    closed: bool,
 ) -> Result<Vec<(crate::domain::Todo, Option<String>)>> {
-    let todos = super::todos::list_open_limited(conn, customer, assignee, limit)?;
+    let todos = if closed {
+        super::todos::list_closed(conn, customer, assignee, limit)?
+    } else {
+        super::todos::list_open_limited(conn, customer, assignee, limit)?
+    };
     let mut out = Vec::with_capacity(todos.len());
     let mut name_of = conn.prepare_cached("SELECT name FROM customer WHERE id = ?1")?;
     for t in todos {

@@ -289,6 +289,29 @@ pub fn list_open_limited(
     Ok(found)
 }
 
+/// Done and cancelled to-dos, the most recently closed first (the queue's "closed" view, where
+/// they can be reopened).
+pub fn list_closed(
+    conn: &Connection,
+    customer: Option<i64>,
+    assignee: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Todo>> {
+    let sql = format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE status != 'open' AND (?1 IS NULL OR customer_id = ?1)
+           AND (?3 IS NULL OR assignee = ?3)
+         ORDER BY updated_at DESC, id DESC LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let found = stmt
+        .query_map(
+            rusqlite::params![customer, limit as i64, assignee],
+            from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
 /// Every to-do of a customer, whatever its status (for export).
 pub fn list_all_for(conn: &Connection, customer: i64) -> Result<Vec<Todo>> {
     let mut stmt = conn.prepare_cached(&format!(

@@ -74,4 +74,6 @@ pub enum Action {
     Reload,
     /// Undo the last change made on this screen.
     Undo,
+    /// Archive the customer (or unarchive an archived one).
+    Archive,
 }

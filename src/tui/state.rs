@@ -133,6 +133,16 @@ pub enum Confirmed {
         /// What the deletion is, for the quit question while it is on its way.
         what: String,
     },
+    DeletePurchase {
+        id: i64,
+        version: i64,
+        what: String,
+    },
+    Archive {
+        id: i64,
+        version: i64,
+        what: String,
+    },
 }
 
 /// The dashboard: the report's figures for a period, charts, and the customers behind a figure.
@@ -255,6 +265,15 @@ pub enum Modal {
     Entry(Box<Interaction>),
 }
 
+/// Something `u` can undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undoable {
+    /// A change (one write), by its change id.
+    Change(i64),
+    /// An import, by its batch (undone the way `kehu import undo` does it).
+    Import(i64),
+}
+
 /// What a status message reports: a change made, a fact, or something refused or failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -343,6 +362,8 @@ pub struct State {
     pub queue_only: Option<i64>,
     /// The queue shows the ranked Today queue (default) or every open to-do.
     pub queue_today: bool,
+    /// The open to-dos view shows the done and cancelled ones instead (to reopen them).
+    pub queue_closed: bool,
     /// The queue shows only the user's customers and to-dos.
     pub queue_mine: bool,
     pub pipeline_seq: u64,
@@ -372,8 +393,8 @@ pub struct State {
     pub pending: Vec<(u64, String)>,
     /// The user asked to quit once the pending changes are written.
     pub quit_after_save: bool,
-    /// Changes made on this screen, newest last: (change id, what), for `u`.
-    pub undo_stack: Vec<(i64, String)>,
+    /// Changes made on this screen, newest last, with what they were, for `u`.
+    pub undo_stack: Vec<(Undoable, String)>,
     /// Colours are off (`NO_COLOR`): every cue is drawn with a symbol or a modifier only.
     pub monochrome: bool,
 }
@@ -428,6 +449,7 @@ impl State {
             queue_only_selected: false,
             queue_only: None,
             queue_today: true,
+            queue_closed: false,
             queue_mine: false,
             pipeline_seq: 0,
             at_risk: Default::default(),
@@ -523,6 +545,9 @@ impl State {
         }
         if let Some(t) = &self.filter.tag {
             parts.push(format!("tag:{t}"));
+        }
+        if self.filter.archived {
+            parts.push("archived".into());
         }
         parts.join(" ")
     }

@@ -640,3 +640,141 @@ fn u_walks_back_through_the_screens_changes_and_refuses_over_a_teammates() {
         Some("Their City")
     );
 }
+
+#[test]
+fn purchases_archive_closed_todos_and_imports_are_all_reachable_on_screen() {
+    let (dir, mut app) = demo_app();
+    let st = store_of(&dir);
+    // A purchase: Enter on it in the timeline opens it; saving corrects it; d deletes it; u undoes.
+    let customer = app.state.selected_id.unwrap();
+    st.write(|c| {
+        store::purchases::add(
+            c,
+            &ctx("tester"),
+            customer,
+            &kehu::domain::PurchaseFields {
+                on_date: c_today(),
+                product: Some("Widget".into()),
+                amount: 12_000,
+                note: None,
+            },
+        )
+    })
+    .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('3'));
+    let at = app
+        .state
+        .timeline
+        .iter()
+        .position(|i| matches!(i, kehu::tui::state::TimelineItem::Purchase(p) if p.product.as_deref() == Some("Widget")))
+        .expect("the purchase is on the timeline");
+    app.state.timeline_selected = at;
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("Enter on a purchase opened nothing")
+    };
+    assert_eq!(f.value("amount"), "120.00");
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    crate::tui::keys(&mut app, "150");
+    press(&mut app, KeyCode::Enter);
+    let purchases = st
+        .read(|c| store::purchases::for_customer(c, customer, 10))
+        .unwrap();
+    let p = purchases
+        .iter()
+        .find(|p| p.product.as_deref() == Some("Widget"))
+        .unwrap()
+        .clone();
+    assert_eq!(p.amount, 15_000, "corrected");
+    app.state.timeline_selected = app
+        .state
+        .timeline
+        .iter()
+        .position(|i| matches!(i, kehu::tui::state::TimelineItem::Purchase(x) if x.id == p.id))
+        .unwrap();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(
+        st.read(|c| store::purchases::get(c, p.id)).is_err(),
+        "deleted"
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        st.read(|c| store::purchases::get(c, p.id)).unwrap().amount,
+        15_000
+    );
+
+    // Archive from the list (it asks), find them under `f archived`, bring them back.
+    press(&mut app, KeyCode::Char('1'));
+    let id = app.state.list_customer().unwrap().id;
+    press(&mut app, KeyCode::Char('X'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(
+        st.read(|c| store::customers::get(c, id))
+            .unwrap()
+            .archived_at
+            .is_some()
+    );
+    assert!(!app.state.list.rows.iter().any(|c| c.id == id));
+    press(&mut app, KeyCode::Char('f'));
+    crate::tui::keys(&mut app, "archived");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.state.list.rows.iter().any(|c| c.id == id),
+        "the archived filter lists them"
+    );
+    let at = app.state.list.rows.iter().position(|c| c.id == id).unwrap();
+    for _ in 0..at {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('X'));
+    assert!(
+        st.read(|c| store::customers::get(c, id))
+            .unwrap()
+            .archived_at
+            .is_none()
+    );
+    press(&mut app, KeyCode::Esc);
+
+    // Done to-dos: T twice shows them; x reopens.
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('T'));
+    let todo = crate::tui::first_todo(&app);
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('T'));
+    assert!(screen(&mut app, 100, 30).contains("done and cancelled"));
+    let row = app.state.queue_row().cloned().expect("a closed to-do");
+    let kehu::tui::state::QueueRow::Todo { todo: closed, .. } = row else {
+        panic!("not a to-do row")
+    };
+    assert_eq!(closed.id, todo.id, "the latest closed first");
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        st.read(|c| store::todos::get(c, todo.id)).unwrap().status,
+        kehu::domain::TodoStatus::Open
+    );
+
+    // An import from the screen is undone by u.
+    let file = dir.path().join("two.csv");
+    std::fs::write(&file, "name,city\nImported One,Xian\nImported Two,Xian\n").unwrap();
+    let before = st.read(store::customers::count).unwrap();
+    press(&mut app, KeyCode::Char('i'));
+    crate::tui::keys(&mut app, file.to_str().unwrap());
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(st.read(store::customers::count).unwrap(), before + 2);
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        st.read(store::customers::count).unwrap(),
+        before,
+        "the import was undone"
+    );
+}
+
+fn c_today() -> chrono::NaiveDate {
+    crate::common::ctx("tester").clock.today()
+}

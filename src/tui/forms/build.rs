@@ -79,7 +79,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 comment,
             })
         }
-        FormKind::Purchase { customer } => {
+        FormKind::Purchase { customer } | FormKind::EditPurchase { customer, .. } => {
             let amount = check(errors, input::money("amount", &v("amount")));
             let product = check(errors, input::optional_line("product", &v("product"))).flatten();
             let on_date = check(
@@ -101,9 +101,16 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 amount: amount?,
                 note,
             };
-            Some(Save::AddPurchase {
-                customer: *customer,
-                fields,
+            Some(match &form.kind {
+                FormKind::EditPurchase { id, version, .. } => Save::EditPurchase {
+                    id: *id,
+                    version: *version,
+                    fields,
+                },
+                _ => Save::AddPurchase {
+                    customer: *customer,
+                    fields,
+                },
             })
         }
         FormKind::Ticket { customer } => {

@@ -344,6 +344,44 @@ impl Form {
         )
     }
 
+    /// A purchase as recorded, to correct it.
+    pub fn edit_purchase(p: &crate::domain::Purchase) -> Form {
+        Form::new(
+            tf("form.title.edit_purchase", &[("id", &p.id)]),
+            FormKind::EditPurchase {
+                id: p.id,
+                version: p.audit.version,
+                customer: p.customer_id,
+            },
+            vec![
+                field(
+                    "amount",
+                    t("form.label.amount"),
+                    crate::domain::input::money_text(p.amount),
+                    "1200, 1,200.50, ¥1200",
+                ),
+                field(
+                    "product",
+                    t("form.label.product"),
+                    opt(&p.product),
+                    t("form.hint.optional"),
+                ),
+                field(
+                    "date",
+                    t("form.label.date"),
+                    p.on_date.to_string(),
+                    t("form.hint.2026_11_20_yesterday_3d"),
+                ),
+                field(
+                    "note",
+                    t("form.label.note_note"),
+                    opt(&p.note),
+                    t("form.hint.optional"),
+                ),
+            ],
+        )
+    }
+
     pub fn ticket(customer: i64, name: &str) -> Form {
         Form::new(
             tf("form.title.ticket", &[("name", &name)]),

@@ -55,6 +55,12 @@ pub enum FormKind {
     Purchase {
         customer: i64,
     },
+    /// An existing purchase, corrected.
+    EditPurchase {
+        id: i64,
+        version: i64,
+        customer: i64,
+    },
     Ticket {
         customer: i64,
     },
@@ -102,6 +108,7 @@ impl FormKind {
             | FormKind::Contact { customer, .. }
             | FormKind::Survey { customer }
             | FormKind::Purchase { customer }
+            | FormKind::EditPurchase { customer, .. }
             | FormKind::Ticket { customer }
             | FormKind::Deal { customer }
             | FormKind::Attendance { customer } => Some(*customer),
@@ -380,6 +387,8 @@ pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
     for word in text.split_whitespace() {
         if word.eq_ignore_ascii_case("mine") {
             f.owner = Some(MINE.to_string());
+        } else if word.eq_ignore_ascii_case("archived") || word == "已归档" {
+            f.archived = true;
         } else if word.eq_ignore_ascii_case("pool") {
             f.owner = Some(String::new());
         } else if let Some(o) = word.strip_prefix("owner:") {
@@ -394,7 +403,7 @@ pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
             return Err(InputError::new(
                 "filter",
                 format!(
-                    "'{word}' is not a tier (vip, regular, potential), a stage (lead, prospect, customer, churned), owner:NAME or tag:NAME"
+                    "'{word}' is not a tier (vip, regular, potential), a stage (lead, prospect, customer, churned), mine, pool, archived, owner:NAME or tag:NAME"
                 ),
             ));
         }

@@ -178,6 +178,8 @@ pub const BINDINGS: &[Binding] = &[
         "key.merge_mark_a_duplicate_then_m_on_the_customer_to",
         "",
     ),
+    b(List, k('X'), Action::Archive, "key.archive", ""),
+    b(Profile, k('X'), Action::Archive, "key.archive", ""),
     b(
         Profile,
         k('M'),

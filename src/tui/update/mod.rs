@@ -79,6 +79,7 @@ fn request_queue(s: &mut State, fresh: bool, around: usize, keep: Option<super::
         seq: s.queue_seq,
         customer,
         today: s.queue_today,
+        closed: s.queue_closed,
         mine,
         fresh,
         around,
@@ -333,9 +334,13 @@ pub const UNDO_DEPTH: usize = 100;
 /// Undoes the last change made on this screen (the store refuses if anyone changed it since).
 fn undo(s: &mut State) {
     match s.undo_stack.pop() {
-        Some((change, what)) => {
+        Some((item, what)) => {
             let label = tf("undo.pending", &[("what", &what)]);
-            save(s, Save::Undo { change }, label);
+            let change = match item {
+                super::state::Undoable::Change(change) => Save::Undo { change },
+                super::state::Undoable::Import(batch) => Save::UndoImport { batch },
+            };
+            save(s, change, label);
         }
         None => inform(s, t("undo.nothing")),
     }
@@ -437,6 +442,29 @@ pub fn update(s: &mut State, a: Action) {
     match a {
         Action::Quit => quit(s, None),
         Action::Undo => undo(s),
+        Action::Archive => {
+            let Some(c) = target(s) else { return };
+            let what = tf("msg.archive_what", &[("name", &c.fields.name)]);
+            if c.archived_at.is_some() {
+                // Bringing one back needs no question: it loses nothing.
+                let save_it = Save::Archive {
+                    id: c.id,
+                    version: c.audit.version,
+                    archived: false,
+                };
+                save(s, save_it, what);
+            } else {
+                s.modal = Some(Modal::Confirm {
+                    text: tf("msg.archive_ask", &[("name", &c.fields.name)]),
+                    then: Confirmed::Archive {
+                        id: c.id,
+                        version: c.audit.version,
+                        what,
+                    },
+                    form: None,
+                });
+            }
+        }
         Action::FocusNext | Action::FocusPrev => {
             let i = Pane::ORDER.iter().position(|p| *p == s.focus).unwrap_or(0);
             let step = if a == Action::FocusNext {
@@ -613,7 +641,12 @@ pub fn update(s: &mut State, a: Action) {
             request_queue(s, true, 0, None);
         }
         Action::ToggleQueueView => {
-            s.queue_today = !s.queue_today;
+            // Today → open to-dos → closed (done and cancelled) → Today.
+            (s.queue_today, s.queue_closed) = match (s.queue_today, s.queue_closed) {
+                (true, _) => (false, false),
+                (false, false) => (false, true),
+                (false, true) => (true, false),
+            };
             request_queue(s, true, 0, None);
         }
         Action::EditContact => {
@@ -655,42 +688,79 @@ pub fn update(s: &mut State, a: Action) {
             if target(s).is_none() {
                 return;
             }
-            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
-                s.modal = Some(Modal::Entry(Box::new(i.clone())));
-            } else if s.timeline.get(s.timeline_selected).is_some() {
-                inform(s, t("msg.purchases_are_edited_with_kehu_purchase"));
+            match s.timeline.get(s.timeline_selected) {
+                Some(TimelineItem::Interaction(i)) => {
+                    s.modal = Some(Modal::Entry(Box::new(i.clone())))
+                }
+                // A purchase opens as its form: everything it holds, and corrected in place.
+                Some(TimelineItem::Purchase(p)) => {
+                    let form = Form::edit_purchase(p);
+                    open_form(s, form)
+                }
+                None => {}
             }
         }
         Action::EditEntry => {
             if target(s).is_none() {
                 return;
             }
-            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
-                let form = Form::edit_interaction(i, &s.clock);
-                open_form(s, form);
+            match s.timeline.get(s.timeline_selected) {
+                Some(TimelineItem::Interaction(i)) => {
+                    let form = Form::edit_interaction(i, &s.clock);
+                    open_form(s, form);
+                }
+                Some(TimelineItem::Purchase(p)) => {
+                    let form = Form::edit_purchase(p);
+                    open_form(s, form)
+                }
+                None => {}
             }
         }
         Action::DeleteEntry => {
             if target(s).is_none() {
                 return;
             }
-            if let Some(TimelineItem::Interaction(i)) = s.timeline.get(s.timeline_selected) {
-                s.modal = Some(Modal::Confirm {
-                    text: tf(
+            let (text, then) = match s.timeline.get(s.timeline_selected) {
+                Some(TimelineItem::Interaction(i)) => (
+                    tf(
                         "msg.delete_entry",
                         &[
                             ("kind", &crate::i18n::word("interaction", i.kind.as_str())),
                             ("summary", &i.summary),
                         ],
                     ),
-                    then: Confirmed::DeleteInteraction {
+                    Confirmed::DeleteInteraction {
                         id: i.id,
                         version: i.audit.version,
                         what: i.summary.clone(),
                     },
-                    form: None,
-                });
-            }
+                ),
+                Some(TimelineItem::Purchase(p)) => {
+                    let amount = s.money(p.amount);
+                    let what = tf(
+                        "msg.delete_purchase",
+                        &[
+                            ("amount", &amount),
+                            ("product", &p.product.clone().unwrap_or_default()),
+                            ("date", &p.on_date),
+                        ],
+                    );
+                    (
+                        what.clone(),
+                        Confirmed::DeletePurchase {
+                            id: p.id,
+                            version: p.audit.version,
+                            what,
+                        },
+                    )
+                }
+                None => return,
+            };
+            s.modal = Some(Modal::Confirm {
+                text,
+                then,
+                form: None,
+            });
         }
         Action::KeepSearch
         | Action::Close
@@ -789,6 +859,18 @@ fn queue_action(s: &mut State, a: Action) {
             }),
             _,
         ) => match a {
+            Action::CompleteTodo if todo.status != crate::domain::TodoStatus::Open => {
+                Save::ReopenTodo {
+                    id: todo.id,
+                    version: todo.audit.version,
+                }
+            }
+            Action::SnoozeDay | Action::SnoozeWeek
+                if todo.status != crate::domain::TodoStatus::Open =>
+            {
+                inform(s, t("msg.reopen_first"));
+                return;
+            }
             Action::CompleteTodo => Save::CompleteTodo {
                 id: todo.id,
                 version: todo.audit.version,

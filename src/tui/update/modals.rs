@@ -401,6 +401,18 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 Confirmed::DeleteInteraction { id, version, what } => {
                     save(s, Save::DeleteInteraction { id, version }, what)
                 }
+                Confirmed::DeletePurchase { id, version, what } => {
+                    save(s, Save::DeletePurchase { id, version }, what)
+                }
+                Confirmed::Archive { id, version, what } => save(
+                    s,
+                    Save::Archive {
+                        id,
+                        version,
+                        archived: true,
+                    },
+                    what,
+                ),
             },
             Action::Answer(false) => s.modal = form.map(Modal::Form),
             // Ctrl-c still quits; an unsaved form behind the question is what it asks about.

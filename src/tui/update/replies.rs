@@ -203,6 +203,12 @@ pub fn reply(s: &mut State, r: Reply) {
                     }
                 }
                 (false, Ok(rep)) => {
+                    if let Some(batch) = rep.batch {
+                        s.undo_stack.push((
+                            super::super::state::Undoable::Import(batch),
+                            tf("msg.import_what", &[("path", &path.display())]),
+                        ));
+                    }
                     let undo = rep
                         .batch
                         .map(|b| format!(" — {}", tf("msg.import_undo", &[("batch", &b)])))
@@ -319,7 +325,8 @@ pub fn reply(s: &mut State, r: Reply) {
                 .unwrap_or_default();
             answered(s, token, true);
             if let Some(change) = change {
-                s.undo_stack.push((change, what));
+                s.undo_stack
+                    .push((super::super::state::Undoable::Change(change), what));
                 // Deep enough for a morning's work; the oldest fall off.
                 if s.undo_stack.len() > UNDO_DEPTH {
                     s.undo_stack.remove(0);

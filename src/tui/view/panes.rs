@@ -385,11 +385,13 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     } else {
         t("queue.all_customers").into()
     };
-    let view = t(match (s.queue_today, s.queue_mine) {
-        (true, false) => "queue.today",
-        (true, true) => "queue.today_mine",
-        (false, false) => "queue.open",
-        (false, true) => "queue.open_mine",
+    let view = t(match (s.queue_today, s.queue_closed, s.queue_mine) {
+        (true, _, false) => "queue.today",
+        (true, _, true) => "queue.today_mine",
+        (false, false, false) => "queue.open",
+        (false, false, true) => "queue.open_mine",
+        (false, true, false) => "queue.closed",
+        (false, true, true) => "queue.closed_mine",
     });
     let block = pane_block(
         tf(
@@ -406,6 +408,8 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
             " {}",
             t(if s.queue_today {
                 "queue.empty_today"
+            } else if s.queue_closed {
+                "queue.empty_closed"
             } else {
                 "queue.empty_open"
             })
@@ -439,14 +443,26 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
         let who_w = (w / 4).min(14);
         let mut line = match row {
             QueueRow::Todo { todo, customer } => {
-                let (when, style) = match todo.due {
-                    Some(d) if d < today => (
-                        format!("!{}", tf("queue.late", &[("n", &(today - d).num_days())])),
-                        theme::OVERDUE,
-                    ),
-                    Some(d) if d == today => (t("date.today").into(), theme::TODAY),
-                    Some(d) => (format::short_date(d), Style::new()),
-                    None => ("–".into(), theme::DIM),
+                let closed = match todo.status {
+                    crate::domain::TodoStatus::Done => {
+                        Some(("✓ ", crate::i18n::word("todo", "done")))
+                    }
+                    crate::domain::TodoStatus::Cancelled => {
+                        Some(("✗ ", crate::i18n::word("todo", "cancelled")))
+                    }
+                    crate::domain::TodoStatus::Open => None,
+                };
+                let (when, style) = match (closed, todo.due) {
+                    (Some((mark, word)), _) => (format!("{mark}{word}"), theme::DIM),
+                    (None, due) => match due {
+                        Some(d) if d < today => (
+                            format!("!{}", tf("queue.late", &[("n", &(today - d).num_days())])),
+                            theme::OVERDUE,
+                        ),
+                        Some(d) if d == today => (t("date.today").into(), theme::TODAY),
+                        Some(d) => (format::short_date(d), Style::new()),
+                        None => ("–".into(), theme::DIM),
+                    },
                 };
                 let repeat = if todo.recurrence.is_some() {
                     "↻ "

@@ -50,6 +50,10 @@ pub enum Save {
     Undo {
         change: i64,
     },
+    /// Undo an import (every customer it added goes, every one it updated is restored).
+    UndoImport {
+        batch: i64,
+    },
     NewCustomer {
         fields: CustomerFields,
         tags: Vec<String>,
@@ -81,6 +85,10 @@ pub enum Save {
         fields: TodoFields,
     },
     CompleteTodo {
+        id: i64,
+        version: i64,
+    },
+    ReopenTodo {
         id: i64,
         version: i64,
     },
@@ -118,6 +126,20 @@ pub enum Save {
     AddPurchase {
         customer: i64,
         fields: crate::domain::PurchaseFields,
+    },
+    EditPurchase {
+        id: i64,
+        version: i64,
+        fields: crate::domain::PurchaseFields,
+    },
+    DeletePurchase {
+        id: i64,
+        version: i64,
+    },
+    Archive {
+        id: i64,
+        version: i64,
+        archived: bool,
     },
     AddDeal {
         customer: i64,
@@ -188,6 +210,8 @@ pub enum Request {
         customer: Option<i64>,
         /// The ranked Today queue rather than every open to-do.
         today: bool,
+        /// Done and cancelled to-dos (when not `today`).
+        closed: bool,
         /// Only this user's customers and to-dos.
         mine: Option<String>,
         fresh: bool,
@@ -367,6 +391,9 @@ pub struct ChangeSet {
     pub by: Vec<String>,
 }
 
+/// How many done and cancelled to-dos the queue's closed view lists.
+pub const CLOSED_SHOWN: usize = 2000;
+
 /// Rows of the queue sent to the screen at a time.
 pub const QUEUE_WINDOW: usize = 200;
 
@@ -375,7 +402,7 @@ pub type QueueKey = (&'static str, i64, String);
 
 /// The queue as last computed, which page requests slice.
 struct QueueCache {
-    of: (Option<i64>, bool, Option<String>),
+    of: (Option<i64>, bool, bool, Option<String>),
     rows: Vec<QueueRow>,
 }
 
@@ -560,12 +587,13 @@ fn handle(
             seq,
             customer,
             today,
+            closed,
             mine,
             fresh,
             around,
             keep,
         } => {
-            let of = (customer, today, mine.clone());
+            let of = (customer, today, closed, mine.clone());
             if fresh || seen.queue.as_ref().is_none_or(|q| q.of != of) {
                 let clock = seen.now(ctx);
                 let rows = if today {
@@ -574,7 +602,11 @@ fn handle(
                         .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
                 } else {
                     store
-                        .read(|c| pages::open_todos(c, customer, mine.as_deref(), usize::MAX))
+                        .read(|c| {
+                            // The closed ones: the latest, enough to find a mistake to reopen.
+                            let limit = if closed { CLOSED_SHOWN } else { usize::MAX };
+                            pages::open_todos(c, customer, mine.as_deref(), limit, closed)
+                        })
                         .map(|rows| {
                             rows.into_iter()
                                 .map(|(todo, customer)| QueueRow::Todo { todo, customer })
@@ -793,7 +825,7 @@ fn handle(
         },
         Request::Save { token, save } => {
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
-            let is_undo = matches!(save, Save::Undo { .. });
+            let is_undo = matches!(save, Save::Undo { .. } | Save::UndoImport { .. });
             let outcome = store.write(|c| apply(c, &ctx, save));
             let change = store.last_change().filter(|_| outcome.is_ok() && !is_undo);
             // Our own commit must not look like someone else's; the screen refreshes for it itself.

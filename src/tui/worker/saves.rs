@@ -19,6 +19,16 @@ pub(super) fn apply(
                 tf("undo.done", &[("what", &what)]),
             )
         }
+        Save::UndoImport { batch } => {
+            let (removed, restored) = store::imports::undo(c, ctx, batch)?;
+            (
+                None,
+                tf(
+                    "msg.import_undone",
+                    &[("removed", &removed), ("restored", &restored)],
+                ),
+            )
+        }
         Save::NewCustomer { fields, tags } => {
             let id = store::customers::add(c, ctx, &fields, &tags)?;
             (Some(id), tf("msg.added", &[("name", &fields.name)]))
@@ -192,6 +202,42 @@ pub(super) fn apply(
                     &[("amount", &crate::domain::input::money_text(fields.amount))],
                 ),
             )
+        }
+        Save::EditPurchase {
+            id,
+            version,
+            fields,
+        } => {
+            let customer = store::purchases::get(c, id)?.customer_id;
+            store::purchases::update(c, ctx, id, version, &fields)?;
+            (Some(customer), tf("msg.purchase_edited", &[("id", &id)]))
+        }
+        Save::ReopenTodo { id, version } => {
+            let todo = store::todos::get(c, id)?;
+            store::todos::reopen(c, ctx, id, version)?;
+            (
+                todo.customer_id,
+                tf("msg.reopened", &[("title", &todo.title)]),
+            )
+        }
+        Save::Archive {
+            id,
+            version,
+            archived,
+        } => {
+            let name = store::customers::get(c, id)?.fields.name;
+            store::customers::set_archived(c, ctx, id, version, archived)?;
+            let key = if archived {
+                "msg.archived"
+            } else {
+                "msg.unarchived"
+            };
+            (Some(id), tf(key, &[("name", &name)]))
+        }
+        Save::DeletePurchase { id, version } => {
+            let customer = store::purchases::get(c, id)?.customer_id;
+            store::purchases::delete(c, ctx, id, version)?;
+            (Some(customer), tf("msg.purchase_deleted", &[("id", &id)]))
         }
         Save::AddDeal {
             customer,
