@@ -256,6 +256,32 @@ pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
     result
 }
 
+/// Ctrl-z: gives the terminal back and stops, like any terminal program; `fg` brings the
+/// screen back as it was.
+#[cfg(unix)]
+fn suspend(terminal: &mut ratatui::DefaultTerminal, _app: &mut App) -> Result<()> {
+    use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+    let _ = execute!(stdout(), DisableBracketedPaste);
+    ratatui::try_restore()?;
+    // SAFETY: raising a signal on our own process; SIGTSTP's default action stops it until
+    // SIGCONT, and nothing here runs concurrently with signal handlers of ours (there are none).
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    terminal.clear()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn suspend(_terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+    app.state
+        .status
+        .say(crate::i18n::t("msg.no_suspend"), state::Tone::Info);
+    Ok(())
+}
+
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
     let mut dirty = true;
     while !app.state.quit {
@@ -265,6 +291,13 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
         }
         if event::poll(Duration::from_millis(40))? {
             match event::read()? {
+                Event::Key(k)
+                    if k.kind != KeyEventKind::Release
+                        && k.code == KeyCode::Char('z')
+                        && k.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
+                    suspend(terminal, app)?
+                }
                 Event::Key(k) => app.key(k),
                 Event::Paste(text) => app.paste(&text),
                 _ => {}

@@ -255,6 +255,8 @@ pub enum Modal {
     Pipeline(Box<Pipeline>),
     Help {
         scroll: u16,
+        /// The form help was opened from: it returns, as typed, when help closes.
+        behind: Option<Box<Form>>,
     },
     Form(Box<Form>),
     Confirm {
@@ -387,6 +389,8 @@ pub struct State {
     pub search_index: Option<Arc<Index>>,
     /// Rows the list pane can show, from the last draw (for paging keys).
     pub list_height: usize,
+    /// The terminal's rows at the last draw (to stop scrolling at the end of a box).
+    pub screen_rows: usize,
     pub quit: bool,
     /// Changes sent to the store and not yet answered: (save token, what it is). Token 0 is an
     /// import.
@@ -466,6 +470,7 @@ impl State {
             next_token: 1,
             search_index: None,
             list_height: 10,
+            screen_rows: 24,
             quit: false,
             pending: Vec::new(),
             quit_after_save: false,

@@ -475,7 +475,12 @@ pub fn update(s: &mut State, a: Action) {
             focus(s, Pane::ORDER[(i + step) % Pane::ORDER.len()]);
         }
         Action::Focus(p) => focus(s, p),
-        Action::Help => s.modal = Some(Modal::Help { scroll: 0 }),
+        Action::Help => {
+            s.modal = Some(Modal::Help {
+                scroll: 0,
+                behind: None,
+            })
+        }
         Action::StartSearch => {
             s.search.editing = true;
             focus(s, Pane::List);

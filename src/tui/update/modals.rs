@@ -231,20 +231,31 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
 /// A key while a modal is open: the modal layer takes it before the panes.
 pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
     match modal {
-        Modal::Help { scroll } => {
+        Modal::Help { scroll, behind } => {
+            // The box is the screen less a line above and below, less its borders.
+            let last = crate::tui::view::modal::help_lines()
+                .len()
+                .saturating_sub(s.screen_rows.saturating_sub(4)) as u16;
+            let page = s.screen_rows.saturating_sub(6).max(1) as u16;
+            let to = |n: u16, behind| {
+                Some(Modal::Help {
+                    scroll: n.min(last),
+                    behind,
+                })
+            };
             s.modal = match a {
-                Action::Close | Action::Help => None,
-                Action::Down => Some(Modal::Help {
-                    scroll: scroll.saturating_add(1),
-                }),
-                Action::Up => Some(Modal::Help {
-                    scroll: scroll.saturating_sub(1),
-                }),
+                Action::Close | Action::Help => behind.map(Modal::Form),
+                Action::Down => to(scroll.saturating_add(1), behind),
+                Action::Up => to(scroll.saturating_sub(1), behind),
+                Action::PageDown => to(scroll.saturating_add(page), behind),
+                Action::PageUp => to(scroll.saturating_sub(page), behind),
+                Action::Top => to(0, behind),
+                Action::Bottom => to(last, behind),
                 Action::Quit => {
-                    quit(s, None);
+                    quit(s, behind);
                     s.modal.take()
                 }
-                _ => Some(Modal::Help { scroll }),
+                _ => to(scroll, behind),
             };
         }
         Modal::Pipeline(p) => pipeline_key(s, p, a),
@@ -439,6 +450,12 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 if let Some(deal) = form.back_to_deal {
                     open_pipeline(s, Some(deal));
                 }
+            }
+            Action::Help => {
+                s.modal = Some(Modal::Help {
+                    scroll: 0,
+                    behind: Some(form),
+                })
             }
             // Answering "no" to the question returns to the form that is saving.
             Action::Quit if form.saving.is_some() => quit(s, Some(form)),

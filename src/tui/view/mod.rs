@@ -2,7 +2,7 @@
 
 mod dashboard;
 mod list;
-mod modal;
+pub mod modal;
 mod panes;
 
 use ratatui::Frame;
@@ -100,6 +100,7 @@ pub fn draw(f: &mut Frame, s: &mut State) {
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(right);
 
     s.list_height = list_area.height.saturating_sub(3) as usize;
+    s.screen_rows = area.height as usize;
     list::draw(f, s, list_area);
     panes::profile(f, s, profile_area);
     panes::timeline(f, s, timeline_area);

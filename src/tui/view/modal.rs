@@ -48,7 +48,7 @@ fn frame(title: &str) -> Block<'static> {
 pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     match &s.modal {
         None => {}
-        Some(Modal::Help { scroll }) => help(f, *scroll, area),
+        Some(Modal::Help { scroll, .. }) => help(f, *scroll, area),
         Some(Modal::History {
             name,
             entries,
@@ -123,9 +123,31 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     }
 }
 
-fn help(f: &mut Frame, scroll: u16, area: Rect) {
-    let r = centered(area, 76, area.height.saturating_sub(2));
-    super::clear_for_box(f, r);
+/// The symbols the screen uses, each with what it means (help's legend).
+const LEGEND: &[(&str, &str)] = &[
+    ("▶ ┏━┓", "legend.focus"),
+    ("reverse", "legend.selection"),
+    ("★", "legend.vip"),
+    ("⚠", "legend.at_risk"),
+    ("231d!", "legend.past_cadence"),
+    ("!2d", "legend.overdue"),
+    ("☐", "legend.todo"),
+    ("☎", "legend.call"),
+    ("✿", "legend.birthday"),
+    ("! 24h", "legend.complaint"),
+    ("$", "legend.deal"),
+    ("↻", "legend.repeats"),
+    ("✓", "legend.done"),
+    ("✗", "legend.refused"),
+    ("ℹ", "legend.info"),
+    ("⏳", "legend.waiting"),
+    ("👥", "legend.teammates"),
+    ("↑ ↓ …", "legend.more"),
+    ("–", "legend.empty"),
+];
+
+/// Every key of every layer, then the legend of symbols.
+pub fn help_lines() -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let layers = [
         Layer::Panes,
@@ -137,6 +159,7 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
         Layer::Form,
         Layer::Confirm,
         Layer::Entry,
+        Layer::Pipeline,
         Layer::Help,
     ];
     for layer in layers {
@@ -158,8 +181,27 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
         }
         lines.push(Line::raw(""));
     }
+    lines.push(Line::styled(t("legend.title"), theme::HEADER));
+    for (symbol, meaning) in LEGEND {
+        let shown = if *symbol == "reverse" {
+            Span::styled(
+                format!("  {} ", cell(t("legend.reverse"), 16)),
+                theme::SELECTED,
+            )
+        } else {
+            Span::styled(format!("  {} ", cell(symbol, 16)), theme::KEY)
+        };
+        lines.push(Line::from(vec![shown, Span::raw(clip(t(meaning), 55))]));
+    }
+    lines.push(Line::raw(""));
     lines.push(Line::styled(t("help.typed_keys"), theme::DIM));
-    let p = Paragraph::new(lines)
+    lines
+}
+
+fn help(f: &mut Frame, scroll: u16, area: Rect) {
+    let r = centered(area, 76, area.height.saturating_sub(2));
+    super::clear_for_box(f, r);
+    let p = Paragraph::new(help_lines())
         .scroll((scroll, 0))
         .block(frame(t("help.title")));
     f.render_widget(p, r);
