@@ -76,4 +76,13 @@ pub enum Action {
     Undo,
     /// Archive the customer (or unarchive an archived one).
     Archive,
+    // Line editing in text fields and the search line.
+    LineStart,
+    LineEnd,
+    KillToStart,
+    KillToEnd,
+    DeleteWordBack,
+    DeleteForward,
+    WordLeft,
+    WordRight,
 }

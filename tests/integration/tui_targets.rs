@@ -778,3 +778,103 @@ fn purchases_archive_closed_todos_and_imports_are_all_reachable_on_screen() {
 fn c_today() -> chrono::NaiveDate {
     crate::common::ctx("tester").clock.today()
 }
+
+#[test]
+fn an_edit_conflict_fits_80x24_with_its_keys_and_ctrl_o_saves_mine() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let other = store_of(&dir);
+    press(&mut app, KeyCode::Char('e'));
+    // A teammate changes the company while the form is open.
+    let c = other.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = c.fields.clone();
+    f.company = Some("Their Co".into());
+    other
+        .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+        .unwrap();
+    press(&mut app, KeyCode::Tab);
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "My Co");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("Ctrl-o"),
+        "the keys that resolve it are off screen:\n{text}"
+    );
+    assert!(
+        text.contains("▶Company") || text.contains("▶ Company") || text.contains("My Co"),
+        "the focused field is off screen:\n{text}"
+    );
+    assert!(text.contains("wang"), "who changed it is not said:\n{text}");
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('o'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert!(app.settle(crate::tui::SETTLE));
+    assert!(
+        app.state.modal.is_none(),
+        "Ctrl-o did not save:\n{}",
+        screen(&mut app, 80, 24)
+    );
+    assert_eq!(
+        other
+            .read(|x| store::customers::get(x, id))
+            .unwrap()
+            .fields
+            .company
+            .as_deref(),
+        Some("My Co")
+    );
+}
+
+#[test]
+fn defaults_are_replaced_by_typing_and_fields_have_line_editing_keys() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('p'));
+    let Some(Modal::Form(f)) = &mut app.state.modal else {
+        panic!("no purchase form")
+    };
+    let due = f.fields.iter().position(|x| x.key == "date").unwrap();
+    assert_eq!(
+        f.fields[due].value, "today",
+        "the purchase form's date defaults to today"
+    );
+    f.focus = due;
+    crate::tui::keys(&mut app, "next friday");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(
+        f.value("date"),
+        "next friday",
+        "typing replaced the default"
+    );
+    let ctrl = |c| {
+        ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char(c),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        )
+    };
+    app.key(ctrl('w'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "next ");
+    app.key(ctrl('a'));
+    crate::tui::keys(&mut app, "the ");
+    app.key(ctrl('e'));
+    crate::tui::keys(&mut app, "week");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "the next week");
+    app.key(ctrl('u'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "");
+}

@@ -99,6 +99,52 @@ pub enum FormKind {
     },
 }
 
+/// One line-editing key applied to `value` with the cursor at character `cursor`: the new value
+/// and cursor. Words are runs of non-spaces (CJK text without spaces is one word, as in a shell).
+pub fn line_edit(value: &str, cursor: usize, a: crate::tui::action::Action) -> (String, usize) {
+    use crate::tui::action::Action;
+    let chars: Vec<char> = value.chars().collect();
+    let cursor = cursor.min(chars.len());
+    let word_start = |from: usize| {
+        let mut i = from;
+        while i > 0 && chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        while i > 0 && !chars[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    let word_end = |from: usize| {
+        let mut i = from;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let text = |v: &[char]| v.iter().collect::<String>();
+    match a {
+        Action::LineStart => (value.to_string(), 0),
+        Action::LineEnd => (value.to_string(), chars.len()),
+        Action::KillToStart => (text(&chars[cursor..]), 0),
+        Action::KillToEnd => (text(&chars[..cursor]), cursor),
+        Action::DeleteWordBack => {
+            let from = word_start(cursor);
+            (text(&[&chars[..from], &chars[cursor..]].concat()), from)
+        }
+        Action::DeleteForward if cursor < chars.len() => (
+            text(&[&chars[..cursor], &chars[cursor + 1..]].concat()),
+            cursor,
+        ),
+        Action::WordLeft => (value.to_string(), word_start(cursor)),
+        Action::WordRight => (value.to_string(), word_end(cursor)),
+        _ => (value.to_string(), cursor),
+    }
+}
+
 impl FormKind {
     /// The customer the form saves to, for the kinds that are about one customer.
     pub fn customer(&self) -> Option<i64> {
@@ -131,6 +177,9 @@ pub struct Field {
     /// After a conflict: what a teammate saved in this field, and a note saying so.
     pub theirs: Option<String>,
     pub note: Option<String>,
+    /// The value is a default nobody has touched: drawn like a placeholder, and the first key
+    /// typed replaces it (`today` + typing `next friday` gives `next friday`).
+    pub pristine: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +215,7 @@ fn field(
         placeholder,
         theirs: None,
         note: None,
+        pristine: false,
     }
 }
 
@@ -174,7 +224,31 @@ fn opt(v: &Option<String>) -> String {
 }
 
 impl Form {
-    fn new(title: impl Into<String>, kind: FormKind, fields: Vec<Field>) -> Form {
+    fn new(title: impl Into<String>, kind: FormKind, mut fields: Vec<Field>) -> Form {
+        // In a form that records something new, prefilled values are defaults: typing replaces
+        // them. In a form that edits a record, they are the record, and typing edits them.
+        let defaults = matches!(
+            kind,
+            FormKind::NewCustomer
+                | FormKind::Log { .. }
+                | FormKind::Todo { .. }
+                | FormKind::Survey { .. }
+                | FormKind::Purchase { .. }
+                | FormKind::Ticket { .. }
+                | FormKind::Deal { .. }
+                | FormKind::Respond { .. }
+                | FormKind::Attendance { .. }
+                | FormKind::Invite { .. }
+                | FormKind::WonDeal { .. }
+                | FormKind::Import
+                | FormKind::Contact { existing: None, .. }
+        );
+        for f in &mut fields {
+            f.pristine = defaults && !f.value.is_empty();
+            if f.pristine {
+                f.cursor = 0;
+            }
+        }
         let initial = fields.iter().map(|f| f.value.clone()).collect();
         Form {
             title: title.into(),
@@ -284,6 +358,11 @@ impl Form {
         let Some(f) = self.fields.get_mut(self.focus) else {
             return;
         };
+        if f.pristine {
+            f.value.clear();
+            f.cursor = 0;
+            f.pristine = false;
+        }
         // Fields are one line; pasted line breaks become spaces.
         let clean: String = text
             .chars()
@@ -314,6 +393,12 @@ impl Form {
         let Some(f) = self.fields.get_mut(self.focus) else {
             return;
         };
+        if f.pristine {
+            f.value.clear();
+            f.cursor = 0;
+            f.pristine = false;
+            return;
+        }
         if f.cursor == 0 {
             return;
         }
@@ -324,8 +409,24 @@ impl Form {
         f.error = None;
     }
 
+    /// A line-editing key on the focused field (Ctrl-a/e/u/k/w, Delete, Alt-b/f).
+    pub fn edit(&mut self, a: crate::tui::action::Action) {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        f.pristine = false;
+        let (value, cursor) = line_edit(&f.value, f.cursor, a);
+        if value != f.value {
+            f.error = None;
+        }
+        f.value = value;
+        f.cursor = cursor;
+    }
+
     pub fn move_cursor(&mut self, right: bool) {
         if let Some(f) = self.fields.get_mut(self.focus) {
+            // Moving into a default means editing it rather than replacing it.
+            f.pristine = false;
             let n = f.value.chars().count();
             f.cursor = if right {
                 (f.cursor + 1).min(n)

@@ -3,7 +3,7 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::Layer::*;
-use super::{Binding, b, code, ctrl, k};
+use super::{Binding, alt, b, code, ctrl, k};
 use crate::tui::action::Action;
 use crate::tui::state::Pane;
 
@@ -854,5 +854,68 @@ pub const BINDINGS: &[Binding] = &[
         Action::Toggle,
         "key.overwrite_this_stored_customer_s_differing_field",
         "hint.overwrite",
+    ),
+    // Line editing, as in a shell, in every text field and the search line.
+    b(Form, ctrl('a'), Action::LineStart, "key.line_start", ""),
+    b(
+        Form,
+        code(KeyCode::Home),
+        Action::LineStart,
+        "key.line_start",
+        "",
+    ),
+    b(Form, ctrl('e'), Action::LineEnd, "key.line_end", ""),
+    b(
+        Form,
+        code(KeyCode::End),
+        Action::LineEnd,
+        "key.line_end",
+        "",
+    ),
+    b(
+        Form,
+        ctrl('u'),
+        Action::KillToStart,
+        "key.kill_to_start",
+        "",
+    ),
+    b(Form, ctrl('k'), Action::KillToEnd, "key.kill_to_end", ""),
+    b(
+        Form,
+        ctrl('w'),
+        Action::DeleteWordBack,
+        "key.delete_word",
+        "",
+    ),
+    b(
+        Form,
+        code(KeyCode::Delete),
+        Action::DeleteForward,
+        "key.delete_forward",
+        "",
+    ),
+    b(
+        Form,
+        ctrl('d'),
+        Action::DeleteForward,
+        "key.delete_forward",
+        "",
+    ),
+    b(Form, alt('b'), Action::WordLeft, "key.word_left", ""),
+    b(Form, alt('f'), Action::WordRight, "key.word_right", ""),
+    b(
+        Search,
+        ctrl('u'),
+        Action::KillToStart,
+        "key.kill_to_start",
+        "",
+    ),
+    b(Search, ctrl('k'), Action::KillToEnd, "key.kill_to_end", ""),
+    b(
+        Search,
+        ctrl('w'),
+        Action::DeleteWordBack,
+        "key.delete_word",
+        "",
     ),
 ];

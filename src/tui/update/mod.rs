@@ -431,6 +431,13 @@ pub fn update(s: &mut State, a: Action) {
                 s.search.text.pop();
                 search_changed(s);
             }
+            // The search line's cursor stays at its end: the keys that cut text work.
+            Action::KillToStart | Action::KillToEnd | Action::DeleteWordBack => {
+                let end = s.search.text.chars().count();
+                let (text, _) = super::forms::line_edit(&s.search.text, end, a);
+                s.search.text = text;
+                search_changed(s);
+            }
             Action::Down => move_list(s, 1),
             Action::Up => move_list(s, -1),
             Action::Quit => quit(s, None),
@@ -788,7 +795,15 @@ pub fn update(s: &mut State, a: Action) {
         | Action::Right
         | Action::Select
         | Action::Toggle
-        | Action::ToggleMine => {}
+        | Action::ToggleMine
+        | Action::LineStart
+        | Action::LineEnd
+        | Action::KillToStart
+        | Action::KillToEnd
+        | Action::DeleteWordBack
+        | Action::DeleteForward
+        | Action::WordLeft
+        | Action::WordRight => {}
     }
 }
 

@@ -483,6 +483,19 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 form.move_cursor(a == Action::CursorRight);
                 s.modal = Some(Modal::Form(form));
             }
+            Action::LineStart
+            | Action::LineEnd
+            | Action::KillToStart
+            | Action::KillToEnd
+            | Action::DeleteWordBack
+            | Action::DeleteForward
+            | Action::WordLeft
+            | Action::WordRight => {
+                if form.saving.is_none() {
+                    form.edit(a);
+                }
+                s.modal = Some(Modal::Form(form));
+            }
             Action::Submit => {
                 s.modal = Some(Modal::Form(form));
                 submit(s);

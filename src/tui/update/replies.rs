@@ -383,6 +383,8 @@ pub fn reply(s: &mut State, r: Reply) {
                     let by = stored.audit.updated_by.clone();
                     if form.merge_customer(stored, &by) {
                         form.error = Some(tf("msg.conflict_merged", &[("by", &by), ("at", &at)]));
+                        // Ctrl-o saves the form as it stands over theirs; Ctrl-t takes theirs.
+                        form.conflict_version = conflict;
                     } else {
                         // Different fields: merge without asking.
                         s.note_after_save = Some(tf("msg.merged_with", &[("by", &by)]));

@@ -110,14 +110,34 @@ pub fn draw(f: &mut Frame, s: &mut State) {
 }
 
 /// Splits `text` into lines of at most `width` columns (wide characters never split).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     let mut used = 0;
     for c in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > width && used > 0 {
-            lines.push(String::new());
-            used = 0;
+            // Break at the last space of the line when there is one (Latin words stay whole);
+            // Chinese text, which has no spaces, breaks between any two characters.
+            let line = lines.last_mut().map(std::mem::take).unwrap_or_default();
+            let (head, tail) = match line.rfind(' ') {
+                Some(at) if at > 0 && !c.is_whitespace() => {
+                    (line[..at].to_string(), line[at + 1..].to_string())
+                }
+                _ => (line, String::new()),
+            };
+            if let Some(last) = lines.last_mut() {
+                *last = head;
+            }
+            used = tail.width();
+            lines.push(tail);
+            if used + w > width && used > 0 {
+                // A word as long as the line: it breaks where it must.
+                lines.push(String::new());
+                used = 0;
+            }
+            if c == ' ' && used == 0 {
+                continue;
+            }
         }
         if let Some(line) = lines.last_mut() {
             line.push(c);

@@ -207,6 +207,24 @@ fn help(f: &mut Frame, scroll: u16, area: Rect) {
     f.render_widget(p, r);
 }
 
+/// `text` as lines of at most `width` columns, each indented by `indent` spaces after the first.
+fn wrapped(text: &str, width: usize, indent: usize) -> Vec<String> {
+    super::wrap(text, width.saturating_sub(indent).max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l
+            } else {
+                format!("{}{l}", " ".repeat(indent))
+            }
+        })
+        .collect()
+}
+
+/// A form: one line per field, a field's note and error wrapped in full under it, the form's
+/// message at the bottom. Lines are wrapped here (not by the widget) so the form knows where the
+/// focused field is and scrolls to keep it — and its error — in view.
 fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, area: Rect) {
     let width = area.width.saturating_sub(4).clamp(20, 90);
     let label_w = form
@@ -215,24 +233,17 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
         .map(|x| x.label.width())
         .max()
         .unwrap_or(8)
+        .min(width as usize / 3)
         + 1;
-    // Each field takes one line, two when it shows an error.
-    let body: u16 = form
-        .fields
-        .iter()
-        .map(|x| 1 + u16::from(x.error.is_some()) + u16::from(x.note.is_some()))
-        .sum::<u16>()
-        + 3;
-    let r = centered(area, width, (body + 2).min(area.height));
-    super::clear_for_box(f, r);
     let inner_w = width.saturating_sub(2) as usize;
-    let value_w = inner_w.saturating_sub(label_w + 3);
-    let mut lines = Vec::new();
-    let mut focus_line = 0;
+    let value_w = inner_w.saturating_sub(label_w + 3).max(4);
+    let under = label_w + 2;
+    let mut lines: Vec<Line> = Vec::new();
+    let (mut focus_top, mut focus_bottom) = (0, 0);
     for (i, field) in form.fields.iter().enumerate() {
         let active = i == form.focus;
         if active {
-            focus_line = lines.len();
+            focus_top = lines.len();
         }
         let marker = if active { "▶" } else { " " };
         let label_style = if active { theme::KEY } else { theme::DIM };
@@ -240,6 +251,12 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
             format!("{marker}{} ", cell(field.label, label_w)),
             label_style,
         )];
+        // A default nobody touched reads like a placeholder: typing replaces it.
+        let value_style = if field.pristine {
+            theme::DIM
+        } else {
+            Style::new()
+        };
         if field.value.is_empty() && !active {
             spans.push(Span::styled(clip(field.placeholder, value_w), theme::DIM));
         } else {
@@ -248,14 +265,14 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
             let start = field.cursor.saturating_sub(value_w.saturating_sub(2));
             let before: String = chars[start..field.cursor.min(chars.len())].iter().collect();
             let after: String = chars[field.cursor.min(chars.len())..].iter().collect();
-            spans.push(Span::raw(clip(&before, value_w)));
+            spans.push(Span::styled(clip(&before, value_w), value_style));
             if active {
                 spans.push(Span::styled("▏", theme::KEY));
             }
-            spans.push(Span::raw(clip(
-                &after,
-                value_w.saturating_sub(before.width() + 1),
-            )));
+            spans.push(Span::styled(
+                clip(&after, value_w.saturating_sub(before.width() + 1)),
+                value_style,
+            ));
             if field.value.is_empty() && active {
                 spans.push(Span::styled(
                     clip(field.placeholder, value_w.saturating_sub(1)),
@@ -268,43 +285,69 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
         }
         lines.push(Line::from(spans));
         if let Some(n) = &field.note {
-            lines.push(Line::styled(
-                format!("  {} ⚑ {}", " ".repeat(label_w), clip(n, value_w)),
-                theme::TODAY,
-            ));
+            for l in wrapped(&format!("⚑ {n}"), inner_w.saturating_sub(under), 2) {
+                lines.push(Line::styled(
+                    format!("{}{l}", " ".repeat(under)),
+                    theme::TODAY,
+                ));
+            }
         }
         if let Some(e) = &field.error {
-            lines.push(Line::styled(
-                format!("  {} ✗ {}", " ".repeat(label_w), clip(e, value_w)),
-                theme::ERROR,
-            ));
+            for l in wrapped(&format!("✗ {e}"), inner_w.saturating_sub(under), 2) {
+                lines.push(Line::styled(
+                    format!("{}{l}", " ".repeat(under)),
+                    theme::ERROR,
+                ));
+            }
+        }
+        if active {
+            focus_bottom = lines.len();
         }
     }
-    lines.push(Line::raw(""));
-    match (&form.error, form.saving) {
+    let (message, style) = match (&form.error, form.saving) {
         (_, Some(_)) => {
             // Whom the save waits for, when kehu's lock names them.
             let text = match &status.waiting_for {
                 Some(holder) if status.waiting => tf("form.saving_held", &[("holder", holder)]),
                 _ => t("form.saving").to_string(),
             };
-            lines.push(Line::styled(format!(" {text}"), theme::TODAY))
+            (text, theme::TODAY)
         }
-        (Some(e), _) => lines.push(Line::styled(
-            format!(" ✗ {}", clip(e, inner_w * 2)),
-            theme::ERROR,
-        )),
-        _ => lines.push(Line::styled(format!(" {}", t("form.footer")), theme::DIM)),
+        (Some(e), _) => (format!("✗ {e}"), theme::ERROR),
+        _ => (t("form.footer").to_string(), theme::DIM),
+    };
+    // The form's own message and, after a conflict, the keys that resolve it: a footer that
+    // stays in view below the fields, however many fields scroll.
+    let mut footer: Vec<Line> = vec![Line::raw("")];
+    for l in wrapped(&message, inner_w.saturating_sub(1), 2) {
+        footer.push(Line::styled(format!(" {l}"), style));
     }
-    let height = r.height.saturating_sub(2) as usize;
-    let scroll = focus_line.saturating_sub(height.saturating_sub(3)) as u16;
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(frame(&form.title)),
-        r,
+    if form.conflict_version.is_some() {
+        for l in wrapped(t("form.conflict_keys"), inner_w.saturating_sub(1), 2) {
+            footer.push(Line::styled(format!(" {l}"), theme::KEY));
+        }
+    }
+    let r = centered(
+        area,
+        width,
+        ((lines.len() + footer.len()) as u16 + 2).min(area.height),
     );
+    super::clear_for_box(f, r);
+    let block = frame(&form.title);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    // The footer keeps at least three rows for the fields on a small screen.
+    let footer_rows = (footer.len() as u16).min(inner.height.saturating_sub(3));
+    let [fields_area, footer_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(footer_rows)]).areas(inner);
+    let height = fields_area.height as usize;
+    // Keep the focused field and all its messages in view.
+    let scroll = focus_bottom.saturating_sub(height).min(focus_top);
+    f.render_widget(
+        Paragraph::new(lines).scroll((scroll as u16, 0)),
+        fields_area,
+    );
+    f.render_widget(Paragraph::new(footer), footer_area);
 }
 
 /// The pipeline: a column per stage with its count and total; the selected deal reversed.
