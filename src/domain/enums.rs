@@ -9,7 +9,7 @@ use super::InputError;
 /// Declares a string enum: variants with their stored spelling, plus `FromStr`, `Display`,
 /// `as_str` and `ALL`. The field name goes into parse errors so the user learns which flag was wrong.
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $field:literal, $group:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -17,6 +17,13 @@ macro_rules! string_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub const FIELD: &'static str = $field;
+            /// The catalogue group of its shown words (`word.GROUP.VALUE`).
+            pub const GROUP: &'static str = $group;
+
+            /// The word the interface shows for it, in the current language.
+            pub fn shown(self) -> String {
+                crate::i18n::word($group, self.as_str())
+            }
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -37,7 +44,7 @@ macro_rules! string_enum {
                     .iter()
                     .copied()
                     // The shown word in either language is accepted too (`普通` for regular).
-                    .find(|v| v.as_str() == wanted || crate::i18n::is_word($field, v.as_str(), s))
+                    .find(|v| v.as_str() == wanted || crate::i18n::is_word($group, v.as_str(), s))
                     .ok_or_else(|| InputError::new(
                         $field,
                         crate::i18n::tf(
@@ -61,55 +68,68 @@ macro_rules! string_enum {
 
 string_enum!(
     /// Business or consumer customer.
-    CustomerKind, "kind", { B2b => "b2b", B2c => "b2c" }
+    CustomerKind, "kind", "kind", { B2b => "b2b", B2c => "b2c" }
 );
 string_enum!(
     /// The grade a customer is served by.
-    Tier, "tier", { Vip => "vip", Regular => "regular", Potential => "potential" }
+    Tier, "tier", "tier", { Vip => "vip", Regular => "regular", Potential => "potential" }
 );
 string_enum!(
     /// Where a customer stands in the relationship.
-    Stage, "stage", { Lead => "lead", Prospect => "prospect", Customer => "customer", Churned => "churned" }
+    Stage, "stage", "stage", { Lead => "lead", Prospect => "prospect", Customer => "customer", Churned => "churned" }
 );
 string_enum!(
     /// How a customer prefers to be reached.
-    Channel, "channel", {
+    Channel, "channel", "channel", {
         Phone => "phone", Email => "email", Wechat => "wechat", Sms => "sms", Visit => "visit", Meeting => "meeting"
     }
 );
 string_enum!(
     /// What kind of timeline entry an interaction is.
-    InteractionKind, "kind", {
+    InteractionKind, "kind", "interaction", {
         Call => "call", Email => "email", Meeting => "meeting", Visit => "visit", Message => "message", Note => "note"
     }
 );
 string_enum!(
     /// A to-do's life cycle.
-    TodoStatus, "status", { Open => "open", Done => "done", Cancelled => "cancelled" }
+    TodoStatus, "status", "todo", { Open => "open", Done => "done", Cancelled => "cancelled" }
 );
 string_enum!(
     /// How pressing a to-do is.
-    Priority, "priority", { Low => "low", Normal => "normal", High => "high" }
+    Priority, "priority", "priority", { Low => "low", Normal => "normal", High => "high" }
 );
 string_enum!(
     /// Sales pipeline stages.
-    DealStage, "stage", {
+    DealStage, "stage", "deal", {
         Qualified => "qualified", NeedsAnalysis => "needs_analysis", Proposal => "proposal",
         Negotiation => "negotiation", Won => "won", Lost => "lost"
     }
 );
 string_enum!(
     /// What a ticket is about.
-    TicketKind, "kind", { Complaint => "complaint", Inquiry => "inquiry", AfterSales => "after_sales" }
+    TicketKind, "kind", "ticket", { Complaint => "complaint", Inquiry => "inquiry", AfterSales => "after_sales" }
 );
 string_enum!(
     /// How serious a ticket is.
-    Severity, "severity", { Low => "low", Normal => "normal", High => "high", Critical => "critical" }
+    Severity, "severity", "severity", { Low => "low", Normal => "normal", High => "high", Critical => "critical" }
 );
 string_enum!(
     /// A ticket's life cycle.
-    TicketStatus, "status", { Open => "open", Responded => "responded", Resolved => "resolved", Closed => "closed" }
+    TicketStatus, "status", "ticket_status", { Open => "open", Responded => "responded", Resolved => "resolved", Closed => "closed" }
 );
+
+impl InteractionKind {
+    /// How getting in touch by `channel` is logged.
+    pub fn for_channel(channel: Channel) -> InteractionKind {
+        match channel {
+            Channel::Phone => InteractionKind::Call,
+            Channel::Email => InteractionKind::Email,
+            Channel::Wechat | Channel::Sms => InteractionKind::Message,
+            Channel::Visit => InteractionKind::Visit,
+            Channel::Meeting => InteractionKind::Meeting,
+        }
+    }
+}
 
 impl Tier {
     /// The follow-up cadence used when neither the customer nor the team settings say otherwise.

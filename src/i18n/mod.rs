@@ -95,6 +95,14 @@ pub fn word(group: &str, value: &str) -> String {
     lookup(&format!("word.{group}.{value}")).map_or_else(|| value.replace('_', " "), str::to_string)
 }
 
+/// The shown word for `value` of `group` in `lang` (its spelling when the catalogue has none).
+pub fn word_in(lang: Lang, group: &str, value: &str) -> String {
+    catalogue(lang)
+        .get(format!("word.{group}.{value}").as_str())
+        .cloned()
+        .unwrap_or_else(|| value.replace('_', " "))
+}
+
 /// The text for `key`, if the catalogue has it.
 pub fn lookup(key: &str) -> Option<&'static str> {
     catalogue(lang()).get(key).map(String::as_str)

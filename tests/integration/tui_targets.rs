@@ -878,3 +878,67 @@ fn defaults_are_replaced_by_typing_and_fields_have_line_editing_keys() {
     };
     assert_eq!(f.value("date"), "");
 }
+
+#[test]
+fn choice_fields_are_pickers_in_either_language() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let st = store_of(&dir);
+    let newest = |st: &store::Store| {
+        st.read(|c| store::interactions::timeline(c, id, None, 1))
+            .unwrap()[0]
+            .clone()
+    };
+    // The Chinese word the timeline shows is accepted as typed.
+    kehu::i18n::set_thread_lang(Some(kehu::i18n::Lang::Zh));
+    press(&mut app, KeyCode::Char('l'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("no log form")
+    };
+    assert_eq!(
+        f.value("kind"),
+        "电话",
+        "the default kind is shown in Chinese"
+    );
+    press(&mut app, KeyCode::BackTab);
+    crate::tui::keys(&mut app, "拜访");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "上门");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 80, 24));
+    assert_eq!(newest(&st).kind, kehu::domain::InteractionKind::Visit);
+    kehu::i18n::set_thread_lang(None);
+    // ←/→ pick the next value; the list of values is shown under the field.
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Right);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("call · email · meeting"), "{text}");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("kind"), "email");
+    // Typing the start of a value picks it.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    crate::tui::keys(&mut app, "mee");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "typed ahead");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 80, 24));
+    assert_eq!(newest(&st).kind, kehu::domain::InteractionKind::Meeting);
+    assert_eq!(newest(&st).summary, "typed ahead");
+    // A value that is none of them is refused in place, naming the field.
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::BackTab);
+    crate::tui::keys(&mut app, "fax");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "x");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("a bad kind was saved")
+    };
+    assert!(f.fields[0].error.is_some());
+    assert_eq!(f.value("kind"), "fax", "what was typed is kept");
+}

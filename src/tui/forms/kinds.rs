@@ -209,7 +209,7 @@ impl Form {
                 field("name", t("form.label.name"), name, t("form.hint.required")),
                 field(
                     "title",
-                    t("form.label.title"),
+                    t("form.label.job_title"),
                     job,
                     t("form.hint.e_g_purchasing_manager"),
                 ),

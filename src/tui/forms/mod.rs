@@ -180,6 +180,103 @@ pub struct Field {
     /// The value is a default nobody has touched: drawn like a placeholder, and the first key
     /// typed replaces it (`today` + typing `next friday` gives `next friday`).
     pub pristine: bool,
+    /// A choice field's values (empty for free text): ←/→ pick one, typing picks by its start,
+    /// and a word in either language is accepted.
+    pub choices: Vec<Choice>,
+}
+
+/// One value of a choice field: what is stored, and the catalogue group of its shown words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    pub stored: &'static str,
+    pub group: &'static str,
+}
+
+impl Choice {
+    /// The word shown for it in the interface language.
+    pub fn shown(&self) -> String {
+        crate::i18n::word(self.group, self.stored)
+    }
+
+    /// Whether `text` names it: its stored spelling or its word in either language.
+    fn named_by(&self, text: &str) -> bool {
+        let t = text.trim();
+        t.eq_ignore_ascii_case(self.stored)
+            || t.eq_ignore_ascii_case(&self.stored.replace('_', " "))
+            || crate::i18n::is_word(self.group, self.stored, t)
+    }
+
+    /// Whether `text` is the start of one of its names (for type-ahead).
+    fn starts(&self, text: &str) -> bool {
+        let t = text.trim().to_lowercase();
+        !t.is_empty()
+            && [
+                self.stored.to_string(),
+                crate::i18n::word_in(crate::i18n::Lang::En, self.group, self.stored),
+                crate::i18n::word_in(crate::i18n::Lang::Zh, self.group, self.stored),
+            ]
+            .iter()
+            .any(|w| w.to_lowercase().starts_with(&t))
+    }
+}
+
+fn choices_of<T: Copy>(
+    all: &[T],
+    stored: fn(T) -> &'static str,
+    group: &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            stored: stored(*v),
+            group,
+        })
+        .collect()
+}
+
+/// The values a field of this form can take, when it is a choice.
+fn choices_for(kind: &FormKind, key: &str) -> Vec<Choice> {
+    use crate::domain::{
+        Channel, CustomerKind, InteractionKind, Priority, Severity, Stage, TicketKind, Tier,
+    };
+    let customer = matches!(kind, FormKind::NewCustomer | FormKind::EditCustomer { .. });
+    let fixed = |values: &[&'static str], group| {
+        values
+            .iter()
+            .map(|v| Choice { stored: v, group })
+            .collect::<Vec<_>>()
+    };
+    match key {
+        "kind" if customer => {
+            choices_of(CustomerKind::ALL, CustomerKind::as_str, CustomerKind::GROUP)
+        }
+        "kind"
+            if matches!(
+                kind,
+                FormKind::Log { .. } | FormKind::EditInteraction { .. }
+            ) =>
+        {
+            choices_of(
+                InteractionKind::ALL,
+                InteractionKind::as_str,
+                InteractionKind::GROUP,
+            )
+        }
+        "kind" if matches!(kind, FormKind::Ticket { .. }) => {
+            choices_of(TicketKind::ALL, TicketKind::as_str, TicketKind::GROUP)
+        }
+        "tier" => choices_of(Tier::ALL, Tier::as_str, Tier::GROUP),
+        "stage" if customer => choices_of(Stage::ALL, Stage::as_str, Stage::GROUP),
+        "channel" => choices_of(Channel::ALL, Channel::as_str, Channel::GROUP),
+        "priority" => choices_of(Priority::ALL, Priority::as_str, Priority::GROUP),
+        "severity" => choices_of(Severity::ALL, Severity::as_str, Severity::GROUP),
+        "duplicates" if matches!(kind, FormKind::Import) => {
+            fixed(&["skip", "update", "add"], "duplicates")
+        }
+        "action" if matches!(kind, FormKind::TicketProgress { .. }) => {
+            fixed(&["respond", "resolve", "close"], "ticket_action")
+        }
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +313,7 @@ fn field(
         theirs: None,
         note: None,
         pristine: false,
+        choices: Vec::new(),
     }
 }
 
@@ -244,6 +342,12 @@ impl Form {
                 | FormKind::Contact { existing: None, .. }
         );
         for f in &mut fields {
+            f.choices = choices_for(&kind, f.key);
+            // A choice shows the word of the interface language (电话, not call).
+            if let Some(c) = f.choices.iter().find(|c| c.named_by(&f.value)) {
+                f.value = c.shown();
+                f.cursor = f.value.chars().count();
+            }
             f.pristine = defaults && !f.value.is_empty();
             if f.pristine {
                 f.cursor = 0;
@@ -340,6 +444,18 @@ impl Form {
     }
 
     /// Has the user typed anything since the form opened?
+    /// Replaces a field's default (still a default: typing replaces it).
+    pub fn set_default(&mut self, key: &str, value: String) {
+        if let Some(i) = self.fields.iter().position(|f| f.key == key) {
+            self.fields[i].value = value.clone();
+            self.fields[i].cursor = 0;
+            self.fields[i].pristine = true;
+            if let Some(v) = self.initial.get_mut(i) {
+                *v = value;
+            }
+        }
+    }
+
     pub fn dirty(&self) -> bool {
         self.fields
             .iter()
@@ -424,6 +540,24 @@ impl Form {
     }
 
     pub fn move_cursor(&mut self, right: bool) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && !f.choices.is_empty()
+        {
+            // In a choice field ←/→ pick the previous or next value.
+            let n = f.choices.len();
+            let at = f.choices.iter().position(|c| c.named_by(&f.value));
+            let next = match (at, right) {
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+                (None, true) => 0,
+                (None, false) => n - 1,
+            };
+            f.value = f.choices[next].shown();
+            f.cursor = f.value.chars().count();
+            f.pristine = false;
+            f.error = None;
+            return;
+        }
         if let Some(f) = self.fields.get_mut(self.focus) {
             // Moving into a default means editing it rather than replacing it.
             f.pristine = false;
@@ -453,7 +587,35 @@ impl Form {
         }
         self.error = None;
         let mut errors: Vec<InputError> = Vec::new();
+        // Choice fields are read as their stored values: a word in either language, or the
+        // unique start of one, names a value. What the user sees is put back afterwards.
+        let shown: Vec<String> = self.fields.iter().map(|f| f.value.clone()).collect();
+        for f in &mut self.fields {
+            if f.choices.is_empty() || f.value.trim().is_empty() {
+                continue;
+            }
+            let exact = f.choices.iter().find(|c| c.named_by(&f.value));
+            let started: Vec<&Choice> = f.choices.iter().filter(|c| c.starts(&f.value)).collect();
+            if let Some(c) = exact.or(if started.len() == 1 {
+                Some(started[0])
+            } else {
+                None
+            }) {
+                f.value = c.stored.to_string();
+            }
+        }
         let save = build(self, clock, &mut errors);
+        for (f, v) in self.fields.iter_mut().zip(shown) {
+            if f.choices.is_empty() {
+                continue;
+            }
+            f.value = match f.choices.iter().find(|c| c.stored == f.value) {
+                // A start that named one value is completed to its word.
+                Some(c) if !c.named_by(&v) => c.shown(),
+                _ => v,
+            };
+            f.cursor = f.cursor.min(f.value.chars().count());
+        }
         if errors.is_empty() {
             return save;
         }

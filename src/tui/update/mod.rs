@@ -922,7 +922,17 @@ fn queue_action(s: &mut State, a: Action) {
                 TodayKind::Deal => open_pipeline(s, Some(r.item_id)),
                 _ => {
                     if let (Some(id), Some(name)) = (r.customer_id, r.customer.as_deref()) {
-                        open_form(s, Form::log(id, name))
+                        let mut form = Form::log(id, name);
+                        // "Get in touch (meeting)": the entry defaults to the way it asks for.
+                        let channel = s
+                            .current()
+                            .filter(|c| c.id == id)
+                            .and_then(|c| c.fields.channel);
+                        if let Some(kind) = channel.map(crate::domain::InteractionKind::for_channel)
+                        {
+                            form.set_default("kind", kind.shown());
+                        }
+                        open_form(s, form)
                     }
                 }
             }

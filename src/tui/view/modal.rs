@@ -284,6 +284,34 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
             spans.push(Span::styled(" ✗", theme::ERROR));
         }
         lines.push(Line::from(spans));
+        // A focused choice field lists its values, the current one reversed, wrapped to fit.
+        if active && !field.choices.is_empty() {
+            let mut row: Vec<Span> = vec![Span::raw(" ".repeat(under))];
+            let mut used = under;
+            let hint = format!("{}: ", t("form.choices"));
+            used += hint.width();
+            row.push(Span::styled(hint, theme::DIM));
+            for (n, c) in field.choices.iter().enumerate() {
+                let word = c.shown();
+                let piece = if n == 0 { word } else { format!(" · {word}") };
+                if used + piece.width() > inner_w && used > under {
+                    lines.push(Line::from(std::mem::take(&mut row)));
+                    row.push(Span::raw(" ".repeat(under)));
+                    used = under;
+                }
+                used += piece.width();
+                let current = c.shown() == field.value.trim()
+                    || c.stored.eq_ignore_ascii_case(field.value.trim());
+                match piece.strip_suffix(&c.shown()) {
+                    Some(sep) if current => {
+                        row.push(Span::styled(sep.to_string(), theme::DIM));
+                        row.push(Span::styled(c.shown(), theme::SELECTED));
+                    }
+                    _ => row.push(Span::styled(piece, theme::DIM)),
+                }
+            }
+            lines.push(Line::from(row));
+        }
         if let Some(n) = &field.note {
             for l in wrapped(&format!("⚑ {n}"), inner_w.saturating_sub(under), 2) {
                 lines.push(Line::styled(
