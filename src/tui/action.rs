@@ -76,6 +76,8 @@ pub enum Action {
     Undo,
     /// Archive the customer (or unarchive an archived one).
     Archive,
+    /// Import the good rows of a file with bad ones.
+    SkipBad,
     // Line editing in text fields and the search line.
     LineStart,
     LineEnd,

@@ -479,9 +479,49 @@ fn import_from_the_screen_with_a_preview() {
     keys(&mut app, bad.to_str().unwrap());
     press(&mut app, KeyCode::Enter);
     assert!(screen(&mut app, 120, 40).contains("1 bad row(s)"));
+    // y says why it imports nothing, and how to import the good rows.
     press(&mut app, KeyCode::Char('y'));
-    press(&mut app, KeyCode::Char('n'));
+    let said = app.state.status.message.clone().unwrap();
+    assert_eq!(said.tone, kehu::tui::state::Tone::Refused);
+    assert!(
+        said.text.contains("s to import the good rows"),
+        "{}",
+        said.text
+    );
     assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 2);
+    // s imports the good row and leaves the bad one out.
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 3);
+    // A path under the home folder may be typed with ~.
+    let home = directories::BaseDirs::new()
+        .unwrap()
+        .home_dir()
+        .to_path_buf();
+    let mine = tempfile::Builder::new()
+        .prefix("kehu-import-")
+        .suffix(".csv")
+        .tempfile_in(&home);
+    if let Ok(mine) = mine {
+        std::fs::write(
+            mine.path(),
+            "Name
+Tilde Person
+",
+        )
+        .unwrap();
+        let name = mine
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        press(&mut app, KeyCode::Char('i'));
+        keys(&mut app, &format!("~/{name}"));
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char('y'));
+        assert_eq!(store_of(&dir).read(store::customers::count).unwrap(), 4);
+    }
 }
 
 #[test]

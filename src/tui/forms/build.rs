@@ -31,7 +31,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let path = v("path");
             if path.trim().is_empty() {
                 errors.push(InputError::new("path", crate::i18n::t("msg.name_the_file")));
-            } else if !std::path::Path::new(path.trim()).is_file() {
+            } else if !super::expand_home(&path).is_file() {
                 errors.push(InputError::new(
                     "path",
                     crate::i18n::tf("err.not_a_file", &[("text", &path.trim())]),

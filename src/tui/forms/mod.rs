@@ -99,6 +99,19 @@ pub enum FormKind {
     },
 }
 
+/// A path as typed, with a leading `~` meaning the home folder (as in a shell: the screen has no
+/// shell to expand it).
+pub fn expand_home(typed: &str) -> std::path::PathBuf {
+    let typed = typed.trim();
+    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    match (typed.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with(['/', '\\']) => {
+            home.join(rest.trim_start_matches(['/', '\\']))
+        }
+        _ => std::path::PathBuf::from(typed),
+    }
+}
+
 /// One line-editing key applied to `value` with the cursor at character `cursor`: the new value
 /// and cursor. Words are runs of non-spaces (CJK text without spaces is one word, as in a shell).
 pub fn line_edit(value: &str, cursor: usize, a: crate::tui::action::Action) -> (String, usize) {
@@ -444,6 +457,15 @@ impl Form {
     }
 
     /// Has the user typed anything since the form opened?
+    /// The stored value a choice field's text names (a word in either language, or its spelling).
+    pub fn choice(&self, key: &str) -> Option<&'static str> {
+        let f = self.fields.iter().find(|f| f.key == key)?;
+        f.choices
+            .iter()
+            .find(|c| c.named_by(&f.value))
+            .map(|c| c.stored)
+    }
+
     /// Replaces a field's default (still a default: typing replaces it).
     pub fn set_default(&mut self, key: &str, value: String) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key) {

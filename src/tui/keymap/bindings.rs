@@ -808,6 +808,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         Import,
+        k('s'),
+        Action::SkipBad,
+        "key.import_skip_bad",
+        "hint.import_skip_bad",
+    ),
+    b(
+        Import,
         k('n'),
         Action::Answer(false),
         "key.cancel",

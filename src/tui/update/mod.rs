@@ -803,7 +803,8 @@ pub fn update(s: &mut State, a: Action) {
         | Action::DeleteWordBack
         | Action::DeleteForward
         | Action::WordLeft
-        | Action::WordRight => {}
+        | Action::WordRight
+        | Action::SkipBad => {}
     }
 }
 
@@ -952,9 +953,10 @@ pub fn finish_filter(s: &mut State) {
         return;
     };
     if matches!(form.kind, FormKind::Import) && form.saving.is_some() {
-        let path = std::path::PathBuf::from(form.value("path").trim());
+        let path = super::forms::expand_home(form.value("path"));
         let on_duplicate = form
-            .value("duplicates")
+            .choice("duplicates")
+            .unwrap_or("skip")
             .parse()
             .unwrap_or(crate::io::import::OnDuplicate::Skip);
         s.modal = Some(Modal::ImportPreview(Box::new(
@@ -964,6 +966,7 @@ pub fn finish_filter(s: &mut State) {
             path,
             on_duplicate,
             dry_run: true,
+            skip_bad: false,
             overwrite: Vec::new(),
         });
         return;

@@ -307,7 +307,14 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             _ => s.modal = Some(Modal::Merge(m)),
         },
         Modal::ImportPreview(mut v) => match a {
-            Action::Answer(true) if v.report.as_ref().is_some_and(|r| r.bad.is_empty()) => {
+            // With bad rows, y says so; s imports the good rows and leaves the bad ones out.
+            Action::Answer(true) if v.report.as_ref().is_some_and(|r| !r.bad.is_empty()) => {
+                let n = v.report.as_ref().map_or(0, |r| r.bad.len());
+                say(s, tf("msg.import_has_bad_rows", &[("n", &n)]), true);
+                s.modal = Some(Modal::ImportPreview(v));
+            }
+            Action::Answer(true) | Action::SkipBad if v.report.is_some() => {
+                let skip_bad = a == Action::SkipBad;
                 s.status.progress = Some((0, v.report.as_ref().map_or(0, |r| r.rows)));
                 // Token 0: an import has no save token; its answer is `Reply::Imported`.
                 s.pending
@@ -316,6 +323,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                     path: v.path,
                     on_duplicate: v.on_duplicate,
                     dry_run: false,
+                    skip_bad,
                     overwrite: v.overwrite.into_iter().collect(),
                 });
             }

@@ -244,6 +244,8 @@ pub enum Request {
         path: PathBuf,
         on_duplicate: crate::io::import::OnDuplicate,
         dry_run: bool,
+        /// Import the good rows and leave the bad ones out (the user chose to, having seen them).
+        skip_bad: bool,
         /// Likely duplicates to overwrite, as (line, stored customer id).
         overwrite: Vec<(u64, i64)>,
     },
@@ -694,6 +696,7 @@ fn handle(
             path,
             on_duplicate,
             dry_run,
+            skip_bad,
             overwrite,
         } => {
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
@@ -703,7 +706,7 @@ fn handle(
                     let options = crate::io::import::Options {
                         dry_run,
                         on_duplicate,
-                        skip_bad: false,
+                        skip_bad,
                         maps: Vec::new(),
                         source: path.display().to_string(),
                         overwrite,
