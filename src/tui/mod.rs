@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use ratatui::Frame;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
-    KeyModifiers,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 use ratatui::crossterm::execute;
 
@@ -119,6 +119,51 @@ impl App {
                     update::update(&mut self.state, action::Action::Quit);
                 }
             }
+        }
+        self.after_update();
+    }
+
+    /// A mouse event: a click selects and focuses the row or pane under it, or runs the hint-line
+    /// key under it; the wheel scrolls the pane under the pointer (or the open box).
+    pub fn mouse(&mut self, e: event::MouseEvent) {
+        use event::{MouseButton, MouseEventKind};
+        let hit = self.state.clicked(e.column, e.row);
+        let free = self.state.modal.is_none() && !self.state.search.editing;
+        match e.kind {
+            MouseEventKind::Down(MouseButton::Left) => match hit {
+                Some(state::Click::Key(k)) => return self.key(k.event()),
+                Some(state::Click::Row(p, i)) if free => {
+                    update::update(&mut self.state, action::Action::SelectRow(p, i))
+                }
+                Some(state::Click::Pane(p)) if free => {
+                    update::update(&mut self.state, action::Action::Focus(p))
+                }
+                _ => return,
+            },
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let a = if e.kind == MouseEventKind::ScrollDown {
+                    action::Action::Down
+                } else {
+                    action::Action::Up
+                };
+                if !free {
+                    // In a form the wheel would jump between fields: only boxes that scroll take it.
+                    if matches!(self.state.modal, Some(Modal::Form(_))) {
+                        return;
+                    }
+                    update::update(&mut self.state, a);
+                } else if let Some(state::Click::Pane(p) | state::Click::Row(p, _)) = hit {
+                    if self.state.focus != p {
+                        update::update(&mut self.state, action::Action::Focus(p));
+                    }
+                    for _ in 0..3 {
+                        update::update(&mut self.state, a);
+                    }
+                } else {
+                    return;
+                }
+            }
+            _ => return,
         }
         self.after_update();
     }
@@ -249,9 +294,16 @@ pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
         ratatui::crossterm::style::force_color_output(true);
     }
     let mut terminal = ratatui::try_init()?;
-    let _ = execute!(stdout(), EnableBracketedPaste);
+    // ratatui's hook restores the screen on a panic; mouse reporting must stop too, or the
+    // shell gets escape codes for every movement.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
+        previous(info);
+    }));
+    let _ = execute!(stdout(), EnableBracketedPaste, EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app);
-    let _ = execute!(stdout(), DisableBracketedPaste);
+    let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::try_restore()?;
     result
 }
@@ -261,7 +313,7 @@ pub fn run(path: &Path, ctx: Ctx, db_label: String) -> Result<()> {
 #[cfg(unix)]
 fn suspend(terminal: &mut ratatui::DefaultTerminal, _app: &mut App) -> Result<()> {
     use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
-    let _ = execute!(stdout(), DisableBracketedPaste);
+    let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::try_restore()?;
     // SAFETY: raising a signal on our own process; SIGTSTP's default action stops it until
     // SIGCONT, and nothing here runs concurrently with signal handlers of ours (there are none).
@@ -269,7 +321,12 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, _app: &mut App) -> Result<()
         libc::raise(libc::SIGTSTP);
     }
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )?;
     terminal.clear()?;
     Ok(())
 }
@@ -299,6 +356,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                     suspend(terminal, app)?
                 }
                 Event::Key(k) => app.key(k),
+                Event::Mouse(m) => app.mouse(m),
                 Event::Paste(text) => app.paste(&text),
                 _ => {}
             }

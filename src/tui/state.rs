@@ -267,6 +267,16 @@ pub enum Modal {
     Entry(Box<Interaction>),
 }
 
+/// What a mouse click on a spot of the screen means (recorded while drawing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Click {
+    Pane(Pane),
+    /// A row of the pane, by its position in the pane's whole list.
+    Row(Pane, usize),
+    /// A key in the hint line.
+    Key(super::keymap::Key),
+}
+
 /// Something `u` can undo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Undoable {
@@ -391,6 +401,8 @@ pub struct State {
     pub list_height: usize,
     /// The terminal's rows at the last draw (to stop scrolling at the end of a box).
     pub screen_rows: usize,
+    /// Where the last draw put what a click can hit, later entries on top.
+    pub clicks: std::cell::RefCell<Vec<(ratatui::layout::Rect, Click)>>,
     pub quit: bool,
     /// Changes sent to the store and not yet answered: (save token, what it is). Token 0 is an
     /// import.
@@ -426,6 +438,21 @@ impl Status {
 }
 
 impl State {
+    /// Notes that a click on `area` means `what` (views call it while drawing).
+    pub fn clickable(&self, area: ratatui::layout::Rect, what: Click) {
+        self.clicks.borrow_mut().push((area, what));
+    }
+
+    /// What a click at (`x`, `y`) hits, the topmost first.
+    pub fn clicked(&self, x: u16, y: u16) -> Option<Click> {
+        self.clicks
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(r, _)| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)
+            .map(|(_, c)| *c)
+    }
+
     pub fn new(user: String, db_label: String, clock: Clock) -> State {
         State {
             focus: Pane::List,
@@ -471,6 +498,7 @@ impl State {
             search_index: None,
             list_height: 10,
             screen_rows: 24,
+            clicks: Default::default(),
             quit: false,
             pending: Vec::new(),
             quit_after_save: false,

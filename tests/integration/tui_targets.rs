@@ -942,3 +942,83 @@ fn choice_fields_are_pickers_in_either_language() {
     assert!(f.fields[0].error.is_some());
     assert_eq!(f.value("kind"), "fax", "what was typed is kept");
 }
+
+fn mouse(app: &mut App, kind: ratatui::crossterm::event::MouseEventKind, x: u16, y: u16) {
+    app.mouse(ratatui::crossterm::event::MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+    });
+    assert!(app.settle(crate::tui::SETTLE));
+}
+
+/// Where `text` is drawn on the screen: (column, row) of its first character.
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    for (y, line) in screen.lines().enumerate() {
+        if let Some(at) = line.find(text) {
+            let x = unicode_width::UnicodeWidthStr::width(&line[..at]);
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("{text} is not on screen:\n{screen}")
+}
+
+#[test]
+fn the_mouse_selects_scrolls_and_presses_hint_keys() {
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    let (_dir, mut app) = demo_app();
+    let text = screen(&mut app, 100, 30);
+    // A click on a list row selects that customer.
+    let name = app.state.list.rows[4].fields.name.clone();
+    let (x, y) = find(&text, &name);
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), x, y);
+    assert_eq!(
+        app.state.list_customer().map(|c| c.fields.name.clone()),
+        Some(name)
+    );
+    assert_eq!(app.state.selected_id, highlighted(&app));
+    // A click on a queue row focuses the queue and selects the row; the profile follows.
+    let text = screen(&mut app, 100, 30);
+    let who = match &app.state.queue[2] {
+        kehu::tui::state::QueueRow::Today(r) => r.title.clone(),
+        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.title.clone(),
+    };
+    let short: String = who.chars().take(8).collect();
+    let rows: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(&short))
+        .collect();
+    let (y, line) = rows.last().copied().expect("the queue row is drawn");
+    let x = unicode_width::UnicodeWidthStr::width(&line[..line.find(&short).unwrap()]) as u16;
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        x,
+        y as u16,
+    );
+    assert_eq!(app.state.focus, Pane::Queue);
+    assert_eq!(app.state.queue_selected, 2);
+    assert_eq!(app.state.selected_id, highlighted(&app));
+    // The wheel over the list scrolls it (three rows a notch).
+    let (lx, ly) = find(&screen(&mut app, 100, 30), "Customers");
+    let before = app.state.list.selected;
+    mouse(&mut app, MouseEventKind::ScrollDown, lx, ly + 3);
+    assert_eq!(app.state.focus, Pane::List);
+    assert_eq!(app.state.list.selected, before + 3);
+    // A click on a key in the hint line presses it.
+    let text = screen(&mut app, 100, 30);
+    let (hx, hy) = find(text.lines().last().unwrap(), "? help");
+    let hy = hy + text.lines().count() as u16 - 1;
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        hx + 1,
+        hy,
+    );
+    assert!(
+        matches!(app.state.modal, Some(Modal::Help { .. })),
+        "the click did not open help"
+    );
+}

@@ -95,6 +95,11 @@ const fn alt(c: char) -> Key {
 }
 
 impl Key {
+    /// The key event this key stands for (a click on a hint presses it).
+    pub fn event(&self) -> KeyEvent {
+        KeyEvent::new(self.code, self.mods)
+    }
+
     /// The table's form of a key event: Shift is part of the character for letters and symbols.
     pub fn from_event(e: &KeyEvent) -> Key {
         let mut mods = e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -172,6 +177,22 @@ pub fn lookup(layer: Layer, key: Key) -> Option<Action> {
 }
 
 /// The hint line's entries for the layers in force, most specific first.
+/// The hint line's keys with the key itself, for clicking on them.
+pub fn hints_with_keys(layers: &[Layer]) -> Vec<(String, &'static str, Key)> {
+    let mut out: Vec<(String, &'static str, Key)> = Vec::new();
+    for layer in layers {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.layer == *layer && !b.hint.is_empty())
+        {
+            if !out.iter().any(|(k, _, _)| *k == b.key.label()) {
+                out.push((b.key.label(), b.hint, b.key));
+            }
+        }
+    }
+    out
+}
+
 pub fn hints(layers: &[Layer]) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
     for layer in layers {

@@ -449,6 +449,27 @@ pub fn update(s: &mut State, a: Action) {
     match a {
         Action::Quit => quit(s, None),
         Action::Undo => undo(s),
+        Action::SelectRow(pane, row) => {
+            focus(s, pane);
+            match pane {
+                Pane::List if s.search.filtering() => {
+                    let n = s.search.hits.as_ref().map_or(0, |(h, _)| h.len());
+                    s.search.selected = row.min(n.saturating_sub(1));
+                    follow_selection(s);
+                }
+                Pane::List => {
+                    s.list.selected = row.min(s.list.rows.len().saturating_sub(1));
+                    prefetch(s);
+                    follow_selection(s);
+                }
+                Pane::Queue => {
+                    move_queue(s, row);
+                    follow_selection(s);
+                }
+                Pane::Timeline => s.timeline_selected = row.min(s.timeline.len().saturating_sub(1)),
+                Pane::Profile => {}
+            }
+        }
         Action::Archive => {
             let Some(c) = target(s) else { return };
             let what = tf("msg.archive_what", &[("name", &c.fields.name)]);

@@ -126,6 +126,15 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     }
     for (i, c) in rows.iter().enumerate() {
         let is_sel = offset + i == selected;
+        s.clickable(
+            Rect {
+                x: inner.x,
+                y: inner.y + lines.len() as u16,
+                width: inner.width,
+                height: 1,
+            },
+            crate::tui::state::Click::Row(Pane::List, offset + i),
+        );
         let f = &c.fields;
         // A mark column: ⚠ at risk of churning (before the VIP star, which it outranks).
         let (marker, style) = if s.at_risk.contains(&c.id) {

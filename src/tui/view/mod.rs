@@ -101,6 +101,15 @@ pub fn draw(f: &mut Frame, s: &mut State) {
 
     s.list_height = list_area.height.saturating_sub(3) as usize;
     s.screen_rows = area.height as usize;
+    s.clicks.borrow_mut().clear();
+    for (a, p) in [
+        (list_area, Pane::List),
+        (profile_area, Pane::Profile),
+        (timeline_area, Pane::Timeline),
+        (queue_area, Pane::Queue),
+    ] {
+        s.clickable(a, super::state::Click::Pane(p));
+    }
     list::draw(f, s, list_area);
     panes::profile(f, s, profile_area);
     panes::timeline(f, s, timeline_area);
@@ -321,13 +330,24 @@ fn footer(f: &mut Frame, s: &State, area: Rect) {
 fn hint_line(f: &mut Frame, s: &State, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, short) in keymap::hints(&active_layers(s)) {
+    for (label, short, key) in keymap::hints_with_keys(&active_layers(s)) {
         let short = crate::i18n::t(short);
-        let w = key.width() + short.width() + 3;
+        let w = label.width() + short.width() + 3;
         if used + w > area.width as usize {
             break;
         }
+        // A click on a hint runs its key.
+        s.clickable(
+            Rect {
+                x: area.x + used as u16,
+                y: area.y,
+                width: w as u16,
+                height: 1,
+            },
+            super::state::Click::Key(key),
+        );
         used += w;
+        let key = label;
         spans.push(Span::styled(format!(" {key}"), theme::KEY));
         spans.push(Span::raw(format!(" {short} ")));
     }

@@ -321,6 +321,8 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
     // Build lines with day headers, remembering which line holds the selected entry.
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
+    // (line, entry) for every entry line, so a click finds its entry.
+    let mut line_of: Vec<(usize, usize)> = Vec::new();
     let mut last_day = String::new();
     for (i, item) in s.timeline.iter().enumerate() {
         let (day, time, kind, text, by) = match item {
@@ -358,6 +360,7 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
         if i == s.timeline_selected {
             selected_line = lines.len();
         }
+        line_of.push((lines.len(), i));
         let by = format!(" — {by}");
         let room = w.saturating_sub(time.len() + 9 + by.width());
         let mut line = Line::from(vec![
@@ -372,8 +375,21 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
         lines.push(line);
     }
     let height = inner.height as usize;
-    let scroll = selected_line.saturating_sub(height.saturating_sub(1)) as u16;
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    let scroll = selected_line.saturating_sub(height.saturating_sub(1));
+    for (line, entry) in line_of {
+        if line >= scroll && line < scroll + height {
+            s.clickable(
+                Rect {
+                    x: inner.x,
+                    y: inner.y + (line - scroll) as u16,
+                    width: inner.width,
+                    height: 1,
+                },
+                crate::tui::state::Click::Row(Pane::Timeline, entry),
+            );
+        }
+    }
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }
 
 pub fn queue(f: &mut Frame, s: &State, area: Rect) {
@@ -440,6 +456,15 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
         .enumerate()
         .map(|(i, r)| (i + s.queue_offset, r));
     for (i, row) in rows.skip(top - s.queue_offset).take(height) {
+        s.clickable(
+            Rect {
+                x: inner.x,
+                y: inner.y + (i - top) as u16,
+                width: inner.width,
+                height: 1,
+            },
+            crate::tui::state::Click::Row(Pane::Queue, i),
+        );
         let who_w = (w / 4).min(14);
         let mut line = match row {
             QueueRow::Todo { todo, customer } => {
