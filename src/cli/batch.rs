@@ -67,7 +67,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 
 /// Parses one line as a kehu subcommand that may run inside a batch. `parser` is built once per
 /// batch: building clap's command tree for every line would cost more than the writes.
-fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Command> {
+pub(crate) fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Command> {
     let words = split_words(line).map_err(|e| anyhow!(e))?;
     // Checked on the words: clap would fill these from KEHU_DB / KEHU_USER for every line.
     if words.iter().any(|w| {

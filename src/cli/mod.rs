@@ -231,6 +231,39 @@ pub fn run(mut cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Runs one command line typed in the screen's `:` palette against the database at `path`, the
+/// way `kehu batch` runs a line (same parser, same refusals), and returns what it printed.
+pub fn run_line(path: &std::path::Path, ctx: &Ctx, line: &str) -> Result<String> {
+    let command = batch::parse_line(&mut command(), line)?;
+    let store = Store::open(path, OpenMode::Existing, ctx)?;
+    let mut env = Env {
+        store,
+        ctx: ctx.clone(),
+        out: Out::captured(),
+        _demo_dir: None,
+    };
+    dispatch(&mut env, command)?;
+    env.out.flush()?;
+    Ok(env.out.text())
+}
+
+/// The names of the subcommands (and, after one, of its subcommands), for completing them.
+pub fn command_names(first: Option<&str>) -> Vec<String> {
+    let cmd = command();
+    let level = match first {
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => return Vec::new(),
+        },
+        None => cmd,
+    };
+    level
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|n| !matches!(n.as_str(), "help" | "batch" | "init" | "restore" | "backup"))
+        .collect()
+}
+
 /// Runs one subcommand against an open database (also each line of `kehu batch`).
 pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
     match command {

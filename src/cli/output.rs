@@ -10,14 +10,48 @@ use crate::domain::input::for_terminal;
 /// Standard output, buffered; every write returns an error (a closed pipe included) instead of
 /// panicking like `println!`.
 pub struct Out {
-    inner: io::BufWriter<io::StdoutLock<'static>>,
+    inner: Box<dyn Write>,
+    /// Kept instead of printed (the screen's `:` palette shows it), when set.
+    captured: Option<std::rc::Rc<std::cell::RefCell<Vec<u8>>>>,
+}
+
+/// Appends to a shared buffer.
+struct Capture(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Out {
     pub fn new() -> Out {
         Out {
-            inner: io::BufWriter::new(io::stdout().lock()),
+            inner: Box::new(io::BufWriter::new(io::stdout().lock())),
+            captured: None,
         }
+    }
+
+    /// Output kept in memory (for a command run from the screen); read it with [`Out::text`].
+    pub fn captured() -> Out {
+        let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        Out {
+            inner: Box::new(Capture(buf.clone())),
+            captured: Some(buf),
+        }
+    }
+
+    /// What a captured `Out` was given.
+    pub fn text(&self) -> String {
+        self.captured
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(&b.borrow()).into_owned())
+            .unwrap_or_default()
     }
 
     /// A line of text that may contain stored data: control characters are made harmless.
@@ -29,7 +63,7 @@ impl Out {
     /// JSON leaves as they are) are written out too. A pipe gets the JSON exactly.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-        if io::IsTerminal::is_terminal(&io::stdout()) {
+        if self.captured.is_some() || io::IsTerminal::is_terminal(&io::stdout()) {
             writeln!(
                 self.inner,
                 "{}",

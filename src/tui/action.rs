@@ -78,6 +78,8 @@ pub enum Action {
     Archive,
     /// Import the good rows of a file with bad ones.
     SkipBad,
+    /// The `:` command line.
+    OpenPalette,
     /// A click on a row: focus its pane and select it.
     SelectRow(Pane, usize),
     // Line editing in text fields and the search line.

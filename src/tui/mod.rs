@@ -105,8 +105,10 @@ impl App {
         match action {
             Some(a) => update::update(&mut self.state, a),
             None => {
-                let typing =
-                    matches!(self.state.modal, Some(Modal::Form(_))) || self.state.search.editing;
+                let typing = matches!(
+                    self.state.modal,
+                    Some(Modal::Form(_) | Modal::Palette { .. })
+                ) || self.state.search.editing;
                 if let (true, KeyCode::Char(c)) = (typing, e.code)
                     && !e
                         .modifiers

@@ -265,6 +265,20 @@ pub enum Modal {
         form: Option<Box<Form>>,
     },
     Entry(Box<Interaction>),
+    /// The `:` command line: any `kehu` command, run against this database.
+    Palette {
+        text: String,
+        /// Completions of the word being typed (shown; Tab takes the first).
+        completions: Vec<String>,
+        /// The command is running.
+        running: bool,
+    },
+    /// A text to read whole, scrollable: a command's output, a cut value.
+    Text {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 /// What a mouse click on a spot of the screen means (recorded while drawing).

@@ -1022,3 +1022,63 @@ fn the_mouse_selects_scrolls_and_presses_hint_keys() {
         "the click did not open help"
     );
 }
+
+#[test]
+fn the_colon_palette_runs_kehu_commands_with_completion() {
+    let (dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char(':'));
+    crate::tui::keys(&mut app, "cu");
+    let Some(Modal::Palette { completions, .. }) = &app.state.modal else {
+        panic!("no palette")
+    };
+    assert_eq!(completions.first().map(String::as_str), Some("customer"));
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "li");
+    press(&mut app, KeyCode::Tab);
+    let Some(Modal::Palette { text, .. }) = &app.state.modal else {
+        panic!("no palette")
+    };
+    assert_eq!(text, "customer list ");
+    crate::tui::keys(&mut app, "--tier vip");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Text { text, .. }) = &app.state.modal else {
+        panic!("the listing is not shown: {}", screen(&mut app, 80, 24))
+    };
+    assert!(text.contains("VIP") || text.contains("vip"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    // A change made from the palette is saved and the screen refreshes; the message says so.
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char(':'));
+    crate::tui::keys(
+        &mut app,
+        &format!("todo add {id} --title 'from the palette'"),
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none());
+    let said = app.state.status.message.clone().unwrap().text;
+    assert!(said.contains("added to-do"), "{said}");
+    let todos = store_of(&dir)
+        .read(|c| {
+            store::todos::list_open(
+                c,
+                &store::todos::Filter {
+                    customer_id: Some(id),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert!(todos.iter().any(|t| t.title == "from the palette"));
+    // A bad command keeps the line for correcting, and says what is wrong.
+    press(&mut app, KeyCode::Char(':'));
+    crate::tui::keys(&mut app, "customer frob");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Palette { text, .. }) = &app.state.modal else {
+        panic!("the line was lost")
+    };
+    assert_eq!(text, "customer frob");
+    assert_eq!(
+        app.state.status.message.clone().unwrap().tone,
+        kehu::tui::state::Tone::Refused
+    );
+}

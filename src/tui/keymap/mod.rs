@@ -28,6 +28,7 @@ pub enum Layer {
     Dashboard,
     Merge,
     Import,
+    Palette,
 }
 
 impl Layer {
@@ -56,6 +57,7 @@ impl Layer {
             Layer::Dashboard => "layer.dashboard",
             Layer::Merge => "layer.merge",
             Layer::Import => "layer.import",
+            Layer::Palette => "layer.palette",
         }
     }
 }

@@ -186,6 +186,14 @@ pub fn text(s: &mut State, t: &str) {
         }
         return;
     }
+    if let Some(Modal::Palette {
+        text, completions, ..
+    }) = &mut s.modal
+    {
+        text.push_str(&t.replace(['\n', '\r'], " "));
+        *completions = palette_completions(text);
+        return;
+    }
     if s.search.editing {
         s.search.text.push_str(&t.replace(['\n', '\r'], " "));
         search_changed(s);
@@ -328,6 +336,23 @@ fn save(s: &mut State, save: Save, what: String) {
     s.outbox.push(Request::Save { token, save });
 }
 
+/// The command names that complete the word being typed on the `:` line.
+pub fn palette_completions(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let typing_new = text.is_empty() || text.ends_with(' ');
+    let (level, prefix) = match (words.len(), typing_new) {
+        (0, _) => (None, ""),
+        (1, false) => (None, words[0]),
+        (1, true) => (Some(words[0]), ""),
+        (2, false) => (Some(words[0]), words[1]),
+        _ => return Vec::new(),
+    };
+    crate::cli::command_names(level)
+        .into_iter()
+        .filter(|n| n.starts_with(prefix) && n != prefix)
+        .collect()
+}
+
 /// How many of the screen's changes `u` can walk back through.
 pub const UNDO_DEPTH: usize = 100;
 
@@ -449,6 +474,13 @@ pub fn update(s: &mut State, a: Action) {
     match a {
         Action::Quit => quit(s, None),
         Action::Undo => undo(s),
+        Action::OpenPalette => {
+            s.modal = Some(Modal::Palette {
+                completions: palette_completions(""),
+                text: String::new(),
+                running: false,
+            })
+        }
         Action::SelectRow(pane, row) => {
             focus(s, pane);
             match pane {

@@ -231,6 +231,84 @@ pub(super) fn pipeline_key(s: &mut State, mut p: Box<Pipeline>, a: Action) {
 /// A key while a modal is open: the modal layer takes it before the panes.
 pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
     match modal {
+        Modal::Palette {
+            mut text,
+            mut completions,
+            running,
+        } => {
+            match a {
+                Action::Close => return,
+                Action::Quit => {
+                    quit(s, None);
+                    return;
+                }
+                // One command at a time: keys wait while it runs.
+                _ if running => {}
+                Action::Submit if text.trim().is_empty() => return,
+                Action::Submit => {
+                    s.outbox.push(Request::RunLine(text.trim().to_string()));
+                    s.modal = Some(Modal::Palette {
+                        text,
+                        completions: Vec::new(),
+                        running: true,
+                    });
+                    return;
+                }
+                Action::FieldNext => {
+                    if let Some(first) = completions.first() {
+                        let keep = text.len() - text.split(' ').next_back().map_or(0, str::len);
+                        text.truncate(keep);
+                        text.push_str(first);
+                        text.push(' ');
+                    }
+                }
+                Action::Backspace => {
+                    text.pop();
+                }
+                Action::KillToStart | Action::DeleteWordBack => {
+                    let end = text.chars().count();
+                    text = super::super::forms::line_edit(&text, end, a).0;
+                }
+                _ => {}
+            }
+            completions = palette_completions(&text);
+            s.modal = Some(Modal::Palette {
+                text,
+                completions,
+                running,
+            });
+        }
+        Modal::Text {
+            title,
+            text,
+            scroll,
+        } => {
+            let last = text
+                .lines()
+                .count()
+                .saturating_sub(s.screen_rows.saturating_sub(4)) as u16;
+            let page = s.screen_rows.saturating_sub(6).max(1) as u16;
+            let scroll = match a {
+                Action::Close | Action::Help => return,
+                Action::Quit => {
+                    quit(s, None);
+                    return;
+                }
+                Action::Down => scroll.saturating_add(1),
+                Action::Up => scroll.saturating_sub(1),
+                Action::PageDown => scroll.saturating_add(page),
+                Action::PageUp => scroll.saturating_sub(page),
+                Action::Top => 0,
+                Action::Bottom => last,
+                _ => scroll,
+            }
+            .min(last);
+            s.modal = Some(Modal::Text {
+                title,
+                text,
+                scroll,
+            });
+        }
         Modal::Help { scroll, behind } => {
             // The box is the screen less a line above and below, less its borders.
             let last = crate::tui::view::modal::help_lines()

@@ -418,6 +418,37 @@ pub fn reply(s: &mut State, r: Reply) {
                 inform(s, tf("msg.updated_with_changes_by", &[("by", &by)]));
             }
         }
+        Reply::LineDone { line, result } => match result {
+            Ok(out) => {
+                let out = out.trim_end().to_string();
+                if out.lines().count() > 1 {
+                    s.modal = Some(Modal::Text {
+                        title: format!(": {line}"),
+                        text: out,
+                        scroll: 0,
+                    });
+                } else {
+                    s.modal = None;
+                    let message = if out.is_empty() {
+                        tf("palette.done", &[("line", &line)])
+                    } else {
+                        out
+                    };
+                    say(s, message, false);
+                }
+                // The command may have changed anything.
+                refresh_all(s, None);
+            }
+            Err(e) => {
+                // The line stays, to be corrected.
+                s.modal = Some(Modal::Palette {
+                    completions: palette_completions(&line),
+                    text: line,
+                    running: false,
+                });
+                say(s, e, true);
+            }
+        },
         Reply::Error(e) => {
             s.list.loading = false;
             say(s, e, true);

@@ -76,6 +76,8 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::History { .. }) => vec![Layer::Help],
         Some(Modal::ImportPreview(_)) => vec![Layer::Import],
         Some(Modal::Merge(_)) => vec![Layer::Merge],
+        Some(Modal::Palette { .. }) => vec![Layer::Palette],
+        Some(Modal::Text { .. }) => vec![Layer::Help],
         None if s.search.editing => vec![Layer::Search],
         None => vec![Layer::of_pane(s.focus), Layer::Panes],
     }

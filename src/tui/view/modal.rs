@@ -49,6 +49,33 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     match &s.modal {
         None => {}
         Some(Modal::Help { scroll, .. }) => help(f, *scroll, area),
+        Some(Modal::Palette {
+            text,
+            completions,
+            running,
+        }) => palette(f, text, completions, *running, area),
+        Some(Modal::Text {
+            title,
+            text,
+            scroll,
+        }) => {
+            let r = centered(
+                area,
+                area.width.saturating_sub(4).min(120),
+                area.height.saturating_sub(2),
+            );
+            super::clear_for_box(f, r);
+            let lines: Vec<Line> = text
+                .lines()
+                .map(|l| Line::raw(crate::domain::input::for_terminal(l, false)))
+                .collect();
+            f.render_widget(
+                Paragraph::new(lines)
+                    .scroll((*scroll, 0))
+                    .block(frame(&format!("{} · {}", clip(title, 50), t("text.keys")))),
+                r,
+            );
+        }
         Some(Modal::History {
             name,
             entries,
@@ -121,6 +148,34 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             );
         }
     }
+}
+
+/// The `:` line at the bottom of the screen, with the command names that complete it.
+fn palette(f: &mut Frame, text: &str, completions: &[String], running: bool, area: Rect) {
+    let height = 3.min(area.height);
+    let r = Rect {
+        x: area.x,
+        y: area.y + area.height - height,
+        width: area.width,
+        height,
+    };
+    super::clear_for_box(f, r);
+    let w = r.width.saturating_sub(2) as usize;
+    let status = if running {
+        t("palette.running").to_string()
+    } else {
+        completions.join(" ")
+    };
+    let line = Line::from(vec![
+        Span::styled(":", theme::KEY),
+        Span::raw(clip(text, w.saturating_sub(2))),
+        Span::styled(if running { "" } else { "▏" }, theme::KEY),
+        Span::styled(
+            format!("  {}", clip(&status, w.saturating_sub(text.width() + 4))),
+            theme::DIM,
+        ),
+    ]);
+    f.render_widget(Paragraph::new(line).block(frame(t("palette.title"))), r);
 }
 
 /// The symbols the screen uses, each with what it means (help's legend).

@@ -273,6 +273,8 @@ pub enum Request {
     },
     /// Has another process committed since we last looked?
     Poll,
+    /// A command line from the `:` palette.
+    RunLine(String),
 }
 
 #[derive(Debug)]
@@ -377,6 +379,11 @@ pub enum Reply {
     Changed(ChangeSet),
     /// A read failed: shown in the status line.
     Error(String),
+    /// A palette command finished: what it printed, or why it failed.
+    LineDone {
+        line: String,
+        result: Result<String, String>,
+    },
 }
 
 /// What other users changed, from the change-log entries since the screen last looked.
@@ -885,6 +892,11 @@ fn handle(
                 }
                 Err(e) => failed(e),
             }
+        }
+        Request::RunLine(line) => {
+            let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
+            let result = crate::cli::run_line(store.path(), &ctx, &line).map_err(|e| e.to_string());
+            Reply::LineDone { line, result }
         }
         Request::Poll => {
             let v = store.read(pages::data_version).ok()?;
