@@ -80,6 +80,8 @@ pub enum Action {
     SkipBad,
     /// The `:` command line.
     OpenPalette,
+    /// Show whole what the focused pane cuts to fit.
+    ViewWhole,
     /// A click on a row: focus its pane and select it.
     SelectRow(Pane, usize),
     // Line editing in text fields and the search line.

@@ -119,6 +119,16 @@ impl App {
                     && e.modifiers.contains(KeyModifiers::CONTROL)
                 {
                     update::update(&mut self.state, action::Action::Quit);
+                } else if !typing && !matches!(e.code, KeyCode::Modifier(_)) {
+                    // A key that means nothing here says so, and where to find the keys that do.
+                    let pane = keymap::Layer::title(layers[0]);
+                    self.state.status.say(
+                        crate::i18n::tf(
+                            "msg.key_does_nothing",
+                            &[("key", &key.label()), ("here", &crate::i18n::t(pane))],
+                        ),
+                        state::Tone::Info,
+                    );
                 }
             }
         }

@@ -1082,3 +1082,83 @@ fn the_colon_palette_runs_kehu_commands_with_completion() {
         kehu::tui::state::Tone::Refused
     );
 }
+
+#[test]
+fn v_and_enter_show_whole_what_panes_cut() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let long_phone = "+86 138 0013 8000 ext. 4471 (front desk, ask for purchasing)";
+    let st = store_of(&dir);
+    st.write(|c| {
+        store::contacts::add(
+            c,
+            &ctx("tester"),
+            id,
+            &kehu::domain::ContactFields {
+                name: "Long Number Person".into(),
+                title: Some("Head of purchasing for the whole northern region".into()),
+                phone: Some(long_phone.into()),
+                email: None,
+                primary: false,
+            },
+        )
+    })
+    .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Text { text, .. }) = &app.state.modal else {
+        panic!("Enter on a list row showed nothing")
+    };
+    assert!(text.contains(long_phone), "{text}");
+    assert!(text.contains("Head of purchasing for the whole northern region"));
+    press(&mut app, KeyCode::Esc);
+    // A queue row's reasons, whole.
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('v'));
+    let Some(Modal::Text { text, .. }) = &app.state.modal else {
+        panic!("v on a queue row showed nothing")
+    };
+    let kehu::tui::state::QueueRow::Today(r) = app.state.queue_row().unwrap().clone() else {
+        panic!()
+    };
+    for why in &r.why {
+        assert!(text.contains(why.as_str()), "{why} missing from\n{text}");
+    }
+}
+
+#[test]
+fn history_shows_values_as_the_screen_does() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    store_of(&dir)
+        .write(|c| {
+            store::purchases::add(
+                c,
+                &ctx("tester"),
+                id,
+                &kehu::domain::PurchaseFields {
+                    on_date: c_today(),
+                    product: Some("Audit".into()),
+                    amount: 2_000_000,
+                    note: None,
+                },
+            )
+        })
+        .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('H'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("¥20,000.00"), "{text}");
+    assert!(!text.contains("2000000"), "a raw amount:\n{text}");
+    assert!(!text.contains("customer_id"), "a raw id column:\n{text}");
+    assert!(
+        !text.contains("T0") || !text.contains("Z;"),
+        "a UTC instant:\n{text}"
+    );
+    kehu::i18n::set_thread_lang(Some(kehu::i18n::Lang::Zh));
+    let zh = screen(&mut app, 120, 40);
+    kehu::i18n::set_thread_lang(None);
+    assert!(zh.contains("金额"), "labels in Chinese:\n{zh}");
+}

@@ -974,4 +974,27 @@ pub const BINDINGS: &[Binding] = &[
         "key.delete_word",
         "",
     ),
+    b(List, k('v'), Action::ViewWhole, "key.view_whole", ""),
+    b(Queue, k('v'), Action::ViewWhole, "key.view_whole", ""),
+    b(
+        List,
+        code(KeyCode::Enter),
+        Action::ViewWhole,
+        "key.view_whole",
+        "",
+    ),
+    b(
+        Profile,
+        code(KeyCode::Enter),
+        Action::ViewWhole,
+        "key.view_whole",
+        "",
+    ),
+    b(
+        Queue,
+        code(KeyCode::Enter),
+        Action::ViewWhole,
+        "key.view_whole",
+        "",
+    ),
 ];

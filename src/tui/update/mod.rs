@@ -353,6 +353,89 @@ pub fn palette_completions(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The whole of what the focused pane shows cut to fit, for `v`: the customer with every field
+/// and contact person, or the queue row with all its reasons.
+fn whole_text(s: &State) -> Option<(String, String)> {
+    let line = |label: &str, value: &str| format!("{label}: {value}");
+    if s.focus == Pane::Queue {
+        let row = s.queue_row()?;
+        let (title, mut lines) = match row {
+            QueueRow::Todo { todo, customer } => (
+                todo.title.clone(),
+                vec![
+                    line(t("form.label.title"), &todo.title),
+                    line(t("form.label.name"), customer.as_deref().unwrap_or("–")),
+                    line(
+                        t("form.label.due"),
+                        &todo.due.map_or("–".into(), |d| d.to_string()),
+                    ),
+                    line(t("form.label.priority"), &todo.priority.shown()),
+                ],
+            ),
+            QueueRow::Today(r) => (
+                r.title.clone(),
+                vec![
+                    r.title.clone(),
+                    line(t("form.label.name"), r.customer.as_deref().unwrap_or("–")),
+                    String::new(),
+                ],
+            ),
+        };
+        if let QueueRow::Today(r) = row {
+            lines.extend(r.why.iter().map(|w| format!("· {w}")));
+        }
+        return Some((title, lines.join("\n")));
+    }
+    let d = s.detail.as_ref()?;
+    let c = &d.customer;
+    let f = &c.fields;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+    let mut lines = vec![
+        line(t("form.label.name"), &f.name),
+        line(t("form.label.company"), &opt(&f.company)),
+        line(t("form.label.kind"), &f.kind.shown()),
+        line(t("form.label.tier"), &f.tier.shown()),
+        line(t("form.label.stage"), &f.stage.shown()),
+        line(t("form.label.phone"), &opt(&f.phone)),
+        line(t("form.label.email"), &opt(&f.email)),
+        line(t("form.label.city"), &opt(&f.city)),
+        line(t("form.label.address"), &opt(&f.address)),
+        line(t("form.label.owner"), &opt(&f.owner)),
+        line(
+            t("form.label.channel"),
+            &f.channel.map_or("–".into(), |ch| ch.shown()),
+        ),
+        line(t("form.label.cadence"), &s.cadence_of(c).to_string()),
+        line(
+            t("form.label.birthday"),
+            &f.birthday.map_or("–".into(), |b| b.to_string()),
+        ),
+        line(t("form.label.source"), &opt(&f.source)),
+        line(t("form.label.needs"), &opt(&f.needs)),
+        line(t("form.label.service_needs"), &opt(&f.service_needs)),
+        line(t("form.label.tags"), &c.tags.join(", ")),
+    ];
+    for (k, v) in &f.custom_fields {
+        lines.push(line(k, v));
+    }
+    if !d.contacts.is_empty() {
+        lines.push(String::new());
+        lines.push(t("view.contacts").to_string());
+        for p in &d.contacts {
+            let mut parts = vec![p.name.clone()];
+            parts.extend(p.title.clone());
+            parts.extend(p.phone.clone());
+            parts.extend(p.email.clone());
+            lines.push(format!(
+                "{} {}",
+                if p.primary { "★" } else { "·" },
+                parts.join(" · ")
+            ));
+        }
+    }
+    Some((f.name.clone(), lines.join("\n")))
+}
+
 /// How many of the screen's changes `u` can walk back through.
 pub const UNDO_DEPTH: usize = 100;
 
@@ -474,6 +557,16 @@ pub fn update(s: &mut State, a: Action) {
     match a {
         Action::Quit => quit(s, None),
         Action::Undo => undo(s),
+        Action::ViewWhole => match whole_text(s) {
+            Some((title, text)) => {
+                s.modal = Some(Modal::Text {
+                    title,
+                    text,
+                    scroll: 0,
+                })
+            }
+            None => inform(s, t("msg.nothing_to_view")),
+        },
         Action::OpenPalette => {
             s.modal = Some(Modal::Palette {
                 completions: palette_completions(""),

@@ -592,12 +592,11 @@ fn history(
                     Span::styled(format!("{} ", cell(&e.by, 10)), theme::KEY),
                     Span::raw(clip(&what, 28)),
                 ]));
-                let detail = e.describe();
-                if !detail.is_empty() {
-                    lines.push(Line::styled(
-                        format!("    {}", clip(&detail, w.saturating_sub(4))),
-                        theme::DIM,
-                    ));
+                let detail = history_detail(s, e);
+                for l in wrapped(&detail, w.saturating_sub(4), 0) {
+                    if !l.is_empty() {
+                        lines.push(Line::styled(format!("    {l}"), theme::DIM));
+                    }
                 }
             }
         }
@@ -609,6 +608,89 @@ fn history(
             .block(frame(&title)),
         r,
     );
+}
+
+/// Columns a history leaves out: ids, audit stamps and values derived from others.
+const HISTORY_HIDDEN: &[&str] = &[
+    "id",
+    "customer_id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "version",
+    "sort_key",
+    "email_norm",
+    "phone_norm",
+    "phone_tail",
+];
+
+/// A change's fields as the screen shows them elsewhere: labels in the interface language, money
+/// in the team's currency, times in local time, stored words as the words the screen uses.
+fn history_detail(s: &State, e: &crate::domain::ChangeEntry) -> String {
+    use serde_json::Value;
+    let empty = serde_json::Map::new();
+    let b = e.before.as_object().unwrap_or(&empty);
+    let a = e.after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| !HISTORY_HIDDEN.contains(&k.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let group = |field: &str| -> Option<&'static str> {
+        Some(match (e.table.as_str(), field) {
+            ("customer", "kind") => "kind",
+            ("customer", "tier") => "tier",
+            ("customer", "stage") => "stage",
+            (_, "channel") => "channel",
+            ("interaction", "kind") => "interaction",
+            ("todo", "status") => "todo",
+            (_, "priority") => "priority",
+            ("deal", "stage") => "deal",
+            ("ticket", "kind") => "ticket",
+            ("ticket", "status") => "ticket_status",
+            (_, "severity") => "severity",
+            _ => return None,
+        })
+    };
+    let show = |field: &str, v: Option<&Value>| -> String {
+        match v {
+            None | Some(Value::Null) => "∅".to_string(),
+            Some(Value::Number(n)) if matches!(field, "amount" | "purchase_total") => {
+                n.as_i64().map_or(n.to_string(), |m| s.money(m))
+            }
+            Some(Value::String(text)) if field == "at" || field.ends_with("_at") => {
+                s.clock.local_display(text)
+            }
+            Some(Value::String(text)) => match group(field) {
+                Some(g) => crate::i18n::word(g, text),
+                None => text.clone(),
+            },
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map_or(i.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(other) => other.to_string(),
+        }
+    };
+    let label = |field: &str| -> String {
+        crate::i18n::lookup(&format!("form.label.{field}"))
+            .map_or_else(|| field.replace('_', " "), str::to_string)
+    };
+    keys.iter()
+        .map(|k| {
+            let name = label(k);
+            match (b.contains_key(*k), a.contains_key(*k)) {
+                (true, true) => format!("{name}: {} → {}", show(k, b.get(*k)), show(k, a.get(*k))),
+                (false, true) => format!("{name}: {}", show(k, a.get(*k))),
+                _ => format!("{name}: {} → ∅", show(k, b.get(*k))),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The import preview: the mapping, the first rows as they will be stored, what would happen,
