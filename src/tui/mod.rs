@@ -33,6 +33,8 @@ use worker::{Request, Worker};
 
 /// How long a request may run before the status bar says the screen is waiting for the lock.
 const WAIT_NOTICE: Duration = Duration::from_millis(300);
+/// How long typed keys wait for a customer's details before they are dropped (with a message).
+const TYPEAHEAD_LIMIT: Duration = Duration::from_secs(5);
 /// How often to look for teammates' presence files.
 const PRESENCE_EVERY: Duration = Duration::from_secs(5);
 /// How often to ask whether another process has written.
@@ -51,6 +53,9 @@ pub struct App {
     db: std::path::PathBuf,
     last_presence: Option<Instant>,
     last_touch: Instant,
+    /// Keys typed while the highlighted customer's details load, replayed in order once they
+    /// arrive (see `State::waiting_for`).
+    typeahead: Vec<KeyEvent>,
 }
 
 impl App {
@@ -76,6 +81,7 @@ impl App {
             db: path.to_path_buf(),
             last_presence: None,
             last_touch: Instant::now(),
+            typeahead: Vec::new(),
         };
         app.flush();
         Ok(app)
@@ -99,6 +105,13 @@ impl App {
         if e.kind == KeyEventKind::Release {
             return;
         }
+        // Waiting for details: keep the key for later, in order (Ctrl-c still quits).
+        let ctrl_c = e.code == KeyCode::Char('c') && e.modifiers.contains(KeyModifiers::CONTROL);
+        if self.state.waiting_for.is_some() && !ctrl_c {
+            self.typeahead.push(e);
+            return;
+        }
+        self.state.wants_details = false;
         let key = Key::from_event(&e);
         let layers = view::active_layers(&self.state);
         let action = layers.iter().find_map(|l| keymap::lookup(*l, key));
@@ -132,7 +145,36 @@ impl App {
                 }
             }
         }
+        // The key needs details that are still loading: it and the keys after it wait.
+        if std::mem::take(&mut self.state.wants_details)
+            && let Some(id) = self.state.target_id()
+        {
+            self.state.waiting_for = Some((id, Instant::now()));
+            self.typeahead.push(e);
+        }
         self.after_update();
+    }
+
+    /// Replays the keys that waited for details, once they are here (or drops them, saying so,
+    /// when the highlighted customer changed meanwhile or the details never came).
+    fn release_typeahead(&mut self) {
+        let Some((id, since)) = self.state.waiting_for else {
+            return;
+        };
+        let ready = self.state.current().is_some_and(|c| c.id == id);
+        let moved = self.state.target_id() != Some(id);
+        if ready {
+            self.state.waiting_for = None;
+            for k in std::mem::take(&mut self.typeahead) {
+                self.key(k);
+            }
+        } else if moved || since.elapsed() > TYPEAHEAD_LIMIT {
+            self.state.waiting_for = None;
+            self.typeahead.clear();
+            self.state
+                .status
+                .say(crate::i18n::t("msg.keys_dropped"), state::Tone::Refused);
+        }
     }
 
     /// A mouse event: a click selects and focuses the row or pane under it, or runs the hint-line
@@ -216,6 +258,10 @@ impl App {
             changed = true;
         }
         self.flush();
+        if self.state.waiting_for.is_some() {
+            self.release_typeahead();
+            changed = true;
+        }
         changed
     }
 
@@ -276,7 +322,7 @@ impl App {
             // The search thread answers the newest query once its index is built.
             let searching = !self.state.search.text.trim().is_empty()
                 && self.state.search.answered != self.state.search.version;
-            if self.outstanding == 0 && !searching {
+            if self.outstanding == 0 && !searching && self.state.waiting_for.is_none() {
                 return true;
             }
             if start.elapsed() > limit {

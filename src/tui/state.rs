@@ -423,6 +423,11 @@ pub struct State {
     pub pending: Vec<(u64, String)>,
     /// The user asked to quit once the pending changes are written.
     pub quit_after_save: bool,
+    /// Keys wait, in order, for this customer's details (a fast typist's `1` `l` `hello` opens
+    /// the log form and types into it, rather than finding "loading…"): the customer and since when.
+    pub waiting_for: Option<(i64, std::time::Instant)>,
+    /// Set by an action that found the details still loading.
+    pub wants_details: bool,
     /// Changes made on this screen, newest last, with what they were, for `u`.
     pub undo_stack: Vec<(Undoable, String)>,
     /// Colours are off (`NO_COLOR`): every cue is drawn with a symbol or a modifier only.
@@ -518,6 +523,8 @@ impl State {
             quit_after_save: false,
             monochrome: false,
             undo_stack: Vec::new(),
+            waiting_for: None,
+            wants_details: false,
         }
     }
 

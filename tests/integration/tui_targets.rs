@@ -1162,3 +1162,33 @@ fn history_shows_values_as_the_screen_does() {
     kehu::i18n::set_thread_lang(None);
     assert!(zh.contains("金额"), "labels in Chinese:\n{zh}");
 }
+
+#[test]
+fn keys_typed_while_a_customer_loads_wait_for_them_in_order() {
+    let (dir, mut app) = demo_app();
+    let raw = |app: &mut App, code| {
+        app.key(ratatui::crossterm::event::KeyEvent::new(
+            code,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    // Focus the queue and back, then log at once and type — without waiting for anything.
+    raw(&mut app, KeyCode::Char('4'));
+    raw(&mut app, KeyCode::Char('1'));
+    raw(&mut app, KeyCode::Char('j'));
+    raw(&mut app, KeyCode::Char('l'));
+    for c in "typed fast".chars() {
+        raw(&mut app, KeyCode::Char(c));
+    }
+    raw(&mut app, KeyCode::Enter);
+    assert!(app.settle(crate::tui::SETTLE));
+    let id = app.state.list.rows[1].id;
+    assert_eq!(app.state.selected_id, Some(id));
+    let newest = store_of(&dir)
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap();
+    assert_eq!(
+        newest[0].summary, "typed fast",
+        "the typed keys were lost or misrouted"
+    );
+}

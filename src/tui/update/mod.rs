@@ -138,6 +138,8 @@ fn target(s: &mut State) -> Option<crate::domain::Customer> {
         return Some(c.clone());
     }
     if s.target_id().is_some() {
+        // The key runs again when the details arrive.
+        s.wants_details = true;
         inform(s, t("profile.loading"));
     } else {
         say(s, t("msg.select_a_customer_first"), true);
@@ -525,7 +527,11 @@ pub fn update(s: &mut State, a: Action) {
         modal_key(s, modal, a);
         return;
     }
+    panes_key(s, a);
+}
 
+/// A key for the panes (no box open).
+fn panes_key(s: &mut State, a: Action) {
     if s.search.editing {
         match a {
             Action::KeepSearch => {
