@@ -331,6 +331,28 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
 }
 
+/// The team as the book knows it: everyone who owns a customer or is assigned a to-do, by name.
+pub fn people(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT owner FROM customer WHERE owner IS NOT NULL AND owner != ''
+         UNION SELECT assignee FROM todo WHERE assignee IS NOT NULL AND assignee != ''
+         ORDER BY 1",
+    )?;
+    let found = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
+/// Campaign names, newest first.
+pub fn campaign_names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM campaign ORDER BY id DESC")?;
+    let found = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
 /// Open to-dos overdue and due on `today`, for the status bar.
 pub fn due_counts(conn: &Connection, today: chrono::NaiveDate) -> Result<(i64, i64)> {
     let d = today.to_string();

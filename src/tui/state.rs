@@ -373,6 +373,10 @@ pub struct State {
     pub cadences: [i64; 3],
     /// The team's currency (ISO code), from the settings.
     pub currency: String,
+    /// Teammates the book knows (owners, assignees) and campaign names: what owner, assignee and
+    /// campaign fields offer.
+    pub people: Vec<String>,
+    pub campaigns: Vec<String>,
     pub timeline: Vec<TimelineItem>,
     pub timeline_selected: usize,
     pub queue: Vec<QueueRow>,
@@ -489,6 +493,8 @@ impl State {
             contact_selected: 0,
             cadences: [Tier::Vip, Tier::Regular, Tier::Potential].map(Tier::default_cadence_days),
             currency: "CNY".into(),
+            people: Vec::new(),
+            campaigns: Vec::new(),
             timeline: Vec::new(),
             timeline_selected: 0,
             queue: Vec::new(),

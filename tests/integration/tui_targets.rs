@@ -1192,3 +1192,48 @@ fn keys_typed_while_a_customer_loads_wait_for_them_in_order() {
         "the typed keys were lost or misrouted"
     );
 }
+
+#[test]
+fn owner_fields_offer_the_team_and_question_an_unknown_name_once() {
+    let (dir, mut app) = demo_app();
+    assert!(
+        app.state.people.contains(&"wang.lei".to_string()),
+        "{:?}",
+        app.state.people
+    );
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('O'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("no reassign form")
+    };
+    assert!(!f.fields[0].suggestions.is_empty(), "no names offered");
+    // ←/→ go through the team.
+    press(&mut app, KeyCode::Right);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert!(app.state.people.contains(&f.fields[0].value));
+    // A typo is questioned, naming the nearest teammate; Enter again keeps it.
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "wnag.lei");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("a typo was saved without a question")
+    };
+    let error = f.fields[0].error.clone().unwrap_or_default();
+    assert!(error.contains("wang.lei"), "{error}");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "Enter again did not keep it");
+    assert_eq!(
+        store_of(&dir)
+            .read(|c| store::customers::get(c, id))
+            .unwrap()
+            .fields
+            .owner
+            .as_deref(),
+        Some("wnag.lei")
+    );
+}

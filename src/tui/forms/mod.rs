@@ -112,6 +112,25 @@ pub fn expand_home(typed: &str) -> std::path::PathBuf {
     }
 }
 
+/// Edits (insert, delete, replace a character) that turn `a` into `b`: how close a mistyped name
+/// is to a known one (`wnag.lei` is two from `wang.lei`).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 /// One line-editing key applied to `value` with the cursor at character `cursor`: the new value
 /// and cursor. Words are runs of non-spaces (CJK text without spaces is one word, as in a shell).
 pub fn line_edit(value: &str, cursor: usize, a: crate::tui::action::Action) -> (String, usize) {
@@ -196,6 +215,8 @@ pub struct Field {
     /// A choice field's values (empty for free text): ←/→ pick one, typing picks by its start,
     /// and a word in either language is accepted.
     pub choices: Vec<Choice>,
+    /// Names the field offers (teammates, campaigns): ←/→ go through them, any text is accepted.
+    pub suggestions: Vec<String>,
 }
 
 /// One value of a choice field: what is stored, and the catalogue group of its shown words.
@@ -306,6 +327,8 @@ pub struct Form {
     pub conflict_version: Option<i64>,
     /// Opened from the pipeline on this deal: closing or saving returns there.
     pub back_to_deal: Option<i64>,
+    /// A name the team does not know yet, confirmed by pressing Enter a second time.
+    pub new_name_ok: Option<String>,
     initial: Vec<String>,
 }
 
@@ -327,6 +350,7 @@ fn field(
         note: None,
         pristine: false,
         choices: Vec::new(),
+        suggestions: Vec::new(),
     }
 }
 
@@ -376,6 +400,7 @@ impl Form {
             saving: None,
             conflict_version: None,
             back_to_deal: None,
+            new_name_ok: None,
             initial,
         }
     }
@@ -457,6 +482,13 @@ impl Form {
     }
 
     /// Has the user typed anything since the form opened?
+    /// Offers `names` in the fields with this key.
+    pub fn suggest(&mut self, key: &str, names: &[String]) {
+        for f in self.fields.iter_mut().filter(|f| f.key == key) {
+            f.suggestions = names.to_vec();
+        }
+    }
+
     /// The stored value a choice field's text names (a word in either language, or its spelling).
     pub fn choice(&self, key: &str) -> Option<&'static str> {
         let f = self.fields.iter().find(|f| f.key == key)?;
@@ -562,6 +594,25 @@ impl Form {
     }
 
     pub fn move_cursor(&mut self, right: bool) {
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && f.choices.is_empty()
+            && !f.suggestions.is_empty()
+        {
+            // A field with suggestions: ←/→ go through the names.
+            let n = f.suggestions.len();
+            let at = f.suggestions.iter().position(|x| *x == f.value.trim());
+            let next = match (at, right) {
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+                (None, true) => 0,
+                (None, false) => n - 1,
+            };
+            f.value = f.suggestions[next].clone();
+            f.cursor = f.value.chars().count();
+            f.pristine = false;
+            f.error = None;
+            return;
+        }
         if let Some(f) = self.fields.get_mut(self.focus)
             && !f.choices.is_empty()
         {

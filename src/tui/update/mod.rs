@@ -492,7 +492,11 @@ fn answered(s: &mut State, token: u64, ok: bool) {
     }
 }
 
-fn open_form(s: &mut State, form: Form) {
+fn open_form(s: &mut State, mut form: Form) {
+    // Who and which campaign: the names the book knows are offered (any name may be typed).
+    form.suggest("owner", &s.people);
+    form.suggest("assignee", &s.people);
+    form.suggest("campaign", &s.campaigns);
     s.modal = Some(Modal::Form(Box::new(form)));
 }
 
@@ -510,6 +514,33 @@ fn submit(s: &mut State) {
         if form.validate(&clock).is_none() && form.fields.iter().all(|f| f.error.is_none()) {
             form.saving = Some(token);
         }
+        return;
+    }
+    // A person the team does not know is most likely a typo: said once, with the nearest known
+    // name; Enter again keeps it (a new teammate).
+    for key in ["owner", "assignee"] {
+        let typed = form.value(key).trim().to_string();
+        if typed.is_empty()
+            || s.people.is_empty()
+            || s.people.contains(&typed)
+            || form.new_name_ok.as_deref() == Some(typed.as_str())
+        {
+            continue;
+        }
+        let nearest = s
+            .people
+            .iter()
+            .min_by_key(|p| super::forms::edit_distance(&typed, p))
+            .cloned()
+            .unwrap_or_default();
+        if let Some(f) = form.fields.iter_mut().find(|f| f.key == key) {
+            f.error = Some(tf(
+                "err.unknown_person",
+                &[("name", &typed), ("nearest", &nearest)],
+            ));
+        }
+        form.focus = form.fields.iter().position(|f| f.key == key).unwrap_or(0);
+        form.new_name_ok = Some(typed);
         return;
     }
     if let Some(save) = form.validate(&clock) {

@@ -301,7 +301,15 @@ pub fn reply(s: &mut State, r: Reply) {
             customers,
             cadences,
             currency,
+            people,
+            campaigns,
         } => {
+            s.people = people;
+            if !s.people.contains(&s.user) {
+                s.people.push(s.user.clone());
+                s.people.sort();
+            }
+            s.campaigns = campaigns;
             s.cadences = cadences;
             s.currency = currency;
             s.status.overdue = overdue;

@@ -340,30 +340,49 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
         }
         lines.push(Line::from(spans));
         // A focused choice field lists its values, the current one reversed, wrapped to fit.
-        if active && !field.choices.is_empty() {
+        // Names offered (teammates, campaigns): the first dozen, the current one reversed.
+        let offered: Vec<(String, bool)> = if field.choices.is_empty() {
+            field
+                .suggestions
+                .iter()
+                .take(12)
+                .map(|n| (n.clone(), n == field.value.trim()))
+                .collect()
+        } else {
+            field
+                .choices
+                .iter()
+                .map(|c| {
+                    let current = c.shown() == field.value.trim()
+                        || c.stored.eq_ignore_ascii_case(field.value.trim());
+                    (c.shown(), current)
+                })
+                .collect()
+        };
+        if active && !offered.is_empty() {
             let mut row: Vec<Span> = vec![Span::raw(" ".repeat(under))];
             let mut used = under;
             let hint = format!("{}: ", t("form.choices"));
             used += hint.width();
             row.push(Span::styled(hint, theme::DIM));
-            for (n, c) in field.choices.iter().enumerate() {
-                let word = c.shown();
-                let piece = if n == 0 { word } else { format!(" · {word}") };
-                if used + piece.width() > inner_w && used > under {
+            for (n, (word, current)) in offered.iter().enumerate() {
+                let sep = if n == 0 { "" } else { " · " };
+                let piece_w = sep.width() + word.width();
+                if used + piece_w > inner_w && used > under {
                     lines.push(Line::from(std::mem::take(&mut row)));
                     row.push(Span::raw(" ".repeat(under)));
                     used = under;
                 }
-                used += piece.width();
-                let current = c.shown() == field.value.trim()
-                    || c.stored.eq_ignore_ascii_case(field.value.trim());
-                match piece.strip_suffix(&c.shown()) {
-                    Some(sep) if current => {
-                        row.push(Span::styled(sep.to_string(), theme::DIM));
-                        row.push(Span::styled(c.shown(), theme::SELECTED));
-                    }
-                    _ => row.push(Span::styled(piece, theme::DIM)),
-                }
+                used += piece_w;
+                row.push(Span::styled(sep.to_string(), theme::DIM));
+                row.push(Span::styled(
+                    word.clone(),
+                    if *current {
+                        theme::SELECTED
+                    } else {
+                        theme::DIM
+                    },
+                ));
             }
             lines.push(Line::from(row));
         }

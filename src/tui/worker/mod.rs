@@ -351,6 +351,10 @@ pub enum Reply {
         cadences: [i64; 3],
         /// The team's currency (ISO code), for showing amounts.
         currency: String,
+        /// Everyone who owns a customer or is assigned a to-do (for owner fields).
+        people: Vec<String>,
+        /// Campaign names, newest first (for campaign fields).
+        campaigns: Vec<String>,
     },
     SearchSources(Vec<SearchSource>),
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
@@ -816,16 +820,21 @@ fn handle(
                     store::customers::count(c)?,
                     cadences,
                     store::settings::get(c, "currency")?,
+                    (pages::people(c)?, pages::campaign_names(c)?),
                 ))
             });
             match counts {
-                Ok(((overdue, today), customers, cadences, currency)) => Reply::Counts {
-                    overdue,
-                    today,
-                    customers,
-                    cadences,
-                    currency,
-                },
+                Ok(((overdue, today), customers, cadences, currency, (people, campaigns))) => {
+                    Reply::Counts {
+                        overdue,
+                        today,
+                        customers,
+                        cadences,
+                        currency,
+                        people,
+                        campaigns,
+                    }
+                }
                 Err(e) => failed(e),
             }
         }
