@@ -82,6 +82,8 @@ pub enum Action {
     OpenPalette,
     /// Show whole what the focused pane cuts to fit.
     ViewWhole,
+    /// A line break in a field that holds several lines (details, notes).
+    Newline,
     /// A click on a row: focus its pane and select it.
     SelectRow(Pane, usize),
     // Line editing in text fields and the search line.

@@ -264,7 +264,8 @@ pub enum Modal {
         then: Confirmed,
         form: Option<Box<Form>>,
     },
-    Entry(Box<Interaction>),
+    /// A timeline entry in full, scrolled this many lines.
+    Entry(Box<Interaction>, u16),
     /// The `:` command line: any `kehu` command, run against this database.
     Palette {
         text: String,

@@ -1237,3 +1237,71 @@ fn owner_fields_offer_the_team_and_question_an_unknown_name_once() {
         Some("wnag.lei")
     );
 }
+
+#[test]
+fn details_keep_their_lines_and_a_long_note_scrolls_to_its_end() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    crate::tui::keys(&mut app, "pasted note");
+    press(&mut app, KeyCode::Tab);
+    app.paste("first line\r\nsecond line\nthird");
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('j'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "fourth");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("second line") && text.contains("fourth"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    let saved = store_of(&dir)
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap()[0]
+        .clone();
+    assert_eq!(
+        saved.details.as_deref(),
+        Some("first line\nsecond line\nthird\nfourth")
+    );
+    // A 10,000-character note opens whole and scrolls to its last words.
+    let long: String = (0..1000)
+        .map(|i| format!("word{i:04} "))
+        .collect::<String>()
+        + "THE-END";
+    store_of(&dir)
+        .write(|c| {
+            store::interactions::add(
+                c,
+                &ctx("tester"),
+                id,
+                &kehu::domain::InteractionFields {
+                    kind: kehu::domain::InteractionKind::Note,
+                    summary: "a very long note".into(),
+                    details: Some(long.clone()),
+                    at: ctx("tester").clock.stamp(),
+                },
+            )
+        })
+        .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('3'));
+    let at = app
+        .state
+        .timeline
+        .iter()
+        .position(|i| matches!(i, kehu::tui::state::TimelineItem::Interaction(x) if x.summary == "a very long note"))
+        .unwrap();
+    app.state.timeline_selected = at;
+    press(&mut app, KeyCode::Enter);
+    assert!(!screen(&mut app, 80, 24).contains("THE-END"));
+    for _ in 0..30 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert!(
+        screen(&mut app, 80, 24).contains("THE-END"),
+        "the end of the note cannot be reached"
+    );
+}

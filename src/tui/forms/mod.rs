@@ -217,6 +217,8 @@ pub struct Field {
     pub choices: Vec<Choice>,
     /// Names the field offers (teammates, campaigns): ←/→ go through them, any text is accepted.
     pub suggestions: Vec<String>,
+    /// Holds several lines (details, notes): Ctrl-j breaks a line, a paste keeps its lines.
+    pub multiline: bool,
 }
 
 /// One value of a choice field: what is stored, and the catalogue group of its shown words.
@@ -351,6 +353,10 @@ fn field(
         pristine: false,
         choices: Vec::new(),
         suggestions: Vec::new(),
+        multiline: matches!(
+            key,
+            "details" | "needs" | "service_needs" | "comment" | "note"
+        ),
     }
 }
 
@@ -533,15 +539,16 @@ impl Form {
             f.cursor = 0;
             f.pristine = false;
         }
-        // Fields are one line; pasted line breaks become spaces.
+        // One-line fields turn pasted line breaks into spaces; fields of several lines keep them
+        // (a Windows CRLF is one break).
+        let multiline = f.multiline;
         let clean: String = text
+            .replace("\r\n", "\n")
             .chars()
-            .map(|c| {
-                if c == '\n' || c == '\r' || c == '\t' {
-                    ' '
-                } else {
-                    c
-                }
+            .map(|c| match c {
+                '\n' if multiline => '\n',
+                '\n' | '\r' | '\t' => ' ',
+                c => c,
             })
             .collect();
         let byte = f

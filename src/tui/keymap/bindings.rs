@@ -997,4 +997,23 @@ pub const BINDINGS: &[Binding] = &[
         "key.view_whole",
         "",
     ),
+    b(Entry, k('j'), Action::Down, "key.scroll", ""),
+    b(Entry, code(KeyCode::Down), Action::Down, "key.scroll", ""),
+    b(Entry, k('k'), Action::Up, "key.scroll", ""),
+    b(Entry, code(KeyCode::Up), Action::Up, "key.scroll", ""),
+    b(
+        Entry,
+        code(KeyCode::PageDown),
+        Action::PageDown,
+        "key.page_down",
+        "",
+    ),
+    b(
+        Entry,
+        code(KeyCode::PageUp),
+        Action::PageUp,
+        "key.page_up",
+        "",
+    ),
+    b(Form, ctrl('j'), Action::Newline, "key.newline", ""),
 ];

@@ -492,7 +492,7 @@ fn answered(s: &mut State, token: u64, ok: bool) {
     }
 }
 
-fn open_form(s: &mut State, mut form: Form) {
+pub(super) fn open_form(s: &mut State, mut form: Form) {
     // Who and which campaign: the names the book knows are offered (any name may be typed).
     form.suggest("owner", &s.people);
     form.suggest("assignee", &s.people);
@@ -885,7 +885,7 @@ fn panes_key(s: &mut State, a: Action) {
             }
             match s.timeline.get(s.timeline_selected) {
                 Some(TimelineItem::Interaction(i)) => {
-                    s.modal = Some(Modal::Entry(Box::new(i.clone())))
+                    s.modal = Some(Modal::Entry(Box::new(i.clone()), 0))
                 }
                 // A purchase opens as its form: everything it holds, and corrected in place.
                 Some(TimelineItem::Purchase(p)) => {
@@ -987,7 +987,8 @@ fn panes_key(s: &mut State, a: Action) {
         | Action::DeleteForward
         | Action::WordLeft
         | Action::WordRight
-        | Action::SkipBad => {}
+        | Action::SkipBad
+        | Action::Newline => {}
     }
 }
 

@@ -454,7 +454,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 }),
             }
         }
-        Modal::Entry(entry) => match a {
+        Modal::Entry(entry, scroll) => match a {
             Action::Close => {}
             Action::EditEntry => open_form(s, Form::edit_interaction(&entry, &s.clock)),
             Action::DeleteEntry => {
@@ -478,7 +478,16 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 })
             }
             Action::Quit => quit(s, None),
-            _ => s.modal = Some(Modal::Entry(entry)),
+            Action::Down | Action::PageDown => {
+                let step = if a == Action::Down { 1 } else { 10 };
+                s.modal = Some(Modal::Entry(entry, scroll.saturating_add(step)))
+            }
+            Action::Up | Action::PageUp => {
+                let step = if a == Action::Up { 1 } else { 10 };
+                s.modal = Some(Modal::Entry(entry, scroll.saturating_sub(step)))
+            }
+            Action::Top => s.modal = Some(Modal::Entry(entry, 0)),
+            _ => s.modal = Some(Modal::Entry(entry, scroll)),
         },
         Modal::Confirm { text, then, form } => match a {
             Action::Answer(true) => match then {
@@ -567,6 +576,13 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
             }
             Action::CursorLeft | Action::CursorRight => {
                 form.move_cursor(a == Action::CursorRight);
+                s.modal = Some(Modal::Form(form));
+            }
+            Action::Newline => {
+                if form.saving.is_none() && form.fields.get(form.focus).is_some_and(|f| f.multiline)
+                {
+                    form.insert("\n");
+                }
                 s.modal = Some(Modal::Form(form));
             }
             Action::LineStart

@@ -70,7 +70,7 @@ pub fn active_layers(s: &State) -> Vec<Layer> {
         Some(Modal::Help { .. }) => vec![Layer::Help],
         Some(Modal::Form(_)) => vec![Layer::Form],
         Some(Modal::Confirm { .. }) => vec![Layer::Confirm],
-        Some(Modal::Entry(_)) => vec![Layer::Entry],
+        Some(Modal::Entry(..)) => vec![Layer::Entry],
         Some(Modal::Pipeline(_)) => vec![Layer::Pipeline],
         Some(Modal::Dashboard(_)) => vec![Layer::Dashboard],
         Some(Modal::History { .. }) => vec![Layer::Help],

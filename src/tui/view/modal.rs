@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::{cell, clip};
@@ -102,7 +102,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
         }
         Some(Modal::Pipeline(p)) => pipeline(f, p, &s.currency, area),
         Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, &s.currency, area),
-        Some(Modal::Entry(e)) => {
+        Some(Modal::Entry(e, scroll)) => {
             let r = centered(
                 area,
                 area.width.saturating_sub(8).max(40),
@@ -135,14 +135,21 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
                 ),
                 Line::raw(""),
             ];
+            // Wrapped here, line by line, so j/k scroll a long note to its end and no further.
+            let w = r.width.saturating_sub(2) as usize;
             for l in crate::domain::input::for_terminal(e.details.as_deref().unwrap_or(""), false)
                 .lines()
             {
-                lines.push(Line::raw(l.to_string()));
+                for part in wrapped(l, w, 0) {
+                    lines.push(Line::raw(part));
+                }
             }
+            let last = lines
+                .len()
+                .saturating_sub(r.height.saturating_sub(2) as usize) as u16;
             f.render_widget(
                 Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
+                    .scroll(((*scroll).min(last), 0))
                     .block(frame(t("entry.title"))),
                 r,
             );
@@ -312,8 +319,47 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
         } else {
             Style::new()
         };
+        let tall =
+            field.multiline && (field.value.contains('\n') || field.value.width() + 1 > value_w);
+        let mut more_rows: Vec<Line> = Vec::new();
         if field.value.is_empty() && !active {
             spans.push(Span::styled(clip(field.placeholder, value_w), theme::DIM));
+        } else if tall {
+            // Several lines: wrapped under the label, five at most, around the cursor.
+            let mut text = field.value.clone();
+            if active {
+                let at = text
+                    .char_indices()
+                    .nth(field.cursor)
+                    .map_or(text.len(), |(i, _)| i);
+                text.insert(at, '▏');
+            }
+            let rows: Vec<String> = text
+                .split('\n')
+                .flat_map(|l| wrapped(l, value_w, 0))
+                .collect();
+            let cursor_row = rows.iter().position(|r| r.contains('▏')).unwrap_or(0);
+            let first = cursor_row.saturating_sub(4);
+            let shown: Vec<&String> = rows.iter().skip(first).take(5).collect();
+            let cut = first > 0 || rows.len() > first + 5;
+            for (n, row) in shown.iter().enumerate() {
+                let line = Span::styled((*row).clone(), value_style);
+                if n == 0 {
+                    spans.push(line);
+                } else {
+                    more_rows.push(Line::from(vec![Span::raw(" ".repeat(under)), line]));
+                }
+            }
+            if cut {
+                more_rows.push(Line::styled(
+                    format!(
+                        "{}{}",
+                        " ".repeat(under),
+                        tf("form.lines", &[("n", &rows.len())])
+                    ),
+                    theme::DIM,
+                ));
+            }
         } else {
             // Show the part of the value around the cursor.
             let chars: Vec<char> = field.value.chars().collect();
@@ -339,6 +385,7 @@ fn draw_form(f: &mut Frame, form: &Form, status: &crate::tui::state::Status, are
             spans.push(Span::styled(" ✗", theme::ERROR));
         }
         lines.push(Line::from(spans));
+        lines.extend(more_rows);
         // A focused choice field lists its values, the current one reversed, wrapped to fit.
         // Names offered (teammates, campaigns): the first dozen, the current one reversed.
         let offered: Vec<(String, bool)> = if field.choices.is_empty() {
