@@ -37,8 +37,23 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     }
     let w = inner.width as usize;
     // Column widths: name and company share what is left after the fixed columns.
-    let (tier_w, days_w, due_w) = (4, 6, if w >= 60 { 10 } else { 5 });
-    let flexible = w.saturating_sub(tier_w + days_w + due_w + 6);
+    // A narrow pane drops columns from the right (next due, then last contact, then tier) so a
+    // name always has ten columns.
+    let mut fixed = [4usize, 6, if w >= 60 { 10 } else { 5 }];
+    let used = |cols: &[usize; 3]| {
+        cols.iter()
+            .filter(|c| **c > 0)
+            .map(|c| c + 1)
+            .sum::<usize>()
+            + 3
+    };
+    for i in (0..3).rev() {
+        if w.saturating_sub(used(&fixed)) < 10 {
+            fixed[i] = 0;
+        }
+    }
+    let [tier_w, days_w, due_w] = fixed;
+    let flexible = w.saturating_sub(used(&fixed));
     let name_w = if w >= 60 { flexible * 5 / 9 } else { flexible };
     let company_w = flexible.saturating_sub(name_w + 1);
 
@@ -63,12 +78,15 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
         header.push_str(&cell(t("col.company"), company_w));
         header.push(' ');
     }
-    header.push_str(&format!(
-        "{} {} {}",
-        cell(t("col.tier"), tier_w),
-        cell(t("col.last"), days_w),
-        cell(t("col.next"), due_w)
-    ));
+    for (label, width) in [
+        ("col.tier", tier_w),
+        ("col.last", days_w),
+        ("col.next", due_w),
+    ] {
+        if width > 0 {
+            header.push_str(&format!("{} ", cell(t(label), width)));
+        }
+    }
     lines.push(Line::styled(header, theme::HEADER));
     let room = (inner.height as usize).saturating_sub(lines.len());
 
@@ -163,7 +181,9 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
             Tier::Regular => "tier.short.regular",
             Tier::Potential => "tier.short.potential",
         });
-        spans.push(Span::raw(format!("{} ", cell(tier, tier_w))));
+        if tier_w > 0 {
+            spans.push(Span::raw(format!("{} ", cell(tier, tier_w))));
+        }
         let (days, late) = match s.days_since_contact(c) {
             Some((d, late)) => (
                 format!(
@@ -175,10 +195,12 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
             ),
             None => ("–".into(), false),
         };
-        spans.push(Span::styled(
-            format!("{} ", cell(&days, days_w)),
-            if late { theme::OVERDUE } else { Style::new() },
-        ));
+        if days_w > 0 {
+            spans.push(Span::styled(
+                format!("{} ", cell(&days, days_w)),
+                if late { theme::OVERDUE } else { Style::new() },
+            ));
+        }
         let today = s.clock.today();
         let (due, style) = match c.next_due {
             Some(d) if d < today => (
@@ -194,7 +216,9 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
             ),
             None => (String::new(), Style::new()),
         };
-        spans.push(Span::styled(cell(&due, due_w), style));
+        if due_w > 0 {
+            spans.push(Span::styled(cell(&due, due_w), style));
+        }
         let mut line = Line::from(spans);
         if is_sel {
             line = line.patch_style(theme::SELECTED);
