@@ -201,14 +201,37 @@ pub struct Line {
     pub before: Measure,
 }
 
+/// Figures where less is better (a rising churn rate is bad news).
+const LOWER_IS_BETTER: &[&str] = &[
+    "churn_rate",
+    "complaint_rate",
+    "median_first_response_hours",
+    "todos_done_late",
+    "top_20_percent_revenue_share",
+];
+
 impl Line {
-    /// ↑, ↓ or → (no change or nothing to compare).
+    /// ↑, ↓ or → (no change as shown, or nothing to compare): two values that read the same
+    /// (33.3% and 33.3%) are no change.
     pub fn arrow(&self) -> &'static str {
+        if self.now.text() == self.before.text() {
+            return "→";
+        }
         match (self.now.number(), self.before.number()) {
             (Some(a), Some(b)) if a > b + 1e-9 => "↑",
             (Some(a), Some(b)) if a < b - 1e-9 => "↓",
             _ => "→",
         }
+    }
+
+    /// Whether the change is good news (Some(true)), bad news (Some(false)), or neither.
+    pub fn better(&self) -> Option<bool> {
+        let up = match self.arrow() {
+            "↑" => true,
+            "↓" => false,
+            _ => return None,
+        };
+        Some(up != LOWER_IS_BETTER.contains(&self.key))
     }
 }
 
@@ -429,5 +452,21 @@ mod tests {
         assert_eq!(csv_cell("+86 138"), "'+86 138");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(md_cell("a|b"), "a\\|b");
+    }
+
+    #[test]
+    fn an_unchanged_figure_as_shown_has_no_arrow_and_good_news_depends_on_the_figure() {
+        let line = |key, now, before| Line {
+            key,
+            label: "",
+            now: Measure::Rate(Some(now)),
+            before: Measure::Rate(Some(before)),
+        };
+        assert_eq!(line("conversion_rate", 0.3331, 0.3329).arrow(), "→");
+        assert_eq!(line("conversion_rate", 0.3331, 0.3329).better(), None);
+        assert_eq!(line("conversion_rate", 0.40, 0.30).better(), Some(true));
+        assert_eq!(line("churn_rate", 0.40, 0.30).arrow(), "↑");
+        assert_eq!(line("churn_rate", 0.40, 0.30).better(), Some(false));
+        assert_eq!(line("churn_rate", 0.10, 0.30).better(), Some(true));
     }
 }

@@ -5,10 +5,9 @@ use crate::i18n::{t, tf};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{BarChart, Block, Borders, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
 use super::{cell, clip};
-use crate::domain::input::money_text;
 use crate::store::reports::{DRILLABLE, Raw};
 use crate::tui::state::Dashboard;
 use crate::tui::theme;
@@ -72,7 +71,7 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
         return;
     };
     let wide = inner.width >= 110;
-    let split = if inner.width >= 70 { 52 } else { inner.width };
+    let split = if inner.width >= 70 { 56 } else { inner.width };
     let [left, right] =
         Layout::horizontal([Constraint::Length(split), Constraint::Min(0)]).areas(inner);
 
@@ -92,16 +91,19 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
         } else {
             " "
         };
-        let arrow_style = match l.arrow() {
-            "↑" => theme::OK,
-            "↓" => theme::OVERDUE,
-            _ => theme::DIM,
+        // The arrow says which way it moved; ✓ or ✗ whether that is good news (a falling churn
+        // rate is), so the cue survives without colour.
+        let (cue, cue_style) = match l.better() {
+            Some(true) => (" ✓", theme::OK),
+            Some(false) => (" ✗", theme::OVERDUE),
+            None => ("", theme::DIM),
         };
         let mut line = Line::from(vec![
             Span::raw(format!("{marker}{}", cell(l.label, 27))),
             Span::styled(cell(&l.now.shown(currency, true), 11), theme::HEADER),
             Span::styled(cell(&l.before.shown(currency, true), 11), theme::DIM),
-            Span::styled(l.arrow(), arrow_style),
+            Span::styled(l.arrow(), cue_style),
+            Span::styled(cue, cue_style),
         ]);
         if i == d.selected && d.drill.is_none() {
             line = line.patch_style(theme::SELECTED);
@@ -115,14 +117,23 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
             .join(" · ")
     };
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", cell(t("dash.tiers"), 6)), theme::DIM),
-        Span::raw(mix("tier", &report.current.raw.by_tier)),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {} ", cell(t("dash.stages"), 6)), theme::DIM),
-        Span::raw(mix("stage", &report.current.raw.by_stage)),
-    ]));
+    // The mixes wrap under their label rather than run off the column.
+    let room = (left.width as usize).saturating_sub(9).max(8);
+    for (label, group, values) in [
+        ("dash.tiers", "tier", &report.current.raw.by_tier),
+        ("dash.stages", "stage", &report.current.raw.by_stage),
+    ] {
+        for (n, part) in super::wrap(&mix(group, values), room)
+            .into_iter()
+            .enumerate()
+        {
+            let head = if n == 0 { t(label) } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {} ", cell(head, 6)), theme::DIM),
+                Span::raw(part),
+            ]));
+        }
+    }
     f.render_widget(Paragraph::new(lines), left);
     if right.width < 16 {
         return;
@@ -134,9 +145,9 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
     }
     if wide {
         let [rev, flow, sat, tiers] = Layout::vertical([
-            Constraint::Percentage(40),
-            Constraint::Percentage(30),
-            Constraint::Length(4),
+            Constraint::Percentage(36),
+            Constraint::Percentage(28),
+            Constraint::Length(8),
             Constraint::Min(3),
         ])
         .areas(right);
@@ -157,12 +168,12 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
             churned,
         );
         satisfaction(f, trend, sat);
-        tier_revenue(f, &report.current.raw, tiers);
+        tier_revenue(f, &report.current.raw, currency, tiers);
     } else {
         let [rev, tiers] =
             Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(right);
         revenue_chart(f, trend, rev);
-        tier_revenue(f, &report.current.raw, tiers);
+        tier_revenue(f, &report.current.raw, currency, tiers);
     }
 }
 
@@ -205,11 +216,15 @@ fn bars(f: &mut Frame, title: &str, data: &[(String, u64)], area: Rect) {
         );
         return;
     }
+    // Bars at least two columns wide, so each month's label ("01") reads whole: a narrow chart
+    // shows the latest months that fit.
+    let fit = ((area.width as usize + 1) / 3).max(1);
+    let data = &data[data.len().saturating_sub(fit)..];
     let refs: Vec<(&str, u64)> = data.iter().map(|(l, v)| (l.as_str(), *v)).collect();
     let n = refs.len() as u16;
     let width = (area.width.saturating_sub(1) / n.max(1))
         .saturating_sub(1)
-        .clamp(1, 8);
+        .clamp(2, 8);
     let chart = BarChart::default()
         .block(titled(title))
         .data(refs.as_slice())
@@ -219,13 +234,8 @@ fn bars(f: &mut Frame, title: &str, data: &[(String, u64)], area: Rect) {
     f.render_widget(chart, area);
 }
 
-/// Average satisfaction per month (1–5), as a sparkline.
+/// Average satisfaction per month (1–5): a bar a month, labelled with the month and the score.
 fn satisfaction(f: &mut Frame, trend: &Raw, area: Rect) {
-    let values: Vec<u64> = trend
-        .satisfaction_per_month
-        .iter()
-        .map(|(_, v)| (v * 20.0).round() as u64)
-        .collect();
     let last = trend
         .satisfaction_per_month
         .last()
@@ -236,7 +246,7 @@ fn satisfaction(f: &mut Frame, trend: &Raw, area: Rect) {
             )
         });
     let title = format!(" {} ", tf("dash.satisfaction", &[("last", &last)]));
-    if values.is_empty() {
+    if trend.satisfaction_per_month.is_empty() {
         f.render_widget(
             Paragraph::new(Line::styled(
                 format!(" {}", t("dash.no_surveys")),
@@ -247,17 +257,33 @@ fn satisfaction(f: &mut Frame, trend: &Raw, area: Rect) {
         );
         return;
     }
+    let bars: Vec<Bar> = trend
+        .satisfaction_per_month
+        .iter()
+        .map(|(m, v)| {
+            Bar::default()
+                .value((v * 20.0).round() as u64)
+                .text_value(format!("{v:.1}"))
+                .label(Line::raw(month_label(m)))
+        })
+        .collect();
+    let n = bars.len() as u16;
+    let width = (area.width.saturating_sub(1) / n.max(1))
+        .saturating_sub(1)
+        .clamp(3, 8);
     f.render_widget(
-        Sparkline::default()
+        BarChart::default()
             .block(titled(&title))
-            .data(&values)
+            .data(BarGroup::default().bars(&bars))
             .max(100)
-            .style(theme::OK),
+            .bar_width(width)
+            .bar_gap(1)
+            .bar_style(theme::OK),
         area,
     );
 }
 
-fn tier_revenue(f: &mut Frame, raw: &Raw, area: Rect) {
+fn tier_revenue(f: &mut Frame, raw: &Raw, currency: &str, area: Rect) {
     let total: i64 = raw.revenue_by_tier.iter().map(|(_, v)| v).sum();
     let mut lines = Vec::new();
     for (tier, v) in &raw.revenue_by_tier {
@@ -270,7 +296,11 @@ fn tier_revenue(f: &mut Frame, raw: &Raw, area: Rect) {
         lines.push(Line::from(vec![
             Span::raw(format!(" {} ", cell(&crate::i18n::word("tier", tier), 10))),
             Span::styled(cell(&bar, 20), theme::KEY),
-            Span::raw(format!(" {:>5.1}% {}", share * 100.0, money_text(*v))),
+            Span::raw(format!(
+                " {:>5.1}% {}",
+                share * 100.0,
+                crate::domain::format::money(*v, currency)
+            )),
         ]));
     }
     if lines.is_empty() {
