@@ -1000,6 +1000,15 @@ fn merge_view(f: &mut Frame, m: &crate::tui::state::MergeView, area: Rect) {
         lines.push(Line::styled(format!(" {}", t("merge.nothing")), theme::DIM));
     }
     for (i, (field, keep, other, take)) in m.rows.iter().enumerate() {
+        // Stored words read as the screen's words; the field by its label.
+        let shown = |v: &str| match *field {
+            "tier" | "stage" | "kind" | "channel" => crate::i18n::word(field, v),
+            _ => v.to_string(),
+        };
+        let (keep, other) = (&shown(keep), &shown(other));
+        let label = crate::i18n::lookup(&format!("form.label.{field}"))
+            .map_or_else(|| field.to_string(), str::to_string);
+        let field = &label;
         let (k_mark, o_mark) = if *take {
             ("  ", "▶ ")
         } else {
