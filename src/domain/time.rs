@@ -153,11 +153,12 @@ fn parse_date_unchecked(
         let (num, unit) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
         let n: u32 = num.parse().map_err(|_| bad())?;
         let forward = sign == '+';
-        let shifted = match unit.to_lowercase().as_str() {
-            "d" => shift_days(today, u64::from(n), forward),
-            "w" => shift_days(today, u64::from(n) * 7, forward),
-            "m" => shift_months(today, n, forward),
-            "y" => shift_months(today, n.saturating_mul(12), forward),
+        // Units as typed in English or Chinese: +3d / +3天, +2w / +2周, +1m / +1月 / +1个月.
+        let shifted = match unit.trim().to_lowercase().as_str() {
+            "d" | "天" | "日" => shift_days(today, u64::from(n), forward),
+            "w" | "周" | "星期" => shift_days(today, u64::from(n) * 7, forward),
+            "m" | "月" | "个月" => shift_months(today, n, forward),
+            "y" | "年" => shift_months(today, n.saturating_mul(12), forward),
             _ => return Err(bad()),
         };
         return shifted.ok_or_else(|| {
@@ -320,6 +321,9 @@ mod tests {
         assert_eq!(d("2026-12-01").unwrap(), "2026-12-01");
         assert_eq!(d("2026/12/1").unwrap(), "2026-12-01");
         assert_eq!(d("2026年12月1日").unwrap(), "2026-12-01");
+        assert_eq!(d("+3天").unwrap(), d("+3d").unwrap());
+        assert_eq!(d("+2周").unwrap(), d("+2w").unwrap());
+        assert_eq!(d("+1个月").unwrap(), d("+1m").unwrap());
         assert_eq!(d("today").unwrap(), "2026-11-22");
         assert_eq!(d("Tomorrow").unwrap(), "2026-11-23");
         assert_eq!(d("+3d").unwrap(), "2026-11-25");

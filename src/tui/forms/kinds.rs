@@ -51,7 +51,7 @@ impl Form {
                 field(
                     "at",
                     t("form.label.at"),
-                    "now",
+                    t("form.default.now"),
                     t("form.hint.now_2026_11_20_14_30_2d"),
                 ),
                 field(
@@ -331,7 +331,7 @@ impl Form {
                 field(
                     "date",
                     t("form.label.date"),
-                    "today",
+                    t("form.default.today"),
                     t("form.hint.2026_11_20_yesterday_3d"),
                 ),
                 field(
