@@ -1305,3 +1305,29 @@ fn details_keep_their_lines_and_a_long_note_scrolls_to_its_end() {
         "the end of the note cannot be reached"
     );
 }
+
+#[test]
+fn tab_completes_the_import_path() {
+    let (dir, mut app) = demo_app();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(folder.join("older")).unwrap();
+    std::fs::write(folder.join("people-2026.csv"), "name\nA\n").unwrap();
+    std::fs::write(folder.join("people-notes.txt"), "x").unwrap();
+    press(&mut app, KeyCode::Char('i'));
+    crate::tui::keys(&mut app, &format!("{}/peo", folder.display()));
+    press(&mut app, KeyCode::Tab);
+    let value = |app: &App| match &app.state.modal {
+        Some(Modal::Form(f)) => f.value("path").to_string(),
+        _ => panic!("no import form"),
+    };
+    assert_eq!(value(&app), format!("{}/people-", folder.display()));
+    crate::tui::keys(&mut app, "2");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(value(&app), format!("{}/people-2026.csv", folder.display()));
+    // Nothing more to add: Tab moves to the next field.
+    press(&mut app, KeyCode::Tab);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.fields[f.focus].key, "duplicates");
+}

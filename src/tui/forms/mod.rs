@@ -488,6 +488,57 @@ impl Form {
     }
 
     /// Has the user typed anything since the form opened?
+    /// Completes the focused path field from the file system (the longest common start of the
+    /// names that match, `/` after a folder); returns whether it added anything.
+    pub fn complete_path(&mut self) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        let typed = f.value.clone();
+        let (folder_typed, start) = match typed.rfind(['/', '\\']) {
+            Some(at) => (&typed[..=at], &typed[at + 1..]),
+            None => ("", typed.as_str()),
+        };
+        let folder = if folder_typed.is_empty() {
+            std::path::PathBuf::from(".")
+        } else {
+            expand_home(folder_typed)
+        };
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return false;
+        };
+        let names: Vec<(String, bool)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                // Hidden files only when asked for with a leading dot.
+                (name.starts_with(start) && (start.starts_with('.') || !name.starts_with('.')))
+                    .then(|| (name, e.path().is_dir()))
+            })
+            .collect();
+        let Some((first, _)) = names.first() else {
+            return false;
+        };
+        let mut common = first.clone();
+        for (n, _) in &names[1..] {
+            while !n.starts_with(&common) {
+                common.pop();
+            }
+        }
+        let mut completed = format!("{folder_typed}{common}");
+        if names.len() == 1 && names[0].1 {
+            completed.push(std::path::MAIN_SEPARATOR);
+        }
+        if completed == typed {
+            return false;
+        }
+        f.value = completed;
+        f.cursor = f.value.chars().count();
+        f.pristine = false;
+        f.error = None;
+        true
+    }
+
     /// Offers `names` in the fields with this key.
     pub fn suggest(&mut self, key: &str, names: &[String]) {
         for f in self.fields.iter_mut().filter(|f| f.key == key) {

@@ -562,6 +562,13 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
                 })
             }
             Action::Quit => quit(s, None),
+            // In a file field Tab completes the path as a shell does; with nothing to add, it moves on.
+            Action::FieldNext
+                if form.fields.get(form.focus).is_some_and(|f| f.key == "path")
+                    && form.complete_path() =>
+            {
+                s.modal = Some(Modal::Form(form))
+            }
             Action::FieldNext => {
                 form.next_field(true);
                 s.modal = Some(Modal::Form(form));
