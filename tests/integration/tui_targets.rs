@@ -918,6 +918,15 @@ fn choice_fields_are_pickers_in_either_language() {
         panic!()
     };
     assert_eq!(f.value("kind"), "email");
+    // j and k go through the values too.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("kind"), "call");
+    press(&mut app, KeyCode::Char('j'));
     // Typing the start of a value picks it.
     for _ in 0..5 {
         press(&mut app, KeyCode::Backspace);

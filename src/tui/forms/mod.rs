@@ -582,6 +582,15 @@ impl Form {
     }
 
     pub fn insert(&mut self, text: &str) {
+        // In a picker, j and k go through the values (no value starts with either letter).
+        if let Some(f) = self.fields.get(self.focus)
+            && !f.choices.is_empty()
+            && (text == "j" || text == "k")
+            && !f.choices.iter().any(|c| c.starts(text))
+        {
+            self.move_cursor(text == "j");
+            return;
+        }
         let Some(f) = self.fields.get_mut(self.focus) else {
             return;
         };
