@@ -321,3 +321,35 @@ fn report_formats_and_empty_database() {
     assert!(md.contains("fast \\| cheap"), "{md}");
     assert!(k.ok(&["report", "plan"]).contains("99.00"));
 }
+
+/// A book that came in through an import has no statistics (no ANALYZE): every per-customer
+/// history lookup of the report must still use the customer's own rows, not scan them all.
+#[test]
+fn report_history_lookups_use_the_customers_own_rows() {
+    let (_d, st) = crate::common::temp_store();
+    for (name, sql) in kehu::store::reports::history_queries() {
+        let plan: Vec<String> = st
+            .read(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let rows = stmt
+                    .query_map(
+                        rusqlite::params![None::<String>, "2026-01-01", "2026-02-01"],
+                        |r| r.get::<_, String>(3),
+                    )?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(rows)
+            })
+            .unwrap();
+        let history: Vec<&String> = plan
+            .iter()
+            .filter(|p| p.contains(" h ") || p.ends_with(" h"))
+            .collect();
+        assert!(!history.is_empty(), "{name}: no history lookup in {plan:?}");
+        for p in history {
+            assert!(
+                p.contains("customer_history_by_customer_field"),
+                "{name}: the history is not looked up by customer: {p}\n{plan:?}"
+            );
+        }
+    }
+}
