@@ -233,6 +233,9 @@ pub mod weights {
     pub const DEAL_BASE: i64 = 40;
     pub const PER_DAY_PAST_CLOSE: i64 = 5;
     pub const MAX_PAST_CLOSE: i64 = 100;
+    /// Promises (to-dos due or overdue, complaints on their clock) rank above every nudge
+    /// (cadence reminders, birthdays, late deals): what someone said would happen comes first.
+    pub const PROMISE: i64 = 1000;
     pub const VIP: i64 = 25;
     pub const REGULAR: i64 = 10;
     pub const PER_VALUE_POINT: i64 = 2;
@@ -260,7 +263,7 @@ impl Urgency {
     fn customer(&mut self, tier: Option<Tier>, value: u8) {
         match tier {
             Some(Tier::Vip) => self.add(weights::VIP, t("why.vip")),
-            Some(Tier::Regular) => self.score += weights::REGULAR,
+            Some(Tier::Regular) => self.add(weights::REGULAR, t("why.regular")),
             _ => {}
         }
         if value > 0 {
@@ -303,8 +306,12 @@ pub fn todo_urgency(
     };
     match priority {
         Priority::High => u.add(weights::HIGH_PRIORITY, t("why.high_priority")),
-        Priority::Low => u.score += weights::LOW_PRIORITY,
+        Priority::Low => u.add(weights::LOW_PRIORITY, t("why.low_priority")),
         Priority::Normal => {}
+    }
+    // Due or overdue: a promise.
+    if due.is_some_and(|d| d <= today) {
+        u.score += weights::PROMISE;
     }
     u.customer(tier, value);
     u
@@ -340,7 +347,7 @@ pub fn birthday_urgency(days_until: i64, tier: Tier, value: u8) -> Urgency {
 
 pub fn complaint_urgency(left: Duration, severity: Severity, tier: Tier, value: u8) -> Urgency {
     let mut u = Urgency::new(
-        weights::COMPLAINT_BASE,
+        weights::COMPLAINT_BASE + weights::PROMISE,
         tf("why.first_response", &[("clock", &describe_clock(left))]),
     );
     let hours = left.num_hours();
@@ -380,6 +387,43 @@ mod tests {
     }
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn promises_rank_above_nudges_and_every_term_is_said() {
+        let today = d("2026-11-22");
+        let vip_due = todo_urgency(Some(today), today, Priority::High, Some(Tier::Vip), 15);
+        let potential_nudge = cadence_urgency(400, 14, Tier::Potential, 15);
+        let vip_nudge = cadence_urgency(400, 30, Tier::Vip, 15);
+        let overdue_low = todo_urgency(
+            Some(d("2026-11-13")),
+            today,
+            Priority::Low,
+            Some(Tier::Potential),
+            0,
+        );
+        assert!(vip_due.score > potential_nudge.score);
+        assert!(
+            vip_due.score > vip_nudge.score,
+            "a promise outranks a nudge"
+        );
+        assert!(
+            overdue_low.score > vip_nudge.score,
+            "nudges stay below overdue promises"
+        );
+        let complaint = complaint_urgency(Duration::hours(4), Severity::Normal, Tier::Potential, 0);
+        assert!(complaint.score > vip_nudge.score);
+        assert!(
+            overdue_low.why.iter().any(|w| w.contains("low")),
+            "{:?}",
+            overdue_low.why
+        );
+        let regular = todo_urgency(Some(today), today, Priority::Normal, Some(Tier::Regular), 0);
+        assert!(
+            regular.why.iter().any(|w| w.contains("regular")),
+            "{:?}",
+            regular.why
+        );
     }
 
     #[test]
@@ -508,7 +552,7 @@ mod tests {
             Some(Tier::Vip),
             12,
         );
-        assert_eq!(late.score, 50 + 30 + 20 + 25 + 24);
+        assert_eq!(late.score, 1000 + 50 + 30 + 20 + 25 + 24);
         assert_eq!(
             late.why,
             vec!["overdue 3 days", "high priority", "VIP", "value 12/15"]
@@ -522,7 +566,7 @@ mod tests {
         );
         assert_eq!(
             (due.score, due.why.clone()),
-            (80, vec!["due today".to_string()])
+            (1080, vec!["due today".to_string()])
         );
         assert!(late.score > due.score);
 

@@ -167,6 +167,10 @@ pub fn queue(
             .customer_id
             .map(|id| customers::get(conn, id))
             .transpose()?;
+        // An archived customer's to-dos leave the queue with them.
+        if c.as_ref().is_some_and(|c| c.archived_at.is_some()) {
+            continue;
+        }
         if owner.is_some() && t.assignee.as_deref() != owner && !c.as_ref().is_some_and(mine) {
             continue;
         }
@@ -276,7 +280,10 @@ pub fn queue(
     {
         let c = customers::get(conn, t.customer_id)?;
         let Some(opened) = t.opened() else { continue };
-        if !mine(&c) || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string()) {
+        if c.archived_at.is_some()
+            || !mine(&c)
+            || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string())
+        {
             continue;
         }
         let left = rules::response_time_left(opened, clock.now);
@@ -299,7 +306,10 @@ pub fn queue(
         .filter(|d| d.is_open() && d.expected_close.is_some_and(|e| e < today))
     {
         let c = customers::get(conn, d.customer_id)?;
-        if !mine(&c) || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string()) {
+        if c.archived_at.is_some()
+            || !mine(&c)
+            || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string())
+        {
             continue;
         }
         let past = d.expected_close.map_or(0, |e| (today - e).num_days());

@@ -629,3 +629,97 @@ fn settings_default_validate_and_log() {
     let all = s.read(store::settings::all).unwrap();
     assert!(all.contains(&("cadence.vip", "21".to_string())));
 }
+
+/// The Today queue puts promises first: a crafted book whose order is pinned.
+#[test]
+fn the_today_queue_ranks_promises_above_nudges_and_drops_the_archived() {
+    use kehu::domain::{CustomerFields, Priority, Severity, Stage, TicketKind, Tier, TodoFields};
+    use kehu::store::{customers, tickets, today, todos};
+    let (_d, st) = crate::common::temp_store();
+    let c = crate::common::ctx("tester");
+    let today_date = c.clock.today();
+    let customer = |name: &str, tier: Tier| {
+        let mut f = CustomerFields::named(name);
+        f.tier = tier;
+        f.stage = Stage::Customer;
+        f.cadence_days = Some(1);
+        f
+    };
+    let todo = |id: i64, title: &str, days_ago: i64, priority: Priority| TodoFields {
+        customer_id: Some(id),
+        title: title.into(),
+        due: Some(today_date - chrono::Duration::days(days_ago)),
+        due_time: None,
+        priority,
+        assignee: None,
+        recurrence: None,
+    };
+    let (vip, potential, archived) = st
+        .write(|x| {
+            let vip = customers::add(x, &c, &customer("Vip Promise", Tier::Vip), &[])?;
+            let potential =
+                customers::add(x, &c, &customer("Potential Nudge", Tier::Potential), &[])?;
+            let archived = customers::add(x, &c, &customer("Gone Away", Tier::Vip), &[])?;
+            todos::add(x, &c, &todo(vip, "call as promised", 0, Priority::High))?;
+            todos::add(x, &c, &todo(potential, "late low one", 5, Priority::Low))?;
+            todos::add(x, &c, &todo(archived, "never shown", 9, Priority::High))?;
+            tickets::open(
+                x,
+                &c,
+                potential,
+                TicketKind::Complaint,
+                Severity::Normal,
+                "broken",
+            )?;
+            // Long silences: loud cadence reminders for a potential and a VIP customer.
+            let quiet = customers::add(x, &c, &customer("Quiet Vip", Tier::Vip), &[])?;
+            for id in [potential, quiet] {
+                kehu::store::interactions::add(
+                    x,
+                    &c,
+                    id,
+                    &kehu::domain::InteractionFields {
+                        at: (c.clock.now - chrono::Duration::days(400))
+                            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                            .to_string(),
+                        kind: kehu::domain::InteractionKind::Call,
+                        summary: "long ago".into(),
+                        details: None,
+                    },
+                )?;
+            }
+            Ok((vip, potential, archived))
+        })
+        .unwrap();
+    let version = st
+        .read(|x| customers::get(x, archived))
+        .unwrap()
+        .audit
+        .version;
+    st.write(|x| customers::set_archived(x, &c, archived, version, true))
+        .unwrap();
+    let rows = st.read(|x| today::queue(x, &c.clock, None, None)).unwrap();
+    let kinds: Vec<(today::TodayKind, Option<i64>)> =
+        rows.iter().map(|r| (r.kind, r.customer_id)).collect();
+    assert!(
+        rows.iter().all(|r| r.customer_id != Some(archived)),
+        "an archived customer's to-do is in the queue: {kinds:?}"
+    );
+    let last_promise = rows
+        .iter()
+        .rposition(|r| matches!(r.kind, today::TodayKind::Todo | today::TodayKind::Complaint))
+        .unwrap();
+    let first_nudge = rows
+        .iter()
+        .position(|r| r.kind == today::TodayKind::Cadence)
+        .expect("cadence reminders");
+    assert!(
+        last_promise < first_nudge,
+        "a nudge outranks a promise: {kinds:?}"
+    );
+    assert!(rows.iter().any(|r| r.customer_id == Some(vip)));
+    assert!(rows.iter().any(|r| r.customer_id == Some(potential)));
+    for r in &rows {
+        assert!(!r.why.is_empty());
+    }
+}

@@ -989,24 +989,15 @@ fn the_mouse_selects_scrolls_and_presses_hint_keys() {
     assert_eq!(app.state.selected_id, highlighted(&app));
     // A click on a queue row focuses the queue and selects the row; the profile follows.
     let text = screen(&mut app, 100, 30);
-    let who = match &app.state.queue[2] {
-        kehu::tui::state::QueueRow::Today(r) => r.title.clone(),
-        kehu::tui::state::QueueRow::Todo { todo, .. } => todo.title.clone(),
-    };
-    let short: String = who.chars().take(8).collect();
-    let rows: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(&short))
-        .collect();
-    let (y, line) = rows.last().copied().expect("the queue row is drawn");
-    let x = unicode_width::UnicodeWidthStr::width(&line[..line.find(&short).unwrap()]) as u16;
-    mouse(
-        &mut app,
-        MouseEventKind::Down(MouseButton::Left),
-        x,
-        y as u16,
-    );
+    let _ = text;
+    // Where the queue's third row is drawn (what a user sees there is that row).
+    let (x, y) = (0..100u16)
+        .flat_map(|x| (0..30u16).map(move |y| (x, y)))
+        .find(|(x, y)| {
+            app.state.clicked(*x, *y) == Some(kehu::tui::state::Click::Row(Pane::Queue, 2))
+        })
+        .expect("the queue's third row is on screen");
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), x, y);
     assert_eq!(app.state.focus, Pane::Queue);
     assert_eq!(app.state.queue_selected, 2);
     assert_eq!(app.state.selected_id, highlighted(&app));
