@@ -17,11 +17,17 @@ use super::worker::ChangeSet;
 use super::worker::{Anchor, Reply, Request, Save};
 
 mod modals;
+mod queue;
 mod replies;
+mod saving;
+mod whole;
 
 use crate::store::today::{TodayKind, TodayRow};
 use modals::*;
+use queue::*;
 pub use replies::{reply, search_index, search_results};
+use saving::*;
+use whole::*;
 
 /// Rows fetched per page, and how near the window's edge a fetch of the next page starts.
 pub const PAGE: usize = 100;
@@ -54,49 +60,6 @@ fn request_page(s: &mut State, anchor: Anchor) {
         anchor,
         limit: PAGE,
     });
-}
-
-/// Recomputes the queue (after a change), keeping the selection on the same row.
-fn reload_queue(s: &mut State) {
-    let keep = s.queue_row().map(|r| {
-        let (kind, id, occasion) = r.key();
-        (kind, id, occasion.to_string())
-    });
-    request_queue(s, true, s.queue_selected, keep);
-}
-
-/// Asks for the window of the queue around row `around`.
-fn request_queue(s: &mut State, fresh: bool, around: usize, keep: Option<super::worker::QueueKey>) {
-    s.queue_seq += 1;
-    s.queue_loading = true;
-    let customer = if s.queue_only_selected {
-        s.queue_only
-    } else {
-        None
-    };
-    let mine = s.queue_mine.then(|| s.user.clone());
-    s.outbox.push(Request::Queue {
-        seq: s.queue_seq,
-        customer,
-        today: s.queue_today,
-        closed: s.queue_closed,
-        mine,
-        fresh,
-        around,
-        keep,
-    });
-}
-
-/// Moves the queue's selection to row `to`; fetches the window around it when it nears the
-/// loaded window's edge.
-fn move_queue(s: &mut State, to: usize) {
-    s.queue_selected = to.min(s.queue_total.saturating_sub(1));
-    let end = s.queue_offset + s.queue.len();
-    let near_start = s.queue_offset > 0 && s.queue_selected < s.queue_offset + PREFETCH;
-    let near_end = end < s.queue_total && s.queue_selected + PREFETCH >= end;
-    if near_start || near_end {
-        request_queue(s, false, s.queue_selected, None);
-    }
 }
 
 /// Loads the profile and timeline of the customer highlighted in the pane they follow (the list
@@ -329,227 +292,12 @@ fn reload_window(s: &mut State) {
     s.list.keep_offset = Some(offset);
 }
 
-/// Sends a change to the store, remembered as pending (with what it is, in the user's words)
-/// until its answer arrives, so quitting never drops it silently.
-fn save(s: &mut State, save: Save, what: String) {
-    let token = s.next_token;
-    s.next_token += 1;
-    s.pending.push((token, what));
-    s.outbox.push(Request::Save { token, save });
-}
-
-/// The command names that complete the word being typed on the `:` line.
-pub fn palette_completions(text: &str) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let typing_new = text.is_empty() || text.ends_with(' ');
-    let (level, prefix) = match (words.len(), typing_new) {
-        (0, _) => (None, ""),
-        (1, false) => (None, words[0]),
-        (1, true) => (Some(words[0]), ""),
-        (2, false) => (Some(words[0]), words[1]),
-        _ => return Vec::new(),
-    };
-    crate::cli::command_names(level)
-        .into_iter()
-        .filter(|n| n.starts_with(prefix) && n != prefix)
-        .collect()
-}
-
-/// The whole of what the focused pane shows cut to fit, for `v`: the customer with every field
-/// and contact person, or the queue row with all its reasons.
-fn whole_text(s: &State) -> Option<(String, String)> {
-    let line = |label: &str, value: &str| format!("{label}: {value}");
-    if s.focus == Pane::Queue {
-        let row = s.queue_row()?;
-        let (title, mut lines) = match row {
-            QueueRow::Todo { todo, customer } => (
-                todo.title.clone(),
-                vec![
-                    line(t("form.label.title"), &todo.title),
-                    line(t("form.label.name"), customer.as_deref().unwrap_or("–")),
-                    line(
-                        t("form.label.due"),
-                        &todo.due.map_or("–".into(), |d| d.to_string()),
-                    ),
-                    line(t("form.label.priority"), &todo.priority.shown()),
-                ],
-            ),
-            QueueRow::Today(r) => (
-                r.title.clone(),
-                vec![
-                    r.title.clone(),
-                    line(t("form.label.name"), r.customer.as_deref().unwrap_or("–")),
-                    String::new(),
-                ],
-            ),
-        };
-        if let QueueRow::Today(r) = row {
-            lines.extend(r.why.iter().map(|w| format!("· {w}")));
-        }
-        return Some((title, lines.join("\n")));
-    }
-    let d = s.detail.as_ref()?;
-    let c = &d.customer;
-    let f = &c.fields;
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
-    let mut lines = vec![
-        line(t("form.label.name"), &f.name),
-        line(t("form.label.company"), &opt(&f.company)),
-        line(t("form.label.kind"), &f.kind.shown()),
-        line(t("form.label.tier"), &f.tier.shown()),
-        line(t("form.label.stage"), &f.stage.shown()),
-        line(t("form.label.phone"), &opt(&f.phone)),
-        line(t("form.label.email"), &opt(&f.email)),
-        line(t("form.label.city"), &opt(&f.city)),
-        line(t("form.label.address"), &opt(&f.address)),
-        line(t("form.label.owner"), &opt(&f.owner)),
-        line(
-            t("form.label.channel"),
-            &f.channel.map_or("–".into(), |ch| ch.shown()),
-        ),
-        line(t("form.label.cadence"), &s.cadence_of(c).to_string()),
-        line(
-            t("form.label.birthday"),
-            &f.birthday.map_or("–".into(), |b| b.to_string()),
-        ),
-        line(t("form.label.source"), &opt(&f.source)),
-        line(t("form.label.needs"), &opt(&f.needs)),
-        line(t("form.label.service_needs"), &opt(&f.service_needs)),
-        line(t("form.label.tags"), &c.tags.join(", ")),
-    ];
-    for (k, v) in &f.custom_fields {
-        lines.push(line(k, v));
-    }
-    if !d.contacts.is_empty() {
-        lines.push(String::new());
-        lines.push(t("view.contacts").to_string());
-        for p in &d.contacts {
-            let mut parts = vec![p.name.clone()];
-            parts.extend(p.title.clone());
-            parts.extend(p.phone.clone());
-            parts.extend(p.email.clone());
-            lines.push(format!(
-                "{} {}",
-                if p.primary { "★" } else { "·" },
-                parts.join(" · ")
-            ));
-        }
-    }
-    Some((f.name.clone(), lines.join("\n")))
-}
-
-/// How many of the screen's changes `u` can walk back through.
-pub const UNDO_DEPTH: usize = 100;
-
-/// Undoes the last change made on this screen (the store refuses if anyone changed it since).
-fn undo(s: &mut State) {
-    match s.undo_stack.pop() {
-        Some((item, what)) => {
-            let label = tf("undo.pending", &[("what", &what)]);
-            let change = match item {
-                super::state::Undoable::Change(change) => Save::Undo { change },
-                super::state::Undoable::Import(batch) => Save::UndoImport { batch },
-            };
-            save(s, change, label);
-        }
-        None => inform(s, t("undo.nothing")),
-    }
-}
-
-/// Quits, unless a change is still on its way to the database: then asks, naming it (`behind`
-/// is the form that returns if the answer is no).
-fn quit(s: &mut State, behind: Option<Box<Form>>) {
-    match s.pending.first() {
-        None => s.quit = true,
-        Some((_, what)) => {
-            let what = what.clone();
-            let text = if s.quit_after_save {
-                tf("msg.quit_now_and_lose", &[("what", &what)])
-            } else {
-                tf("msg.quit_while_saving", &[("what", &what)])
-            };
-            s.modal = Some(Modal::Confirm {
-                text,
-                then: if s.quit_after_save {
-                    Confirmed::Quit
-                } else {
-                    Confirmed::QuitAfterSave
-                },
-                form: behind,
-            });
-        }
-    }
-}
-
-/// A save's answer arrived: it is no longer pending; quits if the user asked to once it was.
-fn answered(s: &mut State, token: u64, ok: bool) {
-    s.pending.retain(|(t, _)| *t != token);
-    if !ok {
-        // A refused save is shown (its form stays open): quitting now would drop it.
-        s.quit_after_save = false;
-    } else if s.quit_after_save && s.pending.is_empty() {
-        s.quit = true;
-    }
-}
-
 pub(super) fn open_form(s: &mut State, mut form: Form) {
     // Who and which campaign: the names the book knows are offered (any name may be typed).
     form.suggest("owner", &s.people);
     form.suggest("assignee", &s.people);
     form.suggest("campaign", &s.campaigns);
     s.modal = Some(Modal::Form(Box::new(form)));
-}
-
-fn submit(s: &mut State) {
-    let clock = s.clock;
-    let token = s.next_token;
-    let Some(Modal::Form(form)) = &mut s.modal else {
-        return;
-    };
-    if form.saving.is_some() {
-        return;
-    }
-    if matches!(form.kind, FormKind::Filter | FormKind::Import) {
-        // Checked here; applied by `finish_filter`, which the event loop calls next.
-        if form.validate(&clock).is_none() && form.fields.iter().all(|f| f.error.is_none()) {
-            form.saving = Some(token);
-        }
-        return;
-    }
-    // A person the team does not know is most likely a typo: said once, with the nearest known
-    // name; Enter again keeps it (a new teammate).
-    for key in ["owner", "assignee"] {
-        let typed = form.value(key).trim().to_string();
-        if typed.is_empty()
-            || s.people.is_empty()
-            || s.people.contains(&typed)
-            || form.new_name_ok.as_deref() == Some(typed.as_str())
-        {
-            continue;
-        }
-        let nearest = s
-            .people
-            .iter()
-            .min_by_key(|p| super::forms::edit_distance(&typed, p))
-            .cloned()
-            .unwrap_or_default();
-        if let Some(f) = form.fields.iter_mut().find(|f| f.key == key) {
-            f.error = Some(tf(
-                "err.unknown_person",
-                &[("name", &typed), ("nearest", &nearest)],
-            ));
-        }
-        form.focus = form.fields.iter().position(|f| f.key == key).unwrap_or(0);
-        form.new_name_ok = Some(typed);
-        return;
-    }
-    if let Some(save) = form.validate(&clock) {
-        form.saving = Some(token);
-        let what = form.title.clone();
-        s.next_token += 1;
-        s.pending.push((token, what));
-        s.outbox.push(Request::Save { token, save });
-    }
 }
 
 pub fn update(s: &mut State, a: Action) {
@@ -1043,92 +791,6 @@ fn move_in_pane(s: &mut State, a: Action) {
             follow_selection(s);
         }
     }
-}
-
-fn queue_action(s: &mut State, a: Action) {
-    let Some(row) = s.queue_row().cloned() else {
-        inform(s, t("msg.the_queue_is_empty"));
-        return;
-    };
-    if let Some(id) = row.customer_id() {
-        select_customer(s, id);
-    }
-    let today = s.clock.today();
-    let days = if a == Action::SnoozeWeek { 7 } else { 1 };
-    let change = match (&row, a) {
-        // To-dos, from either view.
-        (QueueRow::Todo { todo, .. }, _)
-        | (
-            QueueRow::Today(TodayRow {
-                todo: Some(todo), ..
-            }),
-            _,
-        ) => match a {
-            Action::CompleteTodo if todo.status != crate::domain::TodoStatus::Open => {
-                Save::ReopenTodo {
-                    id: todo.id,
-                    version: todo.audit.version,
-                }
-            }
-            Action::SnoozeDay | Action::SnoozeWeek
-                if todo.status != crate::domain::TodoStatus::Open =>
-            {
-                inform(s, t("msg.reopen_first"));
-                return;
-            }
-            Action::CompleteTodo => Save::CompleteTodo {
-                id: todo.id,
-                version: todo.audit.version,
-            },
-            Action::SnoozeDay | Action::SnoozeWeek => {
-                let from = todo.due.map_or(today, |d| d.max(today));
-                Save::SnoozeTodo {
-                    id: todo.id,
-                    version: todo.audit.version,
-                    until: from + Duration::days(days),
-                }
-            }
-            _ => return,
-        },
-        // Other rows are snoozed by remembering them.
-        (QueueRow::Today(r), Action::SnoozeDay | Action::SnoozeWeek) => match r.customer_id {
-            Some(customer) => Save::SnoozeRow {
-                customer,
-                kind: r.kind,
-                occasion: r.occasion.clone(),
-                until: today + Duration::days(days),
-            },
-            None => return,
-        },
-        // Acting on them opens what the row asks for.
-        (QueueRow::Today(r), _) => {
-            match r.kind {
-                TodayKind::Complaint => open_form(s, Form::respond(r.item_id, r.version, &r.title)),
-                TodayKind::Deal => open_pipeline(s, Some(r.item_id)),
-                _ => {
-                    if let (Some(id), Some(name)) = (r.customer_id, r.customer.as_deref()) {
-                        let mut form = Form::log(id, name);
-                        // "Get in touch (meeting)": the entry defaults to the way it asks for.
-                        let channel = s
-                            .current()
-                            .filter(|c| c.id == id)
-                            .and_then(|c| c.fields.channel);
-                        if let Some(kind) = channel.map(crate::domain::InteractionKind::for_channel)
-                        {
-                            form.set_default("kind", kind.shown());
-                        }
-                        open_form(s, form)
-                    }
-                }
-            }
-            return;
-        }
-    };
-    let what = match &row {
-        QueueRow::Todo { todo, .. } => todo.title.clone(),
-        QueueRow::Today(r) => r.title.clone(),
-    };
-    save(s, change, what);
 }
 
 /// A submitted filter form changes the list here instead of going to the store.

@@ -1,6 +1,7 @@
 //! Drawing: every pane and modal reads `&State` and never touches the database.
 
 mod dashboard;
+mod form;
 mod list;
 pub mod modal;
 mod panes;
@@ -194,6 +195,21 @@ fn must_read_styled(s: &State) -> Vec<(String, Style)> {
 
 fn must_read(s: &State) -> Vec<String> {
     must_read_styled(s).into_iter().map(|(t, _)| t).collect()
+}
+
+/// `text` as lines of at most `width` columns, each indented by `indent` spaces after the first.
+pub(crate) fn wrapped(text: &str, width: usize, indent: usize) -> Vec<String> {
+    wrap(text, width.saturating_sub(indent).max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l
+            } else {
+                format!("{}{l}", " ".repeat(indent))
+            }
+        })
+        .collect()
 }
 
 /// The status line and the key hints below it. What the user must read — a wait for the lock, a

@@ -1,0 +1,322 @@
+//! Forms as a user types into them: pickers, defaults, line editing, several lines, names the
+//! team knows, a path completed, and an edit conflict resolved at 80×24.
+
+use kehu::store;
+use kehu::tui::App;
+use kehu::tui::state::Modal;
+use ratatui::crossterm::event::KeyCode;
+
+use crate::common::ctx;
+use crate::tui::{demo_app, press, screen, store_of};
+
+#[test]
+fn an_edit_conflict_fits_80x24_with_its_keys_and_ctrl_o_saves_mine() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let other = store_of(&dir);
+    press(&mut app, KeyCode::Char('e'));
+    // A teammate changes the company while the form is open.
+    let c = other.read(|x| store::customers::get(x, id)).unwrap();
+    let mut f = c.fields.clone();
+    f.company = Some("Their Co".into());
+    other
+        .write(|x| store::customers::update(x, &ctx("wang"), id, c.audit.version, &f, &c.tags))
+        .unwrap();
+    press(&mut app, KeyCode::Tab);
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "My Co");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("Ctrl-o"),
+        "the keys that resolve it are off screen:\n{text}"
+    );
+    assert!(
+        text.contains("▶Company") || text.contains("▶ Company") || text.contains("My Co"),
+        "the focused field is off screen:\n{text}"
+    );
+    assert!(text.contains("wang"), "who changed it is not said:\n{text}");
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('o'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert!(app.settle(crate::tui::SETTLE));
+    assert!(
+        app.state.modal.is_none(),
+        "Ctrl-o did not save:\n{}",
+        screen(&mut app, 80, 24)
+    );
+    assert_eq!(
+        other
+            .read(|x| store::customers::get(x, id))
+            .unwrap()
+            .fields
+            .company
+            .as_deref(),
+        Some("My Co")
+    );
+}
+
+#[test]
+fn defaults_are_replaced_by_typing_and_fields_have_line_editing_keys() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('p'));
+    let Some(Modal::Form(f)) = &mut app.state.modal else {
+        panic!("no purchase form")
+    };
+    let due = f.fields.iter().position(|x| x.key == "date").unwrap();
+    assert_eq!(
+        f.fields[due].value, "today",
+        "the purchase form's date defaults to today"
+    );
+    f.focus = due;
+    crate::tui::keys(&mut app, "next friday");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(
+        f.value("date"),
+        "next friday",
+        "typing replaced the default"
+    );
+    let ctrl = |c| {
+        ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char(c),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        )
+    };
+    app.key(ctrl('w'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "next ");
+    app.key(ctrl('a'));
+    crate::tui::keys(&mut app, "the ");
+    app.key(ctrl('e'));
+    crate::tui::keys(&mut app, "week");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "the next week");
+    app.key(ctrl('u'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("date"), "");
+}
+
+#[test]
+fn choice_fields_are_pickers_in_either_language() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let st = store_of(&dir);
+    let newest = |st: &store::Store| {
+        st.read(|c| store::interactions::timeline(c, id, None, 1))
+            .unwrap()[0]
+            .clone()
+    };
+    // The Chinese word the timeline shows is accepted as typed.
+    kehu::i18n::set_thread_lang(Some(kehu::i18n::Lang::Zh));
+    press(&mut app, KeyCode::Char('l'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("no log form")
+    };
+    assert_eq!(
+        f.value("kind"),
+        "电话",
+        "the default kind is shown in Chinese"
+    );
+    press(&mut app, KeyCode::BackTab);
+    crate::tui::keys(&mut app, "拜访");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "上门");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 80, 24));
+    assert_eq!(newest(&st).kind, kehu::domain::InteractionKind::Visit);
+    kehu::i18n::set_thread_lang(None);
+    // ←/→ pick the next value; the list of values is shown under the field.
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Right);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("call · email · meeting"), "{text}");
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("kind"), "email");
+    // j and k go through the values too.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.value("kind"), "call");
+    press(&mut app, KeyCode::Char('j'));
+    // Typing the start of a value picks it.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    crate::tui::keys(&mut app, "mee");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "typed ahead");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 80, 24));
+    assert_eq!(newest(&st).kind, kehu::domain::InteractionKind::Meeting);
+    assert_eq!(newest(&st).summary, "typed ahead");
+    // A value that is none of them is refused in place, naming the field.
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::BackTab);
+    crate::tui::keys(&mut app, "fax");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "x");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("a bad kind was saved")
+    };
+    assert!(f.fields[0].error.is_some());
+    assert_eq!(f.value("kind"), "fax", "what was typed is kept");
+}
+
+#[test]
+fn owner_fields_offer_the_team_and_question_an_unknown_name_once() {
+    let (dir, mut app) = demo_app();
+    assert!(
+        app.state.people.contains(&"wang.lei".to_string()),
+        "{:?}",
+        app.state.people
+    );
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('O'));
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("no reassign form")
+    };
+    assert!(!f.fields[0].suggestions.is_empty(), "no names offered");
+    // ←/→ go through the team.
+    press(&mut app, KeyCode::Right);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert!(app.state.people.contains(&f.fields[0].value));
+    // A typo is questioned, naming the nearest teammate; Enter again keeps it.
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "wnag.lei");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!("a typo was saved without a question")
+    };
+    let error = f.fields[0].error.clone().unwrap_or_default();
+    assert!(error.contains("wang.lei"), "{error}");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "Enter again did not keep it");
+    assert_eq!(
+        store_of(&dir)
+            .read(|c| store::customers::get(c, id))
+            .unwrap()
+            .fields
+            .owner
+            .as_deref(),
+        Some("wnag.lei")
+    );
+}
+
+#[test]
+fn details_keep_their_lines_and_a_long_note_scrolls_to_its_end() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    crate::tui::keys(&mut app, "pasted note");
+    press(&mut app, KeyCode::Tab);
+    app.paste("first line\r\nsecond line\nthird");
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('j'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    crate::tui::keys(&mut app, "fourth");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("second line") && text.contains("fourth"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Enter);
+    let saved = store_of(&dir)
+        .read(|c| store::interactions::timeline(c, id, None, 1))
+        .unwrap()[0]
+        .clone();
+    assert_eq!(
+        saved.details.as_deref(),
+        Some("first line\nsecond line\nthird\nfourth")
+    );
+    // A 10,000-character note opens whole and scrolls to its last words.
+    let long: String = (0..1000)
+        .map(|i| format!("word{i:04} "))
+        .collect::<String>()
+        + "THE-END";
+    store_of(&dir)
+        .write(|c| {
+            store::interactions::add(
+                c,
+                &ctx("tester"),
+                id,
+                &kehu::domain::InteractionFields {
+                    kind: kehu::domain::InteractionKind::Note,
+                    summary: "a very long note".into(),
+                    details: Some(long.clone()),
+                    at: ctx("tester").clock.stamp(),
+                },
+            )
+        })
+        .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('3'));
+    let at = app
+        .state
+        .timeline
+        .iter()
+        .position(|i| matches!(i, kehu::tui::state::TimelineItem::Interaction(x) if x.summary == "a very long note"))
+        .unwrap();
+    app.state.timeline_selected = at;
+    press(&mut app, KeyCode::Enter);
+    assert!(!screen(&mut app, 80, 24).contains("THE-END"));
+    for _ in 0..30 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert!(
+        screen(&mut app, 80, 24).contains("THE-END"),
+        "the end of the note cannot be reached"
+    );
+}
+
+#[test]
+fn tab_completes_the_import_path() {
+    let (dir, mut app) = demo_app();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir_all(folder.join("older")).unwrap();
+    std::fs::write(folder.join("people-2026.csv"), "name\nA\n").unwrap();
+    std::fs::write(folder.join("people-notes.txt"), "x").unwrap();
+    press(&mut app, KeyCode::Char('i'));
+    crate::tui::keys(&mut app, &format!("{}/peo", folder.display()));
+    press(&mut app, KeyCode::Tab);
+    let value = |app: &App| match &app.state.modal {
+        Some(Modal::Form(f)) => f.value("path").to_string(),
+        _ => panic!("no import form"),
+    };
+    assert_eq!(value(&app), format!("{}/people-", folder.display()));
+    crate::tui::keys(&mut app, "2");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(value(&app), format!("{}/people-2026.csv", folder.display()));
+    // Nothing more to add: Tab moves to the next field.
+    press(&mut app, KeyCode::Tab);
+    let Some(Modal::Form(f)) = &app.state.modal else {
+        panic!()
+    };
+    assert_eq!(f.fields[f.focus].key, "duplicates");
+}
