@@ -17,6 +17,28 @@ pub struct Scope {
     /// Stored-timestamp bounds of the period: [start, end).
     pub start: String,
     pub end: String,
+    /// The team's offset from UTC in minutes: stored instants are UTC, and a month or a day is
+    /// the team's (a customer added 1 Nov 00:30 +08:00 is November's).
+    pub offset_minutes: i32,
+}
+
+impl Scope {
+    /// SQL for the local month (`YYYY-MM`) of a stored instant column.
+    fn month(&self, col: &str) -> String {
+        self.local(col, 7)
+    }
+
+    /// SQL for the local date (`YYYY-MM-DD`) of a stored instant column.
+    fn day(&self, col: &str) -> String {
+        self.local(col, 10)
+    }
+
+    fn local(&self, col: &str, n: usize) -> String {
+        format!(
+            "substr(datetime({col}, '{:+} minutes'), 1, {n})",
+            self.offset_minutes
+        )
+    }
 }
 
 impl Scope {
@@ -28,6 +50,7 @@ impl Scope {
             owner,
             start: time::format_timestamp(clock.instant_of(from, midnight)),
             end: time::format_timestamp(clock.instant_of(to + Duration::days(1), midnight)),
+            offset_minutes: clock.offset.local_minus_utc() / 60,
         }
     }
 }
@@ -138,8 +161,9 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         new_per_month: pairs(
             conn,
             &format!(
-                "SELECT substr(created_at, 1, 7), count(*) FROM customer c
-                 WHERE created_at >= ?2 AND created_at < ?3 AND {MINE} GROUP BY 1 ORDER BY 1"
+                "SELECT {}, count(*) FROM customer c
+                 WHERE created_at >= ?2 AND created_at < ?3 AND {MINE} GROUP BY 1 ORDER BY 1",
+                scope.month("created_at")
             ),
             params![o, s, e],
         )?,
@@ -176,9 +200,10 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.churned_per_month = pairs(
         conn,
         &format!(
-            "SELECT substr(h.at, 1, 7), count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+            "SELECT {}, count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
              WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned' AND h.old_value IS NOT NULL
-               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 1"
+               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 1",
+            scope.month("h.at")
         ),
         params![o, s, e],
     )?;
@@ -292,11 +317,15 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.active_customers = active;
     raw.within_cadence = within.unwrap_or(0);
 
+    // On time means done on or before the due date where the team is, not in UTC.
+    let done_on = scope.day("t.done_at");
     let (on_time, late): (Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT sum(substr(t.done_at, 1, 10) <= t.due), sum(substr(t.done_at, 1, 10) > t.due)
+        &format!(
+            "SELECT sum({done_on} <= t.due), sum({done_on} > t.due)
              FROM todo t LEFT JOIN customer c ON c.id = t.customer_id
              WHERE t.status = 'done' AND t.due IS NOT NULL AND t.done_at >= ?2 AND t.done_at < ?3
-               AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)",
+               AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)"
+        ),
         params![o, s, e],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -374,18 +403,23 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
     let o = &scope.owner;
     let (s, e) = (&scope.start, &scope.end);
     let (from, to) = (scope.from.to_string(), scope.to.to_string());
+    // Dates shown in the list are the team's local dates.
+    let day_c_created_at = scope.day("c.created_at");
+    let day_h_at = scope.day("h.at");
+    let day_t_opened_at = scope.day("t.opened_at");
+    let day_c_last_contact_at = scope.day("c.last_contact_at");
     let sql = match key {
         "new_customers" => format!(
-            "SELECT c.id, c.name, 'added ' || substr(c.created_at, 1, 10) FROM customer c
+            "SELECT c.id, c.name, 'added ' || {day_c_created_at} FROM customer c
              WHERE {MINE} AND c.created_at >= ?2 AND c.created_at < ?3 ORDER BY c.created_at"
         ),
         "conversion_rate" => format!(
-            "SELECT DISTINCT c.id, c.name, 'became a customer ' || substr(h.at, 1, 10) FROM customer_history h
+            "SELECT DISTINCT c.id, c.name, 'became a customer ' || {day_h_at} FROM customer_history h
              JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'customer'
              AND h.old_value IN ('lead', 'prospect') AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
         ),
         "churn_rate" => format!(
-            "SELECT DISTINCT c.id, c.name, 'churned ' || substr(h.at, 1, 10) FROM customer_history h
+            "SELECT DISTINCT c.id, c.name, 'churned ' || {day_h_at} FROM customer_history h
              JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned'
              AND h.old_value IS NOT NULL AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
         ),
@@ -398,7 +432,7 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
              WHERE {MINE} AND p.on_date >= ?4 AND p.on_date <= ?5 GROUP BY c.id ORDER BY sum(p.amount) DESC"
         ),
         "complaint_rate" => format!(
-            "SELECT c.id, c.name, 'complaint ' || substr(t.opened_at, 1, 10) || ': ' || t.summary FROM ticket t
+            "SELECT c.id, c.name, 'complaint ' || {day_t_opened_at} || ': ' || t.summary FROM ticket t
              JOIN customer c ON c.id = t.customer_id WHERE {MINE} AND t.kind = 'complaint'
              AND t.opened_at >= ?2 AND t.opened_at < ?3 ORDER BY t.opened_at"
         ),
@@ -415,7 +449,7 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
         "follow_up_compliance" => {
             let cad = risk::cadences(conn)?;
             format!(
-                "SELECT c.id, c.name, 'last contact ' || coalesce(substr(c.last_contact_at, 1, 10), 'never') FROM customer c
+                "SELECT c.id, c.name, 'last contact ' || coalesce({day_c_last_contact_at}, 'never') FROM customer c
                  WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?3
                  AND julianday(?3) - julianday(coalesce(c.last_contact_at, c.created_at))
                      > coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)

@@ -353,3 +353,72 @@ fn report_history_lookups_use_the_customers_own_rows() {
         }
     }
 }
+
+/// Months and days are the team's, not UTC's: at +08:00, +00:00 and −05:00, a customer added
+/// 31 Oct 16:30 UTC (1 Nov 00:30 in Beijing) and a to-do due 1 Nov done 2 Nov 03:00 UTC
+/// (1 Nov 22:00 in New York) land where the people there would put them.
+#[test]
+fn months_and_on_time_use_the_teams_time_zone() {
+    use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+    use kehu::domain::{Clock, CustomerFields, Priority, TodoFields};
+    use kehu::store::{Ctx, customers, reports, todos};
+    let instant = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    let cases = [
+        (8 * 3600, "2026-11", 0, 1),
+        (0, "2026-10", 0, 1),
+        (-5 * 3600, "2026-10", 1, 0),
+    ];
+    for (seconds, month, on_time, late) in cases {
+        let (_d, st) = crate::common::temp_store();
+        let offset = FixedOffset::east_opt(seconds).unwrap();
+        let at = |s: &str| Ctx::new("tester", Clock::fixed(instant(s), offset));
+        let id = st
+            .write(|x| {
+                customers::add(
+                    x,
+                    &at("2026-10-31T16:30:00Z"),
+                    &CustomerFields::named("Edge Case"),
+                    &[],
+                )
+            })
+            .unwrap();
+        let todo = st
+            .write(|x| {
+                todos::add(
+                    x,
+                    &at("2026-10-30T12:00:00Z"),
+                    &TodoFields {
+                        customer_id: Some(id),
+                        title: "due the first".into(),
+                        due: NaiveDate::from_ymd_opt(2026, 11, 1),
+                        due_time: None,
+                        priority: Priority::Normal,
+                        assignee: None,
+                        recurrence: None,
+                    },
+                )
+            })
+            .unwrap();
+        let version = st.read(|x| todos::get(x, todo)).unwrap().audit.version;
+        st.write(|x| todos::complete(x, &at("2026-11-02T03:00:00Z"), todo, version))
+            .unwrap();
+        let clock = Clock::fixed(instant("2026-11-20T00:00:00Z"), offset);
+        let scope = reports::Scope::new(
+            NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            None,
+            &clock,
+        );
+        let raw = st.read(|x| reports::compute(x, &scope, &clock)).unwrap();
+        assert_eq!(
+            raw.new_per_month,
+            vec![(month.to_string(), 1)],
+            "at {seconds} s from UTC"
+        );
+        assert_eq!(
+            (raw.todos_on_time, raw.todos_late),
+            (on_time, late),
+            "on time at {seconds} s from UTC"
+        );
+    }
+}
