@@ -55,6 +55,18 @@ pub struct Figures {
     pub todos_on_time_rate: Option<f64>,
 }
 
+/// `total ÷ count` in cents, rounded half away from zero (200.00 / 3 is 66.67, not 66.66).
+fn average_money(total: i64, count: i64) -> Option<i64> {
+    (count > 0).then(|| {
+        let (q, r) = (total / count, total % count);
+        if 2 * r.abs() >= count {
+            q + total.signum()
+        } else {
+            q
+        }
+    })
+}
+
 fn ratio(a: i64, b: i64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
@@ -84,9 +96,8 @@ impl Figures {
             churn_rate: ratio(raw.churned, raw.customers_at_start),
             repurchase_rate: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
             top_20_percent_revenue_share: ratio(top_revenue, raw.revenue),
-            average_purchase_value: (raw.purchases > 0).then(|| raw.revenue / raw.purchases),
-            customer_lifetime_value: (raw.buyers_ever > 0)
-                .then(|| raw.revenue_ever / raw.buyers_ever),
+            average_purchase_value: average_money(raw.revenue, raw.purchases),
+            customer_lifetime_value: average_money(raw.revenue_ever, raw.buyers_ever),
             satisfaction: (raw.surveys > 0).then(|| {
                 let n = raw.surveys as f64;
                 (
@@ -468,5 +479,14 @@ mod tests {
         assert_eq!(line("churn_rate", 0.40, 0.30).arrow(), "↑");
         assert_eq!(line("churn_rate", 0.40, 0.30).better(), Some(false));
         assert_eq!(line("churn_rate", 0.10, 0.30).better(), Some(true));
+    }
+
+    #[test]
+    fn money_averages_round_half_up_to_the_cent() {
+        assert_eq!(average_money(20_000, 3), Some(6_667));
+        assert_eq!(average_money(10_000, 3), Some(3_333));
+        assert_eq!(average_money(5, 2), Some(3));
+        assert_eq!(average_money(-5, 2), Some(-3));
+        assert_eq!(average_money(7, 0), None);
     }
 }
