@@ -149,9 +149,11 @@ pub const COMPLAINT_AGE_DAYS: i64 = 3;
 
 pub fn churn_signals(f: &RiskFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec<RiskSignal> {
     let mut signals = Vec::new();
+    // Thresholds compare exact durations: 3.5 days is more than 3 days.
+    let day = 86_400.0;
     if let Some(t) = f.last_touch {
         let days = (now - t).num_days();
-        if days as f64 > NO_CONTACT_FACTOR * f.cadence_days as f64 {
+        if (now - t).num_seconds() as f64 > NO_CONTACT_FACTOR * f.cadence_days as f64 * day {
             signals.push(RiskSignal::NoContact {
                 days,
                 cadence: f.cadence_days,
@@ -163,10 +165,20 @@ pub fn churn_signals(f: &RiskFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec
         dates.sort_unstable();
         let mut gaps: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
         gaps.sort_unstable();
-        let median_gap = gaps[gaps.len() / 2].max(1);
+        // The median: the middle gap, or the mean of the two middle ones.
+        let n = gaps.len();
+        let median = if n % 2 == 1 {
+            gaps[n / 2] as f64
+        } else {
+            (gaps[n / 2 - 1] + gaps[n / 2]) as f64 / 2.0
+        }
+        .max(1.0);
         let days = dates.last().map_or(0, |d| (today - *d).num_days());
-        if days > PURCHASE_GAP_FACTOR * median_gap {
-            signals.push(RiskSignal::PurchaseGap { days, median_gap });
+        if days as f64 > PURCHASE_GAP_FACTOR as f64 * median {
+            signals.push(RiskSignal::PurchaseGap {
+                days,
+                median_gap: median.round() as i64,
+            });
         }
     }
     if let Some(average) = f.latest_survey_average.filter(|a| *a <= LOW_SATISFACTION) {
@@ -174,7 +186,7 @@ pub fn churn_signals(f: &RiskFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec
     }
     if let Some(opened) = f.oldest_open_complaint {
         let days = (now - opened).num_days();
-        if days > COMPLAINT_AGE_DAYS {
+        if now - opened > Duration::days(COMPLAINT_AGE_DAYS) {
             signals.push(RiskSignal::OldComplaint { days });
         }
     }
@@ -523,6 +535,37 @@ mod tests {
             ..Default::default()
         };
         assert!(churn_signals(&fresh, now, today).is_empty());
+        // Exact durations: three and a half days open is more than three days; three is not.
+        let three_and_a_half = RiskFacts {
+            oldest_open_complaint: Some(now - Duration::hours(84)),
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&three_and_a_half, now, today),
+            vec![RiskSignal::OldComplaint { days: 3 }]
+        );
+        let three = RiskFacts {
+            oldest_open_complaint: Some(now - Duration::days(3)),
+            ..Default::default()
+        };
+        assert!(churn_signals(&three, now, today).is_empty());
+        // The median of an even number of gaps is the mean of the middle two: gaps 10, 20, 30, 40
+        // have median 25, so 55 days since the last purchase is past twice it (50), 45 is not.
+        let buys = |last_ago: i64| RiskFacts {
+            purchase_dates: [100, 90, 70, 40, 0]
+                .iter()
+                .map(|back| today - Duration::days(back + last_ago))
+                .collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            churn_signals(&buys(55), now, today),
+            vec![RiskSignal::PurchaseGap {
+                days: 55,
+                median_gap: 25
+            }]
+        );
+        assert!(churn_signals(&buys(45), now, today).is_empty());
     }
 
     #[test]
