@@ -177,7 +177,8 @@ fn assert_whole(run: &str, o: &Outcome) {
     assert_eq!(
         o.acknowledged,
         WRITERS * WRITES,
-        "{run}: acknowledged writes"
+        "{run}: acknowledged writes; errors: {:?}",
+        o.errors.iter().take(4).collect::<Vec<_>>()
     );
     assert!(o.missing.is_empty(), "{run}: missing {:?}", o.missing);
     assert!(
