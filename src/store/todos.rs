@@ -274,19 +274,14 @@ pub fn list_open_limited(
     assignee: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Todo>> {
-    let sql = format!(
-        "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE status = 'open' AND (?1 IS NULL OR customer_id = ?1)
-           AND (?3 IS NULL OR assignee = ?3)
-         ORDER BY coalesce(due, '9999-12-31'), id LIMIT ?2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let found = stmt
-        .query_map(
-            rusqlite::params![customer, limit as i64, assignee],
-            from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
+    listed(
+        conn,
+        "status = 'open'",
+        "coalesce(due, '9999-12-31'), id",
+        customer,
+        assignee,
+        limit,
+    )
 }
 
 /// Done and cancelled to-dos, the most recently closed first (the queue's "closed" view, where
@@ -297,10 +292,30 @@ pub fn list_closed(
     assignee: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Todo>> {
+    listed(
+        conn,
+        "status != 'open'",
+        "updated_at DESC, id DESC",
+        customer,
+        assignee,
+        limit,
+    )
+}
+
+/// To-dos whose status matches `status` (a constant clause), of one customer and assignee when
+/// given, in `order`, at most `limit`.
+fn listed(
+    conn: &Connection,
+    status: &str,
+    order: &str,
+    customer: Option<i64>,
+    assignee: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Todo>> {
     let sql = format!(
-        "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE status != 'open' AND (?1 IS NULL OR customer_id = ?1)
+        "SELECT {COLS}, {AUDIT_COLS} FROM todo WHERE {status} AND (?1 IS NULL OR customer_id = ?1)
            AND (?3 IS NULL OR assignee = ?3)
-         ORDER BY updated_at DESC, id DESC LIMIT ?2"
+         ORDER BY {order} LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt

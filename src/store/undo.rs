@@ -228,39 +228,21 @@ fn reverse(conn: &Connection, ctx: &Ctx, e: &ChangeEntry) -> Result<()> {
         ))
     };
     match (e.table.as_str(), e.action.as_str()) {
-        ("campaign_member", "insert") => {
-            rows::exec(
-                conn,
-                "DELETE FROM campaign_member WHERE campaign_id = ?1 AND customer_id = ?2",
-                params![e.row_id, e.customer_id],
-            )?;
-            rows::log(
-                conn,
-                ctx,
-                &e.table,
-                e.row_id,
-                e.customer_id,
-                "delete",
-                Some(&e.after),
-                None,
-            )
-        }
+        ("campaign_member", "insert") => delete_logged(
+            conn,
+            ctx,
+            e,
+            "DELETE FROM campaign_member WHERE campaign_id = ?1 AND customer_id = ?2",
+            params![e.row_id, e.customer_id],
+        ),
         ("queue_snooze", "update") => {
             let kind = e.after.get("kind").and_then(Json::as_str).unwrap_or("");
-            rows::exec(
-                conn,
-                "DELETE FROM queue_snooze WHERE customer_id = ?1 AND kind = ?2",
-                params![e.row_id, kind],
-            )?;
-            rows::log(
+            delete_logged(
                 conn,
                 ctx,
-                &e.table,
-                e.row_id,
-                e.customer_id,
-                "delete",
-                Some(&e.after),
-                None,
+                e,
+                "DELETE FROM queue_snooze WHERE customer_id = ?1 AND kind = ?2",
+                params![e.row_id, kind],
             )
         }
         ("setting", "update") => {
@@ -381,6 +363,27 @@ fn reverse(conn: &Connection, ctx: &Ctx, e: &ChangeEntry) -> Result<()> {
         }
         _ => Err(cannot()),
     }
+}
+
+/// Removes what a row-less entry (a membership, a snooze) added, and logs it as deleted.
+fn delete_logged(
+    conn: &Connection,
+    ctx: &Ctx,
+    e: &ChangeEntry,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<()> {
+    rows::exec(conn, sql, params)?;
+    rows::log(
+        conn,
+        ctx,
+        &e.table,
+        e.row_id,
+        e.customer_id,
+        "delete",
+        Some(&e.after),
+        None,
+    )
 }
 
 /// Sets `cols` of the row back, bumping its version, and logs it.
