@@ -20,6 +20,8 @@ struct Outcome {
     duplicates: Vec<String>,
     errors: Vec<String>,
     integrity: String,
+    /// When each writer finished, in seconds from the start: shows whether one starved.
+    finished: Vec<f64>,
 }
 
 /// Prepares a database at `dbs[0]` with one customer and 84 to-dos per writer; `shared` is the
@@ -75,9 +77,9 @@ fn mixed_workload(dbs: &[PathBuf], dir: &Path, env: &[(&str, &str)]) -> Outcome 
             let file = dir.join(format!("w{w}.txt"));
             std::fs::write(&file, lines).unwrap();
             command_for(&dbs[w % dbs.len()])
+                .env("KEHU_BUSY_SECONDS", "120")
                 .envs(env.iter().copied())
                 .env("KEHU_USER", format!("writer{w}"))
-                .env("KEHU_BUSY_SECONDS", "120")
                 .args(["batch", file.to_str().unwrap()])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -106,8 +108,8 @@ fn mixed_workload(dbs: &[PathBuf], dir: &Path, env: &[(&str, &str)]) -> Outcome 
                         &["today", "--json"]
                     };
                     let out = command_for(&db)
-                        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                         .env("KEHU_BUSY_SECONDS", "120")
+                        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                         .args(args)
                         .output()
                         .expect("run reader");
@@ -120,9 +122,20 @@ fn mixed_workload(dbs: &[PathBuf], dir: &Path, env: &[(&str, &str)]) -> Outcome 
         })
         .collect();
     let mut outcome = Outcome::default();
-    let outputs: Vec<_> = writers
+    let began = Instant::now();
+    let waits: Vec<_> = writers
         .into_iter()
-        .map(|c| c.wait_with_output().expect("writer"))
+        .map(|c| {
+            std::thread::spawn(move || (c.wait_with_output().expect("writer"), began.elapsed()))
+        })
+        .collect();
+    let outputs: Vec<_> = waits
+        .into_iter()
+        .map(|w| {
+            let (out, took) = w.join().expect("writer");
+            outcome.finished.push(took.as_secs_f64());
+            out
+        })
         .collect();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for r in readers {
@@ -511,7 +524,10 @@ impl Sshfs {
             sshd,
             mounts: Vec::new(),
         };
-        for m in ["m1", "m2"] {
+        // One machine mounts with sshfs's defaults, whose 20 s attribute cache hides the lock's
+        // release from its waiters; the other without that cache, so the two interleave writes
+        // and each must see the file as the other left it.
+        for (m, cache_option) in [("m1", ""), ("m2", "dir_cache=no,")] {
             let point = me.dir.path().join(m);
             std::fs::create_dir_all(&point).map_err(|e| e.to_string())?;
             // sshd may need a moment to listen: polled, bounded.
@@ -523,7 +539,8 @@ impl Sshfs {
                     .args(["-p", &port.to_string()])
                     .arg("-o")
                     .arg(format!(
-                        "IdentityFile={},StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes",
+                        "{}IdentityFile={},StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes",
+                        cache_option,
                         me.dir.path().join("user").display()
                     ))
                     .stderr(Stdio::piped())
@@ -578,9 +595,10 @@ fn across_two_sshfs_mounts_of_one_folder_nothing_is_lost_or_corrupted() {
     let started = Instant::now();
     let outcome = mixed_workload(&dbs, &work, &[]);
     eprintln!(
-        "sshfs: {} writes and 2 readers in {:.1} s",
+        "sshfs: {} writes and 2 readers in {:.1} s; writers finished at {:.0?} s",
         WRITERS * WRITES,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        outcome.finished
     );
     drop(screen);
     assert_whole("sshfs", &outcome);

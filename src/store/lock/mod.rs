@@ -5,10 +5,15 @@
 //! corrupted. So wherever the [`policy`] says so, every SQLite lock epoch of every kehu process —
 //! from the first shared lock of a read or write to the last unlock — also holds this lock:
 //!
-//! - **Taken by an operation the server does atomically**: `mkdir DB-lock` (as SQLite's own
-//!   `unix-dotfile` VFS does; `mkdir` is atomic on NFS, SMB and SFTP alike, where exclusive file
-//!   creation was not always). Inside it, `holder` names who holds it (user, host, process, since),
-//!   so a waiting user sees that name.
+//! - **Taken by an operation the server does atomically**: a taker prepares a folder of its own,
+//!   `DB-lock.take.NONCE` with `holder` inside naming it (user, host, process, since), and renames
+//!   it to `DB-lock`. Renaming a folder onto a folder that is not empty fails on every server
+//!   (POSIX, NFS, SMB, SFTP), so exactly one taker wins, and the lock is never an empty folder a
+//!   second taker could replace. Unlike `mkdir` (what SQLite's `unix-dotfile` VFS uses), a rename
+//!   is always decided by the server: a FUSE mount such as sshfs answers "does `DB-lock` exist"
+//!   from a cache up to 20 s old and refuses a `mkdir` on that answer alone, which left a waiter
+//!   on one machine blind to every release another machine made. (Never mount sshfs with
+//!   `-o workaround=rename`: it turns a refused rename into replacing the folder.)
 //! - **A dead holder is recovered without a human**: same host and the process is gone → taken
 //!   over at once; another host → the holder rewrites `holder` every [`REFRESH_EVERY`] while it
 //!   holds the lock, and a lock whose `holder` a waiter has seen unchanged for [`LEASE`] (by the
@@ -18,6 +23,7 @@
 //! - SQLite itself takes the lock: the [`vfs`] shim wraps the main database file's `xLock` /
 //!   `xUnlock`, so no statement, schema load or `PRAGMA` can run outside it.
 
+mod fresh_view;
 pub mod policy;
 pub mod vfs;
 
@@ -141,6 +147,9 @@ pub enum Attempt {
 pub struct DbLock {
     dir: PathBuf,
     held: Option<Holder>,
+    /// This taker's own folder, ready to be renamed into place, with the holder inside it and
+    /// when it was written.
+    prepared: Option<(PathBuf, Holder, Instant)>,
     /// A team database: the lock folder and holder file are made group-writable, so a teammate
     /// can take over a lock left behind.
     shared: bool,
@@ -266,6 +275,7 @@ impl DbLock {
         DbLock {
             dir: lock_dir(db),
             held: None,
+            prepared: None,
             shared: crate::store::team::is_shared(db),
         }
     }
@@ -314,10 +324,37 @@ impl DbLock {
     }
 
     fn create(&mut self) -> std::io::Result<()> {
-        fs::create_dir(&self.dir)?;
-        if self.shared {
-            let _ = crate::store::set_mode(&self.dir, 0o2770);
+        let (ready, mut holder, written) = match self.prepared.take() {
+            Some(p) => p,
+            None => self.prepare()?,
+        };
+        if let Err(e) = fs::rename(&ready, &self.dir) {
+            if e.kind() == ErrorKind::NotFound && !ready.exists() {
+                // Our folder was swept away (by a teammate's clean-up): prepare it again next try.
+                return Err(std::io::Error::new(ErrorKind::AlreadyExists, e));
+            }
+            self.prepared = Some((ready, holder, written));
+            return Err(if refused_because_taken(&e) {
+                std::io::Error::new(ErrorKind::AlreadyExists, e)
+            } else {
+                e
+            });
         }
+        if written.elapsed() > Duration::from_secs(1) {
+            // Prepared while waiting: the holder says since when it really holds the lock.
+            holder.since = crate::domain::time::format_timestamp(chrono::Utc::now());
+            let _ = write_holder(&self.dir, &holder, self.shared);
+        }
+        if let Ok(mut held) = held_registry().lock() {
+            held.insert(self.dir.clone(), (holder.clone(), self.shared));
+        }
+        SEEN.with(|s| s.borrow_mut().remove(&self.dir));
+        self.held = Some(holder);
+        Ok(())
+    }
+
+    /// Makes this taker's own folder, `DB-lock.take.NONCE` holding `holder`.
+    fn prepare(&self) -> std::io::Result<(PathBuf, Holder, Instant)> {
         let holder = Holder {
             user: user(),
             host: crate::store::presence::host_name(),
@@ -327,16 +364,23 @@ impl DbLock {
             beat: 0,
             started: process_start(std::process::id()),
         };
-        if let Err(e) = write_holder(&self.dir, &holder, self.shared) {
-            let _ = fs::remove_dir(&self.dir);
+        let ready = beside(&self.dir, &format!(".take.{}", holder.nonce));
+        fs::create_dir(&ready)?;
+        if self.shared {
+            let _ = crate::store::set_mode(&ready, 0o2770);
+        }
+        // Nobody reads this folder before it is renamed into place: written directly.
+        let written = serde_json::to_vec(&holder)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| fs::write(ready.join("holder"), bytes));
+        if let Err(e) = written {
+            remove_lock_folder(&ready);
             return Err(e);
         }
-        if let Ok(mut held) = held_registry().lock() {
-            held.insert(self.dir.clone(), (holder.clone(), self.shared));
+        if self.shared {
+            let _ = crate::store::set_mode(&ready.join("holder"), 0o660);
         }
-        SEEN.with(|s| s.borrow_mut().remove(&self.dir));
-        self.held = Some(holder);
-        Ok(())
+        Ok((ready, holder, Instant::now()))
     }
 
     /// Gives the lock back. Only ever removes a lock that is still this holder's.
@@ -363,19 +407,23 @@ impl DbLock {
     }
 
     /// Removes folders of released locks that could not be emptied at once (a file still open
-    /// elsewhere); a few at a time, by whoever releases next.
+    /// elsewhere) and takers' folders left by processes that died while waiting; a few at a time,
+    /// by whoever releases next.
     fn sweep_released(&self) {
         let (Some(parent), Some(name)) = (self.dir.parent(), self.dir.file_name()) else {
             return;
         };
-        let prefix = format!("{}.released.", name.to_string_lossy());
+        let released = format!("{}.released.", name.to_string_lossy());
+        let taking = format!("{}.take.", name.to_string_lossy());
         let Ok(entries) = fs::read_dir(parent) else {
             return;
         };
-        for entry in entries.flatten().take(64) {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                remove_lock_folder(&entry.path());
-            }
+        let leftovers = entries.flatten().filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.starts_with(&released) || (name.starts_with(&taking) && taker_gone(&entry.path()))
+        });
+        for entry in leftovers.take(64) {
+            remove_lock_folder(&entry.path());
         }
     }
 
@@ -473,6 +521,47 @@ impl DbLock {
 impl Drop for DbLock {
     fn drop(&mut self) {
         self.release();
+        if let Some((ready, _, _)) = self.prepared.take() {
+            remove_lock_folder(&ready);
+        }
+    }
+}
+
+/// Whether a refused rename onto the lock means someone holds it: the folder is there and not
+/// empty (EEXIST or ENOTEMPTY, by platform), or sshfs's EPERM, its word for every refusal — as is
+/// a sticky folder's for a lock owned by another user. Anything else (EACCES, a read-only file
+/// system…) is a folder kehu cannot use. The lock may be gone by the time the error is read, so
+/// the error decides, not a second look.
+fn refused_because_taken(e: &std::io::Error) -> bool {
+    if matches!(
+        e.kind(),
+        ErrorKind::AlreadyExists | ErrorKind::DirectoryNotEmpty
+    ) {
+        return true;
+    }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::EPERM) {
+        return true;
+    }
+    // Windows says "access denied" when the target folder exists.
+    #[cfg(windows)]
+    if e.kind() == ErrorKind::PermissionDenied {
+        return true;
+    }
+    false
+}
+
+/// Whether a taker's folder (`DB-lock.take.NONCE`) was left behind: its process on this machine
+/// has ended, or, from another machine, it is a day old (a waiter refreshes nothing, and no wait
+/// lasts that long).
+fn taker_gone(folder: &Path) -> bool {
+    match read_holder(folder) {
+        Some(h) if h.host == crate::store::presence::host_name() => process_gone(h.pid, h.started),
+        _ => fs::symlink_metadata(folder)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(24 * 3600)),
     }
 }
 
@@ -524,10 +613,55 @@ mod tests {
         a.release();
         assert!(matches!(b.try_take(), Attempt::Taken));
         drop(b);
-        assert!(
-            !lock_dir(&db).exists(),
-            "released locks leave nothing behind"
+        drop(a);
+        assert_eq!(
+            lock_leftovers(dir.path()),
+            Vec::<String>::new(),
+            "released locks and takers' folders leave nothing behind"
         );
+    }
+
+    fn lock_leftovers(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("kehu.db-lock"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_waiter_that_gives_up_removes_its_folder_and_a_dead_waiters_is_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kehu.db");
+        let mut a = DbLock::new(&db);
+        let mut b = DbLock::new(&db);
+        assert!(matches!(a.try_take(), Attempt::Taken));
+        assert!(matches!(b.try_take(), Attempt::Held(_)));
+        assert_eq!(
+            lock_leftovers(dir.path()).len(),
+            2,
+            "the lock and b's folder"
+        );
+        drop(b);
+        assert_eq!(lock_leftovers(dir.path()), vec!["kehu.db-lock".to_string()]);
+        // A waiter on this machine that died while waiting left its folder behind.
+        let dead = lock_dir(&db).with_file_name("kehu.db-lock.take.77");
+        fs::create_dir(&dead).unwrap();
+        let ghost = Holder {
+            user: "ghost".into(),
+            host: crate::store::presence::host_name(),
+            pid: u32::MAX - 1,
+            since: "2026-11-22T02:00:00.000Z".into(),
+            nonce: 77,
+            beat: 0,
+            started: None,
+        };
+        fs::write(dead.join("holder"), serde_json::to_vec(&ghost).unwrap()).unwrap();
+        a.release();
+        assert_eq!(lock_leftovers(dir.path()), Vec::<String>::new());
     }
 
     #[test]

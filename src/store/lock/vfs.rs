@@ -154,7 +154,16 @@ unsafe extern "C" fn x_open(
         // Journals and temporary files need no lock of their own: the main file's covers them.
         // They are opened straight into SQLite's buffer, which is big enough for the base's file.
         if flags & ffi::SQLITE_OPEN_MAIN_DB == 0 || name.is_null() {
-            return open(base, name, file, flags, out_flags);
+            let rc = open(base, name, file, flags, out_flags);
+            if rc == ffi::SQLITE_CANTOPEN
+                && flags & ffi::SQLITE_OPEN_MAIN_JOURNAL != 0
+                && flags & ffi::SQLITE_OPEN_CREATE != 0
+                && last_error_was_not_found()
+                && journal_made_behind_a_stale_name(&path_of(CStr::from_ptr(name)))
+            {
+                return open(base, name, file, flags, out_flags);
+            }
+            return rc;
         }
         let shim = file.cast::<ShimFile>();
         let real = file
@@ -185,6 +194,36 @@ unsafe extern "C" fn x_open(
         (*shim).base.pMethods = &SHIM_METHODS;
         ffi::SQLITE_OK
     }
+}
+
+/// Whether the last failed system call said "no such file".
+fn last_error_was_not_found() -> bool {
+    std::io::Error::last_os_error().kind() == std::io::ErrorKind::NotFound
+}
+
+/// Creates the journal at `journal` when this machine still believes an old one is there.
+///
+/// A network mount remembers names it has seen (the kernel for a second, sshfs for 20 s). After
+/// another machine's transaction deleted its journal, this machine may still see it, so opening
+/// `DB-journal` to create it is sent to the server as "open the existing file" and fails with "no
+/// such file". A rename is always decided by the server: an empty file made under a new name and
+/// renamed to the journal's name creates it, after which SQLite's own open succeeds. Called only
+/// while this connection holds the write lock, and only after the server said the journal does
+/// not exist, so there is no hot journal this could replace.
+fn journal_made_behind_a_stale_name(journal: &std::path::Path) -> bool {
+    let mut name = journal.as_os_str().to_os_string();
+    name.push(format!(".kehu-{}", std::process::id()));
+    let fresh = PathBuf::from(name);
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&fresh)
+        .is_ok();
+    if made && std::fs::rename(&fresh, journal).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&fresh);
+    false
 }
 
 #[cfg(unix)]
@@ -286,7 +325,10 @@ unsafe extern "C" fn f_lock(file: *mut ffi::sqlite3_file, level: c_int) -> c_int
         let mut took = false;
         if level >= ffi::SQLITE_LOCK_SHARED && !state.lock.is_held() && state.protocol_on() {
             match state.lock.try_take() {
-                Attempt::Taken => took = true,
+                Attempt::Taken => {
+                    took = true;
+                    super::fresh_view::refresh(&state.db);
+                }
                 Attempt::Held(_) => return ffi::SQLITE_BUSY,
                 Attempt::Failed(_) => return ffi::SQLITE_IOERR_LOCK,
             }
@@ -401,7 +443,20 @@ unsafe extern "C" fn x_access(
     flags: c_int,
     out: *mut c_int,
 ) -> c_int {
-    unsafe { base_call!(v, xAccess, ffi::SQLITE_IOERR_ACCESS, name, flags, out) }
+    unsafe {
+        // Whether a journal is there decides whether SQLite rolls it back: asked of the server,
+        // not of this machine's memory of names (see `fresh_view::journal_exists`).
+        if flags == ffi::SQLITE_ACCESS_EXISTS && !name.is_null() && !out.is_null() {
+            let path = path_of(CStr::from_ptr(name));
+            if path.as_os_str().to_string_lossy().ends_with("-journal")
+                && let Some(exists) = super::fresh_view::journal_exists(&path)
+            {
+                *out = c_int::from(exists);
+                return ffi::SQLITE_OK;
+            }
+        }
+        base_call!(v, xAccess, ffi::SQLITE_IOERR_ACCESS, name, flags, out)
+    }
 }
 
 unsafe extern "C" fn x_full_pathname(
