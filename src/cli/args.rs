@@ -508,6 +508,8 @@ pub struct ReportArgs {
     pub to: Option<String>,
     #[arg(long)]
     pub owner: Option<String>,
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub format: FormatFlags,
 }

@@ -155,6 +155,10 @@ fn demo_env(ctx: Ctx) -> Result<Env> {
         &ctx,
     )?;
     demo::load(&store, &ctx)?;
+    let ctx = Ctx {
+        clock: store.team_clock(ctx.clock),
+        ..ctx
+    };
     Ok(Env {
         store,
         ctx,
@@ -171,9 +175,13 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
         return admin::no_subcommand(cli);
     }
     if cli.demo {
-        let env = demo_env(ctx.clone())?;
+        let env = demo_env(ctx)?;
         let path = env.store.path().to_path_buf();
-        return crate::tui::run(&path, ctx, crate::i18n::t("tui.demo_database").into());
+        return crate::tui::run(
+            &path,
+            env.ctx.clone(),
+            crate::i18n::t("tui.demo_database").into(),
+        );
     }
     let path = db_path(cli)?;
     // Opening reads the file: if a teammate holds kehu's lock, say whom we wait for rather than
@@ -184,11 +192,12 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
             crate::i18n::tf("status.waiting_for", &[("holder", &holder.describe())])
         );
     }
-    drop(Store::open(
-        &path,
-        OpenMode::Create { shared: false },
-        &ctx,
-    )?);
+    let store = Store::open(&path, OpenMode::Create { shared: false }, &ctx)?;
+    let ctx = Ctx {
+        clock: store.team_clock(ctx.clock),
+        ..ctx
+    };
+    drop(store);
     let label = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -219,6 +228,10 @@ pub fn run(mut cli: Cli) -> Result<()> {
         for w in crate::store::guard::warnings(&path) {
             eprintln!("kehu: warning: {w}");
         }
+        let ctx = Ctx {
+            clock: store.team_clock(ctx.clock),
+            ..ctx
+        };
         Env {
             store,
             ctx,
@@ -236,9 +249,13 @@ pub fn run(mut cli: Cli) -> Result<()> {
 pub fn run_line(path: &std::path::Path, ctx: &Ctx, line: &str) -> Result<String> {
     let command = batch::parse_line(&mut command(), line)?;
     let store = Store::open(path, OpenMode::Existing, ctx)?;
+    let ctx = Ctx {
+        clock: store.team_clock(ctx.clock),
+        ..ctx.clone()
+    };
     let mut env = Env {
         store,
-        ctx: ctx.clone(),
+        ctx,
         out: Out::captured(),
         _demo_dir: None,
     };

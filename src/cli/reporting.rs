@@ -8,6 +8,23 @@ use super::output::Table;
 use crate::domain::{InputError, time};
 use crate::report::{self, Period, csv_cell, md_cell};
 
+/// Each figure's definition: the articles' word for it and the formula, base and numerator.
+fn explain(env: &mut Env, lines: &[report::Line], json: bool) -> Result<()> {
+    let text = |key: &str| crate::i18n::t(&format!("explain.{key}"));
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = lines
+            .iter()
+            .map(|l| (l.key.to_string(), serde_json::json!(text(l.key))))
+            .collect();
+        return Ok(env.out.json(&serde_json::Value::Object(map))?);
+    }
+    for l in lines {
+        env.out.line(&format!("{} ({})", l.label.trim(), l.key))?;
+        env.out.line(&format!("    {}", text(l.key)))?;
+    }
+    Ok(())
+}
+
 pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
     let clock = env.ctx.clock;
     if let Some(ReportCmd::Plan {
@@ -38,6 +55,9 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
     }
     let r = report::compute(&env.store, Period { from, to }, args.owner.clone(), &clock)?;
     let f = &args.format;
+    if args.explain {
+        return explain(env, &r.lines(), f.json);
+    }
     if f.json {
         return Ok(env.out.json(&r.json())?);
     }
@@ -147,7 +167,7 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
             format!(
                 "{} {}",
                 crate::i18n::word("tier", k),
-                crate::domain::input::money_text(*n)
+                crate::domain::format::money(*n, &currency)
             )
         })
         .collect();

@@ -69,6 +69,71 @@ fn locking(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// `machine` (the clock of each teammate's machine) or a fixed offset from UTC: `+08:00`,
+/// `-05:00`, `UTC`.
+fn time_zone(value: &str) -> Result<String, InputError> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("machine") {
+        return Ok("machine".into());
+    }
+    parse_offset(v)
+        .map(offset_text)
+        .ok_or_else(|| InputError::new("time_zone", tf("err.time_zone", &[("text", &v)])))
+}
+
+/// A fixed offset written `+08:00`, `-0500`, `+8`, `UTC` or `Z`, within ±14 hours.
+pub fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("gmt")
+    {
+        return chrono::FixedOffset::east_opt(0);
+    }
+    let t = t
+        .strip_prefix("UTC")
+        .or_else(|| t.strip_prefix("utc"))
+        .unwrap_or(t);
+    let (sign, rest) = match t.chars().next()? {
+        '+' => (1, &t[1..]),
+        '-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if !(0..=14).contains(&h) || !(0..60).contains(&m) || (h == 14 && m > 0) {
+        return None;
+    }
+    chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+fn offset_text(offset: chrono::FixedOffset) -> String {
+    let secs = offset.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{:02}:{:02}",
+        secs.abs() / 3600,
+        secs.abs() % 3600 / 60
+    )
+}
+
+/// `auto` (from the churn rate) or a number of years, for the lifetime value.
+fn lifespan(value: &str) -> Result<String, InputError> {
+    let v = value.trim().to_lowercase();
+    if v == "auto" {
+        return Ok(v);
+    }
+    match v.parse::<f64>() {
+        Ok(y) if (0.5..=50.0).contains(&y) => Ok(y.to_string()),
+        _ => Err(InputError::new(
+            "customer_lifespan_years",
+            tf("err.lifespan", &[("text", &value.trim())]),
+        )),
+    }
+}
+
 /// Holidays as `NAME YYYY-MM-DD` entries separated by `;` (the date is the last word).
 pub fn parse_holidays(value: &str) -> Result<Vec<(String, chrono::NaiveDate)>, InputError> {
     let mut out = Vec::new();
@@ -114,6 +179,16 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "currency",
         default: "CNY",
         validate: currency,
+    },
+    SettingDef {
+        key: "time_zone",
+        default: "machine",
+        validate: time_zone,
+    },
+    SettingDef {
+        key: "customer_lifespan_years",
+        default: "auto",
+        validate: lifespan,
     },
     SettingDef {
         key: "cadence.vip",
@@ -218,5 +293,25 @@ mod tests {
             find("pool_after_days").unwrap().validate("OFF").unwrap(),
             "off"
         );
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_are_fixed_offsets_or_the_machines() {
+        assert_eq!(time_zone("+8").unwrap(), "+08:00");
+        assert_eq!(time_zone("-0500").unwrap(), "-05:00");
+        assert_eq!(time_zone("UTC+05:30").unwrap(), "+05:30");
+        assert_eq!(time_zone("utc").unwrap(), "+00:00");
+        assert_eq!(time_zone(" Machine ").unwrap(), "machine");
+        for bad in ["Asia/Shanghai", "+15:00", "8", "+08:75", ""] {
+            assert!(time_zone(bad).is_err(), "{bad}");
+        }
+        assert_eq!(lifespan("auto").unwrap(), "auto");
+        assert_eq!(lifespan("3").unwrap(), "3");
+        assert!(lifespan("0").is_err() && lifespan("forever").is_err());
     }
 }

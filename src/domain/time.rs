@@ -46,6 +46,15 @@ impl Clock {
         Clock { now, offset }
     }
 
+    /// This clock in the team's time zone (the `time_zone` setting): `machine` keeps this
+    /// machine's; a fixed offset replaces it, so every teammate's days and months are the same.
+    pub fn in_zone(self, setting: &str) -> Clock {
+        match super::settings::parse_offset(setting) {
+            Some(offset) if setting != "machine" => Clock { offset, ..self },
+            _ => self,
+        }
+    }
+
     /// This clock `elapsed` later (a long-running screen's "now").
     pub fn advanced(&self, elapsed: std::time::Duration) -> Clock {
         Clock {

@@ -42,10 +42,15 @@ pub struct Figures {
     pub conversion_rate: Option<f64>,
     pub deal_win_rate: Option<f64>,
     pub churn_rate: Option<f64>,
+    pub retention_rate: Option<f64>,
     pub repurchase_rate: Option<f64>,
+    pub repurchase_rate_all_time: Option<f64>,
     pub top_20_percent_revenue_share: Option<f64>,
     pub average_purchase_value: Option<i64>,
+    /// Average purchase × purchases per buyer per year × expected years as a customer.
     pub customer_lifetime_value: Option<i64>,
+    /// Net revenue to date ÷ customers who ever bought: what a customer has brought so far.
+    pub revenue_per_buyer_to_date: Option<i64>,
     /// Average quality, attitude and speed.
     pub satisfaction: Option<(f64, f64, f64)>,
     pub complaint_rate: Option<f64>,
@@ -85,19 +90,52 @@ fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
+/// The longest a customer is expected to stay when the churn rate is (near) zero.
+pub const LIFESPAN_CAP_YEARS: f64 = 10.0;
+
+/// Customer lifetime value: average purchase × purchases per buyer per year × expected years as
+/// a customer — the team's setting, else 1 ÷ the yearly churn rate (the period's churn rate made
+/// yearly), at most [`LIFESPAN_CAP_YEARS`]. `None` without purchases in the period, or without
+/// customers at its start to judge churn by when the lifespan is not set.
+fn lifetime_value(raw: &Raw, average: Option<i64>, churn: Option<f64>) -> Option<i64> {
+    let average = average? as f64;
+    if raw.buyers == 0 || raw.days <= 0 {
+        return None;
+    }
+    let years_in_period = raw.days as f64 / 365.0;
+    let per_year = raw.purchases as f64 / raw.buyers as f64 / years_in_period;
+    let lifespan = match raw.lifespan_years {
+        Some(years) => years,
+        None => {
+            let yearly_churn = 1.0 - (1.0 - churn?).powf(1.0 / years_in_period);
+            if yearly_churn <= 0.0 {
+                LIFESPAN_CAP_YEARS
+            } else {
+                (1.0 / yearly_churn).min(LIFESPAN_CAP_YEARS)
+            }
+        }
+    };
+    Some((average * per_year * lifespan).round() as i64)
+}
+
 impl Figures {
     pub fn from_raw(raw: Raw) -> Figures {
         let buyers = raw.revenue_per_buyer.len();
         let top = buyers.div_ceil(5);
         let top_revenue: i64 = raw.revenue_per_buyer.iter().take(top).sum();
+        let churn_rate = ratio(raw.churned, raw.customers_at_start);
+        let average_purchase_value = average_money(raw.sales, raw.purchases);
         Figures {
             conversion_rate: ratio(raw.converted, raw.lead_base),
             deal_win_rate: ratio(raw.deals_won, raw.deals_won + raw.deals_lost),
-            churn_rate: ratio(raw.churned, raw.customers_at_start),
-            repurchase_rate: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
+            churn_rate,
+            retention_rate: ratio(raw.retained, raw.customers_at_start),
+            repurchase_rate: ratio(raw.repeat_buyers, raw.buyers),
+            repurchase_rate_all_time: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
             top_20_percent_revenue_share: ratio(top_revenue, raw.revenue),
-            average_purchase_value: average_money(raw.revenue, raw.purchases),
-            customer_lifetime_value: average_money(raw.revenue_ever, raw.buyers_ever),
+            average_purchase_value,
+            customer_lifetime_value: lifetime_value(&raw, average_purchase_value, churn_rate),
+            revenue_per_buyer_to_date: average_money(raw.revenue_ever, raw.buyers_ever),
             satisfaction: (raw.surveys > 0).then(|| {
                 let n = raw.surveys as f64;
                 (
@@ -107,7 +145,7 @@ impl Figures {
                 )
             }),
             complaint_rate: ratio(raw.complaints, raw.active_customers),
-            first_response_within_24h: ratio(raw.complaints_answered_in_24h, raw.complaints),
+            first_response_within_24h: ratio(raw.complaints_answered_in_24h, raw.complaints_due),
             median_first_response_hours: median(&raw.response_hours),
             follow_up_compliance: ratio(raw.within_cadence, raw.active_customers),
             todos_on_time_rate: ratio(raw.todos_on_time, raw.todos_on_time + raw.todos_late),
@@ -215,6 +253,7 @@ pub struct Line {
 /// Figures where less is better (a rising churn rate is bad news).
 const LOWER_IS_BETTER: &[&str] = &[
     "churn_rate",
+    "refunds",
     "complaint_rate",
     "median_first_response_hours",
     "todos_done_late",
@@ -258,11 +297,17 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         |i: usize| move |f: &Figures| Measure::Number(f.satisfaction.map(|s| [s.0, s.1, s.2][i]));
     vec![
         l("new_customers", &|f| Measure::Count(f.raw.new_customers)),
+        l("new_leads", &|f| Measure::Count(f.raw.new_leads)),
         l("conversion_rate", &|f| Measure::Rate(f.conversion_rate)),
         l("deal_win_rate", &|f| Measure::Rate(f.deal_win_rate)),
         l("churn_rate", &|f| Measure::Rate(f.churn_rate)),
+        l("retention_rate", &|f| Measure::Rate(f.retention_rate)),
         l("repurchase_rate", &|f| Measure::Rate(f.repurchase_rate)),
+        l("repurchase_rate_all_time", &|f| {
+            Measure::Rate(f.repurchase_rate_all_time)
+        }),
         l("revenue", &|f| Measure::Money(Some(f.raw.revenue))),
+        l("refunds", &|f| Measure::Money(Some(f.raw.refunds))),
         l("top_20_percent_revenue_share", &|f| {
             Measure::Rate(f.top_20_percent_revenue_share)
         }),
@@ -271,6 +316,9 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         }),
         l("customer_lifetime_value", &|f| {
             Measure::Money(f.customer_lifetime_value)
+        }),
+        l("revenue_per_buyer_to_date", &|f| {
+            Measure::Money(f.revenue_per_buyer_to_date)
         }),
         l("satisfaction", &|f| {
             Measure::Number(f.satisfaction_overall())
@@ -388,7 +436,15 @@ pub fn plan_rows(store: &Store, owner: Option<&str>, clock: &Clock) -> Result<Ve
             money_text(r.purchase_total),
             r.last_purchase.unwrap_or_default(),
             r.service_needs.unwrap_or_default(),
-            r.campaigns,
+            match (r.campaigns.is_empty(), r.invited_only.is_empty()) {
+                (_, true) => r.campaigns,
+                (true, false) => crate::i18n::tf("plan.invited", &[("names", &r.invited_only)]),
+                (false, false) => format!(
+                    "{} · {}",
+                    r.campaigns,
+                    crate::i18n::tf("plan.invited", &[("names", &r.invited_only)])
+                ),
+            },
             todo,
             due.unwrap_or_default(),
         ]);

@@ -155,6 +155,17 @@ pub struct Store {
 }
 
 impl Store {
+    /// `clock` in the team's time zone (the `time_zone` setting), for everything that buckets by
+    /// day or month or judges "on time".
+    pub fn team_clock(&self, clock: crate::domain::Clock) -> crate::domain::Clock {
+        match self.read(|c| settings::get(c, "time_zone")) {
+            Ok(zone) => clock.in_zone(&zone),
+            Err(_) => clock,
+        }
+    }
+}
+
+impl Store {
     /// Opens a kehu database. Cheap when the schema is current: the header is read without a
     /// lock; only a migration takes the write lock.
     pub fn open(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {

@@ -20,6 +20,8 @@ pub struct Scope {
     /// The team's offset from UTC in minutes: stored instants are UTC, and a month or a day is
     /// the team's (a customer added 1 Nov 00:30 +08:00 is November's).
     pub offset_minutes: i32,
+    /// The instant the period is judged at: its end, or now while it runs.
+    pub judged: String,
 }
 
 impl Scope {
@@ -44,13 +46,15 @@ impl Scope {
 impl Scope {
     pub fn new(from: NaiveDate, to: NaiveDate, owner: Option<String>, clock: &Clock) -> Scope {
         let midnight = NaiveTime::MIN;
+        let end = clock.instant_of(to + Duration::days(1), midnight);
         Scope {
             from,
             to,
             owner,
             start: time::format_timestamp(clock.instant_of(from, midnight)),
-            end: time::format_timestamp(clock.instant_of(to + Duration::days(1), midnight)),
+            end: time::format_timestamp(end),
             offset_minutes: clock.offset.local_minus_utc() / 60,
+            judged: time::format_timestamp(end.min(clock.now)),
         }
     }
 }
@@ -58,31 +62,48 @@ impl Scope {
 /// Raw numbers for one period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Raw {
+    /// Days in the period (for figures per year).
+    pub days: i64,
     pub by_tier: Vec<(String, i64)>,
     pub by_stage: Vec<(String, i64)>,
+    /// Customers who became customers during the period (from a lead or prospect, or added as
+    /// customers), by local month of the change.
     pub new_per_month: Vec<(String, i64)>,
     pub new_customers: i64,
+    /// Leads and prospects added during the period.
+    pub new_leads: i64,
     /// Leads and prospects at the start plus those added during the period.
     pub lead_base: i64,
     /// Of those, how many became customers during the period.
     pub converted: i64,
     pub deals_won: i64,
     pub deals_lost: i64,
-    /// Customers (stage `customer`) at the start of the period.
+    /// Customers (stage `customer`, not archived) at the start of the period.
     pub customers_at_start: i64,
+    /// Of those, how many churned during the period, and how many were still customers at its end.
     pub churned: i64,
+    pub retained: i64,
     pub churned_per_month: Vec<(String, i64)>,
+    /// Net revenue: purchases less refunds.
     pub revenue: i64,
+    /// Purchases (refunds are never purchases), their total, and the refunds.
     pub purchases: i64,
+    pub sales: i64,
+    pub refunds: i64,
+    pub refund_count: i64,
     pub revenue_by_tier: Vec<(String, i64)>,
     pub revenue_per_month: Vec<(String, i64)>,
-    /// Each buying customer's revenue in the period, largest first.
+    /// Each buying customer's net revenue in the period, largest first.
     pub revenue_per_buyer: Vec<i64>,
-    /// Customers with 1+ and with 2+ purchases up to the end of the period.
+    /// Customers with 1+ and with 2+ purchases in the period.
+    pub buyers: i64,
+    pub repeat_buyers: i64,
+    /// The same up to the end of the period, and all net revenue up to then.
     pub buyers_ever: i64,
     pub repeat_buyers_ever: i64,
-    /// All revenue up to the end of the period.
     pub revenue_ever: i64,
+    /// The team's expected customer lifespan in years, when set (else it comes from churn).
+    pub lifespan_years: Option<f64>,
     pub surveys: i64,
     /// Sums of the three scores over the period's surveys.
     pub quality_sum: i64,
@@ -91,6 +112,9 @@ pub struct Raw {
     /// Average of the three scores per month.
     pub satisfaction_per_month: Vec<(String, f64)>,
     pub complaints: i64,
+    /// Complaints whose 24 h window had closed by the end of the period (or by now) or that were
+    /// answered by then: the base of "answered within 24 h".
+    pub complaints_due: i64,
     pub complaints_answered_in_24h: i64,
     /// Hours to the first response of each answered complaint opened in the period.
     pub response_hours: Vec<f64>,
@@ -123,20 +147,95 @@ fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
 const STAGE_AT_START: &str = "(SELECT h.new_value FROM customer_history h
       WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?2 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
 
-/// The base of the conversion rate: leads and prospects at the period's start or added during it.
-fn lead_base_sql() -> String {
+/// The stage a customer had just before `?3`, the end of the period.
+const STAGE_AT_END: &str = "(SELECT h.new_value FROM customer_history h
+      WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?3 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+
+/// Customers at the period's start: stage `customer` then, and not archived by then.
+fn at_start_sql() -> String {
+    format!("{STAGE_AT_START} = 'customer' AND (c.archived_at IS NULL OR c.archived_at >= ?2)")
+}
+
+/// The customer changed stage to `to` during the period.
+fn moved_to(to: &str) -> String {
     format!(
-        "SELECT count(*) FROM customer c WHERE {MINE} AND (
+        "EXISTS (SELECT 1 FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
+           AND h.new_value = '{to}' AND h.at >= ?2 AND h.at < ?3)"
+    )
+}
+
+/// Leads and prospects at the period's start or added during it.
+fn lead_base_where() -> String {
+    format!(
+        "{MINE} AND (
             {STAGE_AT_START} IN ('lead', 'prospect')
             OR (c.created_at >= ?2 AND c.created_at < ?3 AND EXISTS (SELECT 1 FROM customer_history h
                 WHERE h.customer_id = c.id AND h.field = 'stage' AND h.old_value IS NULL AND h.new_value IN ('lead', 'prospect'))))"
     )
 }
 
+/// The base of the conversion rate: leads and prospects at the period's start or added during it.
+fn lead_base_sql() -> String {
+    format!(
+        "SELECT count(*) FROM customer c WHERE {}",
+        lead_base_where()
+    )
+}
+
+/// The numerator: those of the base who became customers during the period.
+fn converted_where() -> String {
+    format!("{} AND {}", lead_base_where(), moved_to("customer"))
+}
+
+/// Customers at the start who churned during the period.
+fn churned_where() -> String {
+    format!("{MINE} AND {} AND {}", at_start_sql(), moved_to("churned"))
+}
+
+/// Became a customer during the period: from a lead or prospect, or added as a customer (a
+/// churned customer who comes back is won back, not new). Each with the instant it happened.
+fn new_customers_sql() -> String {
+    format!(
+        "SELECT c.id, c.name, min(h.at) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+         WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'customer'
+           AND (h.old_value IS NULL OR h.old_value IN ('lead', 'prospect'))
+           AND h.at >= ?2 AND h.at < ?3 GROUP BY c.id"
+    )
+}
+
+/// Buyers in the period: customers with at least `n` purchases (refunds are not purchases).
+fn buyers_sql(n: i64) -> String {
+    format!(
+        "SELECT c.id, c.name, count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+         WHERE {MINE} AND p.amount > 0 AND p.on_date >= ?4 AND p.on_date <= ?5
+         GROUP BY c.id HAVING count(*) >= {n}"
+    )
+}
+
 /// The report's per-customer history lookups, for the test that checks each is planned on the
 /// customer's own history rows (a scan of every stage change per customer took a minute at 20k).
 pub fn history_queries() -> Vec<(&'static str, String)> {
-    vec![("conversion base", lead_base_sql())]
+    vec![
+        ("conversion base", lead_base_sql()),
+        (
+            "converted",
+            format!(
+                "SELECT count(*) FROM customer c WHERE {}",
+                converted_where()
+            ),
+        ),
+        (
+            "churned",
+            format!("SELECT count(*) FROM customer c WHERE {}", churned_where()),
+        ),
+        (
+            "retained",
+            format!(
+                "SELECT count(*) FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'",
+                at_start_sql()
+            ),
+        ),
+    ]
 }
 
 pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
@@ -144,6 +243,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     let (s, e) = (&scope.start, &scope.end);
     let (from, to) = (scope.from.to_string(), scope.to.to_string());
     let mut raw = Raw {
+        days: (scope.to - scope.from).num_days() + 1,
         by_tier: pairs(
             conn,
             &format!(
@@ -161,22 +261,30 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         new_per_month: pairs(
             conn,
             &format!(
-                "SELECT {}, count(*) FROM customer c
-                 WHERE created_at >= ?2 AND created_at < ?3 AND {MINE} GROUP BY 1 ORDER BY 1",
-                scope.month("created_at")
+                "SELECT {}, count(*) FROM ({}) GROUP BY 1 ORDER BY 1",
+                scope.month("at"),
+                new_customers_sql().replacen("min(h.at)", "min(h.at) AS at", 1)
             ),
             params![o, s, e],
         )?,
         ..Raw::default()
     };
     raw.new_customers = raw.new_per_month.iter().map(|(_, n)| n).sum();
+    raw.new_leads = one(
+        conn,
+        &format!(
+            "SELECT count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+             WHERE {MINE} AND h.field = 'stage' AND h.old_value IS NULL AND h.new_value IN ('lead', 'prospect')
+               AND h.at >= ?2 AND h.at < ?3"
+        ),
+        params![o, s, e],
+    )?;
     raw.lead_base = one(conn, &lead_base_sql(), params![o, s, e])?;
     raw.converted = one(
         conn,
         &format!(
-            "SELECT count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
-             WHERE {MINE} AND h.field = 'stage' AND h.old_value IN ('lead', 'prospect') AND h.new_value = 'customer'
-               AND h.at >= ?2 AND h.at < ?3"
+            "SELECT count(*) FROM customer c WHERE {}",
+            converted_where()
         ),
         params![o, s, e],
     )?;
@@ -194,32 +302,57 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.deals_lost = deals("lost")?;
     raw.customers_at_start = one(
         conn,
-        &format!("SELECT count(*) FROM customer c WHERE {MINE} AND {STAGE_AT_START} = 'customer'"),
+        &format!(
+            "SELECT count(*) FROM customer c WHERE {MINE} AND {}",
+            at_start_sql()
+        ),
         params![o, s],
+    )?;
+    raw.retained = one(
+        conn,
+        &format!(
+            "SELECT count(*) FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'
+               AND (c.archived_at IS NULL OR c.archived_at >= ?3)",
+            at_start_sql()
+        ),
+        params![o, s, e],
     )?;
     raw.churned_per_month = pairs(
         conn,
         &format!(
-            "SELECT {}, count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
-             WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned' AND h.old_value IS NOT NULL
-               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 1",
-            scope.month("h.at")
+            "SELECT {}, count(*) FROM (
+                SELECT (SELECT min(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
+                          AND h.new_value = 'churned' AND h.at >= ?2 AND h.at < ?3) AS at
+                FROM customer c WHERE {}) GROUP BY 1 ORDER BY 1",
+            scope.month("at"),
+            churned_where()
         ),
         params![o, s, e],
     )?;
     raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
 
-    // Purchases: dates are local calendar dates.
-    let (revenue, purchases): (Option<i64>, i64) = conn.query_row(
+    // Purchases: dates are local calendar dates; a negative amount is a refund, never a purchase.
+    let (revenue, purchases, sales, refunds, refund_count): (
+        Option<i64>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        i64,
+    ) = conn.query_row(
         &format!(
-            "SELECT sum(p.amount), count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+            "SELECT sum(p.amount), count(*) FILTER (WHERE p.amount > 0), sum(p.amount) FILTER (WHERE p.amount > 0),
+                    -sum(p.amount) FILTER (WHERE p.amount < 0), count(*) FILTER (WHERE p.amount < 0)
+             FROM purchase p JOIN customer c ON c.id = p.customer_id
              WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3"
         ),
         params![o, from, to],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
     raw.revenue = revenue.unwrap_or(0);
     raw.purchases = purchases;
+    raw.sales = sales.unwrap_or(0);
+    raw.refunds = refunds.unwrap_or(0);
+    raw.refund_count = refund_count;
     raw.revenue_by_tier = pairs(
         conn,
         &format!(
@@ -238,15 +371,27 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     )?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id ORDER BY 1 DESC"
+         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id
+         HAVING count(*) FILTER (WHERE p.amount > 0) > 0 ORDER BY 1 DESC"
     ))?;
     raw.revenue_per_buyer = stmt
         .query_map(params![o, from, to], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    let (buyers, repeat): (i64, i64) = conn.query_row(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE n >= 2) FROM (
+                SELECT count(*) AS n FROM purchase p JOIN customer c ON c.id = p.customer_id
+                WHERE {MINE} AND p.amount > 0 AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id)"
+        ),
+        params![o, from, to],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    (raw.buyers, raw.repeat_buyers) = (buyers, repeat);
     let (buyers, repeat, ever): (i64, i64, Option<i64>) = conn.query_row(
         &format!(
-            "SELECT count(*), count(*) FILTER (WHERE n >= 2), sum(total) FROM (
-                SELECT count(*) AS n, sum(p.amount) AS total FROM purchase p JOIN customer c ON c.id = p.customer_id
+            "SELECT count(*) FILTER (WHERE n >= 1), count(*) FILTER (WHERE n >= 2), sum(total) FROM (
+                SELECT count(*) FILTER (WHERE p.amount > 0) AS n, sum(p.amount) AS total
+                FROM purchase p JOIN customer c ON c.id = p.customer_id
                 WHERE {MINE} AND p.on_date <= ?2 GROUP BY p.customer_id)"
         ),
         params![o, to],
@@ -255,6 +400,9 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.buyers_ever = buyers;
     raw.repeat_buyers_ever = repeat;
     raw.revenue_ever = ever.unwrap_or(0);
+    raw.lifespan_years = super::settings::get(conn, "customer_lifespan_years")?
+        .parse::<f64>()
+        .ok();
 
     let (n, q, a, sp): (i64, Option<i64>, Option<i64>, Option<i64>) = conn.query_row(
         &format!(
@@ -278,6 +426,10 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
 
+    // A complaint counts for "answered within 24 h" once it was answered or its 24 h ran out, as
+    // of the end of the period (or now, for the period still running): one opened an hour ago
+    // has not failed yet.
+    let judged_at = time::parse_timestamp(&scope.judged).unwrap_or(clock.now);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.opened_at, t.first_response_at FROM ticket t JOIN customer c ON c.id = t.customer_id
          WHERE {MINE} AND t.kind = 'complaint' AND t.opened_at >= ?2 AND t.opened_at < ?3"
@@ -286,16 +438,26 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         .query_map(params![o, s, e], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     raw.complaints = complaints.len() as i64;
+    let window = Duration::hours(crate::domain::rules::FIRST_RESPONSE_HOURS);
     for (opened, answered) in &complaints {
-        if let (Some(op), Some(an)) = (
-            time::parse_timestamp(opened),
-            answered.as_deref().and_then(time::parse_timestamp),
-        ) {
-            let hours = (an - op).num_minutes() as f64 / 60.0;
-            raw.response_hours.push(hours);
-            if hours <= crate::domain::rules::FIRST_RESPONSE_HOURS as f64 {
-                raw.complaints_answered_in_24h += 1;
+        let Some(op) = time::parse_timestamp(opened) else {
+            continue;
+        };
+        let answered = answered
+            .as_deref()
+            .and_then(time::parse_timestamp)
+            .filter(|an| *an <= judged_at);
+        match answered {
+            Some(an) => {
+                let hours = (an - op).num_minutes() as f64 / 60.0;
+                raw.response_hours.push(hours);
+                raw.complaints_due += 1;
+                if an - op <= window {
+                    raw.complaints_answered_in_24h += 1;
+                }
             }
+            None if op + window <= judged_at => raw.complaints_due += 1,
+            None => {}
         }
     }
 
@@ -345,7 +507,10 @@ pub struct PlanRow {
     pub purchase_total: i64,
     pub last_purchase: Option<String>,
     pub service_needs: Option<String>,
+    /// Campaigns the customer took part in (attended), and those only invited to: an invitation
+    /// is not participation.
     pub campaigns: String,
+    pub invited_only: String,
     pub next_todo: Option<(String, Option<String>)>,
 }
 
@@ -356,15 +521,17 @@ pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
             coalesce((SELECT p.name || coalesce(' ' || p.phone, '') FROM contact_person p WHERE p.customer_id = c.id
                       ORDER BY p.is_primary DESC, p.id LIMIT 1), coalesce(c.phone, c.email, '')),
             c.last_contact_at, c.purchase_count, c.purchase_total, c.last_purchase_on, c.service_needs,
-            coalesce((SELECT group_concat(k.name || CASE WHEN m.attended_at IS NOT NULL THEN ' (attended)' ELSE '' END, '; ')
-                      FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id WHERE m.customer_id = c.id), ''),
+            coalesce((SELECT group_concat(k.name, '; ') FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id
+                      WHERE m.customer_id = c.id AND m.attended_at IS NOT NULL), ''),
+            coalesce((SELECT group_concat(k.name, '; ') FROM campaign_member m JOIN campaign k ON k.id = m.campaign_id
+                      WHERE m.customer_id = c.id AND m.attended_at IS NULL), ''),
             (SELECT t.title FROM todo t WHERE t.customer_id = c.id AND t.status = 'open' ORDER BY coalesce(t.due, '9999-12-31'), t.id LIMIT 1),
             (SELECT t.due FROM todo t WHERE t.customer_id = c.id AND t.status = 'open' ORDER BY coalesce(t.due, '9999-12-31'), t.id LIMIT 1)
          FROM customer c WHERE c.archived_at IS NULL AND {MINE} ORDER BY c.sort_key, c.id"
     ))?;
     let rows = stmt
         .query_map(params![owner], |r| {
-            let title: Option<String> = r.get(9)?;
+            let title: Option<String> = r.get(10)?;
             Ok(PlanRow {
                 customer_id: r.get(0)?,
                 name: r.get(1)?,
@@ -375,7 +542,8 @@ pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
                 last_purchase: r.get(6)?,
                 service_needs: r.get(7)?,
                 campaigns: r.get(8)?,
-                next_todo: title.map(|t| (t, r.get::<_, Option<String>>(10).ok().flatten())),
+                invited_only: r.get(9)?,
+                next_todo: title.map(|t| (t, r.get::<_, Option<String>>(11).ok().flatten())),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -390,6 +558,7 @@ pub const DRILLABLE: &[&str] = &[
     "new_customers",
     "conversion_rate",
     "churn_rate",
+    "retention_rate",
     "repurchase_rate",
     "revenue",
     "top_20_percent_revenue_share",
@@ -404,52 +573,59 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
     let (s, e) = (&scope.start, &scope.end);
     let (from, to) = (scope.from.to_string(), scope.to.to_string());
     // Dates shown in the list are the team's local dates.
-    let day_c_created_at = scope.day("c.created_at");
-    let day_h_at = scope.day("h.at");
     let day_t_opened_at = scope.day("t.opened_at");
     let day_c_last_contact_at = scope.day("c.last_contact_at");
     let sql = match key {
         "new_customers" => format!(
-            "SELECT c.id, c.name, 'added ' || {day_c_created_at} FROM customer c
-             WHERE {MINE} AND c.created_at >= ?2 AND c.created_at < ?3 ORDER BY c.created_at"
+            "SELECT id, name, 'became', {} FROM ({}) ORDER BY at, id",
+            scope.day("at"),
+            new_customers_sql().replacen("min(h.at)", "min(h.at) AS at", 1)
         ),
         "conversion_rate" => format!(
-            "SELECT DISTINCT c.id, c.name, 'became a customer ' || {day_h_at} FROM customer_history h
-             JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'customer'
-             AND h.old_value IN ('lead', 'prospect') AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
+            "SELECT c.id, c.name, 'became', {} FROM customer c WHERE {} ORDER BY c.id",
+            scope.day("(SELECT min(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage' AND h.new_value = 'customer' AND h.at >= ?2 AND h.at < ?3)"),
+            converted_where()
         ),
         "churn_rate" => format!(
-            "SELECT DISTINCT c.id, c.name, 'churned ' || {day_h_at} FROM customer_history h
-             JOIN customer c ON c.id = h.customer_id WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned'
-             AND h.old_value IS NOT NULL AND h.at >= ?2 AND h.at < ?3 ORDER BY h.at"
+            "SELECT c.id, c.name, 'churned', {} FROM customer c WHERE {} ORDER BY c.id",
+            scope.day("(SELECT min(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage' AND h.new_value = 'churned' AND h.at >= ?2 AND h.at < ?3)"),
+            churned_where()
+        ),
+        "retention_rate" => format!(
+            "SELECT c.id, c.name, 'retained', '' FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'
+               AND (c.archived_at IS NULL OR c.archived_at >= ?3) ORDER BY c.id",
+            at_start_sql()
         ),
         "repurchase_rate" => format!(
-            "SELECT c.id, c.name, count(*) || ' purchases' FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date <= ?5 GROUP BY c.id HAVING count(*) >= 2 ORDER BY count(*) DESC"
+            "SELECT id, name, 'purchases', n FROM ({}) ORDER BY n DESC, id",
+            buyers_sql(2).replacen("count(*) FROM purchase", "count(*) AS n FROM purchase", 1)
         ),
         "revenue" | "top_20_percent_revenue_share" => format!(
-            "SELECT c.id, c.name, printf('%.2f', sum(p.amount) / 100.0) FROM purchase p JOIN customer c ON c.id = p.customer_id
+            "SELECT c.id, c.name, 'amount', printf('%.2f', sum(p.amount) / 100.0) FROM purchase p JOIN customer c ON c.id = p.customer_id
              WHERE {MINE} AND p.on_date >= ?4 AND p.on_date <= ?5 GROUP BY c.id ORDER BY sum(p.amount) DESC"
         ),
         "complaint_rate" => format!(
-            "SELECT c.id, c.name, 'complaint ' || {day_t_opened_at} || ': ' || t.summary FROM ticket t
+            "SELECT c.id, c.name, 'complaint', {day_t_opened_at} || ': ' || t.summary FROM ticket t
              JOIN customer c ON c.id = t.customer_id WHERE {MINE} AND t.kind = 'complaint'
              AND t.opened_at >= ?2 AND t.opened_at < ?3 ORDER BY t.opened_at"
         ),
-        // The complaints answered late or not at all: the ones to look at.
+        // The complaints the figure counts as missed: answered after 24 h, or not answered when
+        // their 24 h ran out (as of the end of the period, or now).
         "first_response_within_24h" => format!(
-            "SELECT c.id, c.name, CASE WHEN t.first_response_at IS NULL THEN 'not answered yet'
-                 ELSE 'answered after ' || CAST(round((julianday(t.first_response_at) - julianday(t.opened_at)) * 24) AS INTEGER) || ' h' END
+            "SELECT c.id, c.name, CASE WHEN t.first_response_at IS NULL OR t.first_response_at > ?6 THEN 'unanswered' ELSE 'answered_after' END,
+                 CAST(round((julianday(t.first_response_at) - julianday(t.opened_at)) * 24) AS INTEGER)
              FROM ticket t JOIN customer c ON c.id = t.customer_id WHERE {MINE} AND t.kind = 'complaint'
              AND t.opened_at >= ?2 AND t.opened_at < ?3
-             AND (t.first_response_at IS NULL OR julianday(t.first_response_at) - julianday(t.opened_at) > 1.0)
+             AND CASE WHEN t.first_response_at IS NOT NULL AND t.first_response_at <= ?6
+                      THEN julianday(t.first_response_at) - julianday(t.opened_at) > 1.0
+                      ELSE julianday(?6) - julianday(t.opened_at) >= 1.0 END
              ORDER BY t.opened_at"
         ),
         // The customers not followed up on rhythm.
         "follow_up_compliance" => {
             let cad = risk::cadences(conn)?;
             format!(
-                "SELECT c.id, c.name, 'last contact ' || coalesce({day_c_last_contact_at}, 'never') FROM customer c
+                "SELECT c.id, c.name, CASE WHEN c.last_contact_at IS NULL THEN 'never_contacted' ELSE 'last_contact' END, {day_c_last_contact_at} FROM customer c
                  WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?3
                  AND julianday(?3) - julianday(coalesce(c.last_contact_at, c.created_at))
                      > coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)
@@ -460,16 +636,23 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
         _ => return Ok(Vec::new()),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    // The queries number their parameters alike (?1 owner, ?2–?3 instants, ?4–?5 dates); bind
-    // as many as each one uses.
-    let all: [&dyn rusqlite::ToSql; 5] = [o, s, e, &from, &to];
+    // The queries number their parameters alike (?1 owner, ?2–?3 instants, ?4–?5 dates, ?6 the
+    // instant the period is judged at); bind as many as each one uses.
+    let all: [&dyn rusqlite::ToSql; 6] = [o, s, e, &from, &to, &scope.judged];
     let used = &all[..stmt.parameter_count()];
+    // Each query says why by a key and a detail; the words are the interface language's.
     let rows = stmt
         .query_map(used, |r| {
+            let why: String = r.get(2)?;
+            let detail = match r.get_ref(3)? {
+                rusqlite::types::ValueRef::Null => String::new(),
+                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                other => other.as_str().unwrap_or_default().to_string(),
+            };
             Ok((
                 r.get(0)?,
                 r.get(1)?,
-                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                crate::i18n::tf(&format!("behind.{why}"), &[("detail", &detail)]),
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -93,6 +93,9 @@ fn every_figure_matches_the_hand_worked_answer() {
     buy(&s, e, "2026-11-20", 30_000);
     buy(&s, a, "2026-11-06", 60_000);
     buy(&s, dd, "2026-10-15", 5_000); // before the period, in the previous one
+    // A refund to B, who never bought: net revenue falls, but a refund is never a purchase and
+    // B is no buyer.
+    buy(&s, b, "2026-11-21", -5_000);
 
     let deal_ctx = at("2026-11-08T10:00:00+08:00");
     s.write(|x| {
@@ -189,7 +192,11 @@ fn every_figure_matches_the_hand_worked_answer() {
     .unwrap();
     let f = &r.current;
     let pct = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
-    assert_eq!(f.raw.new_customers, 1, "C");
+    assert_eq!(
+        f.raw.new_customers, 1,
+        "A became a customer; C is a new lead"
+    );
+    assert_eq!(f.raw.new_leads, 1, "C");
     assert_eq!((f.raw.converted, f.raw.lead_base), (1, 3), "A of A, B, C");
     assert_eq!(pct(f.conversion_rate), Some(0.333));
     assert_eq!(f.deal_win_rate, Some(0.5));
@@ -199,22 +206,40 @@ fn every_figure_matches_the_hand_worked_answer() {
         "D of D, E"
     );
     assert_eq!(f.churn_rate, Some(0.5));
-    assert_eq!(f.raw.revenue, 100_000);
+    assert_eq!(f.raw.retained, 1, "E");
+    assert_eq!(f.retention_rate, Some(0.5));
+    assert_eq!(f.raw.revenue, 95_000, "1000.00 bought less 50.00 refunded");
+    assert_eq!((f.raw.refunds, f.raw.refund_count), (5_000, 1));
     assert_eq!(
         f.average_purchase_value,
         Some(33_333),
-        "1000.00 over 3 purchases"
+        "1000.00 over 3 purchases; the refund is not one"
     );
-    assert_eq!(pct(f.repurchase_rate), Some(0.333), "E of E, A, D");
     assert_eq!(
-        f.customer_lifetime_value,
-        Some(35_000),
-        "1050.00 over 3 buyers"
+        f.repurchase_rate,
+        Some(0.5),
+        "E of the period's buyers E, A"
     );
-    assert_eq!(f.top_20_percent_revenue_share, Some(0.6), "A's 600 of 1000");
+    assert_eq!(pct(f.repurchase_rate_all_time), Some(0.333), "E of E, A, D");
+    assert_eq!(
+        f.revenue_per_buyer_to_date,
+        Some(33_333),
+        "1000.00 net to date over 3 buyers"
+    );
+    // 333.33 a purchase × 1.5 purchases per buyer in 22 days, made yearly × 1 ÷ yearly churn
+    // (half of the customers in 22 days).
+    let years = 22.0 / 365.0;
+    let yearly_churn = 1.0 - (1.0f64 - 0.5).powf(1.0 / years);
+    let clv = 33_333.0 * (3.0 / 2.0 / years) * (1.0 / yearly_churn).min(10.0);
+    assert_eq!(f.customer_lifetime_value, Some(clv.round() as i64));
+    assert_eq!(
+        pct(f.top_20_percent_revenue_share),
+        Some(0.632),
+        "A's 600 of 950 net"
+    );
     assert_eq!(
         f.raw.revenue_by_tier,
-        vec![("regular".to_string(), 40_000), ("vip".to_string(), 60_000)]
+        vec![("regular".to_string(), 35_000), ("vip".to_string(), 60_000)]
     );
     assert_eq!(f.satisfaction, Some((4.0, 4.0, 4.0)));
     assert_eq!(f.raw.complaints, 3);
@@ -236,6 +261,29 @@ fn every_figure_matches_the_hand_worked_answer() {
         tiers,
         vec![("regular".to_string(), 4), ("vip".to_string(), 1)]
     );
+
+    // Every list behind a figure holds exactly what the figure counts.
+    let scope = store::reports::Scope::new(d("2026-11-01"), d("2026-11-22"), None, &clock());
+    let counted = |key: &str| -> i64 {
+        match key {
+            "new_customers" => f.raw.new_customers,
+            "conversion_rate" => f.raw.converted,
+            "churn_rate" => f.raw.churned,
+            "retention_rate" => f.raw.retained,
+            "repurchase_rate" => f.raw.repeat_buyers,
+            "revenue" | "top_20_percent_revenue_share" => 3, // E, A, and B's refund
+            "complaint_rate" => f.raw.complaints,
+            "first_response_within_24h" => f.raw.complaints_due - f.raw.complaints_answered_in_24h,
+            "follow_up_compliance" => f.raw.active_customers - f.raw.within_cadence,
+            other => panic!("no count for {other}"),
+        }
+    };
+    for key in store::reports::DRILLABLE {
+        let listed = s
+            .read(|x| store::reports::customers_behind(x, &scope, key))
+            .unwrap();
+        assert_eq!(listed.len() as i64, counted(key), "{key}: {listed:?}");
+    }
 
     // The previous period (10–31 Oct): D's purchase, nothing else.
     assert_eq!(r.previous.raw.revenue, 5_000);
@@ -285,6 +333,28 @@ fn report_formats_and_empty_database() {
     let csv = k.ok(&["report", "--csv"]);
     assert!(csv.starts_with("figure,key,value,previous,change\n"));
     assert!(csv.contains("Churn rate,churn_rate,–,–,→"));
+    // Every figure of the report has its definition, in both languages.
+    let explained = k.json(&["report", "--explain", "--json"]);
+    for key in j.as_object().unwrap().keys() {
+        if matches!(key.as_str(), "period" | "owner" | "previous")
+            || key.contains("_by_")
+            || key.ends_with("_per_month")
+        {
+            continue;
+        }
+        if matches!(key.as_str(), "complaints" | "churned") {
+            continue;
+        }
+        assert!(
+            explained[key].as_str().is_some_and(|t| t.contains('=')),
+            "{key} has no definition: {explained}"
+        );
+    }
+    let text = k.ok(&["report", "--explain"]);
+    assert!(
+        text.contains("Churn rate (churn_rate)") && text.contains("never passes 100%"),
+        "{text}"
+    );
     let md = k.ok(&["report", "--markdown"]);
     assert!(md.contains("| Figure | Now | Before | |"));
     assert!(
@@ -319,6 +389,25 @@ fn report_formats_and_empty_database() {
     );
     let md = k.ok(&["report", "plan", "--markdown"]);
     assert!(md.contains("fast \\| cheap"), "{md}");
+    // An invitation is not participation: the plan table says which campaigns a customer took
+    // part in, and which they were only invited to, in the interface language.
+    k.ok(&["campaign", "add", "--name", "Spring fair"]);
+    k.ok(&["campaign", "add", "--name", "Autumn fair"]);
+    k.ok(&["campaign", "invite", "1", "--customer", &id]);
+    k.ok(&["campaign", "invite", "2", "--customer", &id]);
+    k.ok(&["campaign", "attend", "1", &id]);
+    let plan = k.ok(&["report", "plan", "--csv"]);
+    assert!(
+        plan.contains("Spring fair · invited only: Autumn fair"),
+        "{plan}"
+    );
+    let zh = k
+        .command()
+        .env("KEHU_LANG", "zh")
+        .args(["report", "plan", "--csv"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("仅受邀:Autumn fair"));
     assert!(k.ok(&["report", "plan"]).contains("99.00"));
 }
 
@@ -377,7 +466,10 @@ fn months_and_on_time_use_the_teams_time_zone() {
                 customers::add(
                     x,
                     &at("2026-10-31T16:30:00Z"),
-                    &CustomerFields::named("Edge Case"),
+                    &CustomerFields {
+                        stage: kehu::domain::Stage::Customer,
+                        ..CustomerFields::named("Edge Case")
+                    },
                     &[],
                 )
             })
@@ -421,4 +513,62 @@ fn months_and_on_time_use_the_teams_time_zone() {
             "on time at {seconds} s from UTC"
         );
     }
+}
+
+/// The team's time zone is a setting: a teammate whose machine runs on UTC still puts a customer
+/// added 1 Nov 00:30 Beijing time in November once the team says it works at +08:00.
+#[test]
+fn the_team_time_zone_setting_decides_months_for_everyone() {
+    let k = Kehu::new();
+    let utc = |args: &[&str]| {
+        let out = k
+            .command()
+            .env("KEHU_NOW", "2026-10-31T16:30:00Z")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    utc(&["customer", "add", "--name", "Edge", "--stage", "customer"]);
+    let months = |k: &Kehu| -> serde_json::Value {
+        let out = k
+            .command()
+            .env("KEHU_NOW", "2026-11-20T00:00:00Z")
+            .args([
+                "report",
+                "--json",
+                "--from",
+                "2026-10-01",
+                "--to",
+                "2026-11-30",
+            ])
+            .output()
+            .unwrap();
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        j["new_customers_per_month"].clone()
+    };
+    assert_eq!(
+        months(&k),
+        serde_json::json!({"2026-10": 1}),
+        "the machine's UTC"
+    );
+    k.ok(&["settings", "set", "time_zone", "+8"]);
+    assert_eq!(k.ok(&["settings", "get", "time_zone"]).trim(), "+08:00");
+    assert_eq!(
+        months(&k),
+        serde_json::json!({"2026-11": 1}),
+        "the team's +08:00"
+    );
+    let refused = k.fails(&["settings", "set", "time_zone", "Asia/Shanghai"]);
+    assert!(
+        refused.contains("time_zone") || refused.contains("time zone"),
+        "{refused}"
+    );
+    k.ok(&["settings", "set", "time_zone", "machine"]);
+    assert_eq!(months(&k), serde_json::json!({"2026-10": 1}));
 }
