@@ -196,7 +196,7 @@ fn churned_where() -> String {
 /// churned customer who comes back is won back, not new). Each with the instant it happened.
 fn new_customers_sql() -> String {
     format!(
-        "SELECT c.id, c.name, min(h.at) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+        "SELECT c.id, c.name, min(h.at) AS at FROM customer_history h JOIN customer c ON c.id = h.customer_id
          WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'customer'
            AND (h.old_value IS NULL OR h.old_value IN ('lead', 'prospect'))
            AND h.at >= ?2 AND h.at < ?3 GROUP BY c.id"
@@ -206,7 +206,7 @@ fn new_customers_sql() -> String {
 /// Buyers in the period: customers with at least `n` purchases (refunds are not purchases).
 fn buyers_sql(n: i64) -> String {
     format!(
-        "SELECT c.id, c.name, count(*) FROM purchase p JOIN customer c ON c.id = p.customer_id
+        "SELECT c.id, c.name, count(*) AS n FROM purchase p JOIN customer c ON c.id = p.customer_id
          WHERE {MINE} AND p.amount > 0 AND p.on_date >= ?4 AND p.on_date <= ?5
          GROUP BY c.id HAVING count(*) >= {n}"
     )
@@ -263,7 +263,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
             &format!(
                 "SELECT {}, count(*) FROM ({}) GROUP BY 1 ORDER BY 1",
                 scope.month("at"),
-                new_customers_sql().replacen("min(h.at)", "min(h.at) AS at", 1)
+                new_customers_sql()
             ),
             params![o, s, e],
         )?,
@@ -579,7 +579,7 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
         "new_customers" => format!(
             "SELECT id, name, 'became', {} FROM ({}) ORDER BY at, id",
             scope.day("at"),
-            new_customers_sql().replacen("min(h.at)", "min(h.at) AS at", 1)
+            new_customers_sql()
         ),
         "conversion_rate" => format!(
             "SELECT c.id, c.name, 'became', {} FROM customer c WHERE {} ORDER BY c.id",
@@ -598,7 +598,7 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
         ),
         "repurchase_rate" => format!(
             "SELECT id, name, 'purchases', n FROM ({}) ORDER BY n DESC, id",
-            buyers_sql(2).replacen("count(*) FROM purchase", "count(*) AS n FROM purchase", 1)
+            buyers_sql(2)
         ),
         "revenue" | "top_20_percent_revenue_share" => format!(
             "SELECT c.id, c.name, 'amount', printf('%.2f', sum(p.amount) / 100.0) FROM purchase p JOIN customer c ON c.id = p.customer_id
