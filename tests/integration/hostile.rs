@@ -184,7 +184,10 @@ fn twelve_hundred_hostile_command_lines_never_panic_or_write_half() {
     let mut by_status = std::collections::BTreeMap::new();
     for args in cases(&values, 1200) {
         let before = std::fs::read(&k.db).unwrap();
+        // In the test's own folder: a hostile value taken as an output file name lands there,
+        // not in the working copy.
         let out = command_for(&k.db)
+            .current_dir(k.dir.path())
             .args(&args)
             .stdin(std::process::Stdio::null())
             .output()
@@ -274,7 +277,11 @@ fn hostile_database_files_are_refused_untouched() {
         ] {
             n += 1;
             let before = std::fs::read(db).ok();
-            let out = command_for(db).args(&args).output().expect("run kehu");
+            let out = command_for(db)
+                .current_dir(db.parent().unwrap_or(std::path::Path::new(".")))
+                .args(&args)
+                .output()
+                .expect("run kehu");
             let err = String::from_utf8_lossy(&out.stderr);
             assert_ne!(out.status.code(), Some(101), "{db:?} {args:?}: {err}");
             assert!(!err.contains("panicked"), "{db:?} {args:?}: {err}");
