@@ -9,14 +9,19 @@ use super::{Priority, Severity, Tier};
 
 // ---- value (RFM) ----------------------------------------------------------------------------
 
-/// The distribution of the database's buyers on each of recency (days since the last purchase),
-/// frequency (purchases) and monetary value (total spent), as 101 percentiles each, so a score
-/// can be placed against the whole book without keeping every value.
+/// Where the database's buyers put each fifth, on recency (days since the last purchase),
+/// frequency (purchases) and monetary value (total spent): for each, the values at which the
+/// fifth steps up. A value's fifth is the one its mid-rank among all buyers falls in (ties share
+/// the middle of their range), and the mid-rank only grows with the value, so four cut points
+/// per measure give that fifth exactly for any value, however many buyers there are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RfmThresholds {
-    pub recency_days: Vec<i64>,
-    pub frequency: Vec<i64>,
-    pub monetary: Vec<i64>,
+    /// How many buyers the cut points come from (none: every score is the middle).
+    pub buyers: usize,
+    /// Recency is cut on minus the days, so that more recent is higher like the others.
+    pub recency_cuts: Vec<i64>,
+    pub frequency_cuts: Vec<i64>,
+    pub monetary_cuts: Vec<i64>,
 }
 
 /// A customer's value score: each part 1–5 against the whole database, 0 for non-buyers.
@@ -43,46 +48,52 @@ impl Rfm {
     }
 }
 
-/// The 0th to 100th percentiles of `values`.
-pub fn percentiles(mut values: Vec<i64>) -> Vec<i64> {
-    if values.is_empty() {
-        return Vec::new();
+/// The fifth (1–5) that `value` falls in by its mid-rank among `sorted`: (values below it +
+/// values at or below it) ÷ 2 ÷ their number, in integers so no rounding moves a boundary.
+pub fn mid_rank_fifth(value: i64, sorted: &[i64]) -> u8 {
+    let n = sorted.len();
+    if n == 0 {
+        return 3;
     }
-    values.sort_unstable();
-    (0..=100)
-        .map(|k| values[(values.len() * k / 100).min(values.len() - 1)])
-        .collect()
+    let below = sorted.partition_point(|x| *x < value);
+    let at_or_below = sorted.partition_point(|x| *x <= value);
+    (1 + 5 * (below + at_or_below) / (2 * n)).min(5) as u8
 }
 
-/// The fifth (1–5) a value falls in, by its mid-rank among the percentiles (ties share the
-/// middle of their range). `higher_is_better` false turns the scale round (for recency).
-fn fifth(value: i64, pct: &[i64], higher_is_better: bool) -> u8 {
-    if pct.is_empty() {
+/// The smallest values at which [`mid_rank_fifth`] reaches 2, 3, 4 and 5 (fewer when a fifth is
+/// never reached). The fifth is constant between two neighbouring values, so the only places it
+/// can step up are a value itself and the value just above it.
+fn cuts(mut sorted: Vec<i64>) -> Vec<i64> {
+    sorted.sort_unstable();
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    let mut out = Vec::new();
+    let mut next = 2u8;
+    for v in distinct.iter().flat_map(|d| [*d, d.saturating_add(1)]) {
+        while next <= 5 && mid_rank_fifth(v, &sorted) >= next {
+            out.push(v);
+            next += 1;
+        }
+    }
+    out
+}
+
+fn fifth(value: i64, cuts: &[i64], buyers: usize) -> u8 {
+    if buyers == 0 {
         // Nothing to compare with yet: the middle.
         return 3;
     }
-    let (below, at_or_below) = if higher_is_better {
-        (
-            pct.iter().filter(|p| **p < value).count(),
-            pct.iter().filter(|p| **p <= value).count(),
-        )
-    } else {
-        (
-            pct.iter().filter(|p| **p > value).count(),
-            pct.iter().filter(|p| **p >= value).count(),
-        )
-    };
-    let rank = (below + at_or_below) as f64 / 2.0 / pct.len() as f64;
-    (1 + (rank * 5.0).floor() as u8).min(5)
+    1 + cuts.iter().filter(|c| **c <= value).count() as u8
 }
 
 impl RfmThresholds {
-    /// Percentiles from every buyer's (days since last purchase, purchases, total spent).
+    /// Cut points from every buyer's (days since last purchase, purchases, total spent).
     pub fn from_buyers(buyers: &[(i64, i64, i64)]) -> RfmThresholds {
         RfmThresholds {
-            recency_days: percentiles(buyers.iter().map(|b| b.0).collect()),
-            frequency: percentiles(buyers.iter().map(|b| b.1).collect()),
-            monetary: percentiles(buyers.iter().map(|b| b.2).collect()),
+            buyers: buyers.len(),
+            recency_cuts: cuts(buyers.iter().map(|b| -b.0).collect()),
+            frequency_cuts: cuts(buyers.iter().map(|b| b.1).collect()),
+            monetary_cuts: cuts(buyers.iter().map(|b| b.2).collect()),
         }
     }
 
@@ -91,9 +102,9 @@ impl RfmThresholds {
             return Rfm::default();
         };
         Rfm {
-            recency: fifth(days, &self.recency_days, false),
-            frequency: fifth(purchases, &self.frequency, true),
-            monetary: fifth(total, &self.monetary, true),
+            recency: fifth(-days, &self.recency_cuts, self.buyers),
+            frequency: fifth(purchases, &self.frequency_cuts, self.buyers),
+            monetary: fifth(total, &self.monetary_cuts, self.buyers),
         }
     }
 }
@@ -443,7 +454,6 @@ mod tests {
         // Ten buyers: (days since purchase, purchases, total).
         let buyers: Vec<(i64, i64, i64)> = (1..=10).map(|i| (i * 10, i, i * 1000)).collect();
         let th = RfmThresholds::from_buyers(&buyers);
-        assert_eq!(th.frequency.len(), 101);
         let best = th.score(Some(10), 10, 10_000);
         assert_eq!((best.recency, best.frequency, best.monetary), (5, 5, 5));
         assert_eq!(best.suggested_tier(), Tier::Vip);
@@ -459,6 +469,42 @@ mod tests {
             9,
             "no database to compare with: the middle"
         );
+    }
+
+    /// The cut points give exactly the documented mid-rank fifth, for values in the book and
+    /// between them, with ties, at sizes 5 does not divide, and at 10,007 buyers.
+    #[test]
+    fn rfm_cut_points_give_the_exact_mid_rank_fifth() {
+        let mut seed = 42u64;
+        let mut next = move |m: i64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as i64
+        };
+        for (n, spread) in [
+            (1, 10),
+            (2, 3),
+            (7, 5),
+            (13, 1000),
+            (101, 20),
+            (10_007, 500_000),
+        ] {
+            let mut values: Vec<i64> = (0..n).map(|_| next(spread)).collect();
+            let cut = cuts(values.clone());
+            values.sort_unstable();
+            for v in -2..spread + 2 {
+                if spread > 1000 && v % 97 != 0 && values.binary_search(&v).is_err() {
+                    continue;
+                }
+                let by_cuts = 1 + cut.iter().filter(|c| **c <= v).count() as u8;
+                assert_eq!(by_cuts, mid_rank_fifth(v, &values), "n {n}, value {v}");
+            }
+            for v in &values {
+                let by_cuts = 1 + cut.iter().filter(|c| *c <= v).count() as u8;
+                assert_eq!(by_cuts, mid_rank_fifth(*v, &values), "n {n}, value {v}");
+            }
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The cached value score (RFM). Cut points come from the whole database and are kept in the
+//! The cached value score (RFM). Cut points (exact mid-rank fifths) come from the whole database and are kept in the
 //! `setting` table; a customer's score is refreshed with their purchases, and everyone's when the
 //! cut points are recomputed (daily, by `kehu today` and the screen, or on demand).
 
@@ -8,8 +8,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::error::Result;
 use crate::domain::rules::{Rfm, RfmThresholds};
 
-const THRESHOLDS_KEY: &str = "rfm.thresholds";
-const COMPUTED_ON_KEY: &str = "rfm.computed_on";
+// New keys for the exact cut points (the percentiles before them are ignored): a book opened by
+// this version recomputes them on its first daily pass.
+const THRESHOLDS_KEY: &str = "rfm.cuts";
+const COMPUTED_ON_KEY: &str = "rfm.cuts_on";
 
 fn thresholds(conn: &Connection) -> Result<RfmThresholds> {
     let raw: Option<String> = conn
@@ -81,6 +83,12 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
             store_score(conn, id, new)?;
         }
     }
+    // The percentiles an earlier version kept are replaced by the cut points.
+    super::rows::exec(
+        conn,
+        "DELETE FROM setting WHERE key IN ('rfm.thresholds', 'rfm.computed_on')",
+        [],
+    )?;
     let json = serde_json::to_string(&th).unwrap_or_default();
     for (key, value) in [(THRESHOLDS_KEY, json), (COMPUTED_ON_KEY, today.to_string())] {
         super::rows::exec(
