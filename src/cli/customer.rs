@@ -564,12 +564,7 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
             crate::domain::TicketStatus::Open | crate::domain::TicketStatus::Responded
         )
     }) {
-        let clock_text = match (&t.first_response_at, t.opened()) {
-            (None, Some(o)) => crate::domain::rules::describe_clock(
-                crate::domain::rules::response_time_left(o, clock.now),
-            ),
-            _ => "answered".into(),
-        };
+        let clock_text = t.clock_text(clock.now);
         lines.push(format!(
             "  ticket [{}] {} {} · {} · {}",
             t.id, t.kind, t.severity, clock_text, t.summary

@@ -141,10 +141,7 @@ pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {
         "tickets": w.tickets.iter().map(|t| json!({
             "id": t.id, "kind": t.kind, "severity": t.severity, "status": t.status, "summary": t.summary,
             "opened_at": t.opened_at, "first_response_at": t.first_response_at,
-            "clock": match (&t.first_response_at, t.opened()) {
-                (None, Some(o)) => Some(crate::domain::rules::describe_clock(crate::domain::rules::response_time_left(o, clock.now))),
-                _ => None,
-            },
+            "clock": t.clock_text(clock.now),
         })).collect::<Vec<_>>(),
         "deals": w.deals.iter().map(|d| json!({
             "id": d.id, "title": d.title, "amount": money_text(d.amount), "stage": d.stage,

@@ -7,7 +7,6 @@ use super::Env;
 use super::args::{CampaignCmd, DealCmd, SurveyCmd, TicketCmd};
 use super::output::Table;
 use crate::domain::input::{self, money_text};
-use crate::domain::rules::{describe_clock, response_time_left};
 use crate::domain::{DealStage, Severity, TicketKind, TicketStatus, time};
 use crate::store::{self, customers::Filter};
 
@@ -96,19 +95,7 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
         TicketCmd::List { open, json } => {
             let tickets = env.store.read(|c| store::tickets::list(c, open, None))?;
             let clock = ctx.clock;
-            let clock_of = |t: &store::tickets::Ticket| match (&t.first_response_at, t.opened()) {
-                (None, Some(opened)) => describe_clock(response_time_left(opened, clock.now)),
-                (Some(at), Some(opened)) => {
-                    let took = time::parse_timestamp(at)
-                        .map(|a| a - opened)
-                        .unwrap_or_default();
-                    crate::i18n::tf(
-                        "out.answered_in",
-                        &[("h", &took.num_hours()), ("m", &(took.num_minutes() % 60))],
-                    )
-                }
-                _ => String::new(),
-            };
+            let clock_of = |t: &store::tickets::Ticket| t.clock_text(clock.now);
             if json {
                 let out: Vec<_> = tickets
                     .iter()

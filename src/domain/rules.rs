@@ -209,9 +209,22 @@ pub fn churn_signals(f: &RiskFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec
 /// A complaint must get its first response within this many hours.
 pub const FIRST_RESPONSE_HOURS: i64 = 24;
 
-/// Time left on a ticket's first-response clock; negative when over.
+/// Inquiries and after-sales requests get a longer first-response clock than complaints,
+/// settable per team (`response_hours.inquiry`, `response_hours.after_sales`).
+pub const OTHER_RESPONSE_HOURS: i64 = 48;
+
+/// Time left on a complaint's 24-hour first-response clock; negative when over.
 pub fn response_time_left(opened_at: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
-    opened_at + Duration::hours(FIRST_RESPONSE_HOURS) - now
+    response_time_left_within(opened_at, FIRST_RESPONSE_HOURS, now)
+}
+
+/// Time left on a first-response clock of `hours`; negative when over.
+pub fn response_time_left_within(
+    opened_at: DateTime<Utc>,
+    hours: i64,
+    now: DateTime<Utc>,
+) -> Duration {
+    opened_at + Duration::hours(hours) - now
 }
 
 /// "5h 10m left" or "3h over".

@@ -119,6 +119,17 @@ fn offset_text(offset: chrono::FixedOffset) -> String {
     )
 }
 
+/// Hours an inquiry or after-sales request may wait for its first response (1–720).
+fn response_hours(value: &str) -> Result<String, InputError> {
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=720).contains(&n) => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "response_hours",
+            tf("err.response_hours", &[("text", &value.trim())]),
+        )),
+    }
+}
+
 /// `auto` (from the churn rate) or a number of years, for the lifetime value.
 fn lifespan(value: &str) -> Result<String, InputError> {
     let v = value.trim().to_lowercase();
@@ -184,6 +195,16 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "time_zone",
         default: "machine",
         validate: time_zone,
+    },
+    SettingDef {
+        key: "response_hours.inquiry",
+        default: "48",
+        validate: response_hours,
+    },
+    SettingDef {
+        key: "response_hours.after_sales",
+        default: "48",
+        validate: response_hours,
     },
     SettingDef {
         key: "customer_lifespan_years",

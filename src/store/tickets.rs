@@ -1,4 +1,5 @@
-//! Complaints and service requests, with the 24-hour first-response clock.
+//! Complaints and service requests, with their first-response clocks (24 hours for a complaint,
+//! the team's setting for inquiries and after-sales requests).
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -9,7 +10,7 @@ use super::customers::{self, parsed};
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS};
 use crate::domain::{
-    Audit, InteractionFields, InteractionKind, Severity, TicketKind, TicketStatus, time,
+    Audit, InteractionFields, InteractionKind, Severity, TicketKind, TicketStatus, rules, time,
 };
 
 const WHAT: &str = "ticket";
@@ -28,12 +29,72 @@ pub struct Ticket {
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
     pub audit: Audit,
+    /// Hours the first response may take: 24 for a complaint, the team's setting for the others.
+    pub respond_within_hours: i64,
 }
 
 impl Ticket {
     pub fn opened(&self) -> Option<DateTime<Utc>> {
         time::parse_timestamp(&self.opened_at)
     }
+
+    /// Time left on the first-response clock (negative when over); `None` once answered.
+    pub fn response_left(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        if self.first_response_at.is_some() {
+            return None;
+        }
+        self.opened()
+            .map(|o| rules::response_time_left_within(o, self.respond_within_hours, now))
+    }
+
+    /// The clock as every view shows it: "5h 10m left", "3h over", or "answered in 2h 5m".
+    pub fn clock_text(&self, now: DateTime<Utc>) -> String {
+        if let Some(left) = self.response_left(now) {
+            return rules::describe_clock(left);
+        }
+        match (
+            self.first_response_at
+                .as_deref()
+                .and_then(time::parse_timestamp),
+            self.opened(),
+        ) {
+            (Some(at), Some(opened)) => {
+                let took = at - opened;
+                crate::i18n::tf(
+                    "out.answered_in",
+                    &[("h", &took.num_hours()), ("m", &(took.num_minutes() % 60))],
+                )
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// The first-response clock of each kind of ticket, in hours.
+fn response_hours(conn: &Connection) -> Result<impl Fn(TicketKind) -> i64> {
+    let setting = |key: &str| -> Result<i64> {
+        Ok(super::settings::get(conn, key)?
+            .parse()
+            .unwrap_or(rules::OTHER_RESPONSE_HOURS))
+    };
+    let (inquiry, after_sales) = (
+        setting("response_hours.inquiry")?,
+        setting("response_hours.after_sales")?,
+    );
+    Ok(move |kind| match kind {
+        TicketKind::Complaint => rules::FIRST_RESPONSE_HOURS,
+        TicketKind::Inquiry => inquiry,
+        TicketKind::AfterSales => after_sales,
+    })
+}
+
+/// Sets each ticket's clock from its kind and the team's settings.
+fn with_clocks(conn: &Connection, mut tickets: Vec<Ticket>) -> Result<Vec<Ticket>> {
+    let hours = response_hours(conn)?;
+    for t in &mut tickets {
+        t.respond_within_hours = hours(t.kind);
+    }
+    Ok(tickets)
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Ticket> {
@@ -49,6 +110,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         resolved_at: row.get(8)?,
         closed_at: row.get(9)?,
         audit: rows::audit(row, 10)?,
+        respond_within_hours: rules::FIRST_RESPONSE_HOURS,
     })
 }
 
@@ -73,14 +135,15 @@ pub fn open(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Ticket> {
-    super::rows::query_one(
+    let found = super::rows::query_one(
         conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM ticket WHERE id = ?1"),
         [id],
         from_row,
     )
     .optional()?
-    .ok_or(StoreError::NotFound { what: WHAT, id })
+    .ok_or(StoreError::NotFound { what: WHAT, id })?;
+    Ok(with_clocks(conn, vec![found])?.remove(0))
 }
 
 /// Moves a ticket along (respond → resolve → close), stamping the time and logging the note on
@@ -152,5 +215,5 @@ pub fn list(conn: &Connection, open_only: bool, customer: Option<i64>) -> Result
     let found = stmt
         .query_map(rusqlite::params![i64::from(open_only), customer], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
+    with_clocks(conn, found)
 }

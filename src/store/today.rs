@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 use super::error::Result;
 use super::{Ctx, customers, risk};
 use crate::domain::rules::{self, Rfm, Urgency};
-use crate::domain::{Clock, Customer, Severity, time};
+use crate::domain::{Clock, Customer, time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -273,22 +273,20 @@ pub fn queue(
         ));
     }
 
-    // Complaints still waiting for their first response.
-    for t in super::tickets::list(conn, true, customer)?
-        .into_iter()
-        .filter(|t| t.first_response_at.is_none())
-    {
+    // Tickets still waiting for their first response, each on its own clock (24 h for a
+    // complaint, the team's setting for inquiries and after-sales requests).
+    for t in super::tickets::list(conn, true, customer)? {
+        let Some(left) = t.response_left(clock.now) else {
+            continue;
+        };
         let c = customers::get(conn, t.customer_id)?;
-        let Some(opened) = t.opened() else { continue };
         if c.archived_at.is_some()
             || !mine(&c)
             || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string())
         {
             continue;
         }
-        let left = rules::response_time_left(opened, clock.now);
-        let severity: Severity = t.severity;
-        let u = rules::complaint_urgency(left, severity, c.fields.tier, value(&c));
+        let u = rules::complaint_urgency(left, t.severity, c.fields.tier, value(&c));
         out.push(row(
             TodayKind::Complaint,
             Some(&c),

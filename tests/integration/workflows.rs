@@ -694,3 +694,82 @@ fn neglected_customers_return_to_the_shared_pool_and_can_be_claimed() {
         "a fresh claim is not returned at once"
     );
 }
+
+/// Only complaints ride the 24-hour clock: an inquiry has the team's own, longer one, and every
+/// view of a ticket — `ticket list --json`, `customer show --json`, the Today queue — tells the
+/// same clock.
+#[test]
+fn each_kind_of_ticket_has_its_own_clock_and_every_view_agrees() {
+    let k = Kehu::new();
+    let id = k.add(&["--name", "Clock Case"]).to_string();
+    k.ok(&["ticket", "open", &id, "--summary", "broken"]);
+    k.ok(&[
+        "ticket",
+        "open",
+        &id,
+        "--kind",
+        "inquiry",
+        "--summary",
+        "price?",
+    ]);
+    let later = |args: &[&str]| -> serde_json::Value {
+        let out = k
+            .command()
+            .env("KEHU_NOW", "2026-11-23T16:00:00+08:00") // 30 hours on
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let clocks = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    t["kind"].as_str().unwrap(),
+                    t["clock"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let listed = later(&["ticket", "list", "--json"]);
+    assert_eq!(
+        clocks(&listed),
+        vec!["inquiry 18h 0m left", "complaint 6h 0m over"],
+        "48 h for the inquiry, 24 h for the complaint"
+    );
+    let shown = later(&["customer", "show", &id, "--json"]);
+    assert_eq!(
+        clocks(&shown["tickets"]),
+        clocks(&listed),
+        "show and list agree"
+    );
+    let today = later(&["today", "--json"]);
+    let why = today.to_string();
+    assert!(
+        why.contains("18h 0m left") && why.contains("6h 0m over"),
+        "{why}"
+    );
+
+    k.ok(&["settings", "set", "response_hours.inquiry", "12"]);
+    assert!(
+        k.fails(&["settings", "set", "response_hours.inquiry", "0"])
+            .contains("1 to 720")
+    );
+    let listed = later(&["ticket", "list", "--json"]);
+    assert_eq!(clocks(&listed)[0], "inquiry 18h 0m over");
+
+    // Once answered, both views say how long the answer took.
+    k.ok(&["ticket", "respond", "1", "--note", "on it"]);
+    let listed = later(&["ticket", "list", "--json"]);
+    let shown = later(&["customer", "show", &id, "--json"]);
+    assert_eq!(clocks(&listed)[1], "complaint answered in 0h 0m");
+    assert_eq!(clocks(&shown["tickets"]), clocks(&listed));
+}

@@ -83,18 +83,15 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         .iter()
         .filter(|tk| matches!(tk.status, TicketStatus::Open | TicketStatus::Responded))
     {
-        let (clock_text, style) = match (&tk.first_response_at, tk.opened()) {
-            (None, Some(o)) => {
-                let left = rules::response_time_left(o, s.clock.now);
-                (
-                    rules::describe_clock(left),
-                    if left < chrono::Duration::zero() {
-                        theme::OVERDUE
-                    } else {
-                        theme::TODAY
-                    },
-                )
-            }
+        let (clock_text, style) = match tk.response_left(s.clock.now) {
+            Some(left) => (
+                rules::describe_clock(left),
+                if left < chrono::Duration::zero() {
+                    theme::OVERDUE
+                } else {
+                    theme::TODAY
+                },
+            ),
             _ => (t("profile.answered").to_string(), theme::DIM),
         };
         lines.push(Line::from(vec![
@@ -510,7 +507,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
                     TodayKind::Todo => (t("queue.tag.todo"), theme::TODAY),
                     TodayKind::Cadence => (t("queue.tag.call"), Style::new()),
                     TodayKind::Birthday => (t("queue.tag.birthday"), theme::VIP),
-                    TodayKind::Complaint => ("! 24h", theme::OVERDUE),
+                    TodayKind::Complaint => (t("queue.tag.ticket"), theme::OVERDUE),
                     TodayKind::Deal => (t("queue.tag.deal"), theme::KEY),
                 };
                 let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
