@@ -304,6 +304,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                         v,
                         TicketStatus::Responded,
                         note,
+                        true,
                     )?;
                     if t.resolved {
                         let v = store::tickets::get(conn, tid)?.audit.version;
@@ -314,6 +315,7 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                             v,
                             TicketStatus::Resolved,
                             "resolved",
+                            false,
                         )?;
                     }
                 }

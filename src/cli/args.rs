@@ -392,16 +392,22 @@ pub enum TicketCmd {
         ticket: i64,
         #[arg(long)]
         note: String,
+        #[arg(long)]
+        contact: bool,
     },
     Resolve {
         ticket: i64,
         #[arg(long)]
         note: String,
+        #[arg(long)]
+        contact: bool,
     },
     Close {
         ticket: i64,
         #[arg(long)]
         note: String,
+        #[arg(long)]
+        contact: bool,
     },
     List {
         #[arg(long)]

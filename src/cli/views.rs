@@ -95,6 +95,7 @@ pub fn interaction(i: &Interaction) -> Value {
         "kind": i.kind,
         "summary": i.summary,
         "details": i.details,
+        "contact": i.is_contact,
         "by": i.audit.created_by,
         "version": i.audit.version,
     })

@@ -87,11 +87,21 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                 &[("t", &t), ("id", &id)],
             ))?;
         }
-        TicketCmd::Respond { ticket, note } => {
-            advance(env, ticket, TicketStatus::Responded, &note)?
-        }
-        TicketCmd::Resolve { ticket, note } => advance(env, ticket, TicketStatus::Resolved, &note)?,
-        TicketCmd::Close { ticket, note } => advance(env, ticket, TicketStatus::Closed, &note)?,
+        TicketCmd::Respond {
+            ticket,
+            note,
+            contact,
+        } => advance(env, ticket, TicketStatus::Responded, &note, contact)?,
+        TicketCmd::Resolve {
+            ticket,
+            note,
+            contact,
+        } => advance(env, ticket, TicketStatus::Resolved, &note, contact)?,
+        TicketCmd::Close {
+            ticket,
+            note,
+            contact,
+        } => advance(env, ticket, TicketStatus::Closed, &note, contact)?,
         TicketCmd::List { open, json } => {
             let tickets = env.store.read(|c| store::tickets::list(c, open, None))?;
             let clock = ctx.clock;
@@ -140,12 +150,19 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
     Ok(())
 }
 
-fn advance(env: &mut Env, ticket: i64, to: TicketStatus, note: &str) -> Result<()> {
+fn advance(
+    env: &mut Env,
+    ticket: i64,
+    to: TicketStatus,
+    note: &str,
+    as_contact: bool,
+) -> Result<()> {
     let ctx = env.ctx.clone();
     let note = input::required_line("note", note)?;
     let t = env.store.read(|c| store::tickets::get(c, ticket))?;
-    env.store
-        .write(|c| store::tickets::advance(c, &ctx, ticket, t.audit.version, to, &note))?;
+    env.store.write(|c| {
+        store::tickets::advance(c, &ctx, ticket, t.audit.version, to, &note, as_contact)
+    })?;
     env.out.line(&crate::i18n::tf(
         "out.ticket",
         &[("ticket", &ticket), ("to", &to)],

@@ -114,6 +114,9 @@ pub struct Interaction {
     pub kind: InteractionKind,
     pub summary: String,
     pub details: Option<String>,
+    /// Contact with the customer (false for a ticket step no one said was): only contact moves
+    /// the last contact.
+    pub is_contact: bool,
     pub audit: Audit,
 }
 

@@ -121,7 +121,7 @@ pub fn generate(
         // Cached columns for everyone at once, as the per-row refresh would leave them.
         c.execute_batch(
             "UPDATE customer SET
-                last_contact_at = (SELECT max(at) FROM interaction i WHERE i.customer_id = customer.id),
+                last_contact_at = (SELECT max(at) FROM interaction i WHERE i.customer_id = customer.id AND i.is_contact = 1),
                 next_due = (SELECT min(due) FROM todo t WHERE t.customer_id = customer.id AND t.status = 'open');
              ANALYZE;",
         )?;

@@ -131,7 +131,7 @@ pub fn return_to_pool(conn: &Connection, ctx: &Ctx) -> Result<usize> {
         "SELECT c.id FROM customer c
          WHERE c.owner IS NOT NULL AND c.pool_locked = 0 AND c.archived_at IS NULL AND c.stage <> 'churned'
            AND julianday(?1) - julianday(max(
-                 coalesce((SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.created_by = c.owner), ''),
+                 coalesce((SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.created_by = c.owner AND i.is_contact = 1), ''),
                  coalesce((SELECT max(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'owner'), ''),
                  c.created_at)) > ?2",
     )?;

@@ -498,7 +498,7 @@ pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
 pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
     super::rows::exec(conn,
         "UPDATE customer SET
-            last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = ?1),
+            last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = ?1 AND is_contact = 1),
             next_due         = (SELECT min(due) FROM todo WHERE customer_id = ?1 AND status = 'open'),
             purchase_total   = (SELECT coalesce(sum(amount), 0) FROM purchase WHERE customer_id = ?1),
             purchase_count   = (SELECT count(*) FROM purchase WHERE customer_id = ?1),
@@ -513,7 +513,7 @@ pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
 pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM customer c WHERE
-            c.last_contact_at IS NOT (SELECT max(at) FROM interaction WHERE customer_id = c.id)
+            c.last_contact_at IS NOT (SELECT max(at) FROM interaction WHERE customer_id = c.id AND is_contact = 1)
          OR c.next_due IS NOT (SELECT min(due) FROM todo WHERE customer_id = c.id AND status = 'open')
          OR c.purchase_total IS NOT (SELECT coalesce(sum(amount), 0) FROM purchase WHERE customer_id = c.id)
          OR c.purchase_count IS NOT (SELECT count(*) FROM purchase WHERE customer_id = c.id)

@@ -10,7 +10,7 @@ use super::rows::{self, AUDIT_COLS, text};
 use crate::domain::{Interaction, InteractionFields};
 
 const WHAT: &str = "interaction";
-const COLS: &str = "id, customer_id, at, kind, summary, details";
+const COLS: &str = "id, customer_id, at, kind, summary, details, is_contact";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
@@ -20,7 +20,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
         kind: parsed(row, 3)?,
         summary: row.get(4)?,
         details: row.get(5)?,
-        audit: rows::audit(row, 6)?,
+        is_contact: row.get(6)?,
+        audit: rows::audit(row, 7)?,
     })
 }
 
@@ -40,9 +41,26 @@ pub fn add(
     customer_id: i64,
     fields: &InteractionFields,
 ) -> Result<i64> {
+    add_as(conn, ctx, customer_id, fields, true)
+}
+
+/// Logs an interaction; `is_contact` false for a record that was not contact with the customer
+/// (a ticket step no one says was), which leaves the last contact and the cadence alone.
+pub fn add_as(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer_id: i64,
+    fields: &InteractionFields,
+    is_contact: bool,
+) -> Result<i64> {
     customers::ensure_exists(conn, customer_id)?;
     let mut cols = columns(fields);
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
+    // Written only when it is not contact (the column's default is contact), so the change log of
+    // an ordinary call or visit stays as it was.
+    if !is_contact {
+        cols.push(("is_contact", Value::Integer(0)));
+    }
     let id = rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))?;
     customers::refresh_derived(conn, customer_id)?;
     Ok(id)

@@ -469,7 +469,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     let (active, within): (i64, Option<i64>) = conn.query_row(
         &format!(
             "SELECT count(*), sum(julianday(?2) - julianday(coalesce(
-                    (SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.at < ?2), c.created_at))
+                    (SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < ?2), c.created_at))
                  <= coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN ?3 WHEN 'regular' THEN ?4 ELSE ?5 END))
              FROM customer c WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?2"
         ),

@@ -155,6 +155,7 @@ pub fn advance(
     version: i64,
     to: TicketStatus,
     note: &str,
+    as_contact: bool,
 ) -> Result<()> {
     let t = get(conn, id)?;
     rows::check_version(conn, WHAT, "ticket", id, version)?;
@@ -200,7 +201,7 @@ pub fn advance(
         summary: format!("{verb} {} #{id}: {note}", t.kind.as_str().replace('_', " ")),
         details: Some(format!("{}: {}", t.kind, t.summary)),
     };
-    super::interactions::add(conn, ctx, t.customer_id, &entry)?;
+    super::interactions::add_as(conn, ctx, t.customer_id, &entry, as_contact)?;
     Ok(())
 }
 

@@ -196,3 +196,45 @@ fn upgrading_to_pinyin_sort_keys_reorders_chinese_names() {
         "单 as the surname Shan"
     );
 }
+
+/// Upgrading to version 9: the ticket steps kehu wrote before are no longer contact, so a
+/// customer only "answered" in writing is again due for a call; a real call still counts.
+#[test]
+fn ticket_steps_written_before_version_9_stop_counting_as_contact() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 8, &ctx("old")).unwrap();
+    {
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "INSERT INTO customer (id, name, sort_key, created_at, created_by, updated_at, updated_by, last_contact_at)
+               VALUES (1, 'Wrote Only', 'wrote only', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old', '2025-03-01T00:00:00.000Z'),
+                      (2, 'Was Called', 'was called', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old', '2025-03-02T00:00:00.000Z');
+             INSERT INTO interaction (customer_id, at, kind, summary, details, created_at, created_by, updated_at, updated_by) VALUES
+               (1, '2025-03-01T00:00:00.000Z', 'note', 'Responded to complaint #1: emailed', 'complaint: late', '2025-03-01T00:00:00.000Z', 'old', '2025-03-01T00:00:00.000Z', 'old'),
+               (2, '2025-02-01T00:00:00.000Z', 'call', 'Responded to the offer', NULL, '2025-02-01T00:00:00.000Z', 'old', '2025-02-01T00:00:00.000Z', 'old'),
+               (2, '2025-03-02T00:00:00.000Z', 'note', 'Closed complaint #2: done', 'complaint: x', '2025-03-02T00:00:00.000Z', 'old', '2025-03-02T00:00:00.000Z', 'old');",
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path, OpenMode::Existing, &ctx("new")).unwrap());
+    let raw = Connection::open(&path).unwrap();
+    let last = |id: i64| -> Option<String> {
+        raw.query_row(
+            "SELECT last_contact_at FROM customer WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(last(1), None, "only a written answer");
+    assert_eq!(
+        last(2).as_deref(),
+        Some("2025-02-01T00:00:00.000Z"),
+        "the call"
+    );
+    let kept: i64 = raw
+        .query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 3, "every step stays on the timeline");
+}

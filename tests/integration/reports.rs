@@ -136,8 +136,10 @@ fn every_figure_matches_the_hand_worked_answer() {
             .unwrap();
         if let Some(ans) = answered {
             let r = at(ans);
-            s.write(|x| store::tickets::advance(x, &r, id, 1, TicketStatus::Responded, "answered"))
-                .unwrap();
+            s.write(|x| {
+                store::tickets::advance(x, &r, id, 1, TicketStatus::Responded, "answered", false)
+            })
+            .unwrap();
         }
     };
     complaint(

@@ -773,3 +773,51 @@ fn each_kind_of_ticket_has_its_own_clock_and_every_view_agrees() {
     assert_eq!(clocks(&listed)[1], "complaint answered in 0h 0m");
     assert_eq!(clocks(&shown["tickets"]), clocks(&listed));
 }
+
+/// A ticket step is on the timeline but is not contact with the customer unless the user says
+/// it was: only then does it move the last contact (and so the cadence).
+#[test]
+fn ticket_steps_count_as_contact_only_when_the_user_says_so() {
+    let k = Kehu::new();
+    let id = k.add(&["--name", "Quiet Customer"]).to_string();
+    k.ok(&["ticket", "open", &id, "--summary", "late delivery"]);
+    let last_contact =
+        |k: &Kehu| k.json(&["customer", "show", &id, "--json"])["last_contact_at"].clone();
+    k.ok_at(
+        "2026-11-22T12:00:00+08:00",
+        &[
+            "ticket",
+            "respond",
+            "1",
+            "--note",
+            "emailed the tracking number",
+        ],
+    );
+    assert_eq!(
+        last_contact(&k),
+        Value::Null,
+        "a written reply is not contact"
+    );
+    let timeline = k.json(&["interaction", "list", &id, "--json"]);
+    assert_eq!(
+        timeline.as_array().unwrap().len(),
+        1,
+        "but it is on the timeline"
+    );
+    assert_eq!(timeline[0]["contact"], Value::Bool(false));
+    k.ok_at(
+        "2026-11-22T15:00:00+08:00",
+        &[
+            "ticket",
+            "resolve",
+            "1",
+            "--note",
+            "called, all sorted",
+            "--contact",
+        ],
+    );
+    assert_eq!(
+        last_contact(&k),
+        Value::String("2026-11-22T07:00:00.000Z".into())
+    );
+}

@@ -45,11 +45,13 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
         }
         FormKind::Respond { id, version } => {
             let note = check(errors, input::required_line("note", &v("note")));
+            let as_contact = yes_no(errors, "contact", &v("contact"));
             Some(Save::AdvanceTicket {
                 id: *id,
                 version: *version,
                 to: TicketStatus::Responded,
                 note: note?,
+                as_contact: as_contact?,
             })
         }
         FormKind::Survey { customer } => {
@@ -187,11 +189,13 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 }
             };
             let note = check(errors, input::required_line("note", &v("note")));
+            let as_contact = yes_no(errors, "contact", &v("contact"));
             Some(Save::AdvanceTicket {
                 id: *id,
                 version: *version,
                 to: to?,
                 note: note?,
+                as_contact: as_contact?,
             })
         }
         FormKind::Attendance { customer } => {
@@ -359,17 +363,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let title = check(errors, input::optional_line("title", &v("title"))).flatten();
             let phone = optional(errors, &v("phone"), |p| input::phone(p).map(|(p, _)| p));
             let email = optional(errors, &v("email"), |e| input::email(e).map(|(e, _)| e));
-            let primary = match v("primary").trim().to_lowercase().as_str() {
-                "" | "no" | "n" => false,
-                "yes" | "y" => true,
-                other => {
-                    errors.push(InputError::new(
-                        "primary",
-                        crate::i18n::tf("err.yes_no", &[("text", &other)]),
-                    ));
-                    false
-                }
-            };
+            let primary = yes_no(errors, "primary", &v("primary")).unwrap_or(false);
             let fields = ContactFields {
                 name: name?,
                 title,
@@ -408,6 +402,21 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 version: form.conflict_version.unwrap_or(*version),
                 fields,
             })
+        }
+    }
+}
+
+/// A yes/no field: empty is no; anything else than yes or no is named as the field's error.
+fn yes_no(errors: &mut Vec<InputError>, key: &str, text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "no" | "n" => Some(false),
+        "yes" | "y" => Some(true),
+        other => {
+            errors.push(InputError::new(
+                key,
+                crate::i18n::tf("err.yes_no", &[("text", &other)]),
+            ));
+            None
         }
     }
 }

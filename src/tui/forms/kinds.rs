@@ -283,12 +283,15 @@ impl Form {
         Form::new(
             tf("form.title.respond", &[("title", &title)]),
             FormKind::Respond { id, version },
-            vec![field(
-                "note",
-                t("form.label.note"),
-                "",
-                t("form.hint.what_you_told_or_did_for_the_customer"),
-            )],
+            vec![
+                field(
+                    "note",
+                    t("form.label.note"),
+                    "",
+                    t("form.hint.what_you_told_or_did_for_the_customer"),
+                ),
+                contact_field(),
+            ],
         )
     }
 
@@ -462,6 +465,7 @@ impl Form {
                     "",
                     t("form.hint.what_was_done_logged_on_the_timeline"),
                 ),
+                contact_field(),
             ],
         )
         .focused(1)
@@ -699,4 +703,15 @@ pub(super) fn customer_fields(f: &CustomerFields, tags: &[String]) -> Vec<Field>
             "",
         ),
     ]
+}
+
+/// Whether a ticket step was contact with the customer (a call, a visit): only then does it
+/// reset their cadence. Written replies and internal steps are not.
+fn contact_field() -> Field {
+    field(
+        "contact",
+        t("form.label.was_contact"),
+        "no",
+        t("form.hint.was_contact"),
+    )
 }

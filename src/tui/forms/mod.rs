@@ -308,6 +308,14 @@ fn choices_for(kind: &FormKind, key: &str) -> Vec<Choice> {
         "duplicates" if matches!(kind, FormKind::Import) => {
             fixed(&["skip", "update", "add"], "duplicates")
         }
+        "contact"
+            if matches!(
+                kind,
+                FormKind::TicketProgress { .. } | FormKind::Respond { .. }
+            ) =>
+        {
+            fixed(&["no", "yes"], "yes_no")
+        }
         "action" if matches!(kind, FormKind::TicketProgress { .. }) => {
             fixed(&["respond", "resolve", "close"], "ticket_action")
         }

@@ -109,6 +109,8 @@ pub enum Save {
         version: i64,
         to: crate::domain::TicketStatus,
         note: String,
+        /// The step was contact with the customer (it then resets their cadence).
+        as_contact: bool,
     },
     OpenTicket {
         customer: i64,

@@ -147,9 +147,10 @@ pub(super) fn apply(
             version,
             to,
             note,
+            as_contact,
         } => {
             let t = store::tickets::get(c, id)?;
-            store::tickets::advance(c, ctx, id, version, to, &note)?;
+            store::tickets::advance(c, ctx, id, version, to, &note, as_contact)?;
             let to = crate::i18n::word("ticket_status", to.as_str());
             (
                 Some(t.customer_id),
