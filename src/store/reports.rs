@@ -151,6 +151,48 @@ const STAGE_AT_START: &str = "(SELECT h.new_value FROM customer_history h
 const STAGE_AT_END: &str = "(SELECT h.new_value FROM customer_history h
       WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?3 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
 
+/// A customer's `field` (stage, tier) as it was just before the instant `at` (an SQL
+/// expression), from the dated history; the current value when the history has none.
+///
+/// A customer not changed since `at` still has the value it had then: only the others are looked
+/// up (at 100,000 customers the lookups for all of them doubled the report's time).
+fn as_of(field: &str, at: &str) -> String {
+    format!(
+        "CASE WHEN c.updated_at < {at} THEN c.{field} ELSE
+            coalesce((SELECT h.new_value FROM customer_history h WHERE h.customer_id = c.id AND h.field = '{field}'
+                AND h.at < {at} ORDER BY h.at DESC, h.id DESC LIMIT 1), c.{field}) END"
+    )
+}
+
+/// The customers active at the instant `at`: added before it, not archived by then, not churned
+/// then — the base of the complaint rate and of follow-up compliance, for past periods as they
+/// were.
+fn active_at(at: &str) -> String {
+    format!(
+        "{MINE} AND c.created_at < {at} AND (c.archived_at IS NULL OR c.archived_at >= {at})
+         AND {} <> 'churned'",
+        as_of("stage", at)
+    )
+}
+
+/// Days since the customer's last contact before `at` (or since they were added), and their
+/// cadence then (their own, or their tier's then).
+fn gap_and_cadence(at: &str, cad: &[i64; 3]) -> (String, String) {
+    (
+        format!(
+            "julianday({at}) - julianday(coalesce((SELECT max(i.at) FROM interaction i
+                WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < {at}), c.created_at))"
+        ),
+        format!(
+            "coalesce(c.cadence_days, CASE {} WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)",
+            as_of("tier", at),
+            cad[0],
+            cad[1],
+            cad[2]
+        ),
+    )
+}
+
 /// Customers at the period's start: stage `customer` then, and not archived by then.
 fn at_start_sql() -> String {
     format!("{STAGE_AT_START} = 'customer' AND (c.archived_at IS NULL OR c.archived_at >= ?2)")
@@ -227,6 +269,10 @@ pub fn history_queries() -> Vec<(&'static str, String)> {
         (
             "churned",
             format!("SELECT count(*) FROM customer c WHERE {}", churned_where()),
+        ),
+        (
+            "active then",
+            format!("SELECT count(*) FROM customer c WHERE {}", active_at("?3")),
         ),
         (
             "retained",
@@ -356,10 +402,11 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.revenue_by_tier = pairs(
         conn,
         &format!(
-            "SELECT c.tier, sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY c.tier ORDER BY c.tier"
+            "SELECT {} AS tier_then, sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY tier_then ORDER BY tier_then",
+            as_of("tier", "?4")
         ),
-        params![o, from, to],
+        params![o, from, to, e],
     )?;
     raw.revenue_per_month = pairs(
         conn,
@@ -461,19 +508,16 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         }
     }
 
-    // Follow-up compliance as of the end of the period.
+    // Follow-up compliance (and the complaint rate's base) as of the end of the period, or now
+    // while it runs: who was active then, and their last contact before then.
     let cad = risk::cadences(conn)?;
-    let end_date = scope.to.min(clock.today());
-    let end_stamp =
-        time::format_timestamp(clock.instant_of(end_date + Duration::days(1), NaiveTime::MIN));
+    let (gap, cadence) = gap_and_cadence("?2", &cad);
     let (active, within): (i64, Option<i64>) = conn.query_row(
         &format!(
-            "SELECT count(*), sum(julianday(?2) - julianday(coalesce(
-                    (SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < ?2), c.created_at))
-                 <= coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN ?3 WHEN 'regular' THEN ?4 ELSE ?5 END))
-             FROM customer c WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?2"
+            "SELECT count(*), sum({gap} <= {cadence}) FROM customer c WHERE {}",
+            active_at("?2")
         ),
-        params![o, end_stamp, cad[0], cad[1], cad[2]],
+        params![o, scope.judged],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     raw.active_customers = active;
@@ -574,7 +618,6 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
     let (from, to) = (scope.from.to_string(), scope.to.to_string());
     // Dates shown in the list are the team's local dates.
     let day_t_opened_at = scope.day("t.opened_at");
-    let day_c_last_contact_at = scope.day("c.last_contact_at");
     let sql = match key {
         "new_customers" => format!(
             "SELECT id, name, 'became', {} FROM ({}) ORDER BY at, id",
@@ -621,16 +664,18 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
                       ELSE julianday(?6) - julianday(t.opened_at) >= 1.0 END
              ORDER BY t.opened_at"
         ),
-        // The customers not followed up on rhythm.
+        // The customers not followed up on rhythm, as of the end of the period (or now).
         "follow_up_compliance" => {
             let cad = risk::cadences(conn)?;
+            let (gap, cadence) = gap_and_cadence("?6", &cad);
             format!(
-                "SELECT c.id, c.name, CASE WHEN c.last_contact_at IS NULL THEN 'never_contacted' ELSE 'last_contact' END, {day_c_last_contact_at} FROM customer c
-                 WHERE {MINE} AND c.archived_at IS NULL AND c.stage <> 'churned' AND c.created_at < ?3
-                 AND julianday(?3) - julianday(coalesce(c.last_contact_at, c.created_at))
-                     > coalesce(c.cadence_days, CASE c.tier WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)
-                 ORDER BY c.last_contact_at",
-                cad[0], cad[1], cad[2]
+                "SELECT c.id, c.name, CASE WHEN last IS NULL THEN 'never_contacted' ELSE 'last_contact' END, {} FROM (
+                    SELECT c.id, c.name, (SELECT max(i.at) FROM interaction i
+                        WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < ?6) AS last
+                    FROM customer c WHERE {} AND {gap} > {cadence}) c
+                 ORDER BY last, c.id",
+                scope.day("last"),
+                active_at("?6")
             )
         }
         _ => return Ok(Vec::new()),

@@ -264,28 +264,44 @@ fn every_figure_matches_the_hand_worked_answer() {
         vec![("regular".to_string(), 4), ("vip".to_string(), 1)]
     );
 
-    // Every list behind a figure holds exactly what the figure counts.
-    let scope = store::reports::Scope::new(d("2026-11-01"), d("2026-11-22"), None, &clock());
-    let counted = |key: &str| -> i64 {
+    // Every list behind a figure holds exactly what the figure counts, in this period and in
+    // the one before (judged as it was at its end).
+    let counted = |f: &report::Figures, key: &str, buyers: i64| -> i64 {
         match key {
             "new_customers" => f.raw.new_customers,
             "conversion_rate" => f.raw.converted,
             "churn_rate" => f.raw.churned,
             "retention_rate" => f.raw.retained,
             "repurchase_rate" => f.raw.repeat_buyers,
-            "revenue" | "top_20_percent_revenue_share" => 3, // E, A, and B's refund
+            "revenue" | "top_20_percent_revenue_share" => buyers,
             "complaint_rate" => f.raw.complaints,
             "first_response_within_24h" => f.raw.complaints_due - f.raw.complaints_answered_in_24h,
             "follow_up_compliance" => f.raw.active_customers - f.raw.within_cadence,
             other => panic!("no count for {other}"),
         }
     };
-    for key in store::reports::DRILLABLE {
-        let listed = s
-            .read(|x| store::reports::customers_behind(x, &scope, key))
-            .unwrap();
-        assert_eq!(listed.len() as i64, counted(key), "{key}: {listed:?}");
+    let periods = [
+        (d("2026-11-01"), d("2026-11-22"), &r.current, 3), // E, A, and B's refund
+        (d("2026-10-10"), d("2026-10-31"), &r.previous, 1), // D
+    ];
+    for (from, to, figures, buyers) in periods {
+        let scope = store::reports::Scope::new(from, to, None, &clock());
+        for key in store::reports::DRILLABLE {
+            let listed = s
+                .read(|x| store::reports::customers_behind(x, &scope, key))
+                .unwrap();
+            assert_eq!(
+                listed.len() as i64,
+                counted(figures, key, buyers),
+                "{from} {key}: {listed:?}"
+            );
+        }
     }
+    // At the end of October D had not churned yet: four active customers then (C came later).
+    assert_eq!(
+        r.previous.raw.active_customers, 4,
+        "A, B, D, E as they were"
+    );
 
     // The previous period (10–31 Oct): D's purchase, nothing else.
     assert_eq!(r.previous.raw.revenue, 5_000);
