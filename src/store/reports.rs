@@ -284,6 +284,88 @@ pub fn history_queries() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// New customers per local month of the period.
+fn new_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i64)>> {
+    pairs(
+        conn,
+        &format!(
+            "SELECT {}, count(*) FROM ({}) GROUP BY 1 ORDER BY 1",
+            scope.month("at"),
+            new_customers_sql()
+        ),
+        params![scope.owner, scope.start, scope.end],
+    )
+}
+
+/// The period's churn (customers at its start who churned during it) per local month.
+fn churned_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i64)>> {
+    pairs(
+        conn,
+        &format!(
+            "SELECT {}, count(*) FROM (
+                SELECT (SELECT min(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
+                          AND h.new_value = 'churned' AND h.at >= ?2 AND h.at < ?3) AS at
+                FROM customer c WHERE {}) GROUP BY 1 ORDER BY 1",
+            scope.month("at"),
+            churned_where()
+        ),
+        params![scope.owner, scope.start, scope.end],
+    )
+}
+
+/// Every customer who churned, per local month of the change (for a chart over many months,
+/// where the customers at a year's start are not the point).
+fn churn_events_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i64)>> {
+    pairs(
+        conn,
+        &format!(
+            "SELECT {}, count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+             WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned' AND h.old_value IS NOT NULL
+               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 1",
+            scope.month("h.at")
+        ),
+        params![scope.owner, scope.start, scope.end],
+    )
+}
+
+/// Net revenue per month of the period (purchase dates are local dates already).
+fn revenue_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i64)>> {
+    pairs(
+        conn,
+        &format!(
+            "SELECT substr(p.on_date, 1, 7), sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
+             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1 ORDER BY 1"
+        ),
+        params![scope.owner, scope.from.to_string(), scope.to.to_string()],
+    )
+}
+
+/// Average of the three survey scores per month of the period.
+fn satisfaction_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, f64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT substr(s.on_date, 1, 7), avg((quality + attitude + speed) / 3.0) FROM survey s JOIN customer c ON c.id = s.customer_id
+         WHERE {MINE} AND s.on_date >= ?2 AND s.on_date <= ?3 GROUP BY 1 ORDER BY 1"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![scope.owner, scope.from.to_string(), scope.to.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Only the per-month series the dashboard charts over a long span: a fraction of [`compute`].
+pub fn trend(conn: &Connection, scope: &Scope) -> Result<Raw> {
+    Ok(Raw {
+        new_per_month: new_per_month(conn, scope)?,
+        churned_per_month: churn_events_per_month(conn, scope)?,
+        revenue_per_month: revenue_per_month(conn, scope)?,
+        satisfaction_per_month: satisfaction_per_month(conn, scope)?,
+        ..Raw::default()
+    })
+}
+
 pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     let o = &scope.owner;
     let (s, e) = (&scope.start, &scope.end);
@@ -304,15 +386,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
             ),
             params![o],
         )?,
-        new_per_month: pairs(
-            conn,
-            &format!(
-                "SELECT {}, count(*) FROM ({}) GROUP BY 1 ORDER BY 1",
-                scope.month("at"),
-                new_customers_sql()
-            ),
-            params![o, s, e],
-        )?,
+        new_per_month: new_per_month(conn, scope)?,
         ..Raw::default()
     };
     raw.new_customers = raw.new_per_month.iter().map(|(_, n)| n).sum();
@@ -363,18 +437,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         ),
         params![o, s, e],
     )?;
-    raw.churned_per_month = pairs(
-        conn,
-        &format!(
-            "SELECT {}, count(*) FROM (
-                SELECT (SELECT min(h.at) FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
-                          AND h.new_value = 'churned' AND h.at >= ?2 AND h.at < ?3) AS at
-                FROM customer c WHERE {}) GROUP BY 1 ORDER BY 1",
-            scope.month("at"),
-            churned_where()
-        ),
-        params![o, s, e],
-    )?;
+    raw.churned_per_month = churned_per_month(conn, scope)?;
     raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
 
     // Purchases: dates are local calendar dates; a negative amount is a refund, never a purchase.
@@ -408,14 +471,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         ),
         params![o, from, to, e],
     )?;
-    raw.revenue_per_month = pairs(
-        conn,
-        &format!(
-            "SELECT substr(p.on_date, 1, 7), sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1 ORDER BY 1"
-        ),
-        params![o, from, to],
-    )?;
+    raw.revenue_per_month = revenue_per_month(conn, scope)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
          WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id
@@ -465,13 +521,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         raw.attitude_sum,
         raw.speed_sum,
     ) = (n, q.unwrap_or(0), a.unwrap_or(0), sp.unwrap_or(0));
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT substr(s.on_date, 1, 7), avg((quality + attitude + speed) / 3.0) FROM survey s JOIN customer c ON c.id = s.customer_id
-         WHERE {MINE} AND s.on_date >= ?2 AND s.on_date <= ?3 GROUP BY 1 ORDER BY 1"
-    ))?;
-    raw.satisfaction_per_month = stmt
-        .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    raw.satisfaction_per_month = satisfaction_per_month(conn, scope)?;
 
     // A complaint counts for "answered within 24 h" once it was answered or its 24 h ran out, as
     // of the end of the period (or now, for the period still running): one opened an hour ago

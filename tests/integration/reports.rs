@@ -297,6 +297,17 @@ fn every_figure_matches_the_hand_worked_answer() {
             );
         }
     }
+    // The dashboard's charts read the same series without computing every figure again.
+    let scope = store::reports::Scope::new(d("2026-11-01"), d("2026-11-22"), None, &clock());
+    let trend = s.read(|x| store::reports::trend(x, &scope)).unwrap();
+    assert_eq!(trend.new_per_month, f.raw.new_per_month);
+    assert_eq!(trend.revenue_per_month, f.raw.revenue_per_month);
+    assert_eq!(trend.satisfaction_per_month, f.raw.satisfaction_per_month);
+    assert_eq!(
+        trend.churned_per_month,
+        vec![("2026-11".to_string(), 1)],
+        "D"
+    );
     // At the end of October D had not churned yet: four active customers then (C came later).
     assert_eq!(
         r.previous.raw.active_customers, 4,

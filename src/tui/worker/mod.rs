@@ -679,7 +679,7 @@ fn handle(
             );
             let computed = crate::report::compute(store, period, owner, &clock).and_then(|r| {
                 store
-                    .read(|c| store::reports::compute(c, &year, &clock))
+                    .read(|c| store::reports::trend(c, &year))
                     .map(|t| (r, t))
             });
             match computed {
