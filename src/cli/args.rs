@@ -51,6 +51,9 @@ pub enum Command {
         mine: bool,
         #[arg(long)]
         json: bool,
+        /// Only the N most urgent rows.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
     },
     #[command(subcommand)]
     Ticket(TicketCmd),

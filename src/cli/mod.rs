@@ -291,7 +291,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Interaction(cmd) => timeline::interaction(env, cmd)?,
         Command::Purchase(cmd) => timeline::purchase(env, cmd)?,
         Command::History { id, json } => timeline::history(env, id, json)?,
-        Command::Today { mine, json } => workflows::today(env, mine, json)?,
+        Command::Today { mine, json, limit } => workflows::today(env, mine, json, limit)?,
         Command::Report(args) => reporting::run(env, args)?,
         Command::Import(cmd) => transfer::import(env, cmd)?,
         Command::Export(cmd) => transfer::export(env, cmd)?,

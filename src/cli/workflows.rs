@@ -10,27 +10,40 @@ use crate::domain::input::{self, money_text};
 use crate::domain::{DealStage, Severity, TicketKind, TicketStatus, time};
 use crate::store::{self, customers::Filter};
 
-pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
+pub fn today(env: &mut Env, mine: bool, json: bool, limit: Option<usize>) -> Result<()> {
     let ctx = env.ctx.clone();
     // The daily pass (value cut points, greetings) first, so today's list includes its to-dos.
-    env.store.write(|c| store::care::daily(c, &ctx))?;
+    if env
+        .store
+        .read(|c| store::care::daily_due(c, ctx.clock.today()))?
+    {
+        env.store.write(|c| store::care::daily(c, &ctx))?;
+    }
+    let owner = mine.then(|| ctx.user.clone());
+    let rows = env
+        .store
+        .read(|c| store::today::queue(c, &ctx.clock, owner.as_deref(), None, limit))?;
+    print_queue(env, &rows, json)?;
+    env.out.flush()?;
+    // The day's backup after the queue is on the screen: copying a large book takes a while, and
+    // the list should not wait for it. A failed backup (a full disk, a folder a teammate made
+    // unwritable) must not stop the day's work: it is said, with why, and the next command tries
+    // again.
     let keep = env
         .store
         .read(|c| store::settings::get(c, "backup_keep"))?
         .parse()
         .unwrap_or(7);
-    // A failed daily backup (a full disk, a folder a teammate made unwritable) must not stop the
-    // day's work: it is said, with why, and the next command tries again.
     if let Err(e) = store::maintenance::daily_backup(&env.store, ctx.clock.today(), keep) {
         eprintln!(
             "kehu: {}",
             crate::i18n::tf("warn.daily_backup", &[("why", &e)])
         );
     }
-    let owner = mine.then(|| ctx.user.clone());
-    let rows = env
-        .store
-        .read(|c| store::today::queue(c, &ctx.clock, owner.as_deref(), None))?;
+    Ok(())
+}
+
+fn print_queue(env: &mut Env, rows: &[store::today::TodayRow], json: bool) -> Result<()> {
     if json {
         let out: Vec<_> = rows
             .iter()
@@ -55,7 +68,7 @@ pub fn today(env: &mut Env, mine: bool, json: bool) -> Result<()> {
         ("WHAT", 40),
         ("WHY", 60),
     ]);
-    for r in &rows {
+    for r in rows {
         table.row(vec![
             r.urgency.to_string(),
             crate::i18n::word("today", r.kind.as_str()),

@@ -353,6 +353,20 @@ pub fn todo_urgency(
     u
 }
 
+/// The cadence reminder's score alone — what [`cadence_urgency`] adds up — for ranking tens of
+/// thousands of reminders before any reason is worded (`kehu today --limit`).
+pub fn cadence_score(days_since: i64, cadence: i64, tier: Tier, value: u8) -> i64 {
+    let who = match tier {
+        Tier::Vip => weights::VIP,
+        Tier::Regular => weights::REGULAR,
+        Tier::Potential => 0,
+    };
+    weights::CADENCE_BASE
+        + ((days_since - cadence) * weights::PER_DAY_PAST_CADENCE).min(weights::MAX_PAST_CADENCE)
+        + who
+        + i64::from(value) * weights::PER_VALUE_POINT
+}
+
 pub fn cadence_urgency(days_since: i64, cadence: i64, tier: Tier, value: u8) -> Urgency {
     let past = days_since - cadence;
     let mut u = Urgency::new(
@@ -417,6 +431,19 @@ pub fn deal_urgency(days_past_close: i64, amount: i64, tier: Tier, value: u8) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cadence_score_alone_is_the_cadence_urgencys_score() {
+        for tier in [Tier::Vip, Tier::Regular, Tier::Potential] {
+            for (days, cadence, value) in [(31, 30, 0), (400, 7, 15), (8, 7, 3), (90, 60, 12)] {
+                assert_eq!(
+                    cadence_score(days, cadence, tier, value),
+                    cadence_urgency(days, cadence, tier, value).score,
+                    "{tier:?} {days} {cadence} {value}"
+                );
+            }
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

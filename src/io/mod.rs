@@ -1,6 +1,7 @@
 //! Import and export: spreadsheets in, everything out.
 
 pub mod export;
+pub mod grown_book;
 pub mod import;
 pub mod mapping;
 pub mod table;

@@ -8,6 +8,8 @@ use serde_json::{Map, Value, json};
 use crate::domain::Clock;
 use crate::domain::input::money_text;
 use crate::store::reports::{self, Raw, Scope};
+use rusqlite::Connection;
+
 use crate::store::{Result, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,22 +177,53 @@ pub fn compute(
     clock: &Clock,
 ) -> Result<Report> {
     let previous_period = period.previous();
-    store.read(|c| {
-        let now = Scope::new(period.from, period.to, owner.clone(), clock);
-        let before = Scope::new(
-            previous_period.from,
-            previous_period.to,
-            owner.clone(),
-            clock,
-        );
-        Ok(Report {
-            period,
-            previous_period,
-            owner: owner.clone(),
-            current: Figures::from_raw(reports::compute(c, &now, clock)?),
-            previous: Figures::from_raw(reports::compute(c, &before, clock)?),
-        })
+    let now = Scope::new(period.from, period.to, owner.clone(), clock);
+    let before = Scope::new(
+        previous_period.from,
+        previous_period.to,
+        owner.clone(),
+        clock,
+    );
+    let [current, previous] = store.read_at_once([
+        &|c: &Connection| reports::compute(c, &now, clock),
+        &|c: &Connection| reports::compute(c, &before, clock),
+    ])?;
+    Ok(Report {
+        period,
+        previous_period,
+        owner,
+        current: Figures::from_raw(current),
+        previous: Figures::from_raw(previous),
     })
+}
+
+/// What the dashboard shows for a period: the report, and the twelve months up to the period's
+/// end for its charts, read at the same time. The worker computes it off the screen's thread;
+/// the bench times it.
+pub fn dashboard(
+    store: &Store,
+    period: Period,
+    owner: Option<String>,
+    clock: &Clock,
+) -> Result<(Report, reports::Raw)> {
+    let previous_period = period.previous();
+    let scope = |from, to| Scope::new(from, to, owner.clone(), clock);
+    let now = scope(period.from, period.to);
+    let before = scope(previous_period.from, previous_period.to);
+    let year = scope(period.to - Duration::days(364), period.to);
+    let [current, previous, trend] = store.read_at_once([
+        &|c: &Connection| reports::compute(c, &now, clock),
+        &|c: &Connection| reports::compute(c, &before, clock),
+        &|c: &Connection| reports::trend(c, &year),
+    ])?;
+    let report = Report {
+        period,
+        previous_period,
+        owner,
+        current: Figures::from_raw(current),
+        previous: Figures::from_raw(previous),
+    };
+    Ok((report, trend))
 }
 
 /// How a figure is shown.

@@ -108,15 +108,55 @@ pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     Ok(created)
 }
 
+/// Where the daily pass notes it ran: the day, and the last change of any setting then.
+const DAILY_DONE_KEY: &str = "daily_pass_done";
+
+/// What the daily-pass note must say for the pass to count as done: today, with the settings as
+/// they are (a holiday or pool rule changed today runs the pass again).
+fn daily_stamp(conn: &Connection, today: chrono::NaiveDate) -> Result<String> {
+    // Every change of a setting moves its version on (a clock that stands still, as in a
+    // test or a machine with a wrong date, would not move `updated_at`).
+    let changed: String = conn.query_row(
+        "SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || coalesce(max(updated_at), '')
+         FROM setting WHERE key <> ?1",
+        [DAILY_DONE_KEY],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{today} {changed}"))
+}
+
+/// Whether today's daily pass is still to run: read first, so that every later `kehu today`
+/// of the day neither takes the write lock nor reads every VIP again.
+pub fn daily_due(conn: &Connection, today: chrono::NaiveDate) -> Result<bool> {
+    let done: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [DAILY_DONE_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(done != Some(daily_stamp(conn, today)?))
+}
+
 /// The daily pass: refresh the value-score cut points if stale, return neglected customers to the
-/// shared pool, and prepare greetings. Cheap when already done today.
+/// shared pool, and prepare greetings. Runs once a day (again if a setting changed).
 pub fn daily(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     let today = ctx.clock.today();
+    if !daily_due(conn, today)? {
+        return Ok(0);
+    }
     if super::value::is_stale(conn, today)? {
         super::value::refresh_all(conn, today)?;
     }
     return_to_pool(conn, ctx)?;
-    run(conn, ctx)
+    let created = run(conn, ctx)?;
+    super::rows::exec(
+        conn,
+        "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![DAILY_DONE_KEY, daily_stamp(conn, today)?],
+    )?;
+    Ok(created)
 }
 
 /// The shared pool (公海): customers whose owner has not contacted them for `pool_after_days`

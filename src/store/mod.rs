@@ -154,6 +154,9 @@ pub struct Store {
     last_change: std::cell::Cell<Option<i64>>,
 }
 
+/// A read that can run on any connection, from any thread ([`Store::read_at_once`]).
+pub type ReadJob<'a, T> = &'a (dyn Fn(&Connection) -> Result<T> + Sync);
+
 impl Store {
     /// `clock` in the team's time zone (the `time_zone` setting), for everything that buckets by
     /// day or month or judges "on time".
@@ -387,6 +390,64 @@ impl Store {
             return Ok(());
         }
         self.commit(Instant::now() + self.budget)
+    }
+
+    /// Another connection to the same file, for reading on another thread (the report computes
+    /// its two periods, the dashboard its charts, at the same time). `None` inside a batch, whose
+    /// changes only this connection sees, or if the file cannot be opened again. Under kehu's
+    /// lock file the two connections take turns.
+    pub fn reader(&self) -> Option<Store> {
+        if self.depth.get() > 0 {
+            return None;
+        }
+        // The clock would only stamp a migration, and the file is already at the latest schema.
+        let clock =
+            crate::domain::Clock::fixed(chrono::Utc::now(), chrono::FixedOffset::east_opt(0)?);
+        Store::open(
+            &self.path,
+            OpenMode::Existing,
+            &Ctx::new(lock::user_name(), clock),
+        )
+        .ok()
+    }
+
+    /// Runs each job in its own read transaction: the first on this connection, the others at
+    /// the same time on other connections to the file, each on its own thread (on a large book
+    /// two cores halve the wait); one after another here when the file cannot be opened again.
+    pub fn read_at_once<T: Send + Default, const N: usize>(
+        &self,
+        jobs: [ReadJob<'_, T>; N],
+    ) -> Result<[T; N]> {
+        let results: [Result<T>; N] = std::thread::scope(|s| {
+            let mut others = (1..N)
+                .map(|i| {
+                    let job = jobs[i];
+                    self.reader().map(|r| s.spawn(move || r.read(|c| job(c))))
+                })
+                .collect::<Vec<_>>()
+                .into_iter();
+            std::array::from_fn(|i| {
+                if i == 0 {
+                    return self.read(|c| jobs[0](c));
+                }
+                match others.next().flatten().map(|t| t.join()) {
+                    Some(Ok(result)) => result,
+                    // No second connection, or its thread died: read here instead.
+                    _ => self.read(|c| jobs[i](c)),
+                }
+            })
+        });
+        let mut failed = None;
+        let values = results.map(|r| {
+            r.unwrap_or_else(|e| {
+                failed.get_or_insert(e);
+                T::default()
+            })
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(values),
+        }
     }
 
     /// Runs `f` in one short read transaction, so what it reads is consistent.

@@ -143,19 +143,28 @@ fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// The stage a customer had just before `?2` (from the dated history).
-const STAGE_AT_START: &str = "(SELECT h.new_value FROM customer_history h
-      WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?2 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+/// A purchase of the scope's owner's customer (`?1`), read without touching the customer when
+/// the scope is the whole team: the all-time figures read every purchase there is.
+const PURCHASE_MINE: &str =
+    "(?1 IS NULL OR p.customer_id IN (SELECT id FROM customer WHERE owner = ?1))";
 
-/// The stage a customer had just before `?3`, the end of the period.
-const STAGE_AT_END: &str = "(SELECT h.new_value FROM customer_history h
-      WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?3 ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+/// The stage a customer had just before `?2`, the period's start (none if added since).
+const STAGE_AT_START: &str = "(CASE WHEN c.created_at >= ?2 THEN NULL WHEN c.updated_at < ?2 THEN c.stage ELSE
+      (SELECT h.new_value FROM customer_history h
+        WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?2 ORDER BY h.at DESC, h.id DESC LIMIT 1) END)";
+
+/// The stage a customer had just before `?3`, the end of the period (none if added since).
+const STAGE_AT_END: &str = "(CASE WHEN c.created_at >= ?3 THEN NULL WHEN c.updated_at < ?3 THEN c.stage ELSE
+      (SELECT h.new_value FROM customer_history h
+        WHERE h.customer_id = c.id AND h.field = 'stage' AND h.at < ?3 ORDER BY h.at DESC, h.id DESC LIMIT 1) END)";
 
 /// A customer's `field` (stage, tier) as it was just before the instant `at` (an SQL
 /// expression), from the dated history; the current value when the history has none.
 ///
 /// A customer not changed since `at` still has the value it had then: only the others are looked
-/// up (at 100,000 customers the lookups for all of them doubled the report's time).
+/// up (at 100,000 customers the lookups for all of them doubled the report's time). This and the
+/// stage and contact shortcuts below trust that stamps move forward; teammates' clocks that
+/// disagree by minutes could misplace a change made within those minutes of a period's edge.
 fn as_of(field: &str, at: &str) -> String {
     format!(
         "CASE WHEN c.updated_at < {at} THEN c.{field} ELSE
@@ -175,13 +184,22 @@ fn active_at(at: &str) -> String {
     )
 }
 
+/// The customer's last contact before `at`: the cached last contact when it is older (only
+/// customers contacted since are looked up in the timeline).
+fn last_contact_before(at: &str) -> String {
+    format!(
+        "CASE WHEN c.last_contact_at IS NULL OR c.last_contact_at < {at} THEN c.last_contact_at ELSE
+            (SELECT max(i.at) FROM interaction i WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < {at}) END"
+    )
+}
+
 /// Days since the customer's last contact before `at` (or since they were added), and their
 /// cadence then (their own, or their tier's then).
 fn gap_and_cadence(at: &str, cad: &[i64; 3]) -> (String, String) {
     (
         format!(
-            "julianday({at}) - julianday(coalesce((SELECT max(i.at) FROM interaction i
-                WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < {at}), c.created_at))"
+            "julianday({at}) - julianday(coalesce({}, c.created_at))",
+            last_contact_before(at)
         ),
         format!(
             "coalesce(c.cadence_days, CASE {} WHEN 'vip' THEN {} WHEN 'regular' THEN {} ELSE {} END)",
@@ -198,11 +216,17 @@ fn at_start_sql() -> String {
     format!("{STAGE_AT_START} = 'customer' AND (c.archived_at IS NULL OR c.archived_at >= ?2)")
 }
 
-/// The customer changed stage to `to` during the period.
+/// Of the customers at the start, those still customers at the end (not churned, not archived).
+fn retained_where() -> String {
+    format!("{STAGE_AT_END} = 'customer' AND (c.archived_at IS NULL OR c.archived_at >= ?3)")
+}
+
+/// The customer changed stage to `to` during the period. Only a customer changed since the
+/// start can have: the others are not looked up.
 fn moved_to(to: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
-           AND h.new_value = '{to}' AND h.at >= ?2 AND h.at < ?3)"
+        "(c.updated_at >= ?2 AND EXISTS (SELECT 1 FROM customer_history h WHERE h.customer_id = c.id AND h.field = 'stage'
+           AND h.new_value = '{to}' AND h.at >= ?2 AND h.at < ?3))"
     )
 }
 
@@ -213,14 +237,6 @@ fn lead_base_where() -> String {
             {STAGE_AT_START} IN ('lead', 'prospect')
             OR (c.created_at >= ?2 AND c.created_at < ?3 AND EXISTS (SELECT 1 FROM customer_history h
                 WHERE h.customer_id = c.id AND h.field = 'stage' AND h.old_value IS NULL AND h.new_value IN ('lead', 'prospect'))))"
-    )
-}
-
-/// The base of the conversion rate: leads and prospects at the period's start or added during it.
-fn lead_base_sql() -> String {
-    format!(
-        "SELECT count(*) FROM customer c WHERE {}",
-        lead_base_where()
     )
 }
 
@@ -252,36 +268,6 @@ fn buyers_sql(n: i64) -> String {
          WHERE {MINE} AND p.amount > 0 AND p.on_date >= ?4 AND p.on_date <= ?5
          GROUP BY c.id HAVING count(*) >= {n}"
     )
-}
-
-/// The report's per-customer history lookups, for the test that checks each is planned on the
-/// customer's own history rows (a scan of every stage change per customer took a minute at 20k).
-pub fn history_queries() -> Vec<(&'static str, String)> {
-    vec![
-        ("conversion base", lead_base_sql()),
-        (
-            "converted",
-            format!(
-                "SELECT count(*) FROM customer c WHERE {}",
-                converted_where()
-            ),
-        ),
-        (
-            "churned",
-            format!("SELECT count(*) FROM customer c WHERE {}", churned_where()),
-        ),
-        (
-            "active then",
-            format!("SELECT count(*) FROM customer c WHERE {}", active_at("?3")),
-        ),
-        (
-            "retained",
-            format!(
-                "SELECT count(*) FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'",
-                at_start_sql()
-            ),
-        ),
-    ]
 }
 
 /// New customers per local month of the period.
@@ -333,8 +319,8 @@ fn revenue_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i6
     pairs(
         conn,
         &format!(
-            "SELECT substr(p.on_date, 1, 7), sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1 ORDER BY 1"
+            "SELECT substr(p.on_date, 1, 7), sum(p.amount) FROM purchase p
+             WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1 ORDER BY 1"
         ),
         params![scope.owner, scope.from.to_string(), scope.to.to_string()],
     )
@@ -372,23 +358,40 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     let (from, to) = (scope.from.to_string(), scope.to.to_string());
     let mut raw = Raw {
         days: (scope.to - scope.from).num_days() + 1,
-        by_tier: pairs(
-            conn,
-            &format!(
-                "SELECT tier, count(*) FROM customer c WHERE archived_at IS NULL AND {MINE} GROUP BY tier ORDER BY tier"
-            ),
-            params![o],
-        )?,
-        by_stage: pairs(
-            conn,
-            &format!(
-                "SELECT stage, count(*) FROM customer c WHERE archived_at IS NULL AND {MINE} GROUP BY stage ORDER BY stage"
-            ),
-            params![o],
-        )?,
         new_per_month: new_per_month(conn, scope)?,
         ..Raw::default()
     };
+    // Tiers and stages now, in one read of the customers and without sorting them: the values
+    // are the schema's fixed sets (its CHECK constraints), listed in the order shown.
+    const TIERS: [&str; 3] = ["potential", "regular", "vip"];
+    const STAGES: [&str; 4] = ["churned", "customer", "lead", "prospect"];
+    let sums: Vec<String> = TIERS
+        .iter()
+        .map(|t| format!("sum(tier = '{t}')"))
+        .chain(STAGES.iter().map(|s| format!("sum(stage = '{s}')")))
+        .collect();
+    let counts: Vec<i64> = conn.query_row(
+        &format!(
+            "SELECT {} FROM customer c WHERE archived_at IS NULL AND {MINE}",
+            sums.join(", ")
+        ),
+        params![o],
+        |r| {
+            (0..sums.len())
+                .map(|i| Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0)))
+                .collect()
+        },
+    )?;
+    let named = |names: &[&str], counts: &[i64]| -> Vec<(String, i64)> {
+        names
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(name, n)| (name.to_string(), *n))
+            .collect()
+    };
+    raw.by_tier = named(&TIERS, &counts[..TIERS.len()]);
+    raw.by_stage = named(&STAGES, &counts[TIERS.len()..]);
     raw.new_customers = raw.new_per_month.iter().map(|(_, n)| n).sum();
     raw.new_leads = one(
         conn,
@@ -396,15 +399,6 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
             "SELECT count(DISTINCT h.customer_id) FROM customer_history h JOIN customer c ON c.id = h.customer_id
              WHERE {MINE} AND h.field = 'stage' AND h.old_value IS NULL AND h.new_value IN ('lead', 'prospect')
                AND h.at >= ?2 AND h.at < ?3"
-        ),
-        params![o, s, e],
-    )?;
-    raw.lead_base = one(conn, &lead_base_sql(), params![o, s, e])?;
-    raw.converted = one(
-        conn,
-        &format!(
-            "SELECT count(*) FROM customer c WHERE {}",
-            converted_where()
         ),
         params![o, s, e],
     )?;
@@ -420,23 +414,39 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     };
     raw.deals_won = deals("won")?;
     raw.deals_lost = deals("lost")?;
-    raw.customers_at_start = one(
-        conn,
+    // Every figure that asks each customer where they stood (at the start, at the end, when
+    // last contacted) in one read of the customers: each filter is the figure's own definition,
+    // shared with its drill-down list. `?4` is the instant the period is judged at.
+    let cad = risk::cadences(conn)?;
+    let (gap, cadence) = gap_and_cadence("?4", &cad);
+    let counts: [Option<i64>; 6] = conn.query_row(
         &format!(
-            "SELECT count(*) FROM customer c WHERE {MINE} AND {}",
-            at_start_sql()
+            "SELECT count(*) FILTER (WHERE {lead_base}), count(*) FILTER (WHERE {converted}),
+                    count(*) FILTER (WHERE {at_start}), count(*) FILTER (WHERE {at_start} AND {retained}),
+                    count(*) FILTER (WHERE {active}), sum({gap} <= {cadence}) FILTER (WHERE {active})
+             FROM customer c WHERE {MINE}",
+            lead_base = lead_base_where(),
+            converted = converted_where(),
+            at_start = at_start_sql(),
+            retained = retained_where(),
+            active = active_at("?4"),
         ),
-        params![o, s],
+        params![o, s, e, scope.judged],
+        |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ])
+        },
     )?;
-    raw.retained = one(
-        conn,
-        &format!(
-            "SELECT count(*) FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'
-               AND (c.archived_at IS NULL OR c.archived_at >= ?3)",
-            at_start_sql()
-        ),
-        params![o, s, e],
-    )?;
+    let [lead_base, converted, at_start, retained, active, within] = counts.map(|n| n.unwrap_or(0));
+    (raw.lead_base, raw.converted) = (lead_base, converted);
+    (raw.customers_at_start, raw.retained) = (at_start, retained);
+    (raw.active_customers, raw.within_cadence) = (active, within);
     raw.churned_per_month = churned_per_month(conn, scope)?;
     raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
 
@@ -451,8 +461,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
         &format!(
             "SELECT sum(p.amount), count(*) FILTER (WHERE p.amount > 0), sum(p.amount) FILTER (WHERE p.amount > 0),
                     -sum(p.amount) FILTER (WHERE p.amount < 0), count(*) FILTER (WHERE p.amount < 0)
-             FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3"
+             FROM purchase p WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3"
         ),
         params![o, from, to],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
@@ -465,37 +474,33 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.revenue_by_tier = pairs(
         conn,
         &format!(
-            "SELECT {} AS tier_then, sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-             WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY tier_then ORDER BY tier_then",
+            "SELECT {} AS tier_then, sum(p.total) FROM (
+                SELECT p.customer_id, sum(p.amount) AS total FROM purchase p
+                WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id) p
+             JOIN customer c ON c.id = p.customer_id GROUP BY tier_then ORDER BY tier_then",
             as_of("tier", "?4")
         ),
         params![o, from, to, e],
     )?;
     raw.revenue_per_month = revenue_per_month(conn, scope)?;
+    // Each customer's purchases in the period: what they brought in, and how many purchases.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT sum(p.amount) FROM purchase p JOIN customer c ON c.id = p.customer_id
-         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id
-         HAVING count(*) FILTER (WHERE p.amount > 0) > 0 ORDER BY 1 DESC"
+        "SELECT sum(p.amount), count(*) FILTER (WHERE p.amount > 0) AS n FROM purchase p
+         WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id HAVING n > 0
+         ORDER BY 1 DESC"
     ))?;
-    raw.revenue_per_buyer = stmt
-        .query_map(params![o, from, to], |r| r.get(0))?
+    let per_buyer: Vec<(i64, i64)> = stmt
+        .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let (buyers, repeat): (i64, i64) = conn.query_row(
-        &format!(
-            "SELECT count(*), count(*) FILTER (WHERE n >= 2) FROM (
-                SELECT count(*) AS n FROM purchase p JOIN customer c ON c.id = p.customer_id
-                WHERE {MINE} AND p.amount > 0 AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id)"
-        ),
-        params![o, from, to],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    raw.revenue_per_buyer = per_buyer.iter().map(|(sum, _)| *sum).collect();
+    let buyers = per_buyer.len() as i64;
+    let repeat = per_buyer.iter().filter(|(_, n)| *n >= 2).count() as i64;
     (raw.buyers, raw.repeat_buyers) = (buyers, repeat);
     let (buyers, repeat, ever): (i64, i64, Option<i64>) = conn.query_row(
         &format!(
             "SELECT count(*) FILTER (WHERE n >= 1), count(*) FILTER (WHERE n >= 2), sum(total) FROM (
                 SELECT count(*) FILTER (WHERE p.amount > 0) AS n, sum(p.amount) AS total
-                FROM purchase p JOIN customer c ON c.id = p.customer_id
-                WHERE {MINE} AND p.on_date <= ?2 GROUP BY p.customer_id)"
+                FROM purchase p WHERE {PURCHASE_MINE} AND p.on_date <= ?2 GROUP BY p.customer_id)"
         ),
         params![o, to],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -557,21 +562,6 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
             None => {}
         }
     }
-
-    // Follow-up compliance (and the complaint rate's base) as of the end of the period, or now
-    // while it runs: who was active then, and their last contact before then.
-    let cad = risk::cadences(conn)?;
-    let (gap, cadence) = gap_and_cadence("?2", &cad);
-    let (active, within): (i64, Option<i64>) = conn.query_row(
-        &format!(
-            "SELECT count(*), sum({gap} <= {cadence}) FROM customer c WHERE {}",
-            active_at("?2")
-        ),
-        params![o, scope.judged],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    raw.active_customers = active;
-    raw.within_cadence = within.unwrap_or(0);
 
     // On time means done on or before the due date where the team is, not in UTC.
     let done_on = scope.day("t.done_at");
@@ -685,9 +675,9 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
             churned_where()
         ),
         "retention_rate" => format!(
-            "SELECT c.id, c.name, 'retained', '' FROM customer c WHERE {MINE} AND {} AND {STAGE_AT_END} = 'customer'
-               AND (c.archived_at IS NULL OR c.archived_at >= ?3) ORDER BY c.id",
-            at_start_sql()
+            "SELECT c.id, c.name, 'retained', '' FROM customer c WHERE {MINE} AND {} AND {} ORDER BY c.id",
+            at_start_sql(),
+            retained_where()
         ),
         "repurchase_rate" => format!(
             "SELECT id, name, 'purchases', n FROM ({}) ORDER BY n DESC, id",
@@ -720,11 +710,11 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
             let (gap, cadence) = gap_and_cadence("?6", &cad);
             format!(
                 "SELECT c.id, c.name, CASE WHEN last IS NULL THEN 'never_contacted' ELSE 'last_contact' END, {} FROM (
-                    SELECT c.id, c.name, (SELECT max(i.at) FROM interaction i
-                        WHERE i.customer_id = c.id AND i.is_contact = 1 AND i.at < ?6) AS last
+                    SELECT c.id, c.name, {} AS last
                     FROM customer c WHERE {} AND {gap} > {cadence}) c
                  ORDER BY last, c.id",
                 scope.day("last"),
+                last_contact_before("?6"),
                 active_at("?6")
             )
         }

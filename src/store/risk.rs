@@ -22,7 +22,12 @@ pub fn cadences(conn: &Connection) -> Result<[i64; 3]> {
 }
 
 pub fn cadence_of(c: &Customer, cadences: &[i64; 3]) -> i64 {
-    c.fields.cadence_days.unwrap_or(match c.fields.tier {
+    cadence_for(c.fields.cadence_days, c.fields.tier, cadences)
+}
+
+/// A customer's own cadence, or their tier's.
+pub fn cadence_for(own: Option<i64>, tier: Tier, cadences: &[i64; 3]) -> i64 {
+    own.unwrap_or(match tier {
         Tier::Vip => cadences[0],
         Tier::Regular => cadences[1],
         Tier::Potential => cadences[2],

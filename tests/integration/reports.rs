@@ -440,38 +440,6 @@ fn report_formats_and_empty_database() {
     assert!(k.ok(&["report", "plan"]).contains("99.00"));
 }
 
-/// A book that came in through an import has no statistics (no ANALYZE): every per-customer
-/// history lookup of the report must still use the customer's own rows, not scan them all.
-#[test]
-fn report_history_lookups_use_the_customers_own_rows() {
-    let (_d, st) = crate::common::temp_store();
-    for (name, sql) in kehu::store::reports::history_queries() {
-        let plan: Vec<String> = st
-            .read(|c| {
-                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                let rows = stmt
-                    .query_map(
-                        rusqlite::params![None::<String>, "2026-01-01", "2026-02-01"],
-                        |r| r.get::<_, String>(3),
-                    )?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Ok(rows)
-            })
-            .unwrap();
-        let history: Vec<&String> = plan
-            .iter()
-            .filter(|p| p.contains(" h ") || p.ends_with(" h"))
-            .collect();
-        assert!(!history.is_empty(), "{name}: no history lookup in {plan:?}");
-        for p in history {
-            assert!(
-                p.contains("customer_history_by_customer_field"),
-                "{name}: the history is not looked up by customer: {p}\n{plan:?}"
-            );
-        }
-    }
-}
-
 /// Months and days are the team's, not UTC's: at +08:00, +00:00 and −05:00, a customer added
 /// 31 Oct 16:30 UTC (1 Nov 00:30 in Beijing) and a to-do due 1 Nov done 2 Nov 03:00 UTC
 /// (1 Nov 22:00 in New York) land where the people there would put them.
@@ -600,4 +568,177 @@ fn the_team_time_zone_setting_decides_months_for_everyone() {
     );
     k.ok(&["settings", "set", "time_zone", "machine"]);
     assert_eq!(months(&k), serde_json::json!({"2026-10": 1}));
+}
+
+/// The plan lines that would read many rows for every row of an outer loop: inside a correlated
+/// subquery or as an inner loop of a join, a `SCAN`, or a `SEARCH` not narrowed to one customer's
+/// or one row's entries (an index on the field alone reads every customer's stage changes).
+fn per_row_scans(plan: &[(i64, i64, String)]) -> Vec<String> {
+    let node = |id: i64| plan.iter().find(|(i, _, _)| *i == id);
+    let is_loop = |d: &str| d.starts_with("SCAN ") || d.starts_with("SEARCH ");
+    let narrow = |d: &str| {
+        d.starts_with("SEARCH ")
+            && ["customer_id=", "rowid=", "(id=", "PRIMARY KEY"]
+                .iter()
+                .any(|k| d.contains(k))
+    };
+    let mut bad = Vec::new();
+    for (id, parent, detail) in plan {
+        if !is_loop(detail) || detail.starts_with("SCAN CONSTANT ROW") || narrow(detail) {
+            continue;
+        }
+        let mut correlated = false;
+        let mut up = *parent;
+        while let Some((_, p, d)) = node(up) {
+            correlated |= d.starts_with("CORRELATED ");
+            up = *p;
+        }
+        let inner = plan
+            .iter()
+            .any(|(i, p, d)| p == parent && i < id && is_loop(d));
+        if correlated || inner {
+            bad.push(detail.clone());
+        }
+    }
+    bad
+}
+
+/// On a grown book (two years of imports, stage changes, contacts, purchases, tickets; never
+/// ANALYZEd, as no command runs it), every statement the report, the dashboard's charts and
+/// lists, and the Today queue run is planned without a scan repeated per row — the shape that
+/// made the report take minutes on an imported book. Statements are recorded as SQLite runs them.
+#[test]
+fn figures_and_today_never_scan_per_row_on_a_grown_book() {
+    use kehu::store::{reports, today};
+    use std::sync::{Arc, Mutex};
+    let (dir, st) = crate::common::temp_store();
+    let end = crate::common::clock();
+    kehu::io::grown_book::grow(&st, end, 400, 4000, |_| {}).unwrap();
+    drop(st);
+
+    let mut conn = rusqlite::Connection::open(dir.path().join("kehu.db")).unwrap();
+    let seen: Arc<Mutex<std::collections::BTreeMap<String, String>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |e: rusqlite::trace::TraceEvent<'_>| {
+            if let rusqlite::trace::TraceEvent::Stmt(stmt, _) = e {
+                let sql = stmt.sql().to_string();
+                if let Some(expanded) = stmt.expanded_sql() {
+                    record.lock().unwrap().entry(sql).or_insert(expanded);
+                }
+            }
+        }),
+    )
+    .unwrap();
+    let today_is = end.today();
+    let month = kehu::report::Period::default_for(today_is);
+    let scopes = [
+        reports::Scope::new(month.from, month.to, None, &end),
+        reports::Scope::new(month.from, month.to, Some("li.na".into()), &end),
+        reports::Scope::new(today_is - chrono::Duration::days(364), today_is, None, &end),
+    ];
+    for scope in &scopes {
+        reports::compute(&conn, scope, &end).unwrap();
+        reports::trend(&conn, scope).unwrap();
+        for key in reports::DRILLABLE {
+            reports::customers_behind(&conn, scope, key).unwrap();
+        }
+    }
+    let queue = today::queue(&conn, &end, None, None, None).unwrap();
+    assert!(!queue.is_empty(), "the grown book has nothing for today");
+    today::queue(&conn, &end, Some("li.na"), None, None).unwrap();
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        None::<fn(rusqlite::trace::TraceEvent<'_>)>,
+    )
+    .unwrap();
+
+    let statements = seen.lock().unwrap().clone();
+    assert!(
+        statements.len() > 30,
+        "only {} statements recorded",
+        statements.len()
+    );
+    let mut failures = Vec::new();
+    for (sql, expanded) in &statements {
+        if !sql.trim_start().to_uppercase().starts_with("SELECT")
+            && !sql.trim_start().to_uppercase().starts_with("WITH")
+        {
+            continue;
+        }
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {expanded}"))
+            .unwrap();
+        let plan: Vec<(i64, i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let bad = per_row_scans(&plan);
+        if !bad.is_empty() {
+            failures.push(format!("{bad:?}\n  in: {sql}\n"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} statements scan per row:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `today --limit N` words only the most urgent reminders; its rows are exactly the first N of
+/// the whole queue, in the same order, on a book with thousands of reminders and ties.
+#[test]
+fn the_limited_today_queue_is_the_head_of_the_whole_one() {
+    use kehu::store::today;
+    let (dir, st) = crate::common::temp_store();
+    let end = crate::common::clock();
+    kehu::io::grown_book::grow(&st, end, 600, 3000, |_| {}).unwrap();
+    let whole = st
+        .read(|c| today::queue(c, &end, None, None, None))
+        .unwrap();
+    assert!(whole.len() > 200, "only {} rows", whole.len());
+    let kinds: std::collections::BTreeSet<_> = whole.iter().map(|r| r.kind.as_str()).collect();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    // Every cut, so that some fall inside a run of equally urgent reminders.
+    for n in (1..=whole.len() + 1).step_by(3) {
+        let head = st
+            .read(|c| today::queue(c, &end, None, None, Some(n)))
+            .unwrap();
+        assert_eq!(head, whole[..n.min(whole.len())], "limit {n}");
+    }
+    let mine = st
+        .read(|c| today::queue(c, &end, Some("emma"), None, None))
+        .unwrap();
+    let head = st
+        .read(|c| today::queue(c, &end, Some("emma"), None, Some(10)))
+        .unwrap();
+    assert_eq!(head, mine[..10]);
+    drop(st);
+
+    // The command prints the same head (after its daily pass, which may add greetings).
+    let k = crate::common::Kehu {
+        db: dir.path().join("kehu.db"),
+        dir,
+    };
+    let rows = k.json(&["today", "--limit", "3", "--json"]);
+    let ids: Vec<i64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let st = kehu::store::Store::open(
+        &k.db,
+        kehu::store::OpenMode::Existing,
+        &crate::common::ctx("t"),
+    )
+    .unwrap();
+    let whole = st
+        .read(|c| today::queue(c, &end, None, None, None))
+        .unwrap();
+    let first: Vec<i64> = whole[..3].iter().map(|r| r.item_id).collect();
+    assert_eq!(ids, first);
 }

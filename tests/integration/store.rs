@@ -698,7 +698,9 @@ fn the_today_queue_ranks_promises_above_nudges_and_drops_the_archived() {
         .version;
     st.write(|x| customers::set_archived(x, &c, archived, version, true))
         .unwrap();
-    let rows = st.read(|x| today::queue(x, &c.clock, None, None)).unwrap();
+    let rows = st
+        .read(|x| today::queue(x, &c.clock, None, None, None))
+        .unwrap();
     let kinds: Vec<(today::TodayKind, Option<i64>)> =
         rows.iter().map(|r| (r.kind, r.customer_id)).collect();
     assert!(

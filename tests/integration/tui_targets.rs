@@ -344,7 +344,7 @@ fn the_today_queue_pages_through_every_row_and_counts_them_all() {
     })
     .unwrap();
     let total = st
-        .read(|x| store::today::queue(x, &c.clock, None, None))
+        .read(|x| store::today::queue(x, &c.clock, None, None, None))
         .unwrap()
         .len();
     assert!(total >= 650, "{total} rows");

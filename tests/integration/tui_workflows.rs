@@ -57,7 +57,7 @@ fn the_today_queue_is_the_default_with_reasons_and_acts_per_kind() {
     press(&mut app, KeyCode::Char('Z'));
     assert!(!app.state.queue.iter().any(|r| matches!(r, QueueRow::Today(x) if x.kind == row.kind && x.customer_id == row.customer_id)));
     let rows = store_of(&dir)
-        .read(|c| store::today::queue(c, &crate::common::clock(), None, None))
+        .read(|c| store::today::queue(c, &crate::common::clock(), None, None, None))
         .unwrap();
     assert!(
         !rows

@@ -548,6 +548,23 @@ fn greetings_for_vips_are_created_once_per_occasion() {
             .unwrap()
             .starts_with("Birthday greeting")
     }));
+    // The pass runs once a day, and again when a setting changed: a holiday added today gets
+    // its greeting from the next `kehu today`.
+    k.ok(&[
+        "settings",
+        "set",
+        "holidays",
+        "Lantern Festival 2026-11-27; Far Away 2027-06-01; Winter Fair 2026-11-25",
+    ]);
+    k.today();
+    let after = k.json(&["todo", "list", "--json"]);
+    assert!(
+        after.as_array().unwrap().iter().any(|t| t["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Winter Fair greeting")),
+        "{after}"
+    );
     let _ = regular;
     assert!(
         k.fails(&["settings", "set", "holidays", "Someday soon"])

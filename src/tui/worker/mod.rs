@@ -514,7 +514,12 @@ fn serve(
 /// and, if the backup failed, why (a warning: the day's work goes on).
 fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<(usize, Option<String>), StoreError> {
     let store = Store::open(path, OpenMode::Existing, ctx)?;
-    let created = store.write(|c| store::care::daily(c, ctx))?;
+    let due = store.read(|c| store::care::daily_due(c, ctx.clock.today()))?;
+    let created = if due {
+        store.write(|c| store::care::daily(c, ctx))?
+    } else {
+        0
+    };
     let keep = store
         .read(|c| store::settings::get(c, "backup_keep"))?
         .parse()
@@ -613,7 +618,7 @@ fn handle(
                 let clock = seen.now(ctx);
                 let rows = if today {
                     store
-                        .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer))
+                        .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer, None))
                         .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
                 } else {
                     store
@@ -671,17 +676,7 @@ fn handle(
         }
         Request::Report { seq, period, owner } => {
             let clock = seen.now(ctx);
-            let year = store::reports::Scope::new(
-                period.to - chrono::Duration::days(364),
-                period.to,
-                owner.clone(),
-                &clock,
-            );
-            let computed = crate::report::compute(store, period, owner, &clock).and_then(|r| {
-                store
-                    .read(|c| store::reports::trend(c, &year))
-                    .map(|t| (r, t))
-            });
+            let computed = crate::report::dashboard(store, period, owner, &clock);
             match computed {
                 Ok((report, trend)) => Reply::Report {
                     seq,

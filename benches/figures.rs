@@ -1,0 +1,190 @@
+//! Figures and the Today queue on a grown book: `cargo bench --bench figures`
+//! (`-- --customers N --interactions N` to change its size, `--db PATH` to keep it elsewhere).
+//!
+//! The book is grown the way a team's is (`kehu::io::grown_book`: two years of CSV imports, stage
+//! changes, archiving, contacts, purchases and refunds, to-dos, tickets, deals; never ANALYZEd),
+//! once, and reused while the file exists. Then each command is run as a user runs it — the
+//! `kehu` binary, start to exit — and the dashboard's work for each of its keys is timed on the
+//! code its worker runs. Every figure must stay under a second; `today --limit` under 200 ms.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use kehu::domain::Clock;
+use kehu::report::{self, Period};
+use kehu::store::{Ctx, OpenMode, Store, reports};
+
+/// The book ends here, and every command runs at this moment (in Beijing's zone).
+const NOW: &str = "2026-11-28T09:00:00+08:00";
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:>8.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs `kehu ARGS` on the book `rounds` times; the median wall time, start to exit.
+fn command(db: &Path, args: &[&str], rounds: usize) -> Duration {
+    let runs = (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            let out = Command::new(env!("CARGO_BIN_EXE_kehu"))
+                .args(args)
+                .env("KEHU_DB", db)
+                .env("KEHU_NOW", NOW)
+                .env("KEHU_USER", "li.na")
+                .env("KEHU_LANG", "en")
+                .output()
+                .expect("run kehu");
+            let took = started.elapsed();
+            assert!(
+                out.status.success(),
+                "kehu {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            took
+        })
+        .collect();
+    median(runs)
+}
+
+/// Times `work` `rounds` times; the median.
+fn timed<T>(rounds: usize, mut work: impl FnMut() -> T) -> Duration {
+    median(
+        (0..rounds)
+            .map(|_| {
+                let started = Instant::now();
+                std::hint::black_box(work());
+                started.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let customers: usize = arg("--customers")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let interactions: usize = arg("--interactions")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let now: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(NOW).expect("NOW");
+    let clock = Clock::fixed(now.with_timezone(&Utc), *now.offset());
+    // The builder's version is in the name: a changed builder grows a new book.
+    let path = arg("--db").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("grown-v2-{customers}-{interactions}.db"))
+    });
+    if !path.exists() {
+        eprintln!(
+            "growing {} ({customers} customers, {interactions} interactions over two years)…",
+            path.display()
+        );
+        let started = Instant::now();
+        let partial = path.with_extension("growing");
+        let _ = std::fs::remove_file(&partial);
+        let ctx = Ctx::new("bench", clock);
+        let store =
+            Store::open(&partial, OpenMode::Create { shared: false }, &ctx).expect("create");
+        kehu::io::grown_book::grow(&store, clock, customers, interactions, |f| {
+            eprint!("\r{:>3.0}%", f * 100.0)
+        })
+        .expect("grow");
+        drop(store);
+        std::fs::rename(&partial, &path).expect("keep the book");
+        eprintln!("\rgrown in {:.0} s", started.elapsed().as_secs_f64());
+    }
+    println!(
+        "book: {} ({customers} customers, {interactions} interactions)",
+        path.display()
+    );
+    // The first command of the day makes the daily backup and runs the daily pass; the figures
+    // below are for every later command.
+    command(&path, &["today"], 1);
+
+    let overs = std::cell::Cell::new(0);
+    let over_second = |d: Duration| {
+        if d > Duration::from_secs(1) {
+            overs.set(overs.get() + 1);
+            "  OVER 1 s"
+        } else {
+            ""
+        }
+    };
+    println!("\nkehu, start to exit (median of 5):");
+    let cli: &[(&str, &[&str])] = &[
+        ("report (this month)", &["report"]),
+        ("report --json", &["report", "--json"]),
+        (
+            "report, last quarter",
+            &["report", "--from", "2026-07-01", "--to", "2026-09-30"],
+        ),
+        (
+            "report, the year",
+            &["report", "--from", "2025-11-29", "--to", "2026-11-28"],
+        ),
+        ("report --owner", &["report", "--owner", "li.na"]),
+        ("report --explain", &["report", "--explain"]),
+        ("today", &["today"]),
+        ("today --json", &["today", "--json"]),
+    ];
+    for (name, args) in cli {
+        let d = command(&path, args, 5);
+        println!("  {name:<28}{}{}", ms(d), over_second(d));
+    }
+    let first = command(&path, &["today", "--limit", "20"], 5);
+    let mark = if first > Duration::from_millis(200) {
+        overs.set(overs.get() + 1);
+        "  OVER 200 ms"
+    } else {
+        ""
+    };
+    println!("  {:<28}{}{mark}", "today --limit 20", ms(first));
+
+    println!("\ndashboard, each key (the worker's work, median of 5):");
+    let store = Store::open(&path, OpenMode::Existing, &Ctx::new("li.na", clock)).expect("open");
+    let opened = Period::default_for(clock.today());
+    let previous = opened.previous();
+    let keys: &[(&str, Period, Option<String>)] = &[
+        ("open (this month)", opened, None),
+        ("← last month", previous, None),
+        ("← ← the month before", previous.previous(), None),
+        ("m (mine)", opened, Some("li.na".into())),
+    ];
+    for (name, period, owner) in keys {
+        let d = timed(5, || {
+            report::dashboard(&store, *period, owner.clone(), &clock).expect("dashboard")
+        });
+        println!("  {name:<28}{}{}", ms(d), over_second(d));
+    }
+    let scope = reports::Scope::new(opened.from, opened.to, None, &clock);
+    for key in reports::DRILLABLE {
+        let d = timed(5, || {
+            store
+                .read(|c| reports::customers_behind(c, &scope, key))
+                .expect("drill")
+        });
+        println!(
+            "  {:<28}{}{}",
+            format!("Enter on {key}"),
+            ms(d),
+            over_second(d)
+        );
+    }
+    if overs.get() > 0 {
+        eprintln!("\n{} figures over their limit", overs.get());
+        std::process::exit(1);
+    }
+}
