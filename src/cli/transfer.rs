@@ -36,11 +36,7 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             print_report(env, &report, dry_run)?;
             if !report.bad.is_empty() && skip_bad && !dry_run {
                 let path = bad_rows_path(&file);
-                let mut text = String::from("line,column,reason\r\n");
-                for (line, col, why) in &report.bad {
-                    text.push_str(&format!("{line},{},{}\r\n", csv_cell(col), csv_cell(why)));
-                }
-                std::fs::write(&path, text).with_context(|| {
+                std::fs::write(&path, bad_rows_csv(&report)).with_context(|| {
                     crate::i18n::tf("io.cannot_write", &[("path", &path.display())])
                 })?;
                 env.out
@@ -83,6 +79,37 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The rows that were not imported, as they were (the file's header first), each with what is
+/// wrong with it in a last column that a second import ignores: fix them and import this file.
+fn bad_rows_csv(report: &import::Report) -> String {
+    let line = |cells: &mut dyn Iterator<Item = String>| {
+        let mut text = cells.collect::<Vec<_>>().join(",");
+        text.push_str("\r\n");
+        text
+    };
+    let problem = crate::i18n::t("import.problem_column");
+    let mut text = line(
+        &mut report
+            .header
+            .iter()
+            .map(|h| csv_cell(h))
+            .chain([csv_cell(problem)]),
+    );
+    for (at, cells) in &report.bad_rows {
+        let why: Vec<String> = report
+            .bad
+            .iter()
+            .filter(|(l, _, _)| l == at)
+            .map(|(_, col, why)| format!("{col}: {why}"))
+            .collect();
+        // Short rows are padded, so the problem stays in its column.
+        let padded = (0..report.header.len().max(cells.len()))
+            .map(|i| csv_cell(cells.get(i).map_or("", String::as_str)));
+        text.push_str(&line(&mut padded.chain([csv_cell(&why.join("; "))])));
+    }
+    text
 }
 
 fn bad_rows_path(file: &Path) -> std::path::PathBuf {

@@ -78,6 +78,10 @@ pub struct Report {
     pub overwritten: usize,
     /// (line, column, reason)
     pub bad: Vec<(u64, String, String)>,
+    /// The file's header and each bad row as it was in the file (line, cells), for a bad-rows
+    /// file that can be fixed and imported again.
+    pub header: Vec<String>,
+    pub bad_rows: Vec<(u64, Vec<String>)>,
     pub batch: Option<i64>,
     /// The first rows as they will be stored.
     pub preview: Vec<Row>,
@@ -251,11 +255,15 @@ pub fn run(
         preview: rows.iter().take(5).cloned().collect(),
         ..Report::default()
     };
-    for r in &rows {
+    for (r, (_, cells)) in rows.iter().zip(&t.rows) {
         for (col, why) in &r.errors {
             report.bad.push((r.line, col.clone(), why.clone()));
         }
+        if !r.errors.is_empty() {
+            report.bad_rows.push((r.line, cells.clone()));
+        }
     }
+    report.header = t.header.clone();
     if !report.bad.is_empty() && !o.skip_bad && !o.dry_run {
         return Ok(report);
     }

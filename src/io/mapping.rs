@@ -139,6 +139,10 @@ pub fn field_for(header: &str) -> Option<&'static str> {
         .map(|(f, _)| *f)
 }
 
+/// The column kehu adds to a bad-rows file (in either language), ignored when the fixed file is
+/// imported again.
+pub const PROBLEM_COLUMNS: [&str; 2] = ["kehu: problem", "kehu:问题"];
+
 /// Maps every column. `overrides` are `Column=field` pairs; `field` may be a kehu field,
 /// `field:KEY` for a custom field, or `ignore`.
 pub fn map_header(header: &[String], overrides: &[String]) -> Result<Vec<Target>, InputError> {
@@ -167,7 +171,9 @@ pub fn map_header(header: &[String], overrides: &[String]) -> Result<Vec<Target>
             }
             match field_for(h) {
                 Some(f) => Target::Field(f),
-                None if h.trim().is_empty() => Target::Ignore,
+                None if h.trim().is_empty() || PROBLEM_COLUMNS.contains(&h.trim()) => {
+                    Target::Ignore
+                }
                 None => Target::Custom(h.trim().to_string()),
             }
         })
@@ -236,6 +242,7 @@ pub fn convert(
         errors: Vec::new(),
     };
     let (mut first, mut last) = (String::new(), String::new());
+    let mut name_failed = false;
     for (i, target) in map.iter().enumerate() {
         let raw = unescape(cells.get(i).map(String::as_str).unwrap_or(""));
         let col = header.get(i).cloned().unwrap_or_default();
@@ -254,10 +261,11 @@ pub fn convert(
             Target::Field(name) => match *name {
                 "name" => match input::name("name", value) {
                     Ok(n) => f.name = n,
-                    Err(e) if value.is_empty() => {
-                        let _ = e;
+                    Err(_) if value.is_empty() => {}
+                    Err(e) => {
+                        name_failed = true;
+                        fail(e);
                     }
-                    Err(e) => fail(e),
                 },
                 "first_name" => first = value.to_string(),
                 "last_name" => last = value.to_string(),
@@ -345,14 +353,15 @@ pub fn convert(
             },
         }
     }
-    if row.fields.name.is_empty() {
+    // One reason per problem: a name that was there but wrong has said so already.
+    if row.fields.name.is_empty() && !name_failed {
         let joined = format!("{} {}", first.trim(), last.trim());
         match input::name("name", &joined) {
             Ok(n) => row.fields.name = n,
-            Err(_) => row.errors.push((
-                "name".into(),
-                "is empty: every customer needs a name".into(),
-            )),
+            Err(_) if joined.trim().is_empty() => row
+                .errors
+                .push(("name".into(), crate::i18n::t("import.needs_a_name").into())),
+            Err(e) => row.errors.push(("name".into(), e.reason)),
         }
     }
     row
@@ -441,5 +450,20 @@ mod tests {
         assert_eq!(cols, vec!["Phone", "等级", "Birthday", "name"]);
         assert_eq!(unescape("'=HYPERLINK(1)"), "=HYPERLINK(1)");
         assert_eq!(unescape("'plain"), "'plain");
+    }
+
+    #[test]
+    fn a_name_too_long_is_one_problem_not_two() {
+        let header = h(&["Name", "City"]);
+        let map = map_header(&header, &[]).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let long = "N".repeat(300);
+        let row = convert(2, &header, &map, &h(&[&long, "Berlin"]), today, "me");
+        assert_eq!(row.errors.len(), 1, "{:?}", row.errors);
+        assert_eq!(row.errors[0].0, "Name");
+        assert!(row.errors[0].1.contains("300"), "{:?}", row.errors);
+        let empty = convert(3, &header, &map, &h(&["", "Berlin"]), today, "me");
+        assert_eq!(empty.errors.len(), 1, "{:?}", empty.errors);
+        assert_eq!(empty.errors[0].0, "name");
     }
 }

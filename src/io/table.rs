@@ -62,6 +62,44 @@ pub fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
+/// Where each physical line of the text starts, counting LF, CRLF and a lone CR (old Mac files)
+/// each as one break — the numbers a spreadsheet and an editor show. The csv reader's own line
+/// count is one short for every CRLF record.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn of(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 1;
+                    starts.push(i + 1);
+                }
+                b'\r' | b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineStarts(starts)
+    }
+
+    /// The 1-based line a record starting at byte `offset` of `text` begins on: the reader's
+    /// offset can point at blank lines it skipped before the record.
+    fn line(&self, text: &str, offset: u64) -> u64 {
+        let bytes = text.as_bytes();
+        let mut at = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        self.0.partition_point(|start| *start <= at) as u64
+    }
+}
+
 /// Parses decoded text into a table. Quoted fields may hold delimiters and line breaks.
 pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
     let (text, encoding) = decode(bytes)?;
@@ -85,10 +123,11 @@ pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
         }
         None => return Err(InputError::new("file", crate::i18n::t("err.file_empty"))),
     };
+    let lines = LineStarts::of(&text);
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| lines.line(&text, p.byte()));
             InputError::new(
                 "file",
                 crate::i18n::tf("err.file_line", &[("line", &line), ("why", &e)]),
@@ -97,7 +136,7 @@ pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line(&text, p.byte()));
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
     if rows.is_empty() {
@@ -133,6 +172,25 @@ mod tests {
         let multiline = parse(b"Name,Notes\n\"Ann\",\"line one\nline two\"\nBob,x\n").unwrap();
         assert_eq!(multiline.rows[0].1[1], "line one\nline two");
         assert_eq!(multiline.rows[1].0, 4, "Bob starts on line 4");
+    }
+
+    #[test]
+    fn line_numbers_are_the_files_lines_for_every_line_ending() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = [
+                "Name,Notes",
+                "Ann,x",
+                "\"Bea\",\"one",
+                "two\"",
+                "",
+                "Cy,z",
+                "",
+            ]
+            .join(eol);
+            let t = parse(text.as_bytes()).unwrap();
+            let lines: Vec<u64> = t.rows.iter().map(|(l, _)| *l).collect();
+            assert_eq!(lines, [2, 3, 6], "{eol:?}");
+        }
     }
 
     #[test]

@@ -143,7 +143,8 @@ fn duplicates_likely_possible_and_reimport() {
 #[test]
 fn a_bad_row_stops_everything_unless_skipped() {
     let k = Kehu::new();
-    let text = "Name,Phone,Tier,Birthday\nGood One,138 0013 8000,vip,1990-01-01\n,12,gold,2026-13-45\nGood Two,,,\n";
+    // CRLF, as Excel and Python write: the bad row is the file's line 3, in every message.
+    let text = "Name,Phone,Tier,Birthday\r\nGood One,138 0013 8000,vip,1990-01-01\r\n,12,gold,2026-13-45\r\nGood Two,,,\r\n";
     let file = write(&k, "bad.csv", text.as_bytes());
     let out = k.run(&["import", "csv", &file]);
     assert_eq!(out.status.code(), Some(1));
@@ -159,11 +160,27 @@ fn a_bad_row_stops_everything_unless_skipped() {
         ok.contains("added 2") && ok.contains("bad rows written to"),
         "{ok}"
     );
-    let report = fs::read_to_string(format!("{file}.bad-rows.csv")).unwrap();
+    // The bad-rows file is the rows themselves under the file's header, with what is wrong.
+    let bad_file = format!("{file}.bad-rows.csv");
+    let report = fs::read_to_string(&bad_file).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert_eq!(lines[0], "Name,Phone,Tier,Birthday,kehu: problem");
+    assert!(lines[1].starts_with(",12,gold,2026-13-45,"), "{report}");
     assert!(
-        report.starts_with("line,column,reason") && report.contains("3,Phone,"),
+        lines[1].contains("Phone: ") && lines[1].contains("Tier: ") && lines[1].contains("name: "),
         "{report}"
     );
+    // Fixed and imported again: the problem column is not taken for a custom field.
+    let fixed = report.replace(
+        ",12,gold,2026-13-45,",
+        "Fixed Three,138 0013 8001,regular,1990-02-03,",
+    );
+    fs::write(&bad_file, fixed).unwrap();
+    assert!(k.ok(&["import", "csv", &bad_file]).contains("added 1"));
+    let three = k.json(&["customer", "show", "3", "--json"]);
+    assert_eq!(three["name"], "Fixed Three");
+    assert_eq!(three["custom_fields"], serde_json::json!({}), "{three}");
 }
 
 #[test]
