@@ -297,7 +297,14 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
         // exactly (a sort key holds a separator byte) and are made safe when shown.
         _ if col == "custom_fields" => Value::Text(cleaned_json(v).to_string()),
         _ if JSON_COLS.contains(&col) => Value::Text(v.to_string()),
-        Json::String(s) if MONEY_COLS.contains(&col) => Value::Integer(money(col, s)?),
+        // An amount is the documented text (`"1200.50"`) or a number of whole units with at
+        // most two decimals (`1200`, `12.5`) — never fen. Its error names the record.
+        Json::String(s) if MONEY_COLS.contains(&col) => {
+            Value::Integer(money(col, s).map_err(|e| bad(&e.reason))?)
+        }
+        Json::Number(n) if MONEY_COLS.contains(&col) => {
+            Value::Integer(money(col, &n.to_string()).map_err(|e| bad(&e.reason))?)
+        }
         Json::Bool(b) => Value::Integer(i64::from(*b)),
         Json::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => Value::Integer(i),
@@ -312,6 +319,13 @@ fn decode(col: &str, v: &Json, at: &str) -> Result<Value> {
             if DATE_COLS.contains(&col) && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err()
             {
                 return Err(bad(t("restore.date")));
+            }
+            // E-mail addresses and phone numbers pass the checks every other way in applies.
+            if col == "email" {
+                crate::domain::input::email(s).map_err(|e| bad(&e.reason))?;
+            }
+            if col == "phone" {
+                crate::domain::input::phone(s).map_err(|e| bad(&e.reason))?;
             }
             // Text is cleaned as every other way in cleans it (CSV import, forms, the command
             // line): no control character or escape sequence enters the database.

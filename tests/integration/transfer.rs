@@ -449,3 +449,63 @@ fn vcard_output_field_by_field() {
     }
     assert!(unfolded.contains(&format!("FN:{}", "很长的名字".repeat(10))));
 }
+
+/// A JSON amount is the documented text or a number of whole units (never fen); an e-mail or a
+/// phone number passes the checks every other way in applies; each error names its record once.
+#[test]
+fn json_import_reads_amounts_in_units_and_checks_like_csv() {
+    let k = Kehu::new();
+    let id = k.add(&[
+        "--name",
+        "Ann",
+        "--email",
+        "ann@example.cn",
+        "--phone",
+        "138 0013 8000",
+    ]);
+    k.ok(&["purchase", "add", &id.to_string(), "--amount", "1200"]);
+    let export = k.ok(&["export", "json"]);
+    assert!(export.contains("\"amount\": \"1200.00\""), "{export}");
+    let load = |name: &str, text: &str| {
+        let fresh = Kehu::new();
+        let file = write(&fresh, name, text.as_bytes());
+        (fresh.run(&["import", "json", &file]), fresh)
+    };
+    for (number, stored) in [("1200", "1200.00"), ("12.5", "12.50")] {
+        let (out, fresh) = load(
+            "n.json",
+            &export.replace("\"amount\": \"1200.00\"", &format!("\"amount\": {number}")),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list = fresh.json(&["purchase", "list", "1", "--json"]);
+        assert_eq!(list[0]["amount"], stored, "{number}");
+    }
+    for (from, to, says) in [
+        (
+            "\"amount\": \"1200.00\"",
+            "\"amount\": 12.345",
+            "'amount' '12.345'",
+        ),
+        (
+            "\"email\": \"ann@example.cn\"",
+            "\"email\": \"ann-at-example\"",
+            "'email' 'ann-at-example'",
+        ),
+        (
+            "\"phone\": \"138 0013 8000\"",
+            "\"phone\": \"call me\"",
+            "'phone' 'call me'",
+        ),
+    ] {
+        let (out, fresh) = load("bad.json", &export.replace(from, to));
+        assert_eq!(out.status.code(), Some(1), "{to}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.matches(says).count(), 1, "{err}");
+        assert!(err.contains("customers[0] (id 1)"), "{err}");
+        assert!(names(&fresh).is_empty(), "all or nothing: {to}");
+    }
+}
