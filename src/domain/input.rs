@@ -232,6 +232,32 @@ pub fn phone(text: &str) -> Result<(String, String), InputError> {
     Ok((t, normal))
 }
 
+/// Whether two phone numbers as typed are the same line: the same digits, or one written
+/// internationally (`+86 …`, `0086 …`) whose country code (1–3 digits) is all the other lacks,
+/// the other's trunk `0` aside (`+44 20 7946 0000` is `020 7946 0000`). Never a shared suffix:
+/// `138 1234 5678` is not `139 1234 5678`, `0755-12345678` is not `021-12345678`.
+pub fn same_phone(a: &str, b: &str) -> bool {
+    let international = |text: &str| {
+        let t = text.trim_start();
+        t.starts_with('+') || t.starts_with("00")
+    };
+    let (Ok((_, na)), Ok((_, nb))) = (phone(a), phone(b)) else {
+        return false;
+    };
+    if na == nb {
+        return true;
+    }
+    let with_code = |full: &str, text: &str, national: &str| {
+        let national = national.strip_prefix('0').unwrap_or(national);
+        international(text)
+            && national.len() >= 6
+            && full
+                .strip_suffix(national)
+                .is_some_and(|code| (1..=3).contains(&code.len()) && !code.starts_with('0'))
+    };
+    with_code(&na, a, &nb) || with_code(&nb, b, &na)
+}
+
 fn split_extension(lower: &str) -> (&str, Option<&str>) {
     for marker in ["extension", "ext.", "ext", "转", "x", "#"] {
         if let Some(pos) = lower.find(marker) {
@@ -418,6 +444,30 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_same_phone_is_the_whole_number_with_or_without_its_country_code() {
+        let same = [
+            ("+86 138 0013 8000", "138 0013 8000"),
+            ("0086 138-0013-8000", "13800138000"),
+            ("+44 20 7946 0000", "020 7946 0000"),
+            ("(021) 6234-5678", "021 6234 5678"),
+            ("138 0013 8000", "+86 138 0013 8000"),
+        ];
+        for (a, b) in same {
+            assert!(same_phone(a, b), "{a} = {b}");
+        }
+        let different = [
+            ("13812345678", "13912345678"),
+            ("0755-12345678", "021-12345678"),
+            ("13812345678", "3812345678"),
+            ("+86 13812345678", "+1 13812345678"),
+            ("not a phone", "not a phone"),
+        ];
+        for (a, b) in different {
+            assert!(!same_phone(a, b), "{a} ≠ {b}");
+        }
+    }
 
     #[test]
     fn control_characters_never_survive() {

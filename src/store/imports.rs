@@ -33,17 +33,27 @@ pub fn find_duplicate(
         .phone
         .as_deref()
         .and_then(|p| input::phone(p).ok().map(|(_, n)| n));
+    // The last eight digits only find candidates (through their index); a phone matches on the
+    // whole number, its country code optional (`input::same_phone`).
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM customer WHERE (email_norm IS NOT NULL AND email_norm = ?1) OR (phone_norm IS NOT NULL AND phone_norm = ?2)
+        "SELECT id, coalesce(email_norm = ?1, 0) FROM customer
+         WHERE (email_norm IS NOT NULL AND email_norm = ?1) OR (phone_norm IS NOT NULL AND phone_norm = ?2)
             OR (length(?2) >= 8 AND phone_norm IS NOT NULL AND substr(phone_norm, -8) = substr(?2, -8))
-         ORDER BY id LIMIT 20",
+         ORDER BY id LIMIT 50",
     )?;
-    let ids: Vec<i64> = stmt
-        .query_map(params![email, phone], |r| r.get(0))?
+    let found: Vec<(i64, bool)> = stmt
+        .query_map(params![email, phone], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut possible = None;
-    for id in ids {
+    for (id, same_email) in found {
         let c = customers::get(conn, id)?;
+        let same_phone = match (c.fields.phone.as_deref(), f.phone.as_deref()) {
+            (Some(a), Some(b)) => input::same_phone(a, b),
+            _ => false,
+        };
+        if !same_email && !same_phone {
+            continue;
+        }
         if similar(&c.fields.name, &f.name) {
             return Ok(Some((c, Duplicate::Likely)));
         }

@@ -138,6 +138,17 @@ fn duplicates_likely_possible_and_reimport() {
         k.fails(&["import", "csv", &f2, "--on-duplicate", "merge"])
             .contains("on-duplicate")
     );
+    // Two people of the same name whose numbers share only their last eight digits are two
+    // customers: no likely, no possible duplicate.
+    let k = Kehu::new();
+    let wang =
+        "姓名,电话\n王芳,13812345678\n王芳,13912345678\n李娜,0755-12345678\n李娜,021-12345678\n";
+    let f3 = write(&k, "wang.csv", wang.as_bytes());
+    let out = k.ok(&["import", "csv", &f3]);
+    assert!(
+        out.contains("added 4") && !out.contains("possible"),
+        "{out}"
+    );
 }
 
 #[test]
