@@ -13,8 +13,23 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
-/// Text from bytes: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK).
+/// Text from bytes: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (a BOM is dropped),
+/// else GB18030 (a superset of GBK).
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        if had_errors {
+            return Err(InputError::new("file", crate::i18n::t("err.file_encoding")));
+        }
+        let name = if encoding == encoding_rs::UTF_16LE {
+            "UTF-16LE"
+        } else {
+            "UTF-16BE"
+        };
+        return Ok((text.into_owned(), name));
+    }
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return Err(InputError::new("file", crate::i18n::t("err.file_binary")));
     }
@@ -172,6 +187,34 @@ mod tests {
         let multiline = parse(b"Name,Notes\n\"Ann\",\"line one\nline two\"\nBob,x\n").unwrap();
         assert_eq!(multiline.rows[0].1[1], "line one\nline two");
         assert_eq!(multiline.rows[1].0, 4, "Bob starts on line 4");
+    }
+
+    #[test]
+    fn excels_unicode_text_is_utf_16_with_a_bom_and_tabs() {
+        let text = "姓名\t电话\r\n张伟\t138 0013 8000\r\n";
+        for (bom, units) in [
+            (
+                &[0xFF, 0xFE][..],
+                text.encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                &[0xFE, 0xFF][..],
+                text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            ),
+        ] {
+            let t = parse(&[bom, &units].concat()).unwrap();
+            assert!(t.encoding.starts_with("UTF-16"), "{}", t.encoding);
+            assert_eq!(
+                (t.delimiter, t.header.clone()),
+                (b'\t', vec!["姓名".to_string(), "电话".into()])
+            );
+            assert_eq!(
+                t.rows,
+                vec![(2, vec!["张伟".to_string(), "138 0013 8000".into()])]
+            );
+        }
     }
 
     #[test]
