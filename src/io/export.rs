@@ -13,6 +13,7 @@ use crate::store::{self, Store, StoreError};
 
 /// The CSV's fixed columns, named so that `kehu import` maps them back.
 const HEADER: &[&str] = &[
+    "Kehu id",
     "Name",
     "Company",
     "Kind",
@@ -64,6 +65,7 @@ pub fn csv(store: &Store, clock: &Clock) -> Result<String, StoreError> {
         let f = &c.fields;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut cells = vec![
+            c.id.to_string(),
             f.name.clone(),
             s(&f.company),
             f.kind.to_string(),

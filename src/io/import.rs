@@ -270,6 +270,7 @@ pub fn run(
     store.begin_batch()?;
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
+        let existed = imports::newest_customer_id(store.conn())?;
         report.batch = Some(batch);
         let total = rows.len();
         for (n, r) in rows.iter().enumerate().filter(|(_, r)| r.errors.is_empty()) {
@@ -280,7 +281,19 @@ pub fn run(
             let dup = if o.on_duplicate == OnDuplicate::Add {
                 None
             } else {
-                imports::find_duplicate(conn, &r.fields)?
+                imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed))?
+            };
+            // A row that agrees with a possible duplicate on its name and on every other field
+            // it has is that customer (the same file imported again); one that differs anywhere
+            // is someone else, added and listed.
+            let dup = match dup {
+                Some((existing, Duplicate::Possible))
+                    if imports::similar(&existing.fields.name, &r.fields.name)
+                        && differences(&existing.fields, &r.fields, &in_file).is_empty() =>
+                {
+                    Some((existing, Duplicate::Likely))
+                }
+                other => other,
             };
             match dup {
                 Some((existing, Duplicate::Likely)) => {

@@ -18,6 +18,8 @@ pub enum Target {
 
 /// kehu's fields and the headers that mean them.
 const SYNONYMS: &[(&str, &[&str])] = &[
+    // kehu's own export names each customer, so that importing it again is exact.
+    ("kehu_id", &["kehu id", "kehu_id", "kehu 编号"]),
     (
         "name",
         &[
@@ -219,6 +221,8 @@ pub struct Row {
     pub fields: CustomerFields,
     pub tags: Vec<String>,
     pub last_contact: Option<NaiveDate>,
+    /// The customer number of kehu's own export: the same customer when the name agrees.
+    pub kehu_id: Option<i64>,
     /// (column header, reason) for each bad cell.
     pub errors: Vec<(String, String)>,
 }
@@ -239,6 +243,7 @@ pub fn convert(
         fields: f,
         tags: Vec::new(),
         last_contact: None,
+        kehu_id: None,
         errors: Vec::new(),
     };
     let (mut first, mut last) = (String::new(), String::new());
@@ -309,6 +314,13 @@ pub fn convert(
                 "birthday" => match time::parse_date("birthday", value, today) {
                     Ok(d) => f.birthday = Some(d),
                     Err(e) => fail(e),
+                },
+                "kehu_id" => match value.parse::<i64>() {
+                    Ok(id) if id > 0 => row.kehu_id = Some(id),
+                    _ => fail(InputError::new(
+                        "kehu id",
+                        crate::i18n::tf("import.bad_kehu_id", &[("value", &value)]),
+                    )),
                 },
                 "last_contact" => match time::parse_date("last contact", value, today) {
                     Ok(d) => row.last_contact = Some(d),

@@ -11,23 +11,36 @@ use crate::domain::{Customer, CustomerFields, input, sort_key};
 /// How sure kehu is that a row is a customer it already has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Duplicate {
-    /// Same e-mail or phone and a same or very similar name, or the same name and company.
+    /// Same e-mail or phone and a same or very similar name, or the customer kehu's own export
+    /// names by number.
     Likely,
-    /// Same e-mail or phone under a clearly different name (e.g. a shared company mailbox).
+    /// Same e-mail or phone under a clearly different name (e.g. a shared company mailbox), or
+    /// the same name and company alone (two people can share both).
     Possible,
 }
 
-fn similar(a: &str, b: &str) -> bool {
+/// Whether two names are the same or one holds the other (case and spaces aside).
+pub fn similar(a: &str, b: &str) -> bool {
     let folded = |s: &str| s.to_lowercase().replace(char::is_whitespace, "");
     let (a, b) = (folded(a), folded(b));
     !a.is_empty() && !b.is_empty() && (a == b || a.contains(&b) || b.contains(&a))
 }
 
-/// The stored customer this row most likely is, if any.
+/// The stored customer this row most likely is, if any. `kehu_id` is the customer number of
+/// kehu's own export: the same customer when the stored one by that number has the same or a very
+/// similar name (a file from another book numbers other customers).
 pub fn find_duplicate(
     conn: &Connection,
     f: &CustomerFields,
+    kehu_id: Option<i64>,
 ) -> Result<Option<(Customer, Duplicate)>> {
+    if let Some(id) = kehu_id {
+        match customers::get(conn, id) {
+            Ok(c) if similar(&c.fields.name, &f.name) => return Ok(Some((c, Duplicate::Likely))),
+            Ok(_) | Err(super::StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let email = f.email.as_deref().map(|e| e.to_lowercase());
     let phone = f
         .phone
@@ -67,11 +80,23 @@ pub fn find_duplicate(
             |r| r.get(0),
         )
         .optional()?;
+        // The same name and company alone may be two people (two 王芳 at one firm): shown for
+        // a decision, never skipped on its own.
         if let Some(id) = same {
-            return Ok(Some((customers::get(conn, id)?, Duplicate::Likely)));
+            possible.get_or_insert((customers::get(conn, id)?, Duplicate::Possible));
         }
     }
     Ok(possible)
+}
+
+/// The highest customer number so far: an import matches `Kehu id`s only to customers that
+/// were there before it began, never to one it has just added.
+pub fn newest_customer_id(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(id), 0) FROM customer", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 pub fn start_batch(conn: &Connection, ctx: &Ctx, source: &str) -> Result<i64> {

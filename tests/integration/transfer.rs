@@ -325,14 +325,29 @@ fn csv_export_is_excel_safe_and_round_trips_exactly() {
     );
     assert!(text.contains("field:industry"));
 
+    // Into another book: the same file but for the customer numbers, which are that book's.
     let fresh = Kehu::new();
     fresh.ok(&["import", "csv", first.to_str().unwrap()]);
     let second = fresh.dir.path().join("second.csv");
     fresh.ok(&["export", "csv", "--out", second.to_str().unwrap()]);
+    let without_ids = |t: &str| -> Vec<String> {
+        let mut rows: Vec<String> = t
+            .split("\r\n")
+            .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_string())
+            .collect();
+        rows.sort();
+        rows
+    };
     assert_eq!(
-        String::from_utf8_lossy(&fs::read(&second).unwrap()),
-        text,
-        "export → import → export gives the same file"
+        without_ids(&String::from_utf8_lossy(&fs::read(&second).unwrap())),
+        without_ids(&text),
+        "export → import → export gives the same rows"
+    );
+    // Into the same book: nothing changes, nothing is dropped.
+    let again = k.ok(&["import", "csv", first.to_str().unwrap()]);
+    assert!(
+        again.contains("added 0") && again.contains("skipped 2"),
+        "{again}"
     );
     let c = &fresh.json(&["customer", "list", "--json"]);
     assert!(
@@ -519,4 +534,69 @@ fn json_import_reads_amounts_in_units_and_checks_like_csv() {
         assert!(err.contains("customers[0] (id 1)"), "{err}");
         assert!(names(&fresh).is_empty(), "all or nothing: {to}");
     }
+}
+
+/// Two customers of the same name at the same company are two people: kehu's own export names
+/// each by its customer number, so importing it again into the same book skips exactly them, and
+/// into another book adds both (the same name and company alone is a possible duplicate, added).
+#[test]
+fn same_name_customers_survive_their_own_export() {
+    let k = Kehu::new();
+    for city in ["上海", "北京"] {
+        k.add(&["--name", "王芳", "--company", "星辰科技", "--city", city]);
+    }
+    let file = k.dir.path().join("book.csv");
+    k.ok(&["export", "csv", "--out", file.to_str().unwrap()]);
+    let again = k.ok(&["import", "csv", file.to_str().unwrap()]);
+    assert!(
+        again.contains("added 0") && again.contains("skipped 2"),
+        "{again}"
+    );
+    assert_eq!(names(&k).len(), 2);
+    let other = Kehu::new();
+    let out = other.ok(&["import", "csv", file.to_str().unwrap()]);
+    assert!(
+        out.contains("added 2") && out.contains("possible duplicate"),
+        "{out}"
+    );
+    let cities: Vec<String> = other
+        .json(&["customer", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["city"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(cities.len(), 2, "{cities:?}");
+    // Numbers in another order than the new book's: a row is never matched to a customer the
+    // same import has just added.
+    let reversed = "Kehu id,Name,Company,City\n2,王芳,星辰科技,北京\n1,王芳,星辰科技,上海\n";
+    let third = Kehu::new();
+    let f = write(&third, "reversed.csv", reversed.as_bytes());
+    assert!(third.ok(&["import", "csv", &f]).contains("added 2"));
+    // A number from another book that names someone else here is not taken for them.
+    let stranger = "Kehu id,Name\n1,Someone Else\n";
+    let f = write(&k, "stranger.csv", stranger.as_bytes());
+    assert!(k.ok(&["import", "csv", &f]).contains("added 1"));
+}
+
+/// A spreadsheet of names and companies only, imported twice, is not added twice: a row that
+/// agrees with a stored customer on everything it has is that customer.
+#[test]
+fn a_names_and_companies_file_imported_twice_adds_nothing_the_second_time() {
+    let k = Kehu::new();
+    let text = "Name,Company,City\nAnn Lee,Acme,Berlin\nBo Chen,Acme,\n";
+    let f = write(&k, "plain.csv", text.as_bytes());
+    assert!(k.ok(&["import", "csv", &f]).contains("added 2"));
+    let again = k.ok(&["import", "csv", &f]);
+    assert!(
+        again.contains("added 0") && again.contains("skipped 2"),
+        "{again}"
+    );
+    // Another Ann Lee at Acme, in another city, is someone else: added, listed as possible.
+    let other = write(&k, "other.csv", b"Name,Company,City\nAnn Lee,Acme,Munich\n");
+    let out = k.ok(&["import", "csv", &other]);
+    assert!(
+        out.contains("added 1") && out.contains("possible duplicate"),
+        "{out}"
+    );
 }
