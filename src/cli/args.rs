@@ -562,6 +562,8 @@ pub enum ImportCmd {
         maps: Vec<String>,
         #[arg(long = "skip-bad")]
         skip_bad: bool,
+        #[arg(long, default_value = "auto", value_name = "auto|utf-8|gbk|utf-16")]
+        encoding: String,
     },
     Json {
         file: std::path::PathBuf,

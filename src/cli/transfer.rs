@@ -20,6 +20,7 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             on_duplicate,
             maps,
             skip_bad,
+            encoding,
         } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
@@ -30,6 +31,7 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 maps,
                 source: file.display().to_string(),
                 overwrite: Vec::new(),
+                encoding: encoding.parse()?,
             };
             let mut progress = progress_bar("importing");
             let report = import::run(&env.store, &env.ctx, &bytes, &options, &mut progress)?;

@@ -141,6 +141,7 @@ pub fn grow(
                 maps: Vec::new(),
                 source: format!("month-{month}.csv"),
                 overwrite: Vec::new(),
+                encoding: Default::default(),
             };
             import::run(
                 store,

@@ -47,6 +47,8 @@ pub struct Options {
     /// Likely duplicates, as (line, stored customer id), whose differing fields replace the
     /// stored ones: chosen row by row in the TUI preview. Nothing else is ever overwritten.
     pub overwrite: Vec<(u64, i64)>,
+    /// How to read the file's bytes (found out unless the user says).
+    pub encoding: table::Encoding,
 }
 
 /// A row of the file that is likely a customer kehu already has.
@@ -227,7 +229,7 @@ pub fn run(
     o: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, StoreError> {
-    let t = table::parse(bytes)?;
+    let t = table::parse_as(bytes, o.encoding)?;
     let map = mapping::map_header(&t.header, &o.maps)?;
     let in_file: Vec<&str> = map
         .iter()

@@ -13,6 +13,95 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
+/// How to read a file's bytes: found out (`auto`), or as the user says (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Auto,
+    Utf8,
+    Gbk,
+    Utf16,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = InputError;
+    fn from_str(s: &str) -> Result<Encoding, InputError> {
+        match s.trim().to_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(Encoding::Auto),
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" => Ok(Encoding::Gbk),
+            "utf-16" | "utf16" | "utf-16le" | "unicode" => Ok(Encoding::Utf16),
+            _ => Err(InputError::new(
+                "encoding",
+                crate::i18n::tf("err.encoding_choice", &[("value", &s)]),
+            )),
+        }
+    }
+}
+
+/// Text from bytes read as `encoding` says.
+pub fn decode_as(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), InputError> {
+    let refuse = |name: &str| {
+        Err(InputError::new(
+            "file",
+            crate::i18n::tf("err.file_not_in", &[("encoding", &name)]),
+        ))
+    };
+    match encoding {
+        Encoding::Auto => decode(bytes),
+        Encoding::Utf8 => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            match std::str::from_utf8(body) {
+                Ok(text) => Ok((text.to_string(), "UTF-8")),
+                Err(_) => refuse("UTF-8"),
+            }
+        }
+        Encoding::Gbk => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok((text.into_owned(), "GBK/GB18030")),
+                None => refuse("GBK/GB18030"),
+            }
+        }
+        Encoding::Utf16 => {
+            let (enc, body) = match encoding_rs::Encoding::for_bom(bytes) {
+                Some((e, n)) if e != encoding_rs::UTF_8 => (e, &bytes[n..]),
+                _ => (encoding_rs::UTF_16LE, bytes),
+            };
+            match enc.decode_without_bom_handling_and_without_replacement(body) {
+                Some(text) => Ok((
+                    text.into_owned(),
+                    if enc == encoding_rs::UTF_16BE {
+                        "UTF-16BE"
+                    } else {
+                        "UTF-16LE"
+                    },
+                )),
+                None => refuse("UTF-16"),
+            }
+        }
+    }
+}
+
+/// UTF-8 text that was once read as Windows-1252 and saved again ("å§“å" for "姓名"): what
+/// it meant, if the line is that. Only text that turns into non-Latin characters counts, so a
+/// real "Müller" or "José" is never taken for it.
+pub fn garbled(line: &str) -> Option<String> {
+    if line.is_ascii() {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(line);
+    if unmappable {
+        return None;
+    }
+    let meant = std::str::from_utf8(&bytes).ok()?;
+    (meant != line && meant.chars().any(|c| c as u32 >= 0x0370)).then(|| meant.to_string())
+}
+
+/// The start of a line, for a message.
+fn snippet(line: &str) -> String {
+    line.chars().take(40).collect()
+}
+
 /// Text from bytes: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (a BOM is dropped),
 /// else GB18030 (a superset of GBK).
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
@@ -31,6 +120,15 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
         return Ok((text.into_owned(), name));
     }
     if bytes.iter().take(8192).any(|b| *b == 0) {
+        // Text in UTF-16 without its byte-order mark: every other byte of Latin text is NUL.
+        let head = &bytes[..bytes.len().min(512)];
+        let odd_nuls = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        if head.len() >= 4 && odd_nuls * 4 >= head.len() {
+            return Err(InputError::new(
+                "file",
+                crate::i18n::t("err.file_utf16_without_bom"),
+            ));
+        }
         return Err(InputError::new("file", crate::i18n::t("err.file_binary")));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -115,9 +213,35 @@ impl LineStarts {
     }
 }
 
-/// Parses decoded text into a table. Quoted fields may hold delimiters and line breaks.
+/// Parses a file into a table, finding out its encoding. Quoted fields may hold delimiters and
+/// line breaks.
 pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
-    let (text, encoding) = decode(bytes)?;
+    parse_as(bytes, Encoding::Auto)
+}
+
+/// Parses a file read as `encoding`.
+pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
+    let (text, encoding) = decode_as(bytes, encoding)?;
+    // Garbled text would import as garbage (and every name "empty"): say what it is instead,
+    // from the first garbled line among the first fifty (the header may be plain ASCII).
+    if let Some((line, seen, meant)) = text
+        .lines()
+        .take(50)
+        .enumerate()
+        .find_map(|(i, l)| garbled(l).map(|meant| (i + 1, l, meant)))
+    {
+        return Err(InputError::new(
+            "file",
+            crate::i18n::tf(
+                "err.file_garbled",
+                &[
+                    ("line", &line),
+                    ("seen", &snippet(seen)),
+                    ("meant", &snippet(&meant)),
+                ],
+            ),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(InputError::new("file", crate::i18n::t("err.file_empty")));
     }
@@ -215,6 +339,39 @@ mod tests {
                 vec![(2, vec!["张伟".to_string(), "138 0013 8000".into()])]
             );
         }
+    }
+
+    #[test]
+    fn garbled_text_and_utf_16_without_a_bom_are_named() {
+        // "姓名,电话" as UTF-8, read as Windows-1252 and saved as UTF-8 again.
+        let utf8 = "姓名,电话\n张伟,1\n".as_bytes();
+        let (seen, _, _) = encoding_rs::WINDOWS_1252.decode(utf8);
+        let err = parse(seen.as_bytes()).unwrap_err();
+        assert!(err.reason.contains("姓名,电话"), "{}", err.reason);
+        assert_eq!(garbled("Name,Müller,José,Zoë"), None);
+        assert_eq!(garbled("姓名,电话"), None);
+        let utf16: Vec<u8> = "Name,Phone\r\nAnn,1\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(
+            parse(&utf16)
+                .unwrap_err()
+                .reason
+                .contains("--encoding utf-16")
+        );
+        let t = parse_as(&utf16, Encoding::Utf16).unwrap();
+        assert_eq!(t.rows[0].1, vec!["Ann".to_string(), "1".into()]);
+        let gbk = encoding_rs::GBK.encode("姓名\n张伟\n").0.into_owned();
+        assert!(
+            parse_as(&gbk, Encoding::Utf8)
+                .unwrap_err()
+                .reason
+                .contains("UTF-8")
+        );
+        assert_eq!(parse_as(&gbk, Encoding::Gbk).unwrap().rows[0].1[0], "张伟");
+        assert!("latin1".parse::<Encoding>().is_err());
+        assert_eq!("GB18030".parse::<Encoding>().unwrap(), Encoding::Gbk);
     }
 
     #[test]

@@ -600,3 +600,51 @@ fn a_names_and_companies_file_imported_twice_adds_nothing_the_second_time() {
         "{out}"
     );
 }
+
+/// A file in the wrong encoding is named as such, not refused row by row as "name is empty";
+/// `--encoding` reads what auto-detection cannot.
+#[test]
+fn a_file_in_the_wrong_encoding_says_so_and_encoding_reads_it() {
+    let k = Kehu::new();
+    let text = "姓名,电话\r\n张伟,138 0013 8000\r\n李娜,139 0013 8000\r\n";
+    // Opened as Windows-1252 by some tool and saved as UTF-8: mojibake.
+    let (garbled, _, _) = encoding_rs::WINDOWS_1252.decode(text.as_bytes());
+    let f = write(&k, "garbled.csv", garbled.as_bytes());
+    let err = k.fails(&["import", "csv", &f]);
+    assert!(
+        err.contains("garbled") && err.contains("姓名,电话"),
+        "{err}"
+    );
+    assert!(!err.contains("empty"), "{err}");
+    // Plain headers, garbled names: named by line.
+    let (names_only, _, _) = encoding_rs::WINDOWS_1252.decode("Name,City\n张伟,上海\n".as_bytes());
+    let f = write(&k, "names.csv", names_only.as_bytes());
+    let err = k.fails(&["import", "csv", &f]);
+    assert!(err.contains("line 2") && err.contains("张伟,上海"), "{err}");
+    // UTF-16 without its byte-order mark: named, and read with --encoding utf-16.
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let f = write(&k, "utf16.csv", &utf16);
+    assert!(
+        k.fails(&["import", "csv", &f])
+            .contains("--encoding utf-16")
+    );
+    assert!(
+        k.ok(&["import", "csv", &f, "--encoding", "utf-16"])
+            .contains("added 2")
+    );
+    // GBK that happens to be read otherwise can be forced; a wrong name is refused.
+    let gbk = encoding_rs::GBK.encode("姓名\r\n王芳\r\n").0.into_owned();
+    let f = write(&k, "gbk.csv", &gbk);
+    assert!(
+        k.ok(&["import", "csv", &f, "--encoding", "gbk"])
+            .contains("added 1")
+    );
+    assert!(
+        k.fails(&["import", "csv", &f, "--encoding", "utf-8"])
+            .contains("UTF-8")
+    );
+    assert!(
+        k.fails(&["import", "csv", &f, "--encoding", "latin1"])
+            .contains("encoding")
+    );
+}

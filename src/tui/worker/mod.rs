@@ -718,6 +718,7 @@ fn handle(
                         maps: Vec::new(),
                         source: path.display().to_string(),
                         overwrite,
+                        encoding: Default::default(),
                     };
                     let mut progress = |done: usize, total: usize| {
                         let _ = replies.send(Reply::Progress { done, total });
