@@ -166,6 +166,19 @@ pub fn move_to(
     Ok(())
 }
 
+/// Open deals expected to close before `day` (the Today queue's late deals), oldest first.
+pub fn late(conn: &Connection, day: NaiveDate, customer: Option<i64>) -> Result<Vec<Deal>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM deal
+         WHERE stage NOT IN ('won', 'lost') AND expected_close < ?1 AND (?2 IS NULL OR customer_id = ?2)
+         ORDER BY expected_close, id"
+    ))?;
+    let found = stmt
+        .query_map(rusqlite::params![day.to_string(), customer], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
 /// Every deal, open ones first by stage, then by expected close.
 pub fn list(conn: &Connection, customer: Option<i64>) -> Result<Vec<Deal>> {
     let mut stmt = conn.prepare_cached(&format!(

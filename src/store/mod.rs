@@ -22,6 +22,7 @@ pub mod lock;
 pub mod maintenance;
 pub mod migrate;
 pub mod pages;
+pub mod plans;
 pub mod presence;
 pub mod profile;
 pub mod purchases;

@@ -361,10 +361,7 @@ pub fn queue(
     }
 
     // Deals past their expected close.
-    for d in super::deals::list(conn, customer)?
-        .into_iter()
-        .filter(|d| d.is_open() && d.expected_close.is_some_and(|e| e < today))
-    {
+    for d in super::deals::late(conn, today, customer)? {
         let c = who(conn, d.customer_id)?;
         if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string()) {
             continue;

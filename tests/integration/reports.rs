@@ -570,39 +570,6 @@ fn the_team_time_zone_setting_decides_months_for_everyone() {
     assert_eq!(months(&k), serde_json::json!({"2026-10": 1}));
 }
 
-/// The plan lines that would read many rows for every row of an outer loop: inside a correlated
-/// subquery or as an inner loop of a join, a `SCAN`, or a `SEARCH` not narrowed to one customer's
-/// or one row's entries (an index on the field alone reads every customer's stage changes).
-fn per_row_scans(plan: &[(i64, i64, String)]) -> Vec<String> {
-    let node = |id: i64| plan.iter().find(|(i, _, _)| *i == id);
-    let is_loop = |d: &str| d.starts_with("SCAN ") || d.starts_with("SEARCH ");
-    let narrow = |d: &str| {
-        d.starts_with("SEARCH ")
-            && ["customer_id=", "rowid=", "(id=", "PRIMARY KEY"]
-                .iter()
-                .any(|k| d.contains(k))
-    };
-    let mut bad = Vec::new();
-    for (id, parent, detail) in plan {
-        if !is_loop(detail) || detail.starts_with("SCAN CONSTANT ROW") || narrow(detail) {
-            continue;
-        }
-        let mut correlated = false;
-        let mut up = *parent;
-        while let Some((_, p, d)) = node(up) {
-            correlated |= d.starts_with("CORRELATED ");
-            up = *p;
-        }
-        let inner = plan
-            .iter()
-            .any(|(i, p, d)| p == parent && i < id && is_loop(d));
-        if correlated || inner {
-            bad.push(detail.clone());
-        }
-    }
-    bad
-}
-
 /// On a grown book (two years of imports, stage changes, contacts, purchases, tickets; never
 /// ANALYZEd, as no command runs it), every statement the report, the dashboard's charts and
 /// lists, and the Today queue run is planned without a scan repeated per row — the shape that
@@ -667,15 +634,8 @@ fn figures_and_today_never_scan_per_row_on_a_grown_book() {
         {
             continue;
         }
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {expanded}"))
-            .unwrap();
-        let plan: Vec<(i64, i64, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let bad = per_row_scans(&plan);
+        let plan = kehu::store::plans::plan_of(&conn, expanded).unwrap();
+        let bad = kehu::store::plans::per_row_scans(&plan);
         if !bad.is_empty() {
             failures.push(format!("{bad:?}\n  in: {sql}\n"));
         }
