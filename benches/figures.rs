@@ -8,6 +8,8 @@
 //! code its worker runs. Every figure must stay under a second; `today --limit` under 200 ms.
 //! Last, every statement they ran is traced and its plan checked for reads repeated per row.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -17,20 +19,10 @@ use kehu::domain::Clock;
 use kehu::report::{self, Period};
 use kehu::store::{Ctx, OpenMode, Store, plans, reports, today};
 
+use common::{arg, median};
+
 /// The book ends here, and every command runs at this moment (in Beijing's zone).
 const NOW: &str = "2026-11-28T09:00:00+08:00";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:>8.1} ms", d.as_secs_f64() * 1000.0)

@@ -7,6 +7,7 @@
 //! - moving the selection: key press to the frame that shows it;
 //! - search: key press to the frame that shows that keystroke's results.
 
+mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -17,17 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use common::{arg, median};
 
 fn p95(mut v: Vec<Duration>) -> Duration {
     v.sort();

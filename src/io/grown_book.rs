@@ -14,6 +14,7 @@ use crate::domain::{
     Clock, DealStage, InteractionFields, InteractionKind, Priority, PurchaseFields, Severity,
     Stage, TicketKind, TicketStatus, Tier, TodoFields,
 };
+use crate::store::bulk::Lcg;
 use crate::store::deals::WinPurchase;
 use crate::store::{
     Ctx, Store, StoreError, customers, deals, interactions, purchases, tickets, todos,
@@ -39,28 +40,6 @@ const KINDS: &[InteractionKind] = &[
     InteractionKind::Visit,
     InteractionKind::Message,
 ];
-
-/// A tiny deterministic generator, so two builds are the same book.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() as usize) % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 /// One month's CSV, as a team exports it from the spreadsheet it is leaving.
 fn month_csv(rng: &mut Lcg, first: usize, count: usize, month_start: DateTime<Utc>) -> String {
@@ -183,7 +162,7 @@ pub fn grow(
             }
             // Contacts logged through the month.
             for _ in 0..contacts_per_month {
-                let ctx = at(rng.next());
+                let ctx = at(rng.draw());
                 let fields = InteractionFields {
                     at: ctx.clock.stamp(),
                     kind: rng.pick(KINDS),
@@ -194,7 +173,7 @@ pub fn grow(
             }
             // Purchases, one in thirty a refund.
             for _ in 0..contacts_per_month / 10 {
-                let ctx = at(rng.next());
+                let ctx = at(rng.draw());
                 let amount = (1 + rng.below(500) as i64) * 10_000;
                 let fields = PurchaseFields {
                     on_date: ctx.clock.today(),
@@ -217,7 +196,7 @@ pub fn grow(
                 todos::complete(c, &ctx, id, t.audit.version)?;
             }
             for _ in 0..per_month / 5 {
-                let ctx = at(rng.next());
+                let ctx = at(rng.draw());
                 let fields = TodoFields {
                     customer_id: Some(any(&mut rng)),
                     title: "回电确认报价 / call back about the quote".into(),
@@ -231,7 +210,7 @@ pub fn grow(
             }
             // Tickets: most answered within hours, some after days, a few never; then resolved.
             for _ in 0..per_month / 40 {
-                let opened = rng.next();
+                let opened = rng.draw();
                 let ctx = at(opened);
                 let kind = rng.pick(&[
                     TicketKind::Complaint,
@@ -286,7 +265,7 @@ pub fn grow(
             // Deals: last month's decided (won with a purchase, or lost), some left open past
             // their expected close; new ones opened.
             for id in std::mem::take(&mut open_deals) {
-                let ctx = at(rng.next());
+                let ctx = at(rng.draw());
                 let d = deals::get(c, id)?;
                 match rng.below(3) {
                     0 => deals::move_to(
@@ -311,7 +290,7 @@ pub fn grow(
                 }
             }
             for _ in 0..per_month / 20 {
-                let ctx = at(rng.next());
+                let ctx = at(rng.draw());
                 let close = ctx.clock.today() + Duration::days(rng.below(90) as i64 - 30);
                 open_deals.push(deals::add(
                     c,

@@ -33,18 +33,26 @@ const SUMMARIES: &[&str] = &[
 ];
 
 /// A tiny deterministic generator, so two runs build the same database.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub fn draw(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() as usize) % items.len()]
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.draw() as usize) % n.max(1)
+    }
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.draw() % 100 < percent
+    }
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -70,7 +78,7 @@ pub fn generate(
             )?;
             for i in 0..customers {
                 let name = format!("{}{} {i}", rng.pick(SURNAMES), rng.pick(GIVEN));
-                let phone = format!("138{:08}", rng.next() % 100_000_000);
+                let phone = format!("138{:08}", rng.draw() % 100_000_000);
                 let tier = ["vip", "regular", "regular", "potential"][i % 4];
                 let stage = ["lead", "prospect", "customer", "customer", "churned"][i % 5];
                 add.execute(params![
@@ -98,8 +106,8 @@ pub fn generate(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
             )?;
             for i in 0..interactions {
-                let customer = first_id + (rng.next() as i64 % customers.max(1) as i64);
-                let minutes_ago = (rng.next() % (2 * 365 * 24 * 60)) as i64;
+                let customer = first_id + (rng.draw() as i64 % customers.max(1) as i64);
+                let minutes_ago = (rng.draw() % (2 * 365 * 24 * 60)) as i64;
                 let at = time::format_timestamp(ctx.clock.now - chrono::Duration::minutes(minutes_ago));
                 let kind = ["call", "email", "meeting", "visit", "message", "note"][i % 6];
                 log.execute(params![customer, at, kind, rng.pick(SUMMARIES), stamp, ctx.user])?;
@@ -114,7 +122,7 @@ pub fn generate(
                  VALUES (?1, 'Follow up', ?2, ?3, ?4, ?5, ?4, ?5)",
             )?;
             for i in (0..customers).step_by(20) {
-                let due = today + chrono::Duration::days((rng.next() % 40) as i64 - 10);
+                let due = today + chrono::Duration::days((rng.draw() % 40) as i64 - 10);
                 todo.execute(params![first_id + i as i64, due.to_string(), ["li.na", "wang.lei", "emma"][i % 3], stamp, ctx.user])?;
             }
         }
