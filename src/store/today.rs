@@ -259,28 +259,28 @@ pub fn queue(
             who_from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    let mut due: Vec<(i64, Who)> = due
+    // Each reminder with its score, days since contact and cadence.
+    let mut due: Vec<(i64, i64, i64, Who)> = due
         .into_iter()
         .filter(|c| mine(c) && !snoozes.has(c.id, TodayKind::Cadence, ""))
         .map(|c| {
             let days = time::parse_timestamp(&c.since).map_or(0, |t| (clock.now - t).num_days());
             let cadence = risk::cadence_for(c.cadence_days, c.tier, &cad);
-            (rules::cadence_score(days, cadence, c.tier, c.value), c)
+            let score = rules::cadence_score(days, cadence, c.tier, c.value);
+            (score, days, cadence, c)
         })
         .collect();
     // Asked for the first `n` rows only: no more than `n` reminders can be among them, so only
     // the `n` most urgent are worded (the queue's own order: urgency, then name, then id).
     if let Some(n) = limit.filter(|n| *n < due.len()) {
-        due.select_nth_unstable_by(n, |(a, x), (b, y)| {
+        due.select_nth_unstable_by(n, |(a, _, _, x), (b, _, _, y)| {
             b.cmp(a)
                 .then_with(|| x.name.cmp(&y.name))
                 .then(x.id.cmp(&y.id))
         });
         due.truncate(n);
     }
-    for (_, c) in due {
-        let days = time::parse_timestamp(&c.since).map_or(0, |t| (clock.now - t).num_days());
-        let cadence = risk::cadence_for(c.cadence_days, c.tier, &cad);
+    for (_, days, cadence, c) in due {
         let u = rules::cadence_urgency(days, cadence, c.tier, c.value);
         let title = match c.channel {
             Some(ch) => tf(
