@@ -19,7 +19,7 @@ use kehu::domain::Clock;
 use kehu::report::{self, Period};
 use kehu::store::{Ctx, OpenMode, Store, plans, reports, today};
 
-use common::{arg, median};
+use common::{arg, book_size, median};
 
 /// The book ends here, and every command runs at this moment (in Beijing's zone).
 const NOW: &str = "2026-11-28T09:00:00+08:00";
@@ -118,12 +118,7 @@ fn traced_statements(path: &Path, clock: &Clock, opened: Period) -> Vec<(String,
 }
 
 fn main() {
-    let customers: usize = arg("--customers")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let interactions: usize = arg("--interactions")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
+    let (customers, interactions) = book_size();
     let now: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(NOW).expect("NOW");
     let clock = Clock::fixed(now.with_timezone(&Utc), *now.offset());
     // The builder's version is in the name: a changed builder grows a new book.

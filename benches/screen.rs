@@ -18,7 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use common::{arg, median};
+use common::{arg, book_size, median};
 
 fn p95(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -30,12 +30,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let customers: usize = arg("--customers")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let interactions: usize = arg("--interactions")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
+    let (customers, interactions) = book_size();
     let path = arg("--db").map(PathBuf::from).unwrap_or_else(|| {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("bench-{customers}-{interactions}.db"))

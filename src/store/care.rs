@@ -128,14 +128,7 @@ fn daily_stamp(conn: &Connection, today: chrono::NaiveDate) -> Result<String> {
 /// Whether today's daily pass is still to run: read first, so that every later `kehu today`
 /// of the day neither takes the write lock nor reads every VIP again.
 pub fn daily_due(conn: &Connection, today: chrono::NaiveDate) -> Result<bool> {
-    let done: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [DAILY_DONE_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(done != Some(daily_stamp(conn, today)?))
+    Ok(settings::internal(conn, DAILY_DONE_KEY)? != Some(daily_stamp(conn, today)?))
 }
 
 /// The daily pass: refresh the value-score cut points if stale, return neglected customers to the
@@ -150,12 +143,7 @@ pub fn daily(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     }
     return_to_pool(conn, ctx)?;
     let created = run(conn, ctx)?;
-    super::rows::exec(
-        conn,
-        "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![DAILY_DONE_KEY, daily_stamp(conn, today)?],
-    )?;
+    settings::set_internal(conn, DAILY_DONE_KEY, &daily_stamp(conn, today)?)?;
     Ok(created)
 }
 

@@ -9,6 +9,27 @@ use super::rows;
 use crate::domain::settings::{SETTINGS, find};
 
 /// The stored value of a known setting, or its default.
+/// A value kehu keeps for itself in the settings table (when a daily pass last ran, the value
+/// score's cut points): not a team setting, never listed, not in the change log.
+pub fn internal(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Stores a value kehu keeps for itself (see [`internal`]).
+pub fn set_internal(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    rows::exec(
+        conn,
+        "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub fn get(conn: &Connection, key: &str) -> Result<String> {
     let def = find(key)?;
     let stored: Option<String> = conn

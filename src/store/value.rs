@@ -3,7 +3,7 @@
 //! cut points are recomputed (daily, by `kehu today` and the screen, or on demand).
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::error::Result;
 use crate::domain::rules::{Rfm, RfmThresholds};
@@ -14,14 +14,7 @@ const THRESHOLDS_KEY: &str = "rfm.cuts";
 const COMPUTED_ON_KEY: &str = "rfm.cuts_on";
 
 fn thresholds(conn: &Connection) -> Result<RfmThresholds> {
-    let raw: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [THRESHOLDS_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(raw
+    Ok(super::settings::internal(conn, THRESHOLDS_KEY)?
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
 }
@@ -91,24 +84,13 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
     )?;
     let json = serde_json::to_string(&th).unwrap_or_default();
     for (key, value) in [(THRESHOLDS_KEY, json), (COMPUTED_ON_KEY, today.to_string())] {
-        super::rows::exec(
-            conn,
-            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, '', 'kehu')
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        super::settings::set_internal(conn, key, &value)?;
     }
     Ok(())
 }
 
 /// Whether the cut points were last computed before `today`.
 pub fn is_stale(conn: &Connection, today: NaiveDate) -> Result<bool> {
-    let on: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [COMPUTED_ON_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let on = super::settings::internal(conn, COMPUTED_ON_KEY)?;
     Ok(on.as_deref() != Some(today.to_string().as_str()))
 }
