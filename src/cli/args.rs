@@ -546,24 +546,37 @@ pub enum ReportCmd {
     },
 }
 
+/// What every import of rows (CSV, workbook) takes.
+#[derive(Debug, clap::Args)]
+pub struct RowsImport {
+    pub file: std::path::PathBuf,
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    #[arg(
+        long = "on-duplicate",
+        default_value = "skip",
+        value_name = "skip|update|add"
+    )]
+    pub on_duplicate: String,
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+    #[arg(long = "skip-bad")]
+    pub skip_bad: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
     Csv {
-        file: std::path::PathBuf,
-        #[arg(long = "dry-run")]
-        dry_run: bool,
-        #[arg(
-            long = "on-duplicate",
-            default_value = "skip",
-            value_name = "skip|update|add"
-        )]
-        on_duplicate: String,
-        #[arg(long = "map", value_name = "COLUMN=FIELD")]
-        maps: Vec<String>,
-        #[arg(long = "skip-bad")]
-        skip_bad: bool,
+        #[command(flatten)]
+        rows: RowsImport,
         #[arg(long, default_value = "auto", value_name = "auto|utf-8|gbk|utf-16")]
         encoding: String,
+    },
+    Xlsx {
+        #[command(flatten)]
+        rows: RowsImport,
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
     },
     Json {
         file: std::path::PathBuf,
@@ -580,6 +593,10 @@ pub enum ExportCmd {
         out: Option<std::path::PathBuf>,
     },
     Json {
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    Xlsx {
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
     },

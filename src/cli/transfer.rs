@@ -7,51 +7,18 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::Env;
-use super::args::{ExportCmd, ImportCmd};
+use super::args::{ExportCmd, ImportCmd, RowsImport};
 use crate::io::import::{self, Options, Report};
 use crate::report::csv_cell;
 use crate::store;
 
 pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
     match cmd {
-        ImportCmd::Csv {
-            file,
-            dry_run,
-            on_duplicate,
-            maps,
-            skip_bad,
-            encoding,
-        } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
-            let options = Options {
-                dry_run,
-                on_duplicate: on_duplicate.parse()?,
-                skip_bad,
-                maps,
-                source: file.display().to_string(),
-                overwrite: Vec::new(),
-                encoding: encoding.parse()?,
-            };
-            let mut progress = progress_bar("importing");
-            let report = import::run(&env.store, &env.ctx, &bytes, &options, &mut progress)?;
-            print_report(env, &report, dry_run)?;
-            if !report.bad.is_empty() && skip_bad && !dry_run {
-                let path = bad_rows_path(&file);
-                std::fs::write(&path, bad_rows_csv(&report)).with_context(|| {
-                    crate::i18n::tf("io.cannot_write", &[("path", &path.display())])
-                })?;
-                env.out
-                    .line(&tf("out.bad_rows_written", &[("path", &path.display())]))?;
-            }
-            if !report.bad.is_empty() && !skip_bad && !dry_run {
-                env.out.flush()?;
-                bail!(
-                    "{}",
-                    tf("out.nothing_imported", &[("n", &report.bad.len())])
-                );
-            }
+        ImportCmd::Csv { rows, encoding } => {
+            let encoding = encoding.parse()?;
+            import_rows(env, rows, |o| o.encoding = encoding)?;
         }
+        ImportCmd::Xlsx { rows, sheet } => import_rows(env, rows, |o| o.sheet = sheet)?,
         ImportCmd::Json { file } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
@@ -79,6 +46,47 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
                 ],
             ))?;
         }
+    }
+    Ok(())
+}
+
+/// Imports a CSV or a workbook's sheet (`kehu import csv|xlsx`), reading it as it goes.
+fn import_rows(env: &mut Env, rows: RowsImport, how: impl FnOnce(&mut Options)) -> Result<()> {
+    let RowsImport {
+        file,
+        dry_run,
+        on_duplicate,
+        maps,
+        skip_bad,
+    } = rows;
+    let mut options = Options {
+        dry_run,
+        on_duplicate: on_duplicate.parse()?,
+        skip_bad,
+        maps,
+        source: file.display().to_string(),
+        overwrite: Vec::new(),
+        encoding: Default::default(),
+        sheet: None,
+    };
+    how(&mut options);
+    let opened = import::open(&file, &options)?;
+    let mut progress = progress_bar("importing");
+    let report = import::run(&env.store, &env.ctx, opened, &options, &mut progress)?;
+    print_report(env, &report, dry_run)?;
+    if !report.bad.is_empty() && skip_bad && !dry_run {
+        let path = bad_rows_path(&file);
+        std::fs::write(&path, bad_rows_csv(&report))
+            .with_context(|| crate::i18n::tf("io.cannot_write", &[("path", &path.display())]))?;
+        env.out
+            .line(&tf("out.bad_rows_written", &[("path", &path.display())]))?;
+    }
+    if !report.bad.is_empty() && !skip_bad && !dry_run {
+        env.out.flush()?;
+        bail!(
+            "{}",
+            tf("out.nothing_imported", &[("n", &report.bad.len())])
+        );
     }
     Ok(())
 }
@@ -122,18 +130,26 @@ fn bad_rows_path(file: &Path) -> std::path::PathBuf {
 }
 
 fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
-    let delim = match r.delimiter {
-        '\t' => t("out.tab").to_string(),
-        d => format!("'{d}'"),
-    };
-    env.out.line(&tf(
-        "out.read_rows",
-        &[
-            ("n", &r.rows),
-            ("encoding", &r.encoding),
-            ("delimiter", &delim),
-        ],
-    ))?;
+    match r.delimiter {
+        Some(d) => {
+            let delim = match d {
+                '\t' => t("out.tab").to_string(),
+                d => format!("'{d}'"),
+            };
+            env.out.line(&tf(
+                "out.read_rows",
+                &[
+                    ("n", &r.rows),
+                    ("encoding", &r.encoding),
+                    ("delimiter", &delim),
+                ],
+            ))?;
+        }
+        None => env.out.line(&tf(
+            "out.read_rows_sheet",
+            &[("n", &r.rows), ("encoding", &r.encoding)],
+        ))?,
+    }
     env.out.line(crate::i18n::t("out.columns"))?;
     for (h, to) in &r.columns {
         env.out.line(&format!("  {h} → {to}"))?;
@@ -230,6 +246,15 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
         ExportCmd::Csv { out } => {
             let text = crate::io::export::csv(&env.store, &clock)?;
             write_export(env, out, |_, w| Ok(w.write_all(text.as_bytes())?))
+        }
+        ExportCmd::Xlsx { out } => {
+            // A workbook is not text: never onto a terminal.
+            if out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                bail!("{}", t("out.workbook_needs_out"));
+            }
+            let currency = env.store.read(|c| store::settings::get(c, "currency"))?;
+            let bytes = crate::io::workbook::xlsx(&env.store, &clock, &currency)?;
+            write_export(env, out, |_, w| Ok(w.write_all(&bytes)?))
         }
         ExportCmd::Vcard { out } => {
             let text = crate::io::export::vcard(&env.store)?;

@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 
 use crate::domain::Clock;
 use crate::report::csv_cell;
+use crate::store::sheets::{Cell, Kind};
 use crate::store::{self, Store, StoreError};
 
 /// The CSV's fixed columns, named so that `kehu import` maps them back.
@@ -35,8 +36,22 @@ const HEADER: &[&str] = &[
     "Last contact",
 ];
 
-/// Every customer (archived ones too), by name, as CSV text with a BOM.
-pub fn csv(store: &Store, clock: &Clock) -> Result<String, StoreError> {
+/// The kind of each fixed column, for a workbook: the id and the cadence are numbers, the
+/// birthday and the last contact dates, the rest (phones among them) text.
+fn kind_of(header: &str) -> Kind {
+    match header {
+        "Kehu id" | "Cadence" => Kind::Number,
+        "Birthday" | "Last contact" => Kind::Date,
+        _ => Kind::Text,
+    }
+}
+
+/// The customers' columns (header, kind) and a row of cells per customer.
+pub type CustomerTable = (Vec<(String, Kind)>, Vec<Vec<Cell>>);
+
+/// Every customer (archived ones too), by name: the columns with their kinds, then a row of
+/// cells per customer. Custom fields follow the fixed columns as `field:KEY`.
+pub fn customer_table(store: &Store, clock: &Clock) -> Result<CustomerTable, StoreError> {
     let all = store.read(|c| {
         store::customers::list(
             c,
@@ -50,59 +65,70 @@ pub fn csv(store: &Store, clock: &Clock) -> Result<String, StoreError> {
         .iter()
         .flat_map(|c| c.fields.custom_fields.keys().cloned())
         .collect();
+    let mut columns: Vec<(String, Kind)> =
+        HEADER.iter().map(|h| (h.to_string(), kind_of(h))).collect();
+    columns.extend(keys.iter().map(|k| (format!("field:{k}"), Kind::Text)));
+    let text = |v: Option<String>| v.filter(|s| !s.is_empty()).map_or(Cell::Empty, Cell::Text);
+    let rows = all
+        .iter()
+        .map(|c| {
+            let f = &c.fields;
+            let mut cells = vec![
+                Cell::Number(c.id),
+                text(Some(f.name.clone())),
+                text(f.company.clone()),
+                text(Some(f.kind.to_string())),
+                text(Some(f.tier.to_string())),
+                text(Some(f.stage.to_string())),
+                text(f.email.clone()),
+                text(f.phone.clone()),
+                text(f.city.clone()),
+                text(f.address.clone()),
+                text(f.owner.clone()),
+                text(Some(c.tags.join(", "))),
+                text(f.channel.map(|c| c.to_string())),
+                f.cadence_days.map_or(Cell::Empty, Cell::Number),
+                text(f.birthday.map(|d| d.to_string())),
+                text(f.source.clone()),
+                text(f.needs.clone()),
+                text(f.service_needs.clone()),
+                text(f.pool_locked.then(|| "yes".to_string())),
+                text(
+                    c.last_contact_at
+                        .as_deref()
+                        .and_then(|t| clock.local_date_of(t))
+                        .map(|d| d.to_string()),
+                ),
+            ];
+            cells.extend(keys.iter().map(|k| text(f.custom_fields.get(k).cloned())));
+            cells
+        })
+        .collect();
+    Ok((columns, rows))
+}
+
+/// Every customer (archived ones too), by name, as CSV text with a BOM.
+pub fn csv(store: &Store, clock: &Clock) -> Result<String, StoreError> {
+    let (columns, rows) = customer_table(store, clock)?;
     let mut out = String::from("\u{feff}");
-    let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
-    header.extend(keys.iter().map(|k| format!("field:{k}")));
     out.push_str(
-        &header
+        &columns
             .iter()
-            .map(|h| csv_cell(h))
+            .map(|(h, _)| csv_cell(h))
             .collect::<Vec<_>>()
             .join(","),
     );
     out.push_str("\r\n");
-    for c in &all {
-        let f = &c.fields;
-        let s = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut cells = vec![
-            c.id.to_string(),
-            f.name.clone(),
-            s(&f.company),
-            f.kind.to_string(),
-            f.tier.to_string(),
-            f.stage.to_string(),
-            s(&f.email),
-            s(&f.phone),
-            s(&f.city),
-            s(&f.address),
-            s(&f.owner),
-            c.tags.join(", "),
-            f.channel.map(|c| c.to_string()).unwrap_or_default(),
-            f.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
-            f.birthday.map(|d| d.to_string()).unwrap_or_default(),
-            s(&f.source),
-            s(&f.needs),
-            s(&f.service_needs),
-            if f.pool_locked {
-                "yes".into()
-            } else {
-                String::new()
-            },
-            c.last_contact_at
-                .as_deref()
-                .and_then(|t| clock.local_date_of(t))
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        ];
-        cells.extend(
-            keys.iter()
-                .map(|k| f.custom_fields.get(k).cloned().unwrap_or_default()),
-        );
+    for cells in &rows {
         // Phone numbers like +86… would run as formulas too: every cell goes through the escape.
         out.push_str(
             &cells
                 .iter()
-                .map(|v| csv_text_cell(v))
+                .map(|cell| match cell {
+                    Cell::Empty => String::new(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Text(t) => csv_text_cell(t),
+                })
                 .collect::<Vec<_>>()
                 .join(","),
         );

@@ -121,8 +121,9 @@ pub fn grow(
                 source: format!("month-{month}.csv"),
                 overwrite: Vec::new(),
                 encoding: Default::default(),
+                sheet: None,
             };
-            import::run(
+            import::run_bytes(
                 store,
                 &at(15 * 24 * 60),
                 csv.as_bytes(),

@@ -4,8 +4,10 @@
 use chrono::NaiveTime;
 use serde_json::{Map, Value as Json};
 
+use std::path::Path;
+
 use super::mapping::{self, Row, Target};
-use super::table;
+use super::table::{self, Opened};
 use crate::domain::{CustomerFields, InputError, InteractionFields, InteractionKind, time};
 use crate::store::imports::{self, Duplicate};
 use crate::store::{self, Ctx, Store, StoreError};
@@ -49,6 +51,8 @@ pub struct Options {
     pub overwrite: Vec<(u64, i64)>,
     /// How to read the file's bytes (found out unless the user says).
     pub encoding: table::Encoding,
+    /// The workbook's sheet to read (the first that has rows unless the user says).
+    pub sheet: Option<String>,
 }
 
 /// A row of the file that is likely a customer kehu already has.
@@ -65,8 +69,10 @@ pub struct LikelyDuplicate {
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub encoding: &'static str,
-    pub delimiter: char,
+    /// The encoding read, or the workbook and its sheet.
+    pub encoding: String,
+    /// The CSV's delimiter (none for a workbook).
+    pub delimiter: Option<char>,
     pub columns: Vec<(String, String)>,
     pub rows: usize,
     pub added: usize,
@@ -220,17 +226,56 @@ fn overwrite(
     before
 }
 
-/// Reads `bytes` and imports (or, with `dry_run`, checks) them. A bad row fails the whole import
-/// unless `skip_bad`; the report says what happened either way.
-pub fn run(
+/// Opens the file at `path` for import by what its name says it is: a workbook (xlsx, xlsm,
+/// xls, ods), else a CSV (or tab- or semicolon-separated text).
+pub fn open(path: &Path, o: &Options) -> Result<Opened<'static>, StoreError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        StoreError::Refused(crate::i18n::tf(
+            "io.cannot_read_why",
+            &[("path", &path.display()), ("why", &e)],
+        ))
+    })?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    Ok(match extension.as_str() {
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            super::sheet::open(std::io::BufReader::new(file), o.sheet.as_deref())?
+        }
+        _ => table::open_csv(std::io::BufReader::new(file), o.encoding)?,
+    })
+}
+
+/// Imports (or, with `dry_run`, checks) a CSV held in memory.
+pub fn run_bytes(
     store: &Store,
     ctx: &Ctx,
     bytes: &[u8],
     o: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, StoreError> {
-    let t = table::parse_as(bytes, o.encoding)?;
-    let map = mapping::map_header(&t.header, &o.maps)?;
+    let opened = table::open_csv(std::io::Cursor::new(bytes), o.encoding)?;
+    run(store, ctx, opened, o, progress)
+}
+
+/// Imports (or, with `dry_run`, checks) the rows of an opened file, a row at a time as they
+/// are read. A bad row fails the whole import unless `skip_bad` (the rest are still checked, so
+/// the report names every bad row); the report says what happened either way.
+pub fn run(
+    store: &Store,
+    ctx: &Ctx,
+    opened: Opened<'_>,
+    o: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, StoreError> {
+    let Opened {
+        encoding,
+        delimiter,
+        header,
+        rows: mut source,
+    } = opened;
+    let map = mapping::map_header(&header, &o.maps)?;
     let in_file: Vec<&str> = map
         .iter()
         .filter_map(|t| match t {
@@ -239,155 +284,66 @@ pub fn run(
         })
         .collect();
     let today = ctx.clock.today();
-    let rows: Vec<Row> = t
-        .rows
-        .iter()
-        .map(|(line, cells)| mapping::convert(*line, &t.header, &map, cells, today, &ctx.user))
-        .collect();
     let mut report = Report {
-        encoding: t.encoding,
-        delimiter: t.delimiter as char,
-        columns: t
-            .header
+        encoding,
+        delimiter: delimiter.map(char::from),
+        columns: header
             .iter()
             .zip(&map)
             .map(|(h, m)| (h.clone(), describe(m)))
             .collect(),
-        rows: rows.len(),
-        preview: rows.iter().take(5).cloned().collect(),
         ..Report::default()
     };
-    for (r, (_, cells)) in rows.iter().zip(&t.rows) {
-        for (col, why) in &r.errors {
-            report.bad.push((r.line, col.clone(), why.clone()));
-        }
-        if !r.errors.is_empty() {
-            report.bad_rows.push((r.line, cells.clone()));
-        }
-    }
-    report.header = t.header.clone();
-    if !report.bad.is_empty() && !o.skip_bad && !o.dry_run {
-        return Ok(report);
-    }
     store.begin_batch()?;
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
         let existed = imports::newest_customer_id(store.conn())?;
         report.batch = Some(batch);
-        let total = rows.len();
-        for (n, r) in rows.iter().enumerate().filter(|(_, r)| r.errors.is_empty()) {
-            if n % 500 == 0 {
-                progress(n, total);
+        let mut writing = true;
+        while let Some(next) = source.next_row() {
+            let (line, cells) = next?;
+            let r = mapping::convert(line, &header, &map, &cells, today, &ctx.user);
+            report.rows += 1;
+            if report.rows.is_multiple_of(500) {
+                let (done, size) = source.progress();
+                // The rows to come, guessed from the share of the file read so far.
+                let total = if done > 0 && size > done {
+                    (report.rows as u64).saturating_mul(size) / done
+                } else {
+                    report.rows as u64
+                };
+                progress(report.rows, usize::try_from(total).unwrap_or(usize::MAX));
             }
-            let conn = store.conn();
-            let dup = if o.on_duplicate == OnDuplicate::Add {
-                None
-            } else {
-                imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed))?
-            };
-            // A row that agrees with a possible duplicate on its name and on every other field
-            // it has is that customer (the same file imported again); one that differs anywhere
-            // is someone else, added and listed.
-            let dup = match dup {
-                Some((existing, Duplicate::Possible))
-                    if imports::similar(&existing.fields.name, &r.fields.name)
-                        && differences(&existing.fields, &r.fields, &in_file).is_empty() =>
-                {
-                    Some((existing, Duplicate::Likely))
+            if report.preview.len() < 5 {
+                report.preview.push(r.clone());
+            }
+            if !r.errors.is_empty() {
+                for (col, why) in &r.errors {
+                    report.bad.push((line, col.clone(), why.clone()));
                 }
-                other => other,
-            };
-            match dup {
-                Some((existing, Duplicate::Likely)) => {
-                    let differs = differences(&existing.fields, &r.fields, &in_file);
-                    let replace = o.overwrite.contains(&(r.line, existing.id));
-                    if o.on_duplicate != OnDuplicate::Update && !replace {
-                        report.skipped_duplicates.push((
-                            r.line,
-                            r.fields.name.clone(),
-                            existing.id,
-                        ));
-                    } else {
-                        let mut fields = existing.fields.clone();
-                        let mut before = Map::new();
-                        if replace {
-                            before = overwrite(&mut fields, &r.fields, &differs);
-                            if !before.is_empty() {
-                                report.overwritten += 1;
-                            }
-                        }
-                        before.extend(fill_empty(&mut fields, &r.fields));
-                        let mut tags = existing.tags.clone();
-                        tags.extend(r.tags.iter().cloned());
-                        if store::customers::update(
-                            conn,
-                            ctx,
-                            existing.id,
-                            existing.audit.version,
-                            &fields,
-                            &tags,
-                        )? {
-                            imports::record(
-                                conn,
-                                batch,
-                                "customer",
-                                existing.id,
-                                existing.id,
-                                Some(&Json::Object(before)),
-                            )?;
-                            report.updated += 1;
-                        } else {
-                            report.skipped_duplicates.push((
-                                r.line,
-                                r.fields.name.clone(),
-                                existing.id,
-                            ));
-                        }
-                    }
-                    report.likely.push(LikelyDuplicate {
-                        line: r.line,
-                        name: r.fields.name.clone(),
-                        existing_id: existing.id,
-                        existing_name: existing.fields.name.clone(),
-                        differences: differs,
-                    });
-                }
-                other => {
-                    if let Some((existing, Duplicate::Possible)) = other {
-                        report.possible_duplicates.push((
-                            r.line,
-                            r.fields.name.clone(),
-                            existing.id,
-                        ));
-                    }
-                    let id = store::customers::add(conn, ctx, &r.fields, &r.tags)?;
-                    imports::record(conn, batch, "customer", id, id, None)?;
-                    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
-                    let note = |at: chrono::NaiveDate,
-                                summary: String,
-                                details: Option<String>|
-                     -> Result<(), StoreError> {
-                        let stamp = time::format_timestamp(
-                            ctx.clock.instant_of(at, noon).min(ctx.clock.now),
-                        );
-                        let f = InteractionFields {
-                            at: stamp,
-                            kind: InteractionKind::Note,
-                            summary,
-                            details,
-                        };
-                        let iid = store::interactions::add(conn, ctx, id, &f)?;
-                        imports::record(conn, batch, "interaction", iid, id, None)
-                    };
-                    if let Some(d) = r.last_contact {
-                        note(d, "Last contact (imported)".into(), None)?;
-                    }
-
-                    report.added += 1;
-                }
+                report.bad_rows.push((line, cells));
+                // Nothing will be saved: the rest are only checked.
+                writing &= o.skip_bad || o.dry_run;
+                continue;
+            }
+            if writing {
+                add_row(store, ctx, o, batch, existed, &in_file, &r, &mut report)?;
             }
         }
-        progress(total, total);
+        if report.rows == 0 {
+            return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")).into());
+        }
+        progress(report.rows, report.rows);
+        if !writing {
+            // What a pass cut short found is no news: the bad rows are.
+            report.added = 0;
+            report.updated = 0;
+            report.overwritten = 0;
+            report.skipped_duplicates.clear();
+            report.possible_duplicates.clear();
+            report.likely.clear();
+            return Ok(());
+        }
         imports::finish_batch(
             store.conn(),
             batch,
@@ -396,8 +352,11 @@ pub fn run(
             report.skipped_duplicates.len(),
         )
     })();
-    // An import that adds and changes nothing (a file imported again) leaves nothing behind.
-    let commit = outcome.is_ok() && !o.dry_run && report.added + report.updated > 0;
+    report.header = header;
+    // An import that adds and changes nothing (a file imported again) leaves nothing behind, and
+    // one with bad rows not to be skipped leaves nothing at all.
+    let clean = report.bad.is_empty() || o.skip_bad;
+    let commit = outcome.is_ok() && !o.dry_run && clean && report.added + report.updated > 0;
     store.end_batch(commit)?;
     outcome?;
     report.committed = commit;
@@ -405,6 +364,114 @@ pub fn run(
         report.batch = None;
     }
     Ok(report)
+}
+
+/// Adds one good row, or updates or skips the customer it duplicates.
+#[allow(clippy::too_many_arguments)]
+fn add_row(
+    store: &Store,
+    ctx: &Ctx,
+    o: &Options,
+    batch: i64,
+    existed: i64,
+    in_file: &[&str],
+    r: &Row,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let conn = store.conn();
+    let dup = if o.on_duplicate == OnDuplicate::Add {
+        None
+    } else {
+        imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed))?
+    };
+    // A row that agrees with a possible duplicate on its name and on every other field it has
+    // is that customer (the same file imported again); one that differs anywhere is someone
+    // else, added and listed.
+    let dup = match dup {
+        Some((existing, Duplicate::Possible))
+            if imports::similar(&existing.fields.name, &r.fields.name)
+                && differences(&existing.fields, &r.fields, in_file).is_empty() =>
+        {
+            Some((existing, Duplicate::Likely))
+        }
+        other => other,
+    };
+    match dup {
+        Some((existing, Duplicate::Likely)) => {
+            let differs = differences(&existing.fields, &r.fields, in_file);
+            let replace = o.overwrite.contains(&(r.line, existing.id));
+            if o.on_duplicate != OnDuplicate::Update && !replace {
+                report
+                    .skipped_duplicates
+                    .push((r.line, r.fields.name.clone(), existing.id));
+            } else {
+                let mut fields = existing.fields.clone();
+                let mut before = Map::new();
+                if replace {
+                    before = overwrite(&mut fields, &r.fields, &differs);
+                    if !before.is_empty() {
+                        report.overwritten += 1;
+                    }
+                }
+                before.extend(fill_empty(&mut fields, &r.fields));
+                let mut tags = existing.tags.clone();
+                tags.extend(r.tags.iter().cloned());
+                if store::customers::update(
+                    conn,
+                    ctx,
+                    existing.id,
+                    existing.audit.version,
+                    &fields,
+                    &tags,
+                )? {
+                    imports::record(
+                        conn,
+                        batch,
+                        "customer",
+                        existing.id,
+                        existing.id,
+                        Some(&Json::Object(before)),
+                    )?;
+                    report.updated += 1;
+                } else {
+                    report
+                        .skipped_duplicates
+                        .push((r.line, r.fields.name.clone(), existing.id));
+                }
+            }
+            report.likely.push(LikelyDuplicate {
+                line: r.line,
+                name: r.fields.name.clone(),
+                existing_id: existing.id,
+                existing_name: existing.fields.name.clone(),
+                differences: differs,
+            });
+        }
+        other => {
+            if let Some((existing, Duplicate::Possible)) = other {
+                report
+                    .possible_duplicates
+                    .push((r.line, r.fields.name.clone(), existing.id));
+            }
+            let id = store::customers::add(conn, ctx, &r.fields, &r.tags)?;
+            imports::record(conn, batch, "customer", id, id, None)?;
+            if let Some(d) = r.last_contact {
+                let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+                let stamp =
+                    time::format_timestamp(ctx.clock.instant_of(d, noon).min(ctx.clock.now));
+                let f = InteractionFields {
+                    at: stamp,
+                    kind: InteractionKind::Note,
+                    summary: "Last contact (imported)".into(),
+                    details: None,
+                };
+                let iid = store::interactions::add(conn, ctx, id, &f)?;
+                imports::record(conn, batch, "interaction", iid, id, None)?;
+            }
+            report.added += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Restores a `kehu export json` document into an empty database, all or nothing.

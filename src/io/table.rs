@@ -2,12 +2,18 @@
 //! GBK/GB18030 as Excel on Chinese Windows writes), the delimiter (comma, semicolon or tab), and
 //! the header row.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::rc::Rc;
+
+use super::decoding::{self, Decoding};
 use crate::domain::InputError;
 
 /// A decoded table: the header, then each row with the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
-    pub encoding: &'static str,
+    pub encoding: String,
     pub delimiter: u8,
     pub header: Vec<String>,
     pub rows: Vec<(u64, Vec<String>)>,
@@ -39,49 +45,6 @@ impl std::str::FromStr for Encoding {
     }
 }
 
-/// Text from bytes read as `encoding` says.
-pub fn decode_as(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), InputError> {
-    let refuse = |name: &str| {
-        Err(InputError::new(
-            "file",
-            crate::i18n::tf("err.file_not_in", &[("encoding", &name)]),
-        ))
-    };
-    match encoding {
-        Encoding::Auto => decode(bytes),
-        Encoding::Utf8 => {
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(text) => Ok((text.to_string(), "UTF-8")),
-                Err(_) => refuse("UTF-8"),
-            }
-        }
-        Encoding::Gbk => {
-            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-                Some(text) => Ok((text.into_owned(), "GBK/GB18030")),
-                None => refuse("GBK/GB18030"),
-            }
-        }
-        Encoding::Utf16 => {
-            let (enc, body) = match encoding_rs::Encoding::for_bom(bytes) {
-                Some((e, n)) if e != encoding_rs::UTF_8 => (e, &bytes[n..]),
-                _ => (encoding_rs::UTF_16LE, bytes),
-            };
-            match enc.decode_without_bom_handling_and_without_replacement(body) {
-                Some(text) => Ok((
-                    text.into_owned(),
-                    if enc == encoding_rs::UTF_16BE {
-                        "UTF-16BE"
-                    } else {
-                        "UTF-16LE"
-                    },
-                )),
-                None => refuse("UTF-16"),
-            }
-        }
-    }
-}
-
 /// UTF-8 text that was once read as Windows-1252 and saved again ("å§“å" for "姓名"): what
 /// it meant, if the line is that. Only text that turns into non-Latin characters counts, so a
 /// real "Müller" or "José" is never taken for it.
@@ -100,55 +63,6 @@ pub fn garbled(line: &str) -> Option<String> {
 /// The start of a line, for a message.
 fn snippet(line: &str) -> String {
     line.chars().take(40).collect()
-}
-
-/// Text from bytes: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8 (a BOM is dropped),
-/// else GB18030 (a superset of GBK).
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
-    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes)
-        && encoding != encoding_rs::UTF_8
-    {
-        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
-        if had_errors {
-            return Err(InputError::new("file", crate::i18n::t("err.file_encoding")));
-        }
-        let name = if encoding == encoding_rs::UTF_16LE {
-            "UTF-16LE"
-        } else {
-            "UTF-16BE"
-        };
-        return Ok((text.into_owned(), name));
-    }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
-        // Text in UTF-16 without its byte-order mark: every other byte of Latin text is NUL.
-        let head = &bytes[..bytes.len().min(512)];
-        let odd_nuls = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-        if head.len() >= 4 && odd_nuls * 4 >= head.len() {
-            return Err(InputError::new(
-                "file",
-                crate::i18n::t("err.file_utf16_without_bom"),
-            ));
-        }
-        return Err(InputError::new("file", crate::i18n::t("err.file_binary")));
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(body) {
-        Ok(text) => Ok((
-            text.to_string(),
-            if body.len() < bytes.len() {
-                "UTF-8 with BOM"
-            } else {
-                "UTF-8"
-            },
-        )),
-        Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
-            if had_errors {
-                return Err(InputError::new("file", crate::i18n::t("err.file_encoding")));
-            }
-            Ok((text.into_owned(), "GBK/GB18030"))
-        }
-    }
 }
 
 /// The delimiter used on the header line: comma, semicolon or tab, whichever appears most
@@ -175,60 +89,183 @@ pub fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
-/// Where each physical line of the text starts, counting LF, CRLF and a lone CR (old Mac files)
-/// each as one break — the numbers a spreadsheet and an editor show. The csv reader's own line
-/// count is one short for every CRLF record.
-struct LineStarts(Vec<usize>);
+/// Where the lines of a stream of text start, kept only as far back as the record being read:
+/// every line number kehu prints is the file's physical line, counting LF, CRLF and a lone CR
+/// (old Mac files) each as one break — the numbers a spreadsheet and an editor show. (The csv
+/// reader's own line count is one short for every CRLF record.)
+#[derive(Debug)]
+pub struct LineBook {
+    /// The line the next byte is on (1-based), and whether it is that line's first byte.
+    line: u64,
+    fresh: bool,
+    /// The last byte was a CR, so an LF now ends nothing new.
+    after_cr: bool,
+    at: u64,
+    /// (offset, line) of each line that starts with something other than a line break.
+    starts: VecDeque<(u64, u64)>,
+}
 
-impl LineStarts {
-    fn of(text: &str) -> LineStarts {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    i += 1;
-                    starts.push(i + 1);
-                }
-                b'\r' | b'\n' => starts.push(i + 1),
-                _ => {}
+impl Default for LineBook {
+    fn default() -> Self {
+        LineBook {
+            line: 1,
+            fresh: true,
+            after_cr: false,
+            at: 0,
+            starts: VecDeque::new(),
+        }
+    }
+}
+
+impl LineBook {
+    fn feed(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().enumerate() {
+            if std::mem::take(&mut self.after_cr) && *b == b'\n' {
+                continue;
             }
-            i += 1;
+            if std::mem::take(&mut self.fresh) && !matches!(b, b'\r' | b'\n') {
+                self.starts.push_back((self.at + i as u64, self.line));
+            }
+            if matches!(b, b'\r' | b'\n') {
+                self.line += 1;
+                self.fresh = true;
+                self.after_cr = *b == b'\r';
+            }
         }
-        LineStarts(starts)
+        self.at += bytes.len() as u64;
     }
 
-    /// The 1-based line a record starting at byte `offset` of `text` begins on: the reader's
-    /// offset can point at blank lines it skipped before the record.
-    fn line(&self, text: &str, offset: u64) -> u64 {
-        let bytes = text.as_bytes();
-        let mut at = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
+    /// The line a record that the reader began at `offset` starts on: the first line at or
+    /// after it that is not blank (the reader's offset can point at blank lines it skipped, or
+    /// at the LF of the line before). Records are asked for in order, so earlier lines go.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.starts.front().is_some_and(|(at, _)| *at < offset) {
+            self.starts.pop_front();
         }
-        self.0.partition_point(|start| *start <= at) as u64
+        self.starts.front().map_or(self.line, |(_, line)| *line)
     }
 }
 
-/// Parses a file into a table, finding out its encoding. Quoted fields may hold delimiters and
-/// line breaks.
-pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
-    parse_as(bytes, Encoding::Auto)
+/// Text passing through on its way to the csv reader, its lines noted in a shared [`LineBook`].
+struct Lines<R> {
+    inner: R,
+    book: Rc<RefCell<LineBook>>,
 }
 
-/// Parses a file read as `encoding`.
-pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
-    let (text, encoding) = decode_as(bytes, encoding)?;
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.book.borrow_mut().feed(&out[..n]);
+        Ok(n)
+    }
+}
+
+/// Rows read one at a time from a file (a CSV as it streams, a sheet of a workbook).
+pub trait RowSource {
+    /// The next non-blank row with the line (or sheet row) it starts on; an error ends the rows.
+    fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), InputError>>;
+    /// How far through the file, out of how far it goes (bytes, or rows of a sheet).
+    fn progress(&self) -> (u64, u64);
+}
+
+/// A file opened for import: what it is, its header, and its rows still to read.
+pub struct Opened<'a> {
+    /// The encoding, or the kind of workbook and the sheet.
+    pub encoding: String,
+    /// The CSV's delimiter (none for a workbook).
+    pub delimiter: Option<u8>,
+    pub header: Vec<String>,
+    pub rows: Box<dyn RowSource + 'a>,
+}
+
+type CsvStream<R> = csv::Reader<std::io::Chain<Cursor<Vec<u8>>, Lines<Decoding<R>>>>;
+
+struct CsvRows<R: Read> {
+    reader: CsvStream<R>,
+    book: Rc<RefCell<LineBook>>,
+    record: csv::StringRecord,
+    consumed: Rc<Cell<u64>>,
+    size: u64,
+    failed: bool,
+}
+
+impl<R: Read> RowSource for CsvRows<R> {
+    fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), InputError>> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) if self.record.iter().all(|c| c.trim().is_empty()) => {}
+                Ok(true) => {
+                    let offset = self.record.position().map_or(0, csv::Position::byte);
+                    let line = self.book.borrow_mut().line_at(offset);
+                    return Some(Ok((line, self.record.iter().map(str::to_string).collect())));
+                }
+                Err(e) => {
+                    self.failed = true;
+                    let line = match (e.kind(), e.position()) {
+                        (csv::ErrorKind::Io(_), _) | (_, None) => self.book.borrow().line,
+                        (_, Some(p)) => self.book.borrow_mut().line_at(p.byte()),
+                    };
+                    let why = match e.kind() {
+                        csv::ErrorKind::Io(io) => io.to_string(),
+                        _ => e.to_string(),
+                    };
+                    return Some(Err(InputError::new(
+                        "file",
+                        crate::i18n::tf("err.file_line", &[("line", &line), ("why", &why)]),
+                    )));
+                }
+            }
+        }
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        (self.consumed.get(), self.size)
+    }
+}
+
+/// Opens a CSV (or tab- or semicolon-separated) file for reading a row at a time, in the
+/// encoding asked for or found out. Checks the start for garbled text and reads the header.
+/// Quoted fields may hold delimiters and line breaks.
+pub fn open_csv<'a, R: Read + Seek + 'a>(
+    mut input: R,
+    asked: Encoding,
+) -> Result<Opened<'a>, InputError> {
+    let io_error = |e: std::io::Error| InputError::new("file", e.to_string());
+    let size = input.seek(SeekFrom::End(0)).map_err(io_error)?;
+    input.seek(SeekFrom::Start(0)).map_err(io_error)?;
+    let plan = decoding::plan(&mut input, asked)?;
+    let decoding = Decoding::new(input, &plan).map_err(io_error)?;
+    let consumed = decoding.consumed();
+    let book = Rc::new(RefCell::new(LineBook::default()));
+    let mut lines = Lines {
+        inner: decoding,
+        book: book.clone(),
+    };
+    // The start of the text, for the checks below; read again by the csv reader.
+    let mut head = Vec::with_capacity(HEAD);
+    if let Err(e) = lines.by_ref().take(HEAD as u64).read_to_end(&mut head) {
+        let line = book.borrow().line;
+        return Err(InputError::new(
+            "file",
+            crate::i18n::tf("err.file_line", &[("line", &line), ("why", &e)]),
+        ));
+    }
+    let whole = head.len() < HEAD;
+    let text = String::from_utf8_lossy(&head);
+    // The last line of a cut head may be cut mid-character; only whole lines are judged.
+    let judged: Vec<&str> = text.lines().collect();
+    let judged = &judged[..judged.len() - usize::from(!whole && judged.len() > 1)];
     // Garbled text would import as garbage (and every name "empty"): say what it is instead,
     // from the first garbled line among the first fifty (the header may be plain ASCII).
-    if let Some((line, seen, meant)) = text
-        .lines()
+    if let Some((line, seen, meant)) = judged
+        .iter()
         .take(50)
         .enumerate()
-        .find_map(|(i, l)| garbled(l).map(|meant| (i + 1, l, meant)))
+        .find_map(|(i, l)| garbled(l).map(|meant| (i + 1, *l, meant)))
     {
         return Err(InputError::new(
             "file",
@@ -242,7 +279,7 @@ pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
             ),
         ));
     }
-    if text.trim().is_empty() {
+    if whole && text.trim().is_empty() {
         return Err(InputError::new("file", crate::i18n::t("err.file_empty")));
     }
     let delimiter = sniff_delimiter(&text);
@@ -250,41 +287,56 @@ pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header: Vec<String> = match records.next() {
-        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(e)) => {
+        .from_reader(Cursor::new(head).chain(lines));
+    let mut first = csv::StringRecord::new();
+    let header: Vec<String> = match reader.read_record(&mut first) {
+        Ok(true) => first.iter().map(|h| h.trim().to_string()).collect(),
+        Ok(false) => return Err(InputError::new("file", crate::i18n::t("err.file_empty"))),
+        Err(e) => {
             return Err(InputError::new(
                 "file",
                 crate::i18n::tf("err.file_header", &[("why", &e)]),
             ));
         }
-        None => return Err(InputError::new("file", crate::i18n::t("err.file_empty"))),
     };
-    let lines = LineStarts::of(&text);
+    Ok(Opened {
+        encoding: plan.name.to_string(),
+        delimiter: Some(delimiter),
+        header,
+        rows: Box::new(CsvRows {
+            reader,
+            book,
+            record: csv::StringRecord::new(),
+            consumed,
+            size,
+            failed: false,
+        }),
+    })
+}
+
+/// How much of the text is read first, to judge it.
+const HEAD: usize = 64 * 1024;
+
+/// Parses a whole file into a table, finding out its encoding.
+pub fn parse(bytes: &[u8]) -> Result<Table, InputError> {
+    parse_as(bytes, Encoding::Auto)
+}
+
+/// Parses a whole file read as `encoding` into a table (imports stream with [`open_csv`]).
+pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Table, InputError> {
+    let opened = open_csv(Cursor::new(bytes), encoding)?;
     let mut rows = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line(&text, p.byte()));
-            InputError::new(
-                "file",
-                crate::i18n::tf("err.file_line", &[("line", &line), ("why", &e)]),
-            )
-        })?;
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let line = record.position().map_or(0, |p| lines.line(&text, p.byte()));
-        rows.push((line, record.iter().map(str::to_string).collect()));
+    let mut source = opened.rows;
+    while let Some(row) = source.next_row() {
+        rows.push(row?);
     }
     if rows.is_empty() {
         return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")));
     }
     Ok(Table {
-        encoding,
-        delimiter,
-        header,
+        encoding: opened.encoding,
+        delimiter: opened.delimiter.unwrap_or(b','),
+        header: opened.header,
         rows,
     })
 }
@@ -305,7 +357,7 @@ mod tests {
         assert_eq!(t.rows[0].1[0], "张伟");
         let bom = [b"\xEF\xBB\xBF".as_slice(), "Name;Phone\nAnn;1\n".as_bytes()].concat();
         let t = parse(&bom).unwrap();
-        assert_eq!((t.encoding, t.delimiter), ("UTF-8 with BOM", b';'));
+        assert_eq!((t.encoding.as_str(), t.delimiter), ("UTF-8 with BOM", b';'));
         let tab = parse(b"Name\tCity\nAnn\tBerlin\n").unwrap();
         assert_eq!(tab.delimiter, b'\t');
         let multiline = parse(b"Name,Notes\n\"Ann\",\"line one\nline two\"\nBob,x\n").unwrap();

@@ -30,6 +30,7 @@ pub mod reports;
 pub mod risk;
 mod rows;
 pub mod settings;
+pub mod sheets;
 pub mod surveys;
 pub mod team;
 pub mod tickets;

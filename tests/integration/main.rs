@@ -25,4 +25,5 @@ mod tui_mono;
 mod tui_reach;
 mod tui_targets;
 mod tui_workflows;
+mod workbook;
 mod workflows;

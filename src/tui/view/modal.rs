@@ -541,17 +541,21 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
             theme::TODAY,
         )),
         Some(rep) => {
-            lines.push(Line::raw(format!(
-                " {}",
-                tf(
+            let summary = match rep.delimiter {
+                Some(d) => tf(
                     "import.summary",
                     &[
                         ("n", &rep.rows),
                         ("encoding", &rep.encoding),
-                        ("delimiter", &rep.delimiter.escape_default()),
+                        ("delimiter", &d.escape_default()),
                     ],
-                )
-            )));
+                ),
+                None => tf(
+                    "import.summary_sheet",
+                    &[("n", &rep.rows), ("encoding", &rep.encoding)],
+                ),
+            };
+            lines.push(Line::raw(format!(" {summary}")));
             lines.push(Line::styled(
                 format!(" {}", t("import.columns")),
                 theme::HEADER,

@@ -708,25 +708,25 @@ fn handle(
             overwrite,
         } => {
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
-            let report = std::fs::read(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|bytes| {
-                    let options = crate::io::import::Options {
-                        dry_run,
-                        on_duplicate,
-                        skip_bad,
-                        maps: Vec::new(),
-                        source: path.display().to_string(),
-                        overwrite,
-                        encoding: Default::default(),
-                    };
-                    let mut progress = |done: usize, total: usize| {
-                        let _ = replies.send(Reply::Progress { done, total });
-                    };
-                    crate::io::import::run(store, &ctx, &bytes, &options, &mut progress)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string())
-                });
+            let options = crate::io::import::Options {
+                dry_run,
+                on_duplicate,
+                skip_bad,
+                maps: Vec::new(),
+                source: path.display().to_string(),
+                overwrite,
+                encoding: Default::default(),
+                sheet: None,
+            };
+            let mut progress = |done: usize, total: usize| {
+                let _ = replies.send(Reply::Progress { done, total });
+            };
+            let report = crate::io::import::open(&path, &options)
+                .and_then(|opened| {
+                    crate::io::import::run(store, &ctx, opened, &options, &mut progress)
+                })
+                .map(Box::new)
+                .map_err(|e| e.to_string());
             if let Ok(v) = store.read(pages::data_version) {
                 seen.version = v;
             }
