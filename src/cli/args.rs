@@ -578,6 +578,10 @@ pub enum ImportCmd {
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
     },
+    Vcard {
+        #[command(flatten)]
+        rows: RowsImport,
+    },
     Json {
         file: std::path::PathBuf,
     },
@@ -601,8 +605,10 @@ pub enum ExportCmd {
         out: Option<std::path::PathBuf>,
     },
     Vcard {
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "dir")]
         out: Option<std::path::PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
     },
 }
 

@@ -19,11 +19,13 @@ pub fn import(env: &mut Env, cmd: ImportCmd) -> Result<()> {
             import_rows(env, rows, |o| o.encoding = encoding)?;
         }
         ImportCmd::Xlsx { rows, sheet } => import_rows(env, rows, |o| o.sheet = sheet)?,
+        ImportCmd::Vcard { rows } => import_rows(env, rows, |_| {})?,
         ImportCmd::Json { file } => {
-            let bytes = std::fs::read(&file)
+            let input = std::fs::File::open(&file)
                 .with_context(|| crate::i18n::tf("io.cannot_read", &[("path", &file.display())]))?;
+            let size = input.metadata().map_or(0, |m| m.len());
             let mut bar = progress_bar("importing");
-            let loaded = crate::io::import::json(&env.store, &env.ctx, &bytes, &mut bar)
+            let loaded = crate::io::import::json(&env.store, &env.ctx, input, size, &mut bar)
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             env.out.line(&crate::i18n::tf(
                 "out.imported_json",
@@ -74,6 +76,9 @@ fn import_rows(env: &mut Env, rows: RowsImport, how: impl FnOnce(&mut Options)) 
     let mut progress = progress_bar("importing");
     let report = import::run(&env.store, &env.ctx, opened, &options, &mut progress)?;
     print_report(env, &report, dry_run)?;
+    if let Some(hint) = import::hint(&file, &options, &report) {
+        env.out.line(&hint)?;
+    }
     if !report.bad.is_empty() && skip_bad && !dry_run {
         let path = bad_rows_path(&file);
         std::fs::write(&path, bad_rows_csv(&report))
@@ -167,7 +172,7 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
             };
             env.out.line(&format!(
                 "  {}: {} · {} · {} · {} · {} · {state}",
-                tf("import.line", &[("n", &row.line)]),
+                tf("import.line", &[("n", &r.at(row.line))]),
                 f.name,
                 opt(&f.company),
                 opt(&f.phone),
@@ -212,14 +217,14 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
             "{}{differs}",
             tf(
                 "out.likely",
-                &[("line", &line), ("name", &name), ("id", &id)]
+                &[("line", &r.at(*line)), ("name", &name), ("id", &id)]
             )
         ))?;
     }
     for (line, name, id) in &r.possible_duplicates {
         env.out.line(&crate::i18n::tf(
             "out.line_shares_an_e_mail_or_phone_with_cust",
-            &[("line", &line), ("name", &name), ("id", &id)],
+            &[("line", &r.at(*line)), ("name", &name), ("id", &id)],
         ))?;
     }
     if !r.bad.is_empty() {
@@ -227,7 +232,7 @@ fn print_report(env: &mut Env, r: &Report, dry_run: bool) -> Result<()> {
         for (line, col, why) in &r.bad {
             env.out.line(&crate::i18n::tf(
                 "out.line_column",
-                &[("line", &line), ("col", &col), ("why", &why)],
+                &[("line", &r.at(*line)), ("col", &col), ("why", &why)],
             ))?;
         }
     }
@@ -256,8 +261,19 @@ pub fn export(env: &mut Env, cmd: ExportCmd) -> Result<()> {
             let bytes = crate::io::workbook::xlsx(&env.store, &clock, &currency)?;
             write_export(env, out, |_, w| Ok(w.write_all(&bytes)?))
         }
-        ExportCmd::Vcard { out } => {
-            let text = crate::io::export::vcard(&env.store)?;
+        ExportCmd::Vcard {
+            out,
+            dir: Some(dir),
+        } => {
+            debug_assert!(out.is_none());
+            let written = crate::io::vcard::write_dir(&env.store, &dir)?;
+            Ok(env.out.line(&tf(
+                "out.vcards_written",
+                &[("n", &written), ("dir", &dir.display())],
+            ))?)
+        }
+        ExportCmd::Vcard { out, dir: None } => {
+            let text = crate::io::vcard::text(&env.store)?;
             write_export(env, out, |_, w| Ok(w.write_all(text.as_bytes())?))
         }
         // Written as it is read, so a large book never sits in memory whole.

@@ -91,9 +91,23 @@ pub struct Report {
     pub header: Vec<String>,
     pub bad_rows: Vec<(u64, Vec<String>)>,
     pub batch: Option<i64>,
+    /// Where rows named in the report are, when the line alone does not say (line, place).
+    pub places: Vec<(u64, String)>,
+    /// What is likely wrong with the whole file when most rows fail ([`hint`]).
+    pub hint: Option<String>,
     /// The first rows as they will be stored.
     pub preview: Vec<Row>,
     pub committed: bool,
+}
+
+impl Report {
+    /// Where the row at `line` is, as a report names it: the line, or the line in its file.
+    pub fn at(&self, line: u64) -> String {
+        self.places
+            .iter()
+            .find(|(l, _)| *l == line)
+            .map_or_else(|| line.to_string(), |(_, p)| p.clone())
+    }
 }
 
 fn describe(t: &Target) -> String {
@@ -227,8 +241,12 @@ fn overwrite(
 }
 
 /// Opens the file at `path` for import by what its name says it is: a workbook (xlsx, xlsm,
-/// xls, ods), else a CSV (or tab- or semicolon-separated text).
+/// xls, ods), vCards (a .vcf file, or a folder of them), else a CSV (or tab- or
+/// semicolon-separated text).
 pub fn open(path: &Path, o: &Options) -> Result<Opened<'static>, StoreError> {
+    if path.is_dir() {
+        return Ok(super::vcard::open(path)?);
+    }
     let file = std::fs::File::open(path).map_err(|e| {
         StoreError::Refused(crate::i18n::tf(
             "io.cannot_read_why",
@@ -240,6 +258,7 @@ pub fn open(path: &Path, o: &Options) -> Result<Opened<'static>, StoreError> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     Ok(match extension.as_str() {
+        "vcf" | "vcard" => super::vcard::open(path)?,
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
             super::sheet::open(std::io::BufReader::new(file), o.sheet.as_deref())?
         }
@@ -314,20 +333,30 @@ pub fn run(
                 };
                 progress(report.rows, usize::try_from(total).unwrap_or(usize::MAX));
             }
-            if report.preview.len() < 5 {
+            let in_preview = report.preview.len() < 5;
+            if in_preview {
                 report.preview.push(r.clone());
             }
+            let named = report.bad.len() + report.likely.len() + report.possible_duplicates.len();
             if !r.errors.is_empty() {
                 for (col, why) in &r.errors {
                     report.bad.push((line, col.clone(), why.clone()));
                 }
                 report.bad_rows.push((line, cells));
+                report.places.extend(source.place(line).map(|p| (line, p)));
                 // Nothing will be saved: the rest are only checked.
                 writing &= o.skip_bad || o.dry_run;
                 continue;
             }
             if writing {
                 add_row(store, ctx, o, batch, existed, &in_file, &r, &mut report)?;
+            }
+            let mentioned =
+                report.bad.len() + report.likely.len() + report.possible_duplicates.len();
+            if (mentioned > named || in_preview)
+                && let Some(place) = source.place(line)
+            {
+                report.places.push((line, place));
             }
         }
         if report.rows == 0 {
@@ -475,14 +504,72 @@ fn add_row(
 }
 
 /// Restores a `kehu export json` document into an empty database, all or nothing.
+/// The document is read as it is loaded (`size` is its length, for progress).
 pub fn json(
     store: &Store,
     ctx: &Ctx,
-    bytes: &[u8],
+    mut input: impl std::io::Read + std::io::Seek,
+    size: u64,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<store::dump::Loaded, StoreError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let doc: Json = serde_json::from_slice(bytes)
-        .map_err(|e| StoreError::Refused(crate::i18n::tf("restore.not_json", &[("why", &e)])))?;
-    store.write(|c| store::dump::load(c, ctx, &doc, progress))
+    store.write(|c| store::dump::load(c, ctx, &mut input, size, progress))
+}
+
+/// When most rows fail, and in the same column: what is likely wrong with the whole file. A CSV
+/// whose header another encoding reads into more known columns names that encoding; otherwise
+/// the hint says which column fails and what to check.
+pub fn hint(path: &Path, o: &Options, report: &Report) -> Option<String> {
+    let (rows, bad) = (report.rows, report.bad_rows.len());
+    if rows < 3 || bad * 5 < rows * 4 {
+        return None;
+    }
+    let mut by_column: Vec<(&str, usize, &str)> = Vec::new();
+    for (_, col, why) in &report.bad {
+        match by_column.iter_mut().find(|(c, _, _)| c == col) {
+            Some(entry) => entry.1 += 1,
+            None => by_column.push((col, 1, why)),
+        }
+    }
+    let (col, n, why) = by_column.into_iter().max_by_key(|(_, n, _)| *n)?;
+    if n * 5 < bad * 4 {
+        return None;
+    }
+    let known = |header: &[String]| {
+        mapping::map_header(header, &o.maps).map_or(0, |m| {
+            m.iter().filter(|t| matches!(t, Target::Field(_))).count()
+        })
+    };
+    if report.delimiter.is_some() {
+        let mut head = Vec::new();
+        if let Ok(f) = std::fs::File::open(path) {
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head);
+        }
+        let now = known(&report.header);
+        for (name, charset) in [
+            ("utf-8", encoding_rs::UTF_8),
+            ("gbk", encoding_rs::GB18030),
+            ("utf-16", encoding_rs::UTF_16LE),
+        ] {
+            if report.encoding.to_lowercase().starts_with(&name[..3]) {
+                continue;
+            }
+            let (text, _) = charset.decode_with_bom_removal(&head);
+            let first = text.lines().next().unwrap_or("");
+            let delimiter = table::sniff_delimiter(first) as char;
+            let header: Vec<String> = first
+                .split(delimiter)
+                .map(|h| h.trim().to_string())
+                .collect();
+            if known(&header) > now {
+                return Some(crate::i18n::tf(
+                    "import.hint_encoding",
+                    &[("n", &bad), ("rows", &rows), ("encoding", &name)],
+                ));
+            }
+        }
+    }
+    Some(crate::i18n::tf(
+        "import.hint_same_way",
+        &[("n", &bad), ("rows", &rows), ("col", &col), ("why", &why)],
+    ))
 }

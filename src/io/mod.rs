@@ -7,4 +7,5 @@ pub mod import;
 pub mod mapping;
 pub mod sheet;
 pub mod table;
+pub mod vcard;
 pub mod workbook;

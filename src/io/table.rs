@@ -166,6 +166,11 @@ pub trait RowSource {
     fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), InputError>>;
     /// How far through the file, out of how far it goes (bytes, or rows of a sheet).
     fn progress(&self) -> (u64, u64);
+    /// Where a row is, when its line number alone does not say (a card in a folder of cards:
+    /// "3 (anna.vcf)").
+    fn place(&self, _line: u64) -> Option<String> {
+        None
+    }
 }
 
 /// A file opened for import: what it is, its header, and its rows still to read.

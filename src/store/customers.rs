@@ -139,7 +139,14 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
     let id = rows::insert(conn, ctx, "customer", &columns(fields), None)?;
     record_history(conn, ctx, id, None, fields)?;
-    set_tags(conn, ctx, id, tags)?;
+    // A new customer has no tags to read or take away (an import adds thousands).
+    let wanted = wanted_tags(tags);
+    if !wanted.is_empty() {
+        for t in &wanted {
+            link_tag(conn, id, t)?;
+        }
+        log_tags(conn, ctx, id, &[], &wanted)?;
+    }
     Ok(id)
 }
 
@@ -240,17 +247,7 @@ fn record_history(
 /// whether anything changed.
 pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Result<bool> {
     let current = tags_of(conn, id)?;
-    let mut wanted: Vec<String> = Vec::new();
-    for t in tags
-        .iter()
-        .map(|t| input::clean_line(t))
-        .filter(|t| !t.is_empty())
-    {
-        if !wanted.iter().any(|w| w.eq_ignore_ascii_case(&t)) {
-            wanted.push(t);
-        }
-    }
-    wanted.sort_by_key(|t| t.to_lowercase());
+    let wanted = wanted_tags(tags);
     let same = current.len() == wanted.len()
         && current
             .iter()
@@ -274,6 +271,33 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
     {
         remove_unused_tags(conn)?;
     }
+    log_tags(conn, ctx, id, &current, &wanted)?;
+    Ok(true)
+}
+
+/// Tags as they are kept: cleaned, without blanks or a second spelling of one, in order.
+fn wanted_tags(tags: &[String]) -> Vec<String> {
+    let mut wanted: Vec<String> = Vec::new();
+    for t in tags
+        .iter()
+        .map(|t| input::clean_line(t))
+        .filter(|t| !t.is_empty())
+    {
+        if !wanted.iter().any(|w| w.eq_ignore_ascii_case(&t)) {
+            wanted.push(t);
+        }
+    }
+    wanted.sort_by_key(|t| t.to_lowercase());
+    wanted
+}
+
+fn log_tags(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    before: &[String],
+    after: &[String],
+) -> Result<()> {
     rows::log(
         conn,
         ctx,
@@ -281,10 +305,9 @@ pub fn set_tags(conn: &Connection, ctx: &Ctx, id: i64, tags: &[String]) -> Resul
         id,
         Some(id),
         "update",
-        Some(&serde_json::json!({ "tags": current })),
-        Some(&serde_json::json!({ "tags": wanted })),
-    )?;
-    Ok(true)
+        Some(&serde_json::json!({ "tags": before })),
+        Some(&serde_json::json!({ "tags": after })),
+    )
 }
 
 /// Gives the customer one tag (created if new; an existing spelling is kept). Not logged: the
@@ -495,6 +518,32 @@ pub fn erase(conn: &Connection, ctx: &Ctx, id: i64) -> Result<()> {
 
 /// Recomputes a customer's cached figures from their records. Not a user edit: the version is
 /// left alone so nobody gets a conflict from someone else logging a call.
+/// Moves the customer's last contact up to `at` if it is later: all that logging a contact
+/// changes of the cached figures (cheaper than [`refresh_derived`], which an import would run
+/// for every row).
+pub fn note_contact(conn: &Connection, id: i64, at: &str) -> Result<()> {
+    super::rows::exec(
+        conn,
+        "UPDATE customer SET last_contact_at = ?2
+         WHERE id = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
+        params![id, at],
+    )?;
+    Ok(())
+}
+
+/// [`refresh_derived`] for every customer at once (after a whole book is loaded).
+pub fn refresh_all_derived(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "UPDATE customer SET
+            last_contact_at  = (SELECT max(at) FROM interaction WHERE customer_id = customer.id AND is_contact = 1),
+            next_due         = (SELECT min(due) FROM todo WHERE customer_id = customer.id AND status = 'open'),
+            purchase_total   = (SELECT coalesce(sum(amount), 0) FROM purchase WHERE customer_id = customer.id),
+            purchase_count   = (SELECT count(*) FROM purchase WHERE customer_id = customer.id),
+            last_purchase_on = (SELECT max(on_date) FROM purchase WHERE customer_id = customer.id)",
+    )?;
+    Ok(())
+}
+
 pub fn refresh_derived(conn: &Connection, id: i64) -> Result<()> {
     super::rows::exec(conn,
         "UPDATE customer SET

@@ -62,7 +62,9 @@ pub fn add_as(
         cols.push(("is_contact", Value::Integer(0)));
     }
     let id = rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))?;
-    customers::refresh_derived(conn, customer_id)?;
+    if is_contact {
+        customers::note_contact(conn, customer_id, &fields.at)?;
+    }
     Ok(id)
 }
 

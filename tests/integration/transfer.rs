@@ -442,7 +442,8 @@ fn vcard_output_field_by_field() {
     let customer = cards.iter().find(|c| c.contains("FN:张伟")).unwrap();
     for line in [
         "VERSION:4.0",
-        "KIND:org",
+        "N:张;伟;;;",
+        "X-KEHU-KIND:b2b",
         "ORG:上海星辰\\; 科技",
         "TEL;TYPE=voice:+86 138 0013 8000",
         "EMAIL:zw@example.cn",
@@ -457,6 +458,10 @@ fn vcard_output_field_by_field() {
             "customer card lacks '{line}':\n{customer}"
         );
     }
+    assert!(
+        !customer.contains("KIND:org"),
+        "a person at a company is a person: {customer}"
+    );
     let person = cards.iter().find(|c| c.contains("FN:李娜")).unwrap();
     for line in [
         "TITLE:采购经理",
@@ -646,5 +651,187 @@ fn a_file_in_the_wrong_encoding_says_so_and_encoding_reads_it() {
     assert!(
         k.fails(&["import", "csv", &f, "--encoding", "latin1"])
             .contains("encoding")
+    );
+}
+
+/// `export vcard --dir` writes a vdir (one card per file, as khard and vdirsyncer want), people
+/// with N and FN, KIND:org only for a company; `import vcard` reads a file or a folder back with
+/// the same duplicate rules, and a card from elsewhere (vCard 3.0 from a phone) comes in too.
+#[test]
+fn vcards_go_out_as_a_vdir_and_come_back_in() {
+    let k = Kehu::new();
+    let person = k.add(&[
+        "--name",
+        "欧阳娜娜",
+        "--company",
+        "星辰科技",
+        "--kind",
+        "b2b",
+        "--phone",
+        "13800138000",
+        "--tag",
+        "vip",
+        "--birthday",
+        "1990-05-06",
+    ]);
+    let company = k.add(&[
+        "--name",
+        "广州宏远建材有限公司",
+        "--kind",
+        "b2b",
+        "--email",
+        "info@hongyuan.cn",
+    ]);
+    let anna = k.add(&["--name", "Anna Maria Müller", "--city", "Berlin"]);
+    k.ok(&[
+        "contact",
+        "add",
+        &company.to_string(),
+        "--name",
+        "李娜",
+        "--phone",
+        "139 1111 2222",
+    ]);
+    let dir = k.dir.path().join("cards");
+    std::fs::create_dir(&dir).unwrap();
+    // A card of a customer since erased, from an earlier export, and a file that is not kehu's.
+    fs::write(
+        dir.join("urn-kehu-customer-999.vcf"),
+        "BEGIN:VCARD\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    fs::write(dir.join("mine.txt"), "keep me").unwrap();
+    let out = k.ok(&["export", "vcard", "--dir", dir.to_str().unwrap()]);
+    assert!(out.contains("4 card"), "{out}");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "mine.txt".to_string(),
+            "urn-kehu-contact-1.vcf".into(),
+            format!("urn-kehu-customer-{person}.vcf"),
+            format!("urn-kehu-customer-{company}.vcf"),
+            format!("urn-kehu-customer-{anna}.vcf"),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+    let card =
+        |id: i64| fs::read_to_string(dir.join(format!("urn-kehu-customer-{id}.vcf"))).unwrap();
+    let (p, c, a) = (card(person), card(company), card(anna));
+    assert_eq!(p.matches("BEGIN:VCARD").count(), 1, "one card per file");
+    assert!(
+        p.contains("N:欧阳;娜娜;;;\r\n")
+            && p.contains("FN:欧阳娜娜\r\n")
+            && !p.contains("KIND:org"),
+        "{p}"
+    );
+    assert!(c.contains("KIND:org\r\n") && !c.contains("\r\nN:"), "{c}");
+    assert!(a.contains("N:Müller;Anna Maria;;;\r\n"), "{a}");
+
+    // The folder back into an empty book: the three customers, the contact person's card left out.
+    let fresh = Kehu::new();
+    let out = fresh.ok(&["import", "vcard", dir.to_str().unwrap()]);
+    assert!(
+        out.contains("added 3") && out.contains("1 contact-person"),
+        "{out}"
+    );
+    let list = fresh.json(&["customer", "list", "--json"]);
+    let find = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing: {list}"))
+            .clone()
+    };
+    let nana = find("欧阳娜娜");
+    assert_eq!(
+        (
+            nana["company"].as_str(),
+            nana["phone"].as_str(),
+            nana["kind"].as_str()
+        ),
+        (Some("星辰科技"), Some("13800138000"), Some("b2b"))
+    );
+    assert_eq!(nana["tags"], serde_json::json!(["vip"]));
+    assert_eq!(find("广州宏远建材有限公司")["kind"], "b2b");
+    assert_eq!(find("Anna Maria Müller")["city"], "Berlin");
+    // Into the book they came from: each card is that customer, nothing added.
+    let again = k.ok(&["import", "vcard", dir.to_str().unwrap()]);
+    assert!(again.contains("added 0"), "{again}");
+
+    // A phone's export: vCard 3.0, several cards in one file, one with a bad e-mail, named by
+    // its line.
+    let phone = write(
+        &fresh,
+        "phone.vcf",
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;John;;;\r\nFN:John Smith\r\nTEL;TYPE=CELL:+1 415 555 0100\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Mail\r\nEMAIL:not-an-email\r\nEND:VCARD\r\n",
+    );
+    let run = fresh.run(&["import", "vcard", &phone]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(!run.status.success() && text.contains("line 7"), "{text}");
+    let out = fresh.ok(&["import", "vcard", &phone, "--skip-bad"]);
+    assert!(out.contains("added 1"), "{out}");
+    assert_eq!(find_in(&fresh, "John Smith")["phone"], "+1 415 555 0100");
+}
+
+fn find_in(k: &Kehu, name: &str) -> Value {
+    k.json(&["customer", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} missing"))
+}
+
+/// When most rows fail in one column, the import says the file as a whole is read wrongly, and
+/// names the encoding that reads its header when there is one.
+#[test]
+fn most_rows_failing_the_same_way_names_the_likely_cause() {
+    let k = Kehu::new();
+    // Pipes are no delimiter kehu knows: one column, no name in any row.
+    let piped = write(
+        &k,
+        "piped.csv",
+        "姓名|电话\n张伟|13800138000\n李娜|13900139000\n王芳|13700137000\n".as_bytes(),
+    );
+    let run = k.run(&["import", "csv", &piped]);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(!run.status.success());
+    assert!(
+        out.contains("3 of 3 rows fail the same way") && out.contains("--map"),
+        "{out}"
+    );
+    // UTF-16 without its byte-order mark, read as GBK because the user said so.
+    let utf16: Vec<u8> = "Name,Phone\r\nAnn,13800138000\r\nBea,13900139000\r\nCy,13700137000\r\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let file = write(&k, "utf16.csv", &utf16);
+    let run = k.run(&["import", "csv", &file, "--encoding", "gbk"]);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        !run.status.success() && out.contains("--encoding utf-16"),
+        "{out}"
+    );
+    // A file with one bad row among good ones gets no such hint.
+    let one_bad = write(
+        &k,
+        "one.csv",
+        b"Name,Email\nAnn,a@example.com\nBea,b@example.com\nCy,not-an-email\nDi,d@example.com\n",
+    );
+    let run = k.run(&["import", "csv", &one_bad]);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        !out.contains("the same way") && !out.contains("another encoding"),
+        "{out}"
     );
 }

@@ -621,13 +621,20 @@ fn import_preview(f: &mut Frame, v: &ImportView, area: Rect) {
                                 "   {}",
                                 tf(
                                     "import.bad_row",
-                                    &[("line", line), ("col", col), ("why", why)]
+                                    &[("line", &rep.at(*line)), ("col", col), ("why", why)]
                                 )
                             ),
                             w,
                         ),
                         theme::ERROR,
                     ));
+                }
+                if let Some(hint) = &rep.hint {
+                    lines.extend(
+                        super::wrapped(hint, w.saturating_sub(3), 0)
+                            .into_iter()
+                            .map(|l| Line::styled(format!("   {l}"), theme::ERROR)),
+                    );
                 }
             }
             if !rep.likely.is_empty() {

@@ -725,6 +725,10 @@ fn handle(
                 .and_then(|opened| {
                     crate::io::import::run(store, &ctx, opened, &options, &mut progress)
                 })
+                .map(|mut report| {
+                    report.hint = crate::io::import::hint(&path, &options, &report);
+                    report
+                })
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             if let Ok(v) = store.read(pages::data_version) {
