@@ -31,7 +31,8 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let path = v("path");
             if path.trim().is_empty() {
                 errors.push(InputError::new("path", crate::i18n::t("msg.name_the_file")));
-            } else if !super::expand_home(&path).is_file() {
+            } else if !super::expand_home(&path).exists() {
+                // A folder is read as a folder of vCards.
                 errors.push(InputError::new(
                     "path",
                     crate::i18n::tf("err.not_a_file", &[("text", &path.trim())]),
