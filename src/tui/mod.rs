@@ -10,6 +10,7 @@ pub mod state;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod wake;
 pub mod worker;
 
 use std::io::{IsTerminal, stdout};
@@ -56,11 +57,14 @@ pub struct App {
     /// Keys typed while the highlighted customer's details load, replayed in order once they
     /// arrive (see `State::waiting_for`).
     typeahead: Vec<KeyEvent>,
+    /// Wakes the event loop when the worker or the searcher answers.
+    waker: wake::Waker,
 }
 
 impl App {
     pub fn new(path: &Path, ctx: Ctx, db_label: String) -> Result<App> {
-        let worker = Worker::start(path.to_path_buf(), ctx.clone())?;
+        let waker = wake::Waker::default();
+        let worker = Worker::start(path.to_path_buf(), ctx.clone(), waker.clone())?;
         let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
         state.monochrome = theme::monochrome();
         update::start(&mut state);
@@ -74,7 +78,8 @@ impl App {
         let mut app = App {
             state,
             worker,
-            searcher: Searcher::start(),
+            searcher: Searcher::start(waker.clone()),
+            waker,
             outstanding: 0,
             last_poll: Instant::now(),
             presence,
@@ -397,15 +402,39 @@ fn suspend(_terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()
     Ok(())
 }
 
+/// How often time-driven work (the waiting notice, expiring messages, teammates' changes) is
+/// looked at when nothing else wakes the loop.
+const TICK: Duration = Duration::from_millis(100);
+
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+    // One channel wakes the loop: terminal events from a reader thread, and a note from the
+    // worker or the searcher each time it answers — so a reply is drawn the moment it arrives.
+    let (wakes, woken) = std::sync::mpsc::channel();
+    app.waker.set(wakes.clone());
+    std::thread::Builder::new()
+        .name("kehu-input".into())
+        .spawn(move || {
+            loop {
+                let read = event::read();
+                let failed = read.is_err();
+                if wakes.send(wake::Wake::Input(read)).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
     let mut dirty = true;
     while !app.state.quit {
         if dirty {
             terminal.draw(|f| app.draw(f))?;
             dirty = false;
         }
-        if event::poll(Duration::from_millis(40))? {
-            match event::read()? {
+        let input = match woken.recv_timeout(TICK) {
+            Ok(wake::Wake::Input(read)) => Some(read?),
+            Ok(wake::Wake::Reply) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        if let Some(input) = input {
+            match input {
                 Event::Key(k)
                     if k.kind != KeyEventKind::Release
                         && k.code == KeyCode::Char('z')

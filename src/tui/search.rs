@@ -46,9 +46,10 @@ pub struct Searcher {
 }
 
 impl Searcher {
-    pub fn start() -> Searcher {
+    pub fn start(waker: super::wake::Waker) -> Searcher {
         let (tx, jobs) = channel::<Job>();
         let (results, rx) = channel::<Output>();
+        let results = super::wake::Notifying::new(results, waker);
         // If the thread cannot start, queries simply get no results; the list still works.
         let _ = thread::Builder::new()
             .name("kehu-search".into())
@@ -61,7 +62,7 @@ impl Searcher {
     }
 }
 
-fn serve(jobs: Receiver<Job>, results: Sender<Output>) {
+fn serve(jobs: Receiver<Job>, results: super::wake::Notifying<Output>) {
     let mut index = Arc::new(Index {
         entries: Vec::new(),
     });
@@ -116,7 +117,7 @@ mod tests {
 
     #[test]
     fn the_thread_answers_the_newest_query() {
-        let s = Searcher::start();
+        let s = Searcher::start(crate::tui::wake::Waker::default());
         s.send(Job::Build(vec![
             source(1, "José Müller", None, Some("+49 30 123456"), &[]),
             source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),

@@ -10,6 +10,8 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use super::wake::{Notifying, Waker};
+
 use super::state::QueueRow;
 
 mod saves;
@@ -462,10 +464,11 @@ pub struct Worker {
 
 impl Worker {
     /// Opens a second connection to `path` on a new thread.
-    pub fn start(path: PathBuf, ctx: Ctx) -> Result<Worker, StoreError> {
+    pub fn start(path: PathBuf, ctx: Ctx, waker: Waker) -> Result<Worker, StoreError> {
         let store = Store::open(&path, OpenMode::Existing, &ctx)?;
         let (tx, requests) = channel::<Request>();
         let (replies, rx) = channel::<Reply>();
+        let replies = Notifying::new(replies, waker);
         let busy_since = Arc::new(Mutex::new(None));
         let busy = Arc::clone(&busy_since);
         thread::Builder::new()
@@ -485,7 +488,7 @@ fn serve(
     store: Store,
     ctx: Ctx,
     requests: Receiver<Request>,
-    replies: Sender<Reply>,
+    replies: Notifying<Reply>,
     busy: Arc<Mutex<Option<Instant>>>,
 ) {
     let mut seen = Seen {
@@ -552,7 +555,7 @@ fn handle(
     ctx: &Ctx,
     request: Request,
     seen: &mut Seen,
-    replies: &Sender<Reply>,
+    replies: &Notifying<Reply>,
 ) -> Option<Reply> {
     let failed = |e: StoreError| Reply::Error(e.to_string());
     Some(match request {
