@@ -100,6 +100,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Default)]

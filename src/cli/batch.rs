@@ -99,7 +99,9 @@ pub(crate) fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Comma
             Command::Batch { .. }
             | Command::Init { .. }
             | Command::Restore { .. }
-            | Command::Backup { .. },
+            | Command::Backup { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. },
         ) => {
             bail!("{}", t("batch.not_inside"))
         }

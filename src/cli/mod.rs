@@ -8,6 +8,7 @@ mod customer;
 mod localize;
 mod output;
 mod reporting;
+mod shell;
 mod timeline;
 mod todo;
 mod transfer;
@@ -211,6 +212,12 @@ pub fn run(mut cli: Cli) -> Result<()> {
     let Some(command) = cli.command.take() else {
         return open_screen(&cli, ctx);
     };
+    // Help for the shell: no database needed.
+    match command {
+        Command::Completions { shell } => return shell::completions(shell),
+        Command::Man { dir } => return shell::man(dir.as_deref()),
+        _ => {}
+    }
     if let Command::Init { shared } = command {
         return admin::init(&db_path(&cli)?, shared, cli.demo, &ctx);
     }
@@ -312,6 +319,8 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
             atomic,
             keep_going,
         } => batch::run(env, file.as_deref(), atomic, keep_going)?,
+        // Answered before a database is opened.
+        Command::Completions { .. } | Command::Man { .. } => {}
     }
     Ok(())
 }

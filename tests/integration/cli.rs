@@ -797,3 +797,62 @@ fn undo_walks_back_the_users_changes_and_todo_reopen() {
         "Theirs"
     );
 }
+
+/// Completion scripts for every shell clap_complete knows, which bash really uses; man pages for
+/// every command, in the interface language. None of it needs a database.
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_itself() {
+    let k = Kehu::uninitialised();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = k.ok(&["completions", shell]);
+        assert!(
+            script.contains("customer") && script.contains("on-duplicate"),
+            "{shell}: {script:.200}"
+        );
+    }
+    let script = k.dir.path().join("kehu.bash");
+    std::fs::write(&script, k.ok(&["completions", "bash"])).unwrap();
+    let complete = |words: &str, cword: usize| -> String {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; _kehu kehu \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .expect("bash");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(complete("kehu cus", 1), "customer");
+    let imports = complete("kehu import ''", 2);
+    for sub in ["csv", "xlsx", "vcard", "json", "undo"] {
+        assert!(imports.split(' ').any(|w| w == sub), "{imports}");
+    }
+
+    let page = k.ok(&["man"]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH kehu 1"),
+        "{page:.200}"
+    );
+    assert!(page.contains("customer"), "the page lists the commands");
+    let zh = k.ok(&["--lang", "zh", "man"]);
+    assert!(zh.contains("终端"), "{zh:.300}");
+    let dir = k.dir.path().join("man1");
+    let out = k.ok(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.contains("man page"), "{out}");
+    for page in [
+        "kehu.1",
+        "kehu-customer.1",
+        "kehu-customer-add.1",
+        "kehu-import-xlsx.1",
+    ] {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap_or_default();
+        assert!(text.contains(".TH"), "{page}: {text:.100}");
+    }
+    assert!(
+        std::fs::read_to_string(dir.join("kehu-customer-add.1"))
+            .unwrap()
+            .contains("kehu customer add"),
+        "a subcommand's page names it in full"
+    );
+}
