@@ -108,6 +108,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
     },
+    Config {
+        #[arg(long)]
+        edit: bool,
+    },
 }
 
 #[derive(Debug, Args, Default)]

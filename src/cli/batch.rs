@@ -101,7 +101,8 @@ pub(crate) fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Comma
             | Command::Restore { .. }
             | Command::Backup { .. }
             | Command::Completions { .. }
-            | Command::Man { .. },
+            | Command::Man { .. }
+            | Command::Config { .. },
         ) => {
             bail!("{}", t("batch.not_inside"))
         }

@@ -4,6 +4,7 @@
 mod admin;
 pub mod args;
 mod batch;
+mod configure;
 mod customer;
 mod localize;
 mod output;
@@ -139,7 +140,9 @@ fn user_of(cli: &Cli) -> Result<String> {
 fn db_path(cli: &Cli) -> Result<PathBuf> {
     match &cli.db {
         Some(p) if !p.as_os_str().is_empty() => Ok(p.clone()),
-        _ => config::default_db_path()
+        _ => config::config_value("db")
+            .map(PathBuf::from)
+            .or_else(config::default_db_path)
             .ok_or_else(|| anyhow!("{}", crate::i18n::t("cli.no_data_dir"))),
     }
 }
@@ -216,6 +219,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
     match command {
         Command::Completions { shell } => return shell::completions(shell),
         Command::Man { dir } => return shell::man(dir.as_deref()),
+        Command::Config { edit } => return configure::run(&cli, edit),
         _ => {}
     }
     if let Command::Init { shared } = command {
@@ -320,7 +324,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
             keep_going,
         } => batch::run(env, file.as_deref(), atomic, keep_going)?,
         // Answered before a database is opened.
-        Command::Completions { .. } | Command::Man { .. } => {}
+        Command::Completions { .. } | Command::Man { .. } | Command::Config { .. } => {}
     }
     Ok(())
 }

@@ -856,3 +856,59 @@ fn completions_and_man_pages_come_from_the_command_line_itself() {
         "a subcommand's page names it in full"
     );
 }
+
+/// `kehu config` says where the file is and, for each setting, its value and where it came
+/// from; `--edit` makes the file from its template and opens the user's editor on it.
+#[test]
+fn config_shows_each_setting_with_its_source_and_edit_opens_the_editor() {
+    let k = Kehu::uninitialised();
+    let file = k.dir.path().join("conf").join("config.toml");
+    let config = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = k.command();
+        cmd.env("KEHU_CONFIG", &file).env_remove("KEHU_USER");
+        for (key, value) in extra {
+            cmd.env(key, value);
+        }
+        let out = cmd.args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let line = |text: &str, key: &str| -> String {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("no {key} in {text}"))
+            .to_string()
+    };
+    let before = config(&[], &["config"]);
+    assert!(before.contains("not there yet"), "{before}");
+    assert!(line(&before, "db").contains("KEHU_DB"), "{before}");
+    assert!(line(&before, "user").contains("login name"), "{before}");
+    assert!(line(&before, "lang").contains("KEHU_LANG"), "{before}");
+
+    // An "editor" that adds a line to the file it is given.
+    let editor = k.dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\necho 'user = \"amy\"' >> \"$1\"\n").unwrap();
+    crate::common::set_mode(&editor, 0o755);
+    config(
+        &[("EDITOR", editor.to_str().unwrap()), ("VISUAL", "")],
+        &["config", "--edit"],
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("# db = ") && text.ends_with("user = \"amy\"\n"),
+        "the template, then the editor's line: {text}"
+    );
+    let after = config(&[], &["config"]);
+    assert!(after.contains("(exists)"), "{after}");
+    let user = line(&after, "user");
+    assert!(
+        user.contains("amy") && user.contains("config file"),
+        "{after}"
+    );
+    let flagged = config(&[], &["--user", "bob", "config"]);
+    assert!(line(&flagged, "user").contains("command line"), "{flagged}");
+}
