@@ -127,6 +127,13 @@ pub fn run(cli: &Cli, edit: bool) -> Result<()> {
             source.describe()
         );
     }
+    // The screen's keys: every line of [keys] that cannot be used.
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let (_, problems) = crate::tui::keymap::overrides::load(&text);
+        for p in &problems {
+            println!("  {}", tf("config.keys_problem", &[("why", p)]));
+        }
+    }
     Ok(())
 }
 

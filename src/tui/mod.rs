@@ -69,6 +69,18 @@ impl App {
         state.monochrome = theme::monochrome();
         update::start(&mut state);
         let presence = store::presence::Presence::announce(path, &ctx.user);
+        // The user's own keys; a line that cannot be used is said, and its defaults stay.
+        if let Some(text) =
+            crate::config::config_path().and_then(|p| std::fs::read_to_string(p).ok())
+        {
+            let problems = app_keys(&mut state, &text);
+            if let Some(first) = problems.first() {
+                state.status.say(
+                    crate::i18n::tf("keys.problems", &[("n", &problems.len()), ("first", first)]),
+                    state::Tone::Refused,
+                );
+            }
+        }
         if let Some(w) = store::guard::warnings(path).into_iter().next() {
             state.status.say(
                 crate::i18n::tf("tui.warning", &[("what", &w)]),
@@ -90,6 +102,11 @@ impl App {
         };
         app.flush();
         Ok(app)
+    }
+
+    /// Uses the `[keys]` of a config file's text; returns the problems found, by line.
+    pub fn set_keys(&mut self, config_text: &str) -> Vec<String> {
+        app_keys(&mut self.state, config_text)
     }
 
     /// Sends what `update` queued.
@@ -119,7 +136,7 @@ impl App {
         self.state.wants_details = false;
         let key = Key::from_event(&e);
         let layers = view::active_layers(&self.state);
-        let action = layers.iter().find_map(|l| keymap::lookup(*l, key));
+        let action = layers.iter().find_map(|l| self.state.keys.lookup(*l, key));
         match action {
             Some(a) => update::update(&mut self.state, a),
             None => {
@@ -343,6 +360,12 @@ impl App {
             theme::strip_colours(f.buffer_mut());
         }
     }
+}
+
+fn app_keys(state: &mut State, config_text: &str) -> Vec<String> {
+    let (keys, problems) = keymap::overrides::load(config_text);
+    state.keys = keys;
+    problems
 }
 
 /// Opens the screen on `path` and runs until the user quits. The terminal is restored on every

@@ -374,6 +374,8 @@ pub struct State {
     pub cadences: [i64; 3],
     /// The team's currency (ISO code), from the settings.
     pub currency: String,
+    /// The keys in force: kehu's, with the user's `[keys]` overrides.
+    pub keys: crate::tui::keymap::Keymap,
     /// Teammates the book knows (owners, assignees) and campaign names: what owner, assignee and
     /// campaign fields offer.
     pub people: Vec<String>,
@@ -494,6 +496,7 @@ impl State {
             contact_selected: 0,
             cadences: [Tier::Vip, Tier::Regular, Tier::Potential].map(Tier::default_cadence_days),
             currency: "CNY".into(),
+            keys: Default::default(),
             people: Vec::new(),
             campaigns: Vec::new(),
             timeline: Vec::new(),

@@ -693,3 +693,46 @@ pub(crate) fn split_footer(text: &str) -> (String, String) {
         lines[last_border + 1..].join("\n"),
     )
 }
+
+/// A `[keys]` table rebinds actions by the names the help screen shows: the new key acts, the
+/// old one is free, the help and the hint line show the user's key, and a bad line is reported
+/// by its number while its defaults stay.
+#[test]
+fn keys_from_the_config_file_rebind_the_screen() {
+    let (_dir, mut app) = demo_app();
+    let problems = app.set_keys(
+        "user = \"li.na\"\n[keys]\nlog_interaction = \"L\"\nquit = [\"q\", \"ctrl-q\"]\nadd_todo = \"j\"\n",
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("line 5") && problems[0].contains("'down'"),
+        "{problems:?}"
+    );
+    let hint = screen(&mut app, 120, 30);
+    assert!(
+        hint.contains("L log"),
+        "the hint line shows the user's key:\n{hint}"
+    );
+    press(&mut app, KeyCode::Char('l'));
+    assert!(app.state.modal.is_none(), "l is free now");
+    press(&mut app, KeyCode::Char('L'));
+    assert!(
+        screen(&mut app, 120, 30).contains("Log an interaction"),
+        "L opens the log form"
+    );
+    press(&mut app, KeyCode::Esc);
+    // j still moves down: the refused line changed nothing.
+    let before = app.state.list.selected;
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.state.list.selected, before + 1);
+    press(&mut app, KeyCode::Char('?'));
+    let help = screen(&mut app, 120, 40);
+    assert!(
+        help.lines()
+            .any(|l| l.contains(" L ") && l.contains("log_interaction")),
+        "the help shows the key and the action's name:\n{help}"
+    );
+    press(&mut app, KeyCode::Esc);
+    app.key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+    assert!(app.state.quit, "ctrl-q quits");
+}

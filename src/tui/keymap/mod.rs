@@ -7,6 +7,7 @@ use super::action::Action;
 use super::state::Pane;
 
 mod bindings;
+pub mod overrides;
 pub use bindings::BINDINGS;
 
 /// Where a key is looked up. Modal layers (form, confirm, help, entry) and the search line take
@@ -145,6 +146,7 @@ impl Key {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub layer: Layer,
     pub key: Key,
@@ -170,44 +172,53 @@ const fn b(
     }
 }
 
-/// The action bound to `key` in `layer`, if any.
+/// The key table in force: kehu's bindings with the user's overrides (`[keys]` in the config
+/// file, see [`overrides`]). Dispatch, the help screen and the hint line all read it.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bindings: BINDINGS.to_vec(),
+        }
+    }
+}
+
+impl Keymap {
+    /// The action bound to `key` in `layer`, if any.
+    pub fn lookup(&self, layer: Layer, key: Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|b| b.layer == layer && b.key == key)
+            .map(|b| b.action)
+    }
+
+    /// The bindings of one layer, in the table's order.
+    pub fn of_layer(&self, layer: Layer) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.layer == layer)
+    }
+
+    /// The hint line's keys for the layers in force, most specific first, with the key itself
+    /// for clicking on them.
+    pub fn hints_with_keys(&self, layers: &[Layer]) -> Vec<(String, &'static str, Key)> {
+        let mut out: Vec<(String, &'static str, Key)> = Vec::new();
+        for layer in layers {
+            for b in self.of_layer(*layer).filter(|b| !b.hint.is_empty()) {
+                if !out.iter().any(|(k, _, _)| *k == b.key.label()) {
+                    out.push((b.key.label(), b.hint, b.key));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The action kehu binds to `key` in `layer` by default.
 pub fn lookup(layer: Layer, key: Key) -> Option<Action> {
-    BINDINGS
-        .iter()
-        .find(|b| b.layer == layer && b.key == key)
-        .map(|b| b.action)
-}
-
-/// The hint line's entries for the layers in force, most specific first.
-/// The hint line's keys with the key itself, for clicking on them.
-pub fn hints_with_keys(layers: &[Layer]) -> Vec<(String, &'static str, Key)> {
-    let mut out: Vec<(String, &'static str, Key)> = Vec::new();
-    for layer in layers {
-        for b in BINDINGS
-            .iter()
-            .filter(|b| b.layer == *layer && !b.hint.is_empty())
-        {
-            if !out.iter().any(|(k, _, _)| *k == b.key.label()) {
-                out.push((b.key.label(), b.hint, b.key));
-            }
-        }
-    }
-    out
-}
-
-pub fn hints(layers: &[Layer]) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = Vec::new();
-    for layer in layers {
-        for b in BINDINGS
-            .iter()
-            .filter(|b| b.layer == *layer && !b.hint.is_empty())
-        {
-            if !out.iter().any(|(k, _)| *k == b.key.label()) {
-                out.push((b.key.label(), b.hint));
-            }
-        }
-    }
-    out
+    Keymap::default().lookup(layer, key)
 }
 
 #[cfg(test)]

@@ -311,7 +311,7 @@ pub(super) fn modal_key(s: &mut State, modal: Modal, a: Action) {
         }
         Modal::Help { scroll, behind } => {
             // The box is the screen less a line above and below, less its borders.
-            let last = crate::tui::view::modal::help_lines()
+            let last = crate::tui::view::modal::help_lines(&s.keys)
                 .len()
                 .saturating_sub(s.screen_rows.saturating_sub(4)) as u16;
             let page = s.screen_rows.saturating_sub(6).max(1) as u16;

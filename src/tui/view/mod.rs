@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::keymap::{self, Layer};
+use super::keymap::Layer;
 use super::state::{Modal, Pane, State};
 use super::theme;
 
@@ -348,7 +348,7 @@ fn footer(f: &mut Frame, s: &State, area: Rect) {
 fn hint_line(f: &mut Frame, s: &State, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (label, short, key) in keymap::hints_with_keys(&active_layers(s)) {
+    for (label, short, key) in s.keys.hints_with_keys(&active_layers(s)) {
         let short = crate::i18n::t(short);
         let w = label.width() + short.width() + 3;
         if used + w > area.width as usize {

@@ -11,7 +11,7 @@ use super::wrapped;
 use super::{cell, clip};
 use crate::i18n::{t, tf};
 use crate::io::import::OnDuplicate;
-use crate::tui::keymap::{BINDINGS, Layer};
+use crate::tui::keymap::Layer;
 use crate::tui::state::{ImportView, Modal, PIPELINE_STAGES, Pipeline, State};
 use crate::tui::theme;
 
@@ -48,7 +48,7 @@ pub(super) fn frame(title: &str) -> Block<'static> {
 pub fn draw(f: &mut Frame, s: &State, area: Rect) {
     match &s.modal {
         None => {}
-        Some(Modal::Help { scroll, .. }) => help(f, *scroll, area),
+        Some(Modal::Help { scroll, .. }) => help(f, &s.keys, *scroll, area),
         Some(Modal::Palette {
             text,
             completions,
@@ -208,8 +208,9 @@ const LEGEND: &[(&str, &str)] = &[
     ("–", "legend.empty"),
 ];
 
-/// Every key of every layer, then the legend of symbols.
-pub fn help_lines() -> Vec<Line<'static>> {
+/// Every key of every layer (the user's own keys where the config file rebinds them) with the
+/// action's name for the config file's `[keys]`, then the legend of symbols.
+pub fn help_lines(keys: &crate::tui::keymap::Keymap) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let layers = [
         Layer::Panes,
@@ -226,19 +227,25 @@ pub fn help_lines() -> Vec<Line<'static>> {
     ];
     for layer in layers {
         lines.push(Line::styled(t(layer.title()), theme::HEADER));
-        let mut seen: Vec<(String, &str)> = Vec::new();
-        for b in BINDINGS.iter().filter(|b| b.layer == layer) {
+        let mut seen: Vec<(String, &str, String)> = Vec::new();
+        for b in keys.of_layer(layer) {
             // Keys that do the same thing share a line: "j / ↓  move down".
-            if let Some(entry) = seen.iter_mut().find(|(_, h)| *h == b.help) {
+            if let Some(entry) = seen.iter_mut().find(|(_, h, _)| *h == b.help) {
                 entry.0.push_str(&format!(" / {}", b.key.label()));
             } else {
-                seen.push((b.key.label(), b.help));
+                let name = crate::tui::keymap::overrides::action_name(&b.action);
+                seen.push((b.key.label(), b.help, name));
             }
         }
-        for (keys, help) in seen {
+        for (keys, help, name) in seen {
+            // The name is what `[keys]` in the config file rebinds; the description gives way.
+            let room = 55usize.saturating_sub(name.width() + 1);
+            let text = clip(t(help), room);
+            let gap = room.saturating_sub(text.width()) + 1;
             lines.push(Line::from(vec![
                 Span::styled(format!("  {} ", cell(&keys, 16)), theme::KEY),
-                Span::raw(clip(t(help), 55)),
+                Span::raw(text),
+                Span::styled(format!("{}{name}", " ".repeat(gap)), theme::DIM),
             ]));
         }
         lines.push(Line::raw(""));
@@ -260,10 +267,10 @@ pub fn help_lines() -> Vec<Line<'static>> {
     lines
 }
 
-fn help(f: &mut Frame, scroll: u16, area: Rect) {
+fn help(f: &mut Frame, keys: &crate::tui::keymap::Keymap, scroll: u16, area: Rect) {
     let r = centered(area, 76, area.height.saturating_sub(2));
     super::clear_for_box(f, r);
-    let p = Paragraph::new(help_lines())
+    let p = Paragraph::new(help_lines(keys))
         .scroll((scroll, 0))
         .block(frame(t("help.title")));
     f.render_widget(p, r);
