@@ -48,6 +48,8 @@ pub fn main_entry() -> ExitCode {
         flag.as_deref(),
         config::config_value("lang"),
     ));
+    // A completion script asking for candidates: answered, and nothing else runs.
+    shell::answer();
     let cli = match command()
         .try_get_matches()
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
@@ -76,7 +78,7 @@ pub fn main_entry() -> ExitCode {
 /// The command line with its help in the user's language.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    localize::localized(Cli::command()).version(version_text())
+    shell::with_completers(localize::localized(Cli::command()), "kehu").version(version_text())
 }
 
 /// `kehu --version`: the program, the schema it writes, the SQLite it links.

@@ -575,6 +575,55 @@ pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// Customers whose number starts with `prefix` (the newest when it is empty), for the shell's
+/// completion: (id, name, company), at most `limit`.
+pub fn numbered_like(
+    conn: &Connection,
+    prefix: &str,
+    limit: usize,
+) -> Result<Vec<(i64, String, Option<String>)>> {
+    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
+    if prefix.starts_with('0') {
+        return Ok(Vec::new());
+    }
+    let Ok(start) = prefix.parse::<i64>() else {
+        // Nothing typed: the newest.
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, name, company FROM customer WHERE archived_at IS NULL ORDER BY id DESC LIMIT ?1",
+        )?;
+        let found = stmt
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        return Ok(found);
+    };
+    // The numbers that start with the digits typed are whole ranges of ids (12, 120–129,
+    // 1200–1299 …): each read through the primary key, never a scan of every customer.
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, company FROM customer
+         WHERE id BETWEEN ?1 AND ?2 AND archived_at IS NULL ORDER BY id LIMIT ?3",
+    )?;
+    let mut found = Vec::new();
+    let mut width: i64 = 1;
+    while found.len() < limit {
+        let (Some(low), Some(span)) = (start.checked_mul(width), width.checked_sub(1)) else {
+            break;
+        };
+        let Some(high) = low.checked_add(span) else {
+            break;
+        };
+        let left = i64::try_from(limit - found.len()).unwrap_or(i64::MAX);
+        found.extend(
+            stmt.query_map(params![low, high, left], row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        if low > i64::MAX / 10 || width > 1_000_000_000_000 {
+            break;
+        }
+        width *= 10;
+    }
+    Ok(found)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
 }

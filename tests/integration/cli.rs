@@ -805,29 +805,60 @@ fn completions_and_man_pages_come_from_the_command_line_itself() {
     let k = Kehu::uninitialised();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let script = k.ok(&["completions", shell]);
+        // Each asks kehu itself at every Tab.
         assert!(
-            script.contains("customer") && script.contains("on-duplicate"),
+            script.contains("COMPLETE") && script.contains("kehu"),
             "{shell}: {script:.200}"
         );
     }
-    let script = k.dir.path().join("kehu.bash");
-    std::fs::write(&script, k.ok(&["completions", "bash"])).unwrap();
-    let complete = |words: &str, cword: usize| -> String {
+    // The script asks kehu at each Tab: subcommands, stored words, and customer numbers from
+    // the database, with their names.
+    let db = Kehu::new();
+    db.add(&["--name", "张伟", "--company", "星辰"]);
+    for n in 0..11 {
+        db.add(&["--name", &format!("客户{n}")]);
+    }
+    let script = db.dir.path().join("kehu.bash");
+    std::fs::write(&script, db.ok(&["completions", "bash"])).unwrap();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
         let out = std::process::Command::new("bash")
+            .env("KEHU_DB", &db.db)
+            .env("KEHU_LANG", "en")
             .arg("-c")
             .arg(format!(
-                "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; _kehu kehu \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
-                script.display()
+                "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_TYPE=9; _clap_complete_kehu kehu \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                script.display(),
+                quoted.join(" "),
+                words.len() - 1
             ))
             .output()
             .expect("bash");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
     };
-    assert_eq!(complete("kehu cus", 1), "customer");
-    let imports = complete("kehu import ''", 2);
+    assert_eq!(complete(&["kehu", "cus"]), ["customer"]);
+    let imports = complete(&["kehu", "import", ""]);
     for sub in ["csv", "xlsx", "vcard", "json", "undo"] {
-        assert!(imports.split(' ').any(|w| w == sub), "{imports}");
+        assert!(imports.iter().any(|w| w == sub), "{imports:?}");
     }
+    assert_eq!(
+        complete(&["kehu", "customer", "add", "--tier", ""]),
+        ["vip", "regular", "potential"]
+    );
+    assert_eq!(
+        complete(&["kehu", "customer", "show", "1"]),
+        ["1", "10", "11", "12"],
+        "customer numbers starting with 1, from the database"
+    );
+    assert_eq!(complete(&["kehu", "log", "12"]), ["12"]);
+    assert_eq!(
+        complete(&["kehu", "customer", "show", "0"]),
+        Vec::<String>::new()
+    );
 
     let page = k.ok(&["man"]);
     assert!(
