@@ -296,3 +296,48 @@ fn a_new_users_walk_in_english() {
 fn a_new_users_walk_in_chinese() {
     walk(&ZH);
 }
+
+/// The real binary reads the user's `[keys]` at start-up: the rebound key works in a real
+/// terminal, the old one is free, and a line it cannot use is said with its number.
+#[test]
+fn keys_from_the_config_file_work_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: skipping the real-terminal test (apt-get install tmux)");
+        return;
+    }
+    let _one_at_a_time = crate::common::heavy();
+    let k = Kehu::uninitialised();
+    k.ok(&["init", "--demo"]);
+    let config = k.dir.path().join("config.toml");
+    std::fs::write(&config, "[keys]\nlog_interaction = \"L\"\nfly = \"x\"\n").unwrap();
+    let name = format!("kehu-keys-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_kehu");
+    let command = format!(
+        "KEHU_CONFIG='{}' KEHU_DB='{}' KEHU_USER=tmuxer KEHU_LANG=en KEHU_NOW=2026-11-22T10:00:00+08:00 '{bin}'; echo EXITED-$?; sleep 30",
+        config.display(),
+        k.db.display()
+    );
+    let s = Session(name.clone());
+    s.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    s.wait_for("4 Queue");
+    s.wait_for("line 3 of [keys]");
+    s.send(&["l"]);
+    s.wait_for("does nothing");
+    s.send(&["L"]);
+    s.wait_for("Log an interaction with");
+    s.send(&["Escape"]);
+    s.wait_gone("Log an interaction with");
+    s.send(&["q"]);
+    let end = s.wait_for("EXITED-");
+    assert!(end.contains("EXITED-0"), "kehu exited badly:\n{end}");
+}
