@@ -4,6 +4,7 @@
 mod cli;
 mod cli_failures;
 mod cli_language;
+mod cli_shell;
 mod common;
 mod concurrency;
 mod crash;
