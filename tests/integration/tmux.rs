@@ -9,6 +9,24 @@ use crate::common::{Kehu, wait_for};
 struct Session(String);
 
 impl Session {
+    /// A detached tmux session named `name`, `size` columns by rows, running `command`.
+    fn start(name: String, (width, height): (u16, u16), command: &str) -> Session {
+        let s = Session(name);
+        let (width, height) = (width.to_string(), height.to_string());
+        s.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &s.0,
+            "-x",
+            &width,
+            "-y",
+            &height,
+            command,
+        ]);
+        s
+    }
+
     fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux").args(args).output().expect("run tmux");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -69,18 +87,7 @@ fn open_search_log_a_call_and_quit_in_a_real_terminal() {
         "KEHU_DB='{}' KEHU_USER=tmuxer KEHU_NOW=2026-11-22T10:00:00+08:00 '{bin}'; echo EXITED-$?; sleep 30",
         k.db.display()
     );
-    let s = Session(name.clone());
-    s.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let s = Session::start(name, (100, 30), &command);
     s.wait_for("4 Queue");
     s.send(&["/"]);
     s.text("zhang");
@@ -158,18 +165,7 @@ fn walk(w: &Words) {
         k.db.display(),
         w.lang
     );
-    let s = Session(name.clone());
-    s.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
+    let s = Session::start(name, (80, 24), &command);
     s.wait_for("4 ");
     // Search by pinyin initials.
     s.send(&["/"]);
@@ -237,7 +233,7 @@ fn walk(w: &Words) {
     s.send(&["4"]);
     s.wait_for(&format!("{}({})", w.queue_scope, queue + 1));
     // Colours off: the selected queue row is reverse video, never reset by an empty SGR.
-    let raw = s.tmux(&["capture-pane", "-e", "-p", "-t", &name]);
+    let raw = s.tmux(&["capture-pane", "-e", "-p", "-t", &s.0]);
     assert!(
         raw.contains("\u{1b}[7m"),
         "no reverse video under NO_COLOR:\n{raw:?}"
@@ -317,18 +313,7 @@ fn keys_from_the_config_file_work_in_a_real_terminal() {
         config.display(),
         k.db.display()
     );
-    let s = Session(name.clone());
-    s.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let s = Session::start(name, (120, 30), &command);
     s.wait_for("4 Queue");
     s.wait_for("line 3 of [keys]");
     s.send(&["l"]);
