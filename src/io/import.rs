@@ -9,6 +9,7 @@ use std::path::Path;
 use super::mapping::{self, Row, Target};
 use super::table::{self, Opened};
 use crate::domain::{CustomerFields, InputError, InteractionFields, InteractionKind, time};
+use crate::store::deferred_indexes::{self, SetAside};
 use crate::store::imports::{self, Duplicate};
 use crate::store::{self, Ctx, Store, StoreError};
 
@@ -319,8 +320,17 @@ pub fn run(
         let existed = imports::newest_customer_id(store.conn())?;
         report.batch = Some(batch);
         let mut writing = true;
+        let mut set_aside = None;
         while let Some(next) = source.next_row() {
             let (line, cells) = next?;
+            if report.rows == SIZE_UP_AFTER && writing {
+                // Far enough in to guess the file's rows from the share of it read.
+                let (done, size) = source.progress();
+                let coming = (report.rows as u64).saturating_mul(size) / done.max(1);
+                if deferred_indexes::worth_it(coming, u64::try_from(existed).unwrap_or(0)) {
+                    set_aside = Some(SetAside::for_import(store.conn())?);
+                }
+            }
             let r = mapping::convert(line, &header, &map, &cells, today, &ctx.user);
             report.rows += 1;
             if report.rows.is_multiple_of(500) {
@@ -373,6 +383,9 @@ pub fn run(
             report.likely.clear();
             return Ok(());
         }
+        if let Some(aside) = set_aside.filter(|_| writing && !o.dry_run) {
+            aside.restore(store.conn())?;
+        }
         imports::finish_batch(
             store.conn(),
             batch,
@@ -394,6 +407,10 @@ pub fn run(
     }
     Ok(report)
 }
+
+/// Rows read before an import guesses how large the file is (and so whether to build its indexes
+/// at the end).
+const SIZE_UP_AFTER: usize = 1_000;
 
 /// Adds one good row, or updates or skips the customer it duplicates.
 #[allow(clippy::too_many_arguments)]
@@ -482,19 +499,20 @@ fn add_row(
                     .possible_duplicates
                     .push((r.line, r.fields.name.clone(), existing.id));
             }
-            let id = store::customers::add(conn, ctx, &r.fields, &r.tags)?;
-            imports::record(conn, batch, "customer", id, id, None)?;
-            if let Some(d) = r.last_contact {
+            let contact = r.last_contact.map(|d| {
                 let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
-                let stamp =
-                    time::format_timestamp(ctx.clock.instant_of(d, noon).min(ctx.clock.now));
-                let f = InteractionFields {
-                    at: stamp,
+                InteractionFields {
+                    at: time::format_timestamp(ctx.clock.instant_of(d, noon).min(ctx.clock.now)),
                     kind: InteractionKind::Note,
                     summary: "Last contact (imported)".into(),
                     details: None,
-                };
-                let iid = store::interactions::add(conn, ctx, id, &f)?;
+                }
+            });
+            let at = contact.as_ref().map(|f| f.at.as_str());
+            let id = store::customers::add_contacted(conn, ctx, &r.fields, &r.tags, at)?;
+            imports::record(conn, batch, "customer", id, id, None)?;
+            if let Some(f) = &contact {
+                let iid = store::interactions::add_for_new(conn, ctx, id, f)?;
                 imports::record(conn, batch, "interaction", iid, id, None)?;
             }
             report.added += 1;

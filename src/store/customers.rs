@@ -137,17 +137,54 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
 }
 
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
-    let id = rows::insert(conn, ctx, "customer", &columns(fields), None)?;
-    record_history(conn, ctx, id, None, fields)?;
-    // A new customer has no tags to read or take away (an import adds thousands).
+    add_contacted(conn, ctx, fields, tags, None)
+}
+
+/// [`add`] for a customer last contacted at `last_contact` (an import's column), whose
+/// interaction saying so the caller adds with [`super::interactions::add_for_new`]. One log
+/// entry holds the customer and their tags: an import adds thousands.
+pub fn add_contacted(
+    conn: &Connection,
+    ctx: &Ctx,
+    fields: &CustomerFields,
+    tags: &[String],
+    last_contact: Option<&str>,
+) -> Result<i64> {
+    let mut cols = columns(fields);
+    if let Some(at) = last_contact {
+        cols.push(("last_contact_at", Value::Text(at.to_string())));
+    }
     let wanted = wanted_tags(tags);
+    let mut also = serde_json::Map::new();
     if !wanted.is_empty() {
-        for t in &wanted {
-            link_tag(conn, id, t)?;
-        }
-        log_tags(conn, ctx, id, &[], &wanted)?;
+        also.insert("tags".into(), serde_json::json!(wanted));
+    }
+    let id = rows::insert_noting(conn, ctx, "customer", &cols, None, also)?;
+    first_history(conn, ctx, id, fields)?;
+    // A new customer has no tags to read or take away.
+    for t in &wanted {
+        link_tag(conn, id, t)?;
     }
     Ok(id)
+}
+
+/// A new customer's first tier, stage and owner, dated now for the reports, in one statement.
+fn first_history(conn: &Connection, ctx: &Ctx, id: i64, fields: &CustomerFields) -> Result<()> {
+    rows::exec(
+        conn,
+        "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value)
+         SELECT ?1, ?2, ?3, column1, NULL, column2
+         FROM (VALUES ('tier', ?4), ('stage', ?5), ('owner', ?6)) WHERE column2 IS NOT NULL",
+        params![
+            id,
+            ctx.clock.stamp(),
+            ctx.user,
+            fields.tier.to_string(),
+            fields.stage.to_string(),
+            fields.owner
+        ],
+    )?;
+    Ok(())
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Customer> {

@@ -416,14 +416,20 @@ pub fn load(
     let not_json =
         |e: &dyn std::fmt::Display| StoreError::Refused(tf("restore.not_json", &[("why", &e)]));
     // A first pass reads only the format and the version, wherever they are (a script that
-    // rewrote the file may have sorted its keys), skipping the rest without keeping it.
+    // rewrote the file may have sorted its keys), skipping the rest without keeping it; it stops
+    // as soon as it has both (kehu writes them first).
     let (format, version) = {
         let mut reader = serde_json::Deserializer::from_reader(
             without_bom(&mut *input).map_err(|e| not_json(&e))?,
         );
-        serde::de::DeserializeSeed::deserialize(HeadOnly, &mut reader)
-            .and_then(|head| reader.end().map(|()| head))
-            .map_err(|e| not_json(&e))?
+        let mut head = (None, None);
+        let read = serde::de::DeserializeSeed::deserialize(HeadOnly(&mut head), &mut reader)
+            .and_then(|()| reader.end());
+        match (read, head) {
+            (_, (Some(format), Some(version))) => (Some(format), Some(version)),
+            (Ok(()), head) => head,
+            (Err(e), _) => return Err(not_json(&e)),
+        }
     };
     input
         .seek(std::io::SeekFrom::Start(0))
@@ -450,6 +456,7 @@ pub fn load(
         progress,
         read,
         size,
+        aside: None,
     };
     let mut reader = serde_json::Deserializer::from_reader(counted);
     let parsed = serde::de::DeserializeSeed::deserialize(Document(&mut loader), &mut reader)
@@ -475,11 +482,12 @@ fn without_bom(input: &mut dyn ReadSeek) -> std::io::Result<std::io::BufReader<&
     Ok(buffered)
 }
 
-/// The document's format and version, everything else skipped.
-struct HeadOnly;
+/// The document's format and version, everything else skipped. Having both, it stops the read
+/// with an error the caller does not report.
+struct HeadOnly<'h>(&'h mut (Option<Json>, Option<Json>));
 
-impl<'de> serde::de::DeserializeSeed<'de> for HeadOnly {
-    type Value = (Option<Json>, Option<Json>);
+impl<'de> serde::de::DeserializeSeed<'de> for HeadOnly<'_> {
+    type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
         d: D,
@@ -488,8 +496,8 @@ impl<'de> serde::de::DeserializeSeed<'de> for HeadOnly {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for HeadOnly {
-    type Value = (Option<Json>, Option<Json>);
+impl<'de> serde::de::Visitor<'de> for HeadOnly<'_> {
+    type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a kehu export (a JSON object)")
     }
@@ -498,17 +506,19 @@ impl<'de> serde::de::Visitor<'de> for HeadOnly {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let (mut format, mut version) = (None, None);
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "format" => format = Some(map.next_value()?),
-                "version" => version = Some(map.next_value()?),
+                "format" => self.0.0 = Some(map.next_value()?),
+                "version" => self.0.1 = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+            if self.0.0.is_some() && self.0.1.is_some() {
+                return Err(serde::de::Error::custom("format and version read"));
+            }
         }
-        Ok((format, version))
+        Ok(())
     }
 }
 
@@ -542,6 +552,8 @@ struct Loader<'c, 'p> {
     progress: &'p mut dyn FnMut(usize, usize),
     read: std::rc::Rc<std::cell::Cell<u64>>,
     size: u64,
+    /// The book's indexes, built once when its rows are in.
+    aside: Option<super::deferred_indexes::SetAside>,
 }
 
 impl Loader<'_, '_> {
@@ -587,6 +599,7 @@ impl Loader<'_, '_> {
         // spill and are read back again and again (36 s for a 100,000-customer export; 18 s with
         // 64 MB). Set back when the load ends.
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        self.aside = Some(super::deferred_indexes::SetAside::all(self.conn)?);
         self.started = true;
         Ok(())
     }
@@ -698,6 +711,10 @@ impl Loader<'_, '_> {
         let conn = self.conn;
         for (id, at) in &self.ids {
             super::customers::refresh_keys(conn, *id).map_err(|e| refused(at, e))?;
+        }
+        // What follows reads customers' records through their indexes.
+        if let Some(aside) = self.aside.take() {
+            aside.restore(conn)?;
         }
         // One statement for every customer's cached figures (the book holds only these).
         super::customers::refresh_all_derived(conn)?;

@@ -68,6 +68,19 @@ pub fn add_as(
     Ok(id)
 }
 
+/// The interaction that gives a customer just added with [`customers::add_contacted`] their
+/// last contact (already in the customer's row).
+pub fn add_for_new(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer_id: i64,
+    fields: &InteractionFields,
+) -> Result<i64> {
+    let mut cols = columns(fields);
+    cols.insert(0, ("customer_id", Value::Integer(customer_id)));
+    rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Interaction> {
     super::rows::query_one(
         conn,

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod customers;
 pub mod damage;
 pub mod deals;
+pub mod deferred_indexes;
 pub mod dump;
 pub mod error;
 pub mod guard;
