@@ -10,19 +10,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, Utc};
 use kehu::domain::Clock;
 use kehu::report::{self, Period};
 use kehu::store::{Ctx, OpenMode, Store, plans, reports, today};
 
-use common::{arg, book_size, median};
-
-/// The book ends here, and every command runs at this moment (in Beijing's zone).
-const NOW: &str = "2026-11-28T09:00:00+08:00";
+use common::{NOW, bench_clock, grown_book, median};
 
 fn ms(d: Duration) -> String {
     format!("{:>8.1} ms", d.as_secs_f64() * 1000.0)
@@ -118,37 +114,8 @@ fn traced_statements(path: &Path, clock: &Clock, opened: Period) -> Vec<(String,
 }
 
 fn main() {
-    let (customers, interactions) = book_size();
-    let now: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(NOW).expect("NOW");
-    let clock = Clock::fixed(now.with_timezone(&Utc), *now.offset());
-    // The builder's version is in the name: a changed builder grows a new book.
-    let path = arg("--db").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("grown-v2-{customers}-{interactions}.db"))
-    });
-    if !path.exists() {
-        eprintln!(
-            "growing {} ({customers} customers, {interactions} interactions over two years)…",
-            path.display()
-        );
-        let started = Instant::now();
-        let partial = path.with_extension("growing");
-        let _ = std::fs::remove_file(&partial);
-        let ctx = Ctx::new("bench", clock);
-        let store =
-            Store::open(&partial, OpenMode::Create { shared: false }, &ctx).expect("create");
-        kehu::io::grown_book::grow(&store, clock, customers, interactions, |f| {
-            eprint!("\r{:>3.0}%", f * 100.0)
-        })
-        .expect("grow");
-        drop(store);
-        std::fs::rename(&partial, &path).expect("keep the book");
-        eprintln!("\rgrown in {:.0} s", started.elapsed().as_secs_f64());
-    }
-    println!(
-        "book: {} ({customers} customers, {interactions} interactions)",
-        path.display()
-    );
+    let clock = bench_clock();
+    let path = grown_book();
     // The first command of the day makes the daily backup and runs the daily pass; the figures
     // below are for every later command.
     command(&path, &["today"], 1);

@@ -34,6 +34,37 @@ pub struct Entry {
     pinyin: String,
     /// The same for the company and the city: a match there ranks below a match of the name.
     other_pinyin: String,
+    /// Which characters each field holds ([`char_mask`]), in the order name, rest, phones,
+    /// pinyin, other pinyin: a field without all of a query's characters cannot match it and is
+    /// not scored, an entry with no such field not looked at.
+    masks: [u64; 5],
+    /// All of them together.
+    mask: u64,
+}
+
+const NAME: usize = 0;
+const REST: usize = 1;
+const PINYIN: usize = 3;
+const OTHER_PINYIN: usize = 4;
+
+/// Whether `mask` holds every character of `wanted`.
+fn holds(mask: u64, wanted: u64) -> bool {
+    mask & wanted == wanted
+}
+
+/// A set of characters in 64 bits: a–z and 0–9 each their own bit, every other character
+/// sharing the remaining 28 by its code (so the set may hold more, never less). Spaces are left
+/// out: they separate words, and the matcher needs none in a field.
+fn char_mask(text: &str) -> u64 {
+    text.chars().fold(0, |mask, c| {
+        let bit = match c {
+            ' ' => return mask,
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            _ => 36 + c as u32 % 28,
+        };
+        mask | 1 << bit
+    })
 }
 
 pub struct Index {
@@ -70,15 +101,27 @@ impl Index {
                 for part in [&f.company, &f.city].into_iter().flatten() {
                     other.extend(pinyin::search_keys(part, false));
                 }
-                Entry {
+                let mut entry = Entry {
                     pinyin: keys.join(" "),
                     other_pinyin: other.join(" "),
                     name: fold(&f.name),
                     rest: fold(&rest),
                     phones,
                     order,
+                    masks: [0; 5],
+                    mask: 0,
                     customer: s.customer,
-                }
+                };
+                entry.masks = [
+                    &entry.name,
+                    &entry.rest,
+                    &entry.phones,
+                    &entry.pinyin,
+                    &entry.other_pinyin,
+                ]
+                .map(|field| char_mask(field));
+                entry.mask = entry.masks.iter().fold(0, |m, f| m | f);
+                entry
             })
             .collect();
         Index { entries }
@@ -133,38 +176,47 @@ fn pinyin_query(q: &str) -> String {
     }
 }
 
-fn score(
-    matcher: &SkimMatcherV2,
-    e: &Entry,
-    query: &str,
-    digits: &str,
-    spelled: &str,
-) -> Option<i64> {
-    let mut best = matcher
-        .fuzzy_match(&e.name, query)
-        .map(|s| s * 2 + if e.name.starts_with(query) { 1000 } else { 0 });
+fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
+    let (query, spelled) = (q.text, q.spelled.as_str());
+    let [text_mask, spelled_mask, _] = q.masks;
+    let mut best = None;
+    let mut take = |s: i64| best = Some(best.map_or(s, |b: i64| b.max(s)));
+    if holds(e.masks[NAME], text_mask)
+        && let Some(s) = matcher.fuzzy_match(&e.name, query)
+    {
+        take(s * 2 + if e.name.starts_with(query) { 1000 } else { 0 });
+    }
     // Pinyin: a name key that starts with the query (`zw` → 张伟) ranks just below a name that
     // starts with it in its own letters, so typing the characters themselves always ranks first;
     // a company or city (`shan` → 上海) ranks below any match of the name.
     if !spelled.is_empty() {
-        for (keys, prefix, fuzzy_cap) in [(&e.pinyin, 800, 799), (&e.other_pinyin, 300, 299)] {
+        for (field, prefix, fuzzy_cap) in [(PINYIN, 800, 799), (OTHER_PINYIN, 300, 299)] {
+            if !holds(e.masks[field], spelled_mask) {
+                continue;
+            }
+            let keys = if field == PINYIN {
+                &e.pinyin
+            } else {
+                &e.other_pinyin
+            };
             for key in keys.split(' ').filter(|k| !k.is_empty()) {
-                let s = if key.starts_with(spelled) {
-                    Some(prefix + spelled.len() as i64)
-                } else {
-                    matcher.fuzzy_match(key, spelled).map(|s| s.min(fuzzy_cap))
-                };
-                if let Some(s) = s {
-                    best = Some(best.map_or(s, |b| b.max(s)));
+                if key.starts_with(spelled) {
+                    take(prefix + spelled.len() as i64);
+                } else if holds(char_mask(key), spelled_mask)
+                    && let Some(s) = matcher.fuzzy_match(key, spelled)
+                {
+                    take(s.min(fuzzy_cap));
                 }
             }
         }
     }
-    if let Some(s) = matcher.fuzzy_match(&e.rest, query) {
-        best = Some(best.map_or(s, |b| b.max(s)));
+    if holds(e.masks[REST], text_mask)
+        && let Some(s) = matcher.fuzzy_match(&e.rest, query)
+    {
+        take(s);
     }
-    if digits.len() >= 3 && e.phones.contains(digits) {
-        best = Some(best.map_or(2000, |b| b.max(2000)));
+    if q.digits.len() >= 3 && e.phones.contains(&q.digits) {
+        take(2000);
     }
     best
 }
@@ -189,36 +241,133 @@ pub fn narrows(prev: &str, next: &str) -> bool {
         && (phone_query(&next).len() < 3 || phone_query(&prev).len() >= 3)
 }
 
-/// Scores `candidates` (all entries when `None`), best first; ties keep name order.
+/// Below this many entries to score, one thread does it all.
+const SPLIT_FROM: usize = 4_096;
+
+/// Scores `candidates` (all entries when `None`), best first; ties keep name order. A large
+/// index is scored on every core, each taking a share of the entries.
 pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> {
     let q = fold(query.trim());
     if q.is_empty() {
         return Vec::new();
     }
-    let digits = phone_query(&q);
-    let spelled = pinyin_query(&q);
-    let matcher = SkimMatcherV2::default();
-    let mut hits: Vec<Hit> = match candidates {
-        Some(prev) => prev
-            .iter()
-            .filter_map(|h| {
-                score(&matcher, &index.entries[h.index], &q, &digits, &spelled).map(|score| Hit {
-                    index: h.index,
-                    score,
+    let query = Query::new(&q);
+    let positions: Vec<usize>;
+    let all: &[usize] = match candidates {
+        Some(prev) => {
+            positions = prev.iter().map(|h| h.index).collect();
+            &positions
+        }
+        None => {
+            positions = (0..index.entries.len()).collect();
+            &positions
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if cores < 2 || all.len() < SPLIT_FROM {
+        let mut hits = query.score_all(index, all);
+        hits.sort_unstable_by(best_first);
+        return hits;
+    }
+    // Each core scores and sorts its share; the sorted shares are merged.
+    let share = all.len().div_ceil(cores);
+    let parts: Vec<Vec<Hit>> = std::thread::scope(|s| {
+        let running: Vec<_> = all
+            .chunks(share)
+            .map(|part| {
+                s.spawn(|| {
+                    let mut hits = query.score_all(index, part);
+                    hits.sort_unstable_by(best_first);
+                    hits
                 })
             })
-            .collect(),
-        None => index
-            .entries
+            .collect();
+        running
+            .into_iter()
+            // A scoring thread cannot panic on an entry; if it did, its share is left out.
+            .map(|p| p.join().unwrap_or_default())
+            .collect()
+    });
+    merge(parts)
+}
+
+fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.cmp(&a.score).then(a.index.cmp(&b.index))
+}
+
+/// Sorted runs into one sorted list.
+fn merge(mut runs: Vec<Vec<Hit>>) -> Vec<Hit> {
+    while runs.len() > 1 {
+        let (b, a) = (
+            runs.pop().unwrap_or_default(),
+            runs.pop().unwrap_or_default(),
+        );
+        let mut merged = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if best_first(&a[i], &b[j]).is_le() {
+                merged.push(a[i]);
+                i += 1;
+            } else {
+                merged.push(b[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&a[i..]);
+        merged.extend_from_slice(&b[j..]);
+        runs.push(merged);
+    }
+    runs.pop().unwrap_or_default()
+}
+
+/// A folded query in the forms it is compared in.
+struct Query<'q> {
+    text: &'q str,
+    digits: String,
+    spelled: String,
+    /// An entry must hold every character of at least one form to match.
+    masks: [u64; 3],
+}
+
+impl<'q> Query<'q> {
+    fn new(text: &'q str) -> Query<'q> {
+        let digits = phone_query(text);
+        let spelled = pinyin_query(text);
+        let never = u64::MAX;
+        let masks = [
+            char_mask(text),
+            if spelled.is_empty() {
+                never
+            } else {
+                char_mask(&spelled)
+            },
+            if digits.len() >= 3 {
+                char_mask(&digits)
+            } else {
+                never
+            },
+        ];
+        Query {
+            text,
+            digits,
+            spelled,
+            masks,
+        }
+    }
+
+    fn score_all(&self, index: &Index, positions: &[usize]) -> Vec<Hit> {
+        let matcher = SkimMatcherV2::default();
+        positions
             .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                score(&matcher, e, &q, &digits, &spelled).map(|score| Hit { index: i, score })
+            .filter_map(|&i| {
+                let e = &index.entries[i];
+                if !self.masks.iter().any(|m| holds(e.mask, *m)) {
+                    return None;
+                }
+                score(&matcher, e, self).map(|score| Hit { index: i, score })
             })
-            .collect(),
-    };
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-    hits
+            .collect()
+    }
 }
 
 /// Where in `name` the query matched, as character positions, for highlighting.
@@ -388,5 +537,52 @@ pub(crate) mod tests {
             9,
             "the city and company matches still match: {found:?}"
         );
+    }
+
+    #[test]
+    fn skipping_entries_by_their_characters_and_scoring_on_every_core_change_no_answer() {
+        let surnames = ["张", "王", "García", "Müller", "O'Brien", "李"];
+        let given = ["伟", "芳", "José", "Anna", "Zoë", "明"];
+        let cities = ["上海", "Berlin", "São Paulo", "深圳"];
+        let sources: Vec<SearchSource> = (0..SPLIT_FROM as i64 * 2)
+            .map(|i| {
+                let n = i as usize;
+                let name = format!("{}{} {i}", surnames[n % 6], given[n / 6 % 6]);
+                let company = (n % 3 == 0).then(|| format!("Acme {}", n % 17));
+                let phone = format!("+86 138 {:04} {:04}", n % 9973, n);
+                let mut s = source(i + 1, &name, company.as_deref(), Some(&phone), &[]);
+                s.customer.fields.city = Some(cities[n % 4].into());
+                s.customer.fields.email = Some(format!("p{i}@example.com"));
+                s
+            })
+            .collect();
+        let idx = Index::build(sources);
+        for q in [
+            "z",
+            "zw",
+            "zhang wei 1",
+            "wangfang",
+            "garcia",
+            "müller 3",
+            "o'b",
+            "zoe",
+            "上海",
+            "sp",
+            "138 0042",
+            "acme 5",
+            "p12@",
+            "李明 7",
+            "xq",
+            "9",
+        ] {
+            let folded = fold(q);
+            let mut every = Query::new(&folded);
+            // No character sets: every field of every entry is scored.
+            every.masks = [0; 3];
+            let all: Vec<usize> = (0..idx.len()).collect();
+            let mut expected = every.score_all(&idx, &all);
+            expected.sort_by(best_first);
+            assert_eq!(rank(&idx, q, None), expected, "query {q:?}");
+        }
     }
 }
