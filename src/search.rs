@@ -548,7 +548,7 @@ pub(crate) mod tests {
             .map(|i| {
                 let n = i as usize;
                 let name = format!("{}{} {i}", surnames[n % 6], given[n / 6 % 6]);
-                let company = (n % 3 == 0).then(|| format!("Acme {}", n % 17));
+                let company = n.is_multiple_of(3).then(|| format!("Acme {}", n % 17));
                 let phone = format!("+86 138 {:04} {:04}", n % 9973, n);
                 let mut s = source(i + 1, &name, company.as_deref(), Some(&phone), &[]);
                 s.customer.fields.city = Some(cities[n % 4].into());
