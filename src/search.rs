@@ -72,8 +72,9 @@ pub struct Index {
 }
 
 impl Index {
+    /// The index of `sources`, in name order whatever their order.
     pub fn build(sources: Vec<SearchSource>) -> Index {
-        let entries = sources
+        let mut entries: Vec<Entry> = sources
             .into_iter()
             .map(|s| {
                 let c = &s.customer;
@@ -124,6 +125,7 @@ impl Index {
                 entry
             })
             .collect();
+        entries.sort_unstable_by(|a, b| a.order.cmp(&b.order));
         Index { entries }
     }
 

@@ -274,7 +274,7 @@ fn search_sql(condition: &str) -> String {
         "SELECT {COLS}, {AUDIT_COLS},
             (SELECT group_concat(coalesce(p.name, '') || ' ' || coalesce(p.phone, '') || ' ' || coalesce(p.email, ''), char(31))
              FROM contact_person p WHERE p.customer_id = customer.id)
-         FROM customer WHERE archived_at IS NULL {condition} ORDER BY sort_key, id"
+         FROM customer WHERE archived_at IS NULL {condition}"
     )
 }
 
@@ -317,7 +317,8 @@ pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSo
 }
 
 /// Every active customer with their contact persons' details, for building the search index
-/// off the UI thread.
+/// off the UI thread; in the table's order (the index sorts them by name: following the sort
+/// key's index read a grown book's rows from pages all over the file).
 pub fn search_sources(conn: &Connection) -> Result<Vec<SearchSource>> {
     let mut stmt = conn.prepare_cached(&search_sql(""))?;
     let found = stmt
