@@ -67,64 +67,88 @@ fn char_mask(text: &str) -> u64 {
     })
 }
 
+impl Entry {
+    /// A customer's entry: their fields folded, their phones' digits, their pinyin keys.
+    fn of(s: SearchSource) -> Entry {
+        let c = &s.customer;
+        let f = &c.fields;
+        let mut rest = String::new();
+        for part in [&f.company, &f.email, &f.city].into_iter().flatten() {
+            rest.push_str(part);
+            rest.push(' ');
+        }
+        for part in c.tags.iter().chain(&s.contacts) {
+            rest.push_str(part);
+            rest.push(' ');
+        }
+        let mut phones = f.phone.as_deref().map(phone_digits).unwrap_or_default();
+        for contact in &s.contacts {
+            let digits = phone_digits(contact);
+            if !digits.is_empty() {
+                phones.push(' ');
+                phones.push_str(&digits);
+            }
+        }
+        let order = (crate::domain::sort_key(&f.name), c.id);
+        let keys = pinyin::search_keys(&f.name, true);
+        let mut other = Vec::new();
+        for part in [&f.company, &f.city].into_iter().flatten() {
+            other.extend(pinyin::search_keys(part, false));
+        }
+        let mut entry = Entry {
+            pinyin: keys.join(" "),
+            other_pinyin: other.join(" "),
+            name: fold(&f.name),
+            rest: fold(&rest),
+            phones,
+            order,
+            masks: [0; 5],
+            mask: 0,
+            customer: s.customer,
+        };
+        entry.masks = [
+            &entry.name,
+            &entry.rest,
+            &entry.phones,
+            &entry.pinyin,
+            &entry.other_pinyin,
+        ]
+        .map(|field| char_mask(field));
+        entry.mask = entry.masks.iter().fold(0, |m, f| m | f);
+        entry
+    }
+}
+
 pub struct Index {
     pub entries: Vec<Entry>,
 }
 
 impl Index {
-    /// The index of `sources`, in name order whatever their order.
-    pub fn build(sources: Vec<SearchSource>) -> Index {
-        let mut entries: Vec<Entry> = sources
-            .into_iter()
-            .map(|s| {
-                let c = &s.customer;
-                let f = &c.fields;
-                let mut rest = String::new();
-                for part in [&f.company, &f.email, &f.city].into_iter().flatten() {
-                    rest.push_str(part);
-                    rest.push(' ');
-                }
-                for part in c.tags.iter().chain(&s.contacts) {
-                    rest.push_str(part);
-                    rest.push(' ');
-                }
-                let mut phones = f.phone.as_deref().map(phone_digits).unwrap_or_default();
-                for contact in &s.contacts {
-                    let digits = phone_digits(contact);
-                    if !digits.is_empty() {
-                        phones.push(' ');
-                        phones.push_str(&digits);
-                    }
-                }
-                let order = (crate::domain::sort_key(&f.name), c.id);
-                let keys = pinyin::search_keys(&f.name, true);
-                let mut other = Vec::new();
-                for part in [&f.company, &f.city].into_iter().flatten() {
-                    other.extend(pinyin::search_keys(part, false));
-                }
-                let mut entry = Entry {
-                    pinyin: keys.join(" "),
-                    other_pinyin: other.join(" "),
-                    name: fold(&f.name),
-                    rest: fold(&rest),
-                    phones,
-                    order,
-                    masks: [0; 5],
-                    mask: 0,
-                    customer: s.customer,
-                };
-                entry.masks = [
-                    &entry.name,
-                    &entry.rest,
-                    &entry.phones,
-                    &entry.pinyin,
-                    &entry.other_pinyin,
-                ]
-                .map(|field| char_mask(field));
-                entry.mask = entry.masks.iter().fold(0, |m, f| m | f);
-                entry
+    /// The index of `sources`, in name order whatever their order. A large one is built on
+    /// every core (the pinyin keys are most of the work).
+    pub fn build(mut sources: Vec<SearchSource>) -> Index {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let mut entries: Vec<Entry> = if cores < 2 || sources.len() < SPLIT_FROM {
+            sources.into_iter().map(Entry::of).collect()
+        } else {
+            let share = sources.len().div_ceil(cores);
+            let mut parts = Vec::new();
+            while sources.len() > share {
+                parts.push(sources.split_off(sources.len() - share));
+            }
+            parts.push(sources);
+            std::thread::scope(|s| {
+                let running: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| s.spawn(|| part.into_iter().map(Entry::of).collect::<Vec<_>>()))
+                    .collect();
+                running
+                    .into_iter()
+                    // Building an entry cannot panic; if a thread did, its share is left out.
+                    .flat_map(|t| t.join().unwrap_or_default())
+                    .collect()
             })
-            .collect();
+        };
         entries.sort_unstable_by(|a, b| a.order.cmp(&b.order));
         Index { entries }
     }

@@ -287,17 +287,14 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
         found.retain(|c| risks.contains_key(&c.id));
     }
     if json {
-        let rows: Vec<serde_json::Value> = found
-            .iter()
-            .map(|c| {
-                let mut v = views::customer(c, &clock);
-                if let (true, serde_json::Value::Object(map)) = (at_risk, &mut v) {
-                    map.insert("risk".into(), serde_json::json!(risks.get(&c.id)));
-                }
-                v
-            })
-            .collect();
-        return Ok(env.out.json(&rows)?);
+        let rows = found.iter().map(|c| {
+            let mut v = views::customer(c, &clock);
+            if let (true, serde_json::Value::Object(map)) = (at_risk, &mut v) {
+                map.insert("risk".into(), serde_json::json!(risks.get(&c.id)));
+            }
+            v
+        });
+        return Ok(env.out.json_items(rows)?);
     }
     if at_risk {
         if found.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::input::for_terminal;
@@ -72,6 +72,21 @@ impl Out {
         } else {
             writeln!(self.inner, "{text}")
         }
+    }
+
+    /// A JSON array of `items`, as [`Out::json`] writes it; to a pipe each item is written as it
+    /// is made, so a 100,000-customer list never sits in memory as text (or as JSON values).
+    pub fn json_items<T: Serialize>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+    ) -> io::Result<()> {
+        if self.captured.is_some() || io::IsTerminal::is_terminal(&io::stdout()) {
+            let all: Vec<T> = items.into_iter().collect();
+            return self.json(&all);
+        }
+        let mut ser = serde_json::Serializer::pretty(&mut self.inner);
+        ser.collect_seq(items).map_err(io::Error::from)?;
+        writeln!(self.inner)
     }
 
     pub fn flush(&mut self) -> io::Result<()> {

@@ -39,6 +39,10 @@ macro_rules! string_enum {
         impl FromStr for $name {
             type Err = InputError;
             fn from_str(s: &str) -> Result<Self, InputError> {
+                // The stored form first, as every row read from the database has it.
+                if let Some(v) = $name::ALL.iter().copied().find(|v| v.as_str() == s) {
+                    return Ok(v);
+                }
                 let wanted = s.trim().to_lowercase().replace([' ', '-'], "_");
                 $name::ALL
                     .iter()
