@@ -7,7 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::domain::input::phone_digits;
-use crate::domain::{Customer, pinyin};
+use chrono::NaiveDate;
+
+use crate::domain::{Audit, Customer, CustomerFields, Tier, pinyin};
 use crate::store::pages::SearchSource;
 
 /// Lower case with accents removed, so `muller` finds Müller and `jose` finds José.
@@ -21,19 +23,21 @@ pub fn fold(text: &str) -> String {
 /// One customer as the search sees them.
 #[derive(Clone)]
 pub struct Entry {
-    pub customer: Customer,
+    pub id: i64,
+    /// What the list draws for a match; the rest of the record stays in the database.
+    shown: Shown,
     /// Name order: (sort key, id), so patched indexes keep the list's order.
     order: (String, i64),
-    name: String,
+    name: Box<str>,
     /// Company, contact persons, e-mail, city and tags, folded, separated by spaces.
-    rest: String,
+    rest: Box<str>,
     /// Every phone number's digits, space-separated.
-    phones: String,
+    phones: Box<str>,
     /// Pinyin keys of the name (full spelling and initials), space-separated; empty when it has
     /// no Chinese characters.
-    pinyin: String,
+    pinyin: Box<str>,
     /// The same for the company and the city: a match there ranks below a match of the name.
-    other_pinyin: String,
+    other_pinyin: Box<str>,
     /// Which characters each field holds ([`char_mask`]), in the order name, rest, phones,
     /// pinyin, other pinyin: a field without all of a query's characters cannot match it and is
     /// not scored, an entry with no such field not looked at.
@@ -67,7 +71,42 @@ fn char_mask(text: &str) -> u64 {
     })
 }
 
+/// What of a customer the list draws for a match: a hundred thousand whole records were most of
+/// the screen's memory.
+#[derive(Clone)]
+struct Shown {
+    name: Box<str>,
+    company: Option<Box<str>>,
+    tier: Tier,
+    cadence_days: Option<i64>,
+    last_contact_at: Option<Box<str>>,
+    next_due: Option<NaiveDate>,
+}
+
 impl Entry {
+    /// The customer as the list draws them (the fields it does not show are empty).
+    pub fn customer(&self) -> Customer {
+        let f = &self.shown;
+        Customer {
+            id: self.id,
+            fields: CustomerFields {
+                company: f.company.as_deref().map(str::to_string),
+                tier: f.tier,
+                cadence_days: f.cadence_days,
+                ..CustomerFields::named(&*f.name)
+            },
+            tags: Vec::new(),
+            archived_at: None,
+            last_contact_at: f.last_contact_at.as_deref().map(str::to_string),
+            next_due: f.next_due,
+            purchase_total: 0,
+            purchase_count: 0,
+            last_purchase_on: None,
+            value: Default::default(),
+            audit: Audit::default(),
+        }
+    }
+
     /// A customer's entry: their fields folded, their phones' digits, their pinyin keys.
     fn of(s: SearchSource) -> Entry {
         let c = &s.customer;
@@ -96,15 +135,23 @@ impl Entry {
             other.extend(pinyin::search_keys(part, false));
         }
         let mut entry = Entry {
-            pinyin: keys.join(" "),
-            other_pinyin: other.join(" "),
-            name: fold(&f.name),
-            rest: fold(&rest),
-            phones,
+            pinyin: keys.join(" ").into(),
+            other_pinyin: other.join(" ").into(),
+            name: fold(&f.name).into(),
+            rest: fold(&rest).into(),
+            phones: phones.into(),
             order,
             masks: [0; 5],
             mask: 0,
-            customer: s.customer,
+            id: c.id,
+            shown: Shown {
+                name: f.name.as_str().into(),
+                company: f.company.as_deref().map(Into::into),
+                tier: f.tier,
+                cadence_days: f.cadence_days,
+                last_contact_at: c.last_contact_at.as_deref().map(Into::into),
+                next_due: c.next_due,
+            },
         };
         entry.masks = [
             &entry.name,
@@ -164,7 +211,7 @@ impl Index {
         let mut entries: Vec<Entry> = self
             .entries
             .iter()
-            .filter(|e| !drop.contains(&e.customer.id))
+            .filter(|e| !drop.contains(&e.id))
             .cloned()
             .collect();
         entries.extend(Index::build(changed).entries);
@@ -459,7 +506,7 @@ pub(crate) mod tests {
     fn ids(idx: &Index, q: &str) -> Vec<i64> {
         rank(idx, q, None)
             .iter()
-            .map(|h| idx.entries[h.index].customer.id)
+            .map(|h| idx.entries[h.index].id)
             .collect()
     }
 
@@ -528,10 +575,10 @@ pub(crate) mod tests {
         let renamed = source(3, "Aaron Smith", Some("Acme Robotics"), None, &[]);
         let added = source(9, "Zoe New", None, None, &[]);
         let patched = idx.patched(vec![renamed, added], &[2]);
-        let names: Vec<&str> = patched
+        let names: Vec<String> = patched
             .entries
             .iter()
-            .map(|e| e.customer.fields.name.as_str())
+            .map(|e| e.customer().fields.name)
             .collect();
         assert_eq!(names, vec!["Aaron Smith", "José Müller", "Zoe New"]);
         assert_eq!(ids(&patched, "aaron"), vec![3]);

@@ -439,7 +439,7 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
         let found: std::collections::HashSet<i64> = crate::search::rank(&index, q, None)
             .iter()
             .filter_map(|h| index.entries.get(h.index))
-            .map(|e| e.customer.id)
+            .map(|e| e.id)
             .collect();
         return Ok(candidates
             .into_iter()

@@ -142,6 +142,6 @@ mod tests {
         let r = last.expect("an answer");
         assert_eq!(r.version, 2);
         assert_eq!(r.hits.len(), 1);
-        assert_eq!(r.index.entries[r.hits[0].index].customer.id, 3);
+        assert_eq!(r.index.entries[r.hits[0].index].id, 3);
     }
 }

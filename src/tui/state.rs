@@ -538,14 +538,31 @@ impl State {
         }
     }
 
-    /// The customer under the list's selection (search results when searching).
-    pub fn list_customer(&self) -> Option<&Customer> {
+    /// The customer under the list's selection as the list shows them (a search result is the
+    /// index's short form: the fields the list draws).
+    pub fn list_customer(&self) -> Option<std::borrow::Cow<'_, Customer>> {
         if self.search.filtering() {
             let (hits, index) = self.search.hits.as_ref()?;
             let hit = hits.get(self.search.selected)?;
-            return index.entries.get(hit.index).map(|e| &e.customer);
+            return index
+                .entries
+                .get(hit.index)
+                .map(|e| std::borrow::Cow::Owned(e.customer()));
         }
-        self.list.rows.get(self.list.selected)
+        self.list
+            .rows
+            .get(self.list.selected)
+            .map(std::borrow::Cow::Borrowed)
+    }
+
+    /// The customer under the list's selection (search results when searching).
+    pub fn list_customer_id(&self) -> Option<i64> {
+        if self.search.filtering() {
+            let (hits, index) = self.search.hits.as_ref()?;
+            let hit = hits.get(self.search.selected)?;
+            return index.entries.get(hit.index).map(|e| e.id);
+        }
+        self.list.rows.get(self.list.selected).map(|c| c.id)
     }
 
     /// The queue's selected row, when its window is loaded.
@@ -558,7 +575,7 @@ impl State {
     pub fn target_id(&self) -> Option<i64> {
         match self.follows {
             Pane::Queue => self.queue_row().and_then(QueueRow::customer_id),
-            Pane::List => self.list_customer().map(|c| c.id),
+            Pane::List => self.list_customer_id(),
             // Opened from a figure or a deal: the profile holds its customer.
             _ => self.selected_id,
         }

@@ -414,10 +414,7 @@ fn an_empty_search_shows_everyone_and_the_cli_finds_what_the_screen_finds() {
         press(&mut app, KeyCode::Char('/'));
         crate::tui::keys(&mut app, q);
         let mut screen_ids: Vec<i64> = match &app.state.search.hits {
-            Some((hits, index)) => hits
-                .iter()
-                .map(|h| index.entries[h.index].customer.id)
-                .collect(),
+            Some((hits, index)) => hits.iter().map(|h| index.entries[h.index].id).collect(),
             None => Vec::new(),
         };
         press(&mut app, KeyCode::Esc);

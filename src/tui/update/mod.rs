@@ -564,7 +564,7 @@ fn panes_key(s: &mut State, a: Action) {
                 Some((hits, index)) if s.search.filtering() => hits
                     .iter()
                     .filter_map(|h| index.entries.get(h.index))
-                    .map(|e| e.customer.id)
+                    .map(|e| e.id)
                     .collect(),
                 _ if s.filter != ListFilter::default() => {
                     // Everyone the filter matches, not only the rows loaded on screen.

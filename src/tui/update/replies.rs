@@ -364,7 +364,7 @@ pub fn reply(s: &mut State, r: Reply) {
                     s.follows = Pane::List;
                 }
                 if s.follows == Pane::List {
-                    if s.selected_id.is_none() || s.list_customer().is_none() {
+                    if s.selected_id.is_none() || s.list_customer_id().is_none() {
                         s.list.want = Some(id);
                     }
                     select_customer(s, id);

@@ -1,5 +1,7 @@
 //! The customer list: the loaded window of rows, or the search results.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -90,7 +92,8 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
     lines.push(Line::styled(header, theme::HEADER));
     let room = (inner.height as usize).saturating_sub(lines.len());
 
-    let rows: Vec<&Customer>;
+    // Search results are drawn from the index's short form of each customer.
+    let rows: Vec<Cow<'_, Customer>>;
     let selected;
     let offset;
     if s.search.filtering() {
@@ -106,7 +109,7 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
                 .iter()
                 .skip(offset)
                 .take(room)
-                .filter_map(|h| index.entries.get(h.index).map(|e| &e.customer))
+                .filter_map(|h| index.entries.get(h.index).map(|e| Cow::Owned(e.customer())))
                 .collect(),
             None => Vec::new(),
         };
@@ -114,7 +117,14 @@ pub fn draw(f: &mut Frame, s: &mut State, area: Rect) {
         s.list.offset = keep_visible(s.list.offset, s.list.selected, room);
         offset = s.list.offset;
         selected = s.list.selected;
-        rows = s.list.rows.iter().skip(offset).take(room).collect();
+        rows = s
+            .list
+            .rows
+            .iter()
+            .skip(offset)
+            .take(room)
+            .map(Cow::Borrowed)
+            .collect();
     }
 
     if rows.is_empty()
