@@ -167,7 +167,8 @@ impl Entry {
 }
 
 pub struct Index {
-    pub entries: Vec<Entry>,
+    /// Shared with the copies [`Index::patched`] makes: a change copies pointers, not records.
+    pub entries: Vec<std::sync::Arc<Entry>>,
 }
 
 impl Index {
@@ -197,7 +198,9 @@ impl Index {
             })
         };
         entries.sort_unstable_by(|a, b| a.order.cmp(&b.order));
-        Index { entries }
+        Index {
+            entries: entries.into_iter().map(std::sync::Arc::new).collect(),
+        }
     }
 
     /// A copy with `changed` customers replaced (or added) and `gone` ones removed, in name
@@ -208,14 +211,23 @@ impl Index {
             .map(|s| s.customer.id)
             .chain(gone.iter().copied())
             .collect();
-        let mut entries: Vec<Entry> = self
+        let mut entries: Vec<std::sync::Arc<Entry>> = self
             .entries
             .iter()
             .filter(|e| !drop.contains(&e.id))
             .cloned()
             .collect();
-        entries.extend(Index::build(changed).entries);
-        entries.sort_by(|a, b| a.order.cmp(&b.order));
+        let fresh = Index::build(changed).entries;
+        if fresh.len() <= 64 {
+            // A few saved customers: each goes in at its place in name order.
+            for e in fresh {
+                let at = entries.partition_point(|x| x.order < e.order);
+                entries.insert(at, e);
+            }
+        } else {
+            entries.extend(fresh);
+            entries.sort_by(|a, b| a.order.cmp(&b.order));
+        }
         Index { entries }
     }
 
@@ -656,6 +668,30 @@ pub(crate) mod tests {
             let mut expected = every.score_all(&idx, &all);
             expected.sort_by(best_first);
             assert_eq!(rank(&idx, q, None), expected, "query {q:?}");
+        }
+    }
+
+    #[test]
+    fn a_patched_index_is_the_index_built_afresh_for_few_and_for_many_changes() {
+        let people = |ids: std::ops::Range<i64>, tag: &str| -> Vec<SearchSource> {
+            ids.map(|i| source(i, &format!("{tag} {}", (i * 7919) % 1000), None, None, &[]))
+                .collect()
+        };
+        let base = Index::build(people(1..300, "Lee"));
+        for changed in [people(10..13, "Ann"), people(50..250, "Bo")] {
+            let gone = [5, 6, 299];
+            let patched = base.patched(changed.clone(), &gone);
+            let mut all: Vec<SearchSource> = people(1..300, "Lee")
+                .into_iter()
+                .filter(|s| {
+                    !gone.contains(&s.customer.id)
+                        && !changed.iter().any(|c| c.customer.id == s.customer.id)
+                })
+                .collect();
+            all.extend(changed);
+            let fresh = Index::build(all);
+            let order = |i: &Index| i.entries.iter().map(|e| e.id).collect::<Vec<_>>();
+            assert_eq!(order(&patched), order(&fresh));
         }
     }
 }
