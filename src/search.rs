@@ -265,11 +265,12 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     let (query, spelled) = (q.text, q.spelled.as_str());
     let [text_mask, spelled_mask, _] = q.masks;
     let mut best = None;
-    let mut take = |s: i64| best = Some(best.map_or(s, |b: i64| b.max(s)));
     if holds(e.masks[NAME], text_mask)
         && let Some(s) = matcher.fuzzy_match(&e.name, query)
     {
-        take(s * 2 + if e.name.starts_with(query) { 1000 } else { 0 });
+        best = best.max(Some(
+            s * 2 + if e.name.starts_with(query) { 1000 } else { 0 },
+        ));
     }
     // Pinyin: a name key that starts with the query (`zw` → 张伟) ranks just below a name that
     // starts with it in its own letters, so typing the characters themselves always ranks first;
@@ -286,25 +287,33 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
             };
             for key in keys.split(' ').filter(|k| !k.is_empty()) {
                 if key.starts_with(spelled) {
-                    take(prefix + spelled.len() as i64);
+                    best = best.max(Some(prefix + spelled.len() as i64));
                 } else if holds(char_mask(key), spelled_mask)
                     && let Some(s) = matcher.fuzzy_match(key, spelled)
                 {
-                    take(s.min(fuzzy_cap));
+                    best = best.max(Some(s.min(fuzzy_cap)));
                 }
             }
         }
     }
-    if holds(e.masks[REST], text_mask)
+    if q.digits.len() >= 3 && e.phones.contains(&q.digits) {
+        best = best.max(Some(2000));
+    }
+    // The rest is the longest field and the dearest to score; a score the rest cannot beat
+    // (see REST_CEILING) is final without it.
+    let beaten = best.is_some_and(|b| b >= q.rest_bound);
+    if !beaten
+        && holds(e.masks[REST], text_mask)
         && let Some(s) = matcher.fuzzy_match(&e.rest, query)
     {
-        take(s);
-    }
-    if q.digits.len() >= 3 && e.phones.contains(&q.digits) {
-        take(2000);
+        best = best.max(Some(s));
     }
     best
 }
+
+/// The most a fuzzy match scores for each character of the query: skim gives 16 for the match
+/// and a bonus of at most 16 (a word's start, doubled at the field's first character).
+const REST_CEILING: i64 = 32;
 
 /// Digits-only queries (allowing phone punctuation) also match phone numbers, from 3 digits on.
 fn phone_query(q: &str) -> String {
@@ -412,6 +421,8 @@ struct Query<'q> {
     spelled: String,
     /// An entry must hold every character of at least one form to match.
     masks: [u64; 3],
+    /// The most its match in a customer's rest can score ([`REST_CEILING`] a character).
+    rest_bound: i64,
 }
 
 impl<'q> Query<'q> {
@@ -437,6 +448,7 @@ impl<'q> Query<'q> {
             digits,
             spelled,
             masks,
+            rest_bound: REST_CEILING * text.chars().count() as i64,
         }
     }
 
@@ -625,9 +637,11 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn skipping_entries_by_their_characters_and_scoring_on_every_core_change_no_answer() {
+    fn skipping_fields_by_their_characters_or_a_ceiling_and_scoring_on_every_core_change_no_answer()
+    {
         let surnames = ["张", "王", "García", "Müller", "O'Brien", "李"];
-        let given = ["伟", "芳", "José", "Anna", "Zoë", "明"];
+        // "Isaac Tim Lee" matches `acme` weakly (letters inside words), "Acme" strongly.
+        let given = ["伟", "芳", "José", "Anna", "Zoë", "Isaac Tim Lee"];
         let cities = ["上海", "Berlin", "São Paulo", "深圳"];
         let sources: Vec<SearchSource> = (0..SPLIT_FROM as i64 * 2)
             .map(|i| {
@@ -662,8 +676,9 @@ pub(crate) mod tests {
         ] {
             let folded = fold(q);
             let mut every = Query::new(&folded);
-            // No character sets: every field of every entry is scored.
+            // No character sets and no ceiling: every field of every entry is scored.
             every.masks = [0; 3];
+            every.rest_bound = i64::MAX;
             let all: Vec<usize> = (0..idx.len()).collect();
             let mut expected = every.score_all(&idx, &all);
             expected.sort_by(best_first);
