@@ -159,6 +159,57 @@ fn main() {
     };
     println!("  {:<28}{}{mark}", "today --limit 20", ms(first));
 
+    // Listing and searching beside sqlite3 reading the same rows (when it is installed).
+    let sqlite3 = |args: &[&str]| -> Option<Duration> {
+        Command::new("sqlite3").arg("-version").output().ok()?;
+        let runs = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                let out = Command::new("sqlite3").arg(&path).args(args).output();
+                out.map(|_| started.elapsed()).unwrap_or_default()
+            })
+            .collect();
+        Some(median(runs))
+    };
+    let beside = |anchor: Option<Duration>| {
+        anchor.map_or_else(
+            || "  (sqlite3 not installed)".to_string(),
+            |a| format!("  sqlite3 {}", ms(a).trim()),
+        )
+    };
+    let search = command(&path, &["customer", "list", "--search", "wang"], 5);
+    let like = sqlite3(&[
+        "SELECT id FROM customer WHERE archived_at IS NULL AND (name LIKE '%wang%' \
+         OR company LIKE '%wang%' OR email LIKE '%wang%' OR city LIKE '%wang%')",
+    ]);
+    let mark = if search > Duration::from_millis(100) {
+        overs.set(overs.get() + 1);
+        "  OVER 100 ms"
+    } else {
+        ""
+    };
+    println!(
+        "  {:<28}{}{mark}{}",
+        "customer list --search wang",
+        ms(search),
+        beside(like)
+    );
+    let listed = command(&path, &["customer", "list", "--json"], 5);
+    let dumped = sqlite3(&["-json", "SELECT * FROM customer"]);
+    let mark = match dumped {
+        Some(d) if listed > d * 2 => {
+            overs.set(overs.get() + 1);
+            "  OVER 2× sqlite3"
+        }
+        _ => "",
+    };
+    println!(
+        "  {:<28}{}{mark}{}",
+        "customer list --json",
+        ms(listed),
+        beside(dumped)
+    );
+
     println!("\ndashboard, each key (the worker's work, median of 5):");
     let store = Store::open(&path, OpenMode::Existing, &Ctx::new("li.na", clock)).expect("open");
     let opened = Period::default_for(clock.today());
