@@ -372,8 +372,8 @@ pub fn run(
         if report.rows == 0 {
             return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")).into());
         }
-        progress(report.rows, report.rows);
         if !writing {
+            progress(report.rows, report.rows);
             // What a pass cut short found is no news: the bad rows are.
             report.added = 0;
             report.updated = 0;
@@ -383,9 +383,12 @@ pub fn run(
             report.likely.clear();
             return Ok(());
         }
-        if let Some(aside) = set_aside.filter(|_| writing && !o.dry_run) {
+        if let Some(aside) = set_aside.filter(|_| !o.dry_run) {
+            // The bar stays short of its end while the indexes are built (seconds at 1M rows).
+            progress(report.rows.saturating_sub(1), report.rows);
             aside.restore(store.conn())?;
         }
+        progress(report.rows, report.rows);
         imports::finish_batch(
             store.conn(),
             batch,
