@@ -192,40 +192,52 @@ impl Table {
     }
 
     pub fn print(&self, out: &mut Out) -> io::Result<()> {
-        let widths: Vec<usize> = (0..self.headers.len())
-            .map(|i| {
-                self.rows
-                    .iter()
-                    .map(|r| r[i].width())
-                    .chain([self.headers[i].width()])
-                    .max()
-                    .unwrap_or(0)
-            })
+        // Each cell's width once; a queue of 50,000 rows is printed through one reused line.
+        let cell_widths: Vec<Vec<usize>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.width()).collect())
             .collect();
-        let render = |cells: &[String]| {
-            let last = cells.len().saturating_sub(1);
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if i == last {
-                        c.clone()
-                    } else {
-                        pad(c, widths[i])
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("  ")
-                .trim_end()
-                .to_string()
-        };
-        let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
-        writeln!(out.inner, "{}", render(&headers))?;
-        for r in &self.rows {
-            writeln!(out.inner, "{}", render(r))?;
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for r in &cell_widths {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(*c);
+            }
+        }
+        let mut line = String::new();
+        fill(
+            &mut line,
+            &widths,
+            self.headers.iter().map(|h| (*h, h.width())),
+        );
+        out.inner.write_all(line.as_bytes())?;
+        for (r, w) in self.rows.iter().zip(&cell_widths) {
+            fill(
+                &mut line,
+                &widths,
+                r.iter().map(String::as_str).zip(w.iter().copied()),
+            );
+            out.inner.write_all(line.as_bytes())?;
         }
         Ok(())
     }
+}
+
+/// One table line into `line`: cells padded to their column's width, two spaces apart, trailing
+/// blanks trimmed (so the last column is never padded).
+fn fill<'a>(line: &mut String, widths: &[usize], cells: impl Iterator<Item = (&'a str, usize)>) {
+    line.clear();
+    for (i, (text, width)) in cells.enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        line.push_str(text);
+        let room = widths.get(i).copied().unwrap_or(0).saturating_sub(width);
+        line.extend(std::iter::repeat_n(' ', room));
+    }
+    let end = line.trim_end().len();
+    line.truncate(end);
+    line.push('\n');
 }
 
 #[cfg(test)]

@@ -122,11 +122,33 @@ pub fn is_word(group: &str, value: &str, text: &str) -> bool {
 }
 
 /// [`t`] with `{name}` placeholders filled in.
+/// One pass over the text: a value that itself holds `{name}` (a customer called `{n}`) is
+/// written as it is, never filled in again.
 pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = t(key).to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    use std::fmt::Write as _;
+    let template = t(key);
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after.find('}').and_then(|close| {
+            args.iter()
+                .find(|(name, _)| *name == &after[..close])
+                .map(|(_, value)| (close, value))
+        });
+        match arg {
+            Some((close, value)) => {
+                let _ = write!(out, "{value}");
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -153,6 +175,23 @@ pub fn detect(flag: Option<&str>, config: Option<String>) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_a_value_is_never_filled_in_again() {
+        set_thread_lang(Some(Lang::En));
+        assert_eq!(
+            tf(
+                "err.one_of",
+                &[("text", &"{choices}"), ("choices", &"a, b")]
+            ),
+            "'{choices}' is not one of: a, b"
+        );
+        // A placeholder without a value stays as it is.
+        assert_eq!(
+            tf("err.one_of", &[("text", &"x")]),
+            "'x' is not one of: {choices}"
+        );
+    }
 
     #[test]
     fn catalogues_have_the_same_keys_and_chinese_is_translated() {
