@@ -9,7 +9,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::domain::input::phone_digits;
 use chrono::NaiveDate;
 
-use crate::domain::{Audit, Customer, CustomerFields, Tier, pinyin};
+use crate::domain::{Customer, CustomerFields, Tier, pinyin};
 use crate::store::pages::SearchSource;
 
 /// Lower case with accents removed, so `muller` finds Müller and `jose` finds José.
@@ -87,23 +87,16 @@ impl Entry {
     /// The customer as the list draws them (the fields it does not show are empty).
     pub fn customer(&self) -> Customer {
         let f = &self.shown;
+        let fields = CustomerFields {
+            company: f.company.as_deref().map(str::to_string),
+            tier: f.tier,
+            cadence_days: f.cadence_days,
+            ..CustomerFields::named(&*f.name)
+        };
         Customer {
-            id: self.id,
-            fields: CustomerFields {
-                company: f.company.as_deref().map(str::to_string),
-                tier: f.tier,
-                cadence_days: f.cadence_days,
-                ..CustomerFields::named(&*f.name)
-            },
-            tags: Vec::new(),
-            archived_at: None,
             last_contact_at: f.last_contact_at.as_deref().map(str::to_string),
             next_due: f.next_due,
-            purchase_total: 0,
-            purchase_count: 0,
-            last_purchase_on: None,
-            value: Default::default(),
-            audit: Audit::default(),
+            ..Customer::bare(self.id, fields, Vec::new())
         }
     }
 
@@ -483,7 +476,7 @@ pub fn highlight(name: &str, query: &str) -> Vec<usize> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::{Audit, CustomerFields};
+    use crate::domain::CustomerFields;
 
     pub(crate) fn source(
         id: i64,
@@ -496,19 +489,7 @@ pub(crate) mod tests {
         fields.company = company.map(str::to_string);
         fields.phone = phone.map(str::to_string);
         SearchSource {
-            customer: Customer {
-                id,
-                fields,
-                tags: vec!["重点".into()],
-                archived_at: None,
-                last_contact_at: None,
-                next_due: None,
-                purchase_total: 0,
-                purchase_count: 0,
-                last_purchase_on: None,
-                value: Default::default(),
-                audit: Audit::default(),
-            },
+            customer: Customer::bare(id, fields, vec!["重点".into()]),
             contacts: contacts.iter().map(|s| s.to_string()).collect(),
         }
     }

@@ -84,6 +84,26 @@ pub struct Customer {
     pub audit: Audit,
 }
 
+impl Customer {
+    /// Only `fields` and `tags`: no records behind them, no figures, no stamps (what the search
+    /// reads, or the list draws, of a customer).
+    pub fn bare(id: i64, fields: CustomerFields, tags: Vec<String>) -> Customer {
+        Customer {
+            id,
+            fields,
+            tags,
+            archived_at: None,
+            last_contact_at: None,
+            next_due: None,
+            purchase_total: 0,
+            purchase_count: 0,
+            last_purchase_on: None,
+            value: Default::default(),
+            audit: Audit::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPerson {
     pub id: i64,

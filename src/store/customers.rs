@@ -485,25 +485,14 @@ fn search_sources(
         .query_map(params_from_iter(binds.0), |r| {
             let id: i64 = r.get(0)?;
             let tags = tag_list(r.get(6)?);
-            Ok(Customer {
-                id,
-                fields: CustomerFields {
-                    company: r.get(2)?,
-                    email: r.get(3)?,
-                    city: r.get(4)?,
-                    phone: r.get(5)?,
-                    ..CustomerFields::named(r.get::<_, String>(1)?)
-                },
-                tags,
-                archived_at: None,
-                last_contact_at: None,
-                next_due: None,
-                purchase_total: 0,
-                purchase_count: 0,
-                last_purchase_on: None,
-                value: Default::default(),
-                audit: Default::default(),
-            })
+            let fields = CustomerFields {
+                company: r.get(2)?,
+                email: r.get(3)?,
+                city: r.get(4)?,
+                phone: r.get(5)?,
+                ..CustomerFields::named(r.get::<_, String>(1)?)
+            };
+            Ok(Customer::bare(id, fields, tags))
         })?
         .map(|c| {
             c.map(|customer| super::pages::SearchSource {
