@@ -9,6 +9,13 @@ use crate::common::{Kehu, wait_for};
 struct Session(String);
 
 impl Session {
+    /// Quits kehu with `q` and checks that it exited cleanly.
+    fn quit(&self) {
+        self.send(&["q"]);
+        let end = self.wait_for("EXITED-");
+        assert!(end.contains("EXITED-0"), "kehu exited badly:\n{end}");
+    }
+
     /// A detached tmux session named `name`, `size` columns by rows, running `command`.
     fn start(name: String, (width, height): (u16, u16), command: &str) -> Session {
         let s = Session(name);
@@ -101,9 +108,7 @@ fn open_search_log_a_call_and_quit_in_a_real_terminal() {
     s.text("Called from tmux");
     s.send(&["Enter"]);
     s.wait_for("logged the call");
-    s.send(&["q"]);
-    let end = s.wait_for("EXITED-");
-    assert!(end.contains("EXITED-0"), "kehu exited badly:\n{end}");
+    s.quit();
 
     let out = k.ok(&["customer", "list", "--search", "张伟", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -278,9 +283,7 @@ fn walk(w: &Words) {
     assert!(saved, "Ctrl-o did not save over theirs:\n{}", s.screen());
     // The form closes once saved (until then q would be typed into it).
     s.wait_gone("Ctrl-o");
-    s.send(&["q"]);
-    let end = s.wait_for("EXITED-");
-    assert!(end.contains("EXITED-0"), "kehu exited badly:\n{end}");
+    s.quit();
 }
 
 #[test]
@@ -322,7 +325,5 @@ fn keys_from_the_config_file_work_in_a_real_terminal() {
     s.wait_for("Log an interaction with");
     s.send(&["Escape"]);
     s.wait_gone("Log an interaction with");
-    s.send(&["q"]);
-    let end = s.wait_for("EXITED-");
-    assert!(end.contains("EXITED-0"), "kehu exited badly:\n{end}");
+    s.quit();
 }
