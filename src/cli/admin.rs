@@ -59,6 +59,24 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
                 ]);
             }
             table.print(&mut env.out)?;
+            let targets = env.store.read(store::settings::all_targets)?;
+            env.out.line("")?;
+            if targets.is_empty() {
+                env.out.line(crate::i18n::t("out.targets_none"))?;
+            } else {
+                env.out.line(crate::i18n::t("out.targets_heading"))?;
+                let mut table = Table::new(&[("KEY", 36), ("TARGET", 16), ("FIGURE", 40)]);
+                for target in &targets {
+                    table.row(vec![
+                        target.key(),
+                        target.shown(true),
+                        crate::i18n::t(&format!("report.{}", target.figure))
+                            .trim()
+                            .to_string(),
+                    ]);
+                }
+                table.print(&mut env.out)?;
+            }
         }
         Some(SettingsCmd::Get { key }) => {
             let value = env.store.read(|c| store::settings::get(c, &key))?;

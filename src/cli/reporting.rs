@@ -66,14 +66,23 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         .store
         .read(|c| crate::store::settings::get(c, "currency"))?;
     if f.csv {
-        env.out.line("figure,key,value,previous,change")?;
+        env.out
+            .line("figure,key,value,previous,change,target,target_met")?;
         for l in &lines {
+            let met = match l.met() {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            };
+            let target = l.target.as_ref().map(|t| t.shown(true)).unwrap_or_default();
             let cells = [
                 l.label.trim(),
                 l.key,
                 &l.now.text(),
                 &l.before.text(),
                 l.arrow(),
+                &target,
+                met,
             ];
             env.out.line(
                 &cells
@@ -108,11 +117,26 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
             md_cell(&crate::i18n::tf("out.report_heading", &[("title", &title)]))
         ))?;
         env.out.line("")?;
-        env.out.line(crate::i18n::t("out.figure_now_before"))?;
-        env.out.line("|---|---:|---:|:-:|")?;
-        for l in &lines {
+        let with_targets = lines.iter().any(|l| l.target.is_some());
+        if with_targets {
             env.out.line(&format!(
-                "| {} | {} | {} | {} |",
+                "{} {} |",
+                crate::i18n::t("out.figure_now_before"),
+                crate::i18n::t("dash.target")
+            ))?;
+            env.out.line("|---|---:|---:|:-:|---:|")?;
+        } else {
+            env.out.line(crate::i18n::t("out.figure_now_before"))?;
+            env.out.line("|---|---:|---:|:-:|")?;
+        }
+        for l in &lines {
+            let target = if with_targets {
+                format!(" {} |", l.target_cell(&currency, false))
+            } else {
+                String::new()
+            };
+            env.out.line(&format!(
+                "| {} | {} | {} | {} |{target}",
                 md_cell(l.label.trim()),
                 l.now.shown(&currency, false),
                 l.before.shown(&currency, false),
@@ -134,16 +158,32 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         return Ok(());
     }
     env.out.line(&title)?;
-    let mut table = Table::new(&[("FIGURE", 28), ("NOW", 14), ("BEFORE", 14), ("", 1)]);
+    let with_targets = lines.iter().any(|l| l.target.is_some());
+    let mut columns = vec![("FIGURE", 28), ("NOW", 14), ("BEFORE", 14), ("", 1)];
+    if with_targets {
+        columns.push(("TARGET", 18));
+    }
+    let mut table = Table::new(&columns);
     for l in &lines {
-        table.row(vec![
+        let mut row = vec![
             l.label.to_string(),
             l.now.shown(&currency, false),
             l.before.shown(&currency, false),
             l.arrow().to_string(),
-        ]);
+        ];
+        if with_targets {
+            row.push(l.target_cell(&currency, false));
+        }
+        table.row(row);
     }
     table.print(&mut env.out)?;
+    if with_targets {
+        let (met, judged) = r.targets_met();
+        env.out.line(&crate::i18n::tf(
+            "out.targets_met",
+            &[("met", &met), ("judged", &judged)],
+        ))?;
+    }
     let join = |group: &str, v: &[(String, i64)]| {
         v.iter()
             .map(|(k, n)| format!("{} {n}", crate::i18n::word(group, k)))

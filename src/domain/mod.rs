@@ -7,6 +7,7 @@ pub mod model;
 pub mod pinyin;
 pub mod rules;
 pub mod settings;
+pub mod targets;
 pub mod time;
 
 pub use enums::*;

@@ -47,6 +47,9 @@ pub struct Figures {
     pub retention_rate: Option<f64>,
     pub repurchase_rate: Option<f64>,
     pub repurchase_rate_all_time: Option<f64>,
+    /// The loyalty figure: the share of the period's revenue that came from repeat buyers
+    /// (customers with two or more purchases by the period's end).
+    pub repeat_buyer_revenue_share: Option<f64>,
     pub top_20_percent_revenue_share: Option<f64>,
     pub average_purchase_value: Option<i64>,
     /// Average purchase × purchases per buyer per year × expected years as a customer.
@@ -134,6 +137,8 @@ impl Figures {
             retention_rate: ratio(raw.retained, raw.customers_at_start),
             repurchase_rate: ratio(raw.repeat_buyers, raw.buyers),
             repurchase_rate_all_time: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
+            repeat_buyer_revenue_share: (raw.revenue > 0)
+                .then(|| raw.repeat_buyer_revenue as f64 / raw.revenue as f64),
             top_20_percent_revenue_share: ratio(top_revenue, raw.revenue),
             average_purchase_value,
             customer_lifetime_value: lifetime_value(&raw, average_purchase_value, churn_rate),
@@ -168,6 +173,8 @@ pub struct Report {
     pub owner: Option<String>,
     pub current: Figures,
     pub previous: Figures,
+    /// Every target the team has set (the lines pick the one that applies to this scope).
+    pub targets: Vec<Target>,
 }
 
 pub fn compute(
@@ -194,6 +201,7 @@ pub fn compute(
         owner,
         current: Figures::from_raw(current),
         previous: Figures::from_raw(previous),
+        targets: store.read(crate::store::settings::all_targets)?,
     })
 }
 
@@ -222,6 +230,7 @@ pub fn dashboard(
         owner,
         current: Figures::from_raw(current),
         previous: Figures::from_raw(previous),
+        targets: store.read(crate::store::settings::all_targets)?,
     };
     Ok((report, trend))
 }
@@ -281,17 +290,11 @@ pub struct Line {
     pub label: &'static str,
     pub now: Measure,
     pub before: Measure,
+    /// The target this figure is judged against in this report, if the team set one.
+    pub target: Option<Target>,
 }
 
-/// Figures where less is better (a rising churn rate is bad news).
-const LOWER_IS_BETTER: &[&str] = &[
-    "churn_rate",
-    "refunds",
-    "complaint_rate",
-    "median_first_response_hours",
-    "todos_done_late",
-    "top_20_percent_revenue_share",
-];
+use crate::domain::targets::{Kind, LOWER_IS_BETTER, Target};
 
 impl Line {
     /// ↑, ↓ or → (no change as shown, or nothing to compare): two values that read the same
@@ -305,6 +308,37 @@ impl Line {
             (Some(a), Some(b)) if a < b - 1e-9 => "↓",
             _ => "→",
         }
+    }
+
+    /// Whether the figure reaches its target: `None` without a target or without a figure.
+    pub fn met(&self) -> Option<bool> {
+        let target = self.target.as_ref()?;
+        Some(target.met_by(self.now.number()?))
+    }
+
+    /// The target and whether it is met, as a cell: `≥90.0% ✓`, `≤5.0% ✗`, `≥¥100,000 –` (no
+    /// figure to judge); amounts as the figures show them (`whole`: without cents).
+    pub fn target_cell(&self, currency: &str, whole: bool) -> String {
+        let Some(t) = &self.target else {
+            return String::new();
+        };
+        let value = match t.kind() {
+            Kind::Count => Measure::Count(t.value.round() as i64),
+            Kind::Money => Measure::Money(Some(t.value.round() as i64)),
+            Kind::Rate => Measure::Rate(Some(t.value)),
+            Kind::Number => Measure::Number(Some(t.value)),
+        };
+        let side = if LOWER_IS_BETTER.contains(&self.key) {
+            "≤"
+        } else {
+            "≥"
+        };
+        let cue = match self.met() {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "–",
+        };
+        format!("{side}{} {cue}", value.shown(currency, whole))
     }
 
     /// Whether the change is good news (Some(true)), bad news (Some(false)), or neither.
@@ -325,6 +359,7 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         label: crate::i18n::t(&format!("report.{key}")),
         now: f(now),
         before: f(before),
+        target: None,
     };
     let sat =
         |i: usize| move |f: &Figures| Measure::Number(f.satisfaction.map(|s| [s.0, s.1, s.2][i]));
@@ -338,6 +373,9 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         l("repurchase_rate", &|f| Measure::Rate(f.repurchase_rate)),
         l("repurchase_rate_all_time", &|f| {
             Measure::Rate(f.repurchase_rate_all_time)
+        }),
+        l("repeat_buyer_revenue_share", &|f| {
+            Measure::Rate(f.repeat_buyer_revenue_share)
         }),
         l("revenue", &|f| Measure::Money(Some(f.raw.revenue))),
         l("refunds", &|f| Measure::Money(Some(f.raw.refunds))),
@@ -378,7 +416,19 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
 
 impl Report {
     pub fn lines(&self) -> Vec<Line> {
-        lines_of(&self.current, &self.previous)
+        let mut lines = lines_of(&self.current, &self.previous);
+        for line in &mut lines {
+            line.target =
+                crate::domain::targets::applying(&self.targets, line.key, self.owner.as_deref())
+                    .cloned();
+        }
+        lines
+    }
+
+    /// How many of the figures with a target reach it, of how many can be judged.
+    pub fn targets_met(&self) -> (usize, usize) {
+        let judged: Vec<bool> = self.lines().iter().filter_map(Line::met).collect();
+        (judged.iter().filter(|m| **m).count(), judged.len())
     }
 
     /// The JSON contract: snake_case figure names at the top level, `null` where a figure cannot
@@ -432,6 +482,28 @@ impl Report {
             json!({"from": self.previous_period.from.to_string(), "to": self.previous_period.to.to_string()}),
         );
         top.insert("previous".into(), Value::Object(prev));
+        let targets: Map<String, Value> = self
+            .lines()
+            .iter()
+            .filter_map(|l| {
+                let t = l.target.as_ref()?;
+                let value = match t.kind() {
+                    Kind::Money => json!(money_text(t.value.round() as i64)),
+                    Kind::Count => json!(t.value.round() as i64),
+                    Kind::Rate | Kind::Number => json!(t.value),
+                };
+                Some((
+                    l.key.to_string(),
+                    json!({
+                        "target": value,
+                        "direction": if LOWER_IS_BETTER.contains(&l.key) { "at_most" } else { "at_least" },
+                        "set_for": t.owner.as_deref().unwrap_or("team"),
+                        "met": l.met(),
+                    }),
+                ))
+            })
+            .collect();
+        top.insert("targets".into(), Value::Object(targets));
         Value::Object(top)
     }
 }
@@ -524,6 +596,7 @@ mod tests {
             owner: None,
             current: f.clone(),
             previous: f,
+            targets: Vec::new(),
         };
         let j = r.json();
         assert_eq!(j["churn_rate"], Value::Null);
@@ -561,6 +634,7 @@ mod tests {
             label: "",
             now: Measure::Rate(Some(now)),
             before: Measure::Rate(Some(before)),
+            target: None,
         };
         assert_eq!(line("conversion_rate", 0.3331, 0.3329).arrow(), "→");
         assert_eq!(line("conversion_rate", 0.3331, 0.3329).better(), None);
@@ -568,6 +642,32 @@ mod tests {
         assert_eq!(line("churn_rate", 0.40, 0.30).arrow(), "↑");
         assert_eq!(line("churn_rate", 0.40, 0.30).better(), Some(false));
         assert_eq!(line("churn_rate", 0.10, 0.30).better(), Some(true));
+    }
+
+    #[test]
+    fn every_line_is_a_figure_a_target_can_be_set_for_with_the_same_kind() {
+        let f = Figures::from_raw(Raw::default());
+        let lines = lines_of(&f, &f);
+        let keys: Vec<&str> = lines.iter().map(|l| l.key).collect();
+        let figures: Vec<&str> = crate::domain::targets::FIGURES
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, figures);
+        for l in &lines {
+            let kind = match l.now {
+                Measure::Count(_) => Kind::Count,
+                Measure::Money(_) => Kind::Money,
+                Measure::Rate(_) => Kind::Rate,
+                Measure::Number(_) => Kind::Number,
+            };
+            assert_eq!(
+                crate::domain::targets::kind_of(l.key),
+                Some(kind),
+                "{}",
+                l.key
+            );
+        }
     }
 
     #[test]

@@ -202,10 +202,13 @@ pub fn head(conn: &Connection) -> Result<Map<String, Json>> {
     let mut head = Map::new();
     head.insert("format".into(), FORMAT.into());
     head.insert("version".into(), VERSION.into());
-    let settings: Map<String, Json> = super::settings::all(conn)?
+    let mut settings: Map<String, Json> = super::settings::all(conn)?
         .into_iter()
         .map(|(k, v)| (k.to_string(), Json::String(v)))
         .collect();
+    for t in super::settings::all_targets(conn)? {
+        settings.insert(t.key(), Json::String(t.stored()));
+    }
     head.insert("settings".into(), Json::Object(settings));
     head.insert(
         "campaigns".into(),

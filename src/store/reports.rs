@@ -101,6 +101,8 @@ pub struct Raw {
     /// The same up to the end of the period, and all net revenue up to then.
     pub buyers_ever: i64,
     pub repeat_buyers_ever: i64,
+    /// The period's revenue from customers with two or more purchases by the period's end.
+    pub repeat_buyer_revenue: i64,
     pub revenue_ever: i64,
     /// The team's expected customer lifespan in years, when set (else it comes from churn).
     pub lifespan_years: Option<f64>,
@@ -508,6 +510,19 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.buyers_ever = buyers;
     raw.repeat_buyers_ever = repeat;
     raw.revenue_ever = ever.unwrap_or(0);
+    raw.repeat_buyer_revenue = conn
+        .query_row(
+            &format!(
+                "SELECT sum(p.amount) FROM purchase p
+                 WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3
+                   AND p.customer_id IN (
+                       SELECT customer_id FROM purchase WHERE amount > 0 AND on_date <= ?3
+                       GROUP BY customer_id HAVING count(*) >= 2)"
+            ),
+            params![o, from, to],
+            |r| r.get::<_, Option<i64>>(0),
+        )?
+        .unwrap_or(0);
     raw.lifespan_years = super::settings::get(conn, "customer_lifespan_years")?
         .parse::<f64>()
         .ok();

@@ -224,6 +224,14 @@ fn every_figure_matches_the_hand_worked_answer() {
     );
     assert_eq!(pct(f.repurchase_rate_all_time), Some(0.333), "E of E, A, D");
     assert_eq!(
+        (
+            f.raw.repeat_buyer_revenue,
+            pct(f.repeat_buyer_revenue_share)
+        ),
+        (40_000, Some(0.421)),
+        "E's 400.00 (E bought twice) of the period's 950.00 net; A bought once"
+    );
+    assert_eq!(
         f.revenue_per_buyer_to_date,
         Some(33_333),
         "1000.00 net to date over 3 buyers"
@@ -360,12 +368,12 @@ fn report_formats_and_empty_database() {
     let text = k.ok(&["report"]);
     assert!(text.contains("Churn rate") && text.contains('–'), "{text}");
     let csv = k.ok(&["report", "--csv"]);
-    assert!(csv.starts_with("figure,key,value,previous,change\n"));
+    assert!(csv.starts_with("figure,key,value,previous,change,target,target_met\n"));
     assert!(csv.contains("Churn rate,churn_rate,–,–,→"));
     // Every figure of the report has its definition, in both languages.
     let explained = k.json(&["report", "--explain", "--json"]);
     for key in j.as_object().unwrap().keys() {
-        if matches!(key.as_str(), "period" | "owner" | "previous")
+        if matches!(key.as_str(), "period" | "owner" | "previous" | "targets")
             || key.contains("_by_")
             || key.ends_with("_per_month")
         {
@@ -701,4 +709,143 @@ fn the_limited_today_queue_is_the_head_of_the_whole_one() {
         .unwrap();
     let first: Vec<i64> = whole[..3].iter().map(|r| r.item_id).collect();
     assert_eq!(ids, first);
+}
+
+#[test]
+fn targets_set_in_settings_judge_the_report_for_the_team_and_for_one_manager() {
+    let k = Kehu::new();
+    let a = k.add(&["--name", "A", "--stage", "customer", "--owner", "li"]);
+    let b = k.add(&["--name", "B", "--stage", "customer", "--owner", "wang"]);
+    for (id, on, amount) in [
+        (a, "2026-11-02", "100"),
+        (a, "2026-11-10", "300"),
+        (b, "2026-11-12", "600"),
+    ] {
+        k.ok(&[
+            "purchase",
+            "add",
+            &id.to_string(),
+            "--date",
+            on,
+            "--amount",
+            amount,
+        ]);
+    }
+    assert_eq!(
+        k.ok(&["settings", "set", "target.revenue", "¥900"]).trim(),
+        "target.revenue = 900.00"
+    );
+    k.ok(&[
+        "settings",
+        "set",
+        "target.repeat_buyer_revenue_share",
+        "50%",
+    ]);
+    k.ok(&["settings", "set", "TARGET.churn_rate", "5"]);
+    k.ok(&["settings", "set", "target.revenue@li", "500"]);
+    // A bad value or figure is refused by name, and nothing is stored.
+    let err = k.fails(&["settings", "set", "target.churn_rate", "low"]);
+    assert!(err.contains("'low'") && err.contains("churn_rate"), "{err}");
+    let err = k.fails(&["settings", "set", "target.happiness", "5"]);
+    assert!(
+        err.contains("happiness") && err.contains("retention_rate"),
+        "{err}"
+    );
+    assert_eq!(k.ok(&["settings", "get", "target.churn_rate"]).trim(), "5%");
+
+    let team = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--json",
+    ]);
+    let t = &team["targets"];
+    assert_eq!(t["revenue"]["target"], "900.00");
+    assert_eq!(t["revenue"]["met"], true, "1000.00 ≥ 900.00");
+    assert_eq!(t["revenue"]["set_for"], "team");
+    // Revenue from repeat buyers: A's 400.00 of 1000.00 is below the 50% aimed for.
+    assert_eq!(team["repeat_buyer_revenue_share"], 0.4);
+    assert_eq!(t["repeat_buyer_revenue_share"]["met"], false);
+    assert_eq!(t["churn_rate"]["direction"], "at_most");
+    assert_eq!(
+        t["churn_rate"]["met"],
+        serde_json::Value::Null,
+        "no customers at the period's start to judge churn by"
+    );
+
+    // li's own revenue target, and the team's rates; the team's amount is not one person's.
+    let li = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--owner",
+        "li",
+        "--json",
+    ]);
+    assert_eq!(li["targets"]["revenue"]["set_for"], "li");
+    assert_eq!(li["targets"]["revenue"]["met"], false, "400.00 < 500.00");
+    assert_eq!(li["targets"]["churn_rate"]["set_for"], "team");
+    let wang = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--owner",
+        "wang",
+        "--json",
+    ]);
+    assert!(
+        wang["targets"].get("revenue").is_none(),
+        "{}",
+        wang["targets"]
+    );
+
+    let table = k.ok(&["report", "--from", "2026-11-01", "--to", "2026-11-22"]);
+    let revenue = table.lines().find(|l| l.starts_with("Revenue  ")).unwrap();
+    assert!(revenue.contains("≥¥900.00 ✓"), "{revenue}");
+    let churn = table.lines().find(|l| l.starts_with("Churn rate")).unwrap();
+    assert!(churn.contains("≤5.0% –"), "{churn}");
+    assert!(table.contains("Targets met: 1 of 2"), "{table}");
+    let csv = k.ok(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--csv",
+    ]);
+    assert!(
+        csv.lines().any(|l| l
+            .starts_with("Revenue from repeat buyers,repeat_buyer_revenue_share,40.0%,")
+            && l.ends_with(",≥50%,no")),
+        "{csv}"
+    );
+    assert!(k.ok(&["settings"]).contains("target.revenue@li"));
+
+    // Targets travel with the book: export, load into an empty one, same targets.
+    let out = k.dir.path().join("book.json");
+    k.ok(&["export", "json", "--out", out.to_str().unwrap()]);
+    let other = Kehu::new();
+    other.ok(&["import", "json", out.to_str().unwrap()]);
+    let moved = other.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--owner",
+        "li",
+        "--json",
+    ]);
+    assert_eq!(moved["targets"], li["targets"]);
+
+    // `off` removes one.
+    k.ok(&["settings", "set", "target.revenue@li", "off"]);
+    let li = k.json(&["report", "--owner", "li", "--json"]);
+    assert!(li["targets"].get("revenue").is_none());
 }

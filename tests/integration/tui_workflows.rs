@@ -315,6 +315,34 @@ fn dashboard_at_80x24_and_200x60_with_customers_behind_a_figure() {
 }
 
 #[test]
+fn the_dashboard_shows_each_figure_against_its_target() {
+    let (dir, mut app) = demo_app();
+    let c = ctx("tester");
+    store_of(&dir)
+        .write(|x| {
+            store::settings::set(x, &c, "target.churn_rate", "0.1%")?;
+            store::settings::set(x, &c, "target.new_leads", "1000")
+        })
+        .unwrap();
+    press(&mut app, KeyCode::Char('D'));
+    let wide = screen(&mut app, 140, 40);
+    let row = |s: &str, figure: &str| {
+        s.lines()
+            .find(|l| l.contains(figure))
+            .unwrap_or_else(|| panic!("no {figure}:\n{s}"))
+            .to_string()
+    };
+    assert!(wide.contains("Target"), "{wide}");
+    assert!(row(&wide, "Churn rate").contains("≤0.1% ✗"), "{wide}");
+    assert!(row(&wide, "New leads").contains("≥1000 ✗"), "{wide}");
+    assert!(wide.contains("0 of 2 met"), "{wide}");
+    // Without room for the column, the count of targets met still shows.
+    let small = screen(&mut app, 80, 24);
+    assert!(!row(&small, "Churn rate").contains('≤'), "{small}");
+    assert!(small.contains("0 of 2 met"), "{small}");
+}
+
+#[test]
 fn pool_filter_and_claiming_from_the_screen() {
     let dir = TempDir::new().unwrap();
     let st = store_of(&dir);

@@ -71,21 +71,49 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
         return;
     };
     let wide = inner.width >= 110;
-    let split = if inner.width >= 70 { 56 } else { inner.width };
+    let report_lines = report.lines();
+    // A target column when the team set targets and there is room beside the charts.
+    let targets = report_lines.iter().any(|l| l.target.is_some()) && inner.width >= 100;
+    let split = match inner.width {
+        w if targets => w.min(72),
+        w if w >= 70 => 56,
+        w => w,
+    };
     let [left, right] =
         Layout::horizontal([Constraint::Length(split), Constraint::Min(0)]).areas(inner);
 
     // Figures: label, now, before, change.
-    let mut lines = vec![Line::styled(
+    let mut top = Vec::new();
+    let (met, judged) = report.targets_met();
+    if judged > 0 {
+        top.push(Line::from(vec![
+            Span::styled(format!(" {} ", t("dash.targets")), theme::DIM),
+            Span::styled(
+                tf("dash.targets_met", &[("met", &met), ("judged", &judged)]),
+                if met == judged {
+                    theme::OK
+                } else {
+                    theme::OVERDUE
+                },
+            ),
+        ]));
+    }
+    top.push(Line::styled(
         format!(
-            " {}{}{}",
+            " {}{}{}{}",
             cell(t("dash.figure"), 27),
             cell(t("dash.now"), 11),
-            cell(t("dash.before"), 11)
+            cell(t("dash.before"), 11),
+            if targets {
+                format!("    {}", t("dash.target"))
+            } else {
+                String::new()
+            }
         ),
         theme::HEADER,
-    )];
-    for (i, l) in report.lines().iter().enumerate() {
+    ));
+    let mut lines = Vec::new();
+    for (i, l) in report_lines.iter().enumerate() {
         let marker = if DRILLABLE.contains(&l.key) {
             "›"
         } else {
@@ -103,8 +131,18 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
             Span::styled(cell(&l.now.shown(currency, true), 11), theme::HEADER),
             Span::styled(cell(&l.before.shown(currency, true), 11), theme::DIM),
             Span::styled(l.arrow(), cue_style),
-            Span::styled(cue, cue_style),
+            Span::styled(cell(cue, 2), cue_style),
         ]);
+        if targets && l.target.is_some() {
+            // Met or not is a ✓ or ✗ in the cell itself, so it reads without colour.
+            let style = match l.met() {
+                Some(true) => theme::OK,
+                Some(false) => theme::OVERDUE,
+                None => theme::DIM,
+            };
+            line.push_span(Span::raw("  "));
+            line.push_span(Span::styled(l.target_cell(currency, true), style));
+        }
         if i == d.selected && d.drill.is_none() {
             line = line.patch_style(theme::SELECTED);
         }
@@ -116,7 +154,7 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
             .collect::<Vec<_>>()
             .join(" · ")
     };
-    lines.push(Line::raw(""));
+    let mut mixes = vec![Line::raw("")];
     // The mixes wrap under their label rather than run off the column.
     let room = (left.width as usize).saturating_sub(9).max(8);
     for (label, group, values) in [
@@ -128,13 +166,23 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
             .enumerate()
         {
             let head = if n == 0 { t(label) } else { "" };
-            lines.push(Line::from(vec![
+            mixes.push(Line::from(vec![
                 Span::styled(format!(" {} ", cell(head, 6)), theme::DIM),
                 Span::raw(part),
             ]));
         }
     }
-    f.render_widget(Paragraph::new(lines), left);
+    // The heading stays; the figures scroll so the selected one is always in view, and the
+    // mixes follow when there is room.
+    let room = (left.height as usize).saturating_sub(top.len());
+    let offset = if lines.len() + mixes.len() <= room {
+        0
+    } else {
+        (d.selected + 1).saturating_sub(room).min(lines.len().saturating_sub(room))
+    };
+    top.extend(lines.into_iter().skip(offset));
+    top.extend(mixes);
+    f.render_widget(Paragraph::new(top), left);
     if right.width < 16 {
         return;
     }
