@@ -50,7 +50,7 @@ pub fn settings(env: &mut Env, action: Option<SettingsCmd>) -> Result<()> {
     match action {
         None => {
             let all = env.store.read(store::settings::all)?;
-            let mut table = Table::new(&[("KEY", 20), ("VALUE", 20), ("MEANING", 80)]);
+            let mut table = Table::new(&[("KEY", 28), ("VALUE", 20), ("MEANING", 80)]);
             for (key, value) in &all {
                 table.row(vec![
                     key.to_string(),

@@ -483,6 +483,12 @@ pub enum DealCmd {
         #[arg(long)]
         json: bool,
     },
+    Forecast {
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

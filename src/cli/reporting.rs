@@ -155,6 +155,33 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
             "out.md_by_tier",
             &[("list", &md_cell(&tiers.join(", ")))],
         ))?;
+        if !r.forecast.is_empty() {
+            let months: Vec<String> = r
+                .forecast
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} {}",
+                        l.when.label(),
+                        crate::domain::format::money(l.weighted, &currency)
+                    )
+                })
+                .collect();
+            env.out.line("")?;
+            env.out.line(&crate::i18n::tf(
+                "out.md_forecast",
+                &[
+                    (
+                        "total",
+                        &crate::domain::format::money(
+                            crate::domain::forecast::total(&r.forecast),
+                            &currency,
+                        ),
+                    ),
+                    ("list", &md_cell(&months.join(", "))),
+                ],
+            ))?;
+        }
         return Ok(());
     }
     env.out.line(&title)?;
@@ -215,6 +242,38 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         "out.revenue_by_tier",
         &[("list", &revenue.join(" · "))],
     ))?;
+    env.out.line("")?;
+    print_forecast(env, &r.forecast, &currency)
+}
+
+/// The weighted pipeline by expected close month, as a table with its total.
+pub fn print_forecast(
+    env: &mut Env,
+    lines: &[crate::domain::forecast::Line],
+    currency: &str,
+) -> Result<()> {
+    use crate::domain::format::money;
+    if lines.is_empty() {
+        env.out.line(crate::i18n::t("out.forecast_none"))?;
+        return Ok(());
+    }
+    env.out.line(crate::i18n::t("out.forecast_heading"))?;
+    let mut table = Table::new(&[("CLOSE", 16), ("DEALS", 6), ("OPEN", 18), ("WEIGHTED", 18)]);
+    for l in lines {
+        table.row(vec![
+            l.when.label(),
+            l.deals.to_string(),
+            money(l.amount, currency),
+            money(l.weighted, currency),
+        ]);
+    }
+    table.row(vec![
+        crate::i18n::t("out.forecast_total").to_string(),
+        lines.iter().map(|l| l.deals).sum::<usize>().to_string(),
+        money(lines.iter().map(|l| l.amount).sum(), currency),
+        money(crate::domain::forecast::total(lines), currency),
+    ]);
+    table.print(&mut env.out)?;
     Ok(())
 }
 

@@ -318,6 +318,21 @@ pub fn deal(env: &mut Env, cmd: DealCmd) -> Result<()> {
         }
         DealCmd::Won { deal, purchase } => move_deal(env, deal, DealStage::Won, None, purchase)?,
         DealCmd::Lost { deal, reason } => move_deal(env, deal, DealStage::Lost, reason, false)?,
+        DealCmd::Forecast { owner, json } => {
+            let today = env.ctx.clock.today();
+            let (lines, currency) = env.store.read(|c| {
+                let deals = store::deals::open_for_forecast(c, owner.as_deref())?;
+                let odds = store::deals::odds(c)?;
+                Ok((
+                    crate::domain::forecast::by_month(deals, &odds, today),
+                    store::settings::get(c, "currency")?,
+                ))
+            })?;
+            if json {
+                return Ok(env.out.json(&crate::domain::forecast::json(&lines))?);
+            }
+            super::reporting::print_forecast(env, &lines, &currency)?;
+        }
         DealCmd::List { json } => {
             let deals = env.store.read(|c| store::deals::list(c, None))?;
             if json {

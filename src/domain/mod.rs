@@ -1,6 +1,7 @@
 //! Plain types, vocabularies and rules. No SQL and no terminal here; the current time is passed in.
 
 pub mod enums;
+pub mod forecast;
 pub mod format;
 pub mod input;
 pub mod model;

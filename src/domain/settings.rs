@@ -130,6 +130,34 @@ fn response_hours(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// A chance in per cent, 0–100 (`50` or `50%`).
+fn percent(value: &str) -> Result<String, InputError> {
+    match value
+        .trim()
+        .trim_end_matches(['%', '％'])
+        .trim()
+        .parse::<u32>()
+    {
+        Ok(n) if n <= 100 => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "probability",
+            tf("err.probability", &[("text", &value.trim())]),
+        )),
+    }
+}
+
+/// The setting key holding the chance that an open deal at `stage` is won (for the forecast).
+pub fn probability_key(stage: super::DealStage) -> Option<&'static str> {
+    use super::DealStage::*;
+    match stage {
+        Qualified => Some("probability.qualified"),
+        NeedsAnalysis => Some("probability.needs_analysis"),
+        Proposal => Some("probability.proposal"),
+        Negotiation => Some("probability.negotiation"),
+        Won | Lost => None,
+    }
+}
+
 /// `auto` (from the churn rate) or a number of years, for the lifetime value.
 fn lifespan(value: &str) -> Result<String, InputError> {
     let v = value.trim().to_lowercase();
@@ -225,6 +253,26 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "cadence.potential",
         default: "14",
         validate: days,
+    },
+    SettingDef {
+        key: "probability.qualified",
+        default: "10",
+        validate: percent,
+    },
+    SettingDef {
+        key: "probability.needs_analysis",
+        default: "25",
+        validate: percent,
+    },
+    SettingDef {
+        key: "probability.proposal",
+        default: "50",
+        validate: percent,
+    },
+    SettingDef {
+        key: "probability.negotiation",
+        default: "75",
+        validate: percent,
     },
     SettingDef {
         key: "pool_after_days",

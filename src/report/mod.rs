@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use crate::domain::Clock;
+use crate::domain::forecast;
 use crate::domain::input::money_text;
 use crate::store::reports::{self, Raw, Scope};
 use rusqlite::Connection;
@@ -175,6 +176,8 @@ pub struct Report {
     pub previous: Figures,
     /// Every target the team has set (the lines pick the one that applies to this scope).
     pub targets: Vec<Target>,
+    /// The weighted pipeline of the scope's open deals by expected close month, as of today.
+    pub forecast: Vec<forecast::Line>,
 }
 
 pub fn compute(
@@ -191,6 +194,7 @@ pub fn compute(
         owner.clone(),
         clock,
     );
+    let (targets, forecast) = targets_and_forecast(store, owner.as_deref(), clock)?;
     let [current, previous] = store.read_at_once([
         &|c: &Connection| reports::compute(c, &now, clock),
         &|c: &Connection| reports::compute(c, &before, clock),
@@ -201,7 +205,25 @@ pub fn compute(
         owner,
         current: Figures::from_raw(current),
         previous: Figures::from_raw(previous),
-        targets: store.read(crate::store::settings::all_targets)?,
+        targets,
+        forecast,
+    })
+}
+
+/// The team's targets, and the forecast of the open deals in scope as of today (the pipeline as
+/// it stands, whatever the period).
+fn targets_and_forecast(
+    store: &Store,
+    owner: Option<&str>,
+    clock: &Clock,
+) -> Result<(Vec<Target>, Vec<forecast::Line>)> {
+    store.read(|c| {
+        let deals = crate::store::deals::open_for_forecast(c, owner)?;
+        let odds = crate::store::deals::odds(c)?;
+        Ok((
+            crate::store::settings::all_targets(c)?,
+            forecast::by_month(deals, &odds, clock.today()),
+        ))
     })
 }
 
@@ -219,6 +241,7 @@ pub fn dashboard(
     let now = scope(period.from, period.to);
     let before = scope(previous_period.from, previous_period.to);
     let year = scope(period.to - Duration::days(364), period.to);
+    let (targets, forecast) = targets_and_forecast(store, owner.as_deref(), clock)?;
     let [current, previous, trend] = store.read_at_once([
         &|c: &Connection| reports::compute(c, &now, clock),
         &|c: &Connection| reports::compute(c, &before, clock),
@@ -230,7 +253,8 @@ pub fn dashboard(
         owner,
         current: Figures::from_raw(current),
         previous: Figures::from_raw(previous),
-        targets: store.read(crate::store::settings::all_targets)?,
+        targets,
+        forecast,
     };
     Ok((report, trend))
 }
@@ -504,6 +528,7 @@ impl Report {
             })
             .collect();
         top.insert("targets".into(), Value::Object(targets));
+        top.insert("forecast".into(), forecast::json(&self.forecast));
         Value::Object(top)
     }
 }
@@ -597,6 +622,7 @@ mod tests {
             current: f.clone(),
             previous: f,
             targets: Vec::new(),
+            forecast: Vec::new(),
         };
         let j = r.json();
         assert_eq!(j["churn_rate"], Value::Null);

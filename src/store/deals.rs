@@ -8,6 +8,7 @@ use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS, text};
+use crate::domain::forecast::Odds;
 use crate::domain::{Audit, DealStage, PurchaseFields};
 
 const WHAT: &str = "deal";
@@ -177,6 +178,40 @@ pub fn late(conn: &Connection, day: NaiveDate, customer: Option<i64>) -> Result<
         .query_map(rusqlite::params![day.to_string(), customer], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(found)
+}
+
+/// What the forecast needs of every open deal (of `owner`'s customers, or everyone's): stage,
+/// amount and expected close.
+pub fn open_for_forecast(
+    conn: &Connection,
+    owner: Option<&str>,
+) -> Result<Vec<(DealStage, i64, Option<NaiveDate>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.stage, d.amount, d.expected_close FROM deal d
+         WHERE d.stage NOT IN ('won', 'lost')
+           AND (?1 IS NULL OR d.customer_id IN (SELECT id FROM customer WHERE owner = ?1))",
+    )?;
+    let found = stmt
+        .query_map([owner], |r| {
+            Ok((parsed(r, 0)?, r.get(1)?, parsed_opt(r, 2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
+
+/// The team's chance of winning an open deal at each stage.
+pub fn odds(conn: &Connection) -> Result<Odds> {
+    let chance = |stage| -> Result<u32> {
+        let key = crate::domain::settings::probability_key(stage).unwrap_or_default();
+        let fallback = Odds::default().of(stage).unwrap_or(0);
+        Ok(super::settings::get(conn, key)?.parse().unwrap_or(fallback))
+    };
+    Ok(Odds {
+        qualified: chance(DealStage::Qualified)?,
+        needs_analysis: chance(DealStage::NeedsAnalysis)?,
+        proposal: chance(DealStage::Proposal)?,
+        negotiation: chance(DealStage::Negotiation)?,
+    })
 }
 
 /// Every deal, open ones first by stage, then by expected close.

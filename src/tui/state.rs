@@ -171,6 +171,8 @@ pub struct Pipeline {
     pub loaded: bool,
     /// Select this deal when the deals arrive.
     pub want: Option<i64>,
+    /// The chance of winning at each open stage (settings), for the forecast.
+    pub odds: crate::domain::forecast::Odds,
 }
 
 pub const PIPELINE_STAGES: [DealStage; 6] = [
@@ -192,6 +194,17 @@ impl Pipeline {
 
     pub fn selected(&self) -> Option<&(Deal, String)> {
         self.column(self.column).get(self.row).copied()
+    }
+
+    /// The weighted pipeline of the open deals by expected close month, as of `today`.
+    pub fn forecast(&self, today: chrono::NaiveDate) -> Vec<crate::domain::forecast::Line> {
+        crate::domain::forecast::by_month(
+            self.deals
+                .iter()
+                .map(|(d, _)| (d.stage, d.amount, d.expected_close)),
+            &self.odds,
+            today,
+        )
     }
 
     /// Keeps the selection on `id` (after a reload or when opened from the queue).

@@ -9,7 +9,7 @@ use kehu::report::{self, Period};
 use kehu::store::{self, Ctx};
 use serde_json::Value;
 
-use crate::common::{Kehu, clock, temp_store};
+use crate::common::{Kehu, clock, id_in, temp_store};
 
 /// A writer whose clock says `at` (Shanghai time).
 fn at(when: &str) -> Ctx {
@@ -373,8 +373,10 @@ fn report_formats_and_empty_database() {
     // Every figure of the report has its definition, in both languages.
     let explained = k.json(&["report", "--explain", "--json"]);
     for key in j.as_object().unwrap().keys() {
-        if matches!(key.as_str(), "period" | "owner" | "previous" | "targets")
-            || key.contains("_by_")
+        if matches!(
+            key.as_str(),
+            "period" | "owner" | "previous" | "targets" | "forecast"
+        ) || key.contains("_by_")
             || key.ends_with("_per_month")
         {
             continue;
@@ -848,4 +850,67 @@ fn targets_set_in_settings_judge_the_report_for_the_team_and_for_one_manager() {
     k.ok(&["settings", "set", "target.revenue@li", "off"]);
     let li = k.json(&["report", "--owner", "li", "--json"]);
     assert!(li["targets"].get("revenue").is_none());
+}
+
+#[test]
+fn the_forecast_weighs_open_deals_by_their_stage_and_sums_them_by_close_month() {
+    let k = Kehu::new();
+    let a = k.add(&["--name", "A", "--owner", "li"]).to_string();
+    let b = k.add(&["--name", "B", "--owner", "wang"]).to_string();
+    let deal = |id: &str, amount: &str, close: Option<&str>| {
+        let mut args = vec!["deal", "add", id, "--title", "t", "--amount", amount];
+        if let Some(c) = close {
+            args.extend(["--close", c]);
+        }
+        id_in(&k.ok(&args), "added deal ")
+    };
+    let d1 = deal(&a, "1000", Some("2026-12-10"));
+    let d2 = deal(&b, "400", Some("2026-12-31"));
+    deal(&a, "333.33", Some("2027-01-05"));
+    deal(&b, "70", None);
+    let won = deal(&a, "99999", Some("2026-12-01"));
+    k.ok(&["deal", "move", &d1.to_string(), "proposal"]);
+    k.ok(&["deal", "move", &d2.to_string(), "negotiation"]);
+    k.ok(&["deal", "won", &won.to_string()]);
+    k.ok(&["settings", "set", "probability.negotiation", "80%"]);
+    let err = k.fails(&["settings", "set", "probability.proposal", "150"]);
+    assert!(err.contains("'150'"), "{err}");
+
+    // 1000 × 50% + 400 × 80% in December; 333.33 × 10% in January; 70 × 10% undated; the won
+    // deal is no longer a forecast.
+    let f = k.json(&["deal", "forecast", "--json"]);
+    assert_eq!(f["weighted_total"], "860.33");
+    let months: Vec<(String, i64, String, String)> = f["by_close_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_string(),
+                m["deals"].as_i64().unwrap(),
+                m["amount"].as_str().unwrap().to_string(),
+                m["weighted"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            ("2026-12".into(), 2, "1400.00".into(), "820.00".into()),
+            ("2027-01".into(), 1, "333.33".into(), "33.33".into()),
+            ("undated".into(), 1, "70.00".into(), "7.00".into()),
+        ]
+    );
+    // The report carries the same forecast, limited to an owner's customers with --owner.
+    assert_eq!(k.json(&["report", "--json"])["forecast"], f);
+    let li = k.json(&["report", "--owner", "li", "--json"]);
+    assert_eq!(li["forecast"]["weighted_total"], "533.33");
+    let text = k.ok(&["report"]);
+    assert!(text.contains("Forecast:"), "{text}");
+    let total = text.lines().find(|l| l.starts_with("total")).unwrap();
+    assert!(total.contains("¥860.33"), "{total}");
+    assert!(
+        k.ok(&["deal", "forecast", "--owner", "nobody"])
+            .contains("no open deals")
+    );
 }

@@ -82,12 +82,43 @@ fn pipeline_moves_deals_and_wins_with_a_purchase() {
     ] {
         assert!(s.contains(stage), "no {stage} column:\n{s}");
     }
+    assert!(
+        s.contains("proposal 50%"),
+        "each open stage shows its chance:\n{s}"
+    );
+    // The forecast line: every open deal × its stage's chance (the settings' defaults).
+    let st = store_of(&dir);
+    let expected = |st: &kehu::store::Store| {
+        let deals = st.read(|c| store::deals::list(c, None)).unwrap();
+        let x100: i64 = deals
+            .iter()
+            .map(|d| {
+                let pct = match d.stage.as_str() {
+                    "qualified" => 10,
+                    "needs_analysis" => 25,
+                    "proposal" => 50,
+                    "negotiation" => 75,
+                    _ => 0,
+                };
+                d.amount * pct
+            })
+            .sum();
+        format!(
+            "forecast {}",
+            kehu::domain::format::money_whole(x100 / 100, "CNY")
+        )
+    };
+    assert!(s.contains(&expected(&st)), "{}\n{s}", expected(&st));
     let Some(kehu::tui::state::Modal::Pipeline(p)) = &app.state.modal else {
         panic!("pipeline open")
     };
     let (deal, _) = p.selected().cloned().expect("a qualified deal");
     press(&mut app, KeyCode::Char('>'));
-    let st = store_of(&dir);
+    let moved = screen(&mut app, 120, 40);
+    assert!(
+        moved.contains(&expected(&st)),
+        "the forecast follows the move:\n{moved}"
+    );
     assert_eq!(
         st.read(|c| store::deals::get(c, deal.id)).unwrap().stage,
         kehu::domain::DealStage::NeedsAnalysis

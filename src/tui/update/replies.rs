@@ -279,13 +279,14 @@ pub fn reply(s: &mut State, r: Reply) {
                 s.outbox.push(Request::Counts);
             }
         }
-        Reply::Deals { seq, deals } => {
+        Reply::Deals { seq, deals, odds } => {
             if seq != s.pipeline_seq {
                 return;
             }
             if let Some(Modal::Pipeline(p)) = &mut s.modal {
                 let keep = p.want.take().or_else(|| p.selected().map(|(d, _)| d.id));
                 p.deals = deals;
+                p.odds = odds;
                 p.loaded = true;
                 p.row = 0;
                 if let Some(id) = keep {

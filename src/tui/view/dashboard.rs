@@ -178,7 +178,9 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
     let offset = if lines.len() + mixes.len() <= room {
         0
     } else {
-        (d.selected + 1).saturating_sub(room).min(lines.len().saturating_sub(room))
+        (d.selected + 1)
+            .saturating_sub(room)
+            .min(lines.len().saturating_sub(room))
     };
     top.extend(lines.into_iter().skip(offset));
     top.extend(mixes);

@@ -100,7 +100,7 @@ pub fn draw(f: &mut Frame, s: &State, area: Rect) {
             ];
             f.render_widget(Paragraph::new(lines).block(frame(t("confirm.title"))), r);
         }
-        Some(Modal::Pipeline(p)) => pipeline(f, p, &s.currency, area),
+        Some(Modal::Pipeline(p)) => pipeline(f, p, &s.currency, s.clock.today(), area),
         Some(Modal::Dashboard(d)) => super::dashboard::draw(f, d, &s.user, &s.currency, area),
         Some(Modal::Entry(e, scroll)) => {
             let r = centered(
@@ -277,7 +277,7 @@ fn help(f: &mut Frame, keys: &crate::tui::keymap::Keymap, scroll: u16, area: Rec
 }
 
 /// The pipeline: a column per stage with its count and total; the selected deal reversed.
-fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
+fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, today: chrono::NaiveDate, area: Rect) {
     super::clear_for_box(f, area);
     let block = frame(t("pipeline.title"));
     let inner = block.inner(area);
@@ -292,14 +292,46 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
         );
         return;
     }
-    // The last line shows the selected deal in full: the cards are cut to their column.
-    let (inner, detail_area) = if inner.height > 4 {
+    // The last line shows the selected deal in full: the cards are cut to their column. Above
+    // it, the forecast: open deals weighted by their stage's chance, by expected close month.
+    let (inner, forecast_area, detail_area) = if inner.height > 6 {
+        let [cards, forecast, detail] = Layout::vertical([
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        (cards, Some(forecast), Some(detail))
+    } else if inner.height > 4 {
         let [cards, detail] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        (cards, Some(detail))
+        (cards, None, Some(detail))
     } else {
-        (inner, None)
+        (inner, None, None)
     };
+    if let Some(area) = forecast_area {
+        let lines = p.forecast(today);
+        let whole = |m| crate::domain::format::money_whole(m, currency);
+        let months: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{} {}", l.when.label(), whole(l.weighted)))
+            .collect();
+        let text = format!(
+            "Σ {} · {}",
+            tf(
+                "pipeline.forecast",
+                &[("total", &whole(crate::domain::forecast::total(&lines)))]
+            ),
+            months.join(" · ")
+        );
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                clip(&text, area.width as usize),
+                theme::HEADER,
+            )),
+            area,
+        );
+    }
     if let (Some(area), Some((d, customer))) = (detail_area, p.selected()) {
         let mut text = format!(
             "▶ {} · {} · {}",
@@ -320,6 +352,11 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
     }
     let n = PIPELINE_STAGES.len() as u16;
     let col_w = (inner.width / n).max(8);
+    // Each open stage's chance of winning beside its name, when every column has room for it.
+    let with_odds = PIPELINE_STAGES.iter().all(|stage| {
+        UnicodeWidthStr::width(crate::i18n::word("deal", stage.as_str()).as_str()) + 6
+            < col_w as usize
+    });
     for (i, stage) in PIPELINE_STAGES.iter().enumerate() {
         let deals = p.column(i);
         let total: i64 = deals.iter().map(|(d, _)| d.amount).sum();
@@ -339,7 +376,13 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, area: Rect) {
         let mut lines = vec![
             Line::styled(
                 cell(
-                    &format!("{marker}{}", crate::i18n::word("deal", stage.as_str())),
+                    &match p.odds.of(*stage).filter(|_| with_odds) {
+                        Some(chance) => format!(
+                            "{marker}{} {chance}%",
+                            crate::i18n::word("deal", stage.as_str())
+                        ),
+                        None => format!("{marker}{}", crate::i18n::word("deal", stage.as_str())),
+                    },
                     cw,
                 ),
                 head_style,

@@ -306,6 +306,8 @@ pub enum Reply {
     Deals {
         seq: u64,
         deals: Vec<(store::deals::Deal, String)>,
+        /// The team's chance of winning at each open stage, for the forecast.
+        odds: crate::domain::forecast::Odds,
     },
     /// The daily pass ran; it created this many greeting to-dos.
     DailyDone {
@@ -670,10 +672,10 @@ fn handle(
                     let name = store::customers::get(c, d.customer_id)?.fields.name;
                     out.push((d, name));
                 }
-                Ok(out)
+                Ok((out, store::deals::odds(c)?))
             });
             match deals {
-                Ok(deals) => Reply::Deals { seq, deals },
+                Ok((deals, odds)) => Reply::Deals { seq, deals, odds },
                 Err(e) => failed(e),
             }
         }
