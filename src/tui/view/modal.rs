@@ -355,7 +355,7 @@ fn pipeline(f: &mut Frame, p: &Pipeline, currency: &str, today: chrono::NaiveDat
     // Each open stage's chance of winning beside its name, when every column has room for it.
     let with_odds = PIPELINE_STAGES.iter().all(|stage| {
         UnicodeWidthStr::width(crate::i18n::word("deal", stage.as_str()).as_str()) + 6
-            < col_w as usize
+            <= col_w as usize
     });
     for (i, stage) in PIPELINE_STAGES.iter().enumerate() {
         let deals = p.column(i);
