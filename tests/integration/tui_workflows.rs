@@ -82,9 +82,10 @@ fn pipeline_moves_deals_and_wins_with_a_purchase() {
     ] {
         assert!(s.contains(stage), "no {stage} column:\n{s}");
     }
+    let wide = screen(&mut app, 140, 40);
     assert!(
-        s.contains("proposal 50%"),
-        "each open stage shows its chance:\n{s}"
+        wide.contains("proposal 50%") && wide.contains("needs analysis 25%"),
+        "each open stage shows its chance where the columns have room:\n{wide}"
     );
     // The forecast line: every open deal × its stage's chance (the settings' defaults).
     let st = store_of(&dir);
