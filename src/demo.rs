@@ -184,6 +184,8 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 service_needs: c.service_needs.clone(),
                 custom_fields: c.fields.clone(),
                 pool_locked: false,
+                churn_reason: None,
+                churn_note: None,
             };
             let owner_ctx = Ctx::new(
                 c.owner.clone().unwrap_or_else(|| ctx.user.clone()),
@@ -215,6 +217,12 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 }
                 let mut f = current.fields.clone();
                 f.stage = stage;
+                if stage == Stage::Churned {
+                    // The demo's churned customers left for the usual reasons, in turn.
+                    let reasons = ["price", "service", "competitor", "no_longer_needed"];
+                    let turn = f.name.chars().count() + ids.len() / 7;
+                    f.churn_reason = Some(reasons[turn % reasons.len()].to_string());
+                }
                 store::customers::update(
                     conn,
                     &back(days.unwrap_or(0)),

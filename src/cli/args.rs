@@ -152,6 +152,10 @@ pub struct CustomerFlags {
     pub fields: Vec<String>,
     #[arg(long = "pool-lock", value_name = "yes|no")]
     pub pool_lock: Option<String>,
+    #[arg(long = "churn-reason", value_name = "REASON")]
+    pub churn_reason: Option<String>,
+    #[arg(long = "churn-note", value_name = "TEXT")]
+    pub churn_note: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +190,15 @@ pub enum CustomerCmd {
     },
     Show {
         id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(name = "win-back")]
+    WinBack {
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        mine: bool,
         #[arg(long)]
         json: bool,
     },

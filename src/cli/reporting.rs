@@ -225,6 +225,12 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         "out.by_stage",
         &[("list", &join("stage", &r.current.raw.by_stage))],
     ))?;
+    if !r.current.raw.churn_by_reason.is_empty() {
+        env.out.line(&crate::i18n::tf(
+            "out.churn_by_reason",
+            &[("list", &join("churn", &r.current.raw.churn_by_reason))],
+        ))?;
+    }
     let revenue: Vec<String> = r
         .current
         .raw

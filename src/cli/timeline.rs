@@ -150,7 +150,11 @@ pub fn interaction(env: &mut Env, cmd: InteractionCmd) -> Result<()> {
                     i.id.to_string(),
                     ctx.clock.local_display(&i.at),
                     crate::i18n::word("interaction", i.kind.as_str()),
-                    i.summary.clone(),
+                    if i.win_back {
+                        format!("↺ {}", i.summary)
+                    } else {
+                        i.summary.clone()
+                    },
                     i.audit.created_by.clone(),
                 ]);
             }

@@ -40,6 +40,9 @@ pub fn customer_detail(c: &Customer, contacts: &[ContactPerson], clock: &Clock) 
         "service_needs": f.service_needs,
         "custom_fields": f.custom_fields,
         "pool_locked": f.pool_locked,
+        "churn_reason": f.churn_reason,
+        "churn_note": f.churn_note,
+        "churned_at": c.churned_at,
         "archived": c.archived_at.is_some(),
         "archived_at": c.archived_at,
         "last_contact_at": c.last_contact_at,
@@ -96,6 +99,7 @@ pub fn interaction(i: &Interaction) -> Value {
         "summary": i.summary,
         "details": i.details,
         "contact": i.is_contact,
+        "win_back": i.win_back,
         "by": i.audit.created_by,
         "version": i.audit.version,
     })

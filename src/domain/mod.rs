@@ -1,5 +1,6 @@
 //! Plain types, vocabularies and rules. No SQL and no terminal here; the current time is passed in.
 
+pub mod churn;
 pub mod enums;
 pub mod forecast;
 pub mod format;

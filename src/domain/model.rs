@@ -38,6 +38,11 @@ pub struct CustomerFields {
     pub service_needs: Option<String>,
     pub custom_fields: BTreeMap<String, String>,
     pub pool_locked: bool,
+    /// Why a churned customer left: a word from the team's `churn_reasons` setting. Only while
+    /// churned; the stage change's history keeps it after.
+    pub churn_reason: Option<String>,
+    /// What the customer said, in their words (only while churned).
+    pub churn_note: Option<String>,
 }
 
 impl CustomerFields {
@@ -61,6 +66,8 @@ impl CustomerFields {
             service_needs: None,
             custom_fields: BTreeMap::new(),
             pool_locked: false,
+            churn_reason: None,
+            churn_note: None,
         }
     }
 }
@@ -76,6 +83,8 @@ pub struct Customer {
     pub last_contact_at: Option<String>,
     /// Earliest due date among open to-dos.
     pub next_due: Option<NaiveDate>,
+    /// When the customer last became churned (while they are).
+    pub churned_at: Option<String>,
     pub purchase_total: i64,
     pub purchase_count: i64,
     pub last_purchase_on: Option<NaiveDate>,
@@ -95,6 +104,7 @@ impl Customer {
             archived_at: None,
             last_contact_at: None,
             next_due: None,
+            churned_at: None,
             purchase_total: 0,
             purchase_count: 0,
             last_purchase_on: None,
@@ -137,6 +147,8 @@ pub struct Interaction {
     /// Contact with the customer (false for a ticket step no one said was): only contact moves
     /// the last contact.
     pub is_contact: bool,
+    /// Contact with the customer while they were churned: an attempt to win them back.
+    pub win_back: bool,
     pub audit: Audit,
 }
 

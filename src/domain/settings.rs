@@ -275,6 +275,11 @@ pub const SETTINGS: &[SettingDef] = &[
         validate: percent,
     },
     SettingDef {
+        key: "churn_reasons",
+        default: super::churn::DEFAULT_REASONS,
+        validate: super::churn::validate_list,
+    },
+    SettingDef {
         key: "pool_after_days",
         default: "off",
         validate: days_or_off,

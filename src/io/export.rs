@@ -34,6 +34,8 @@ const HEADER: &[&str] = &[
     "Service needs",
     "Pool locked",
     "Last contact",
+    "Churn reason",
+    "Churn note",
 ];
 
 /// The kind of each fixed column, for a workbook: the id and the cadence are numbers, the
@@ -99,6 +101,8 @@ pub fn customer_table(store: &Store, clock: &Clock) -> Result<CustomerTable, Sto
                         .and_then(|t| clock.local_date_of(t))
                         .map(|d| d.to_string()),
                 ),
+                text(f.churn_reason.clone()),
+                text(f.churn_note.clone()),
             ];
             cells.extend(keys.iter().map(|k| text(f.custom_fields.get(k).cloned())));
             cells

@@ -153,6 +153,11 @@ pub fn grow(
                 }
                 let mut f = cur.fields.clone();
                 f.stage = next_stage(&mut rng, f.stage);
+                if f.stage == Stage::Churned {
+                    // Why they left, in turn (no draw: the rest of the story stays the same).
+                    let reasons = ["price", "service", "competitor", "no_longer_needed"];
+                    f.churn_reason = Some(reasons[id as usize % reasons.len()].to_string());
+                }
                 if rng.chance(20) {
                     f.tier = rng.pick(&[Tier::Vip, Tier::Regular, Tier::Potential]);
                 }

@@ -314,6 +314,12 @@ pub fn run(
             .collect(),
         ..Report::default()
     };
+    let churn_reasons =
+        crate::domain::churn::reasons(&store.read(|c| store::settings::get(c, "churn_reasons"))?);
+    let reason_column = map
+        .iter()
+        .position(|t| matches!(t, Target::Field("churn_reason")))
+        .and_then(|i| header.get(i).cloned());
     store.begin_batch()?;
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
@@ -331,7 +337,8 @@ pub fn run(
                     set_aside = Some(SetAside::for_import(store.conn())?);
                 }
             }
-            let r = mapping::convert(line, &header, &map, &cells, today, &ctx.user);
+            let mut r = mapping::convert(line, &header, &map, &cells, today, &ctx.user);
+            churn_reason_checked(&mut r, &churn_reasons, reason_column.as_deref());
             report.rows += 1;
             if report.rows.is_multiple_of(500) {
                 let (done, size) = source.progress();
@@ -522,6 +529,19 @@ fn add_row(
         }
     }
     Ok(())
+}
+
+/// A row's churn reason as the team's list spells it, or a bad cell naming the list.
+fn churn_reason_checked(r: &mut mapping::Row, reasons: &[String], column: Option<&str>) {
+    let Some(typed) = r.fields.churn_reason.clone() else {
+        return;
+    };
+    match crate::domain::churn::parse(reasons, &typed) {
+        Ok(reason) => r.fields.churn_reason = Some(reason),
+        Err(e) => r
+            .errors
+            .push((column.unwrap_or("churn reason").to_string(), e.reason)),
+    }
 }
 
 /// Restores a `kehu export json` document into an empty database, all or nothing.

@@ -120,6 +120,11 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("service_needs", &["service needs", "服务需求"]),
     ("cadence", &["cadence", "跟进周期", "follow-up days"]),
     ("pool_locked", &["pool locked", "锁定"]),
+    (
+        "churn_reason",
+        &["churn reason", "流失原因", "reason lost", "lost reason"],
+    ),
+    ("churn_note", &["churn note", "流失说明"]),
 ];
 
 fn normal(h: &str) -> String {
@@ -339,6 +344,20 @@ pub fn convert(
                             fail(e);
                             None
                         })
+                }
+                // Read against the team's list by the import, which knows it.
+                "churn_reason" => {
+                    f.churn_reason =
+                        input::optional_line("churn_reason", value).unwrap_or_else(|e| {
+                            fail(e);
+                            None
+                        })
+                }
+                "churn_note" => {
+                    f.churn_note = input::optional_text("churn_note", value).unwrap_or_else(|e| {
+                        fail(e);
+                        None
+                    })
                 }
                 "pool_locked" => {
                     f.pool_locked =

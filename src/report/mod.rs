@@ -46,6 +46,8 @@ pub struct Figures {
     pub deal_win_rate: Option<f64>,
     pub churn_rate: Option<f64>,
     pub retention_rate: Option<f64>,
+    /// Of the customers churned at the period's start, those who became customers again.
+    pub win_back_rate: Option<f64>,
     pub repurchase_rate: Option<f64>,
     pub repurchase_rate_all_time: Option<f64>,
     /// The loyalty figure: the share of the period's revenue that came from repeat buyers
@@ -136,6 +138,7 @@ impl Figures {
             deal_win_rate: ratio(raw.deals_won, raw.deals_won + raw.deals_lost),
             churn_rate,
             retention_rate: ratio(raw.retained, raw.customers_at_start),
+            win_back_rate: ratio(raw.won_back, raw.churned_at_start),
             repurchase_rate: ratio(raw.repeat_buyers, raw.buyers),
             repurchase_rate_all_time: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
             repeat_buyer_revenue_share: (raw.revenue > 0)
@@ -394,6 +397,11 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         l("deal_win_rate", &|f| Measure::Rate(f.deal_win_rate)),
         l("churn_rate", &|f| Measure::Rate(f.churn_rate)),
         l("retention_rate", &|f| Measure::Rate(f.retention_rate)),
+        l("win_back_rate", &|f| Measure::Rate(f.win_back_rate)),
+        l("won_back", &|f| Measure::Count(f.raw.won_back)),
+        l("win_back_attempts", &|f| {
+            Measure::Count(f.raw.win_back_attempts)
+        }),
         l("repurchase_rate", &|f| Measure::Rate(f.repurchase_rate)),
         l("repurchase_rate_all_time", &|f| {
             Measure::Rate(f.repurchase_rate_all_time)
@@ -488,6 +496,7 @@ impl Report {
                 pairs(&f.raw.new_per_month),
             );
             m.insert("churned_per_month".into(), pairs(&f.raw.churned_per_month));
+            m.insert("churn_by_reason".into(), pairs(&f.raw.churn_by_reason));
             m.insert("revenue_by_tier".into(), money(&f.raw.revenue_by_tier));
             m.insert("revenue_per_month".into(), money(&f.raw.revenue_per_month));
             m.insert("complaints".into(), json!(f.raw.complaints));

@@ -19,7 +19,7 @@ pub(crate) const COLS: &str = "id, name, company, kind, tier, stage, email, phon
      birthday, source, needs, service_needs, custom_fields, pool_locked, archived_at, last_contact_at, next_due, \
      purchase_total, purchase_count, last_purchase_on, \
      (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id), \
-     value_r, value_f, value_m";
+     value_r, value_f, value_m, churn_reason, churn_note, churned_at";
 
 /// Parses a stored enum or date; a bad value means the file was edited by another tool.
 pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
@@ -76,7 +76,10 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
             service_needs: row.get(16)?,
             custom_fields,
             pool_locked: row.get::<_, i64>(18)? != 0,
+            churn_reason: row.get(29)?,
+            churn_note: row.get(30)?,
         },
+        churned_at: row.get(31)?,
         archived_at: row.get(19)?,
         last_contact_at: row.get(20)?,
         next_due: parsed_opt(row, 21)?,
@@ -89,7 +92,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
             frequency: row.get(27)?,
             monetary: row.get(28)?,
         },
-        audit: rows::audit(row, 29)?,
+        audit: rows::audit(row, 32)?,
     })
 }
 
@@ -129,7 +132,66 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
         ("service_needs", text(f.service_needs.as_deref())),
         ("custom_fields", Value::Text(custom)),
         ("pool_locked", Value::Integer(i64::from(f.pool_locked))),
+        ("churn_reason", text(f.churn_reason.as_deref())),
+        ("churn_note", text(f.churn_note.as_deref())),
     ]
+}
+
+/// The fields with their churn reason read against the team's list: kept (as the list spells
+/// it) only while churned; required when a customer becomes churned by an edit (`before` is the
+/// customer as it was). Adding a customer already churned (an import of old records) may leave
+/// the reason unknown.
+fn with_churn_reason(
+    conn: &Connection,
+    before: Option<&CustomerFields>,
+    fields: &CustomerFields,
+) -> Result<CustomerFields> {
+    let mut f = fields.clone();
+    if f.stage != Stage::Churned {
+        f.churn_reason = None;
+        f.churn_note = None;
+        return Ok(f);
+    }
+    let typed = f
+        .churn_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let becoming = before.is_some_and(|b| b.stage != Stage::Churned);
+    let unchanged = before.is_some_and(|b| b.churn_reason.as_deref() == typed);
+    f.churn_reason = match typed {
+        // A reason stored before the team changed its list stays as it was.
+        Some(r) if unchanged => Some(r.to_string()),
+        Some(r) => {
+            let list = crate::domain::churn::reasons(&super::settings::get(conn, "churn_reasons")?);
+            Some(crate::domain::churn::parse(&list, r)?)
+        }
+        None if becoming => {
+            let list = crate::domain::churn::reasons(&super::settings::get(conn, "churn_reasons")?);
+            return Err(StoreError::Input(crate::domain::InputError::new(
+                "churn_reason",
+                crate::i18n::tf(
+                    "err.churn_needs_reason",
+                    &[(
+                        "known",
+                        &list
+                            .iter()
+                            .map(|r| crate::domain::churn::shown(r))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )],
+                ),
+            )));
+        }
+        None => None,
+    };
+    f.churn_note = f
+        .churn_note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Ok(f)
 }
 
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
@@ -146,7 +208,17 @@ pub fn add_contacted(
     tags: &[String],
     last_contact: Option<&str>,
 ) -> Result<i64> {
+    let checked;
+    let fields = if fields.stage == Stage::Churned || fields.churn_reason.is_some() {
+        checked = with_churn_reason(conn, None, fields)?;
+        &checked
+    } else {
+        fields
+    };
     let mut cols = columns(fields);
+    if fields.stage == Stage::Churned {
+        cols.push(("churned_at", Value::Text(ctx.clock.stamp())));
+    }
     if let Some(at) = last_contact {
         cols.push(("last_contact_at", Value::Text(at.to_string())));
     }
@@ -168,16 +240,18 @@ pub fn add_contacted(
 fn first_history(conn: &Connection, ctx: &Ctx, id: i64, fields: &CustomerFields) -> Result<()> {
     rows::exec(
         conn,
-        "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value)
-         SELECT ?1, ?2, ?3, column1, NULL, column2
-         FROM (VALUES ('tier', ?4), ('stage', ?5), ('owner', ?6)) WHERE column2 IS NOT NULL",
+        "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value, note)
+         SELECT ?1, ?2, ?3, column1, NULL, column2, column3
+         FROM (VALUES ('tier', ?4, NULL), ('stage', ?5, ?7), ('owner', ?6, NULL))
+         WHERE column2 IS NOT NULL",
         params![
             id,
             ctx.clock.stamp(),
             ctx.user,
             fields.tier.to_string(),
             fields.stage.to_string(),
-            fields.owner
+            fields.owner,
+            fields.churn_reason
         ],
     )?;
     Ok(())
@@ -213,16 +287,17 @@ pub fn update(
     tags: &[String],
 ) -> Result<bool> {
     let before = get(conn, id)?;
-    let changed = rows::update(
-        conn,
-        ctx,
-        WHAT,
-        "customer",
-        id,
-        version,
-        &columns(fields),
-        Some(id),
-    )?;
+    let fields = &with_churn_reason(conn, Some(&before.fields), fields)?;
+    let mut cols = columns(fields);
+    match (
+        before.fields.stage == Stage::Churned,
+        fields.stage == Stage::Churned,
+    ) {
+        (false, true) => cols.push(("churned_at", Value::Text(ctx.clock.stamp()))),
+        (true, false) => cols.push(("churned_at", Value::Null)),
+        _ => {}
+    }
+    let changed = rows::update(conn, ctx, WHAT, "customer", id, version, &cols, Some(id))?;
     if changed {
         record_history(conn, ctx, id, Some(&before.fields), fields)?;
     }
@@ -266,10 +341,14 @@ fn record_history(
     ];
     for (field, old, new) in pairs {
         if old != new && !(before.is_none() && new.is_none()) {
+            // The stage change to churned keeps why, for the report's churn by reason.
+            let note = (field == "stage" && after.stage == Stage::Churned)
+                .then_some(after.churn_reason.as_deref())
+                .flatten();
             super::rows::exec(
                 conn,
-                "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, ctx.clock.stamp(), ctx.user, field, old, new],
+                "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, ctx.clock.stamp(), ctx.user, field, old, new, note],
             )?;
         }
     }

@@ -106,7 +106,7 @@ const CACHED: &[(&str, &str)] = &[
 const JSON_COLS: &[&str] = &["custom_fields", "before", "after"];
 /// Integer minor units, exported as decimal text ("1250.00").
 const MONEY_COLS: &[&str] = &["amount"];
-const FLAG_COLS: &[&str] = &["pool_locked", "is_primary", "is_contact"];
+const FLAG_COLS: &[&str] = &["pool_locked", "is_primary", "is_contact", "win_back"];
 /// Text columns that keep line breaks (everything else is one line).
 const MULTILINE_COLS: &[&str] = &[
     "details",

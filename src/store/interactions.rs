@@ -10,7 +10,7 @@ use super::rows::{self, AUDIT_COLS, text};
 use crate::domain::{Interaction, InteractionFields};
 
 const WHAT: &str = "interaction";
-const COLS: &str = "id, customer_id, at, kind, summary, details, is_contact";
+const COLS: &str = "id, customer_id, at, kind, summary, details, is_contact, win_back";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
@@ -21,7 +21,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
         summary: row.get(4)?,
         details: row.get(5)?,
         is_contact: row.get(6)?,
-        audit: rows::audit(row, 7)?,
+        win_back: row.get(7)?,
+        audit: rows::audit(row, 8)?,
     })
 }
 
@@ -53,13 +54,28 @@ pub fn add_as(
     fields: &InteractionFields,
     is_contact: bool,
 ) -> Result<i64> {
-    customers::ensure_exists(conn, customer_id)?;
+    // Churned when it happened: logged since they left (an older call typed in late is not).
+    let churned: bool = rows::query_one(
+        conn,
+        "SELECT stage = 'churned' AND ?2 >= coalesce(churned_at, '') FROM customer WHERE id = ?1",
+        params![customer_id, fields.at],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        what: "customer",
+        id: customer_id,
+    })?;
     let mut cols = columns(fields);
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
     // Written only when it is not contact (the column's default is contact), so the change log of
     // an ordinary call or visit stays as it was.
     if !is_contact {
         cols.push(("is_contact", Value::Integer(0)));
+    }
+    // Contact with a customer who has left is an attempt to win them back.
+    if is_contact && churned {
+        cols.push(("win_back", Value::Integer(1)));
     }
     let id = rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))?;
     if is_contact {

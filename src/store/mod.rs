@@ -39,6 +39,7 @@ pub mod today;
 pub mod todos;
 pub mod undo;
 pub mod value;
+pub mod win_back;
 
 use std::fs;
 use std::path::{Path, PathBuf};

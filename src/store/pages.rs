@@ -279,7 +279,7 @@ fn search_sql(condition: &str) -> String {
 }
 
 fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
-    let contacts: Option<String> = r.get(34)?;
+    let contacts: Option<String> = r.get(37)?;
     Ok(SearchSource {
         customer: customers::from_row(r)?,
         contacts: contacts

@@ -84,6 +84,14 @@ pub struct Raw {
     pub churned: i64,
     pub retained: i64,
     pub churned_per_month: Vec<(String, i64)>,
+    /// The period's churns by the reason given (`unknown` when none was).
+    pub churn_by_reason: Vec<(String, i64)>,
+    /// Customers churned at the period's start (not archived), and those of them who became
+    /// customers again during it.
+    pub churned_at_start: i64,
+    pub won_back: i64,
+    /// Contacts with churned customers logged in the period.
+    pub win_back_attempts: i64,
     /// Net revenue: purchases less refunds.
     pub revenue: i64,
     /// Purchases (refunds are never purchases), their total, and the refunds.
@@ -301,6 +309,40 @@ fn churned_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i6
     )
 }
 
+/// Churn by reason, and who was won back: of the customers churned at the period's start, those
+/// who became customers again during it; and the period's win-back attempts.
+fn win_back(conn: &Connection, scope: &Scope, raw: &mut Raw) -> Result<()> {
+    let p = params![scope.owner, scope.start, scope.end];
+    raw.churn_by_reason = pairs(
+        conn,
+        &format!(
+            "SELECT coalesce(h.note, 'unknown'), count(*) FROM customer_history h JOIN customer c ON c.id = h.customer_id
+             WHERE {MINE} AND h.field = 'stage' AND h.new_value = 'churned' AND h.old_value IS NOT NULL
+               AND h.at >= ?2 AND h.at < ?3 GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        p,
+    )?;
+    (raw.churned_at_start, raw.won_back) = conn.query_row(
+        &format!(
+            "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM customer_history h
+                 WHERE h.customer_id = c.id AND h.field = 'stage' AND h.old_value = 'churned'
+                   AND h.new_value = 'customer' AND h.at >= ?2 AND h.at < ?3)), 0)
+             FROM customer c WHERE {MINE} AND c.archived_at IS NULL AND {STAGE_AT_START} = 'churned'"
+        ),
+        p,
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    raw.win_back_attempts = one(
+        conn,
+        &format!(
+            "SELECT count(*) FROM interaction i JOIN customer c ON c.id = i.customer_id
+             WHERE {MINE} AND i.win_back = 1 AND i.at >= ?2 AND i.at < ?3"
+        ),
+        p,
+    )?;
+    Ok(())
+}
+
 /// Every customer who churned, per local month of the change (for a chart over many months,
 /// where the customers at a year's start are not the point).
 fn churn_events_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(String, i64)>> {
@@ -451,6 +493,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     (raw.active_customers, raw.within_cadence) = (active, within);
     raw.churned_per_month = churned_per_month(conn, scope)?;
     raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
+    win_back(conn, scope, &mut raw)?;
 
     // Purchases: dates are local calendar dates; a negative amount is a refund, never a purchase.
     let (revenue, purchases, sales, refunds, refund_count): (

@@ -34,6 +34,9 @@ fn set_stage(s: &store::Store, when: &str, id: i64, stage: Stage) {
     let cur = s.read(|x| store::customers::get(x, id)).unwrap();
     let mut f = cur.fields.clone();
     f.stage = stage;
+    if stage == Stage::Churned {
+        f.churn_reason = Some("price".into());
+    }
     s.write(|x| store::customers::update(x, &c, id, cur.audit.version, &f, &cur.tags))
         .unwrap();
 }

@@ -320,3 +320,58 @@ fn tab_completes_the_import_path() {
     };
     assert_eq!(f.fields[f.focus].key, "duplicates");
 }
+
+#[test]
+fn marking_churned_on_the_screen_asks_why_and_the_win_back_filter_lists_by_value() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let ctrl_u = || {
+        ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('u'),
+            ratatui::crossterm::event::KeyModifiers::CONTROL,
+        )
+    };
+    press(&mut app, KeyCode::Char('e'));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    app.key(ctrl_u());
+    crate::tui::keys(&mut app, "churned");
+    press(&mut app, KeyCode::Enter);
+    // Refused beside the reason field, the form kept as typed.
+    let text = screen(&mut app, 100, 32);
+    assert!(
+        text.contains("▶Churn reason") && text.contains("needs a reason"),
+        "{text}"
+    );
+    let Some(Modal::Form(form)) = &app.state.modal else {
+        panic!("the form stays open:\n{text}")
+    };
+    assert_eq!(form.value("stage"), "churned");
+    crate::tui::keys(&mut app, "price");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "too dear");
+    let text = screen(&mut app, 100, 32);
+    assert!(text.contains("▶Churn note"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
+    let c = store_of(&dir)
+        .read(|x| store::customers::get(x, id))
+        .unwrap();
+    assert_eq!(c.fields.churn_reason.as_deref(), Some("price"));
+    assert_eq!(c.fields.churn_note.as_deref(), Some("too dear"));
+    // The profile says since when and why.
+    let profile = screen(&mut app, 160, 40);
+    assert!(
+        profile.contains("since 2026-11-22 (0 days) · price — too dear"),
+        "{profile}"
+    );
+    // The win-back filter: churned customers, by value.
+    press(&mut app, KeyCode::Char('f'));
+    crate::tui::keys(&mut app, "winback");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.state.sort, kehu::store::pages::CustomerSort::Value);
+    assert_eq!(app.state.filter.stage, Some(kehu::domain::Stage::Churned));
+    let listed = screen(&mut app, 120, 40);
+    assert!(listed.contains("by value · churned"), "{listed}");
+}

@@ -838,3 +838,190 @@ fn ticket_steps_count_as_contact_only_when_the_user_says_so() {
         Value::String("2026-11-22T07:00:00.000Z".into())
     );
 }
+
+#[test]
+fn churning_asks_why_and_the_win_back_list_report_and_export_follow() {
+    let k = Kehu::new();
+    let add = |name: &str, amount: &str| {
+        let out = k.ok_at(
+            "2026-01-05T10:00:00+08:00",
+            &["customer", "add", "--name", name, "--stage", "customer"],
+        );
+        let id = id_in(&out, "added customer ").to_string();
+        k.ok(&[
+            "purchase",
+            "add",
+            &id,
+            "--amount",
+            amount,
+            "--date",
+            "2026-01-10",
+        ]);
+        id
+    };
+    let big = add("Big Spender", "90000");
+    let small = add("Small Buyer", "100");
+    let back = add("Comes Back", "500");
+
+    // Marking churned without a reason is refused by name, listing the team's reasons; nothing
+    // changes.
+    let err = k.fails(&["customer", "edit", &big, "--stage", "churned"]);
+    assert!(
+        err.contains("churn reason") && err.contains("competitor"),
+        "{err}"
+    );
+    let err = k.fails(&[
+        "customer",
+        "edit",
+        &big,
+        "--stage",
+        "churned",
+        "--churn-reason",
+        "weather",
+    ]);
+    assert!(err.contains("'weather'"), "{err}");
+    assert_eq!(
+        k.json(&["customer", "show", &big, "--json"])["stage"],
+        "customer"
+    );
+
+    // A reason in either language is stored as the list spells it.
+    k.ok_at(
+        "2026-10-01T10:00:00+08:00",
+        &[
+            "customer",
+            "edit",
+            &big,
+            "--stage",
+            "churned",
+            "--churn-reason",
+            "价格",
+            "--churn-note",
+            "a cheaper supplier",
+        ],
+    );
+    k.ok_at(
+        "2026-11-01T10:00:00+08:00",
+        &[
+            "customer",
+            "edit",
+            &small,
+            "--stage",
+            "churned",
+            "--churn-reason",
+            "Service",
+        ],
+    );
+    k.ok_at(
+        "2026-10-15T10:00:00+08:00",
+        &[
+            "customer",
+            "edit",
+            &back,
+            "--stage",
+            "churned",
+            "--churn-reason",
+            "price",
+        ],
+    );
+    let shown = k.json(&["customer", "show", &big, "--json"]);
+    assert_eq!(shown["churn_reason"], "price");
+    assert_eq!(shown["churn_note"], "a cheaper supplier");
+
+    // Contact with a churned customer is a win-back attempt; one comes back.
+    k.ok_at(
+        "2026-11-10T10:00:00+08:00",
+        &["log", &back, "--summary", "we miss you offer"],
+    );
+    k.ok_at(
+        "2026-11-12T10:00:00+08:00",
+        &["log", &big, "--summary", "called, not yet"],
+    );
+    k.ok_at(
+        "2026-11-15T10:00:00+08:00",
+        &["customer", "edit", &back, "--stage", "customer"],
+    );
+    let returned = k.json(&["customer", "show", &back, "--json"]);
+    assert_eq!(
+        returned["churn_reason"],
+        Value::Null,
+        "a customer again has no churn reason"
+    );
+    assert_eq!(returned["churned_at"], Value::Null);
+
+    // The list: most valuable first, with days since churn, reason and attempts.
+    let list = k.json(&["customer", "win-back", "--json"]);
+    let rows = list.as_array().unwrap();
+    let ids: Vec<String> = rows.iter().map(|r| r["id"].to_string()).collect();
+    assert_eq!(ids, vec![big.clone(), small.clone()], "{list}");
+    assert_eq!(rows[0]["churn_reason"], "price");
+    assert_eq!(rows[0]["attempts"], 1);
+    assert_eq!(rows[0]["days_since_churn"], 52, "1 Oct to 22 Nov");
+    assert_eq!(rows[1]["attempts"], 0);
+    let table = k.ok(&["customer", "win-back"]);
+    assert!(
+        table.lines().nth(1).unwrap().contains("Big Spender"),
+        "{table}"
+    );
+
+    // The report: churn by reason in the period, and the win-back rate of those churned at its
+    // start (Big Spender and Comes Back on 1 Nov; Comes Back returned).
+    let r = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--json",
+    ]);
+    assert_eq!(r["churn_by_reason"], serde_json::json!({"service": 1}));
+    assert_eq!(r["won_back"], 1);
+    assert_eq!(r["win_back_rate"], 0.5);
+    assert_eq!(r["win_back_attempts"], 2);
+    let october = k.json(&[
+        "report",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--json",
+    ]);
+    assert_eq!(october["churn_by_reason"], serde_json::json!({"price": 2}));
+
+    // The CSV export carries reason and note; a new book reads them back.
+    let csv = k.ok(&["export", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.ends_with("Last contact,Churn reason,Churn note"),
+        "{header}"
+    );
+    let file = k.dir.path().join("book.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let other = Kehu::new();
+    other.ok(&["import", "csv", file.to_str().unwrap()]);
+    let moved = other.json(&["customer", "win-back", "--json"]);
+    assert_eq!(moved[0]["name"], "Big Spender");
+    assert_eq!(moved[0]["churn_reason"], "price");
+    assert_eq!(moved[0]["churn_note"], "a cheaper supplier");
+
+    // An unknown reason in a file is a bad row named by its line, and nothing is imported.
+    let bad = k.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Name,Stage,Churn reason\nA,churned,price\nB,churned,weather\n",
+    )
+    .unwrap();
+    let third = Kehu::new();
+    let out = third.run(&["import", "csv", bad.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.contains("line 3") && l.contains("'Churn reason'") && l.contains("weather")),
+        "{said}"
+    );
+    assert_eq!(
+        third.json(&["customer", "list", "--json"]),
+        serde_json::json!([])
+    );
+}

@@ -237,6 +237,14 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             f.kind = check(errors, v("kind").parse()).unwrap_or(f.kind);
             f.tier = check(errors, v("tier").parse()).unwrap_or(f.tier);
             f.stage = check(errors, v("stage").parse()).unwrap_or(f.stage);
+            // Read against the team's list by the store when saved.
+            f.churn_reason = check(
+                errors,
+                input::optional_line("churn_reason", &v("churn_reason")),
+            )
+            .flatten();
+            f.churn_note =
+                check(errors, input::optional_text("churn_note", &v("churn_note"))).flatten();
             f.phone = optional(errors, &v("phone"), |p| input::phone(p).map(|(p, _)| p));
             f.email = optional(errors, &v("email"), |e| input::email(e).map(|(e, _)| e));
             f.city = check(errors, input::optional_line("city", &v("city"))).flatten();

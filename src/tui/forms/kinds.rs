@@ -9,7 +9,11 @@ impl Form {
         Form::new(
             t("form.title.new_customer"),
             FormKind::NewCustomer,
-            customer_fields(&f, &[]),
+            // Why a customer left is asked when an edit marks them churned.
+            customer_fields(&f, &[])
+                .into_iter()
+                .filter(|field| !field.key.starts_with("churn_"))
+                .collect(),
         )
     }
 
@@ -701,6 +705,21 @@ pub(super) fn customer_fields(f: &CustomerFields, tags: &[String]) -> Vec<Field>
             t("form.label.service_needs"),
             opt(&f.service_needs),
             "",
+        ),
+        field(
+            "churn_reason",
+            t("form.label.churn_reason"),
+            f.churn_reason
+                .as_deref()
+                .map(crate::domain::churn::shown)
+                .unwrap_or_default(),
+            t("form.hint.churn_reason"),
+        ),
+        field(
+            "churn_note",
+            t("form.label.churn_note"),
+            opt(&f.churn_note),
+            t("form.hint.churn_note"),
         ),
     ]
 }

@@ -788,6 +788,19 @@ impl Form {
     }
 }
 
+/// The filter word for the win-back list: churned customers, by value.
+fn is_win_back(word: &str) -> bool {
+    ["winback", "win-back", "win_back"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+        || word == "挽回"
+}
+
+/// Whether a filter asks for the win-back list (which is read by value).
+pub fn asks_win_back(text: &str) -> bool {
+    text.split_whitespace().any(is_win_back)
+}
+
 /// Stands for the user in a parsed filter until the screen fills in the name.
 pub const MINE: &str = "\u{1}mine";
 
@@ -802,6 +815,8 @@ pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
             f.archived = true;
         } else if word.eq_ignore_ascii_case("pool") {
             f.owner = Some(String::new());
+        } else if is_win_back(word) {
+            f.stage = Some(crate::domain::Stage::Churned);
         } else if let Some(o) = word.strip_prefix("owner:") {
             f.owner = Some(o.to_string());
         } else if let Some(t) = word.strip_prefix("tag:") {
@@ -814,7 +829,7 @@ pub fn parse_filter(text: &str) -> Result<ListFilter, InputError> {
             return Err(InputError::new(
                 "filter",
                 format!(
-                    "'{word}' is not a tier (vip, regular, potential), a stage (lead, prospect, customer, churned), mine, pool, archived, owner:NAME or tag:NAME"
+                    "'{word}' is not a tier (vip, regular, potential), a stage (lead, prospect, customer, churned), mine, pool, winback, archived, owner:NAME or tag:NAME"
                 ),
             ));
         }

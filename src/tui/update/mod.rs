@@ -824,6 +824,9 @@ pub fn finish_filter(s: &mut State) {
         if filter.owner.as_deref() == Some(super::forms::MINE) {
             filter.owner = Some(s.user.clone());
         }
+        if super::forms::asks_win_back(form.value("filter")) {
+            s.sort = crate::store::pages::CustomerSort::Value;
+        }
         s.modal = None;
         s.filter = filter;
         reload_list(s, Anchor::Top, None);

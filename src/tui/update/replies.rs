@@ -381,6 +381,7 @@ pub fn reply(s: &mut State, r: Reply) {
             error,
             conflict,
             stored,
+            field,
         } => {
             answered(s, token, false);
             if let Some(Modal::Form(form)) = &mut s.modal
@@ -404,6 +405,13 @@ pub fn reply(s: &mut State, r: Reply) {
                 if conflict.is_some() {
                     form.error = Some(tf("msg.conflict", &[("error", &error)]));
                     form.conflict_version = conflict;
+                } else if let Some(i) = field
+                    .as_ref()
+                    .and_then(|(key, _)| form.fields.iter().position(|f| f.key == *key))
+                {
+                    // Beside the field it is about, with the cursor there to correct it.
+                    form.fields[i].error = field.map(|(_, reason)| reason);
+                    form.focus = i;
                 } else {
                     form.error = Some(error);
                 }

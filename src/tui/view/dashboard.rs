@@ -160,7 +160,15 @@ pub fn draw(f: &mut Frame, d: &Dashboard, user: &str, currency: &str, area: Rect
     for (label, group, values) in [
         ("dash.tiers", "tier", &report.current.raw.by_tier),
         ("dash.stages", "stage", &report.current.raw.by_stage),
+        (
+            "dash.churn_reasons",
+            "churn",
+            &report.current.raw.churn_by_reason,
+        ),
     ] {
+        if values.is_empty() {
+            continue;
+        }
         for (n, part) in super::wrap(&mix(group, values), room)
             .into_iter()
             .enumerate()

@@ -69,6 +69,40 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             ),
         ),
     ];
+    if let Some(at) = &c.churned_at {
+        // Churned: since when, and why — what a win-back call starts from.
+        let days = s
+            .clock
+            .local_date_of(at)
+            .map(|d| (s.clock.today() - d).num_days())
+            .unwrap_or(0);
+        let mut why = tf(
+            "profile.churned_since",
+            &[
+                (
+                    "date",
+                    &s.clock
+                        .local_date_of(at)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                ),
+                ("n", &days),
+            ],
+        );
+        if let Some(r) = &cf.churn_reason {
+            why.push_str(&format!(" · {}", crate::domain::churn::shown(r)));
+        }
+        if let Some(n) = &cf.churn_note {
+            why.push_str(&format!(" — {n}"));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("↺ {} ", cell(t("profile.churned"), 10)),
+                theme::OVERDUE,
+            ),
+            Span::raw(clip(&why, w.saturating_sub(13))),
+        ]));
+    }
     for r in &wf.risk {
         lines.push(Line::from(vec![
             Span::styled(
@@ -334,7 +368,11 @@ pub fn timeline(f: &mut Frame, s: &State, area: Rect) {
                     day,
                     time,
                     word("interaction_tag", e.kind.as_str()),
-                    e.summary.clone(),
+                    if e.win_back {
+                        format!("↺ {}", e.summary)
+                    } else {
+                        e.summary.clone()
+                    },
                     e.audit.created_by.clone(),
                 )
             }

@@ -384,6 +384,9 @@ pub enum Reply {
         conflict: Option<i64>,
         /// For a customer edit that hit a conflict: the customer as now stored, to merge with.
         stored: Option<Box<Customer>>,
+        /// The field a refused value belongs to (the store's rules: a churn reason), so the form
+        /// shows the reason beside it.
+        field: Option<(String, String)>,
     },
     /// Another process wrote to the database: what its change-log entries name.
     Changed(ChangeSet),
@@ -887,11 +890,18 @@ fn handle(
                         } => (Some(*current_version), None),
                         _ => (None, None),
                     };
+                    let field = match &e {
+                        StoreError::Input(input) => {
+                            Some((input.field.clone(), input.reason.clone()))
+                        }
+                        _ => None,
+                    };
                     Reply::SaveFailed {
                         token,
                         conflict,
                         stored,
                         error: e.to_string(),
+                        field,
                     }
                 }
             }
