@@ -459,6 +459,8 @@ pub enum SurveyCmd {
         comment: Option<String>,
         #[arg(long, allow_hyphen_values = true)]
         date: Option<String>,
+        #[arg(long, value_name = "TICKET")]
+        ticket: Option<i64>,
     },
     List {
         id: i64,

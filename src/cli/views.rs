@@ -147,6 +147,8 @@ pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {
             "id": t.id, "kind": t.kind, "severity": t.severity, "status": t.status, "summary": t.summary,
             "opened_at": t.opened_at, "first_response_at": t.first_response_at,
             "clock": t.clock_text(clock.now),
+            "checkback_due": t.checkback_due.map(|d| d.to_string()),
+            "checkback_survey": t.checkback_survey,
         })).collect::<Vec<_>>(),
         "deals": w.deals.iter().map(|d| json!({
             "id": d.id, "title": d.title, "amount": money_text(d.amount), "stage": d.stage,

@@ -128,6 +128,8 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                             "summary": t.summary, "status": t.status, "opened_at": t.opened_at,
                             "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
                             "closed_at": t.closed_at, "clock": clock_of(t),
+                            "checkback_due": t.checkback_due.map(|d| d.to_string()),
+                            "checkback_survey": t.checkback_survey,
                         })
                     })
                     .collect();
@@ -193,6 +195,7 @@ pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
             speed,
             comment,
             date,
+            ticket,
         } => {
             let on = date
                 .as_deref()
@@ -205,15 +208,14 @@ pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
                 .transpose()?
                 .flatten();
             let s = env.store.write(|c| {
-                store::surveys::add(
+                store::surveys::add_for(
                     c,
                     &ctx,
                     id,
                     on,
-                    quality,
-                    attitude,
-                    speed,
+                    [quality, attitude, speed],
                     comment.as_deref(),
+                    ticket,
                 )
             })?;
             env.out.line(&crate::i18n::tf(
@@ -229,7 +231,7 @@ pub fn survey(env: &mut Env, cmd: SurveyCmd) -> Result<()> {
             if json {
                 let out: Vec<_> = found
                     .iter()
-                    .map(|s| json!({"id": s.id, "customer_id": s.customer_id, "date": s.on_date.to_string(), "quality": s.quality, "attitude": s.attitude, "speed": s.speed, "comment": s.comment}))
+                    .map(|s| json!({"id": s.id, "customer_id": s.customer_id, "date": s.on_date.to_string(), "quality": s.quality, "attitude": s.attitude, "speed": s.speed, "comment": s.comment, "ticket": s.ticket_id}))
                     .collect();
                 return Ok(env.out.json(&out)?);
             }

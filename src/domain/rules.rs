@@ -266,6 +266,12 @@ pub mod weights {
     pub const MAX_HOURS_OVER: i64 = 200;
     pub const CRITICAL: i64 = 40;
     pub const HIGH_SEVERITY: i64 = 20;
+    pub const SURVEY_BASE: i64 = 25;
+    pub const PER_DAY_PAST_SURVEY: i64 = 1;
+    pub const MAX_PAST_SURVEY: i64 = 60;
+    pub const CHECKBACK_BASE: i64 = 45;
+    pub const PER_DAY_PAST_CHECKBACK: i64 = 5;
+    pub const MAX_PAST_CHECKBACK: i64 = 100;
     pub const DEAL_BASE: i64 = 40;
     pub const PER_DAY_PAST_CLOSE: i64 = 5;
     pub const MAX_PAST_CLOSE: i64 = 100;
@@ -390,6 +396,34 @@ pub fn birthday_urgency(days_until: i64, tier: Tier, value: u8) -> Urgency {
     let mut u = Urgency::new(
         weights::BIRTHDAY_BASE + (7 - days_until).max(0) * weights::PER_DAY_SOONER,
         when,
+    );
+    u.customer(Some(tier), value);
+    u
+}
+
+/// A scheduled satisfaction survey `days_over` days past its tier's interval (`every`).
+pub fn survey_urgency(days_over: i64, every: i64, tier: Tier, value: u8) -> Urgency {
+    let mut u = Urgency::new(
+        weights::SURVEY_BASE
+            + (days_over.max(0) * weights::PER_DAY_PAST_SURVEY).min(weights::MAX_PAST_SURVEY),
+        tf(
+            "why.survey_due",
+            &[("every", &every), ("n", &days_over.max(0))],
+        ),
+    );
+    u.customer(Some(tier), value);
+    u
+}
+
+/// A resolved complaint's satisfaction check-back, `days_over` days past its due date.
+pub fn checkback_urgency(days_over: i64, ticket: i64, tier: Tier, value: u8) -> Urgency {
+    let mut u = Urgency::new(
+        weights::CHECKBACK_BASE
+            + (days_over.max(0) * weights::PER_DAY_PAST_CHECKBACK).min(weights::MAX_PAST_CHECKBACK),
+        tf(
+            "why.checkback",
+            &[("ticket", &ticket), ("n", &days_over.max(0))],
+        ),
     );
     u.customer(Some(tier), value);
     u

@@ -130,6 +130,26 @@ fn response_hours(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// Days (1–3650) or `off`, for how often a tier is surveyed and how long after a complaint is
+/// resolved its check-back is due.
+fn days_or_off_for_surveys(value: &str) -> Result<String, InputError> {
+    let v = value.trim().to_lowercase();
+    if v == "off" || v == "0" {
+        return Ok("off".into());
+    }
+    days(&v)
+        .map_err(|_| InputError::new("value", tf("err.days_or_off", &[("text", &value.trim())])))
+}
+
+/// The setting key holding how often a tier is surveyed.
+pub fn survey_key(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Vip => "survey_every.vip",
+        Tier::Regular => "survey_every.regular",
+        Tier::Potential => "survey_every.potential",
+    }
+}
+
 /// A chance in per cent, 0–100 (`50` or `50%`).
 fn percent(value: &str) -> Result<String, InputError> {
     match value
@@ -273,6 +293,26 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "probability.negotiation",
         default: "75",
         validate: percent,
+    },
+    SettingDef {
+        key: "survey_every.vip",
+        default: "182",
+        validate: days_or_off_for_surveys,
+    },
+    SettingDef {
+        key: "survey_every.regular",
+        default: "off",
+        validate: days_or_off_for_surveys,
+    },
+    SettingDef {
+        key: "survey_every.potential",
+        default: "off",
+        validate: days_or_off_for_surveys,
+    },
+    SettingDef {
+        key: "complaint_checkback_days",
+        default: "7",
+        validate: days_or_off_for_surveys,
     },
     SettingDef {
         key: "churn_reasons",

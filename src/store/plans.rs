@@ -26,9 +26,15 @@ pub fn per_row_scans(plan: &[PlanLine]) -> Vec<String> {
     let is_loop = |d: &str| d.starts_with("SCAN ") || d.starts_with("SEARCH ");
     let narrow = |d: &str| {
         d.starts_with("SEARCH ")
-            && ["customer_id=", "rowid=", "(id=", "PRIMARY KEY"]
-                .iter()
-                .any(|k| d.contains(k))
+            && [
+                "customer_id=",
+                "ticket_id=",
+                "rowid=",
+                "(id=",
+                "PRIMARY KEY",
+            ]
+            .iter()
+            .any(|k| d.contains(k))
     };
     let mut bad = Vec::new();
     for (id, parent, detail) in plan {

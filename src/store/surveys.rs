@@ -19,6 +19,8 @@ pub struct Survey {
     pub attitude: u8,
     pub speed: u8,
     pub comment: Option<String>,
+    /// The complaint this survey checked back on.
+    pub ticket_id: Option<i64>,
     pub audit: Audit,
 }
 
@@ -37,7 +39,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Survey> {
         attitude: row.get(4)?,
         speed: row.get(5)?,
         comment: row.get(6)?,
-        audit: rows::audit(row, 7)?,
+        ticket_id: row.get(7)?,
+        audit: rows::audit(row, 8)?,
     })
 }
 
@@ -65,6 +68,40 @@ pub fn add(
     speed: i64,
     comment: Option<&str>,
 ) -> Result<i64> {
+    add_for(
+        conn,
+        ctx,
+        customer,
+        on_date,
+        [quality, attitude, speed],
+        comment,
+        None,
+    )
+}
+
+/// Records a survey; with `ticket`, the satisfaction check-back on that complaint (which must be
+/// the customer's), which takes it off the Today queue.
+pub fn add_for(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer: i64,
+    on_date: NaiveDate,
+    [quality, attitude, speed]: [i64; 3],
+    comment: Option<&str>,
+    ticket: Option<i64>,
+) -> Result<i64> {
+    if let Some(id) = ticket {
+        let t = super::tickets::get(conn, id)?;
+        if t.customer_id != customer {
+            return Err(StoreError::Input(crate::domain::InputError::new(
+                "ticket",
+                crate::i18n::tf(
+                    "err.ticket_of_another",
+                    &[("ticket", &id), ("customer", &customer)],
+                ),
+            )));
+        }
+    }
     let (q, a, s) = (
         check_score("quality", quality)?,
         check_score("attitude", attitude)?,
@@ -78,6 +115,7 @@ pub fn add(
         ("attitude", Value::Integer(a.into())),
         ("speed", Value::Integer(s.into())),
         ("comment", text(comment)),
+        ("ticket_id", ticket.map_or(Value::Null, Value::Integer)),
     ];
     rows::insert(conn, ctx, "survey", &cols, Some(customer))
 }
@@ -85,7 +123,7 @@ pub fn add(
 /// A customer's surveys, newest first.
 pub fn for_customer(conn: &Connection, customer: i64) -> Result<Vec<Survey>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, customer_id, on_date, quality, attitude, speed, comment, {AUDIT_COLS}
+        "SELECT id, customer_id, on_date, quality, attitude, speed, comment, ticket_id, {AUDIT_COLS}
          FROM survey WHERE customer_id = ?1 ORDER BY on_date DESC, id DESC"
     ))?;
     let found = stmt

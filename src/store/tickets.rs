@@ -14,7 +14,8 @@ use crate::domain::{
 };
 
 const WHAT: &str = "ticket";
-const COLS: &str = "id, customer_id, kind, severity, summary, status, opened_at, first_response_at, resolved_at, closed_at";
+const COLS: &str = "id, customer_id, kind, severity, summary, status, opened_at, first_response_at, resolved_at, closed_at, \
+     checkback_due, (SELECT min(s.id) FROM survey s WHERE s.ticket_id = ticket.id)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
@@ -28,6 +29,10 @@ pub struct Ticket {
     pub first_response_at: Option<String>,
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
+    /// When a resolved complaint's satisfaction check-back is due (the team's
+    /// `complaint_checkback_days` after it was resolved), and the survey that answered it.
+    pub checkback_due: Option<chrono::NaiveDate>,
+    pub checkback_survey: Option<i64>,
     pub audit: Audit,
     /// Hours the first response may take: 24 for a complaint, the team's setting for the others.
     pub respond_within_hours: i64,
@@ -109,7 +114,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         first_response_at: row.get(7)?,
         resolved_at: row.get(8)?,
         closed_at: row.get(9)?,
-        audit: rows::audit(row, 10)?,
+        checkback_due: customers::parsed_opt(row, 10)?,
+        checkback_survey: row.get(11)?,
+        audit: rows::audit(row, 12)?,
         respond_within_hours: rules::FIRST_RESPONSE_HOURS,
     })
 }
@@ -170,6 +177,18 @@ pub fn advance(
     if t.first_response_at.is_none() {
         cols.push(("first_response_at", Value::Text(now.clone())));
     }
+    // A complaint resolved asks whether the customer is satisfied with the solution: a
+    // check-back is due the team's number of days later (once; reopening does not move it).
+    let resolving =
+        matches!(to, TicketStatus::Resolved | TicketStatus::Closed) && t.resolved_at.is_none();
+    if resolving
+        && t.kind == TicketKind::Complaint
+        && t.checkback_due.is_none()
+        && let Ok(days) = super::settings::get(conn, "complaint_checkback_days")?.parse::<i64>()
+    {
+        let due = ctx.clock.today() + chrono::Duration::days(days);
+        cols.push(("checkback_due", Value::Text(due.to_string())));
+    }
     match to {
         TicketStatus::Resolved => cols.push(("resolved_at", Value::Text(now.clone()))),
         TicketStatus::Closed => {
@@ -203,6 +222,24 @@ pub fn advance(
     };
     super::interactions::add_as(conn, ctx, t.customer_id, &entry, as_contact)?;
     Ok(())
+}
+
+/// Resolved complaints whose check-back is due by `day` and not yet answered by a survey.
+pub fn checkbacks_due(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    customer: Option<i64>,
+) -> Result<Vec<Ticket>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS}, {AUDIT_COLS} FROM ticket
+         WHERE checkback_due IS NOT NULL AND checkback_due <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+           AND NOT EXISTS (SELECT 1 FROM survey s WHERE s.ticket_id = ticket.id)
+         ORDER BY checkback_due, id"
+    ))?;
+    let found = stmt
+        .query_map(rusqlite::params![day.to_string(), customer], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
 }
 
 /// Tickets, newest first; only those not resolved or closed when `open_only`.

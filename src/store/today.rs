@@ -19,6 +19,8 @@ pub enum TodayKind {
     Birthday,
     Complaint,
     Deal,
+    /// A satisfaction survey due: the tier's schedule, or a resolved complaint's check-back.
+    Survey,
 }
 
 impl TodayKind {
@@ -29,6 +31,7 @@ impl TodayKind {
             TodayKind::Birthday => "birthday",
             TodayKind::Complaint => "complaint",
             TodayKind::Deal => "deal",
+            TodayKind::Survey => "survey",
         }
     }
 }
@@ -179,6 +182,80 @@ fn who(conn: &Connection, id: i64) -> Result<Who> {
             what: "customer",
             id,
         })
+}
+
+/// Surveys due: each resolved complaint's check-back from its due date until a survey answers
+/// it (item: the ticket), and the customers of a tier with a survey interval whose last survey
+/// (never surveyed: the day they were added) is older than it (item: the customer).
+fn surveys_due(
+    conn: &Connection,
+    clock: &Clock,
+    snoozes: &Snoozes,
+    mine: &dyn Fn(&Who) -> bool,
+    customer: Option<i64>,
+    out: &mut Vec<TodayRow>,
+) -> Result<()> {
+    let today = clock.today();
+    for t in super::tickets::checkbacks_due(conn, today, customer)? {
+        let c = who(conn, t.customer_id)?;
+        let occasion = format!("checkback:{}", t.id);
+        if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Survey, &occasion) {
+            continue;
+        }
+        let over = t.checkback_due.map_or(0, |d| (today - d).num_days());
+        let u = rules::checkback_urgency(over, t.id, c.tier, c.value);
+        out.push(row(
+            TodayKind::Survey,
+            Some(&c),
+            tf(
+                "today.checkback",
+                &[("ticket", &t.id), ("summary", &t.summary)],
+            ),
+            u,
+            t.id,
+            t.audit.version,
+            occasion,
+        ));
+    }
+    for tier in [Tier::Vip, Tier::Regular, Tier::Potential] {
+        let Ok(every) =
+            super::settings::get(conn, crate::domain::settings::survey_key(tier))?.parse::<i64>()
+        else {
+            continue;
+        };
+        let cut = (today - Duration::days(every)).to_string();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {WHO_COLS}, coalesce((SELECT max(s.on_date) FROM survey s WHERE s.customer_id = customer.id),
+                                         substr(created_at, 1, 10))
+             FROM customer WHERE archived_at IS NULL AND stage = 'customer' AND tier = ?1
+               AND (?3 IS NULL OR id = ?3)
+               AND coalesce((SELECT max(s.on_date) FROM survey s WHERE s.customer_id = customer.id),
+                            substr(created_at, 1, 10)) <= ?2"
+        ))?;
+        let due: Vec<(Who, String)> = stmt
+            .query_map(params![tier.as_str(), cut, customer], |r| {
+                Ok((who_from_row(r)?, r.get(11)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (c, since) in due {
+            if !mine(&c) || snoozes.has(c.id, TodayKind::Survey, "survey") {
+                continue;
+            }
+            let since: NaiveDate = since.parse().unwrap_or(today);
+            let over = (today - since).num_days() - every;
+            let u = rules::survey_urgency(over, every, c.tier, c.value);
+            out.push(row(
+                TodayKind::Survey,
+                Some(&c),
+                t("today.survey").to_string(),
+                u,
+                c.id,
+                c.version,
+                "survey".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Builds the ranked Today queue for `clock`'s day, optionally for one owner or customer, and
@@ -359,6 +436,8 @@ pub fn queue(
             t.id.to_string(),
         ));
     }
+
+    surveys_due(conn, clock, &snoozes, &mine, customer, &mut out)?;
 
     // Deals past their expected close.
     for d in super::deals::late(conn, today, customer)? {

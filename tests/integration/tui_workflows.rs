@@ -375,6 +375,75 @@ fn the_dashboard_shows_each_figure_against_its_target() {
 }
 
 #[test]
+fn a_check_back_in_the_queue_opens_the_survey_that_answers_its_complaint() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    // Resolved eight days ago: the check-back (a week after) is a day late.
+    let then = kehu::store::Ctx::new(
+        "tester",
+        kehu::domain::Clock::fixed(
+            crate::common::clock().now - chrono::Duration::days(8),
+            crate::common::clock().offset,
+        ),
+    );
+    let (customer, ticket) = st
+        .write(|x| {
+            let mut f = kehu::domain::CustomerFields::named("Cleo Complains");
+            f.stage = kehu::domain::Stage::Customer;
+            let id = store::customers::add(x, &then, &f, &[])?;
+            let t = store::tickets::open(
+                x,
+                &then,
+                id,
+                kehu::domain::TicketKind::Complaint,
+                kehu::domain::Severity::Normal,
+                "cold soup",
+            )?;
+            store::tickets::advance(
+                x,
+                &then,
+                t,
+                1,
+                kehu::domain::TicketStatus::Resolved,
+                "new soup",
+                false,
+            )?;
+            Ok((id, t))
+        })
+        .unwrap();
+    let mut app = crate::tui::app_on(&dir);
+    press(&mut app, KeyCode::Char('4'));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("? poll") && s.contains("Cleo Complains"), "{s}");
+    let row = app
+        .state
+        .queue
+        .iter()
+        .position(
+            |r| matches!(r, QueueRow::Today(x) if x.kind == kehu::store::today::TodayKind::Survey),
+        )
+        .unwrap();
+    for _ in 0..row {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('x'));
+    let form = screen(&mut app, 120, 40);
+    assert!(
+        form.contains(&format!("Check-back on complaint #{ticket}")),
+        "{form}"
+    );
+    keys(&mut app, "545");
+    press(&mut app, KeyCode::Enter);
+    let surveys = st
+        .read(|x| store::surveys::for_customer(x, customer))
+        .unwrap();
+    assert_eq!(surveys[0].ticket_id, Some(ticket));
+    assert!(!app.state.queue.iter().any(
+        |r| matches!(r, QueueRow::Today(x) if x.kind == kehu::store::today::TodayKind::Survey)
+    ));
+}
+
+#[test]
 fn pool_filter_and_claiming_from_the_screen() {
     let dir = TempDir::new().unwrap();
     let st = store_of(&dir);

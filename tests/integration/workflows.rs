@@ -1025,3 +1025,149 @@ fn churning_asks_why_and_the_win_back_list_report_and_export_follow() {
         serde_json::json!([])
     );
 }
+
+/// Today's rows of one kind as (customer name, title, why), from `kehu today --json` at `now`.
+fn today_rows(k: &Kehu, now: &str, kind: &str) -> Vec<(String, String, String)> {
+    let text = k.ok_at(now, &["today", "--json"]);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == kind)
+        .map(|r| {
+            (
+                r["customer"].as_str().unwrap_or("").to_string(),
+                r["title"].as_str().unwrap_or("").to_string(),
+                r["why"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn surveys_fall_due_by_tier_and_a_resolved_complaint_is_checked_back_on() {
+    let k = Kehu::new();
+    let added = |name: &str, tier: &str| {
+        let out = k.ok_at(
+            "2026-01-05T10:00:00+08:00",
+            &[
+                "customer", "add", "--name", name, "--tier", tier, "--stage", "customer",
+            ],
+        );
+        id_in(&out, "added customer ").to_string()
+    };
+    let vip = added("Vera VIP", "vip");
+    let surveyed = added("Sam Surveyed", "vip");
+    let regular = added("Rex Regular", "regular");
+    let lead = k.ok_at(
+        "2026-01-05T10:00:00+08:00",
+        &["customer", "add", "--name", "Lea Lead", "--tier", "vip"],
+    );
+    let _ = lead;
+    // Sam answered a survey in September: not due for 182 days.
+    k.ok(&[
+        "survey",
+        "add",
+        &surveyed,
+        "--quality",
+        "4",
+        "--attitude",
+        "4",
+        "--speed",
+        "4",
+        "--date",
+        "2026-09-01",
+    ]);
+
+    // By default VIP customers are surveyed twice a year; regular ones are not scheduled, and
+    // a lead is not surveyed.
+    let now = "2026-11-22T10:00:00+08:00";
+    let due = today_rows(&k, now, "survey");
+    let names: Vec<&str> = due.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, vec!["Vera VIP"], "{due:?}");
+    assert!(
+        due[0].2.contains("every 182 days: 139 days past"),
+        "{due:?}"
+    );
+    k.ok(&["settings", "set", "survey_every.regular", "90"]);
+    let names: Vec<String> = today_rows(&k, now, "survey")
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(names, vec!["Vera VIP", "Rex Regular"]);
+    // Answering takes the row away.
+    k.ok(&[
+        "survey",
+        "add",
+        &vip,
+        "--quality",
+        "5",
+        "--attitude",
+        "5",
+        "--speed",
+        "5",
+    ]);
+    let names: Vec<String> = today_rows(&k, now, "survey")
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(names, vec!["Rex Regular"]);
+    k.ok(&["settings", "set", "survey_every.regular", "off"]);
+
+    // Resolving a complaint schedules its check-back a week later.
+    let out = k.ok(&["ticket", "open", &regular, "--summary", "broken lid"]);
+    let t = id_in(&out, "opened ticket ").to_string();
+    k.ok(&["ticket", "resolve", &t, "--note", "sent a new lid"]);
+    let tickets = k.json(&["ticket", "list", "--json"]);
+    assert_eq!(tickets[0]["checkback_due"], "2026-11-29");
+    assert!(today_rows(&k, now, "survey").is_empty(), "not due yet");
+    let later = "2026-11-30T10:00:00+08:00";
+    let due = today_rows(&k, later, "survey");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(
+        due[0].1.contains(&format!("complaint #{t}: broken lid")),
+        "{due:?}"
+    );
+    assert!(
+        due[0]
+            .2
+            .contains(&format!("check-back on resolved complaint #{t}")),
+        "{due:?}"
+    );
+    // A survey for another customer's ticket is refused; the answer names the ticket.
+    let err = k.fails(&[
+        "survey",
+        "add",
+        &vip,
+        "--quality",
+        "3",
+        "--attitude",
+        "3",
+        "--speed",
+        "3",
+        "--ticket",
+        &t,
+    ]);
+    assert!(err.contains(&format!("#{t}")), "{err}");
+    k.ok_at(
+        later,
+        &[
+            "survey",
+            "add",
+            &regular,
+            "--quality",
+            "4",
+            "--attitude",
+            "5",
+            "--speed",
+            "4",
+            "--ticket",
+            &t,
+        ],
+    );
+    assert!(today_rows(&k, later, "survey").is_empty());
+    let surveys = k.json(&["survey", "list", &regular, "--json"]);
+    assert_eq!(surveys[0]["ticket"].to_string(), t);
+    let tickets = k.json(&["ticket", "list", "--json"]);
+    assert_eq!(tickets[0]["checkback_survey"], surveys[0]["id"]);
+}

@@ -55,7 +55,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 as_contact: as_contact?,
             })
         }
-        FormKind::Survey { customer } => {
+        FormKind::Survey { customer, ticket } => {
             let score = |errors: &mut Vec<InputError>, key: &str| -> Option<i64> {
                 match v(key).trim().parse::<i64>() {
                     Ok(n) if (1..=5).contains(&n) => Some(n),
@@ -80,6 +80,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 attitude: a?,
                 speed: sp?,
                 comment,
+                ticket: *ticket,
             })
         }
         FormKind::Purchase { customer } | FormKind::EditPurchase { customer, .. } => {

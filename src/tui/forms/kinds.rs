@@ -301,9 +301,18 @@ impl Form {
 
     /// Three keystrokes and optional text: each score field takes one digit and moves on.
     pub fn survey(customer: i64, name: &str) -> Form {
+        Form::survey_on(customer, name, None)
+    }
+
+    /// The survey form; with `ticket`, the satisfaction check-back on that complaint.
+    pub fn survey_on(customer: i64, name: &str, ticket: Option<i64>) -> Form {
+        let title = match ticket {
+            Some(id) => tf("form.title.checkback", &[("name", &name), ("ticket", &id)]),
+            None => tf("form.title.survey", &[("name", &name)]),
+        };
         Form::new(
-            tf("form.title.survey", &[("name", &name)]),
-            FormKind::Survey { customer },
+            title,
+            FormKind::Survey { customer, ticket },
             vec![
                 field("quality", t("form.label.quality"), "", "1–5"),
                 field("attitude", t("form.label.attitude"), "", "1–5"),

@@ -51,6 +51,8 @@ pub enum FormKind {
     },
     Survey {
         customer: i64,
+        /// A satisfaction check-back on this complaint.
+        ticket: Option<i64>,
     },
     Purchase {
         customer: i64,
@@ -184,7 +186,7 @@ impl FormKind {
             FormKind::EditCustomer { id, .. } | FormKind::Owner { id, .. } => Some(*id),
             FormKind::Log { customer }
             | FormKind::Contact { customer, .. }
-            | FormKind::Survey { customer }
+            | FormKind::Survey { customer, .. }
             | FormKind::Purchase { customer }
             | FormKind::EditPurchase { customer, .. }
             | FormKind::Ticket { customer }

@@ -110,6 +110,13 @@ pub(super) fn queue_action(s: &mut State, a: Action) {
             match r.kind {
                 TodayKind::Complaint => open_form(s, Form::respond(r.item_id, r.version, &r.title)),
                 TodayKind::Deal => open_pipeline(s, Some(r.item_id)),
+                // A survey due opens the survey form; a check-back's answer names its complaint.
+                TodayKind::Survey => {
+                    if let (Some(id), Some(name)) = (r.customer_id, r.customer.as_deref()) {
+                        let ticket = r.occasion.starts_with("checkback:").then_some(r.item_id);
+                        open_form(s, Form::survey_on(id, name, ticket))
+                    }
+                }
                 _ => {
                     if let (Some(id), Some(name)) = (r.customer_id, r.customer.as_deref()) {
                         let mut form = Form::log(id, name);

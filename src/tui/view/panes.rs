@@ -547,6 +547,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
                     TodayKind::Birthday => (t("queue.tag.birthday"), theme::VIP),
                     TodayKind::Complaint => (t("queue.tag.ticket"), theme::OVERDUE),
                     TodayKind::Deal => (t("queue.tag.deal"), theme::KEY),
+                    TodayKind::Survey => (t("queue.tag.survey"), theme::KEY),
                 };
                 let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
                 let why_w = w.saturating_sub(8 + title_w + who_w + 2);

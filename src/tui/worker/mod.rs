@@ -126,6 +126,8 @@ pub enum Save {
         attitude: i64,
         speed: i64,
         comment: Option<String>,
+        /// The complaint this survey checks back on.
+        ticket: Option<i64>,
     },
     AddPurchase {
         customer: i64,

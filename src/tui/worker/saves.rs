@@ -181,16 +181,16 @@ pub(super) fn apply(
             attitude,
             speed,
             comment,
+            ticket,
         } => {
-            store::surveys::add(
+            store::surveys::add_for(
                 c,
                 ctx,
                 customer,
                 ctx.clock.today(),
-                quality,
-                attitude,
-                speed,
+                [quality, attitude, speed],
                 comment.as_deref(),
+                ticket,
             )?;
             (Some(customer), t("msg.recorded_the_survey").into())
         }
