@@ -415,6 +415,21 @@ pub enum TicketCmd {
         kind: String,
         #[arg(long, default_value = "normal")]
         severity: String,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+    },
+    Assign {
+        ticket: i64,
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
     },
     Respond {
         ticket: i64,
@@ -440,6 +455,10 @@ pub enum TicketCmd {
     List {
         #[arg(long)]
         open: bool,
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
+        #[arg(long)]
+        mine: bool,
         #[arg(long)]
         json: bool,
     },

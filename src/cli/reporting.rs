@@ -225,6 +225,62 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         "out.by_stage",
         &[("list", &join("stage", &r.current.raw.by_stage))],
     ))?;
+    if !r.current.raw.by_department.is_empty() {
+        let hours = |v: &[f64]| report::median(v).map_or("–".into(), |h| format!("{h:.1}"));
+        let parts: Vec<String> = r
+            .current
+            .raw
+            .by_department
+            .iter()
+            .map(|d| {
+                crate::i18n::tf(
+                    "out.department_times",
+                    &[
+                        (
+                            "department",
+                            &crate::domain::churn::department_shown(&d.department),
+                        ),
+                        ("n", &d.complaints),
+                        ("response", &hours(&d.response_hours)),
+                        ("resolution", &hours(&d.resolution_hours)),
+                    ],
+                )
+            })
+            .collect();
+        env.out.line(&crate::i18n::tf(
+            "out.complaints_by_department",
+            &[("list", &parts.join(" · "))],
+        ))?;
+    }
+    for (label, segments) in [
+        ("out.by_source", &r.current.raw.by_source),
+        ("out.by_campaign", &r.current.raw.by_campaign),
+    ] {
+        if segments.is_empty() {
+            continue;
+        }
+        let rate =
+            |a: i64, b: i64| report::Measure::Rate((b > 0).then(|| a as f64 / b as f64)).text();
+        let parts: Vec<String> = segments
+            .iter()
+            .map(|s| {
+                crate::i18n::tf(
+                    "out.segment",
+                    &[
+                        ("name", &s.name),
+                        (
+                            "revenue",
+                            &crate::domain::format::money(s.revenue, &currency),
+                        ),
+                        ("conversion", &rate(s.converted, s.lead_base)),
+                        ("churn", &rate(s.churned, s.customers_at_start)),
+                    ],
+                )
+            })
+            .collect();
+        env.out
+            .line(&crate::i18n::tf(label, &[("list", &parts.join(" · "))]))?;
+    }
     if !r.current.raw.churn_by_reason.is_empty() {
         env.out.line(&crate::i18n::tf(
             "out.churn_by_reason",
@@ -313,6 +369,8 @@ fn plan(env: &mut Env, owner: Option<&str>, csv: bool, markdown: bool) -> Result
         ("LAST PURCHASE", 13),
         ("SERVICE NEEDS", 20),
         ("CAMPAIGNS", 24),
+        ("VALUE", 5),
+        ("FEEDBACK", 24),
         ("NEXT TO-DO", 24),
         ("DUE", 10),
     ]);

@@ -89,12 +89,24 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
             summary,
             kind,
             severity,
+            channel,
+            assignee,
+            department,
         } => {
             let summary = input::required_line("summary", &summary)?;
             let (kind, severity): (TicketKind, Severity) = (kind.parse()?, severity.parse()?);
-            let t = env
-                .store
-                .write(|c| store::tickets::open(c, &ctx, id, kind, severity, &summary))?;
+            let routing = store::tickets::Routing {
+                channel: channel.as_deref().map(str::parse).transpose()?,
+                assignee: assignee
+                    .as_deref()
+                    .map(|a| input::optional_line("assignee", a))
+                    .transpose()?
+                    .flatten(),
+                department,
+            };
+            let t = env.store.write(|c| {
+                store::tickets::open_routed(c, &ctx, id, kind, severity, &summary, &routing)
+            })?;
             env.out.line(&crate::i18n::tf(
                 "out.opened_ticket",
                 &[("t", &t), ("id", &id)],
@@ -115,8 +127,61 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
             note,
             contact,
         } => advance(env, ticket, TicketStatus::Closed, &note, contact)?,
-        TicketCmd::List { open, json } => {
-            let tickets = env.store.read(|c| store::tickets::list(c, open, None))?;
+        TicketCmd::Assign {
+            ticket,
+            to,
+            department,
+            note,
+        } => {
+            let t = env.store.write(|c| {
+                let current = store::tickets::get(c, ticket)?;
+                store::tickets::hand_over(
+                    c,
+                    &ctx,
+                    ticket,
+                    current.audit.version,
+                    to.as_deref(),
+                    department.as_deref(),
+                    note.as_deref(),
+                )?;
+                store::tickets::get(c, ticket)
+            })?;
+            env.out.line(&crate::i18n::tf(
+                "out.handed_over",
+                &[
+                    ("ticket", &ticket),
+                    (
+                        "whom",
+                        &[
+                            t.routing.assignee.clone(),
+                            t.routing
+                                .department
+                                .as_deref()
+                                .map(crate::domain::churn::department_shown),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    ),
+                ],
+            ))?;
+        }
+        TicketCmd::List {
+            open,
+            assignee,
+            mine,
+            json,
+        } => {
+            let assignee = if mine {
+                Some(ctx.user.clone())
+            } else {
+                assignee
+            };
+            let mut tickets = env.store.read(|c| store::tickets::list(c, open, None))?;
+            if let Some(a) = &assignee {
+                tickets.retain(|t| t.routing.assignee.as_deref() == Some(a.as_str()));
+            }
             let clock = ctx.clock;
             let clock_of = |t: &store::tickets::Ticket| t.clock_text(clock.now);
             if json {
@@ -130,6 +195,8 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                             "closed_at": t.closed_at, "clock": clock_of(t),
                             "checkback_due": t.checkback_due.map(|d| d.to_string()),
                             "checkback_survey": t.checkback_survey,
+                            "channel": t.routing.channel, "assignee": t.routing.assignee,
+                            "department": t.routing.department,
                         })
                     })
                     .collect();
@@ -142,6 +209,7 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                 ("SEVERITY", 8),
                 ("STATUS", 9),
                 ("CLOCK", 22),
+                ("ASSIGNEE", 24),
                 ("SUMMARY", 50),
             ]);
             for t in &tickets {
@@ -152,6 +220,7 @@ pub fn ticket(env: &mut Env, cmd: TicketCmd) -> Result<()> {
                     t.severity.to_string(),
                     crate::i18n::word("ticket_status", t.status.as_str()),
                     clock_of(t),
+                    t.routing.describe().unwrap_or_default(),
                     t.summary.clone(),
                 ]);
             }

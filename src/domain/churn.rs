@@ -1,5 +1,7 @@
-//! Why customers leave: the team's list of churn reasons (the `churn_reasons` setting) and
-//! reading a reason as a person types it.
+//! Lists a team keeps in its settings — why customers leave (`churn_reasons`), the departments
+//! complaints are routed to (`departments`) — and reading an entry as a person types it: the
+//! built-in entries are words in the catalogue (`word.<group>.<entry>`), so each reads in the
+//! interface language and is accepted in either.
 
 use super::InputError;
 use crate::i18n::{Lang, tf, word_in};
@@ -8,8 +10,17 @@ use crate::i18n::{Lang, tf, word_in};
 pub const DEFAULT_REASONS: &str =
     "price; service; quality; competitor; no_longer_needed; closed_down; moved_away; other";
 
+/// The departments a team starts with.
+pub const DEFAULT_DEPARTMENTS: &str =
+    "customer_service; sales; technical_support; logistics; finance";
+
 /// The list as stored: entries separated by `;` (or `,`, `、`), trimmed, blanks dropped.
 pub fn reasons(list: &str) -> Vec<String> {
+    entries(list)
+}
+
+/// The entries of a stored list.
+pub fn entries(list: &str) -> Vec<String> {
     list.split([';', ',', '、', '；', '，'])
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty())
@@ -18,18 +29,24 @@ pub fn reasons(list: &str) -> Vec<String> {
 
 /// The setting's validator: at least one reason, each on one line, no repeats.
 pub fn validate_list(value: &str) -> Result<String, InputError> {
-    let list = reasons(value);
+    validate_entries("churn_reasons", value)
+}
+
+/// `departments`' validator.
+pub fn validate_departments(value: &str) -> Result<String, InputError> {
+    validate_entries("departments", value)
+}
+
+fn validate_entries(setting: &str, value: &str) -> Result<String, InputError> {
+    let list = entries(value);
     if list.is_empty() {
-        return Err(InputError::new(
-            "churn_reasons",
-            tf("err.churn_reasons_empty", &[]),
-        ));
+        return Err(InputError::new(setting, tf("err.churn_reasons_empty", &[])));
     }
     let mut seen: Vec<String> = Vec::new();
     for r in &list {
         if seen.iter().any(|s| s.eq_ignore_ascii_case(r)) {
             return Err(InputError::new(
-                "churn_reasons",
+                setting,
                 tf("err.churn_reason_twice", &[("reason", r)]),
             ));
         }
@@ -43,27 +60,51 @@ pub fn shown(reason: &str) -> String {
     crate::i18n::word("churn", reason)
 }
 
+/// A department as shown.
+pub fn department_shown(department: &str) -> String {
+    crate::i18n::word("department", department)
+}
+
 /// Reads a typed reason against the team's list: the entry itself, or its word in English or
 /// Chinese (`price`, `Price`, `价格`, `no longer needed`), case-insensitively. Refused, naming
 /// the list, when it matches none.
 pub fn parse(list: &[String], typed: &str) -> Result<String, InputError> {
+    parse_in("churn", "churn_reason", "err.churn_reason", list, typed)
+}
+
+/// Reads a typed department against the team's `departments`.
+pub fn parse_department(list: &[String], typed: &str) -> Result<String, InputError> {
+    parse_in("department", "department", "err.department", list, typed)
+}
+
+fn parse_in(
+    group: &str,
+    field: &str,
+    message: &str,
+    list: &[String],
+    typed: &str,
+) -> Result<String, InputError> {
     let t = typed.trim();
     let same = |a: &str| a.eq_ignore_ascii_case(t) || a.replace('_', " ").eq_ignore_ascii_case(t);
     list.iter()
         .find(|r| {
-            same(r) || same(&word_in(Lang::En, "churn", r)) || same(&word_in(Lang::Zh, "churn", r))
+            same(r) || same(&word_in(Lang::En, group, r)) || same(&word_in(Lang::Zh, group, r))
         })
         .cloned()
         .ok_or_else(|| {
             InputError::new(
-                "churn_reason",
+                field,
                 tf(
-                    "err.churn_reason",
+                    message,
                     &[
                         ("text", &t),
                         (
                             "known",
-                            &list.iter().map(|r| shown(r)).collect::<Vec<_>>().join(", "),
+                            &list
+                                .iter()
+                                .map(|r| crate::i18n::word(group, r))
+                                .collect::<Vec<_>>()
+                                .join(", "),
                         ),
                     ],
                 ),
@@ -93,5 +134,24 @@ mod tests {
         assert!(validate_list(" ; ").is_err());
         assert!(validate_list("price; PRICE").is_err());
         assert_eq!(validate_list("a,b ; c").unwrap(), "a; b; c");
+    }
+}
+
+#[cfg(test)]
+mod department_tests {
+    use super::*;
+
+    #[test]
+    fn departments_are_read_in_either_language() {
+        let list = entries(DEFAULT_DEPARTMENTS);
+        assert_eq!(
+            parse_department(&list, "技术支持").unwrap(),
+            "technical_support"
+        );
+        assert_eq!(
+            parse_department(&list, "Technical Support").unwrap(),
+            "technical_support"
+        );
+        assert!(parse_department(&list, "legal").is_err());
     }
 }

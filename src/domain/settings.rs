@@ -315,6 +315,11 @@ pub const SETTINGS: &[SettingDef] = &[
         validate: days_or_off_for_surveys,
     },
     SettingDef {
+        key: "departments",
+        default: super::churn::DEFAULT_DEPARTMENTS,
+        validate: super::churn::validate_departments,
+    },
+    SettingDef {
         key: "churn_reasons",
         default: super::churn::DEFAULT_REASONS,
         validate: super::churn::validate_list,

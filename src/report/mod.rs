@@ -84,7 +84,7 @@ fn ratio(a: i64, b: i64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-fn median(values: &[f64]) -> Option<f64> {
+pub fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -497,6 +497,48 @@ impl Report {
             );
             m.insert("churned_per_month".into(), pairs(&f.raw.churned_per_month));
             m.insert("churn_by_reason".into(), pairs(&f.raw.churn_by_reason));
+            let segments = |v: &[crate::store::reports::Segment]| {
+                Value::Object(
+                    v.iter()
+                        .map(|s| {
+                            (
+                                s.name.clone(),
+                                json!({
+                                    "conversion_rate": Measure::Rate(ratio(s.converted, s.lead_base)).json(),
+                                    "converted": s.converted,
+                                    "leads": s.lead_base,
+                                    "churn_rate": Measure::Rate(ratio(s.churned, s.customers_at_start)).json(),
+                                    "churned": s.churned,
+                                    "revenue": money_text(s.revenue),
+                                }),
+                            )
+                        })
+                        .collect(),
+                )
+            };
+            m.insert("by_source".into(), segments(&f.raw.by_source));
+            m.insert("by_campaign".into(), segments(&f.raw.by_campaign));
+            m.insert(
+                "complaints_by_department".into(),
+                Value::Object(
+                    f.raw
+                        .by_department
+                        .iter()
+                        .map(|d| {
+                            let hours =
+                                |v: &[f64]| json!(median(v).map(|h| (h * 100.0).round() / 100.0));
+                            (
+                                d.department.clone(),
+                                json!({
+                                    "complaints": d.complaints,
+                                    "median_first_response_hours": hours(&d.response_hours),
+                                    "median_resolution_hours": hours(&d.resolution_hours),
+                                }),
+                            )
+                        })
+                        .collect(),
+                ),
+            );
             m.insert("revenue_by_tier".into(), money(&f.raw.revenue_by_tier));
             m.insert("revenue_per_month".into(), money(&f.raw.revenue_per_month));
             m.insert("complaints".into(), json!(f.raw.complaints));
@@ -555,6 +597,8 @@ pub fn plan_rows(store: &Store, owner: Option<&str>, clock: &Clock) -> Result<Ve
             "plan.last_purchase",
             "plan.service_needs",
             "plan.campaigns",
+            "plan.value",
+            "plan.feedback",
             "plan.next_todo",
             "plan.due",
         ]
@@ -584,6 +628,8 @@ pub fn plan_rows(store: &Store, owner: Option<&str>, clock: &Clock) -> Result<Ve
                     crate::i18n::tf("plan.invited", &[("names", &r.invited_only)])
                 ),
             },
+            r.value_score.to_string(),
+            r.feedback.unwrap_or_default(),
             todo,
             due.unwrap_or_default(),
         ]);

@@ -15,7 +15,33 @@ use crate::domain::{
 
 const WHAT: &str = "ticket";
 const COLS: &str = "id, customer_id, kind, severity, summary, status, opened_at, first_response_at, resolved_at, closed_at, \
-     checkback_due, (SELECT min(s.id) FROM survey s WHERE s.ticket_id = ticket.id)";
+     checkback_due, (SELECT min(s.id) FROM survey s WHERE s.ticket_id = ticket.id), \
+     channel, assignee, department";
+
+/// How a ticket came in and where it is: the channel, who has it, the department.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Routing {
+    pub channel: Option<crate::domain::Channel>,
+    pub assignee: Option<String>,
+    pub department: Option<String>,
+}
+
+impl Routing {
+    /// "with li.na (technical support)", or `None` when nobody and no department has it.
+    pub fn describe(&self) -> Option<String> {
+        let department = self
+            .department
+            .as_deref()
+            .map(crate::domain::churn::department_shown);
+        let whom = match (&self.assignee, department) {
+            (Some(a), Some(d)) => format!("{a} ({d})"),
+            (Some(a), None) => a.clone(),
+            (None, Some(d)) => d,
+            (None, None) => return None,
+        };
+        Some(crate::i18n::tf("why.assigned", &[("whom", &whom)]))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
@@ -33,6 +59,7 @@ pub struct Ticket {
     /// `complaint_checkback_days` after it was resolved), and the survey that answered it.
     pub checkback_due: Option<chrono::NaiveDate>,
     pub checkback_survey: Option<i64>,
+    pub routing: Routing,
     pub audit: Audit,
     /// Hours the first response may take: 24 for a complaint, the team's setting for the others.
     pub respond_within_hours: i64,
@@ -116,7 +143,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         closed_at: row.get(9)?,
         checkback_due: customers::parsed_opt(row, 10)?,
         checkback_survey: row.get(11)?,
-        audit: rows::audit(row, 12)?,
+        routing: Routing {
+            channel: customers::parsed_opt(row, 12)?,
+            assignee: row.get(13)?,
+            department: row.get(14)?,
+        },
+        audit: rows::audit(row, 15)?,
         respond_within_hours: rules::FIRST_RESPONSE_HOURS,
     })
 }
@@ -129,8 +161,31 @@ pub fn open(
     severity: Severity,
     summary: &str,
 ) -> Result<i64> {
+    open_routed(
+        conn,
+        ctx,
+        customer,
+        kind,
+        severity,
+        summary,
+        &Routing::default(),
+    )
+}
+
+/// Opens a ticket with how it came in, who has it and the department (read against the
+/// team's `departments`).
+pub fn open_routed(
+    conn: &Connection,
+    ctx: &Ctx,
+    customer: i64,
+    kind: TicketKind,
+    severity: Severity,
+    summary: &str,
+    routing: &Routing,
+) -> Result<i64> {
     customers::get(conn, customer)?;
-    let cols = [
+    let department = department_checked(conn, routing.department.as_deref())?;
+    let mut cols = vec![
         ("customer_id", Value::Integer(customer)),
         ("kind", Value::Text(kind.to_string())),
         ("severity", Value::Text(severity.to_string())),
@@ -138,7 +193,86 @@ pub fn open(
         ("status", Value::Text(TicketStatus::Open.to_string())),
         ("opened_at", Value::Text(ctx.clock.stamp())),
     ];
+    // Empty routing is left out, so the change log of a plain ticket stays as it was.
+    if let Some(c) = routing.channel {
+        cols.push(("channel", Value::Text(c.to_string())));
+    }
+    if let Some(a) = &routing.assignee {
+        cols.push(("assignee", Value::Text(a.clone())));
+    }
+    if let Some(d) = department {
+        cols.push(("department", Value::Text(d)));
+    }
     rows::insert(conn, ctx, "ticket", &cols, Some(customer))
+}
+
+/// A typed department as the team's list spells it.
+fn department_checked(conn: &Connection, typed: Option<&str>) -> Result<Option<String>> {
+    let Some(typed) = typed.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    let list = crate::domain::churn::entries(&super::settings::get(conn, "departments")?);
+    Ok(Some(crate::domain::churn::parse_department(&list, typed)?))
+}
+
+/// Hands a ticket over to `to` (and/or another department), written on its trail: a timeline
+/// entry that was not contact with the customer, and the change log.
+pub fn hand_over(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    to: Option<&str>,
+    department: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    let t = get(conn, id)?;
+    let to = to.map(str::trim).filter(|a| !a.is_empty());
+    let department = department_checked(conn, department)?;
+    if to.is_none() && department.is_none() {
+        return Err(StoreError::Input(crate::domain::InputError::new(
+            "to",
+            crate::i18n::t("err.hand_over_to_whom"),
+        )));
+    }
+    let mut cols: Vec<(&str, Value)> = Vec::new();
+    if let Some(a) = to {
+        cols.push(("assignee", Value::Text(a.to_string())));
+    }
+    if let Some(d) = &department {
+        cols.push(("department", Value::Text(d.clone())));
+    }
+    rows::update(
+        conn,
+        ctx,
+        WHAT,
+        "ticket",
+        id,
+        version,
+        &cols,
+        Some(t.customer_id),
+    )?;
+    let whom = match (to, &department) {
+        (Some(a), Some(d)) => format!("{a} ({})", crate::domain::churn::department_shown(d)),
+        (Some(a), None) => a.to_string(),
+        (None, Some(d)) => crate::domain::churn::department_shown(d),
+        (None, None) => String::new(),
+    };
+    let mut summary = format!(
+        "Handed {} #{id} to {whom}",
+        t.kind.as_str().replace('_', " ")
+    );
+    if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        summary.push_str(&format!(": {n}"));
+    }
+    let entry = InteractionFields {
+        at: ctx.clock.stamp(),
+        kind: InteractionKind::Note,
+        summary,
+        details: Some(format!("{}: {}", t.kind, t.summary)),
+    };
+    super::interactions::add_as(conn, ctx, t.customer_id, &entry, false)?;
+    Ok(())
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Ticket> {

@@ -422,10 +422,18 @@ pub fn queue(
             continue;
         };
         let c = who(conn, t.customer_id)?;
-        if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string()) {
+        // A ticket handed to someone is theirs; otherwise the customer's account manager's.
+        let for_me = match (&t.routing.assignee, owner) {
+            (Some(a), Some(o)) => a == o,
+            _ => mine(&c),
+        };
+        if c.archived || !for_me || snoozes.has(c.id, TodayKind::Complaint, &t.id.to_string()) {
             continue;
         }
-        let u = rules::complaint_urgency(left, t.severity, c.tier, c.value);
+        let mut u = rules::complaint_urgency(left, t.severity, c.tier, c.value);
+        if let Some(routed) = t.routing.describe() {
+            u.why.push(routed);
+        }
         out.push(row(
             TodayKind::Complaint,
             Some(&c),

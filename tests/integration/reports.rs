@@ -378,7 +378,7 @@ fn report_formats_and_empty_database() {
     for key in j.as_object().unwrap().keys() {
         if matches!(
             key.as_str(),
-            "period" | "owner" | "previous" | "targets" | "forecast"
+            "period" | "owner" | "previous" | "targets" | "forecast" | "by_source" | "by_campaign"
         ) || key.contains("_by_")
             || key.ends_with("_per_month")
         {
@@ -915,5 +915,59 @@ fn the_forecast_weighs_open_deals_by_their_stage_and_sums_them_by_close_month() 
     assert!(
         k.ok(&["deal", "forecast", "--owner", "nobody"])
             .contains("no open deals")
+    );
+}
+
+#[test]
+fn sources_and_campaigns_split_the_figures_without_losing_or_doubling_any() {
+    let (_dir, s) = temp_store();
+    kehu::demo::load(&s, &crate::common::ctx("tester")).unwrap();
+    let period = Period {
+        from: d("2026-06-01"),
+        to: d("2026-11-22"),
+    };
+    let r = report::compute(&s, period, None, &clock()).unwrap();
+    let raw = &r.current.raw;
+    assert!(raw.by_source.len() > 3, "{:?}", raw.by_source);
+    // Every customer has one source (or none): the parts add up to the whole.
+    let sum = |f: fn(&store::reports::Segment) -> i64| raw.by_source.iter().map(f).sum::<i64>();
+    assert_eq!(sum(|x| x.converted), raw.converted);
+    assert_eq!(sum(|x| x.lead_base), raw.lead_base);
+    assert_eq!(sum(|x| x.churned), raw.churned);
+    assert_eq!(sum(|x| x.customers_at_start), raw.customers_at_start);
+    assert_eq!(sum(|x| x.revenue), raw.revenue);
+    // The campaign's attendees, counted from the tables independently; invitations alone are
+    // not participation.
+    let (attended, revenue): (i64, i64) = s
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(DISTINCT m.customer_id),
+                        coalesce((SELECT sum(p.amount) FROM purchase p WHERE p.on_date BETWEEN '2026-06-01' AND '2026-11-22'
+                          AND p.customer_id IN (SELECT customer_id FROM campaign_member WHERE attended_at IS NOT NULL)), 0)
+                 FROM campaign_member m WHERE m.attended_at IS NOT NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert!(attended > 0);
+    let total: i64 = raw.by_campaign.iter().map(|x| x.revenue).sum();
+    assert_eq!(total, revenue, "{:?}", raw.by_campaign);
+    let j = r.json();
+    let (name, first) = j["by_source"].as_object().unwrap().iter().next().unwrap();
+    assert!(
+        first["conversion_rate"].is_number() || first["conversion_rate"].is_null(),
+        "{name}"
+    );
+    assert!(first["revenue"].is_string());
+
+    // The plan table has each customer's value score and latest feedback.
+    let rows = report::plan_rows(&s, None, &clock()).unwrap();
+    let at = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
+    let (value, feedback) = (at("Value"), at("Feedback"));
+    assert!(rows[1..].iter().any(|r| r[value] != "0"));
+    assert!(
+        rows[1..].iter().any(|r| r[feedback].contains('.')),
+        "a survey's average shows"
     );
 }

@@ -444,6 +444,48 @@ fn a_check_back_in_the_queue_opens_the_survey_that_answers_its_complaint() {
 }
 
 #[test]
+fn a_complaint_is_handed_over_from_the_screen() {
+    let dir = TempDir::new().unwrap();
+    let st = store_of(&dir);
+    let c = ctx("tester");
+    let ticket = st
+        .write(|x| {
+            let id =
+                store::customers::add(x, &c, &kehu::domain::CustomerFields::named("Hana"), &[])?;
+            store::tickets::open(
+                x,
+                &c,
+                id,
+                kehu::domain::TicketKind::Complaint,
+                kehu::domain::Severity::Normal,
+                "late parcel",
+            )
+        })
+        .unwrap();
+    let mut app = crate::tui::app_on(&dir);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::BackTab);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "courier");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "li.na");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "技术支持");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("now with li.na (technical support)"), "{s}");
+    let t = st.read(|x| store::tickets::get(x, ticket)).unwrap();
+    assert_eq!(t.routing.assignee.as_deref(), Some("li.na"));
+    assert_eq!(t.routing.department.as_deref(), Some("technical_support"));
+    assert!(s.contains("Handed complaint"), "on the timeline:\n{s}");
+}
+
+#[test]
 fn pool_filter_and_claiming_from_the_screen() {
     let dir = TempDir::new().unwrap();
     let st = store_of(&dir);

@@ -1171,3 +1171,164 @@ fn surveys_fall_due_by_tier_and_a_resolved_complaint_is_checked_back_on() {
     let tickets = k.json(&["ticket", "list", "--json"]);
     assert_eq!(tickets[0]["checkback_survey"], surveys[0]["id"]);
 }
+
+#[test]
+fn complaints_are_routed_handed_over_on_their_trail_and_timed_per_department() {
+    let k = Kehu::new();
+    let out = k.ok_at(
+        "2026-11-01T09:00:00+08:00",
+        &[
+            "customer",
+            "add",
+            "--name",
+            "Rita Routed",
+            "--owner",
+            "wang",
+        ],
+    );
+    let id = id_in(&out, "added customer ").to_string();
+    // Opened with its channel, assignee and department (either language).
+    let out = k.ok_at(
+        "2026-11-20T09:00:00+08:00",
+        &[
+            "ticket",
+            "open",
+            &id,
+            "--summary",
+            "parcel lost",
+            "--channel",
+            "wechat",
+            "--department",
+            "物流部",
+        ],
+    );
+    let a = id_in(&out, "opened ticket ").to_string();
+    let out = k.ok_at(
+        "2026-11-20T09:00:00+08:00",
+        &[
+            "ticket",
+            "open",
+            &id,
+            "--summary",
+            "rude driver",
+            "--assignee",
+            "li.na",
+            "--department",
+            "customer service",
+        ],
+    );
+    let b = id_in(&out, "opened ticket ").to_string();
+    let err = k.fails(&[
+        "ticket",
+        "open",
+        &id,
+        "--summary",
+        "x",
+        "--department",
+        "legal",
+    ]);
+    assert!(
+        err.contains("'legal'") && err.contains("logistics"),
+        "{err}"
+    );
+
+    // Handing over is written on the trail (not as contact) and in the ticket.
+    k.ok_at(
+        "2026-11-20T10:00:00+08:00",
+        &[
+            "ticket",
+            "assign",
+            &a,
+            "--to",
+            "zhao",
+            "--note",
+            "courier claim",
+        ],
+    );
+    assert!(k.fails(&["ticket", "assign", &a]).contains("--to"));
+    let list = k.json(&["ticket", "list", "--json"]);
+    let routed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(a.as_str()))
+        .unwrap();
+    assert_eq!(
+        (
+            &routed["channel"],
+            &routed["assignee"],
+            &routed["department"]
+        ),
+        (
+            &Value::from("wechat"),
+            &Value::from("zhao"),
+            &Value::from("logistics")
+        )
+    );
+    let trail = k.json(&["interaction", "list", &id, "--json"]);
+    assert!(
+        trail.as_array().unwrap().iter().any(|e| e["summary"]
+            == format!("Handed complaint #{a} to zhao: courier claim")
+            && e["contact"] == false),
+        "{trail}"
+    );
+    let mine = k.json(&["ticket", "list", "--assignee", "li.na", "--json"]);
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+
+    // Each assignee sees their complaints in their queue; the account manager sees the rest.
+    let queue_of = |user: &str| -> Vec<String> {
+        let out = k
+            .command()
+            .env("KEHU_NOW", "2026-11-20T12:00:00+08:00")
+            .env("KEHU_USER", user)
+            .args(["today", "--mine", "--json"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "complaint")
+            .map(|r| r["id"].to_string())
+            .collect()
+    };
+    assert_eq!(queue_of("zhao"), vec![a.clone()]);
+    assert_eq!(queue_of("li.na"), vec![b.clone()]);
+    assert!(queue_of("wang").is_empty(), "both are handed to someone");
+
+    // Response and resolution times per department.
+    k.ok_at(
+        "2026-11-20T15:00:00+08:00",
+        &["ticket", "respond", &a, "--note", "claim filed"],
+    );
+    k.ok_at(
+        "2026-11-21T09:00:00+08:00",
+        &["ticket", "resolve", &a, "--note", "refunded"],
+    );
+    k.ok_at(
+        "2026-11-20T10:00:00+08:00",
+        &["ticket", "respond", &b, "--note", "apologised"],
+    );
+    let r = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--json",
+    ]);
+    let by = &r["complaints_by_department"];
+    assert_eq!(by["logistics"]["complaints"], 1);
+    assert_eq!(by["logistics"]["median_first_response_hours"], 6.0);
+    assert_eq!(by["logistics"]["median_resolution_hours"], 24.0);
+    assert_eq!(by["customer_service"]["median_first_response_hours"], 1.0);
+    assert_eq!(
+        by["customer_service"]["median_resolution_hours"],
+        Value::Null
+    );
+    let text = k.ok(&["report", "--from", "2026-11-01", "--to", "2026-11-22"]);
+    assert!(
+        text.contains("logistics 1 (median first response 6.0 h, resolved in 24.0 h)"),
+        "{text}"
+    );
+}

@@ -121,11 +121,19 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let summary = check(errors, input::required_line("summary", &v("summary")));
             let kind = check(errors, v("kind").parse());
             let severity = check(errors, v("severity").parse());
+            let routing = crate::store::tickets::Routing {
+                channel: optional(errors, &v("channel"), |c| c.parse()),
+                assignee: check(errors, input::optional_line("assignee", &v("assignee"))).flatten(),
+                // Read against the team's list by the store.
+                department: check(errors, input::optional_line("department", &v("department")))
+                    .flatten(),
+            };
             Some(Save::OpenTicket {
                 customer: *customer,
                 kind: kind?,
                 severity: severity?,
                 summary: summary?,
+                routing,
             })
         }
         FormKind::Deal { customer } => {
@@ -178,6 +186,32 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             })
         }
         FormKind::TicketProgress { id, version } => {
+            let action = v("action").trim().to_lowercase().replace(['-', '_'], " ");
+            if matches!(
+                action.as_str(),
+                "hand over" | "handover" | "assign" | "转交"
+            ) {
+                let to = check(errors, input::optional_line("to", &v("to"))).flatten();
+                let department =
+                    check(errors, input::optional_line("department", &v("department"))).flatten();
+                let note = check(errors, input::optional_line("note", &v("note"))).flatten();
+                if to.is_none() && department.is_none() {
+                    errors.push(InputError::new(
+                        "to",
+                        crate::i18n::t("err.hand_over_to_whom"),
+                    ));
+                }
+                if !errors.is_empty() {
+                    return None;
+                }
+                return Some(Save::HandOverTicket {
+                    id: *id,
+                    version: *version,
+                    to,
+                    department,
+                    note,
+                });
+            }
             let to = match v("action").trim().to_lowercase().as_str() {
                 "respond" | "responded" => Some(TicketStatus::Responded),
                 "resolve" | "resolved" => Some(TicketStatus::Resolved),

@@ -421,6 +421,24 @@ impl Form {
                     "normal",
                     t("form.hint.low_normal_high_critical"),
                 ),
+                field(
+                    "channel",
+                    t("form.label.came_in_by"),
+                    "",
+                    t("form.hint.phone_email_wechat_sms_visit_meeting"),
+                ),
+                field(
+                    "assignee",
+                    t("form.label.assignee"),
+                    "",
+                    t("form.hint.default_the_account_manager"),
+                ),
+                field(
+                    "department",
+                    t("form.label.department"),
+                    "",
+                    t("form.hint.department"),
+                ),
             ],
         )
     }
@@ -479,6 +497,22 @@ impl Form {
                     t("form.hint.what_was_done_logged_on_the_timeline"),
                 ),
                 contact_field(),
+                field(
+                    "to",
+                    t("form.label.hand_to"),
+                    tk.routing.assignee.clone().unwrap_or_default(),
+                    t("form.hint.hand_to"),
+                ),
+                field(
+                    "department",
+                    t("form.label.department"),
+                    tk.routing
+                        .department
+                        .as_deref()
+                        .map(crate::domain::churn::department_shown)
+                        .unwrap_or_default(),
+                    t("form.hint.department"),
+                ),
             ],
         )
         .focused(1)

@@ -318,9 +318,10 @@ fn choices_for(kind: &FormKind, key: &str) -> Vec<Choice> {
         {
             fixed(&["no", "yes"], "yes_no")
         }
-        "action" if matches!(kind, FormKind::TicketProgress { .. }) => {
-            fixed(&["respond", "resolve", "close"], "ticket_action")
-        }
+        "action" if matches!(kind, FormKind::TicketProgress { .. }) => fixed(
+            &["respond", "resolve", "close", "hand_over"],
+            "ticket_action",
+        ),
         _ => Vec::new(),
     }
 }

@@ -119,6 +119,15 @@ pub enum Save {
         kind: crate::domain::TicketKind,
         severity: crate::domain::Severity,
         summary: String,
+        routing: store::tickets::Routing,
+    },
+    /// A ticket handed to a colleague and/or department.
+    HandOverTicket {
+        id: i64,
+        version: i64,
+        to: Option<String>,
+        department: Option<String>,
+        note: Option<String>,
     },
     AddSurvey {
         customer: i64,

@@ -157,13 +157,43 @@ pub(super) fn apply(
                 tf("msg.ticket", &[("id", &id), ("status", &to)]),
             )
         }
+        Save::HandOverTicket {
+            id,
+            version,
+            to,
+            department,
+            note,
+        } => {
+            store::tickets::hand_over(
+                c,
+                ctx,
+                id,
+                version,
+                to.as_deref(),
+                department.as_deref(),
+                note.as_deref(),
+            )?;
+            let t = store::tickets::get(c, id)?;
+            (
+                Some(t.customer_id),
+                tf(
+                    "msg.handed_over",
+                    &[
+                        ("id", &id),
+                        ("whom", &t.routing.describe().unwrap_or_default()),
+                    ],
+                ),
+            )
+        }
         Save::OpenTicket {
             customer,
             kind,
             severity,
             summary,
+            routing,
         } => {
-            let id = store::tickets::open(c, ctx, customer, kind, severity, &summary)?;
+            let id =
+                store::tickets::open_routed(c, ctx, customer, kind, severity, &summary, &routing)?;
             (
                 Some(customer),
                 tf(
