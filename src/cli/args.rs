@@ -62,6 +62,8 @@ pub enum Command {
     #[command(subcommand)]
     Deal(DealCmd),
     #[command(subcommand)]
+    Agreement(AgreementCmd),
+    #[command(subcommand)]
     Campaign(CampaignCmd),
     Report(ReportArgs),
     #[command(subcommand)]
@@ -459,6 +461,48 @@ pub enum TicketCmd {
         assignee: Option<String>,
         #[arg(long)]
         mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCmd {
+    Add {
+        id: i64,
+        #[arg(long)]
+        title: String,
+        #[arg(long, allow_hyphen_values = true)]
+        start: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        end: Option<String>,
+        #[arg(long, default_value = "0")]
+        value: String,
+        #[arg(long)]
+        renewal: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    Edit {
+        agreement: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        start: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        end: Option<String>,
+        #[arg(long)]
+        value: Option<String>,
+        #[arg(long)]
+        renewal: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    End {
+        agreement: i64,
+    },
+    List {
+        id: Option<i64>,
         #[arg(long)]
         json: bool,
     },

@@ -2,6 +2,7 @@
 //! and an exit code (1 for refused input or a failed operation, 2 for usage, 0 on a closed pipe).
 
 mod admin;
+mod agreements;
 pub mod args;
 mod batch;
 mod configure;
@@ -14,6 +15,7 @@ mod timeline;
 mod todo;
 mod transfer;
 mod views;
+mod win_back;
 mod workflows;
 
 use std::path::PathBuf;
@@ -311,6 +313,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Ticket(cmd) => workflows::ticket(env, cmd)?,
         Command::Survey(cmd) => workflows::survey(env, cmd)?,
         Command::Deal(cmd) => workflows::deal(env, cmd)?,
+        Command::Agreement(cmd) => agreements::run(env, cmd)?,
         Command::Campaign(cmd) => workflows::campaign(env, cmd)?,
         Command::Todo(cmd) => todo::run(env, cmd)?,
         Command::Settings { action } => admin::settings(env, action)?,

@@ -272,6 +272,8 @@ pub mod weights {
     pub const CHECKBACK_BASE: i64 = 45;
     pub const PER_DAY_PAST_CHECKBACK: i64 = 5;
     pub const MAX_PAST_CHECKBACK: i64 = 100;
+    pub const AGREEMENT_BASE: i64 = 35;
+    pub const AGREEMENT_PAST: i64 = 60;
     pub const DEAL_BASE: i64 = 40;
     pub const PER_DAY_PAST_CLOSE: i64 = 5;
     pub const MAX_PAST_CLOSE: i64 = 100;
@@ -425,6 +427,24 @@ pub fn checkback_urgency(days_over: i64, ticket: i64, tier: Tier, value: u8) -> 
             &[("ticket", &ticket), ("n", &days_over.max(0))],
         ),
     );
+    u.customer(Some(tier), value);
+    u
+}
+
+/// An agreement in force whose end is `days_left` days away (negative: passed, not marked ended
+/// or renewed).
+pub fn agreement_urgency(days_left: i64, tier: Tier, value: u8) -> Urgency {
+    let why = if days_left < 0 {
+        tf("why.agreement_ended", &[("n", &-days_left)])
+    } else {
+        tf("why.agreement_ends", &[("n", &days_left)])
+    };
+    let score = if days_left < 0 {
+        weights::AGREEMENT_BASE + weights::AGREEMENT_PAST + (-days_left * 2).min(40)
+    } else {
+        weights::AGREEMENT_BASE + (60 - days_left).clamp(0, 60)
+    };
+    let mut u = Urgency::new(score, why);
     u.customer(Some(tier), value);
     u
 }

@@ -150,6 +150,73 @@ pub fn survey_key(tier: Tier) -> &'static str {
     }
 }
 
+/// Which greetings a tier gets: `birthday`, `holidays`, both, or `off`.
+fn care_occasions(value: &str) -> Result<String, InputError> {
+    let words: Vec<String> = value
+        .split([' ', ',', ';', '，'])
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words == ["off"] {
+        return Ok("off".into());
+    }
+    let mut out = Vec::new();
+    for w in &words {
+        let known = match w.as_str() {
+            "birthday" | "birthdays" | "生日" => "birthday",
+            "holidays" | "holiday" | "festivals" | "节日" => "holidays",
+            _ => {
+                return Err(InputError::new(
+                    "value",
+                    tf("err.care_occasions", &[("text", &value.trim())]),
+                ));
+            }
+        };
+        if !out.contains(&known) {
+            out.push(known);
+        }
+    }
+    Ok(out.join(" "))
+}
+
+/// A gift or coupon to suggest with a tier's greetings (one line), or `off`.
+fn gift(value: &str) -> Result<String, InputError> {
+    let v = super::input::clean_line(value);
+    if v.is_empty() || v.eq_ignore_ascii_case("off") {
+        return Ok("off".into());
+    }
+    if v.chars().count() > 80 {
+        return Err(InputError::new("value", tf("err.gift_long", &[])));
+    }
+    Ok(v)
+}
+
+/// The tiers a built-in rhythm is on for (`vip`, `vip regular`…), or `off`.
+fn tiers_or_off(value: &str) -> Result<String, InputError> {
+    let words: Vec<String> = value
+        .split([' ', ',', ';'])
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words == ["off"] {
+        return Ok("off".into());
+    }
+    let mut tiers = Vec::new();
+    for w in &words {
+        let tier: Tier = w.parse().map_err(|_| {
+            InputError::new("value", tf("err.tiers_or_off", &[("text", &value.trim())]))
+        })?;
+        if !tiers.contains(&tier) {
+            tiers.push(tier);
+        }
+    }
+    Ok(tiers
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
 /// A chance in per cent, 0–100 (`50` or `50%`).
 fn percent(value: &str) -> Result<String, InputError> {
     match value
@@ -313,6 +380,51 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "complaint_checkback_days",
         default: "7",
         validate: days_or_off_for_surveys,
+    },
+    SettingDef {
+        key: "care.vip",
+        default: "birthday holidays",
+        validate: care_occasions,
+    },
+    SettingDef {
+        key: "care.regular",
+        default: "off",
+        validate: care_occasions,
+    },
+    SettingDef {
+        key: "care.potential",
+        default: "off",
+        validate: care_occasions,
+    },
+    SettingDef {
+        key: "care_gift.vip",
+        default: "off",
+        validate: gift,
+    },
+    SettingDef {
+        key: "care_gift.regular",
+        default: "off",
+        validate: gift,
+    },
+    SettingDef {
+        key: "care_gift.potential",
+        default: "off",
+        validate: gift,
+    },
+    SettingDef {
+        key: "rhythm.monthly_letter",
+        default: "off",
+        validate: tiers_or_off,
+    },
+    SettingDef {
+        key: "rhythm.quarterly_materials",
+        default: "off",
+        validate: tiers_or_off,
+    },
+    SettingDef {
+        key: "agreement_warn_days",
+        default: "60",
+        validate: days,
     },
     SettingDef {
         key: "departments",

@@ -181,7 +181,7 @@ impl<'a> SheetWriter<'a> {
 }
 
 /// Everything as a workbook: the customers' sheet first (the one `kehu import xlsx` reads),
-/// then contacts, interactions, purchases, to-dos, tickets and deals.
+/// then contacts, interactions, purchases, to-dos, tickets, deals and agreements.
 pub fn xlsx(store: &Store, clock: &Clock, currency: &str) -> Result<Vec<u8>, StoreError> {
     let formats = Formats::new(currency);
     let mut book = Workbook::new();

@@ -497,7 +497,7 @@ impl Report {
             );
             m.insert("churned_per_month".into(), pairs(&f.raw.churned_per_month));
             m.insert("churn_by_reason".into(), pairs(&f.raw.churn_by_reason));
-            let segments = |v: &[crate::store::reports::Segment]| {
+            let segments = |v: &[crate::store::breakdowns::Segment]| {
                 Value::Object(
                     v.iter()
                         .map(|s| {

@@ -1,6 +1,9 @@
-//! Care for key accounts: greeting to-dos for VIP customers before their birthday and before the
-//! team's holidays, created at most once per customer, occasion and year (the `todo.occasion`
-//! key is unique), so running the pass twice changes nothing.
+//! Care for every tier: greeting to-dos before a customer's birthday and before the team's
+//! holidays (the lunar festivals among them), for the tiers the team switched them on for
+//! (`care.<tier>`; VIP by default), with a gift or coupon to suggest (`care_gift.<tier>`); and
+//! the key-account rhythms a team can switch on for tiers — a monthly care letter, quarterly
+//! materials. Each is created at most once per customer and occasion (the `todo.occasion` key is
+//! unique), so running the pass twice changes nothing.
 
 use chrono::{Datelike, Duration};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -8,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::error::Result;
 use super::{Ctx, customers, settings};
 use crate::domain::settings::parse_holidays;
-use crate::domain::{Priority, TodoFields, time};
+use crate::domain::{Priority, Tier, TodoFields, time};
 
 /// How many days ahead a greeting is prepared.
 pub const LEAD_DAYS: i64 = 7;
@@ -54,30 +57,75 @@ fn greet(
     Ok(true)
 }
 
-/// Creates the greeting to-dos due in the coming week; returns how many were created.
+/// A tier's care rules from the settings.
+struct TierCare {
+    birthday: bool,
+    holidays: bool,
+    /// Appended to each greeting's title: " — suggest: a gift box".
+    gift: String,
+}
+
+fn tier_care(conn: &Connection, tier: Tier) -> Result<TierCare> {
+    let occasions = settings::get(conn, &format!("care.{}", tier.as_str()))?;
+    let gift = settings::get(conn, &format!("care_gift.{}", tier.as_str()))?;
+    Ok(TierCare {
+        birthday: occasions.split(' ').any(|w| w == "birthday"),
+        holidays: occasions.split(' ').any(|w| w == "holidays"),
+        gift: if gift == "off" {
+            String::new()
+        } else {
+            format!(" — {}", crate::i18n::tf("care.suggest", &[("gift", &gift)]))
+        },
+    })
+}
+
+/// Creates the greeting to-dos due in the coming week and the rhythms' to-dos of the month and
+/// quarter; returns how many were created.
 pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     let today = ctx.clock.today();
     let horizon = today + Duration::days(LEAD_DAYS);
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM customer WHERE tier = 'vip' AND stage <> 'churned' AND archived_at IS NULL ORDER BY id",
-    )?;
-    let vips: Vec<i64> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let holidays: Vec<_> = parse_holidays(&settings::get(conn, "holidays")?)?
         .into_iter()
         .filter(|(_, d)| *d >= today && *d <= horizon)
         .collect();
     let mut created = 0;
-    for id in vips {
+    for tier in [Tier::Vip, Tier::Regular, Tier::Potential] {
+        let care = tier_care(conn, tier)?;
+        if care.birthday || care.holidays {
+            created += greet_tier(conn, ctx, tier, &care, &holidays)?;
+        }
+    }
+    created += rhythms(conn, ctx)?;
+    Ok(created)
+}
+
+/// The tier's greetings due within the week.
+fn greet_tier(
+    conn: &Connection,
+    ctx: &Ctx,
+    tier: Tier,
+    care: &TierCare,
+    holidays: &[(String, chrono::NaiveDate)],
+) -> Result<usize> {
+    let today = ctx.clock.today();
+    let horizon = today + Duration::days(LEAD_DAYS);
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM customer WHERE tier = ?1 AND stage <> 'churned' AND archived_at IS NULL ORDER BY id",
+    )?;
+    let ids: Vec<i64> = stmt
+        .query_map([tier.as_str()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut created = 0;
+    for id in ids {
         let c = customers::get(conn, id)?;
-        if let Some(bd) = c.fields.birthday {
+        if let Some(bd) = c.fields.birthday.filter(|_| care.birthday) {
             let next = time::next_birthday(bd, today);
             if next <= horizon {
                 let title = format!(
-                    "Birthday greeting for {} ({})",
+                    "Birthday greeting for {} ({}){}",
                     c.fields.name,
-                    next.format("%m-%d")
+                    next.format("%m-%d"),
+                    care.gift
                 );
                 let occasion = format!("birthday:{}", next.year());
                 created += usize::from(greet(
@@ -91,9 +139,9 @@ pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
                 )?);
             }
         }
-        for (name, date) in &holidays {
+        for (name, date) in holidays.iter().filter(|_| care.holidays) {
             let occasion = format!("holiday:{name}:{}", date.year());
-            let title = format!("{name} greeting for {}", c.fields.name);
+            let title = format!("{name} greeting for {}{}", c.fields.name, care.gift);
             created += usize::from(greet(
                 conn,
                 ctx,
@@ -103,6 +151,59 @@ pub fn run(conn: &Connection, ctx: &Ctx) -> Result<usize> {
                 (*date - Duration::days(1)).max(today),
                 &occasion,
             )?);
+        }
+    }
+    Ok(created)
+}
+
+/// The key-account rhythms switched on for tiers: a care letter each month and materials each
+/// quarter, for every customer (stage customer) of those tiers, due on the period's first day
+/// (or today when the rhythm was switched on later).
+fn rhythms(conn: &Connection, ctx: &Ctx) -> Result<usize> {
+    let today = ctx.clock.today();
+    let month_start = today.with_day(1).unwrap_or(today);
+    let quarter = (today.month0() / 3) + 1;
+    let quarter_start =
+        chrono::NaiveDate::from_ymd_opt(today.year(), (quarter - 1) * 3 + 1, 1).unwrap_or(today);
+    let mut created = 0;
+    for (key, occasion, start, title) in [
+        (
+            "rhythm.monthly_letter",
+            format!("letter:{}", today.format("%Y-%m")),
+            month_start,
+            "care.monthly_letter",
+        ),
+        (
+            "rhythm.quarterly_materials",
+            format!("materials:{}-Q{quarter}", today.year()),
+            quarter_start,
+            "care.quarterly_materials",
+        ),
+    ] {
+        let on = settings::get(conn, key)?;
+        if on == "off" {
+            continue;
+        }
+        for tier in on.split(' ') {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, name, owner FROM customer
+                 WHERE tier = ?1 AND stage = 'customer' AND archived_at IS NULL ORDER BY id",
+            )?;
+            let who: Vec<(i64, String, Option<String>)> = stmt
+                .query_map([tier], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, name, owner) in who {
+                let text = crate::i18n::tf(title, &[("name", &name)]);
+                created += usize::from(greet(
+                    conn,
+                    ctx,
+                    id,
+                    owner,
+                    text,
+                    start.max(today),
+                    &occasion,
+                )?);
+            }
         }
     }
     Ok(created)

@@ -64,6 +64,11 @@ const CHILDREN: &[Child] = &[
         order: "id",
     },
     Child {
+        key: "agreements",
+        table: "agreement",
+        order: "id",
+    },
+    Child {
         key: "campaigns",
         table: "campaign_member",
         order: "campaign_id",
@@ -116,7 +121,15 @@ const MULTILINE_COLS: &[&str] = &[
     "note",
     "notes",
 ];
-const DATE_COLS: &[&str] = &["on_date", "due", "birthday", "expected_close", "until"];
+const DATE_COLS: &[&str] = &[
+    "on_date",
+    "due",
+    "birthday",
+    "expected_close",
+    "until",
+    "starts_on",
+    "ends_on",
+];
 
 /// The exported columns of `table`, in schema order.
 fn columns(conn: &Connection, table: &str, nested: bool) -> Result<Vec<String>> {

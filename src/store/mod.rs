@@ -5,6 +5,8 @@
 //! `synchronous=FULL`, a busy timeout, every write inside `BEGIN IMMEDIATE` through [`Store::write`],
 //! and no statement or transaction kept open between calls.
 
+pub mod agreements;
+pub mod breakdowns;
 pub mod bulk;
 pub mod campaigns;
 pub mod care;

@@ -11,6 +11,7 @@ pub struct Workflow {
     pub tickets: Vec<super::tickets::Ticket>,
     pub deals: Vec<super::deals::Deal>,
     pub campaigns: Vec<super::campaigns::Membership>,
+    pub agreements: Vec<super::agreements::Agreement>,
 }
 
 impl Workflow {
@@ -26,6 +27,7 @@ impl Workflow {
             tickets: tickets::list(conn, false, Some(c.id))?,
             deals: deals::list(conn, Some(c.id))?,
             campaigns: campaigns::for_customer(conn, c.id)?,
+            agreements: crate::store::agreements::list(conn, Some(c.id))?,
         })
     }
 

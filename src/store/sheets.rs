@@ -131,6 +131,23 @@ pub const RECORD_SHEETS: &[Sheet] = &[
                      d.closed_at, d.lost_reason
               FROM deal d JOIN customer c ON c.id = d.customer_id ORDER BY d.id",
     },
+    Sheet {
+        name: "Agreements",
+        columns: &[
+            ("Kehu id", Number),
+            ("Customer", Text),
+            ("Title", Text),
+            ("Start", Date),
+            ("End", Date),
+            ("Value", Money),
+            ("Renewal", Text),
+            ("Notes", Text),
+            ("Ended", Stamp),
+        ],
+        sql: "SELECT a.customer_id, c.name, a.title, a.starts_on, a.ends_on, a.amount, a.renewal,
+                     a.notes, a.ended_at
+              FROM agreement a JOIN customer c ON c.id = a.customer_id ORDER BY a.id",
+    },
 ];
 
 /// Calls `each` with every row of `sheet`, in order.

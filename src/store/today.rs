@@ -21,6 +21,8 @@ pub enum TodayKind {
     Deal,
     /// A satisfaction survey due: the tier's schedule, or a resolved complaint's check-back.
     Survey,
+    /// An agreement nearing its end (the team's `agreement_warn_days`), or past it.
+    Agreement,
 }
 
 impl TodayKind {
@@ -32,6 +34,7 @@ impl TodayKind {
             TodayKind::Complaint => "complaint",
             TodayKind::Deal => "deal",
             TodayKind::Survey => "survey",
+            TodayKind::Agreement => "agreement",
         }
     }
 }
@@ -446,6 +449,34 @@ pub fn queue(
     }
 
     surveys_due(conn, clock, &snoozes, &mine, customer, &mut out)?;
+
+    // Agreements ending soon (to renew or replace), or ended by date and not yet dealt with.
+    let warn: i64 = super::settings::get(conn, "agreement_warn_days")?
+        .parse()
+        .unwrap_or(60);
+    for a in super::agreements::ending(conn, today, warn, customer)? {
+        let c = who(conn, a.customer_id)?;
+        let occasion = a.id.to_string();
+        if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Agreement, &occasion) {
+            continue;
+        }
+        let Some(end) = a.fields.ends_on else {
+            continue;
+        };
+        let u = rules::agreement_urgency((end - today).num_days(), c.tier, c.value);
+        out.push(row(
+            TodayKind::Agreement,
+            Some(&c),
+            tf(
+                "today.agreement",
+                &[("title", &a.fields.title), ("date", &end)],
+            ),
+            u,
+            a.id,
+            a.audit.version,
+            occasion,
+        ));
+    }
 
     // Deals past their expected close.
     for d in super::deals::late(conn, today, customer)? {

@@ -33,6 +33,7 @@ pub enum Action {
     AddPurchase,
     OpenTicket,
     AddDeal,
+    AddAgreement,
     InviteShown,
     OpenDashboard,
     ToggleMine,

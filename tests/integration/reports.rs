@@ -930,7 +930,7 @@ fn sources_and_campaigns_split_the_figures_without_losing_or_doubling_any() {
     let raw = &r.current.raw;
     assert!(raw.by_source.len() > 3, "{:?}", raw.by_source);
     // Every customer has one source (or none): the parts add up to the whole.
-    let sum = |f: fn(&store::reports::Segment) -> i64| raw.by_source.iter().map(f).sum::<i64>();
+    let sum = |f: fn(&store::breakdowns::Segment) -> i64| raw.by_source.iter().map(f).sum::<i64>();
     assert_eq!(sum(|x| x.converted), raw.converted);
     assert_eq!(sum(|x| x.lead_base), raw.lead_base);
     assert_eq!(sum(|x| x.churned), raw.churned);

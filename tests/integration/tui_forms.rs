@@ -375,3 +375,42 @@ fn marking_churned_on_the_screen_asks_why_and_the_win_back_filter_lists_by_value
     let listed = screen(&mut app, 120, 40);
     assert!(listed.contains("by value · churned"), "{listed}");
 }
+
+#[test]
+fn an_agreement_is_recorded_from_the_profile_and_shown_there() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('w'));
+    crate::tui::keys(&mut app, "Service contract");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    // An end before the start is refused beside the field, the form kept.
+    crate::tui::keys(&mut app, "2020-01-01");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 100, 32);
+    assert!(text.contains("before the start"), "{text}");
+    let Some(Modal::Form(_)) = &app.state.modal else {
+        panic!("the form stays open:\n{text}")
+    };
+    let ctrl_u = ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    app.key(ctrl_u);
+    crate::tui::keys(&mut app, "2027-06-30");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "50000");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
+    let list = store_of(&dir)
+        .read(|x| store::agreements::list(x, Some(id)))
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].fields.value, 5_000_000);
+    let profile = screen(&mut app, 160, 50);
+    assert!(
+        profile.contains("Service contract · ¥50,000.00 · until 2027-06-30"),
+        "{profile}"
+    );
+}

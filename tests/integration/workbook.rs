@@ -95,7 +95,8 @@ fn xlsx_export_keeps_codes_as_text_and_goes_round_unchanged() {
             "Purchases",
             "To-dos",
             "Tickets",
-            "Deals"
+            "Deals",
+            "Agreements"
         ]
     );
     let customers = sheet(&all, "Customers");

@@ -1332,3 +1332,162 @@ fn complaints_are_routed_handed_over_on_their_trail_and_timed_per_department() {
         "{text}"
     );
 }
+
+#[test]
+fn agreements_are_kept_warned_about_before_their_end_and_travel_with_the_book() {
+    let k = Kehu::new();
+    let id = k
+        .add(&["--name", "Acme Partner", "--stage", "customer"])
+        .to_string();
+    let out = k.ok(&[
+        "agreement",
+        "add",
+        &id,
+        "--title",
+        "Annual supply",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-12-31",
+        "--value",
+        "¥120,000",
+        "--renewal",
+        "renews yearly, 30 days' notice",
+    ]);
+    let a = id_in(&out, "added agreement ").to_string();
+    // Bad input is refused by field; nothing is stored.
+    let err = k.fails(&[
+        "agreement",
+        "add",
+        &id,
+        "--title",
+        "x",
+        "--start",
+        "2026-05-01",
+        "--end",
+        "2026-01-01",
+    ]);
+    assert!(err.contains("end") && err.contains("2026-05-01"), "{err}");
+    assert!(
+        k.fails(&["agreement", "add", &id, "--title", " "])
+            .contains("title")
+    );
+    let list = k.json(&["agreement", "list", &id, "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["value"], "120000.00");
+    assert_eq!(list[0]["active"], true);
+
+    // 22 Nov: 39 days before the end, inside the default 60 days' warning.
+    let rows = today_rows(&k, "2026-11-22T10:00:00+08:00", "agreement");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].1.contains("2026-12-31: Annual supply"), "{rows:?}");
+    assert!(rows[0].2.contains("ends in 39 days"), "{rows:?}");
+    k.ok(&["settings", "set", "agreement_warn_days", "30"]);
+    assert!(today_rows(&k, "2026-11-22T10:00:00+08:00", "agreement").is_empty());
+    // Past its end and not dealt with, it stays; renewing moves the end.
+    let rows = today_rows(&k, "2027-01-05T10:00:00+08:00", "agreement");
+    assert!(rows[0].2.contains("ended 5 days ago"), "{rows:?}");
+    k.ok(&["agreement", "edit", &a, "--end", "2027-12-31"]);
+    assert!(today_rows(&k, "2027-01-05T10:00:00+08:00", "agreement").is_empty());
+
+    // The book's JSON export carries it; a new book loads it back.
+    let file = k.dir.path().join("book.json");
+    k.ok(&["export", "json", "--out", file.to_str().unwrap()]);
+    let other = Kehu::new();
+    other.ok(&["import", "json", file.to_str().unwrap()]);
+    let moved = other.json(&["agreement", "list", "--json"]);
+    assert_eq!(moved[0]["title"], "Annual supply");
+    assert_eq!(moved[0]["end"], "2027-12-31");
+    assert_eq!(moved[0]["renewal"], "renews yearly, 30 days' notice");
+
+    // Ended early: no longer active, no longer warned about.
+    k.ok(&["agreement", "end", &a]);
+    assert_eq!(k.json(&["agreement", "list", "--json"])[0]["active"], false);
+    assert!(today_rows(&k, "2027-12-20T10:00:00+08:00", "agreement").is_empty());
+    // Erasing the customer takes the agreement with it.
+    k.ok(&["customer", "erase", &id, "--yes"]);
+    assert_eq!(
+        k.json(&["agreement", "list", "--json"]),
+        serde_json::json!([])
+    );
+}
+
+/// The open to-dos' titles, sorted.
+fn todo_titles(k: &Kehu) -> Vec<String> {
+    let v = k.json(&["todo", "list", "--json"]);
+    let mut titles: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn care_rules_per_tier_and_key_account_rhythms_prepare_their_to_dos_once() {
+    let k = Kehu::new();
+    k.add(&[
+        "--name",
+        "Rosa Regular",
+        "--tier",
+        "regular",
+        "--birthday",
+        "1990-11-25",
+    ]);
+    k.add(&[
+        "--name",
+        "Pia Potential",
+        "--tier",
+        "potential",
+        "--birthday",
+        "1991-11-26",
+    ]);
+    k.add(&["--name", "Vic VIP", "--tier", "vip", "--stage", "customer"]);
+    let now = "2026-11-22T10:00:00+08:00";
+    k.ok_at(now, &["today"]);
+    assert!(
+        todo_titles(&k).is_empty(),
+        "by default only VIPs are greeted"
+    );
+
+    k.ok(&["settings", "set", "care.regular", "生日"]);
+    k.ok(&["settings", "set", "care_gift.regular", "a 10% coupon"]);
+    k.ok(&["settings", "set", "rhythm.monthly_letter", "vip"]);
+    k.ok(&["settings", "set", "rhythm.quarterly_materials", "VIP"]);
+    assert!(
+        k.fails(&["settings", "set", "rhythm.monthly_letter", "gold"])
+            .contains("'gold'")
+    );
+    k.ok_at(now, &["today"]);
+    k.ok_at(now, &["today"]);
+    assert_eq!(
+        todo_titles(&k),
+        vec![
+            "Birthday greeting for Rosa Regular (11-25) — suggest: a 10% coupon".to_string(),
+            "Monthly care letter for Vic VIP".to_string(),
+            "Quarterly materials for Vic VIP".to_string(),
+        ],
+        "once each, however often the pass runs; potential customers are not greeted"
+    );
+    // A new month brings the next letter; the quarter's materials are already prepared.
+    k.ok_at("2026-12-01T10:00:00+08:00", &["today"]);
+    let titles = todo_titles(&k);
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| t.starts_with("Monthly care letter"))
+            .count(),
+        2,
+        "{titles:?}"
+    );
+    assert_eq!(
+        titles
+            .iter()
+            .filter(|t| t.starts_with("Quarterly materials"))
+            .count(),
+        1,
+        "{titles:?}"
+    );
+}

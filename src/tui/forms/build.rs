@@ -136,6 +136,29 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 routing,
             })
         }
+        FormKind::Agreement { customer } => {
+            let title = check(errors, input::required_line("title", &v("title")));
+            let starts_on = check(errors, time::parse_date("start", &v("start"), today));
+            let ends_on = optional(errors, &v("end"), |d| time::parse_date("end", d, today));
+            let value = if v("value").trim().is_empty() {
+                Some(0)
+            } else {
+                check(errors, input::money("value", &v("value")))
+            };
+            let renewal = check(errors, input::optional_line("renewal", &v("renewal"))).flatten();
+            let notes = check(errors, input::optional_text("notes", &v("notes"))).flatten();
+            Some(Save::AddAgreement {
+                customer: *customer,
+                fields: crate::store::agreements::AgreementFields {
+                    title: title?,
+                    starts_on: starts_on?,
+                    ends_on,
+                    value: value?,
+                    renewal,
+                    notes,
+                },
+            })
+        }
         FormKind::Deal { customer } => {
             let title = check(errors, input::required_line("title", &v("title")));
             let amount = check(errors, input::money("amount", &v("amount")));

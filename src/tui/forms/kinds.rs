@@ -443,6 +443,36 @@ impl Form {
         )
     }
 
+    pub fn agreement(customer: i64, name: &str, today: chrono::NaiveDate) -> Form {
+        Form::new(
+            tf("form.title.agreement", &[("name", &name)]),
+            FormKind::Agreement { customer },
+            vec![
+                field(
+                    "title",
+                    t("form.label.title"),
+                    "",
+                    t("form.hint.agreement_title"),
+                ),
+                field(
+                    "start",
+                    t("form.label.start"),
+                    today.to_string(),
+                    t("form.hint.yyyy_mm_dd"),
+                ),
+                field("end", t("form.label.end"), "", t("form.hint.end_open")),
+                field("value", t("form.label.amount"), "", "120000"),
+                field(
+                    "renewal",
+                    t("form.label.renewal"),
+                    "",
+                    t("form.hint.renewal"),
+                ),
+                field("notes", t("form.label.notes"), "", t("form.hint.optional")),
+            ],
+        )
+    }
+
     pub fn deal(customer: i64, name: &str) -> Form {
         Form::new(
             tf("form.title.deal", &[("name", &name)]),

@@ -57,6 +57,9 @@ pub enum FormKind {
     Purchase {
         customer: i64,
     },
+    Agreement {
+        customer: i64,
+    },
     /// An existing purchase, corrected.
     EditPurchase {
         id: i64,
@@ -188,6 +191,7 @@ impl FormKind {
             | FormKind::Contact { customer, .. }
             | FormKind::Survey { customer, .. }
             | FormKind::Purchase { customer }
+            | FormKind::Agreement { customer }
             | FormKind::EditPurchase { customer, .. }
             | FormKind::Ticket { customer }
             | FormKind::Deal { customer }
@@ -386,6 +390,7 @@ impl Form {
                 | FormKind::Todo { .. }
                 | FormKind::Survey { .. }
                 | FormKind::Purchase { .. }
+                | FormKind::Agreement { .. }
                 | FormKind::Ticket { .. }
                 | FormKind::Deal { .. }
                 | FormKind::Respond { .. }

@@ -267,6 +267,13 @@ pub const BINDINGS: &[Binding] = &[
     b(Profile, k('n'), Action::AddDeal, "key.open_a_new_deal", ""),
     b(
         Profile,
+        k('w'),
+        Action::AddAgreement,
+        "key.record_an_agreement",
+        "",
+    ),
+    b(
+        Profile,
         k('r'),
         Action::ProgressTicket,
         "key.respond_to_resolve_or_close_the_open_ticket",

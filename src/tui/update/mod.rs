@@ -548,12 +548,17 @@ fn panes_key(s: &mut State, a: Action) {
                 open_form(s, Form::attendance(c.id, latest.as_deref()))
             }
         }
-        Action::AddSurvey | Action::AddPurchase | Action::OpenTicket | Action::AddDeal => {
+        Action::AddSurvey
+        | Action::AddPurchase
+        | Action::OpenTicket
+        | Action::AddDeal
+        | Action::AddAgreement => {
             if let Some(c) = target(s) {
                 let form = match a {
                     Action::AddSurvey => Form::survey(c.id, &c.fields.name),
                     Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
                     Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
+                    Action::AddAgreement => Form::agreement(c.id, &c.fields.name, s.clock.today()),
                     _ => Form::deal(c.id, &c.fields.name),
                 };
                 open_form(s, form);

@@ -225,6 +225,24 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             ),
         ));
     }
+    // Agreements in force: title, value and until when (and the renewal terms).
+    let today = s.clock.today();
+    for ag in wf.agreements.iter().filter(|a| a.active_on(today)) {
+        let until = ag.fields.ends_on.map_or_else(
+            || t("profile.open_ended").to_string(),
+            |d| tf("profile.until", &[("date", &d)]),
+        );
+        let mut text = format!(
+            "{} · {} · {}",
+            ag.fields.title,
+            s.money(ag.fields.value),
+            until
+        );
+        if let Some(r) = &ag.fields.renewal {
+            text.push_str(&format!(" · {r}"));
+        }
+        lines.push(field(w, &tf("profile.agreement", &[("id", &ag.id)]), &text));
+    }
     lines.extend([
         field(w, t("field.company"), &o(&cf.company)),
         field(w, t("field.owner"), &o(&cf.owner)),
@@ -548,6 +566,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
                     TodayKind::Complaint => (t("queue.tag.ticket"), theme::OVERDUE),
                     TodayKind::Deal => (t("queue.tag.deal"), theme::KEY),
                     TodayKind::Survey => (t("queue.tag.survey"), theme::KEY),
+                    TodayKind::Agreement => (t("queue.tag.agreement"), theme::KEY),
                 };
                 let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
                 let why_w = w.saturating_sub(8 + title_w + who_w + 2);

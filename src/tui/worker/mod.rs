@@ -162,6 +162,10 @@ pub enum Save {
         amount: i64,
         close: Option<NaiveDate>,
     },
+    AddAgreement {
+        customer: i64,
+        fields: store::agreements::AgreementFields,
+    },
     MoveDeal {
         id: i64,
         version: i64,

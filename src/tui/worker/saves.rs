@@ -270,6 +270,16 @@ pub(super) fn apply(
             store::purchases::delete(c, ctx, id, version)?;
             (Some(customer), tf("msg.purchase_deleted", &[("id", &id)]))
         }
+        Save::AddAgreement { customer, fields } => {
+            let id = store::agreements::add(c, ctx, customer, &fields)?;
+            (
+                Some(customer),
+                tf(
+                    "msg.agreement_added",
+                    &[("id", &id), ("title", &fields.title)],
+                ),
+            )
+        }
         Save::AddDeal {
             customer,
             title,
