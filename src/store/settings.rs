@@ -107,17 +107,29 @@ fn set_target(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<St
     }
     .key();
     let before = internal(conn, &key)?;
-    match &target {
-        Some(t) => rows::exec(
+    write(conn, ctx, &key, before, target.as_ref().map(Target::stored))?;
+    Ok(target.map_or_else(|| "off".to_string(), |t| t.shown(false)))
+}
+
+/// Stores (`Some`) or removes (`None`) a setting's row, stamped and versioned, and logs the change
+/// when the value differs from `before`.
+fn write(
+    conn: &Connection,
+    ctx: &Ctx,
+    key: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<()> {
+    match &after {
+        Some(value) => rows::exec(
             conn,
             "INSERT INTO setting (key, value, updated_at, updated_by, version) VALUES (?1, ?2, ?3, ?4, 1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
                  updated_by = excluded.updated_by, version = setting.version + 1",
-            params![key, t.stored(), ctx.clock.stamp(), ctx.user],
+            params![key, value, ctx.clock.stamp(), ctx.user],
         )?,
-        None => rows::exec(conn, "DELETE FROM setting WHERE key = ?1", [&key])?,
+        None => rows::exec(conn, "DELETE FROM setting WHERE key = ?1", [key])?,
     };
-    let after = target.as_ref().map(Target::stored);
     if before != after {
         rows::log(
             conn,
@@ -126,11 +138,11 @@ fn set_target(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<St
             0,
             None,
             "update",
-            Some(&json!({ &key: before })),
-            Some(&json!({ &key: after })),
+            Some(&json!({ key: before })),
+            Some(&json!({ key: after })),
         )?;
     }
-    Ok(target.map_or_else(|| "off".to_string(), |t| t.shown(false)))
+    Ok(())
 }
 
 /// Validates and stores a setting (or a target, `target.<figure>[@<owner>]`); returns the
@@ -142,24 +154,7 @@ pub fn set(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<Strin
     let def = find(key)?;
     let value = def.validate(value)?;
     let before = get(conn, def.key)?;
-    super::rows::exec(conn,
-        "INSERT INTO setting (key, value, updated_at, updated_by, version) VALUES (?1, ?2, ?3, ?4, 1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
-             updated_by = excluded.updated_by, version = setting.version + 1",
-        params![def.key, value, ctx.clock.stamp(), ctx.user],
-    )?;
-    if before != value {
-        rows::log(
-            conn,
-            ctx,
-            "setting",
-            0,
-            None,
-            "update",
-            Some(&json!({ def.key: before })),
-            Some(&json!({ def.key: value })),
-        )?;
-    }
+    write(conn, ctx, def.key, Some(before), Some(value.clone()))?;
     Ok(value)
 }
 
