@@ -64,6 +64,8 @@ pub enum Command {
     #[command(subcommand)]
     Agreement(AgreementCmd),
     #[command(subcommand)]
+    Product(ProductCmd),
+    #[command(subcommand)]
     Campaign(CampaignCmd),
     Report(ReportArgs),
     #[command(subcommand)]
@@ -461,6 +463,30 @@ pub enum TicketCmd {
         assignee: Option<String>,
         #[arg(long)]
         mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    Add {
+        name: String,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        price: Option<String>,
+    },
+    Edit {
+        product: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        price: Option<String>,
+    },
+    List {
         #[arg(long)]
         json: bool,
     },

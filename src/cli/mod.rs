@@ -9,6 +9,7 @@ mod configure;
 mod customer;
 mod localize;
 mod output;
+mod products;
 mod reporting;
 mod shell;
 mod timeline;
@@ -314,6 +315,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Survey(cmd) => workflows::survey(env, cmd)?,
         Command::Deal(cmd) => workflows::deal(env, cmd)?,
         Command::Agreement(cmd) => agreements::run(env, cmd)?,
+        Command::Product(cmd) => products::run(env, cmd)?,
         Command::Campaign(cmd) => workflows::campaign(env, cmd)?,
         Command::Todo(cmd) => todo::run(env, cmd)?,
         Command::Settings { action } => admin::settings(env, action)?,

@@ -281,6 +281,37 @@ pub fn run(env: &mut Env, args: ReportArgs) -> Result<()> {
         env.out
             .line(&crate::i18n::tf(label, &[("list", &parts.join(" · "))]))?;
     }
+    for (label, figures) in [
+        ("out.by_product", &r.current.raw.by_product),
+        ("out.by_category", &r.current.raw.by_category),
+    ] {
+        if figures.is_empty() {
+            continue;
+        }
+        let rate =
+            |a: i64, b: i64| report::Measure::Rate((b > 0).then(|| a as f64 / b as f64)).text();
+        // The ten that brought the most: the JSON has them all.
+        let parts: Vec<String> = figures
+            .iter()
+            .take(10)
+            .map(|p| {
+                crate::i18n::tf(
+                    "out.product_figures",
+                    &[
+                        ("name", &p.name),
+                        (
+                            "revenue",
+                            &crate::domain::format::money(p.revenue, &currency),
+                        ),
+                        ("buyers", &p.buyers),
+                        ("repurchase", &rate(p.repeat_buyers, p.buyers)),
+                    ],
+                )
+            })
+            .collect();
+        env.out
+            .line(&crate::i18n::tf(label, &[("list", &parts.join(" · "))]))?;
+    }
     if !r.current.raw.churn_by_reason.is_empty() {
         env.out.line(&crate::i18n::tf(
             "out.churn_by_reason",

@@ -166,6 +166,7 @@ pub fn json(
             "version",
             "settings",
             "campaigns",
+            "products",
             "todos",
             "history",
         ] {

@@ -516,6 +516,26 @@ impl Report {
                         .collect(),
                 )
             };
+            let products = |v: &[crate::store::breakdowns::ProductFigures]| {
+                Value::Object(
+                    v.iter()
+                        .map(|p| {
+                            (
+                                p.name.clone(),
+                                json!({
+                                    "revenue": money_text(p.revenue),
+                                    "purchases": p.purchases,
+                                    "buyers": p.buyers,
+                                    "repeat_buyers": p.repeat_buyers,
+                                    "repurchase_rate": Measure::Rate(ratio(p.repeat_buyers, p.buyers)).json(),
+                                }),
+                            )
+                        })
+                        .collect(),
+                )
+            };
+            m.insert("by_product".into(), products(&f.raw.by_product));
+            m.insert("by_category".into(), products(&f.raw.by_category));
             m.insert("by_source".into(), segments(&f.raw.by_source));
             m.insert("by_campaign".into(), segments(&f.raw.by_campaign));
             m.insert(

@@ -5,7 +5,60 @@
 use rusqlite::{Connection, params};
 
 use super::error::Result;
-use super::reports::{MINE, Scope, at_start_sql, churned_where, converted_where, lead_base_where};
+use super::reports::{
+    MINE, PURCHASE_MINE, Scope, at_start_sql, churned_where, converted_where, lead_base_where,
+};
+
+/// Purchases of one product (or category) in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductFigures {
+    pub name: String,
+    /// Net revenue (refunds count against the product they name).
+    pub revenue: i64,
+    pub purchases: i64,
+    pub buyers: i64,
+    /// Buyers of it with 2 or more purchases of it in the period.
+    pub repeat_buyers: i64,
+}
+
+/// The period's purchases by the product they name (`by_category`: by the product's category
+/// in the product list; `none` for a purchase naming no product, `uncategorised` for a product
+/// not in the list or without a category), most revenue first.
+pub(super) fn by_product(
+    conn: &Connection,
+    scope: &Scope,
+    by_category: bool,
+) -> Result<Vec<ProductFigures>> {
+    let key = if by_category {
+        "CASE WHEN p.product IS NULL THEN 'none' ELSE coalesce(pr.category, 'uncategorised') END"
+    } else {
+        "coalesce(p.product, 'none')"
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT k, sum(total), sum(n), count(*) FILTER (WHERE n > 0), count(*) FILTER (WHERE n >= 2)
+         FROM (SELECT {key} AS k, p.customer_id, sum(p.amount) AS total,
+                      count(*) FILTER (WHERE p.amount > 0) AS n
+               FROM purchase p LEFT JOIN product pr ON pr.name = p.product COLLATE NOCASE
+               WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3
+               GROUP BY 1, 2)
+         GROUP BY k ORDER BY 2 DESC, 1"
+    ))?;
+    let found = stmt
+        .query_map(
+            params![scope.owner, scope.from.to_string(), scope.to.to_string()],
+            |r| {
+                Ok(ProductFigures {
+                    name: r.get(0)?,
+                    revenue: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    purchases: r.get(2)?,
+                    buyers: r.get(3)?,
+                    repeat_buyers: r.get(4)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}
 
 /// Complaints handled by one department in a period.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -110,7 +110,7 @@ const CACHED: &[(&str, &str)] = &[
 /// Text columns holding JSON: exported as JSON, not as a string of it.
 const JSON_COLS: &[&str] = &["custom_fields", "before", "after"];
 /// Integer minor units, exported as decimal text ("1250.00").
-const MONEY_COLS: &[&str] = &["amount"];
+const MONEY_COLS: &[&str] = &["amount", "price"];
 const FLAG_COLS: &[&str] = &["pool_locked", "is_primary", "is_contact", "win_back"];
 /// Text columns that keep line breaks (everything else is one line).
 const MULTILINE_COLS: &[&str] = &[
@@ -226,6 +226,10 @@ pub fn head(conn: &Connection) -> Result<Map<String, Json>> {
     head.insert(
         "campaigns".into(),
         rows_of(conn, "campaign", false, "1", "id", None)?.into(),
+    );
+    head.insert(
+        "products".into(),
+        rows_of(conn, "product", false, "1", "id", None)?.into(),
     );
     head.insert(
         "todos".into(),
@@ -635,10 +639,11 @@ impl Loader<'_, '_> {
                     }
                 }
             }
-            "campaigns" | "todos" | "history" => {
+            "campaigns" | "products" | "todos" | "history" => {
                 self.start()?;
                 let table = match key {
                     "campaigns" => "campaign",
+                    "products" => "product",
                     "todos" => "todo",
                     _ => "change_log",
                 };

@@ -27,6 +27,7 @@ pub mod migrate;
 pub mod pages;
 pub mod plans;
 pub mod presence;
+pub mod products;
 pub mod profile;
 pub mod purchases;
 pub mod reports;

@@ -35,12 +35,22 @@ fn columns(f: &PurchaseFields) -> Vec<(&'static str, Value)> {
 
 pub fn add(conn: &Connection, ctx: &Ctx, customer_id: i64, fields: &PurchaseFields) -> Result<i64> {
     customers::get(conn, customer_id)?;
+    let fields = &named_as_listed(conn, fields)?;
     let mut cols = columns(fields);
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
     let id = rows::insert(conn, ctx, "purchase", &cols, Some(customer_id))?;
     customers::refresh_derived(conn, customer_id)?;
     super::value::refresh_one(conn, customer_id, ctx.clock.today())?;
     Ok(id)
+}
+
+/// The fields with the product spelled as the product list spells it (any other text as typed).
+fn named_as_listed(conn: &Connection, fields: &PurchaseFields) -> Result<PurchaseFields> {
+    let mut f = fields.clone();
+    if let Some(p) = &f.product {
+        f.product = Some(super::products::canonical(conn, p)?);
+    }
+    Ok(f)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Purchase> {
@@ -62,6 +72,7 @@ pub fn update(
     fields: &PurchaseFields,
 ) -> Result<bool> {
     let current = get(conn, id)?;
+    let fields = &named_as_listed(conn, fields)?;
     let changed = rows::update(
         conn,
         ctx,

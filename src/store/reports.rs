@@ -134,6 +134,9 @@ pub struct Raw {
     /// Conversion, churn and revenue for each source, and for each campaign's attendees.
     pub by_source: Vec<breakdowns::Segment>,
     pub by_campaign: Vec<breakdowns::Segment>,
+    /// Revenue and repurchase by product and by category.
+    pub by_product: Vec<breakdowns::ProductFigures>,
+    pub by_category: Vec<breakdowns::ProductFigures>,
     /// Active customers (not churned, not archived) and those contacted within their cadence as
     /// of the end of the period.
     pub active_customers: i64,
@@ -161,7 +164,7 @@ fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
 
 /// A purchase of the scope's owner's customer (`?1`), read without touching the customer when
 /// the scope is the whole team: the all-time figures read every purchase there is.
-const PURCHASE_MINE: &str =
+pub(super) const PURCHASE_MINE: &str =
     "(?1 IS NULL OR p.customer_id IN (SELECT id FROM customer WHERE owner = ?1))";
 
 /// The stage a customer had just before `?2`, the period's start (none if added since).
@@ -644,6 +647,8 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.by_department = breakdowns::department_times(conn, scope)?;
     raw.by_source = breakdowns::segments(conn, scope, breakdowns::Grouping::Source)?;
     raw.by_campaign = breakdowns::segments(conn, scope, breakdowns::Grouping::Campaign)?;
+    raw.by_product = breakdowns::by_product(conn, scope, false)?;
+    raw.by_category = breakdowns::by_product(conn, scope, true)?;
     Ok(raw)
 }
 

@@ -393,6 +393,8 @@ pub struct State {
     /// campaign fields offer.
     pub people: Vec<String>,
     pub campaigns: Vec<String>,
+    /// The product list's names, offered in a purchase's product and a deal's title.
+    pub products: Vec<String>,
     pub timeline: Vec<TimelineItem>,
     pub timeline_selected: usize,
     pub queue: Vec<QueueRow>,
@@ -512,6 +514,7 @@ impl State {
             keys: Default::default(),
             people: Vec::new(),
             campaigns: Vec::new(),
+            products: Vec::new(),
             timeline: Vec::new(),
             timeline_selected: 0,
             queue: Vec::new(),

@@ -378,7 +378,15 @@ fn report_formats_and_empty_database() {
     for key in j.as_object().unwrap().keys() {
         if matches!(
             key.as_str(),
-            "period" | "owner" | "previous" | "targets" | "forecast" | "by_source" | "by_campaign"
+            "period"
+                | "owner"
+                | "previous"
+                | "targets"
+                | "forecast"
+                | "by_source"
+                | "by_campaign"
+                | "by_product"
+                | "by_category"
         ) || key.contains("_by_")
             || key.ends_with("_per_month")
         {
@@ -970,4 +978,94 @@ fn sources_and_campaigns_split_the_figures_without_losing_or_doubling_any() {
         rows[1..].iter().any(|r| r[feedback].contains('.')),
         "a survey's average shows"
     );
+}
+
+#[test]
+fn purchases_pick_products_from_the_list_and_the_report_splits_revenue_and_repurchase_by_them() {
+    let k = Kehu::new();
+    k.ok(&[
+        "product",
+        "add",
+        "Premium Service",
+        "--category",
+        "services",
+        "--price",
+        "1200",
+    ]);
+    k.ok(&["product", "add", "Starter Kit", "--category", "hardware"]);
+    let err = k.fails(&["product", "add", "premium service"]);
+    assert!(err.contains("already product"), "{err}");
+    let a = k.add(&["--name", "A"]).to_string();
+    let b = k.add(&["--name", "B"]).to_string();
+    let buy = |id: &str, product: &str, amount: &str| {
+        k.ok(&[
+            "purchase",
+            "add",
+            id,
+            "--product",
+            product,
+            "--amount",
+            amount,
+            "--date",
+            "2026-11-10",
+        ]);
+    };
+    // Any case picks the listed spelling; other text is kept as typed.
+    buy(&a, "premium SERVICE", "1200");
+    buy(&a, "Premium Service", "1200");
+    buy(&b, "Premium Service", "1000");
+    buy(&b, "Starter Kit", "300");
+    buy(&b, "a custom job", "50");
+    let bought = k.json(&["purchase", "list", &a, "--json"]);
+    assert!(
+        bought
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["product"] == "Premium Service"),
+        "{bought}"
+    );
+    let r = k.json(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-22",
+        "--json",
+    ]);
+    let premium = &r["by_product"]["Premium Service"];
+    assert_eq!(premium["revenue"], "3400.00");
+    assert_eq!(
+        (
+            premium["buyers"].as_i64(),
+            premium["repeat_buyers"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(premium["repurchase_rate"], 0.5);
+    assert_eq!(r["by_product"]["a custom job"]["revenue"], "50.00");
+    assert_eq!(r["by_category"]["services"]["revenue"], "3400.00");
+    assert_eq!(r["by_category"]["hardware"]["revenue"], "300.00");
+    assert_eq!(r["by_category"]["uncategorised"]["revenue"], "50.00");
+    // The parts add up to the period's revenue.
+    let total: f64 = r["by_product"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p["revenue"].as_str().unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(format!("{total:.2}"), r["revenue"].as_str().unwrap());
+    let text = k.ok(&["report", "--from", "2026-11-01", "--to", "2026-11-22"]);
+    assert!(
+        text.contains("by product: Premium Service ¥3,400.00 (2 buyers, repurchase 50.0%)"),
+        "{text}"
+    );
+    // The list travels with the book.
+    let file = k.dir.path().join("book.json");
+    k.ok(&["export", "json", "--out", file.to_str().unwrap()]);
+    let other = Kehu::new();
+    other.ok(&["import", "json", file.to_str().unwrap()]);
+    let list = other.json(&["product", "list", "--json"]);
+    assert_eq!(list[0]["category"], "hardware");
+    assert_eq!(list[1]["price"], "1200.00");
 }

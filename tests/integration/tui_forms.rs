@@ -414,3 +414,35 @@ fn an_agreement_is_recorded_from_the_profile_and_shown_there() {
         "{profile}"
     );
 }
+
+#[test]
+fn a_purchase_picks_its_product_from_the_list_with_the_arrows() {
+    let (dir, app) = demo_app();
+    drop(app);
+    store_of(&dir)
+        .write(|x| {
+            store::products::add(
+                x,
+                &crate::common::ctx("tester"),
+                "Gold Plan",
+                Some("plans"),
+                None,
+            )
+        })
+        .unwrap();
+    // The screen reads the product list with its counts when it opens.
+    let mut app = crate::tui::app_on(&dir);
+    let id = app.state.selected_id.unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('p'));
+    crate::tui::keys(&mut app, "900");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    let text = screen(&mut app, 100, 32);
+    assert!(text.contains("Gold Plan"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    let bought = store_of(&dir)
+        .read(|x| store::purchases::for_customer(x, id, 1))
+        .unwrap();
+    assert_eq!(bought[0].product.as_deref(), Some("Gold Plan"));
+}

@@ -297,6 +297,10 @@ pub(super) fn open_form(s: &mut State, mut form: Form) {
     form.suggest("owner", &s.people);
     form.suggest("assignee", &s.people);
     form.suggest("campaign", &s.campaigns);
+    form.suggest("product", &s.products);
+    if matches!(form.kind, crate::tui::forms::FormKind::Deal { .. }) {
+        form.suggest("title", &s.products);
+    }
     s.modal = Some(Modal::Form(Box::new(form)));
 }
 

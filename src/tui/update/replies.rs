@@ -304,7 +304,9 @@ pub fn reply(s: &mut State, r: Reply) {
             currency,
             people,
             campaigns,
+            products,
         } => {
+            s.products = products;
             s.people = people;
             if !s.people.contains(&s.user) {
                 s.people.push(s.user.clone());

@@ -376,6 +376,8 @@ pub enum Reply {
         people: Vec<String>,
         /// Campaign names, newest first (for campaign fields).
         campaigns: Vec<String>,
+        /// The product list's names (for a purchase's product and a deal's title).
+        products: Vec<String>,
     },
     SearchSources(Vec<SearchSource>),
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
@@ -845,21 +847,33 @@ fn handle(
                     store::customers::count(c)?,
                     cadences,
                     store::settings::get(c, "currency")?,
-                    (pages::people(c)?, pages::campaign_names(c)?),
+                    (
+                        pages::people(c)?,
+                        pages::campaign_names(c)?,
+                        store::products::list(c)?
+                            .into_iter()
+                            .map(|p| p.name)
+                            .collect::<Vec<_>>(),
+                    ),
                 ))
             });
             match counts {
-                Ok(((overdue, today), customers, cadences, currency, (people, campaigns))) => {
-                    Reply::Counts {
-                        overdue,
-                        today,
-                        customers,
-                        cadences,
-                        currency,
-                        people,
-                        campaigns,
-                    }
-                }
+                Ok((
+                    (overdue, today),
+                    customers,
+                    cadences,
+                    currency,
+                    (people, campaigns, products),
+                )) => Reply::Counts {
+                    overdue,
+                    today,
+                    customers,
+                    cadences,
+                    currency,
+                    people,
+                    campaigns,
+                    products,
+                },
                 Err(e) => failed(e),
             }
         }
