@@ -32,6 +32,8 @@ pub fn per_row_scans(plan: &[PlanLine]) -> Vec<String> {
                 "rowid=",
                 "(id=",
                 "PRIMARY KEY",
+                // A product by its unique name: one row.
+                "sqlite_autoindex_product_1 (name=?)",
             ]
             .iter()
             .any(|k| d.contains(k))
