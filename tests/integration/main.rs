@@ -1,6 +1,7 @@
 //! One integration-test binary (built once): the store on temporary databases, migrations, the
 //! real `kehu` binary, and several processes sharing one file.
 
+mod care_workflows;
 mod cli;
 mod cli_failures;
 mod cli_language;
