@@ -71,6 +71,8 @@ struct DemoCustomer {
     email: Option<String>,
     phone: Option<String>,
     city: Option<String>,
+    industry: Option<String>,
+    potential: Option<u8>,
     address: Option<String>,
     owner: Option<String>,
     channel: Option<String>,
@@ -186,6 +188,8 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 pool_locked: false,
                 churn_reason: None,
                 churn_note: None,
+                industry: c.industry.clone(),
+                potential: c.potential,
             };
             let owner_ctx = Ctx::new(
                 c.owner.clone().unwrap_or_else(|| ctx.user.clone()),

@@ -135,6 +135,10 @@ pub struct CustomerFlags {
     #[arg(long)]
     pub city: Option<String>,
     #[arg(long)]
+    pub industry: Option<String>,
+    #[arg(long, value_name = "1-5")]
+    pub potential: Option<String>,
+    #[arg(long)]
     pub address: Option<String>,
     #[arg(long)]
     pub owner: Option<String>,

@@ -140,6 +140,12 @@ fn apply_flags(
     if let Some(v) = &flags.city {
         f.city = input::optional_line("city", v)?;
     }
+    if let Some(v) = &flags.industry {
+        f.industry = input::optional_line("industry", v)?;
+    }
+    if let Some(v) = &flags.potential {
+        f.potential = Some(input::potential(v)?);
+    }
     if let Some(v) = &flags.address {
         f.address = input::optional_line("address", v)?;
     }
@@ -269,6 +275,8 @@ fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
         "email" => f.email = None,
         "phone" => f.phone = None,
         "city" => f.city = None,
+        "industry" => f.industry = None,
+        "potential" => f.potential = None,
         "address" => f.address = None,
         "owner" => f.owner = None,
         "channel" => f.channel = None,
@@ -281,8 +289,8 @@ fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
             return Err(InputError::new(
                 "clear",
                 format!(
-                    "'{field}' cannot be cleared; use company, email, phone, city, address, owner, channel, birthday, \
-                     cadence, source, needs, service-needs or field:KEY"
+                    "'{field}' cannot be cleared; use company, email, phone, city, industry, potential, address, owner, \
+                     channel, birthday, cadence, source, needs, service-needs or field:KEY"
                 ),
             ));
         }
@@ -426,6 +434,11 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
             f.phone.as_deref().map_or("–".into(), format::phone),
         ),
         row("field.city", opt(&f.city)),
+        row("field.industry", opt(&f.industry)),
+        row(
+            "field.potential",
+            f.potential.map_or("–".into(), |p| format!("{p}/5")),
+        ),
         row("field.address", opt(&f.address)),
         row(
             "field.channel",
@@ -486,19 +499,29 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
         lines.push(format!("  {}", t("show.archived")));
     }
     let v = c.value;
-    lines.push(row(
-        "profile.value",
-        tf(
-            "show.value",
-            &[
-                ("score", &v.total()),
-                ("r", &v.recency),
-                ("f", &v.frequency),
-                ("m", &v.monetary),
-                ("tier", &word("tier", v.suggested_tier().as_str())),
-            ],
+    let parts = [
+        ("score", v.total().to_string()),
+        ("r", v.rfm.recency.to_string()),
+        ("f", v.rfm.frequency.to_string()),
+        ("m", v.rfm.monetary.to_string()),
+        ("rfm", v.rfm.total().to_string()),
+        ("p", v.potential.unwrap_or_default().to_string()),
+        ("w", w.potential_weight.to_string()),
+        (
+            "tier",
+            word("tier", v.suggested_tier().as_str()).to_string(),
         ),
-    ));
+    ];
+    let parts: Vec<(&str, &dyn std::fmt::Display)> = parts
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+        .collect();
+    let key = if v.potential.is_some() {
+        "show.value_with_potential"
+    } else {
+        "show.value"
+    };
+    lines.push(row("profile.value", tf(key, &parts)));
     if w.risk.is_empty() {
         lines.push(row("show.churn_risk", t("show.none").into()));
     } else {

@@ -32,6 +32,8 @@ pub fn customer_detail(c: &Customer, contacts: &[ContactPerson], clock: &Clock) 
     let f = &c.fields;
     let extra = json!({
         "address": f.address,
+        "industry": f.industry,
+        "potential": f.potential,
         "channel": f.channel,
         "cadence_days": f.cadence_days,
         "birthday": f.birthday.map(|d| d.to_string()),
@@ -131,9 +133,12 @@ pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {
     json!({
         "value": {
             "score": c.value.total(),
-            "recency": c.value.recency,
-            "frequency": c.value.frequency,
-            "monetary": c.value.monetary,
+            "recency": c.value.rfm.recency,
+            "frequency": c.value.rfm.frequency,
+            "monetary": c.value.rfm.monetary,
+            "rfm": c.value.rfm.total(),
+            "potential": c.value.potential,
+            "potential_weight_percent": w.potential_weight,
             "suggested_tier": c.value.suggested_tier(),
         },
         "at_risk": !w.risk.is_empty(),

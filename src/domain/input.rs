@@ -419,6 +419,24 @@ pub fn custom_field(text: &str) -> Result<(String, String), InputError> {
     Ok((key, clean_line(v)))
 }
 
+/// Cooperation potential: a whole number from 1 to 5 (a trailing "/5" or "★" count also reads).
+pub fn potential(text: &str) -> Result<u8, InputError> {
+    let t = text.trim();
+    let stars = t.chars().filter(|c| *c == '★').count();
+    let n = if stars > 0 && t.chars().all(|c| c == '★' || c == '☆') {
+        Some(stars)
+    } else {
+        t.trim_end_matches("/5").trim().parse::<usize>().ok()
+    };
+    match n {
+        Some(n @ 1..=5) => Ok(n as u8),
+        _ => Err(InputError::new(
+            "potential",
+            tf("err.potential", &[("text", &t)]),
+        )),
+    }
+}
+
 /// A follow-up cadence in days.
 pub fn cadence_days(text: &str) -> Result<i64, InputError> {
     let t = text.trim().trim_end_matches(['d', 'D']);
@@ -433,6 +451,17 @@ pub fn cadence_days(text: &str) -> Result<i64, InputError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn potential_reads_one_to_five() {
+        assert_eq!(super::potential(" 4 ").unwrap(), 4);
+        assert_eq!(super::potential("3/5").unwrap(), 3);
+        assert_eq!(super::potential("★★☆☆☆").unwrap(), 2);
+        for bad in ["0", "6", "high", "", "2.5"] {
+            let e = super::potential(bad).unwrap_err();
+            assert_eq!(e.field, "potential", "{bad}");
+        }
+    }
 
     #[test]
     fn control_characters_are_written_out_for_a_terminal() {

@@ -43,6 +43,11 @@ pub struct CustomerFields {
     pub churn_reason: Option<String>,
     /// What the customer said, in their words (only while churned).
     pub churn_note: Option<String>,
+    /// The customer's industry, as the team names it.
+    pub industry: Option<String>,
+    /// Cooperation potential (合作潜力), 1–5: the account manager's judgement of how much more
+    /// the customer can bring; the value score weighs it (setting `value_potential_weight`).
+    pub potential: Option<u8>,
 }
 
 impl CustomerFields {
@@ -68,6 +73,8 @@ impl CustomerFields {
             pool_locked: false,
             churn_reason: None,
             churn_note: None,
+            industry: None,
+            potential: None,
         }
     }
 }
@@ -89,7 +96,7 @@ pub struct Customer {
     pub purchase_count: i64,
     pub last_purchase_on: Option<NaiveDate>,
     /// The value score (RFM), cached; refreshed with purchases and daily.
-    pub value: super::rules::Rfm,
+    pub value: super::rules::ValueScore,
     pub audit: Audit,
 }
 
@@ -267,6 +274,8 @@ impl CustomerFields {
         "email",
         "phone",
         "city",
+        "industry",
+        "potential",
         "address",
         "owner",
         "channel",
@@ -289,6 +298,8 @@ impl CustomerFields {
             "email" => o(&self.email),
             "phone" => o(&self.phone),
             "city" => o(&self.city),
+            "industry" => o(&self.industry),
+            "potential" => self.potential.map(|p| p.to_string()).unwrap_or_default(),
             "address" => o(&self.address),
             "owner" => o(&self.owner),
             "channel" => self.channel.map(|c| c.to_string()).unwrap_or_default(),
@@ -316,6 +327,8 @@ impl CustomerFields {
             "email" => self.email.clone_from(&other.email),
             "phone" => self.phone.clone_from(&other.phone),
             "city" => self.city.clone_from(&other.city),
+            "industry" => self.industry.clone_from(&other.industry),
+            "potential" => self.potential = other.potential,
             "address" => self.address.clone_from(&other.address),
             "owner" => self.owner.clone_from(&other.owner),
             "channel" => self.channel = other.channel,

@@ -48,6 +48,52 @@ impl Rfm {
     }
 }
 
+/// The value score as kept with the customer: the RFM parts and, when the account manager rated
+/// it, cooperation potential (合作潜力, 1–5) weighed in. The score stays on RFM's 0–15 scale so
+/// that sorting, tiers and filters mean the same with or without potential.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValueScore {
+    pub rfm: Rfm,
+    pub potential: Option<u8>,
+    /// The score as stored (the weighed one).
+    pub score: u8,
+}
+
+impl ValueScore {
+    /// `rfm` with `potential` weighed in at `weight_percent`: potential 1–5 counts as 3–15 on
+    /// RFM's scale, and the score is `(100 − w)% × RFM + w% × 3 × potential`, rounded. Without a
+    /// rated potential (or at 0 %), the score is RFM's.
+    pub fn weigh(rfm: Rfm, potential: Option<u8>, weight_percent: u8) -> ValueScore {
+        let base = u32::from(rfm.total());
+        let score = match potential.filter(|p| (1..=5).contains(p)) {
+            Some(p) if weight_percent > 0 => {
+                let w = u32::from(weight_percent.min(100));
+                (((100 - w) * base + w * 3 * u32::from(p)) * 2 + 100) / 200
+            }
+            _ => base,
+        };
+        ValueScore {
+            rfm,
+            potential,
+            score: score.min(15) as u8,
+        }
+    }
+
+    /// 0–15: the stored score.
+    pub fn total(self) -> u8 {
+        self.score
+    }
+
+    /// The tier the score suggests; the user's tier stays the override.
+    pub fn suggested_tier(self) -> Tier {
+        match self.score {
+            12.. => Tier::Vip,
+            7.. => Tier::Regular,
+            _ => Tier::Potential,
+        }
+    }
+}
+
 /// The fifth (1–5) that `value` falls in by its mid-rank among `sorted`: (values below it +
 /// values at or below it) ÷ 2 ÷ their number, in integers so no rounding moves a boundary.
 pub fn mid_rank_fifth(value: i64, sorted: &[i64]) -> u8 {
@@ -558,6 +604,27 @@ mod tests {
         assert_eq!(mid.total(), 9);
         assert_eq!(mid.suggested_tier(), Tier::Regular);
         assert_eq!(th.score(None, 0, 0), Rfm::default());
+    }
+
+    #[test]
+    fn potential_weighs_into_the_score_on_the_same_scale() {
+        let rfm = Rfm {
+            recency: 4,
+            frequency: 3,
+            monetary: 5,
+        };
+        // Unrated or weighed at 0 %: RFM's 12.
+        assert_eq!(ValueScore::weigh(rfm, None, 25).total(), 12);
+        assert_eq!(ValueScore::weigh(rfm, Some(1), 0).total(), 12);
+        // 75 % × 12 + 25 % × 3 × 2 = 9 + 1.5 = 10.5 → 11 (halves round up).
+        assert_eq!(ValueScore::weigh(rfm, Some(2), 25).total(), 11);
+        // Potential 5 at 25 %: 9 + 3.75 = 12.75 → 13, a VIP suggestion.
+        let high = ValueScore::weigh(rfm, Some(5), 25);
+        assert_eq!((high.total(), high.suggested_tier()), (13, Tier::Vip));
+        // A prospect who never bought is lifted by a high potential alone: 25 % × 15 = 3.75 → 4.
+        assert_eq!(ValueScore::weigh(Rfm::default(), Some(5), 25).total(), 4);
+        // All weight on potential: 3 × potential.
+        assert_eq!(ValueScore::weigh(rfm, Some(3), 100).total(), 9);
         assert_eq!(
             RfmThresholds::from_buyers(&[]).score(Some(1), 1, 1).total(),
             9,

@@ -233,6 +233,16 @@ fn percent(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// A weight in whole per cent, 0–100.
+fn weight(value: &str) -> Result<String, InputError> {
+    percent(value).map_err(|_| {
+        InputError::new(
+            "value_potential_weight",
+            tf("err.weight_percent", &[("text", &value.trim())]),
+        )
+    })
+}
+
 /// The setting key holding the chance that an open deal at `stage` is won (for the forecast).
 pub fn probability_key(stage: super::DealStage) -> Option<&'static str> {
     use super::DealStage::*;
@@ -360,6 +370,11 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "probability.negotiation",
         default: "75",
         validate: percent,
+    },
+    SettingDef {
+        key: "value_potential_weight",
+        default: "25",
+        validate: weight,
     },
     SettingDef {
         key: "survey_every.vip",

@@ -36,13 +36,15 @@ const HEADER: &[&str] = &[
     "Last contact",
     "Churn reason",
     "Churn note",
+    "Industry",
+    "Potential",
 ];
 
 /// The kind of each fixed column, for a workbook: the id and the cadence are numbers, the
 /// birthday and the last contact dates, the rest (phones among them) text.
 fn kind_of(header: &str) -> Kind {
     match header {
-        "Kehu id" | "Cadence" => Kind::Number,
+        "Kehu id" | "Cadence" | "Potential" => Kind::Number,
         "Birthday" | "Last contact" => Kind::Date,
         _ => Kind::Text,
     }
@@ -103,6 +105,9 @@ pub fn customer_table(store: &Store, clock: &Clock) -> Result<CustomerTable, Sto
                 ),
                 text(f.churn_reason.clone()),
                 text(f.churn_note.clone()),
+                text(f.industry.clone()),
+                f.potential
+                    .map_or(Cell::Empty, |p| Cell::Number(i64::from(p))),
             ];
             cells.extend(keys.iter().map(|k| text(f.custom_fields.get(k).cloned())));
             cells

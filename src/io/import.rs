@@ -136,6 +136,8 @@ fn fill_empty(into: &mut CustomerFields, from: &CustomerFields) -> Map<String, J
     fill!(email, "email");
     fill!(phone, "phone");
     fill!(city, "city");
+    fill!(industry, "industry");
+    fill!(potential, "potential");
     fill!(address, "address");
     fill!(source, "source");
     fill!(needs, "needs");
@@ -164,12 +166,14 @@ fn fill_empty(into: &mut CustomerFields, from: &CustomerFields) -> Map<String, J
 }
 
 /// The text fields an import may overwrite when asked, with their values.
-fn overwritable(f: &CustomerFields) -> [(&'static str, Option<String>); 10] {
+fn overwritable(f: &CustomerFields) -> [(&'static str, Option<String>); 12] {
     [
         ("company", f.company.clone()),
         ("email", f.email.clone()),
         ("phone", f.phone.clone()),
         ("city", f.city.clone()),
+        ("industry", f.industry.clone()),
+        ("potential", f.potential.map(|p| p.to_string())),
         ("address", f.address.clone()),
         ("owner", f.owner.clone()),
         ("source", f.source.clone()),
@@ -230,6 +234,8 @@ fn overwrite(
             "email" => into.email.clone_from(&from.email),
             "phone" => into.phone.clone_from(&from.phone),
             "city" => into.city.clone_from(&from.city),
+            "industry" => into.industry.clone_from(&from.industry),
+            "potential" => into.potential = from.potential,
             "address" => into.address.clone_from(&from.address),
             "owner" => into.owner.clone_from(&from.owner),
             "source" => into.source.clone_from(&from.source),

@@ -125,6 +125,11 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &["churn reason", "流失原因", "reason lost", "lost reason"],
     ),
     ("churn_note", &["churn note", "流失说明"]),
+    ("industry", &["industry", "行业", "所属行业", "sector"]),
+    (
+        "potential",
+        &["potential", "合作潜力", "cooperation potential", "潜力"],
+    ),
 ];
 
 fn normal(h: &str) -> String {
@@ -332,6 +337,11 @@ pub fn convert(
                     Err(e) => fail(e),
                 },
                 "source" => f.source = Some(input::clean_line(value)),
+                "industry" => f.industry = Some(input::clean_line(value)),
+                "potential" => match input::potential(value) {
+                    Ok(p) => f.potential = Some(p),
+                    Err(e) => fail(e),
+                },
                 "needs" => {
                     f.needs = input::optional_text("needs", value).unwrap_or_else(|e| {
                         fail(e);
@@ -418,6 +428,7 @@ mod tests {
             "行业",
             "Lead Source",
             "Account Name",
+            "喜好颜色",
         ]);
         let m = map_header(&header, &[]).unwrap();
         assert_eq!(m[0], Target::Field("name"));
@@ -426,9 +437,10 @@ mod tests {
         assert_eq!(m[3], Target::Field("tier"));
         assert_eq!(m[4], Target::Field("owner"));
         assert_eq!(m[5], Target::Field("last_contact"));
-        assert_eq!(m[6], Target::Custom("行业".into()));
+        assert_eq!(m[6], Target::Field("industry"));
         assert_eq!(m[7], Target::Field("source"));
         assert_eq!(m[8], Target::Field("company"));
+        assert_eq!(m[9], Target::Custom("喜好颜色".into()));
         let o = map_header(
             &h(&["Kontakt", "Ort"]),
             &["Kontakt=name".into(), "Ort=city".into()],

@@ -19,7 +19,7 @@ pub(crate) const COLS: &str = "id, name, company, kind, tier, stage, email, phon
      birthday, source, needs, service_needs, custom_fields, pool_locked, archived_at, last_contact_at, next_due, \
      purchase_total, purchase_count, last_purchase_on, \
      (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = customer.id), \
-     value_r, value_f, value_m, churn_reason, churn_note, churned_at";
+     value_r, value_f, value_m, churn_reason, churn_note, churned_at, industry, potential, value_score";
 
 /// Parses a stored enum or date; a bad value means the file was edited by another tool.
 pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
@@ -78,6 +78,8 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
             pool_locked: row.get::<_, i64>(18)? != 0,
             churn_reason: row.get(29)?,
             churn_note: row.get(30)?,
+            industry: row.get(32)?,
+            potential: row.get(33)?,
         },
         churned_at: row.get(31)?,
         archived_at: row.get(19)?,
@@ -87,12 +89,16 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
         purchase_count: row.get(23)?,
         last_purchase_on: parsed_opt(row, 24)?,
         tags,
-        value: crate::domain::rules::Rfm {
-            recency: row.get(26)?,
-            frequency: row.get(27)?,
-            monetary: row.get(28)?,
+        value: crate::domain::rules::ValueScore {
+            rfm: crate::domain::rules::Rfm {
+                recency: row.get(26)?,
+                frequency: row.get(27)?,
+                monetary: row.get(28)?,
+            },
+            potential: row.get(33)?,
+            score: row.get(34)?,
         },
-        audit: rows::audit(row, 32)?,
+        audit: rows::audit(row, 35)?,
     })
 }
 
@@ -134,6 +140,8 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
         ("pool_locked", Value::Integer(i64::from(f.pool_locked))),
         ("churn_reason", text(f.churn_reason.as_deref())),
         ("churn_note", text(f.churn_note.as_deref())),
+        ("industry", text(f.industry.as_deref())),
+        ("potential", int(f.potential.map(i64::from))),
     ]
 }
 
@@ -229,6 +237,9 @@ pub fn add_contacted(
     }
     let id = rows::insert_noting(conn, ctx, "customer", &cols, None, also)?;
     first_history(conn, ctx, id, fields)?;
+    if fields.potential.is_some() {
+        super::value::refresh_one(conn, id, ctx.clock.today())?;
+    }
     // A new customer has no tags to read or take away.
     for t in &wanted {
         link_tag(conn, id, t)?;
@@ -300,6 +311,9 @@ pub fn update(
     let changed = rows::update(conn, ctx, WHAT, "customer", id, version, &cols, Some(id))?;
     if changed {
         record_history(conn, ctx, id, Some(&before.fields), fields)?;
+        if before.fields.potential != fields.potential {
+            super::value::refresh_one(conn, id, ctx.clock.today())?;
+        }
     }
     let tags_changed = set_tags(conn, ctx, id, tags)?;
     // Tags are part of the customer: changing only them still moves the version on, so a
@@ -939,6 +953,8 @@ fn fill_empty(keep: &mut CustomerFields, other: &CustomerFields) {
     fill(&mut keep.email, &other.email);
     fill(&mut keep.phone, &other.phone);
     fill(&mut keep.city, &other.city);
+    fill(&mut keep.industry, &other.industry);
+    fill(&mut keep.potential, &other.potential);
     fill(&mut keep.address, &other.address);
     fill(&mut keep.owner, &other.owner);
     fill(&mut keep.channel, &other.channel);

@@ -255,6 +255,8 @@ pub const COLUMNS: &[&str] = &[
     "phone",
     "phone_norm",
     "city",
+    "industry",
+    "potential",
     "address",
     "owner",
     "source",

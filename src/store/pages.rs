@@ -279,7 +279,8 @@ fn search_sql(condition: &str) -> String {
 }
 
 fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
-    let contacts: Option<String> = r.get(37)?;
+    // The contact texts follow the customer's columns.
+    let contacts: Option<String> = r.get(r.as_ref().column_count() - 1)?;
     Ok(SearchSource {
         customer: customers::from_row(r)?,
         contacts: contacts

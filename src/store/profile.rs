@@ -12,6 +12,9 @@ pub struct Workflow {
     pub deals: Vec<super::deals::Deal>,
     pub campaigns: Vec<super::campaigns::Membership>,
     pub agreements: Vec<super::agreements::Agreement>,
+    /// How much a rated cooperation potential weighs in the value score (per cent), for the
+    /// score's breakdown.
+    pub potential_weight: u8,
 }
 
 impl Workflow {
@@ -28,6 +31,7 @@ impl Workflow {
             deals: deals::list(conn, Some(c.id))?,
             campaigns: campaigns::for_customer(conn, c.id)?,
             agreements: crate::store::agreements::list(conn, Some(c.id))?,
+            potential_weight: crate::store::value::potential_weight(conn)?,
         })
     }
 

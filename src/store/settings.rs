@@ -155,6 +155,10 @@ pub fn set(conn: &Connection, ctx: &Ctx, key: &str, value: &str) -> Result<Strin
     let value = def.validate(value)?;
     let before = get(conn, def.key)?;
     write(conn, ctx, def.key, Some(before), Some(value.clone()))?;
+    if def.key == "value_potential_weight" {
+        // Every rated customer's score moves with the weight, at once.
+        super::value::refresh_all(conn, ctx.clock.today())?;
+    }
     Ok(value)
 }
 

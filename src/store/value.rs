@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::error::Result;
-use crate::domain::rules::{Rfm, RfmThresholds};
+use crate::domain::rules::{Rfm, RfmThresholds, ValueScore};
 
 // New keys for the exact cut points (the percentiles before them are ignored): a book opened by
 // this version recomputes them on its first daily pass.
@@ -24,30 +24,50 @@ fn days_since(last: Option<String>, today: NaiveDate) -> Option<i64> {
         .map(|d| (today - d).num_days())
 }
 
-fn store_score(conn: &Connection, id: i64, rfm: Rfm) -> Result<()> {
+fn store_score(conn: &Connection, id: i64, v: ValueScore) -> Result<()> {
     super::rows::exec(
         conn,
         "UPDATE customer SET value_r = ?2, value_f = ?3, value_m = ?4, value_score = ?5 WHERE id = ?1",
-        params![id, rfm.recency, rfm.frequency, rfm.monetary, rfm.total()],
+        params![
+            id,
+            v.rfm.recency,
+            v.rfm.frequency,
+            v.rfm.monetary,
+            v.total()
+        ],
     )?;
     Ok(())
 }
 
-/// Scores one customer against the stored cut points (after their purchases changed).
+/// How much cooperation potential weighs in the value score, in percent (the team's
+/// `value_potential_weight`).
+pub fn potential_weight(conn: &Connection) -> Result<u8> {
+    let raw = super::settings::get(conn, "value_potential_weight")?;
+    Ok(raw.trim_end_matches('%').parse().unwrap_or(25))
+}
+
+/// Scores one customer against the stored cut points (after their purchases or their rated
+/// potential changed).
 pub fn refresh_one(conn: &Connection, id: i64, today: NaiveDate) -> Result<()> {
     let th = thresholds(conn)?;
-    let (last, count, total): (Option<String>, i64, i64) = conn.query_row(
-        "SELECT last_purchase_on, purchase_count, purchase_total FROM customer WHERE id = ?1",
+    let (last, count, total, potential): (Option<String>, i64, i64, Option<u8>) = conn.query_row(
+        "SELECT last_purchase_on, purchase_count, purchase_total, potential FROM customer WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    store_score(conn, id, th.score(days_since(last, today), count, total))
+    let rfm = th.score(days_since(last, today), count, total);
+    store_score(
+        conn,
+        id,
+        ValueScore::weigh(rfm, potential, potential_weight(conn)?),
+    )
 }
 
 /// Recomputes the cut points from every buyer and rescores everyone whose score changed.
 pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, last_purchase_on, purchase_count, purchase_total, value_r, value_f, value_m FROM customer",
+        "SELECT id, last_purchase_on, purchase_count, purchase_total, value_r, value_f, value_m, \
+         potential, value_score FROM customer",
     )?;
     let rows = stmt
         .query_map([], |r| {
@@ -56,14 +76,19 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
-                Rfm {
-                    recency: r.get(4)?,
-                    frequency: r.get(5)?,
-                    monetary: r.get(6)?,
+                ValueScore {
+                    rfm: Rfm {
+                        recency: r.get(4)?,
+                        frequency: r.get(5)?,
+                        monetary: r.get(6)?,
+                    },
+                    potential: r.get(7)?,
+                    score: r.get(8)?,
                 },
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let weight = potential_weight(conn)?;
     let buyers: Vec<(i64, i64, i64)> = rows
         .iter()
         .filter(|r| r.2 > 0)
@@ -71,7 +96,8 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
         .collect();
     let th = RfmThresholds::from_buyers(&buyers);
     for (id, last, count, total, old) in rows {
-        let new = th.score(days_since(last, today), count, total);
+        let rfm = th.score(days_since(last, today), count, total);
+        let new = ValueScore::weigh(rfm, old.potential, weight);
         if new != old {
             store_score(conn, id, new)?;
         }

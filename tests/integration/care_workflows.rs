@@ -159,7 +159,7 @@ fn churning_asks_why_and_the_win_back_list_report_and_export_follow() {
     let csv = k.ok(&["export", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with("Last contact,Churn reason,Churn note"),
+        header.contains("Last contact,Churn reason,Churn note"),
         "{header}"
     );
     let file = k.dir.path().join("book.csv");
@@ -656,5 +656,102 @@ fn care_rules_per_tier_and_key_account_rhythms_prepare_their_to_dos_once() {
             .count(),
         1,
         "{titles:?}"
+    );
+}
+
+#[test]
+fn industry_and_cooperation_potential_weigh_into_the_value_score_and_say_so() {
+    let k = Kehu::new();
+    // A bad potential is refused by name; nothing is added.
+    let err = k.fails(&["customer", "add", "--name", "Hopeful", "--potential", "7"]);
+    assert!(err.contains("potential") && err.contains("'7'"), "{err}");
+    assert_eq!(
+        k.json(&["customer", "list", "--json"]),
+        serde_json::json!([])
+    );
+
+    let rated = k.add(&[
+        "--name",
+        "Hopeful",
+        "--industry",
+        "制造业",
+        "--potential",
+        "5",
+    ]);
+    let unrated = k.add(&["--name", "Unrated"]).to_string();
+    let rated = rated.to_string();
+    let value = |id: &str| k.json(&["customer", "show", id, "--json"])["value"].clone();
+    let shown = k.json(&["customer", "show", &rated, "--json"]);
+    assert_eq!(shown["industry"], "制造业");
+    assert_eq!(shown["potential"], 5);
+    // No purchase yet: RFM 0, and potential 5 (15 on RFM's scale) at the default 25 % → 3.75 → 4.
+    let v = value(&rated);
+    assert_eq!(
+        (
+            &v["score"],
+            &v["rfm"],
+            &v["potential"],
+            &v["potential_weight_percent"]
+        ),
+        (&4.into(), &0.into(), &5.into(), &25.into()),
+        "{v}"
+    );
+    assert_eq!(value(&unrated)["score"], 0);
+    // The text breakdown says that potential is in the score, and how much it weighs.
+    let text = k.ok(&["customer", "show", &rated]);
+    assert!(
+        text.contains("RFM 0; cooperation potential 5/5 weighs 25%"),
+        "{text}"
+    );
+    assert!(text.contains("制造业"), "{text}");
+
+    // A purchase (the only buyer: every part is the middle, RFM 9): 75 % × 9 + 25 % × 15 = 10.5 → 11.
+    k.ok(&["purchase", "add", &rated, "--amount", "300"]);
+    assert_eq!(value(&rated)["score"], 11);
+    // The weight is the team's: at 0 % the score is RFM's, at 100 % it is potential's alone; the
+    // change rescored everyone at once.
+    k.ok(&["settings", "set", "value_potential_weight", "0"]);
+    assert_eq!(value(&rated)["score"], 9);
+    k.ok(&["settings", "set", "value_potential_weight", "100%"]);
+    assert_eq!(value(&rated)["score"], 15);
+    let err = k.fails(&["settings", "set", "value_potential_weight", "120"]);
+    assert!(err.contains("'120'"), "{err}");
+    // Rating down, or clearing, moves the score with it.
+    k.ok(&["customer", "edit", &rated, "--potential", "2"]);
+    assert_eq!(value(&rated)["score"], 6);
+    k.ok(&["customer", "edit", &rated, "--clear", "potential"]);
+    assert_eq!(value(&rated)["score"], 9);
+    k.ok(&["customer", "edit", &rated, "--potential", "★★★★☆"]);
+    assert_eq!(value(&rated)["score"], 12);
+
+    // Both travel through a CSV export into another book.
+    let csv = k.ok(&["export", "csv"]);
+    assert!(
+        csv.lines().next().unwrap().ends_with(",Industry,Potential"),
+        "{csv}"
+    );
+    let file = k.dir.path().join("book.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let other = Kehu::new();
+    other.ok(&["import", "csv", file.to_str().unwrap()]);
+    let moved = other.json(&["customer", "list", "--search", "Hopeful", "--json"]);
+    let id = moved[0]["id"].to_string();
+    let back = other.json(&["customer", "show", &id, "--json"]);
+    assert_eq!(
+        (&back["industry"], &back["potential"]),
+        (&"制造业".into(), &4.into())
+    );
+
+    // A spreadsheet's own headings in Chinese are recognised; a bad potential is a bad row by line.
+    let bad = k.dir.path().join("bad.csv");
+    std::fs::write(&bad, "姓名,行业,合作潜力\n甲,零售,3\n乙,教育,很高\n").unwrap();
+    let third = Kehu::new();
+    let out = third.run(&["import", "csv", bad.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.contains("line 3") && l.contains("很高")),
+        "{said}"
     );
 }

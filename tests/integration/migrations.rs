@@ -238,3 +238,37 @@ fn ticket_steps_written_before_version_9_stop_counting_as_contact() {
         .unwrap();
     assert_eq!(kept, 3, "every step stays on the timeline");
 }
+
+/// Upgrading to version 16: an industry kept as a custom field (an older import of a column
+/// headed 行业 or Industry) moves to the industry field; other custom fields stay.
+#[test]
+fn an_industry_kept_as_a_custom_field_moves_to_the_field() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("old.db");
+    Store::create_at_version(&path, 15, &ctx("old")).unwrap();
+    {
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch(
+            r#"INSERT INTO customer (id, name, sort_key, custom_fields, created_at, created_by, updated_at, updated_by) VALUES
+               (1, 'A', 'a', '{"行业":" 制造业 ","喜好":"茶"}', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old'),
+               (2, 'B', 'b', '{"Industry":"Retail"}', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old'),
+               (3, 'C', 'c', '{"行业":""}', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old'),
+               (4, 'D', 'd', '{}', '2025-01-01T00:00:00.000Z', 'old', '2025-01-01T00:00:00.000Z', 'old');"#,
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path, OpenMode::Existing, &ctx("new")).unwrap());
+    let raw = Connection::open(&path).unwrap();
+    let row = |id: i64| -> (Option<String>, String) {
+        raw.query_row(
+            "SELECT industry, custom_fields FROM customer WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(row(1), (Some("制造业".into()), r#"{"喜好":"茶"}"#.into()));
+    assert_eq!(row(2), (Some("Retail".into()), "{}".into()));
+    assert_eq!(row(3), (None, "{}".into()));
+    assert_eq!(row(4), (None, "{}".into()));
+}

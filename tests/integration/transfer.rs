@@ -47,10 +47,7 @@ fn gbk_with_chinese_headers() {
     );
     assert_eq!(zw["tags"], serde_json::json!(["华东", "重点"]));
     let shown = k.json(&["customer", "show", &zw["id"].to_string(), "--json"]);
-    assert_eq!(
-        shown["custom_fields"]["行业"], "制造",
-        "unknown columns become custom fields"
-    );
+    assert_eq!(shown["industry"], "制造", "行业 is the industry field");
     assert_eq!(shown["needs"], "年底续约");
     assert_eq!(
         list.as_array()

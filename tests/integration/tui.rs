@@ -662,7 +662,7 @@ fn a_teammates_tag_change_is_never_silently_overwritten() {
     // The tags field itself, changed by both: the user decides; nothing is overwritten first.
     press(&mut app, KeyCode::Char('e'));
     teammate_tags(&["theirs", "second"]);
-    for _ in 0..10 {
+    for _ in 0..12 {
         press(&mut app, KeyCode::Tab);
     }
     for _ in 0..40 {

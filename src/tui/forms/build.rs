@@ -306,6 +306,8 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             f.phone = optional(errors, &v("phone"), |p| input::phone(p).map(|(p, _)| p));
             f.email = optional(errors, &v("email"), |e| input::email(e).map(|(e, _)| e));
             f.city = check(errors, input::optional_line("city", &v("city"))).flatten();
+            f.industry = check(errors, input::optional_line("industry", &v("industry"))).flatten();
+            f.potential = optional(errors, &v("potential"), input::potential);
             f.address = check(errors, input::optional_line("address", &v("address"))).flatten();
             f.owner = check(errors, input::optional_line("owner", &v("owner"))).flatten();
             f.channel = optional(errors, &v("channel"), |c| c.parse());

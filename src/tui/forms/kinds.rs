@@ -730,6 +730,18 @@ pub(super) fn customer_fields(f: &CustomerFields, tags: &[String]) -> Vec<Field>
             t("form.hint.name_example_com"),
         ),
         field("city", t("form.label.city"), opt(&f.city), ""),
+        field(
+            "industry",
+            t("form.label.industry"),
+            opt(&f.industry),
+            t("form.hint.industry"),
+        ),
+        field(
+            "potential",
+            t("form.label.potential"),
+            f.potential.map(|p| p.to_string()).unwrap_or_default(),
+            t("form.hint.potential"),
+        ),
         field("address", t("form.label.address"), opt(&f.address), ""),
         field(
             "owner",

@@ -65,6 +65,11 @@ pub(super) fn whole_text(s: &State) -> Option<(String, String)> {
         line(t("form.label.phone"), &opt(&f.phone)),
         line(t("form.label.email"), &opt(&f.email)),
         line(t("form.label.city"), &opt(&f.city)),
+        line(t("form.label.industry"), &opt(&f.industry)),
+        line(
+            t("form.label.potential"),
+            &f.potential.map_or("–".into(), |p| format!("{p}/5")),
+        ),
         line(t("form.label.address"), &opt(&f.address)),
         line(t("form.label.owner"), &opt(&f.owner)),
         line(

@@ -172,15 +172,27 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         &c.next_due.map_or("–".into(), format::date),
     ));
     let v = c.value;
+    let potential = v
+        .potential
+        .map(|p| {
+            format!(
+                " · {}",
+                tf(
+                    "profile.potential_weighs",
+                    &[("p", &p), ("w", &wf.potential_weight)]
+                )
+            )
+        })
+        .unwrap_or_default();
     lines.push(field(
         w,
         t("profile.value"),
         &format!(
-            "{}/15 · R{} F{} M{} · {}",
+            "{}/15 · R{} F{} M{}{potential} · {}",
             v.total(),
-            v.recency,
-            v.frequency,
-            v.monetary,
+            v.rfm.recency,
+            v.rfm.frequency,
+            v.rfm.monetary,
             tf(
                 "profile.suggests",
                 &[("tier", &word("tier", v.suggested_tier().as_str()))]
@@ -244,7 +256,15 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
         lines.push(field(w, &tf("profile.agreement", &[("id", &ag.id)]), &text));
     }
     lines.extend([
-        field(w, t("field.company"), &o(&cf.company)),
+        // The industry rides on the company's line: the pane is short at 80×24.
+        field(
+            w,
+            t("field.company"),
+            &match (&cf.company, &cf.industry) {
+                (Some(c), Some(i)) => format!("{c} · {i}"),
+                (c, i) => o(&c.clone().or_else(|| i.clone())),
+            },
+        ),
         field(w, t("field.owner"), &o(&cf.owner)),
         field(
             w,
