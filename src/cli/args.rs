@@ -66,6 +66,10 @@ pub enum Command {
     #[command(subcommand)]
     Product(ProductCmd),
     #[command(subcommand)]
+    Points(PointsCmd),
+    #[command(subcommand)]
+    Coupon(CouponCmd),
+    #[command(subcommand)]
     Campaign(CampaignCmd),
     Report(ReportArgs),
     #[command(subcommand)]
@@ -389,6 +393,8 @@ pub enum PurchaseCmd {
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        #[arg(long, value_name = "CODE")]
+        coupon: Option<String>,
     },
     Edit {
         entry: i64,
@@ -533,6 +539,82 @@ pub enum AgreementCmd {
     },
     List {
         id: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PointsCmd {
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    Redeem {
+        id: i64,
+        points: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Adjust {
+        id: i64,
+        #[arg(allow_hyphen_values = true)]
+        points: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Referral {
+        id: i64,
+        #[arg(long, value_name = "ID")]
+        referred: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+// Parsed once per run: the size of the issue variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum CouponCmd {
+    Issue {
+        #[arg(long, value_name = "ID")]
+        customer: Option<i64>,
+        #[arg(long)]
+        tier: Option<String>,
+        #[arg(long)]
+        stage: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long, value_name = "AMOUNT")]
+        value: Option<String>,
+        #[arg(long, value_name = "N")]
+        percent: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        from: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        until: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    Redeem {
+        code: String,
+        #[arg(long, value_name = "ID")]
+        purchase: i64,
+    },
+    List {
+        #[arg(long, value_name = "ID")]
+        customer: Option<i64>,
+        #[arg(long)]
+        open: bool,
         #[arg(long)]
         json: bool,
     },

@@ -8,6 +8,7 @@ mod batch;
 mod configure;
 mod customer;
 mod localize;
+mod loyalty;
 mod output;
 mod products;
 mod reporting;
@@ -315,6 +316,8 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Survey(cmd) => workflows::survey(env, cmd)?,
         Command::Deal(cmd) => workflows::deal(env, cmd)?,
         Command::Agreement(cmd) => agreements::run(env, cmd)?,
+        Command::Points(cmd) => loyalty::points(env, cmd)?,
+        Command::Coupon(cmd) => loyalty::coupons(env, cmd)?,
         Command::Product(cmd) => products::run(env, cmd)?,
         Command::Campaign(cmd) => workflows::campaign(env, cmd)?,
         Command::Todo(cmd) => todo::run(env, cmd)?,

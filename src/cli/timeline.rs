@@ -181,6 +181,7 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
             product,
             date,
             note,
+            coupon,
         } => {
             let f = PurchaseFields {
                 on_date: date
@@ -200,9 +201,15 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
                     .transpose()?
                     .flatten(),
             };
-            let pid = env
-                .store
-                .write(|c| store::purchases::add(c, &ctx, id, &f))?;
+            let (pid, redeemed) = env.store.write(|c| {
+                let pid = store::purchases::add(c, &ctx, id, &f)?;
+                // The coupon is part of the purchase: a bad one records neither.
+                let redeemed = match &coupon {
+                    Some(code) => Some(store::loyalty::redeem_coupon(c, &ctx, code, pid)?),
+                    None => None,
+                };
+                Ok((pid, redeemed))
+            })?;
             env.out.line(&crate::i18n::tf(
                 "out.recorded_purchase",
                 &[
@@ -211,6 +218,16 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
                     ("id", &id),
                 ],
             ))?;
+            if let Some(k) = redeemed {
+                env.out.line(&crate::i18n::tf(
+                    "out.coupon_redeemed",
+                    &[
+                        ("code", &k.code),
+                        ("purchase", &pid),
+                        ("discount", &money_text(k.discount.unwrap_or(0))),
+                    ],
+                ))?;
+            }
         }
         PurchaseCmd::Edit {
             entry,

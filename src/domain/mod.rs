@@ -5,6 +5,7 @@ pub mod enums;
 pub mod forecast;
 pub mod format;
 pub mod input;
+pub mod loyalty;
 pub mod model;
 pub mod pinyin;
 pub mod rules;

@@ -233,6 +233,63 @@ fn percent(value: &str) -> Result<String, InputError> {
     }
 }
 
+/// A decimal number from 0 to 1000 (points per currency unit, a tier's multiplier).
+fn points_rate(value: &str) -> Result<String, InputError> {
+    match value.trim().parse::<f64>() {
+        Ok(n) if (0.0..=1000.0).contains(&n) => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "points",
+            tf("err.points_rate", &[("text", &value.trim())]),
+        )),
+    }
+}
+
+/// A whole number of points, 0 to 1,000,000.
+fn points_bonus(value: &str) -> Result<String, InputError> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if (0..=1_000_000).contains(&n) => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "points",
+            tf("err.points_bonus", &[("text", &value.trim())]),
+        )),
+    }
+}
+
+/// Months after which points expire (1–120), or off.
+fn months_or_off(value: &str) -> Result<String, InputError> {
+    let v = value.trim().to_lowercase();
+    if v == "off" || v == "0" || v == "never" {
+        return Ok("off".into());
+    }
+    match v.parse::<u32>() {
+        Ok(n) if (1..=120).contains(&n) => Ok(n.to_string()),
+        _ => Err(InputError::new(
+            "points.expire_months",
+            tf("err.expire_months", &[("text", &value.trim())]),
+        )),
+    }
+}
+
+fn levels(value: &str) -> Result<String, InputError> {
+    super::loyalty::parse_levels(value).map(|l| super::loyalty::levels_text(&l))
+}
+
+fn level_by(value: &str) -> Result<String, InputError> {
+    match value.trim().to_lowercase().as_str() {
+        "points" | "积分" => Ok("points".into()),
+        "spend" | "消费" => Ok("spend".into()),
+        _ => Err(InputError::new(
+            "loyalty.level_by",
+            tf("err.level_by", &[("text", &value.trim())]),
+        )),
+    }
+}
+
+/// The default member levels: thresholds in points earned.
+const DEFAULT_LEVELS: &str = "Silver 银卡 1000: birthday gift 生日礼物; \
+    Gold 金卡 5000: 5% off 95折, priority service 优先服务; \
+    Platinum 白金卡 20000: 10% off 9折, a dedicated manager 专属客户经理";
+
 /// A weight in whole per cent, 0–100.
 fn weight(value: &str) -> Result<String, InputError> {
     percent(value).map_err(|_| {
@@ -375,6 +432,51 @@ pub const SETTINGS: &[SettingDef] = &[
         key: "value_potential_weight",
         default: "25",
         validate: weight,
+    },
+    SettingDef {
+        key: "points.per_unit",
+        default: "1",
+        validate: points_rate,
+    },
+    SettingDef {
+        key: "points.multiplier.vip",
+        default: "2",
+        validate: points_rate,
+    },
+    SettingDef {
+        key: "points.multiplier.regular",
+        default: "1",
+        validate: points_rate,
+    },
+    SettingDef {
+        key: "points.multiplier.potential",
+        default: "1",
+        validate: points_rate,
+    },
+    SettingDef {
+        key: "points.bonus.survey",
+        default: "50",
+        validate: points_bonus,
+    },
+    SettingDef {
+        key: "points.bonus.referral",
+        default: "200",
+        validate: points_bonus,
+    },
+    SettingDef {
+        key: "points.expire_months",
+        default: "24",
+        validate: months_or_off,
+    },
+    SettingDef {
+        key: "loyalty.levels",
+        default: DEFAULT_LEVELS,
+        validate: levels,
+    },
+    SettingDef {
+        key: "loyalty.level_by",
+        default: "points",
+        validate: level_by,
     },
     SettingDef {
         key: "survey_every.vip",

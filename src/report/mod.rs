@@ -48,6 +48,10 @@ pub struct Figures {
     pub retention_rate: Option<f64>,
     /// Of the customers churned at the period's start, those who became customers again.
     pub win_back_rate: Option<f64>,
+    /// Points redeemed ÷ points issued in the period.
+    pub points_redemption_rate: Option<f64>,
+    /// Of the coupons valid from within the period, the share redeemed.
+    pub coupon_redemption_rate: Option<f64>,
     pub repurchase_rate: Option<f64>,
     pub repurchase_rate_all_time: Option<f64>,
     /// The loyalty figure: the share of the period's revenue that came from repeat buyers
@@ -139,6 +143,8 @@ impl Figures {
             churn_rate,
             retention_rate: ratio(raw.retained, raw.customers_at_start),
             win_back_rate: ratio(raw.won_back, raw.churned_at_start),
+            points_redemption_rate: ratio(raw.loyalty.points_redeemed, raw.loyalty.points_issued),
+            coupon_redemption_rate: ratio(raw.loyalty.coupons_redeemed, raw.loyalty.coupons_issued),
             repurchase_rate: ratio(raw.repeat_buyers, raw.buyers),
             repurchase_rate_all_time: ratio(raw.repeat_buyers_ever, raw.buyers_ever),
             repeat_buyer_revenue_share: (raw.revenue > 0)
@@ -422,6 +428,33 @@ fn lines_of(now: &Figures, before: &Figures) -> Vec<Line> {
         }),
         l("revenue_per_buyer_to_date", &|f| {
             Measure::Money(f.revenue_per_buyer_to_date)
+        }),
+        l("active_members", &|f| {
+            Measure::Count(f.raw.loyalty.active_members)
+        }),
+        l("points_issued", &|f| {
+            Measure::Count(f.raw.loyalty.points_issued)
+        }),
+        l("points_redeemed", &|f| {
+            Measure::Count(f.raw.loyalty.points_redeemed)
+        }),
+        l("points_expired", &|f| {
+            Measure::Count(f.raw.loyalty.points_expired)
+        }),
+        l("points_redemption_rate", &|f| {
+            Measure::Rate(f.points_redemption_rate)
+        }),
+        l("coupons_issued", &|f| {
+            Measure::Count(f.raw.loyalty.coupons_issued)
+        }),
+        l("coupons_redeemed", &|f| {
+            Measure::Count(f.raw.loyalty.coupons_redeemed)
+        }),
+        l("coupon_redemption_rate", &|f| {
+            Measure::Rate(f.coupon_redemption_rate)
+        }),
+        l("coupon_discounts", &|f| {
+            Measure::Money(Some(f.raw.loyalty.coupon_discounts))
         }),
         l("satisfaction", &|f| {
             Measure::Number(f.satisfaction_overall())

@@ -243,6 +243,7 @@ pub fn daily(conn: &Connection, ctx: &Ctx) -> Result<usize> {
         super::value::refresh_all(conn, today)?;
     }
     return_to_pool(conn, ctx)?;
+    super::loyalty::expire_due(conn, ctx)?;
     let created = run(conn, ctx)?;
     settings::set_internal(conn, DAILY_DONE_KEY, &daily_stamp(conn, today)?)?;
     Ok(created)

@@ -663,6 +663,9 @@ pub fn set_archived(
 
 /// Tables holding a customer's records, deleted explicitly on erase (no cascades).
 const CHILD_TABLES: &[&str] = &[
+    // Points and coupons may name a purchase or a survey: they go first.
+    "points_entry",
+    "coupon",
     "contact_person",
     "customer_tag",
     "interaction",
@@ -843,6 +846,8 @@ pub struct MergeReport {
 
 /// Tables whose rows simply change owner customer on a merge.
 const MOVABLE_TABLES: &[&str] = &[
+    "points_entry",
+    "coupon",
     "contact_person",
     "interaction",
     "todo",

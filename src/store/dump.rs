@@ -69,6 +69,16 @@ const CHILDREN: &[Child] = &[
         order: "id",
     },
     Child {
+        key: "points",
+        table: "points_entry",
+        order: "id",
+    },
+    Child {
+        key: "coupons",
+        table: "coupon",
+        order: "id",
+    },
+    Child {
         key: "campaigns",
         table: "campaign_member",
         order: "campaign_id",
@@ -110,7 +120,7 @@ const CACHED: &[(&str, &str)] = &[
 /// Text columns holding JSON: exported as JSON, not as a string of it.
 const JSON_COLS: &[&str] = &["custom_fields", "before", "after"];
 /// Integer minor units, exported as decimal text ("1250.00").
-const MONEY_COLS: &[&str] = &["amount", "price"];
+const MONEY_COLS: &[&str] = &["amount", "price", "discount"];
 const FLAG_COLS: &[&str] = &["pool_locked", "is_primary", "is_contact", "win_back"];
 /// Text columns that keep line breaks (everything else is one line).
 const MULTILINE_COLS: &[&str] = &[
@@ -129,6 +139,9 @@ const DATE_COLS: &[&str] = &[
     "until",
     "starts_on",
     "ends_on",
+    "valid_from",
+    "valid_until",
+    "redeemed_on",
 ];
 
 /// The exported columns of `table`, in schema order.

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_agreements.sql"),
     include_str!("migrations/0015_products.sql"),
     include_str!("migrations/0016_industry_and_potential.sql"),
+    include_str!("migrations/0017_loyalty.sql"),
 ];
 
 /// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.

@@ -22,6 +22,7 @@ pub mod history;
 pub mod imports;
 pub mod interactions;
 pub mod lock;
+pub mod loyalty;
 pub mod maintenance;
 pub mod migrate;
 pub mod pages;

@@ -15,6 +15,8 @@ pub struct Workflow {
     /// How much a rated cooperation potential weighs in the value score (per cent), for the
     /// score's breakdown.
     pub potential_weight: u8,
+    /// Points, member level and coupons (the five newest ledger lines).
+    pub loyalty: super::loyalty::Standing,
 }
 
 impl Workflow {
@@ -32,6 +34,7 @@ impl Workflow {
             campaigns: campaigns::for_customer(conn, c.id)?,
             agreements: crate::store::agreements::list(conn, Some(c.id))?,
             potential_weight: crate::store::value::potential_weight(conn)?,
+            loyalty: crate::store::loyalty::standing_of(conn, c.id, clock.today(), 5)?,
         })
     }
 

@@ -41,6 +41,7 @@ pub fn add(conn: &Connection, ctx: &Ctx, customer_id: i64, fields: &PurchaseFiel
     let id = rows::insert(conn, ctx, "purchase", &cols, Some(customer_id))?;
     customers::refresh_derived(conn, customer_id)?;
     super::value::refresh_one(conn, customer_id, ctx.clock.today())?;
+    super::loyalty::purchase_changed(conn, ctx, id)?;
     Ok(id)
 }
 
@@ -85,11 +86,15 @@ pub fn update(
     )?;
     customers::refresh_derived(conn, current.customer_id)?;
     super::value::refresh_one(conn, current.customer_id, ctx.clock.today())?;
+    super::loyalty::purchase_changed(conn, ctx, id)?;
     Ok(changed)
 }
 
 pub fn delete(conn: &Connection, ctx: &Ctx, id: i64, version: i64) -> Result<()> {
     let current = get(conn, id)?;
+    if current.audit.version == version {
+        super::loyalty::purchase_removed(conn, ctx, id)?;
+    }
     rows::delete(
         conn,
         ctx,

@@ -92,6 +92,8 @@ pub struct Raw {
     pub won_back: i64,
     /// Contacts with churned customers logged in the period.
     pub win_back_attempts: i64,
+    /// The loyalty programme: points issued, redeemed and expired, active members, coupons.
+    pub loyalty: super::loyalty::Figures,
     /// Net revenue: purchases less refunds.
     pub revenue: i64,
     /// Purchases (refunds are never purchases), their total, and the refunds.
@@ -503,6 +505,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.churned_per_month = churned_per_month(conn, scope)?;
     raw.churned = raw.churned_per_month.iter().map(|(_, n)| n).sum();
     win_back(conn, scope, &mut raw)?;
+    raw.loyalty = super::loyalty::figures(conn, scope.owner.as_deref(), scope.from, scope.to)?;
 
     // Purchases: dates are local calendar dates; a negative amount is a refund, never a purchase.
     let (revenue, purchases, sales, refunds, refund_count): (

@@ -117,7 +117,9 @@ pub fn add_for(
         ("comment", text(comment)),
         ("ticket_id", ticket.map_or(Value::Null, Value::Integer)),
     ];
-    rows::insert(conn, ctx, "survey", &cols, Some(customer))
+    let id = rows::insert(conn, ctx, "survey", &cols, Some(customer))?;
+    super::loyalty::survey_added(conn, ctx, customer, id, on_date)?;
+    Ok(id)
 }
 
 /// A customer's surveys, newest first.

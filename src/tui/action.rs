@@ -34,6 +34,8 @@ pub enum Action {
     OpenTicket,
     AddDeal,
     AddAgreement,
+    Points,
+    IssueCoupon,
     InviteShown,
     OpenDashboard,
     ToggleMine,

@@ -11,6 +11,7 @@ mod concurrency;
 mod crash;
 mod hostile;
 mod locking;
+mod loyalty;
 mod migrations;
 mod reports;
 mod restore;

@@ -446,3 +446,68 @@ fn a_purchase_picks_its_product_from_the_list_with_the_arrows() {
         .unwrap();
     assert_eq!(bought[0].product.as_deref(), Some("Gold Plan"));
 }
+
+#[test]
+fn points_and_coupons_from_the_profile_and_a_coupon_redeemed_with_a_purchase() {
+    let (dir, mut app) = demo_app();
+    let id = app.state.selected_id.unwrap();
+    let balance = |dir: &tempfile::TempDir| {
+        store_of(dir)
+            .read(|x| store::loyalty::balance(x, id))
+            .unwrap()
+    };
+    let start = balance(&dir);
+    press(&mut app, KeyCode::Char('2'));
+    // More than the balance is refused beside the points field; the form keeps what was typed.
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, &(start + 1).to_string());
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "tea set");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 100, 32);
+    assert!(text.contains("more than the balance"), "{text}");
+    let Some(Modal::Form(_)) = &app.state.modal else {
+        panic!("the form stays open:\n{text}")
+    };
+    // Adjusting instead, by a typed +N (the refused field has the focus).
+    press(&mut app, KeyCode::BackTab);
+    let ctrl_u = ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    press(&mut app, KeyCode::End);
+    app.key(ctrl_u);
+    crate::tui::keys(&mut app, "adjust");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    app.key(ctrl_u);
+    crate::tui::keys(&mut app, "+250");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
+    assert_eq!(balance(&dir), start + 250);
+
+    // A coupon for this customer, then a purchase that redeems it.
+    press(&mut app, KeyCode::Char('V'));
+    crate::tui::keys(&mut app, "10%");
+    press(&mut app, KeyCode::Tab);
+    crate::tui::keys(&mut app, "TUI10");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
+    let profile = screen(&mut app, 160, 60);
+    assert!(profile.contains("TUI10 · 10% off"), "{profile}");
+    press(&mut app, KeyCode::Char('p'));
+    crate::tui::keys(&mut app, "900");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    crate::tui::keys(&mut app, "tui10");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
+    let coupon = store_of(&dir)
+        .read(|x| store::loyalty::coupon_by_code(x, "TUI10"))
+        .unwrap();
+    assert_eq!(coupon.discount, Some(10_000));
+    assert!(coupon.purchase_id.is_some());
+}

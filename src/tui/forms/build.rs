@@ -114,6 +114,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 _ => Save::AddPurchase {
                     customer: *customer,
                     fields,
+                    coupon: Some(v("coupon").trim().to_string()).filter(|c| !c.is_empty()),
                 },
             })
         }
@@ -134,6 +135,94 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
                 severity: severity?,
                 summary: summary?,
                 routing,
+            })
+        }
+        FormKind::Points { customer } => {
+            use crate::tui::worker::PointsAction;
+            let reason = v("reason").trim().to_string();
+            let points = |errors: &mut Vec<InputError>, signed: bool| -> Option<i64> {
+                let text = v("points").trim().replace(['+', ','], "");
+                match text.parse::<i64>() {
+                    Ok(n) if n != 0 && (signed || n > 0) => Some(n),
+                    _ => {
+                        errors.push(InputError::new(
+                            "points",
+                            crate::i18n::tf("err.points_text", &[("text", &v("points").trim())]),
+                        ));
+                        None
+                    }
+                }
+            };
+            let action = match v("action").trim().to_lowercase().as_str() {
+                "redeem" | "兑换" | "r" => {
+                    points(errors, false).map(|n| PointsAction::Redeem(n, reason))
+                }
+                "adjust" | "调整" | "a" => {
+                    points(errors, true).map(|n| PointsAction::Adjust(n, reason))
+                }
+                "referral" | "推荐" | "f" => {
+                    match v("referred").trim().trim_start_matches('#').parse::<i64>() {
+                        Ok(id) => Some(PointsAction::Referral(
+                            id,
+                            Some(reason).filter(|r| !r.is_empty()),
+                        )),
+                        Err(_) => {
+                            errors.push(InputError::new(
+                                "referred",
+                                crate::i18n::tf(
+                                    "err.referred_number",
+                                    &[("text", &v("referred").trim())],
+                                ),
+                            ));
+                            None
+                        }
+                    }
+                }
+                other => {
+                    errors.push(InputError::new(
+                        "action",
+                        crate::i18n::tf("err.points_action", &[("text", &other)]),
+                    ));
+                    None
+                }
+            };
+            Some(Save::Points {
+                customer: *customer,
+                action: action?,
+            })
+        }
+        FormKind::Coupon { customer } => {
+            let worth_text = v("worth");
+            let worth = worth_text.trim();
+            let value = if let Some(p) = worth.strip_suffix(['%', '％']) {
+                match p.trim().parse::<i64>() {
+                    Ok(n) if (1..=99).contains(&n) => {
+                        Some(crate::domain::loyalty::CouponValue::Percent(n))
+                    }
+                    _ => {
+                        errors.push(InputError::new(
+                            "worth",
+                            crate::i18n::tf("err.coupon_percent_text", &[("text", &worth)]),
+                        ));
+                        None
+                    }
+                }
+            } else {
+                check(errors, input::money("worth", worth))
+                    .map(crate::domain::loyalty::CouponValue::Amount)
+            };
+            let from = check(errors, time::parse_date("from", &v("from"), today));
+            let until = optional(errors, &v("until"), |d| time::parse_date("until", d, today));
+            let note = check(errors, input::optional_line("note", &v("note"))).flatten();
+            Some(Save::IssueCoupon {
+                customer: *customer,
+                spec: crate::store::loyalty::CouponSpec {
+                    code: Some(v("code").trim().to_string()).filter(|c| !c.is_empty()),
+                    value: value?,
+                    valid_from: from?,
+                    valid_until: until,
+                    note,
+                },
             })
         }
         FormKind::Agreement { customer } => {

@@ -356,6 +356,7 @@ impl Form {
                     "",
                     t("form.hint.optional"),
                 ),
+                field("coupon", t("form.label.coupon"), "", t("form.hint.coupon")),
             ],
         )
     }
@@ -469,6 +470,68 @@ impl Form {
                     t("form.hint.renewal"),
                 ),
                 field("notes", t("form.label.notes"), "", t("form.hint.optional")),
+            ],
+        )
+    }
+
+    pub fn points(customer: i64, name: &str) -> Form {
+        Form::new(
+            tf("form.title.points", &[("name", &name)]),
+            FormKind::Points { customer },
+            vec![
+                field(
+                    "action",
+                    t("form.label.points_action"),
+                    "redeem",
+                    t("form.hint.points_action"),
+                ),
+                field("points", t("form.label.points"), "", t("form.hint.points")),
+                field(
+                    "referred",
+                    t("form.label.referred"),
+                    "",
+                    t("form.hint.referred"),
+                ),
+                field(
+                    "reason",
+                    t("form.label.reason"),
+                    "",
+                    t("form.hint.points_reason"),
+                ),
+            ],
+        )
+    }
+
+    pub fn coupon(customer: i64, name: &str, today: chrono::NaiveDate) -> Form {
+        Form::new(
+            tf("form.title.coupon", &[("name", &name)]),
+            FormKind::Coupon { customer },
+            vec![
+                field(
+                    "worth",
+                    t("form.label.coupon_worth"),
+                    "",
+                    t("form.hint.coupon_worth"),
+                ),
+                field("code", t("form.label.code"), "", t("form.hint.coupon_code")),
+                field(
+                    "from",
+                    t("form.label.valid_from"),
+                    today.to_string(),
+                    t("form.hint.yyyy_mm_dd"),
+                ),
+                field(
+                    "until",
+                    t("form.label.valid_until"),
+                    "",
+                    t("form.hint.end_open"),
+                ),
+                field(
+                    "note",
+                    t("form.label.note_note"),
+                    "",
+                    t("form.hint.optional"),
+                ),
             ],
         )
     }

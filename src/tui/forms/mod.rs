@@ -60,6 +60,13 @@ pub enum FormKind {
     Agreement {
         customer: i64,
     },
+    /// Points redeemed, adjusted or a referral bonus.
+    Points {
+        customer: i64,
+    },
+    Coupon {
+        customer: i64,
+    },
     /// An existing purchase, corrected.
     EditPurchase {
         id: i64,
@@ -192,6 +199,8 @@ impl FormKind {
             | FormKind::Survey { customer, .. }
             | FormKind::Purchase { customer }
             | FormKind::Agreement { customer }
+            | FormKind::Points { customer }
+            | FormKind::Coupon { customer }
             | FormKind::EditPurchase { customer, .. }
             | FormKind::Ticket { customer }
             | FormKind::Deal { customer }
@@ -391,6 +400,8 @@ impl Form {
                 | FormKind::Survey { .. }
                 | FormKind::Purchase { .. }
                 | FormKind::Agreement { .. }
+                | FormKind::Points { .. }
+                | FormKind::Coupon { .. }
                 | FormKind::Ticket { .. }
                 | FormKind::Deal { .. }
                 | FormKind::Respond { .. }

@@ -272,6 +272,14 @@ pub const BINDINGS: &[Binding] = &[
         "key.record_an_agreement",
         "",
     ),
+    b(Profile, k('b'), Action::Points, "key.points", ""),
+    b(
+        Profile,
+        k('V'),
+        Action::IssueCoupon,
+        "key.issue_a_coupon",
+        "",
+    ),
     b(
         Profile,
         k('r'),

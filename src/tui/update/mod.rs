@@ -556,13 +556,17 @@ fn panes_key(s: &mut State, a: Action) {
         | Action::AddPurchase
         | Action::OpenTicket
         | Action::AddDeal
-        | Action::AddAgreement => {
+        | Action::AddAgreement
+        | Action::Points
+        | Action::IssueCoupon => {
             if let Some(c) = target(s) {
                 let form = match a {
                     Action::AddSurvey => Form::survey(c.id, &c.fields.name),
                     Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
                     Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
                     Action::AddAgreement => Form::agreement(c.id, &c.fields.name, s.clock.today()),
+                    Action::Points => Form::points(c.id, &c.fields.name),
+                    Action::IssueCoupon => Form::coupon(c.id, &c.fields.name, s.clock.today()),
                     _ => Form::deal(c.id, &c.fields.name),
                 };
                 open_form(s, form);

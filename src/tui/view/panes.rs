@@ -210,6 +210,26 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
             ],
         ),
     ));
+    // Points and level in one line beside the purchases; benefits and coupons further down.
+    let lo = &wf.loyalty;
+    let open_coupons: Vec<_> = lo
+        .coupons
+        .iter()
+        .filter(|k| k.open_on(s.clock.today()))
+        .collect();
+    if !lo.entries.is_empty() || !open_coupons.is_empty() {
+        let mut text = tf("profile.points_balance", &[("n", &lo.balance)]);
+        if let Some(l) = &lo.level {
+            text.push_str(&format!(" · {}", l.name));
+        }
+        if !open_coupons.is_empty() {
+            text.push_str(&format!(
+                " · {}",
+                tf("profile.coupons_open", &[("n", &open_coupons.len())])
+            ));
+        }
+        lines.push(field(w, t("profile.points"), &text));
+    }
     if let (Some(s0), Some((q, a, sp))) = (wf.surveys.first(), wf.survey_averages()) {
         let text = tf(
             "profile.survey",
@@ -300,6 +320,28 @@ pub fn profile(f: &mut Frame, s: &State, area: Rect) {
     ]);
     for (k, v) in &cf.custom_fields {
         lines.push(field(w, k, v));
+    }
+    if let Some(l) = lo.level.as_ref().filter(|l| !l.benefits.is_empty()) {
+        lines.push(field(w, t("profile.benefits"), &l.benefits.join(", ")));
+    }
+    for k in &open_coupons {
+        let until = k
+            .valid_until
+            .map(|d| format!(" · {}", tf("profile.until", &[("date", &d)])))
+            .unwrap_or_default();
+        let worth = match k.value {
+            crate::domain::loyalty::CouponValue::Amount(a) => {
+                tf("coupon.amount_off", &[("amount", &s.money(a))])
+            }
+            crate::domain::loyalty::CouponValue::Percent(p) => {
+                tf("coupon.percent_off", &[("n", &p)])
+            }
+        };
+        lines.push(field(
+            w,
+            t("profile.coupon"),
+            &format!("{} · {worth}{until}", k.code),
+        ));
     }
     if !wf.campaigns.is_empty() {
         let names: Vec<String> = wf

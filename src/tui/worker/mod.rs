@@ -45,6 +45,17 @@ pub struct Detail {
     pub workflow: store::profile::Workflow,
 }
 
+/// A points movement asked for from the profile.
+#[derive(Debug, Clone)]
+pub enum PointsAction {
+    /// Points spent, and on what.
+    Redeem(i64, String),
+    /// Points added or taken away, and why.
+    Adjust(i64, String),
+    /// The customer referred (their number), with a note.
+    Referral(i64, Option<String>),
+}
+
 /// A change the user asked to save.
 #[derive(Debug, Clone)]
 pub enum Save {
@@ -141,6 +152,16 @@ pub enum Save {
     AddPurchase {
         customer: i64,
         fields: crate::domain::PurchaseFields,
+        /// A coupon redeemed against it (its code).
+        coupon: Option<String>,
+    },
+    Points {
+        customer: i64,
+        action: PointsAction,
+    },
+    IssueCoupon {
+        customer: i64,
+        spec: store::loyalty::CouponSpec,
     },
     EditPurchase {
         id: i64,

@@ -224,14 +224,58 @@ pub(super) fn apply(
             )?;
             (Some(customer), t("msg.recorded_the_survey").into())
         }
-        Save::AddPurchase { customer, fields } => {
-            store::purchases::add(c, ctx, customer, &fields)?;
+        Save::AddPurchase {
+            customer,
+            fields,
+            coupon,
+        } => {
+            let id = store::purchases::add(c, ctx, customer, &fields)?;
+            let mut said = tf(
+                "msg.purchase",
+                &[("amount", &crate::domain::input::money_text(fields.amount))],
+            );
+            // The coupon is part of the purchase: a bad one records neither (the form stays).
+            if let Some(code) = coupon {
+                let k = store::loyalty::redeem_coupon(c, ctx, &code, id)?;
+                said.push_str(&tf(
+                    "msg.coupon_redeemed",
+                    &[
+                        ("code", &k.code),
+                        (
+                            "discount",
+                            &crate::domain::input::money_text(k.discount.unwrap_or(0)),
+                        ),
+                    ],
+                ));
+            }
+            (Some(customer), said)
+        }
+        Save::Points { customer, action } => {
+            let said = match action {
+                super::PointsAction::Redeem(n, reason) => {
+                    store::loyalty::redeem(c, ctx, customer, n, &reason)?;
+                    tf("msg.points_redeemed", &[("n", &n)])
+                }
+                super::PointsAction::Adjust(n, reason) => {
+                    store::loyalty::adjust(c, ctx, customer, n, &reason)?;
+                    tf("msg.points_adjusted", &[("n", &format!("{n:+}"))])
+                }
+                super::PointsAction::Referral(other, note) => {
+                    store::loyalty::referral(c, ctx, customer, other, note.as_deref())?;
+                    tf("msg.points_referral", &[("other", &other)])
+                }
+            };
+            let balance = store::loyalty::balance(c, customer)?;
             (
                 Some(customer),
-                tf(
-                    "msg.purchase",
-                    &[("amount", &crate::domain::input::money_text(fields.amount))],
-                ),
+                format!("{said} · {}", tf("msg.points_balance", &[("n", &balance)])),
+            )
+        }
+        Save::IssueCoupon { customer, spec } => {
+            let codes = store::loyalty::issue(c, ctx, &[customer], &spec, false)?;
+            (
+                Some(customer),
+                tf("msg.coupon_issued", &[("code", &codes.join(", "))]),
             )
         }
         Save::EditPurchase {

@@ -1,0 +1,316 @@
+//! The loyalty programme through the real binary (issue 17, item 1): points earned by purchases,
+//! surveys and referrals, redeemed and adjusted, expiring first in first out; member levels and
+//! benefits; coupons issued to a customer or a segment and redeemed against a purchase; the
+//! report's figures; the JSON export.
+
+use serde_json::Value;
+
+use crate::common::Kehu;
+
+/// Runs at `now` (RFC 3339), expecting a refusal; returns stderr.
+fn fails_at(k: &Kehu, now: &str, args: &[&str]) -> String {
+    let out = k
+        .command()
+        .env("KEHU_NOW", now)
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "kehu {args:?}: {err}");
+    err
+}
+
+fn standing(k: &Kehu, id: &str) -> Value {
+    k.json(&["points", "show", id, "--json"])
+}
+
+#[test]
+fn points_levels_coupons_and_the_report_follow_the_team_rules() {
+    let k = Kehu::new();
+    let at = |now: &str, args: &[&str]| k.ok_at(now, args);
+    let june = "2024-06-01T10:00:00+08:00";
+    let add = |name: &str, tier: &str| {
+        let out = at(june, &["customer", "add", "--name", name, "--tier", tier]);
+        crate::common::id_in(&out, "added customer ").to_string()
+    };
+    let (a, b, c) = (
+        add("Ann", "regular"),
+        add("Bob", "vip"),
+        add("Cat", "regular"),
+    );
+
+    // A purchase earns a point per yuan (whole points, rounded down), times the tier's multiplier.
+    at(
+        june,
+        &[
+            "purchase",
+            "add",
+            &a,
+            "--amount",
+            "1234.56",
+            "--date",
+            "2024-06-01",
+        ],
+    );
+    at(
+        june,
+        &[
+            "purchase",
+            "add",
+            &b,
+            "--amount",
+            "1000",
+            "--date",
+            "2024-06-01",
+        ],
+    );
+    assert_eq!(standing(&k, &a)["balance"], 1234);
+    assert_eq!(standing(&k, &b)["balance"], 2000, "VIPs earn double");
+    // A survey earns its bonus; a referral its own, once per customer brought in.
+    at(
+        june,
+        &[
+            "survey",
+            "add",
+            &a,
+            "--quality",
+            "5",
+            "--attitude",
+            "4",
+            "--speed",
+            "4",
+            "--date",
+            "2024-06-02",
+        ],
+    );
+    at(
+        "2025-01-10T10:00:00+08:00",
+        &["points", "referral", &a, "--referred", &c],
+    );
+    let err = k.fails(&["points", "referral", &b, "--referred", &c]);
+    assert!(
+        err.contains("Cat") && err.contains(&format!("customer {a}")),
+        "{err}"
+    );
+    let err = k.fails(&["points", "referral", &a, "--referred", &a]);
+    assert!(err.contains("themselves"), "{err}");
+
+    // Levels by points earned, with their benefits and what is missing to the next.
+    let s = standing(&k, &a);
+    assert_eq!(s["balance"], 1234 + 50 + 200);
+    assert_eq!(s["level"]["name"], "Silver 银卡");
+    assert_eq!(s["level"]["benefits"][0], "birthday gift 生日礼物");
+    assert_eq!(s["next_level"]["missing"], 5000 - 1484);
+    let text = k.ok(&["points", "show", &a]);
+    assert!(text.contains("1484 points · level Silver 银卡"), "{text}");
+
+    // Redeeming more than the balance is refused and changes nothing; within it, it is spent.
+    let feb = "2025-02-01T10:00:00+08:00";
+    let err = fails_at(
+        &k,
+        feb,
+        &["points", "redeem", &a, "2000", "--reason", "a gift"],
+    );
+    assert!(err.contains("1484"), "{err}");
+    at(
+        "2025-02-01T10:00:00+08:00",
+        &["points", "redeem", &a, "500", "--reason", "tea set"],
+    );
+    assert_eq!(standing(&k, &a)["balance"], 984);
+    // An adjustment needs a reason and never takes the balance below zero.
+    let err = fails_at(
+        &k,
+        feb,
+        &["points", "adjust", &a, "-5000", "--reason", "typo"],
+    );
+    assert!(err.contains("984"), "{err}");
+    let err = k.fails(&["points", "adjust", &a, "100", "--reason", " "]);
+    assert!(err.contains("reason"), "{err}");
+    at(
+        "2025-02-01T10:00:00+08:00",
+        &["points", "adjust", &a, "+16", "--reason", "goodwill"],
+    );
+    assert_eq!(standing(&k, &a)["balance"], 1000);
+
+    // 24 months on, the daily pass expires what was earned before the cut-off and not spent,
+    // first in first out: 1234 + 50 earned in June 2024, less the 500 spent, = 784.
+    at("2026-07-05T10:00:00+08:00", &["today"]);
+    let s = standing(&k, &a);
+    assert_eq!(s["balance"], 1000 - 784, "{s}");
+    assert_eq!(s["entries"][0]["kind"], "expire");
+    assert_eq!(s["entries"][0]["points"], -784);
+    // The level stays: it goes by points earned, not by the balance.
+    assert_eq!(s["level"]["name"], "Silver 银卡");
+
+    // Coupons: one to a customer with its own code, one each to a segment.
+    let now = "2026-07-10T10:00:00+08:00";
+    at(
+        now,
+        &[
+            "coupon",
+            "issue",
+            "--customer",
+            &a,
+            "--value",
+            "50",
+            "--code",
+            "THANKS",
+            "--until",
+            "2026-07-31",
+        ],
+    );
+    let issued = at(
+        now,
+        &[
+            "coupon",
+            "issue",
+            "--tier",
+            "vip",
+            "--percent",
+            "10",
+            "--code",
+            "VIP10",
+            "--json",
+        ],
+    );
+    let codes: Value = serde_json::from_str(&issued).unwrap();
+    assert_eq!(codes, serde_json::json!([format!("VIP10-{b}")]));
+    let err = k.fails(&[
+        "coupon",
+        "issue",
+        "--customer",
+        &b,
+        "--value",
+        "5",
+        "--code",
+        "thanks",
+    ]);
+    assert!(err.contains("taken"), "{err}");
+    let err = k.fails(&["coupon", "issue", "--value", "5"]);
+    assert!(err.contains("--customer"), "{err}");
+    // Redeemed with the purchase: a per cent coupon took the list price less what was paid.
+    let out = at(
+        now,
+        &[
+            "purchase",
+            "add",
+            &b,
+            "--amount",
+            "900",
+            "--coupon",
+            &format!("vip10-{b}"),
+        ],
+    );
+    assert!(out.contains("100.00 off"), "{out}");
+    // Refused, and the purchase is not recorded: another customer's coupon, a used one, out of dates.
+    let purchases = |id: &str| {
+        k.json(&["purchase", "list", id, "--json"])
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = purchases(&a);
+    let err = k.fails(&[
+        "purchase",
+        "add",
+        &a,
+        "--amount",
+        "10",
+        "--coupon",
+        &format!("VIP10-{b}"),
+    ]);
+    assert!(err.contains("already redeemed"), "{err}");
+    let err = k.fails(&[
+        "purchase", "add", &c, "--amount", "10", "--coupon", "THANKS",
+    ]);
+    assert!(err.contains(&format!("customer {a}")), "{err}");
+    let err = k.fails(&[
+        "purchase",
+        "add",
+        &a,
+        "--amount",
+        "10",
+        "--coupon",
+        "THANKS",
+        "--date",
+        "2026-08-02",
+    ]);
+    assert!(err.contains("2026-07-31"), "{err}");
+    assert_eq!(purchases(&a), before);
+    let open: Value =
+        serde_json::from_str(&at(now, &["coupon", "list", "--open", "--json"])).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["code"], "THANKS");
+
+    // The report over July 2026: issued 1800 (Bob's purchase ×2), redeemed none, 2 coupons of
+    // which 1 redeemed, ¥100 off; active members: Bob.
+    let r = at(
+        now,
+        &[
+            "report",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-07-31",
+            "--json",
+        ],
+    );
+    let r: Value = serde_json::from_str(&r).unwrap();
+    let f = &r;
+    assert_eq!(f["points_issued"], 1800, "{f}");
+    assert_eq!(f["points_redeemed"], 0);
+    // Ann's 784 and Bob's June 2024 points, all unspent.
+    assert_eq!(f["points_expired"], 784 + 2000);
+    assert_eq!(f["active_members"], 1);
+    assert_eq!(f["coupons_issued"], 2);
+    assert_eq!(f["coupons_redeemed"], 1);
+    assert_eq!(f["coupon_redemption_rate"], 0.5);
+    // Over everything: redemption rate = 500 redeemed ÷ (1234 + 2000 + 50 + 200 + 16 + 1800) issued.
+    let r = at(
+        now,
+        &[
+            "report",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2026-07-31",
+            "--json",
+        ],
+    );
+    let r: Value = serde_json::from_str(&r).unwrap();
+    let rate = r["points_redemption_rate"].as_f64().unwrap();
+    // Rates are given to four places.
+    assert!((rate - 500.0 / 5300.0).abs() < 5e-5, "{rate}");
+
+    // The ledger and the coupons travel with the book.
+    let file = k.dir.path().join("book.json");
+    k.ok(&["export", "json", "--out", file.to_str().unwrap()]);
+    let other = Kehu::new();
+    other.ok(&["import", "json", file.to_str().unwrap()]);
+    assert_eq!(standing(&other, &a)["balance"], standing(&k, &a)["balance"]);
+    assert_eq!(
+        other.json(&["coupon", "list", "--json"]),
+        k.json(&["coupon", "list", "--json"])
+    );
+    // Deleting a purchase takes its points back and reopens its coupon; erasing a customer
+    // takes their ledger and coupons.
+    let bob_purchase = k.json(&["purchase", "list", &b, "--json"])[0]["id"].to_string();
+    k.ok(&["purchase", "delete", &bob_purchase]);
+    assert_eq!(
+        standing(&k, &b)["balance"],
+        0,
+        "2000 expired, 1800 taken back"
+    );
+    assert_eq!(
+        k.json(&["coupon", "list", "--open", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    k.ok(&["customer", "erase", &a, "--yes"]);
+    assert_eq!(
+        k.json(&["coupon", "list", "--customer", &b, "--json"])[0]["purchase_id"],
+        Value::Null
+    );
+}
