@@ -522,6 +522,17 @@ fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {
         "show.value"
     };
     lines.push(row("profile.value", tf(key, &parts)));
+    let lo = &w.loyalty;
+    if !lo.entries.is_empty() {
+        let mut text = tf("profile.points_balance", &[("n", &lo.balance)]);
+        if let Some(l) = &lo.level {
+            text.push_str(&format!(" · {}", l.name));
+            if !l.benefits.is_empty() {
+                text.push_str(&format!(" ({})", l.benefits.join(", ")));
+            }
+        }
+        lines.push(row("profile.points", text));
+    }
     if w.risk.is_empty() {
         lines.push(row("show.churn_risk", t("show.none").into()));
     } else {

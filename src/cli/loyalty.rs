@@ -56,7 +56,7 @@ fn standing_json(id: i64, s: &Standing, today: chrono::NaiveDate) -> Value {
         "expiring": s.expiring,
         "entries": s.entries.iter().map(|e| json!({
             "id": e.id, "date": e.on_date.to_string(), "points": e.points, "kind": e.kind,
-            "reason": e.reason, "purchase_id": e.purchase_id, "survey_id": e.survey_id,
+            "reason": e.reason, "why": e.why(), "purchase_id": e.purchase_id, "survey_id": e.survey_id,
             "referred_id": e.referred_id,
         })).collect::<Vec<_>>(),
         "coupons": s.coupons.iter().map(|c| coupon_json(c, today)).collect::<Vec<_>>(),
@@ -123,7 +123,7 @@ pub fn points(env: &mut Env, cmd: PointsCmd) -> Result<()> {
                         e.on_date.to_string(),
                         format!("{:+}", e.points),
                         crate::i18n::word("points_kind", &e.kind).to_string(),
-                        e.reason.clone().unwrap_or_default(),
+                        e.why(),
                     ]);
                 }
                 table.print(&mut env.out)?;

@@ -141,6 +141,13 @@ pub fn workflow(c: &Customer, w: &Workflow, clock: &Clock) -> Value {
             "potential_weight_percent": w.potential_weight,
             "suggested_tier": c.value.suggested_tier(),
         },
+        "points": {
+            "balance": w.loyalty.balance,
+            "earned": w.loyalty.earned,
+            "level": w.loyalty.level.as_ref().map(|l| &l.name),
+            "benefits": w.loyalty.level.as_ref().map(|l| &l.benefits),
+            "open_coupons": w.loyalty.coupons.iter().filter(|k| k.open_on(clock.today())).map(|k| &k.code).collect::<Vec<_>>(),
+        },
         "at_risk": !w.risk.is_empty(),
         "risk": w.risk.iter().map(|r| r.describe()).collect::<Vec<_>>(),
         "latest_survey": w.surveys.first().map(|s| json!({

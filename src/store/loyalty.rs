@@ -37,6 +37,31 @@ pub struct PointsEntry {
     pub audit: Audit,
 }
 
+impl PointsEntry {
+    /// Why, in the interface language: the purchase's product, the survey, the customer
+    /// referred, the expiry's cut-off, or the reason typed.
+    pub fn why(&self) -> String {
+        let reason = self.reason.clone().unwrap_or_default();
+        if let Some(s) = self.survey_id {
+            return tf("points.reason_survey", &[("id", &s)]);
+        }
+        if self.referred_id.is_some() || (self.kind == "bonus" && !reason.is_empty()) {
+            return tf("points.reason_referral", &[("who", &reason)]);
+        }
+        match self.kind.as_str() {
+            "expire" => tf("points.expired_reason", &[("date", &reason)]),
+            "earn" => {
+                let p = self
+                    .purchase_id
+                    .map(|p| format!("#{p}"))
+                    .unwrap_or_default();
+                [p, reason].join(" ").trim().to_string()
+            }
+            _ => reason,
+        }
+    }
+}
+
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<PointsEntry> {
     Ok(PointsEntry {
         id: row.get(0)?,
@@ -280,7 +305,7 @@ pub fn survey_added(
             ctx,
             NewEntry {
                 survey: Some(survey),
-                ..NewEntry::new(customer, on_date, bonus, "bonus", Some("survey"))
+                ..NewEntry::new(customer, on_date, bonus, "bonus", None)
             },
         )?;
     }
@@ -314,8 +339,8 @@ pub fn referral(
     }
     let bonus = earn_rules(conn)?.referral_bonus;
     let reason = match note {
-        Some(n) => format!("referral: {} — {n}", other.fields.name),
-        None => format!("referral: {}", other.fields.name),
+        Some(n) => format!("{} — {n}", other.fields.name),
+        None => other.fields.name.clone(),
     };
     insert_entry(
         conn,
@@ -440,7 +465,8 @@ fn expire_for(conn: &Connection, ctx: &Ctx, customer: i64) -> Result<i64> {
                 ctx.clock.today(),
                 -n,
                 "expire",
-                Some(&tf("points.expired_reason", &[("date", &cut)])),
+                // The cut-off date: the reason is worded when shown, in the reader's language.
+                Some(&cut.to_string()),
             ),
         )?;
     }

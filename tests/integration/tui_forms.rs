@@ -477,9 +477,8 @@ fn points_and_coupons_from_the_profile_and_a_coupon_redeemed_with_a_purchase() {
         KeyCode::Char('u'),
         ratatui::crossterm::event::KeyModifiers::CONTROL,
     );
-    press(&mut app, KeyCode::End);
-    app.key(ctrl_u);
-    crate::tui::keys(&mut app, "adjust");
+    // A choice: → goes from redeem to adjust.
+    press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::End);
     app.key(ctrl_u);

@@ -474,9 +474,14 @@ impl Form {
         )
     }
 
-    pub fn points(customer: i64, name: &str) -> Form {
+    /// Points of a customer, with their balance (when the profile shown is theirs) in the title.
+    pub fn points(customer: i64, name: &str, balance: Option<i64>) -> Form {
+        let title = match balance {
+            Some(n) => tf("form.title.points_balance", &[("name", &name), ("n", &n)]),
+            None => tf("form.title.points", &[("name", &name)]),
+        };
         Form::new(
-            tf("form.title.points", &[("name", &name)]),
+            title,
             FormKind::Points { customer },
             vec![
                 field(

@@ -320,6 +320,9 @@ fn choices_for(kind: &FormKind, key: &str) -> Vec<Choice> {
         "channel" => choices_of(Channel::ALL, Channel::as_str, Channel::GROUP),
         "priority" => choices_of(Priority::ALL, Priority::as_str, Priority::GROUP),
         "severity" => choices_of(Severity::ALL, Severity::as_str, Severity::GROUP),
+        "action" if matches!(kind, FormKind::Points { .. }) => {
+            fixed(&["redeem", "adjust", "referral"], "points_action")
+        }
         "duplicates" if matches!(kind, FormKind::Import) => {
             fixed(&["skip", "update", "add"], "duplicates")
         }

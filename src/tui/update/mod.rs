@@ -565,7 +565,14 @@ fn panes_key(s: &mut State, a: Action) {
                     Action::AddPurchase => Form::purchase(c.id, &c.fields.name),
                     Action::OpenTicket => Form::ticket(c.id, &c.fields.name),
                     Action::AddAgreement => Form::agreement(c.id, &c.fields.name, s.clock.today()),
-                    Action::Points => Form::points(c.id, &c.fields.name),
+                    Action::Points => Form::points(
+                        c.id,
+                        &c.fields.name,
+                        s.detail
+                            .as_ref()
+                            .filter(|d| d.customer.id == c.id)
+                            .map(|d| d.workflow.loyalty.balance),
+                    ),
                     Action::IssueCoupon => Form::coupon(c.id, &c.fields.name, s.clock.today()),
                     _ => Form::deal(c.id, &c.fields.name),
                 };
