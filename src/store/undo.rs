@@ -50,7 +50,13 @@ pub struct Change {
 impl Change {
     /// What the change was, in a few words (`edit of customer 张伟`).
     pub fn describe(&self, conn: &Connection) -> String {
-        let Some(main) = self.entries.first() else {
+        // Points and coupons follow a purchase: the purchase names the change when it is there.
+        let Some(main) = self
+            .entries
+            .iter()
+            .find(|e| !matches!(e.table.as_str(), "points_entry" | "coupon"))
+            .or(self.entries.first())
+        else {
             return String::new();
         };
         let what = t(match main.table.as_str() {
@@ -65,6 +71,10 @@ impl Change {
             "campaign" | "campaign_member" => "undo.table.campaign",
             "queue_snooze" => "undo.table.snooze",
             "setting" => "undo.table.setting",
+            "agreement" => "undo.table.agreement",
+            "product" => "undo.table.product",
+            "points_entry" => "undo.table.points",
+            "coupon" => "undo.table.coupon",
             _ => "undo.table.record",
         });
         let action = t(match main.action.as_str() {

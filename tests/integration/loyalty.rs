@@ -308,9 +308,29 @@ fn points_levels_coupons_and_the_report_follow_the_team_rules() {
             .len(),
         1
     );
+    // Undoing the deletion brings back the purchase, its points and its coupon's redemption.
+    let said = k.ok(&["undo"]);
+    assert!(
+        said.contains(&format!("purchase #{bob_purchase}")),
+        "{said}"
+    );
+    assert_eq!(standing(&k, &b)["balance"], 1800);
+    assert_eq!(
+        k.json(&["coupon", "list", "--customer", &b, "--json"])[0]["purchase_id"].to_string(),
+        bob_purchase
+    );
     k.ok(&["customer", "erase", &a, "--yes"]);
     assert_eq!(
-        k.json(&["coupon", "list", "--customer", &b, "--json"])[0]["purchase_id"],
-        Value::Null
+        k.json(&["coupon", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "Ann's coupon went with her"
+    );
+    assert_eq!(
+        k.json(&["points", "show", &b, "--json"])["balance"],
+        1800,
+        "Bob's ledger stays"
     );
 }
