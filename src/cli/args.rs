@@ -590,9 +590,9 @@ pub enum CouponCmd {
         owner: Option<String>,
         #[arg(long)]
         level: Option<String>,
-        #[arg(long, value_name = "AMOUNT")]
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
         value: Option<String>,
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
         percent: Option<String>,
         #[arg(long)]
         code: Option<String>,
@@ -822,8 +822,15 @@ pub enum ExportCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCmd {
-    Get { key: String },
-    Set { key: String, value: String },
+    Get {
+        key: String,
+    },
+    Set {
+        key: String,
+        // A negative number is a value the setting refuses by name, not an unknown option.
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
 }
 
 #[cfg(test)]

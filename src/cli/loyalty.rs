@@ -315,13 +315,15 @@ pub fn coupons(env: &mut Env, cmd: CouponCmd) -> Result<()> {
             if json {
                 return Ok(env.out.json(&codes)?);
             }
-            env.out.line(&tf(
-                "out.coupons_issued",
-                &[
-                    ("n", &codes.len()),
-                    ("first", &codes.first().cloned().unwrap_or_default()),
-                ],
-            ))?;
+            let said = match codes.as_slice() {
+                [one] => tf("out.coupon_issued", &[("code", one)]),
+                [first, .., last] => tf(
+                    "out.coupons_issued",
+                    &[("n", &codes.len()), ("first", first), ("last", last)],
+                ),
+                [] => String::new(),
+            };
+            env.out.line(&said)?;
         }
         CouponCmd::Redeem { code, purchase } => {
             let (c, currency) = env.store.write(|c| {

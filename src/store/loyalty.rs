@@ -633,12 +633,22 @@ pub fn issue(
     let mut codes = Vec::with_capacity(customers_to.len());
     for &customer in customers_to {
         customers::ensure_exists(conn, customer)?;
-        let code = if !segment && spec.code.is_some() {
+        let mut code = if !segment && spec.code.is_some() {
             base.clone()
         } else {
             format!("{base}-{customer}")
         };
-        if coupon_where(conn, "code = ?1 COLLATE NOCASE", &[&code])?.is_some() {
+        let taken = |code: &str| -> Result<bool> {
+            Ok(coupon_where(conn, "code = ?1 COLLATE NOCASE", &[&code])?.is_some())
+        };
+        // A code kehu made up takes the next free number (a second coupon the same day); a code
+        // the user chose is theirs to change.
+        let mut n = 2;
+        while spec.code.is_none() && taken(&code)? {
+            code = format!("{base}-{customer}-{n}");
+            n += 1;
+        }
+        if taken(&code)? {
             return Err(input("code", tf("err.coupon_taken", &[("code", &code)])));
         }
         let (amount, percent) = match spec.value {
