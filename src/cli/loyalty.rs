@@ -11,7 +11,7 @@ use crate::domain::input::{self, money_text};
 use crate::domain::loyalty::{CouponValue, LevelBy};
 use crate::domain::time;
 use crate::i18n::{t, tf};
-use crate::store::{self, loyalty::Coupon, loyalty::Standing};
+use crate::store::{self, coupons::Coupon, loyalty::Standing};
 
 fn coupon_json(c: &Coupon, today: chrono::NaiveDate) -> Value {
     let (amount, percent) = match c.value {
@@ -271,7 +271,7 @@ pub fn coupons(env: &mut Env, cmd: CouponCmd) -> Result<()> {
                 }
             };
             let date = |field: &str, v: &str| time::parse_date(field, v, today);
-            let spec = store::loyalty::CouponSpec {
+            let spec = store::coupons::CouponSpec {
                 code,
                 value: worth,
                 valid_from: from
@@ -310,7 +310,7 @@ pub fn coupons(env: &mut Env, cmd: CouponCmd) -> Result<()> {
                     let members = store::loyalty::members_at(c, l)?;
                     ids.retain(|id| members.contains(id));
                 }
-                store::loyalty::issue(c, &ctx, &ids, &spec, customer.is_none())
+                store::coupons::issue(c, &ctx, &ids, &spec, customer.is_none())
             })?;
             if json {
                 return Ok(env.out.json(&codes)?);
@@ -328,7 +328,7 @@ pub fn coupons(env: &mut Env, cmd: CouponCmd) -> Result<()> {
         CouponCmd::Redeem { code, purchase } => {
             let (c, currency) = env.store.write(|c| {
                 Ok((
-                    store::loyalty::redeem_coupon(c, &ctx, &code, purchase)?,
+                    store::coupons::redeem_coupon(c, &ctx, &code, purchase)?,
                     store::settings::get(c, "currency")?,
                 ))
             })?;
@@ -351,7 +351,7 @@ pub fn coupons(env: &mut Env, cmd: CouponCmd) -> Result<()> {
                     store::customers::ensure_exists(c, id)?;
                 }
                 Ok((
-                    store::loyalty::coupons(c, customer, open)?,
+                    store::coupons::coupons(c, customer, open)?,
                     store::settings::get(c, "currency")?,
                 ))
             })?;

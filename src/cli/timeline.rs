@@ -205,7 +205,7 @@ pub fn purchase(env: &mut Env, cmd: PurchaseCmd) -> Result<()> {
                 let pid = store::purchases::add(c, &ctx, id, &f)?;
                 // The coupon is part of the purchase: a bad one records neither.
                 let redeemed = match &coupon {
-                    Some(code) => Some(store::loyalty::redeem_coupon(c, &ctx, code, pid)?),
+                    Some(code) => Some(store::coupons::redeem_coupon(c, &ctx, code, pid)?),
                     None => None,
                 };
                 Ok((pid, redeemed))

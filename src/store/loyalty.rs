@@ -1,24 +1,22 @@
-//! The loyalty programme (积分、会员等级、优惠券): each customer's points ledger, their member
-//! level and its benefits, and coupons issued to a customer or a segment and redeemed against a
-//! purchase. A purchase's points are one ledger entry kept in step with the purchase; everything
-//! else is an entry of its own, so the balance is always the ledger's sum.
+//! The loyalty programme (积分、会员等级): each customer's points ledger and their member level
+//! with its benefits (coupons are in `coupons.rs`), and the report's figures for both. A
+//! purchase's points are one ledger entry kept in step with the purchase; everything else is an
+//! entry of its own, so the balance is always the ledger's sum.
 
 use chrono::{Months, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Ctx;
-use super::customers::{self, parsed, parsed_opt};
+use super::customers::{self, parsed};
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS, text};
-use crate::domain::loyalty::{CouponValue, EarnRules, Level, LevelBy, parse_levels, standing};
+use crate::domain::loyalty::{EarnRules, Level, LevelBy, parse_levels, standing};
 use crate::domain::{Audit, InputError, Tier};
 use crate::i18n::tf;
 
 const ENTRY_COLS: &str =
     "id, customer_id, on_date, points, kind, reason, purchase_id, survey_id, referred_id";
-const COUPON_COLS: &str = "id, code, customer_id, amount, percent, valid_from, valid_until, note, \
-     purchase_id, redeemed_on, discount";
 
 /// One line of a customer's points ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,52 +72,6 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<PointsEntry> {
         survey_id: row.get(7)?,
         referred_id: row.get(8)?,
         audit: rows::audit(row, 9)?,
-    })
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Coupon {
-    pub id: i64,
-    pub code: String,
-    pub customer_id: i64,
-    pub value: CouponValue,
-    pub valid_from: NaiveDate,
-    pub valid_until: Option<NaiveDate>,
-    pub note: Option<String>,
-    pub purchase_id: Option<i64>,
-    pub redeemed_on: Option<NaiveDate>,
-    /// What it took off, in minor units (once redeemed).
-    pub discount: Option<i64>,
-    pub audit: Audit,
-}
-
-impl Coupon {
-    /// Not redeemed and within its dates on `day`.
-    pub fn open_on(&self, day: NaiveDate) -> bool {
-        self.purchase_id.is_none()
-            && self.valid_from <= day
-            && self.valid_until.is_none_or(|u| u >= day)
-    }
-}
-
-fn coupon_from_row(row: &Row<'_>) -> rusqlite::Result<Coupon> {
-    let amount: Option<i64> = row.get(3)?;
-    let percent: Option<i64> = row.get(4)?;
-    Ok(Coupon {
-        id: row.get(0)?,
-        code: row.get(1)?,
-        customer_id: row.get(2)?,
-        value: match (amount, percent) {
-            (Some(a), _) => CouponValue::Amount(a),
-            (None, p) => CouponValue::Percent(p.unwrap_or(0)),
-        },
-        valid_from: parsed(row, 5)?,
-        valid_until: parsed_opt(row, 6)?,
-        note: row.get(7)?,
-        purchase_id: row.get(8)?,
-        redeemed_on: parsed_opt(row, 9)?,
-        discount: row.get(10)?,
-        audit: rows::audit(row, 11)?,
     })
 }
 
@@ -271,23 +223,7 @@ pub fn purchase_removed(conn: &Connection, ctx: &Ctx, purchase: i64) -> Result<(
             Some(e.customer_id),
         )?;
     }
-    if let Some(c) = coupon_where(conn, "purchase_id = ?1", &[&purchase])? {
-        rows::update(
-            conn,
-            ctx,
-            "coupon",
-            "coupon",
-            c.id,
-            c.audit.version,
-            &[
-                ("purchase_id", Value::Null),
-                ("redeemed_on", Value::Null),
-                ("discount", Value::Null),
-            ],
-            Some(c.customer_id),
-        )?;
-    }
-    Ok(())
+    super::coupons::purchase_removed(conn, ctx, purchase)
 }
 
 /// A survey answered earns the team's survey bonus.
@@ -510,7 +446,7 @@ pub struct Standing {
     pub expiring: i64,
     /// The newest entries first.
     pub entries: Vec<PointsEntry>,
-    pub coupons: Vec<Coupon>,
+    pub coupons: Vec<super::coupons::Coupon>,
 }
 
 pub fn standing_of(
@@ -554,201 +490,8 @@ pub fn standing_of(
             None => 0,
         },
         entries: list,
-        coupons: coupons(conn, Some(customer), false)?,
+        coupons: super::coupons::coupons(conn, Some(customer), false)?,
     })
-}
-
-// ---- coupons -------------------------------------------------------------------------------
-
-/// What a coupon is: its worth and dates, with an optional code (a segment's coupons get the
-/// code followed by each customer's number).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CouponSpec {
-    pub code: Option<String>,
-    pub value: CouponValue,
-    pub valid_from: NaiveDate,
-    pub valid_until: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-fn coupon_where(
-    conn: &Connection,
-    sql_where: &str,
-    p: &[&dyn rusqlite::ToSql],
-) -> Result<Option<Coupon>> {
-    Ok(rows::query_one(
-        conn,
-        &format!("SELECT {COUPON_COLS}, {AUDIT_COLS} FROM coupon WHERE {sql_where}"),
-        p,
-        coupon_from_row,
-    )
-    .optional()?)
-}
-
-pub fn coupon_by_code(conn: &Connection, code: &str) -> Result<Coupon> {
-    coupon_where(conn, "code = ?1 COLLATE NOCASE", &[&code.trim()])?
-        .ok_or_else(|| input("code", tf("err.no_coupon", &[("code", &code.trim())])))
-}
-
-/// Issues one coupon to each of `customers_to`: the code as given for one customer, else (a
-/// `segment`, or no code given) the code (by default `C` and the issue date) followed by `-` and
-/// the customer's number. Returns the codes.
-pub fn issue(
-    conn: &Connection,
-    ctx: &Ctx,
-    customers_to: &[i64],
-    spec: &CouponSpec,
-    segment: bool,
-) -> Result<Vec<String>> {
-    if customers_to.is_empty() {
-        return Err(input(
-            "customer",
-            crate::i18n::t("err.coupon_nobody").into(),
-        ));
-    }
-    match spec.value {
-        CouponValue::Amount(a) if a <= 0 => {
-            return Err(input("value", crate::i18n::t("err.coupon_value").into()));
-        }
-        CouponValue::Percent(p) if !(1..=99).contains(&p) => {
-            return Err(input("percent", tf("err.coupon_percent", &[("n", &p)])));
-        }
-        _ => {}
-    }
-    if spec.valid_until.is_some_and(|u| u < spec.valid_from) {
-        return Err(input(
-            "until",
-            tf("err.coupon_until", &[("from", &spec.valid_from)]),
-        ));
-    }
-    let base = spec
-        .code
-        .as_deref()
-        .map(crate::domain::input::clean_line)
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| format!("C{}", ctx.clock.today().format("%Y%m%d")));
-    if base.chars().any(char::is_whitespace) {
-        return Err(input("code", tf("err.coupon_code", &[("code", &base)])));
-    }
-    let mut codes = Vec::with_capacity(customers_to.len());
-    for &customer in customers_to {
-        customers::ensure_exists(conn, customer)?;
-        let mut code = if !segment && spec.code.is_some() {
-            base.clone()
-        } else {
-            format!("{base}-{customer}")
-        };
-        let taken = |code: &str| -> Result<bool> {
-            Ok(coupon_where(conn, "code = ?1 COLLATE NOCASE", &[&code])?.is_some())
-        };
-        // A code kehu made up takes the next free number (a second coupon the same day); a code
-        // the user chose is theirs to change.
-        let mut n = 2;
-        while spec.code.is_none() && taken(&code)? {
-            code = format!("{base}-{customer}-{n}");
-            n += 1;
-        }
-        if taken(&code)? {
-            return Err(input("code", tf("err.coupon_taken", &[("code", &code)])));
-        }
-        let (amount, percent) = match spec.value {
-            CouponValue::Amount(a) => (Value::Integer(a), Value::Null),
-            CouponValue::Percent(p) => (Value::Null, Value::Integer(p)),
-        };
-        rows::insert(
-            conn,
-            ctx,
-            "coupon",
-            &[
-                ("code", Value::Text(code.clone())),
-                ("customer_id", Value::Integer(customer)),
-                ("amount", amount),
-                ("percent", percent),
-                ("valid_from", Value::Text(spec.valid_from.to_string())),
-                (
-                    "valid_until",
-                    text(spec.valid_until.map(|d| d.to_string()).as_deref()),
-                ),
-                ("note", text(spec.note.as_deref())),
-            ],
-            Some(customer),
-        )?;
-        codes.push(code);
-    }
-    Ok(codes)
-}
-
-/// Redeems the coupon `code` against `purchase`: the purchase must be its customer's, dated
-/// within the coupon's dates, and the coupon unused. Returns the coupon as redeemed.
-pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) -> Result<Coupon> {
-    let c = coupon_by_code(conn, code)?;
-    let p = super::purchases::get(conn, purchase)?;
-    if let Some(used) = c.purchase_id {
-        return Err(input(
-            "coupon",
-            tf("err.coupon_used", &[("code", &c.code), ("purchase", &used)]),
-        ));
-    }
-    if p.customer_id != c.customer_id {
-        return Err(input(
-            "coupon",
-            tf(
-                "err.coupon_of_another",
-                &[("code", &c.code), ("customer", &c.customer_id)],
-            ),
-        ));
-    }
-    if p.on_date < c.valid_from || c.valid_until.is_some_and(|u| p.on_date > u) {
-        let until = c
-            .valid_until
-            .map_or_else(|| "–".to_string(), |d| d.to_string());
-        return Err(input(
-            "coupon",
-            tf(
-                "err.coupon_dates",
-                &[
-                    ("code", &c.code),
-                    ("from", &c.valid_from),
-                    ("until", &until),
-                    ("date", &p.on_date),
-                ],
-            ),
-        ));
-    }
-    if p.amount <= 0 {
-        return Err(input(
-            "coupon",
-            tf("err.coupon_refund", &[("code", &c.code)]),
-        ));
-    }
-    rows::update(
-        conn,
-        ctx,
-        "coupon",
-        "coupon",
-        c.id,
-        c.audit.version,
-        &[
-            ("purchase_id", Value::Integer(purchase)),
-            ("redeemed_on", Value::Text(p.on_date.to_string())),
-            ("discount", Value::Integer(c.value.discount(p.amount))),
-        ],
-        Some(c.customer_id),
-    )?;
-    coupon_by_code(conn, &c.code)
-}
-
-/// Coupons, newest first: one customer's or everyone's; `open` keeps those not yet redeemed.
-pub fn coupons(conn: &Connection, customer: Option<i64>, open: bool) -> Result<Vec<Coupon>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COUPON_COLS}, {AUDIT_COLS} FROM coupon
-         WHERE (?1 IS NULL OR customer_id = ?1) AND (?2 = 0 OR purchase_id IS NULL)
-         ORDER BY valid_from DESC, id DESC"
-    ))?;
-    let found = stmt
-        .query_map(params![customer, open], coupon_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
 }
 
 /// Customers at `level` (by its name, any case) now: for issuing a members-only coupon.

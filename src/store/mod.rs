@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod campaigns;
 pub mod care;
 pub mod contacts;
+pub mod coupons;
 pub mod customers;
 pub mod damage;
 pub mod deals;

@@ -505,7 +505,7 @@ fn points_and_coupons_from_the_profile_and_a_coupon_redeemed_with_a_purchase() {
     press(&mut app, KeyCode::Enter);
     assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
     let coupon = store_of(&dir)
-        .read(|x| store::loyalty::coupon_by_code(x, "TUI10"))
+        .read(|x| store::coupons::coupon_by_code(x, "TUI10"))
         .unwrap();
     assert_eq!(coupon.discount, Some(10_000));
     assert!(coupon.purchase_id.is_some());

@@ -216,7 +216,7 @@ pub(super) fn build(form: &Form, clock: &Clock, errors: &mut Vec<InputError>) ->
             let note = check(errors, input::optional_line("note", &v("note"))).flatten();
             Some(Save::IssueCoupon {
                 customer: *customer,
-                spec: crate::store::loyalty::CouponSpec {
+                spec: crate::store::coupons::CouponSpec {
                     code: Some(v("code").trim().to_string()).filter(|c| !c.is_empty()),
                     value: value?,
                     valid_from: from?,

@@ -161,7 +161,7 @@ pub enum Save {
     },
     IssueCoupon {
         customer: i64,
-        spec: store::loyalty::CouponSpec,
+        spec: store::coupons::CouponSpec,
     },
     EditPurchase {
         id: i64,

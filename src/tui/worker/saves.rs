@@ -236,7 +236,7 @@ pub(super) fn apply(
             );
             // The coupon is part of the purchase: a bad one records neither (the form stays).
             if let Some(code) = coupon {
-                let k = store::loyalty::redeem_coupon(c, ctx, &code, id)?;
+                let k = store::coupons::redeem_coupon(c, ctx, &code, id)?;
                 said.push_str(&tf(
                     "msg.coupon_redeemed",
                     &[
@@ -272,7 +272,7 @@ pub(super) fn apply(
             )
         }
         Save::IssueCoupon { customer, spec } => {
-            let codes = store::loyalty::issue(c, ctx, &[customer], &spec, false)?;
+            let codes = store::coupons::issue(c, ctx, &[customer], &spec, false)?;
             (
                 Some(customer),
                 tf("msg.coupon_issued", &[("code", &codes.join(", "))]),
