@@ -184,17 +184,8 @@ pub fn issue(
     Ok(codes)
 }
 
-/// Redeems the coupon `code` against `purchase`: the purchase must be its customer's, dated
-/// within the coupon's dates, and the coupon unused. Returns the coupon as redeemed.
-pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) -> Result<Coupon> {
-    let c = coupon_by_code(conn, code)?;
-    let p = super::purchases::get(conn, purchase)?;
-    if let Some(used) = c.purchase_id {
-        return Err(input(
-            "coupon",
-            tf("err.coupon_used", &[("code", &c.code), ("purchase", &used)]),
-        ));
-    }
+/// Whether `c` may stand against `p`: the same customer, a date within the coupon's, a sale.
+fn check_fits(c: &Coupon, p: &crate::domain::Purchase) -> Result<()> {
     if p.customer_id != c.customer_id {
         return Err(input(
             "coupon",
@@ -227,6 +218,21 @@ pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) ->
             tf("err.coupon_refund", &[("code", &c.code)]),
         ));
     }
+    Ok(())
+}
+
+/// Redeems the coupon `code` against `purchase`: the purchase must be its customer's, dated
+/// within the coupon's dates, and the coupon unused. Returns the coupon as redeemed.
+pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) -> Result<Coupon> {
+    let c = coupon_by_code(conn, code)?;
+    let p = super::purchases::get(conn, purchase)?;
+    if let Some(used) = c.purchase_id {
+        return Err(input(
+            "coupon",
+            tf("err.coupon_used", &[("code", &c.code), ("purchase", &used)]),
+        ));
+    }
+    check_fits(&c, &p)?;
     rows::update(
         conn,
         ctx,
@@ -275,5 +281,33 @@ pub fn purchase_removed(conn: &Connection, ctx: &Ctx, purchase: i64) -> Result<(
             Some(c.customer_id),
         )?;
     }
+    Ok(())
+}
+
+/// After a purchase was corrected: the coupon redeemed against it takes off what it takes off the
+/// new amount, on the new date; a correction that leaves it outside the coupon's dates, or makes
+/// it a refund, is refused.
+pub fn purchase_changed(conn: &Connection, ctx: &Ctx, p: &crate::domain::Purchase) -> Result<()> {
+    let Some(c) = coupon_where(conn, "purchase_id = ?1", &[&p.id])? else {
+        return Ok(());
+    };
+    check_fits(&c, p)?;
+    let discount = c.value.discount(p.amount);
+    if c.discount == Some(discount) && c.redeemed_on == Some(p.on_date) {
+        return Ok(());
+    }
+    rows::update(
+        conn,
+        ctx,
+        "coupon",
+        "coupon",
+        c.id,
+        c.audit.version,
+        &[
+            ("redeemed_on", Value::Text(p.on_date.to_string())),
+            ("discount", Value::Integer(discount)),
+        ],
+        Some(c.customer_id),
+    )?;
     Ok(())
 }

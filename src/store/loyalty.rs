@@ -176,6 +176,7 @@ fn entry_where(conn: &Connection, sql_where: &str, id: i64) -> Result<Option<Poi
 /// times the customer's tier multiplier; a refund's points are negative.
 pub fn purchase_changed(conn: &Connection, ctx: &Ctx, purchase: i64) -> Result<()> {
     let p = super::purchases::get(conn, purchase)?;
+    super::coupons::purchase_changed(conn, ctx, &p)?;
     let tier: Tier = customers::get(conn, p.customer_id)?.fields.tier;
     let points = earn_rules(conn)?.for_purchase(p.amount, tier);
     let reason = p.product.clone();

@@ -202,6 +202,19 @@ fn points_levels_coupons_and_the_report_follow_the_team_rules() {
         ],
     );
     assert!(out.contains("100.00 off"), "{out}");
+    // Correcting the purchase moves the coupon's discount (and the points) with it; a date
+    // before the coupon was valid is refused and nothing changes.
+    let bobs = k.json(&["purchase", "list", &b, "--json"])[0]["id"].to_string();
+    at(now, &["purchase", "edit", &bobs, "--amount", "450"]);
+    let coupon = &k.json(&["coupon", "list", "--customer", &b, "--json"])[0];
+    assert_eq!(coupon["discount"], "50.00");
+    let err = fails_at(
+        &k,
+        now,
+        &["purchase", "edit", &bobs, "--date", "2026-07-01"],
+    );
+    assert!(err.contains("2026-07-10"), "{err}");
+    at(now, &["purchase", "edit", &bobs, "--amount", "900"]);
     // Refused, and the purchase is not recorded: another customer's coupon, a used one, out of dates.
     let purchases = |id: &str| {
         k.json(&["purchase", "list", id, "--json"])
