@@ -23,7 +23,7 @@ mod workflows;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 
 pub use args::Cli;
 use args::Command;
@@ -144,13 +144,25 @@ fn user_of(cli: &Cli) -> Result<String> {
 }
 
 fn db_path(cli: &Cli) -> Result<PathBuf> {
-    match &cli.db {
-        Some(p) if !p.as_os_str().is_empty() => Ok(p.clone()),
+    let path = match &cli.db {
+        Some(p) if !p.as_os_str().is_empty() => p.clone(),
         _ => config::config_value("db")
             .map(PathBuf::from)
             .or_else(config::default_db_path)
-            .ok_or_else(|| anyhow!("{}", crate::i18n::t("cli.no_data_dir"))),
+            .ok_or_else(|| anyhow!("{}", crate::i18n::t("cli.no_data_dir")))?,
+    };
+    // A server's address is not a file name: taken for one, it made a folder `postgresql:`.
+    let text = path.to_string_lossy().to_lowercase();
+    if ["postgres://", "postgresql://", "postgres:", "postgresql:"]
+        .iter()
+        .any(|scheme| text.starts_with(scheme))
+    {
+        bail!(
+            "{}",
+            crate::i18n::tf("cli.db_is_a_server", &[("db", &path.display())])
+        );
     }
+    Ok(path)
 }
 
 /// A fresh temporary database with the demo data, removed when the command ends.

@@ -308,3 +308,33 @@ fn plain_kehu_explains_and_shows_help() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Usage") && text.contains("--demo"), "{text}");
 }
+
+/// A PostgreSQL address given as the database is refused by name, wherever it comes from, and
+/// never taken for a path (it used to make a folder `postgresql:` with a SQLite file in it).
+#[test]
+fn a_server_address_is_not_taken_for_a_file() {
+    let dir = tempfile::TempDir::new().unwrap();
+    for (how, url) in [
+        (
+            "flag",
+            "postgresql://me@db.example:5432/crm?sslmode=require",
+        ),
+        ("env", "postgres://me@localhost/crm"),
+    ] {
+        let mut cmd = crate::common::command_for(&dir.path().join("unused.db"));
+        cmd.current_dir(dir.path());
+        match how {
+            "flag" => cmd.args(["--db", url, "init"]),
+            _ => cmd.env("KEHU_DB", url).args(["customer", "list"]),
+        };
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{how}: {err}");
+        assert_clean_error(&err);
+        assert!(err.contains("database server's address"), "{how}: {err}");
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+            "{how}: nothing is created"
+        );
+    }
+}
