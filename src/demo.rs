@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveTime};
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
 
 use crate::domain::input::{self, Recurrence};
@@ -386,11 +387,54 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
                 store::campaigns::mark(conn, ctx, cid, who, true)?;
             }
         }
+        loyalty(conn, ctx, &ids)?;
         // Value scores against the whole demo book, and this week's greetings.
         store::value::refresh_all(conn, today)?;
         store::care::run(conn, ctx)?;
         Ok(file.customers.len())
     })
+}
+
+/// The loyalty programme at work: a VIP coupon most VIPs used on a recent purchase, gifts bought
+/// with points, and a referral, each on its own day.
+fn loyalty(conn: &rusqlite::Connection, ctx: &Ctx, ids: &[i64]) -> Result<(), StoreError> {
+    let back = |days: i64| Ctx::new(ctx.user.clone(), shifted(&ctx.clock, Duration::days(days)));
+    let vips: Vec<i64> = conn
+        .prepare("SELECT id FROM customer WHERE tier = 'vip' ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let spec = store::coupons::CouponSpec {
+        code: Some("VIP95".into()),
+        value: crate::domain::loyalty::CouponValue::Percent(5),
+        valid_from: ctx.clock.today() - Duration::days(25),
+        valid_until: Some(ctx.clock.today() + Duration::days(30)),
+        note: Some("VIP 专享 95 折 · 5% off for VIPs".into()),
+    };
+    let codes = store::coupons::issue(conn, &back(25), &vips, &spec, true)?;
+    for (id, code) in vips.iter().zip(&codes) {
+        let latest: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT id, on_date FROM purchase WHERE customer_id = ?1 AND amount > 0
+                 ORDER BY on_date DESC LIMIT 1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((purchase, on)) = latest
+            && on >= spec.valid_from.to_string()
+        {
+            store::coupons::redeem_coupon(conn, &back(0), code, purchase)?;
+        }
+    }
+    for id in vips.iter().take(4) {
+        if store::loyalty::balance(conn, *id)? >= 1500 {
+            store::loyalty::redeem(conn, &back(12), *id, 1000, "茶具礼盒 tea set")?;
+        }
+    }
+    if let [first, second, ..] = ids {
+        store::loyalty::referral(conn, &back(20), *first, *second, None)?;
+    }
+    Ok(())
 }
 
 trait ClampYear {

@@ -200,7 +200,7 @@ fn print_coupons(
         ("VALUE", 14),
         ("FROM", 10),
         ("UNTIL", 10),
-        ("STATUS", 30),
+        ("STATUS", 60),
     ]);
     for c in list {
         let status = match (c.purchase_id, c.redeemed_on) {
