@@ -106,8 +106,13 @@ pub fn points(env: &mut Env, cmd: PointsCmd) -> Result<()> {
                     .line(&tf("points.benefits", &[("list", &l.benefits.join(", "))]))?;
             }
             if let Some((l, missing)) = &s.next {
+                // Points to earn, or money to spend.
+                let missing = match s.by {
+                    LevelBy::Points => missing.to_string(),
+                    LevelBy::Spend => money(missing * 100, &currency),
+                };
                 env.out
-                    .line(&tf("points.next", &[("level", &l.name), ("n", missing)]))?;
+                    .line(&tf("points.next", &[("level", &l.name), ("n", &missing)]))?;
             }
             if s.expiring > 0 {
                 env.out
