@@ -501,7 +501,10 @@ fn points_and_coupons_from_the_profile_and_a_coupon_redeemed_with_a_purchase() {
     for _ in 0..4 {
         press(&mut app, KeyCode::Tab);
     }
-    crate::tui::keys(&mut app, "tui10");
+    // The coupon field offers the customer's open coupons.
+    press(&mut app, KeyCode::Right);
+    let text = screen(&mut app, 100, 32);
+    assert!(text.contains("TUI10"), "{text}");
     press(&mut app, KeyCode::Enter);
     assert!(app.state.modal.is_none(), "{}", screen(&mut app, 100, 32));
     let coupon = store_of(&dir)

@@ -301,6 +301,21 @@ pub(super) fn open_form(s: &mut State, mut form: Form) {
     if matches!(form.kind, crate::tui::forms::FormKind::Deal { .. }) {
         form.suggest("title", &s.products);
     }
+    // A purchase offers the customer's open coupons.
+    if let crate::tui::forms::FormKind::Purchase { customer } = form.kind
+        && let Some(d) = s.detail.as_ref().filter(|d| d.customer.id == customer)
+    {
+        let today = s.clock.today();
+        let codes: Vec<String> = d
+            .workflow
+            .loyalty
+            .coupons
+            .iter()
+            .filter(|k| k.open_on(today))
+            .map(|k| k.code.clone())
+            .collect();
+        form.suggest("coupon", &codes);
+    }
     s.modal = Some(Modal::Form(Box::new(form)));
 }
 
