@@ -233,6 +233,29 @@ pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) ->
         ));
     }
     check_fits(&c, &p)?;
+    set_redemption(conn, ctx, &c, Some(&p))?;
+    coupon_by_code(conn, &c.code)
+}
+
+/// Writes `c` as redeemed against `p` (what it took off `p`'s amount, on `p`'s date), or as open.
+fn set_redemption(
+    conn: &Connection,
+    ctx: &Ctx,
+    c: &Coupon,
+    p: Option<&crate::domain::Purchase>,
+) -> Result<()> {
+    let cols = match p {
+        Some(p) => [
+            ("purchase_id", Value::Integer(p.id)),
+            ("redeemed_on", Value::Text(p.on_date.to_string())),
+            ("discount", Value::Integer(c.value.discount(p.amount))),
+        ],
+        None => [
+            ("purchase_id", Value::Null),
+            ("redeemed_on", Value::Null),
+            ("discount", Value::Null),
+        ],
+    };
     rows::update(
         conn,
         ctx,
@@ -240,14 +263,10 @@ pub fn redeem_coupon(conn: &Connection, ctx: &Ctx, code: &str, purchase: i64) ->
         "coupon",
         c.id,
         c.audit.version,
-        &[
-            ("purchase_id", Value::Integer(purchase)),
-            ("redeemed_on", Value::Text(p.on_date.to_string())),
-            ("discount", Value::Integer(c.value.discount(p.amount))),
-        ],
+        &cols,
         Some(c.customer_id),
     )?;
-    coupon_by_code(conn, &c.code)
+    Ok(())
 }
 
 /// Coupons, newest first: one customer's or everyone's; `open` keeps those not yet redeemed.
@@ -265,23 +284,10 @@ pub fn coupons(conn: &Connection, customer: Option<i64>, open: bool) -> Result<V
 
 /// Before a purchase is removed: a coupon redeemed against it is open again.
 pub fn purchase_removed(conn: &Connection, ctx: &Ctx, purchase: i64) -> Result<()> {
-    if let Some(c) = coupon_where(conn, "purchase_id = ?1", &[&purchase])? {
-        rows::update(
-            conn,
-            ctx,
-            "coupon",
-            "coupon",
-            c.id,
-            c.audit.version,
-            &[
-                ("purchase_id", Value::Null),
-                ("redeemed_on", Value::Null),
-                ("discount", Value::Null),
-            ],
-            Some(c.customer_id),
-        )?;
+    match coupon_where(conn, "purchase_id = ?1", &[&purchase])? {
+        Some(c) => set_redemption(conn, ctx, &c, None),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// After a purchase was corrected: the coupon redeemed against it takes off what it takes off the
@@ -296,18 +302,5 @@ pub fn purchase_changed(conn: &Connection, ctx: &Ctx, p: &crate::domain::Purchas
     if c.discount == Some(discount) && c.redeemed_on == Some(p.on_date) {
         return Ok(());
     }
-    rows::update(
-        conn,
-        ctx,
-        "coupon",
-        "coupon",
-        c.id,
-        c.audit.version,
-        &[
-            ("redeemed_on", Value::Text(p.on_date.to_string())),
-            ("discount", Value::Integer(discount)),
-        ],
-        Some(c.customer_id),
-    )?;
-    Ok(())
+    set_redemption(conn, ctx, &c, Some(p))
 }
