@@ -245,6 +245,22 @@ impl Store {
         }
         apply_pragmas(&conn, path)?;
         if version < migrate::latest_version() {
+            // A large book's upgrade (its integrity check first) takes seconds, before any screen
+            // can draw: say what is happening, to a person only.
+            let large = std::fs::metadata(path).is_ok_and(|m| m.len() > 50_000_000);
+            if version > 0 && large && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!(
+                    "{}",
+                    crate::i18n::tf(
+                        "store.upgrading",
+                        &[
+                            ("path", &path.display()),
+                            ("from", &version),
+                            ("to", &migrate::latest_version())
+                        ]
+                    )
+                );
+            }
             migrate::migrate_to(
                 &conn,
                 migrate::latest_version(),
