@@ -320,6 +320,8 @@ pub mod weights {
     pub const MAX_PAST_CHECKBACK: i64 = 100;
     pub const AGREEMENT_BASE: i64 = 35;
     pub const AGREEMENT_PAST: i64 = 60;
+    pub const COUPON_BASE: i64 = 20;
+    pub const PER_DAY_SOONER_COUPON: i64 = 3;
     pub const DEAL_BASE: i64 = 40;
     pub const PER_DAY_PAST_CLOSE: i64 = 5;
     pub const MAX_PAST_CLOSE: i64 = 100;
@@ -491,6 +493,21 @@ pub fn agreement_urgency(days_left: i64, tier: Tier, value: u8) -> Urgency {
         weights::AGREEMENT_BASE + (60 - days_left).clamp(0, 60)
     };
     let mut u = Urgency::new(score, why);
+    u.customer(Some(tier), value);
+    u
+}
+
+/// A coupon expiring unused in `days_left` days (0: today): the sooner, the more pressing.
+pub fn coupon_urgency(days_left: i64, tier: Tier, value: u8) -> Urgency {
+    let why = if days_left == 0 {
+        t("why.coupon_expires_today").to_string()
+    } else {
+        tf("why.coupon_expires", &[("n", &days_left)])
+    };
+    let mut u = Urgency::new(
+        weights::COUPON_BASE + (30 - days_left).clamp(0, 30) * weights::PER_DAY_SOONER_COUPON / 3,
+        why,
+    );
     u.customer(Some(tier), value);
     u
 }

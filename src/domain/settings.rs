@@ -469,6 +469,11 @@ pub const SETTINGS: &[SettingDef] = &[
         validate: months_or_off,
     },
     SettingDef {
+        key: "coupon_warn_days",
+        default: "7",
+        validate: days_or_off_for_surveys,
+    },
+    SettingDef {
         key: "loyalty.levels",
         default: DEFAULT_LEVELS,
         validate: levels,

@@ -304,3 +304,27 @@ pub fn purchase_changed(conn: &Connection, ctx: &Ctx, p: &crate::domain::Purchas
     }
     set_redemption(conn, ctx, &c, Some(p))
 }
+
+/// Open coupons whose last valid day is within `days` from `today` (today included), soonest
+/// first; one customer's or everyone's.
+pub fn expiring(
+    conn: &Connection,
+    today: NaiveDate,
+    days: i64,
+    customer: Option<i64>,
+) -> Result<Vec<Coupon>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COUPON_COLS}, {AUDIT_COLS} FROM coupon
+         WHERE purchase_id IS NULL AND valid_from <= ?1 AND valid_until >= ?1 AND valid_until <= ?2
+           AND (?3 IS NULL OR customer_id = ?3)
+         ORDER BY valid_until, id"
+    ))?;
+    let until = today + chrono::Duration::days(days.max(0));
+    let found = stmt
+        .query_map(
+            params![today.to_string(), until.to_string(), customer],
+            coupon_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
+}

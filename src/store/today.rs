@@ -23,6 +23,8 @@ pub enum TodayKind {
     Survey,
     /// An agreement nearing its end (the team's `agreement_warn_days`), or past it.
     Agreement,
+    /// A coupon about to expire unused (the team's `coupon_warn_days`): a reason to call.
+    Coupon,
 }
 
 impl TodayKind {
@@ -35,6 +37,7 @@ impl TodayKind {
             TodayKind::Deal => "deal",
             TodayKind::Survey => "survey",
             TodayKind::Agreement => "agreement",
+            TodayKind::Coupon => "coupon",
         }
     }
 }
@@ -476,6 +479,30 @@ pub fn queue(
             a.audit.version,
             occasion,
         ));
+    }
+
+    // Coupons about to expire unused: a reason to get in touch before the benefit is lost.
+    if let Ok(warn) = super::settings::get(conn, "coupon_warn_days")?.parse::<i64>() {
+        for k in super::coupons::expiring(conn, today, warn, customer)? {
+            let c = who(conn, k.customer_id)?;
+            let occasion = k.id.to_string();
+            if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Coupon, &occasion) {
+                continue;
+            }
+            let Some(until) = k.valid_until else {
+                continue;
+            };
+            let u = rules::coupon_urgency((until - today).num_days(), c.tier, c.value);
+            out.push(row(
+                TodayKind::Coupon,
+                Some(&c),
+                tf("today.coupon", &[("code", &k.code), ("date", &until)]),
+                u,
+                k.id,
+                k.audit.version,
+                occasion,
+            ));
+        }
     }
 
     // Deals past their expected close.

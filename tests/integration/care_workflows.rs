@@ -194,7 +194,7 @@ fn churning_asks_why_and_the_win_back_list_report_and_export_follow() {
 }
 
 /// Today's rows of one kind as (customer name, title, why), from `kehu today --json` at `now`.
-fn today_rows(k: &Kehu, now: &str, kind: &str) -> Vec<(String, String, String)> {
+pub(crate) fn today_rows(k: &Kehu, now: &str, kind: &str) -> Vec<(String, String, String)> {
     let text = k.ok_at(now, &["today", "--json"]);
     let v: Value = serde_json::from_str(&text).unwrap();
     v.as_array()

@@ -254,6 +254,19 @@ fn points_levels_coupons_and_the_report_follow_the_team_rules() {
         serde_json::from_str(&at(now, &["coupon", "list", "--open", "--json"])).unwrap();
     assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
     assert_eq!(open[0]["code"], "THANKS");
+    // A coupon about to expire unused is a reason to call: the Today queue says so a week ahead.
+    let rows = |now: &str| crate::care_workflows::today_rows(&k, now, "coupon");
+    assert!(
+        rows("2026-07-20T10:00:00+08:00").is_empty(),
+        "eleven days ahead"
+    );
+    let due = rows("2026-07-27T10:00:00+08:00");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].0, "Ann");
+    assert!(
+        due[0].1.contains("THANKS") && due[0].2.contains("expires in 4 days"),
+        "{due:?}"
+    );
 
     // The report over July 2026: issued 1800 (Bob's purchase ×2), redeemed none, 2 coupons of
     // which 1 redeemed, ¥100 off; active members: Bob.

@@ -629,6 +629,7 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
                     TodayKind::Deal => (t("queue.tag.deal"), theme::KEY),
                     TodayKind::Survey => (t("queue.tag.survey"), theme::KEY),
                     TodayKind::Agreement => (t("queue.tag.agreement"), theme::KEY),
+                    TodayKind::Coupon => (t("queue.tag.coupon"), theme::KEY),
                 };
                 let title_w = (w.saturating_sub(8 + who_w + 2) / 2).max(10);
                 let why_w = w.saturating_sub(8 + title_w + who_w + 2);
