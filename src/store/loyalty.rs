@@ -434,7 +434,8 @@ pub fn expire_due(conn: &Connection, ctx: &Ctx) -> Result<i64> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Standing {
     pub balance: i64,
-    /// Points earned over the membership (purchases, bonuses, additions by hand).
+    /// Points earned over the membership: purchases less refunds, bonuses, adjustments by hand
+    /// (what redeeming or expiry takes away does not count against it).
     pub earned: i64,
     pub redeemed: i64,
     /// What the level is measured by: points earned, or whole currency units spent.
@@ -458,7 +459,7 @@ pub fn standing_of(
 ) -> Result<Standing> {
     let c = customers::get(conn, customer)?;
     let (earned, redeemed, balance): (i64, i64, i64) = conn.query_row(
-        "SELECT coalesce(sum(points) FILTER (WHERE points > 0), 0),
+        "SELECT coalesce(sum(points) FILTER (WHERE kind NOT IN ('redeem', 'expire')), 0),
                 coalesce(-sum(points) FILTER (WHERE kind = 'redeem'), 0),
                 coalesce(sum(points), 0)
          FROM points_entry WHERE customer_id = ?1",
@@ -522,7 +523,7 @@ pub fn members_at(conn: &Connection, level: &str) -> Result<Vec<i64>> {
     let sql = match by {
         LevelBy::Points => {
             "SELECT c.id FROM customer c JOIN (SELECT customer_id, sum(points) AS earned FROM points_entry
-               WHERE points > 0 GROUP BY customer_id) e ON e.customer_id = c.id
+               WHERE kind NOT IN ('redeem', 'expire') GROUP BY customer_id) e ON e.customer_id = c.id
              WHERE c.archived_at IS NULL AND e.earned >= ?1 AND e.earned < ?2 ORDER BY c.id"
         }
         LevelBy::Spend => {

@@ -359,4 +359,11 @@ fn points_levels_coupons_and_the_report_follow_the_team_rules() {
         1800,
         "Bob's ledger stays"
     );
+    // A refund takes back its purchase's points, and what counts for the level with them.
+    k.ok(&["purchase", "add", &c, "--amount", "1500"]);
+    assert_eq!(standing(&k, &c)["level"]["name"], "Silver 银卡");
+    k.ok(&["purchase", "add", &c, "--amount", "-1500"]);
+    let s = standing(&k, &c);
+    assert_eq!((&s["balance"], &s["earned"]), (&0.into(), &0.into()), "{s}");
+    assert_eq!(s["level"], Value::Null);
 }
