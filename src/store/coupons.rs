@@ -7,18 +7,15 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
-use super::error::{Result, StoreError};
+use super::error::Result;
+use super::loyalty::input;
 use super::rows::{self, AUDIT_COLS, text};
+use crate::domain::Audit;
 use crate::domain::loyalty::CouponValue;
-use crate::domain::{Audit, InputError};
 use crate::i18n::tf;
 
 const COUPON_COLS: &str = "id, code, customer_id, amount, percent, valid_from, valid_until, note, \
      purchase_id, redeemed_on, discount";
-
-fn input(field: &str, reason: String) -> StoreError {
-    StoreError::Input(InputError::new(field, reason))
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coupon {

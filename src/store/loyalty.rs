@@ -289,8 +289,21 @@ pub fn referral(
     )
 }
 
-fn input(field: &str, reason: String) -> StoreError {
+pub(super) fn input(field: &str, reason: String) -> StoreError {
     StoreError::Input(InputError::new(field, reason))
+}
+
+/// Refuses to take away more than the balance holds once what is due to expire has expired.
+fn ensure_covers(conn: &Connection, ctx: &Ctx, customer: i64, points: i64) -> Result<()> {
+    expire_for(conn, ctx, customer)?;
+    let balance = balance(conn, customer)?;
+    if points > balance {
+        return Err(input(
+            "points",
+            tf("err.points_short", &[("n", &points), ("balance", &balance)]),
+        ));
+    }
+    Ok(())
 }
 
 /// Spends `points` of the customer's balance (refused beyond it), for `reason`.
@@ -308,14 +321,7 @@ pub fn redeem(
             tf("err.points_positive", &[("n", &points)]),
         ));
     }
-    expire_for(conn, ctx, customer)?;
-    let balance = balance(conn, customer)?;
-    if points > balance {
-        return Err(input(
-            "points",
-            tf("err.points_short", &[("n", &points), ("balance", &balance)]),
-        ));
-    }
+    ensure_covers(conn, ctx, customer, points)?;
     insert_entry(
         conn,
         ctx,
@@ -338,15 +344,8 @@ pub fn adjust(
     if points == 0 {
         return Err(input("points", crate::i18n::t("err.points_nonzero").into()));
     }
-    let balance = balance(conn, customer)?;
-    if balance + points < 0 {
-        return Err(input(
-            "points",
-            tf(
-                "err.points_short",
-                &[("n", &-points), ("balance", &balance)],
-            ),
-        ));
+    if points < 0 {
+        ensure_covers(conn, ctx, customer, -points)?;
     }
     insert_entry(
         conn,
