@@ -26,10 +26,14 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_products.sql"),
     include_str!("migrations/0016_industry_and_potential.sql"),
     include_str!("migrations/0017_loyalty.sql"),
+    include_str!("migrations/0018_checks_without_lists.sql"),
 ];
 
 /// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.
 fn after_step(conn: &Connection, version: i64) -> Result<()> {
+    if version == 18 {
+        return checks_without_lists(conn);
+    }
     if version == 6 {
         return ids_never_reused(conn);
     }
@@ -133,6 +137,86 @@ pub fn raise_sequences(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Rewrites every table's `CHECK (column IN (a, b, c, …))` as `CHECK (column = a OR column = b
+/// OR …)`. SQLite evaluates an IN list of three or more constants by filling a temporary B-tree
+/// for each row it checks; comparisons cost next to nothing. The two forms accept exactly the
+/// same values (NULL too), so only the schema's text changes, in place — SQLite's documented
+/// procedure for changing a CHECK constraint without rebuilding the table (`writable_schema`,
+/// then a new `schema_version` so every connection reads the schema again).
+fn checks_without_lists(conn: &Connection) -> Result<()> {
+    let tables: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK (%'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let changed: Vec<(String, String)> = tables
+        .into_iter()
+        .filter_map(|(name, sql)| {
+            let rewritten = lists_as_comparisons(&sql);
+            (rewritten != sql).then_some((name, rewritten))
+        })
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let schema_version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let written = changed.iter().try_for_each(|(name, sql)| {
+        conn.execute(
+            "UPDATE sqlite_schema SET sql = ?2 WHERE type = 'table' AND name = ?1",
+            [name, sql],
+        )
+        .map(|_| ())
+    });
+    let bumped = conn.pragma_update(None, "schema_version", schema_version + 1);
+    conn.pragma_update(None, "writable_schema", false)?;
+    written?;
+    bumped?;
+    Ok(())
+}
+
+/// `sql` with each `CHECK (name IN (x, y, z…))` of three or more plain constants (quoted words
+/// or integers) written as comparisons; anything else is left as it is.
+fn lists_as_comparisons(sql: &str) -> String {
+    const OPEN: &str = "CHECK (";
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut rest = sql;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at + OPEN.len()]);
+        rest = &rest[at + OPEN.len()..];
+        if let Some((replaced, after)) = list_check(rest) {
+            out.push_str(&replaced);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// For the text after `CHECK (`: the comparisons for `name IN (…))` and the text after its last
+/// parenthesis, if it is such a list.
+fn list_check(text: &str) -> Option<(String, &str)> {
+    let name_end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let name = &text[..name_end];
+    let list = text[name_end..].strip_prefix(" IN (")?;
+    let close = list.find(')')?;
+    let after = list[close..].strip_prefix("))")?;
+    let items: Vec<&str> = list[..close].split(',').map(str::trim).collect();
+    let plain = |item: &&str| {
+        let word = item
+            .strip_prefix('\'')
+            .and_then(|i| i.strip_suffix('\''))
+            .unwrap_or(item);
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if name.is_empty() || items.len() < 3 || !items.iter().all(plain) {
+        return None;
+    }
+    let comparisons: Vec<String> = items.iter().map(|i| format!("{name} = {i}")).collect();
+    Some((format!("{})", comparisons.join(" OR ")), after))
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -207,4 +291,69 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {target};"
     ))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_three_or_more_becomes_comparisons_and_nothing_else_changes() {
+        let sql = "tier TEXT CHECK (tier IN ('vip', 'regular', 'potential')),\n\
+                   kind TEXT CHECK (kind IN ('b2b', 'b2c')),\n\
+                   flag INTEGER CHECK (flag IN (0, 1, 2)),\n\
+                   name TEXT CHECK (length(name) BETWEEN 1 AND 200),\n\
+                   odd TEXT CHECK (odd IN ('a b', 'c', 'd'))";
+        assert_eq!(
+            lists_as_comparisons(sql),
+            "tier TEXT CHECK (tier = 'vip' OR tier = 'regular' OR tier = 'potential'),\n\
+             kind TEXT CHECK (kind IN ('b2b', 'b2c')),\n\
+             flag INTEGER CHECK (flag = 0 OR flag = 1 OR flag = 2),\n\
+             name TEXT CHECK (length(name) BETWEEN 1 AND 200),\n\
+             odd TEXT CHECK (odd IN ('a b', 'c', 'd'))"
+        );
+    }
+
+    #[test]
+    fn a_new_book_checks_by_comparison_and_still_refuses_what_the_list_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::domain::Clock::fixed(
+            chrono::Utc::now(),
+            chrono::FixedOffset::east_opt(0).unwrap(),
+        );
+        let store = crate::store::Store::open(
+            &dir.path().join("t.db"),
+            crate::store::OpenMode::Create { shared: false },
+            &crate::store::Ctx::new("t", clock),
+        )
+        .unwrap();
+        let conn = store.conn();
+        let tables: Vec<String> = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for sql in &tables {
+            assert_eq!(&lists_as_comparisons(sql), sql, "a list is left in {sql}");
+        }
+        assert!(tables.iter().any(|t| t.contains("tier = 'vip' OR")));
+        let insert = |tier: &str, channel: Option<&str>| {
+            conn.execute(
+                "INSERT INTO customer (name, sort_key, tier, channel, created_at, created_by, updated_at, updated_by)
+                 VALUES ('A', 'a', ?1, ?2, '2026-01-01T00:00:00.000Z', 't', '2026-01-01T00:00:00.000Z', 't')",
+                rusqlite::params![tier, channel],
+            )
+        };
+        let refused = insert("gold", None).unwrap_err().to_string();
+        assert!(refused.contains("CHECK constraint failed"), "{refused}");
+        assert!(insert("vip", Some("fax")).is_err());
+        insert("vip", None).unwrap();
+        insert("potential", Some("wechat")).unwrap();
+        let verdict: String = conn
+            .pragma_query_value(None, "integrity_check", |r| r.get(0))
+            .unwrap();
+        assert_eq!(verdict, "ok");
+    }
 }
