@@ -177,10 +177,7 @@ fn demo_env(ctx: Ctx) -> Result<Env> {
         &ctx,
     )?;
     demo::load(&store, &ctx)?;
-    let ctx = Ctx {
-        clock: store.team_clock(ctx.clock),
-        ..ctx
-    };
+    let ctx = ctx.with_clock(store.team_clock(ctx.clock));
     Ok(Env {
         store,
         ctx,
@@ -215,10 +212,7 @@ fn open_screen(cli: &Cli, ctx: Ctx) -> Result<()> {
         );
     }
     let store = Store::open(&path, OpenMode::Create { shared: false }, &ctx)?;
-    let ctx = Ctx {
-        clock: store.team_clock(ctx.clock),
-        ..ctx
-    };
+    let ctx = ctx.with_clock(store.team_clock(ctx.clock));
     drop(store);
     let label = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -257,10 +251,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         for w in crate::store::guard::warnings(&path) {
             eprintln!("kehu: warning: {w}");
         }
-        let ctx = Ctx {
-            clock: store.team_clock(ctx.clock),
-            ..ctx
-        };
+        let ctx = ctx.with_clock(store.team_clock(ctx.clock));
         Env {
             store,
             ctx,
@@ -278,10 +269,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
 pub fn run_line(path: &std::path::Path, ctx: &Ctx, line: &str) -> Result<String> {
     let command = batch::parse_line(&mut command(), line)?;
     let store = Store::open(path, OpenMode::Existing, ctx)?;
-    let ctx = Ctx {
-        clock: store.team_clock(ctx.clock),
-        ..ctx.clone()
-    };
+    let ctx = ctx.with_clock(store.team_clock(ctx.clock));
     let mut env = Env {
         store,
         ctx,

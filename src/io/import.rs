@@ -326,6 +326,9 @@ pub fn run(
         .iter()
         .position(|t| matches!(t, Target::Field("churn_reason")))
         .and_then(|i| header.get(i).cloned());
+    // The change log, first history, tags and undo records of the rows are written many to a
+    // statement (store::appends); flushed before anything reads them and before the commit.
+    let ctx = &ctx.appending();
     store.begin_batch()?;
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
@@ -382,6 +385,7 @@ pub fn run(
                 report.places.push((line, place));
             }
         }
+        ctx.flush_appends(store.conn())?;
         if report.rows == 0 {
             return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")).into());
         }
@@ -441,10 +445,18 @@ fn add_row(
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let conn = store.conn();
-    let dup = if o.on_duplicate == OnDuplicate::Add {
-        None
-    } else {
-        imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed))?
+    let find = || imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed));
+    let dup = match o.on_duplicate {
+        OnDuplicate::Add => None,
+        // A customer this import added may have tags and history still gathered: written
+        // before it is read for a decision.
+        _ => match find()? {
+            Some(_) => {
+                ctx.flush_appends(conn)?;
+                find()?
+            }
+            None => None,
+        },
     };
     // A row that agrees with a possible duplicate on its name and on every other field it has
     // is that customer (the same file imported again); one that differs anywhere is someone
@@ -488,6 +500,7 @@ fn add_row(
                 )? {
                     imports::record(
                         conn,
+                        ctx,
                         batch,
                         "customer",
                         existing.id,
@@ -526,10 +539,10 @@ fn add_row(
             });
             let at = contact.as_ref().map(|f| f.at.as_str());
             let id = store::customers::add_contacted(conn, ctx, &r.fields, &r.tags, at)?;
-            imports::record(conn, batch, "customer", id, id, None)?;
+            imports::record(conn, ctx, batch, "customer", id, id, None)?;
             if let Some(f) = &contact {
                 let iid = store::interactions::add_for_new(conn, ctx, id, f)?;
-                imports::record(conn, batch, "interaction", iid, id, None)?;
+                imports::record(conn, ctx, batch, "interaction", iid, id, None)?;
             }
             report.added += 1;
         }

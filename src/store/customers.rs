@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::Ctx;
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS, int, text};
+use super::{AppendTo, Ctx};
 use crate::domain::{Customer, CustomerFields, Stage, Tier, input, sort_key};
 
 const WHAT: &str = "customer";
@@ -241,14 +241,60 @@ pub fn add_contacted(
         super::value::refresh_one(conn, id, ctx.clock.today())?;
     }
     // A new customer has no tags to read or take away.
-    for t in &wanted {
-        link_tag(conn, id, t)?;
+    match ctx.gathered() {
+        Some(mut appends) => {
+            for t in &wanted {
+                let name = input::clean_line(t);
+                if !name.is_empty() {
+                    let tag = appends.tag_id(conn, &name)?;
+                    appends.push(
+                        conn,
+                        AppendTo::CustomerTag,
+                        [Value::Integer(id), Value::Integer(tag)],
+                    )?;
+                }
+            }
+        }
+        None => {
+            for t in &wanted {
+                link_tag(conn, id, t)?;
+            }
+        }
     }
     Ok(id)
 }
 
 /// A new customer's first tier, stage and owner, dated now for the reports, in one statement.
 fn first_history(conn: &Connection, ctx: &Ctx, id: i64, fields: &CustomerFields) -> Result<()> {
+    if let Some(mut appends) = ctx.gathered() {
+        let firsts = [
+            ("tier", Some(fields.tier.to_string()), None),
+            (
+                "stage",
+                Some(fields.stage.to_string()),
+                fields.churn_reason.clone(),
+            ),
+            ("owner", fields.owner.clone(), None),
+        ];
+        for (field, value, note) in firsts {
+            if let Some(value) = value {
+                appends.push(
+                    conn,
+                    AppendTo::CustomerHistory,
+                    [
+                        Value::Integer(id),
+                        Value::Text(ctx.clock.stamp()),
+                        Value::Text(ctx.user.clone()),
+                        Value::Text(field.into()),
+                        Value::Null,
+                        Value::Text(value),
+                        rows::text(note.as_deref()),
+                    ],
+                )?;
+            }
+        }
+        return Ok(());
+    }
     rows::exec(
         conn,
         "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value, note)

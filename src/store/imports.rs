@@ -1,11 +1,12 @@
 //! Import batches: what an import added or changed, so it can be undone; and the duplicate
 //! checks against the customers already stored.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value as Json;
 
 use super::error::{Result, StoreError};
-use super::{Ctx, customers};
+use super::{AppendTo, Ctx, customers};
 use crate::domain::{Customer, CustomerFields, input, sort_key};
 
 /// How sure kehu is that a row is a customer it already has.
@@ -126,12 +127,26 @@ pub fn finish_batch(
 /// Remembers a row the import added (`before` = None) or the fields it changed.
 pub fn record(
     conn: &Connection,
+    ctx: &Ctx,
     batch: i64,
     table: &str,
     row_id: i64,
     customer_id: i64,
     before: Option<&Json>,
 ) -> Result<()> {
+    if let Some(mut appends) = ctx.gathered() {
+        return appends.push(
+            conn,
+            AppendTo::ImportUndo,
+            [
+                Value::Integer(batch),
+                Value::Text(table.to_string()),
+                Value::Integer(row_id),
+                Value::Integer(customer_id),
+                before.map_or(Value::Null, |b| Value::Text(b.to_string())),
+            ],
+        );
+    }
     super::rows::exec(
         conn,
         "INSERT INTO import_undo (batch_id, table_name, row_id, customer_id, before) VALUES (?1, ?2, ?3, ?4, ?5)",

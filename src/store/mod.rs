@@ -6,6 +6,7 @@
 //! and no statement or transaction kept open between calls.
 
 pub mod agreements;
+mod appends;
 pub mod breakdowns;
 pub mod bulk;
 pub mod campaigns;
@@ -48,6 +49,7 @@ pub mod win_back;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -56,12 +58,17 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::{Result, StoreError};
 
 use crate::domain::Clock;
+use appends::Appends;
+pub(crate) use appends::Table as AppendTo;
 
 /// Who is writing and when: stamped on every row and change-log entry.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub user: String,
     pub clock: Clock,
+    /// While a bulk write runs: rows nothing reads back until it ends, gathered to be written
+    /// many to a statement ([`appends`]).
+    appends: Option<Arc<Mutex<Appends>>>,
 }
 
 impl Ctx {
@@ -69,7 +76,39 @@ impl Ctx {
         Ctx {
             user: user.into(),
             clock,
+            appends: None,
         }
+    }
+
+    /// This context with another clock (the team's time zone once the book is open).
+    pub fn with_clock(&self, clock: Clock) -> Ctx {
+        Ctx {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// This context for a bulk write (an import): its change log, first history, tags and undo
+    /// records are gathered until [`Ctx::flush_appends`].
+    pub fn appending(&self) -> Ctx {
+        Ctx {
+            appends: Some(Arc::default()),
+            ..self.clone()
+        }
+    }
+
+    /// Writes what the bulk write gathered (before reading what it touched, and before commit).
+    pub fn flush_appends(&self, conn: &Connection) -> Result<()> {
+        match self.gathered() {
+            Some(mut appends) => appends.flush(conn),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn gathered(&self) -> Option<MutexGuard<'_, Appends>> {
+        self.appends
+            .as_ref()
+            .map(|a| a.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

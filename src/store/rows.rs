@@ -5,8 +5,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::{Map, Value as Json};
 
-use super::Ctx;
 use super::error::{Result, StoreError};
+use super::{AppendTo, Ctx};
 use crate::domain::Audit;
 
 /// The audit columns every mutable table ends its SELECT list with, in this order.
@@ -92,6 +92,22 @@ pub fn log(
     before: Option<&Json>,
     after: Option<&Json>,
 ) -> Result<()> {
+    if let Some(mut appends) = ctx.gathered() {
+        return appends.push(
+            conn,
+            AppendTo::ChangeLog,
+            [
+                Value::Text(ctx.clock.stamp()),
+                Value::Text(ctx.user.clone()),
+                Value::Text(table.to_string()),
+                Value::Integer(row_id),
+                int(customer_id),
+                Value::Text(action.to_string()),
+                text(before.map(Json::to_string).as_deref()),
+                text(after.map(Json::to_string).as_deref()),
+            ],
+        );
+    }
     exec(
         conn,
         "INSERT INTO change_log (at, by, table_name, row_id, customer_id, action, before, after)
