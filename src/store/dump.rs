@@ -6,6 +6,8 @@
 //! never leave them out of step. Loading keeps every id and stamp, which is what makes
 //! export → import into an empty database → export give the same file.
 
+use std::collections::HashSet;
+
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use serde_json::{Map, Value as Json};
@@ -401,7 +403,7 @@ fn insert(
     conn: &Connection,
     table: &str,
     row: &Json,
-    allowed: &[String],
+    allowed: &HashSet<String>,
     skip: &[&str],
     extra: &[(&str, Value)],
     at: &str,
@@ -409,29 +411,43 @@ fn insert(
     let Json::Object(map) = row else {
         return Err(refused(at, "must be an object"));
     };
-    let mut names = Vec::new();
-    let mut values = Vec::new();
+    // The statement names the columns the record has (an export leaves empty ones out), so
+    // records of one shape share one cached statement.
+    let mut sql = format!("INSERT INTO {table} (");
+    let mut values = Vec::with_capacity(map.len() + extra.len());
     for (k, v) in map {
         if skip.contains(&k.as_str()) {
             continue;
         }
-        if !allowed.contains(k) {
+        if !allowed.contains(k.as_str()) {
             return Err(refused(at, tf("restore.unknown_field", &[("field", k)])));
         }
-        names.push(format!("\"{k}\""));
+        if !values.is_empty() {
+            sql.push_str(", ");
+        }
+        // Names are known columns: checked just above.
+        sql.push('"');
+        sql.push_str(k);
+        sql.push('"');
         values.push(decode(k, v, at)?);
     }
     for (k, v) in extra {
-        names.push(format!("\"{k}\""));
+        if !values.is_empty() {
+            sql.push_str(", ");
+        }
+        sql.push('"');
+        sql.push_str(k);
+        sql.push('"');
         values.push(v.clone());
     }
-    let marks = vec!["?"; names.len()].join(", ");
-    conn.prepare_cached(&format!(
-        "INSERT INTO {table} ({}) VALUES ({marks})",
-        names.join(", ")
-    ))?
-    .execute(params_from_iter(values))
-    .map_err(|e| refused(at, e))?;
+    sql.push_str(") VALUES (");
+    for i in 0..values.len() {
+        sql.push_str(if i == 0 { "?" } else { ", ?" });
+    }
+    sql.push(')');
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(values))
+        .map_err(|e| refused(at, e))?;
     Ok(())
 }
 
@@ -479,10 +495,10 @@ pub fn load(
         version,
         started: false,
         loaded: Loaded::default(),
-        customer_cols: columns(conn, "customer", false)?,
+        customer_cols: columns(conn, "customer", false)?.into_iter().collect(),
         child_cols: CHILDREN
             .iter()
-            .map(|c| columns(conn, c.table, true))
+            .map(|c| Ok(columns(conn, c.table, true)?.into_iter().collect()))
             .collect::<Result<Vec<_>>>()?,
         ids: Vec::new(),
         failed: None,
@@ -576,8 +592,8 @@ struct Loader<'c, 'p> {
     version: Option<Json>,
     started: bool,
     loaded: Loaded,
-    customer_cols: Vec<String>,
-    child_cols: Vec<Vec<String>>,
+    customer_cols: HashSet<String>,
+    child_cols: Vec<HashSet<String>>,
     /// Each customer loaded, with where it was in the file, for the keys refreshed at the end.
     ids: Vec<(i64, String)>,
     /// The error that stopped the read (serde carries only text).
@@ -660,7 +676,7 @@ impl Loader<'_, '_> {
                     "todos" => "todo",
                     _ => "change_log",
                 };
-                let allowed = columns(self.conn, table, false)?;
+                let allowed = columns(self.conn, table, false)?.into_iter().collect();
                 for (i, row) in as_list(Some(&value), key)?.iter().enumerate() {
                     insert(
                         self.conn,
