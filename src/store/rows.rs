@@ -70,6 +70,7 @@ pub fn to_json(v: &Value) -> Json {
 
 /// A new row's log entry: the values it was given. Empty columns say nothing there (they were
 /// a third of the change log a 100,000-row import wrote).
+#[cfg(test)]
 fn json_object(cols: &[(&str, Value)], also: Map<String, Json>) -> Json {
     let mut object: Map<String, Json> = cols
         .iter()
@@ -78,6 +79,42 @@ fn json_object(cols: &[(&str, Value)], also: Map<String, Json>) -> Json {
         .collect();
     object.extend(also);
     Json::Object(object)
+}
+
+/// [`json_object`]'s text, written straight from the columns: an import logs a new row for
+/// every line, and building the object first (a map of copied keys and values) was a tenth of
+/// its time. Keys in order, `also` winning over a column of the same name, as the object has.
+fn json_object_text(cols: &[(&str, Value)], also: &Map<String, Json>) -> String {
+    enum Entry<'a> {
+        Column(&'a Value),
+        Also(&'a Json),
+    }
+    let mut entries: Vec<(&str, Entry<'_>)> = cols
+        .iter()
+        .filter(|(k, v)| *v != Value::Null && !also.contains_key(*k))
+        .map(|(k, v)| (*k, Entry::Column(v)))
+        .chain(also.iter().map(|(k, v)| (k.as_str(), Entry::Also(v))))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<u8> = Vec::with_capacity(64 + 24 * entries.len());
+    out.push(b'{');
+    for (i, (key, entry)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing JSON into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, key);
+        out.push(b':');
+        let _ = match entry {
+            Entry::Column(Value::Text(s)) => serde_json::to_writer(&mut out, s),
+            Entry::Column(Value::Integer(n)) => serde_json::to_writer(&mut out, n),
+            Entry::Column(v) => serde_json::to_writer(&mut out, &to_json(v)),
+            Entry::Also(v) => serde_json::to_writer(&mut out, v),
+        };
+    }
+    out.push(b'}');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Appends one change-log entry.
@@ -92,6 +129,30 @@ pub fn log(
     before: Option<&Json>,
     after: Option<&Json>,
 ) -> Result<()> {
+    log_text(
+        conn,
+        ctx,
+        table,
+        row_id,
+        customer_id,
+        action,
+        before.map(Json::to_string),
+        after.map(Json::to_string),
+    )
+}
+
+/// [`log`] with the entry's images already written as JSON text.
+#[allow(clippy::too_many_arguments)]
+fn log_text(
+    conn: &Connection,
+    ctx: &Ctx,
+    table: &str,
+    row_id: i64,
+    customer_id: Option<i64>,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<()> {
     if let Some(mut appends) = ctx.gathered() {
         return appends.push(
             conn,
@@ -103,8 +164,8 @@ pub fn log(
                 Value::Integer(row_id),
                 int(customer_id),
                 Value::Text(action.to_string()),
-                text(before.map(Json::to_string).as_deref()),
-                text(after.map(Json::to_string).as_deref()),
+                before.map_or(Value::Null, Value::Text),
+                after.map_or(Value::Null, Value::Text),
             ],
         );
     }
@@ -119,8 +180,8 @@ pub fn log(
             row_id,
             customer_id,
             action,
-            before.map(Json::to_string),
-            after.map(Json::to_string)
+            before,
+            after
         ],
     )?;
     Ok(())
@@ -165,7 +226,7 @@ pub fn insert_noting(
     let id = conn.last_insert_rowid();
     // A new customer's own log entry belongs to them (their id is known only now).
     let customer_id = customer_id.or((table == "customer").then_some(id));
-    log(
+    log_text(
         conn,
         ctx,
         table,
@@ -173,7 +234,7 @@ pub fn insert_noting(
         customer_id,
         "insert",
         None,
-        Some(&json_object(cols, also)),
+        Some(json_object_text(cols, &also)),
     )?;
     Ok(id)
 }
@@ -337,4 +398,31 @@ pub fn row_as_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Jso
         })
         .optional()?;
     Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_rows_log_text_is_its_object_written_out() {
+        let cols = [
+            ("name", Value::Text("王芳 \"Fang\"\n\u{1f}".into())),
+            ("tier", Value::Text("vip".into())),
+            ("email", Value::Null),
+            ("potential", Value::Integer(4)),
+            ("ratio", Value::Real(0.5)),
+            ("odd", Value::Real(f64::NAN)),
+            ("blob", Value::Blob(vec![1, 2, 3])),
+            ("tags", Value::Text("replaced by also".into())),
+        ];
+        let mut also = Map::new();
+        also.insert("tags".into(), serde_json::json!(["vip", "展会"]));
+        also.insert("a_first".into(), serde_json::json!({"x": 1}));
+        let text = json_object_text(&cols, &also);
+        assert_eq!(text, json_object(&cols, also).to_string());
+        assert!(text.starts_with("{\"a_first\""), "{text}");
+        assert!(!text.contains("email"), "{text}");
+        assert_eq!(json_object_text(&[], &Map::new()), "{}");
+    }
 }
