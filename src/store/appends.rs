@@ -68,6 +68,8 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct Appends {
     pending: [Vec<Value>; 4],
+    /// Each table's statement for a whole chunk, written once.
+    full_chunk: [String; 4],
     tag_ids: HashMap<String, i64>,
 }
 
@@ -85,7 +87,7 @@ impl Appends {
         pending.extend(row);
         debug_assert_eq!(pending.len() - before, width, "{table:?} row width");
         if pending.len() >= CHUNK * width {
-            write(conn, table, pending)?;
+            write(conn, table, pending, &mut self.full_chunk[table.index()])?;
         }
         Ok(())
     }
@@ -114,23 +116,33 @@ impl Appends {
     /// Writes every waiting row.
     pub fn flush(&mut self, conn: &Connection) -> Result<()> {
         for table in Table::ALL {
-            write(conn, table, &mut self.pending[table.index()])?;
+            let i = table.index();
+            write(conn, table, &mut self.pending[i], &mut self.full_chunk[i])?;
         }
         Ok(())
     }
 }
 
-/// Writes `values` (whole rows of `table`) and empties it.
-fn write(conn: &Connection, table: Table, values: &mut Vec<Value>) -> Result<()> {
+/// Writes `values` (whole rows of `table`) and empties it; `full_chunk` keeps the statement for
+/// a whole chunk once written.
+fn write(
+    conn: &Connection,
+    table: Table,
+    values: &mut Vec<Value>,
+    full_chunk: &mut String,
+) -> Result<()> {
     let (head, width) = table.head();
     for rows in values.chunks(CHUNK * width) {
-        let sql = statement(head, width, rows.len() / width);
         if rows.len() == CHUNK * width {
-            conn.prepare_cached(&sql)?
+            if full_chunk.is_empty() {
+                *full_chunk = statement(head, width, CHUNK);
+            }
+            conn.prepare_cached(full_chunk)?
                 .execute(params_from_iter(rows.iter()))?;
         } else {
             // The last, shorter statement of a flush is of any length: not worth caching.
-            conn.prepare(&sql)?.execute(params_from_iter(rows.iter()))?;
+            conn.prepare(&statement(head, width, rows.len() / width))?
+                .execute(params_from_iter(rows.iter()))?;
         }
     }
     values.clear();
