@@ -10,7 +10,7 @@ use super::mapping::{self, Row, Target};
 use super::table::{self, Opened};
 use crate::domain::{CustomerFields, InputError, InteractionFields, InteractionKind, time};
 use crate::store::deferred_indexes::{self, SetAside};
-use crate::store::imports::{self, Duplicate};
+use crate::store::imports::{self, Duplicate, Looking, Seen};
 use crate::store::{self, Ctx, Store, StoreError};
 
 /// What to do with a row that is likely a customer kehu already has.
@@ -333,6 +333,11 @@ pub fn run(
     let outcome = (|| -> Result<(), StoreError> {
         let batch = imports::start_batch(store.conn(), ctx, &o.source)?;
         let existed = imports::newest_customer_id(store.conn())?;
+        // Into a book without customers, rows are checked against each other in memory, and the
+        // indexes the check would read are built at the end with the others.
+        let checks = o.on_duplicate != OnDuplicate::Add;
+        let mut seen = (checks && existed == 0).then(Seen::default);
+        let reads_indexes = checks && existed > 0;
         report.batch = Some(batch);
         let mut writing = true;
         let mut set_aside = None;
@@ -343,7 +348,7 @@ pub fn run(
                 let (done, size) = source.progress();
                 let coming = (report.rows as u64).saturating_mul(size) / done.max(1);
                 if deferred_indexes::worth_it(coming, u64::try_from(existed).unwrap_or(0)) {
-                    set_aside = Some(SetAside::for_import(store.conn())?);
+                    set_aside = Some(SetAside::for_import(store.conn(), reads_indexes)?);
                 }
             }
             let mut r = mapping::convert(line, &header, &map, &cells, today, &ctx.user);
@@ -375,7 +380,17 @@ pub fn run(
                 continue;
             }
             if writing {
-                add_row(store, ctx, o, batch, existed, &in_file, &r, &mut report)?;
+                add_row(
+                    store,
+                    ctx,
+                    o,
+                    batch,
+                    existed,
+                    &mut seen,
+                    &in_file,
+                    &r,
+                    &mut report,
+                )?;
             }
             let mentioned =
                 report.bad.len() + report.likely.len() + report.possible_duplicates.len();
@@ -440,12 +455,21 @@ fn add_row(
     o: &Options,
     batch: i64,
     existed: i64,
+    seen: &mut Option<Seen>,
     in_file: &[&str],
     r: &Row,
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let conn = store.conn();
-    let find = || imports::find_duplicate(conn, &r.fields, r.kehu_id.filter(|id| *id <= existed));
+    let looking = seen.as_ref().map_or(Looking::InBook, Looking::InSeen);
+    let find = || {
+        imports::find_duplicate_looking(
+            conn,
+            looking,
+            &r.fields,
+            r.kehu_id.filter(|id| *id <= existed),
+        )
+    };
     let dup = match o.on_duplicate {
         OnDuplicate::Add => None,
         // A customer this import added may have tags and history still gathered: written
@@ -498,6 +522,9 @@ fn add_row(
                     &fields,
                     &tags,
                 )? {
+                    if let Some(seen) = seen {
+                        seen.add(existing.id, &fields);
+                    }
                     imports::record(
                         conn,
                         ctx,
@@ -539,6 +566,9 @@ fn add_row(
             });
             let at = contact.as_ref().map(|f| f.at.as_str());
             let id = store::customers::add_contacted(conn, ctx, &r.fields, &r.tags, at)?;
+            if let Some(seen) = seen {
+                seen.add(id, &r.fields);
+            }
             imports::record(conn, ctx, batch, "customer", id, id, None)?;
             if let Some(f) = &contact {
                 let iid = store::interactions::add_for_new(conn, ctx, id, f)?;

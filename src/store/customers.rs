@@ -103,7 +103,9 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
 }
 
 /// The stored columns for a customer's editable fields, with their normal forms and sort key.
-fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
+/// The normal forms of a customer's e-mail and phone, as stored (`email_norm`, `phone_norm`)
+/// for finding duplicates.
+pub(crate) fn normal_keys(f: &CustomerFields) -> (Option<String>, Option<String>) {
     let email_norm = f
         .email
         .as_deref()
@@ -112,6 +114,11 @@ fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
         .phone
         .as_deref()
         .map(|p| input::phone(p).map_or_else(|_| input::phone_digits(p), |(_, n)| n));
+    (email_norm, phone_norm)
+}
+
+fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
+    let (email_norm, phone_norm) = normal_keys(f);
     let custom = serde_json::to_string(&f.custom_fields).unwrap_or_else(|_| "{}".to_string());
     vec![
         ("name", Value::Text(f.name.clone())),
