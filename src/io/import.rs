@@ -523,7 +523,8 @@ fn add_row(
                     &tags,
                 )? {
                     if let Some(seen) = seen {
-                        seen.add(existing.id, &fields);
+                        let keys = store::customers::stored_keys(&fields);
+                        seen.add(existing.id, &keys, fields.company.as_deref());
                     }
                     imports::record(
                         conn,
@@ -565,9 +566,11 @@ fn add_row(
                 }
             });
             let at = contact.as_ref().map(|f| f.at.as_str());
-            let id = store::customers::add_contacted(conn, ctx, &r.fields, &r.tags, at)?;
+            let keys = store::customers::stored_keys(&r.fields);
+            let id =
+                store::customers::add_contacted_keyed(conn, ctx, &r.fields, &keys, &r.tags, at)?;
             if let Some(seen) = seen {
-                seen.add(id, &r.fields);
+                seen.add(id, &keys, r.fields.company.as_deref());
             }
             imports::record(conn, ctx, batch, "customer", id, id, None)?;
             if let Some(f) = &contact {

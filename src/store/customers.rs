@@ -103,26 +103,43 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
 }
 
 /// The stored columns for a customer's editable fields, with their normal forms and sort key.
-/// The normal forms of a customer's e-mail and phone, as stored (`email_norm`, `phone_norm`)
-/// for finding duplicates.
-pub(crate) fn normal_keys(f: &CustomerFields) -> (Option<String>, Option<String>) {
-    let email_norm = f
-        .email
-        .as_deref()
-        .map(|e| input::email(e).map_or_else(|_| e.to_lowercase(), |(_, n)| n));
-    let phone_norm = f
-        .phone
-        .as_deref()
-        .map(|p| input::phone(p).map_or_else(|_| input::phone_digits(p), |(_, n)| n));
-    (email_norm, phone_norm)
+/// What a customer is found by, as stored: the name's sort key and the normal forms of the
+/// e-mail and phone (`sort_key`, `email_norm`, `phone_norm`). Worked out once per imported row.
+#[derive(Debug, Clone)]
+pub struct StoredKeys {
+    pub sort_key: String,
+    pub email_norm: Option<String>,
+    pub phone_norm: Option<String>,
+}
+
+pub fn stored_keys(f: &CustomerFields) -> StoredKeys {
+    StoredKeys {
+        sort_key: sort_key(&f.name),
+        email_norm: f
+            .email
+            .as_deref()
+            .map(|e| input::email(e).map_or_else(|_| e.to_lowercase(), |(_, n)| n)),
+        phone_norm: f
+            .phone
+            .as_deref()
+            .map(|p| input::phone(p).map_or_else(|_| input::phone_digits(p), |(_, n)| n)),
+    }
 }
 
 fn columns(f: &CustomerFields) -> Vec<(&'static str, Value)> {
-    let (email_norm, phone_norm) = normal_keys(f);
+    columns_with(f, &stored_keys(f))
+}
+
+fn columns_with(f: &CustomerFields, keys: &StoredKeys) -> Vec<(&'static str, Value)> {
+    let StoredKeys {
+        sort_key,
+        email_norm,
+        phone_norm,
+    } = keys;
     let custom = serde_json::to_string(&f.custom_fields).unwrap_or_else(|_| "{}".to_string());
     vec![
         ("name", Value::Text(f.name.clone())),
-        ("sort_key", Value::Text(sort_key(&f.name))),
+        ("sort_key", Value::Text(sort_key.clone())),
         ("company", text(f.company.as_deref())),
         ("kind", Value::Text(f.kind.to_string())),
         ("tier", Value::Text(f.tier.to_string())),
@@ -223,6 +240,18 @@ pub fn add_contacted(
     tags: &[String],
     last_contact: Option<&str>,
 ) -> Result<i64> {
+    add_contacted_keyed(conn, ctx, fields, &stored_keys(fields), tags, last_contact)
+}
+
+/// [`add_contacted`] with the customer's [`stored_keys`] already worked out.
+pub fn add_contacted_keyed(
+    conn: &Connection,
+    ctx: &Ctx,
+    fields: &CustomerFields,
+    keys: &StoredKeys,
+    tags: &[String],
+    last_contact: Option<&str>,
+) -> Result<i64> {
     let checked;
     let fields = if fields.stage == Stage::Churned || fields.churn_reason.is_some() {
         checked = with_churn_reason(conn, None, fields)?;
@@ -230,7 +259,7 @@ pub fn add_contacted(
     } else {
         fields
     };
-    let mut cols = columns(fields);
+    let mut cols = columns_with(fields, keys);
     if fields.stage == Stage::Churned {
         cols.push(("churned_at", Value::Text(ctx.clock.stamp())));
     }

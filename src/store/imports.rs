@@ -67,16 +67,17 @@ fn tail(s: &str) -> &str {
 }
 
 impl Seen {
-    /// Notes the keys of customer `id` as they now are.
-    pub fn add(&mut self, id: i64, f: &CustomerFields) {
-        let (email, phone) = customers::normal_keys(f);
-        let name = sort_key(&f.name);
-        let company = f.company.as_deref().map(str::to_ascii_lowercase);
+    /// Notes the keys of customer `id` as they now are (`keys`: its [`customers::stored_keys`]).
+    pub fn add(&mut self, id: i64, keys: &customers::StoredKeys, company: Option<&str>) {
+        let (email, phone) = (keys.email_norm.as_deref(), keys.phone_norm.as_deref());
+        let company = company.map(str::to_ascii_lowercase);
         let keys = [
-            email.as_deref().map(Key::Email),
-            phone.as_deref().map(Key::Phone),
-            phone.as_deref().map(|p| Key::PhoneTail(tail(p))),
-            company.as_deref().map(|c| Key::NameAtCompany(&name, c)),
+            email.map(Key::Email),
+            phone.map(Key::Phone),
+            phone.map(|p| Key::PhoneTail(tail(p))),
+            company
+                .as_deref()
+                .map(|c| Key::NameAtCompany(&keys.sort_key, c)),
         ];
         for key in keys.into_iter().flatten() {
             let hash = key.hash();
@@ -239,8 +240,8 @@ fn seen_candidates(
         .collect();
     let mut found = BTreeMap::new();
     for id in hashed {
-        let (stored_email, stored_phone) =
-            customers::normal_keys(&customers::get(conn, id)?.fields);
+        let stored = customers::stored_keys(&customers::get(conn, id)?.fields);
+        let (stored_email, stored_phone) = (stored.email_norm, stored.phone_norm);
         let same_email = email.is_some() && stored_email.as_deref() == email;
         let same_phone = phone.is_some() && stored_phone.as_deref() == phone;
         let same_tail = match (by_tail, stored_phone.as_deref()) {
