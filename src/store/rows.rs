@@ -208,20 +208,24 @@ pub fn insert_noting(
     customer_id: Option<i64>,
     also: Map<String, Json>,
 ) -> Result<i64> {
-    let stamp = ctx.clock.stamp();
-    let names: Vec<&str> = cols.iter().map(|(k, _)| *k).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}, created_at, created_by, updated_at, updated_by, version) VALUES ({}, ?, ?, ?, ?, 1)",
-        names.join(", "),
-        vec!["?"; cols.len()].join(", ")
-    );
-    let mut values: Vec<Value> = cols.iter().map(|(_, v)| v.clone()).collect();
-    values.extend([
-        Value::Text(stamp.clone()),
-        Value::Text(ctx.user.clone()),
-        Value::Text(stamp),
-        Value::Text(ctx.user.clone()),
-    ]);
+    let stamp = Value::Text(ctx.clock.stamp());
+    let user = Value::Text(ctx.user.clone());
+    // Written into one string: an import inserts a row of each kind per line of its file.
+    let mut sql = String::with_capacity(64 + cols.len() * 20);
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table);
+    sql.push_str(" (");
+    for (name, _) in cols {
+        sql.push_str(name);
+        sql.push_str(", ");
+    }
+    sql.push_str("created_at, created_by, updated_at, updated_by, version) VALUES (");
+    sql.push_str(&"?, ".repeat(cols.len()));
+    sql.push_str("?, ?, ?, ?, 1)");
+    let values = cols
+        .iter()
+        .map(|(_, v)| v)
+        .chain([&stamp, &user, &stamp, &user]);
     exec(conn, &sql, params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     // A new customer's own log entry belongs to them (their id is known only now).
