@@ -12,6 +12,14 @@ pub const TEXT_MAX_CHARS: usize = 20_000;
 /// Removes control characters (escape sequences, bells, NULs) from a one-line value; line breaks
 /// and tabs become spaces. Stored text must never be able to drive a terminal.
 pub fn clean_line(text: &str) -> String {
+    // Nearly every cell is clean already: one copy of it, not a rebuilt one and a trimmed copy.
+    let trimmed = text.trim();
+    if !trimmed
+        .chars()
+        .any(|c| matches!(c, '\n' | '\r' | '\t') || is_unsafe_char(c))
+    {
+        return trimmed.to_string();
+    }
     let mapped: String = text
         .chars()
         .filter_map(|c| match c {
@@ -451,6 +459,36 @@ pub fn cadence_days(text: &str) -> Result<i64, InputError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clean_lines_come_out_as_the_character_by_character_rule_makes_them() {
+        let by_rule = |text: &str| -> String {
+            let mapped: String = text
+                .chars()
+                .filter_map(|c| match c {
+                    '\n' | '\r' | '\t' => Some(' '),
+                    c if super::is_unsafe_char(c) => None,
+                    c => Some(c),
+                })
+                .collect();
+            mapped.trim().to_string()
+        };
+        for text in [
+            "",
+            "  ",
+            "王芳",
+            "  Zhang Wei \r\n",
+            "a\tb",
+            "x \u{85}",
+            " \u{1b}[31m red",
+            "\u{202e}evil",
+            "a\u{0}b",
+            "\u{2003}full width space\u{3000}",
+            "line\nbreak",
+        ] {
+            assert_eq!(super::clean_line(text), by_rule(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn potential_reads_one_to_five() {

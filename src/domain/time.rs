@@ -135,7 +135,8 @@ pub fn format_timestamp(t: DateTime<Utc>) -> String {
     out[20] = b'0' + (millis / 100) as u8;
     out[21] = b'0' + (millis / 10 % 10) as u8;
     out[22] = b'0' + (millis % 10) as u8;
-    out.iter().map(|b| char::from(*b)).collect()
+    // ASCII digits and punctuation only: always UTF-8.
+    std::str::from_utf8(&out).map_or_else(|_| String::new(), str::to_owned)
 }
 
 pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
