@@ -274,8 +274,6 @@ impl Store {
             if !created && mode == OpenMode::Existing {
                 return Err(StoreError::file(path, crate::i18n::t("file.empty")));
             }
-            // Set before the first table: a book's pages keep the size it was made with.
-            conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         }
         if version > migrate::latest_version() {
             return Err(StoreError::TooNew {
@@ -537,13 +535,6 @@ impl Store {
         &self.conn
     }
 }
-
-/// The page size of a new book. Most of a book is text rows of a few hundred bytes (the change
-/// log's JSON, history, notes): twice SQLite's default 4 KiB holds twice as many per page, so a
-/// large import splits and allocates half as many pages (100,000 rows: 3.3 s → 3.05 s), while a
-/// save, bound by its sync, takes as long (4–6 ms on a 100,000-customer book either way).
-/// Books made with 4 KiB pages keep them.
-const PAGE_SIZE: i64 = 8192;
 
 fn apply_pragmas(conn: &Connection, path: &Path) -> Result<()> {
     let mode: String =

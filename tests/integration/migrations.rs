@@ -65,19 +65,6 @@ fn pragmas_are_set_for_sharing() {
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .unwrap();
     assert_eq!(app, APPLICATION_ID);
-    let page: i64 = raw
-        .pragma_query_value(None, "page_size", |r| r.get(0))
-        .unwrap();
-    assert_eq!(page, 8192, "a new book's pages");
-    // A book made with SQLite's default pages keeps them when it is upgraded.
-    let old = dir.path().join("old.db");
-    Store::create_at_version(&old, 1, &ctx("t")).unwrap();
-    drop(Store::open(&old, OpenMode::Existing, &ctx("t")).unwrap());
-    let page: i64 = Connection::open(&old)
-        .unwrap()
-        .pragma_query_value(None, "page_size", |r| r.get(0))
-        .unwrap();
-    assert_eq!(page, 4096);
 }
 
 #[test]
