@@ -121,17 +121,7 @@ mod tests {
 
     #[test]
     fn indexes_set_aside_come_back_exactly_and_the_duplicate_check_keeps_its_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = crate::domain::Clock::fixed(
-            chrono::Utc::now(),
-            chrono::FixedOffset::east_opt(0).unwrap(),
-        );
-        let store = crate::store::Store::open(
-            &dir.path().join("t.db"),
-            crate::store::OpenMode::Create { shared: false },
-            &crate::store::Ctx::new("t", clock),
-        )
-        .unwrap();
+        let (_dir, store) = crate::store::scratch_store();
         let conn = store.conn();
         let before = indexes(conn);
         let aside = SetAside::for_import(conn, true).unwrap();

@@ -317,17 +317,7 @@ mod tests {
 
     #[test]
     fn a_new_book_checks_by_comparison_and_still_refuses_what_the_list_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = crate::domain::Clock::fixed(
-            chrono::Utc::now(),
-            chrono::FixedOffset::east_opt(0).unwrap(),
-        );
-        let store = crate::store::Store::open(
-            &dir.path().join("t.db"),
-            crate::store::OpenMode::Create { shared: false },
-            &crate::store::Ctx::new("t", clock),
-        )
-        .unwrap();
+        let (_dir, store) = crate::store::scratch_store();
         let conn = store.conn();
         let tables: Vec<String> = conn
             .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table'")

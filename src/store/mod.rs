@@ -112,6 +112,23 @@ impl Ctx {
     }
 }
 
+/// A new book in a folder of its own that goes with it, for the store's unit tests.
+#[cfg(test)]
+pub(crate) fn scratch_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let clock = Clock::fixed(
+        chrono::Utc::now(),
+        chrono::FixedOffset::east_opt(0).expect("UTC"),
+    );
+    let store = Store::open(
+        &dir.path().join("t.db"),
+        OpenMode::Create { shared: false },
+        &Ctx::new("t", clock),
+    )
+    .expect("a new book");
+    (dir, store)
+}
+
 /// How to treat a path that has no database yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
