@@ -10,6 +10,7 @@ mod common;
 mod concurrency;
 mod crash;
 mod hostile;
+mod import_duplicates;
 mod locking;
 mod loyalty;
 mod migrations;
