@@ -145,47 +145,12 @@ pub fn find_duplicate_looking(
         .phone
         .as_deref()
         .and_then(|p| input::phone(p).ok().map(|(_, n)| n));
-    // The last eight digits only find candidates (through their index); a phone matches on the
-    // whole number, its country code optional (`input::same_phone`). One query for each way to
-    // match, each through its own index (one query with OR merged them through a temporary
-    // table, for every row of an import); the first 50 customers either way, by id.
-    let mut found: BTreeMap<i64, bool> = BTreeMap::new();
-    if let Looking::InSeen(seen) = looking {
-        found = seen_candidates(conn, seen, email.as_deref(), phone.as_deref())?;
-    }
-    let mut candidates = |sql: &str, key: &str, same_email: bool| -> Result<()> {
-        if matches!(looking, Looking::InSeen(_)) {
-            return Ok(());
-        }
-        let mut stmt = conn.prepare_cached(sql)?;
-        let ids = stmt.query_map([key], |r| r.get::<_, i64>(0))?;
-        for id in ids {
-            *found.entry(id?).or_default() |= same_email;
-        }
-        Ok(())
+    // The last eight digits only find candidates; a phone matches on the whole number, its
+    // country code optional (`input::same_phone`).
+    let found = match looking {
+        Looking::InBook => book_candidates(conn, email.as_deref(), phone.as_deref())?,
+        Looking::InSeen(seen) => seen_candidates(conn, seen, email.as_deref(), phone.as_deref())?,
     };
-    if let Some(email) = &email {
-        candidates(
-            "SELECT id FROM customer WHERE email_norm = ?1 ORDER BY id LIMIT 50",
-            email,
-            true,
-        )?;
-    }
-    if let Some(phone) = &phone {
-        candidates(
-            "SELECT id FROM customer WHERE phone_norm = ?1 ORDER BY id LIMIT 50",
-            phone,
-            false,
-        )?;
-        if phone.chars().count() >= 8 {
-            candidates(
-                "SELECT id FROM customer WHERE phone_norm IS NOT NULL
-                 AND substr(phone_norm, -8) = substr(?1, -8) ORDER BY id LIMIT 50",
-                phone,
-                false,
-            )?;
-        }
-    }
     let mut possible = None;
     for (id, same_email) in found.into_iter().take(50) {
         let c = customers::get(conn, id)?;
@@ -219,6 +184,48 @@ pub fn find_duplicate_looking(
         }
     }
     Ok(possible)
+}
+
+/// The customers whose e-mail, whole phone or (for a phone of eight or more) last eight digits
+/// match, the first 50 by id, each with whether its e-mail matched. One query for each way to
+/// match, each through its own index: one query with OR merged them through a temporary table,
+/// for every row of an import.
+fn book_candidates(
+    conn: &Connection,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<BTreeMap<i64, bool>> {
+    let mut found: BTreeMap<i64, bool> = BTreeMap::new();
+    let mut candidates = |sql: &str, key: &str, same_email: bool| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for id in stmt.query_map([key], |r| r.get::<_, i64>(0))? {
+            *found.entry(id?).or_default() |= same_email;
+        }
+        Ok(())
+    };
+    if let Some(email) = email {
+        candidates(
+            "SELECT id FROM customer WHERE email_norm = ?1 ORDER BY id LIMIT 50",
+            email,
+            true,
+        )?;
+    }
+    if let Some(phone) = phone {
+        candidates(
+            "SELECT id FROM customer WHERE phone_norm = ?1 ORDER BY id LIMIT 50",
+            phone,
+            false,
+        )?;
+        if phone.chars().count() >= 8 {
+            candidates(
+                "SELECT id FROM customer WHERE phone_norm IS NOT NULL
+                 AND substr(phone_norm, -8) = substr(?1, -8) ORDER BY id LIMIT 50",
+                phone,
+                false,
+            )?;
+        }
+    }
+    Ok(found.into_iter().take(50).collect())
 }
 
 /// The customers whose e-mail or phone match as the book's queries match them (whole e-mail,
