@@ -267,6 +267,10 @@ pub fn same_phone(a: &str, b: &str) -> bool {
 }
 
 fn split_extension(lower: &str) -> (&str, Option<&str>) {
+    // Every marker has one of these: most numbers have none, and are done with one pass.
+    if !lower.contains(['x', '#', '转']) {
+        return (lower, None);
+    }
     for marker in ["extension", "ext.", "ext", "转", "x", "#"] {
         if let Some(pos) = lower.find(marker) {
             let ext = lower[pos + marker.len()..]

@@ -10,7 +10,7 @@ use super::mapping::{self, Row, Target};
 use super::table::{self, Opened};
 use crate::domain::{CustomerFields, InputError, InteractionFields, InteractionKind, time};
 use crate::store::deferred_indexes::{self, SetAside};
-use crate::store::imports::{self, Duplicate, Looking, Seen};
+use crate::store::imports::{self, AddedRows, Duplicate, Looking, Seen};
 use crate::store::{self, Ctx, Store, StoreError};
 
 /// What to do with a row that is likely a customer kehu already has.
@@ -341,6 +341,7 @@ pub fn run(
         report.batch = Some(batch);
         let mut writing = true;
         let mut set_aside = None;
+        let mut added = AddedRows::default();
         while let Some(next) = source.next_row() {
             let (line, cells) = next?;
             if report.rows == SIZE_UP_AFTER && writing {
@@ -387,6 +388,7 @@ pub fn run(
                     batch,
                     existed,
                     &mut seen,
+                    &mut added,
                     &in_file,
                     &r,
                     &mut report,
@@ -400,6 +402,7 @@ pub fn run(
                 report.places.push((line, place));
             }
         }
+        added.record(store.conn(), batch)?;
         ctx.flush_appends(store.conn())?;
         if report.rows == 0 {
             return Err(InputError::new("file", crate::i18n::t("err.file_no_rows")).into());
@@ -456,6 +459,7 @@ fn add_row(
     batch: i64,
     existed: i64,
     seen: &mut Option<Seen>,
+    added: &mut AddedRows,
     in_file: &[&str],
     r: &Row,
     report: &mut Report,
@@ -526,15 +530,7 @@ fn add_row(
                         let keys = store::customers::stored_keys(&fields);
                         seen.add(existing.id, &keys, fields.company.as_deref());
                     }
-                    imports::record(
-                        conn,
-                        ctx,
-                        batch,
-                        "customer",
-                        existing.id,
-                        existing.id,
-                        Some(&Json::Object(before)),
-                    )?;
+                    imports::record_before(conn, ctx, batch, existing.id, &Json::Object(before))?;
                     report.updated += 1;
                 } else {
                     report
@@ -565,17 +561,21 @@ fn add_row(
                     details: None,
                 }
             });
-            let at = contact.as_ref().map(|f| f.at.as_str());
             let keys = store::customers::stored_keys(&r.fields);
-            let id =
-                store::customers::add_contacted_keyed(conn, ctx, &r.fields, &keys, &r.tags, at)?;
+            let (id, note) = store::customers::add_contacted_keyed(
+                conn,
+                ctx,
+                &r.fields,
+                &keys,
+                &r.tags,
+                contact.as_ref(),
+            )?;
             if let Some(seen) = seen {
                 seen.add(id, &keys, r.fields.company.as_deref());
             }
-            imports::record(conn, ctx, batch, "customer", id, id, None)?;
-            if let Some(f) = &contact {
-                let iid = store::interactions::add_for_new(conn, ctx, id, f)?;
-                imports::record(conn, ctx, batch, "interaction", iid, id, None)?;
+            added.customer(id);
+            if let Some(note) = note {
+                added.interaction(note);
             }
             report.added += 1;
         }

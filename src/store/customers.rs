@@ -10,7 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS, int, text};
 use super::{AppendTo, Ctx};
-use crate::domain::{Customer, CustomerFields, Stage, Tier, input, sort_key};
+use crate::domain::{Customer, CustomerFields, InteractionFields, Stage, Tier, input, sort_key};
+use serde_json::Value as Json;
 
 pub(crate) const WHAT: &str = "customer";
 
@@ -231,19 +232,20 @@ fn with_churn_reason(
 }
 
 pub fn add(conn: &Connection, ctx: &Ctx, fields: &CustomerFields, tags: &[String]) -> Result<i64> {
-    add_contacted(conn, ctx, fields, tags, None)
+    Ok(add_contacted(conn, ctx, fields, tags, None)?.0)
 }
 
-/// [`add`] for a customer last contacted at `last_contact` (an import's column), whose
-/// interaction saying so the caller adds with [`super::interactions::add_for_new`]. One log
-/// entry holds the customer and their tags: an import adds thousands.
+/// [`add`] for a customer last contacted at `last_contact` (an import's column), with the
+/// interaction that says so. One log entry holds the customer, their tags and that interaction
+/// (by its id: its time is the customer's `last_contact_at`, its kind and summary the import's):
+/// an import adds thousands. Returns the customer's id and the interaction's.
 pub fn add_contacted(
     conn: &Connection,
     ctx: &Ctx,
     fields: &CustomerFields,
     tags: &[String],
-    last_contact: Option<&str>,
-) -> Result<i64> {
+    last_contact: Option<&InteractionFields>,
+) -> Result<(i64, Option<i64>)> {
     add_contacted_keyed(conn, ctx, fields, &stored_keys(fields), tags, last_contact)
 }
 
@@ -254,8 +256,8 @@ pub fn add_contacted_keyed(
     fields: &CustomerFields,
     keys: &StoredKeys,
     tags: &[String],
-    last_contact: Option<&str>,
-) -> Result<i64> {
+    last_contact: Option<&InteractionFields>,
+) -> Result<(i64, Option<i64>)> {
     let checked;
     let fields = if fields.stage == Stage::Churned || fields.churn_reason.is_some() {
         checked = with_churn_reason(conn, None, fields)?;
@@ -267,15 +269,26 @@ pub fn add_contacted_keyed(
     if fields.stage == Stage::Churned {
         cols.push(("churned_at", Value::Text(ctx.clock.stamp())));
     }
-    if let Some(at) = last_contact {
-        cols.push(("last_contact_at", Value::Text(at.to_string())));
+    if let Some(contact) = last_contact {
+        cols.push(("last_contact_at", Value::Text(contact.at.clone())));
     }
     let wanted = wanted_tags(tags);
     let mut also = serde_json::Map::new();
     if !wanted.is_empty() {
         also.insert("tags".into(), serde_json::json!(wanted));
     }
-    let id = rows::insert_noting(conn, ctx, "customer", &cols, None, also)?;
+    let id = rows::insert_unlogged(conn, ctx, "customer", &cols)?;
+    // The interaction is the customer's `last_contact_at` as a note: its id is all the entry
+    // needs to name it.
+    let note = match last_contact {
+        Some(contact) => {
+            let note = super::interactions::add_unlogged(conn, ctx, id, contact)?;
+            also.insert("last_contact_note".into(), Json::from(note));
+            Some(note)
+        }
+        None => None,
+    };
+    rows::log_insert(conn, ctx, "customer", id, &cols, None, &also)?;
     first_history(conn, ctx, id, fields)?;
     if fields.potential.is_some() {
         super::value::refresh_one(conn, id, ctx.clock.today())?;
@@ -301,7 +314,7 @@ pub fn add_contacted_keyed(
             }
         }
     }
-    Ok(id)
+    Ok((id, note))
 }
 
 /// A new customer's first tier, stage and owner, dated now for the reports, in one statement.

@@ -1,14 +1,13 @@
-//! Import batches: what an import added or changed, so it can be undone; and the duplicate
+//! Import batches (their undo records are in `import_undo`), and the duplicate
 //! checks against the customers already stored.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::Value as Json;
 
-use super::error::{Result, StoreError};
-use super::{AppendTo, Ctx, customers};
+use super::error::Result;
+pub use super::import_undo::{AddedRows, record_before, undo};
+use super::{Ctx, customers};
 use crate::domain::{Customer, CustomerFields, input, sort_key};
 
 /// How sure kehu is that a row is a customer it already has.
@@ -40,8 +39,40 @@ pub fn similar(a: &str, b: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Seen {
     /// Hash of a key → the first customer with it; further customers with it in `more`.
-    first: HashMap<u64, i64>,
-    more: HashMap<u64, Vec<i64>>,
+    first: HashMap<u64, i64, Hashed>,
+    more: HashMap<u64, Vec<i64>, Hashed>,
+}
+
+/// The maps' keys are hashes already: they are used as they are, not hashed again.
+#[derive(Debug, Default, Clone, Copy)]
+struct Hashed;
+
+impl std::hash::BuildHasher for Hashed {
+    type Hasher = AsIs;
+
+    fn build_hasher(&self) -> AsIs {
+        AsIs(0)
+    }
+}
+
+#[derive(Debug)]
+struct AsIs(u64);
+
+impl std::hash::Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys reach here (write_u64); anything else is folded in, not lost.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// What a key is of, so that an e-mail and a phone with the same text are different keys.
@@ -321,160 +352,3 @@ pub fn finish_batch(
     )?;
     Ok(())
 }
-
-/// Remembers a row the import added (`before` = None) or the fields it changed.
-pub fn record(
-    conn: &Connection,
-    ctx: &Ctx,
-    batch: i64,
-    table: &str,
-    row_id: i64,
-    customer_id: i64,
-    before: Option<&Json>,
-) -> Result<()> {
-    if let Some(mut appends) = ctx.gathered() {
-        return appends.push(
-            conn,
-            AppendTo::ImportUndo,
-            [
-                Value::Integer(batch),
-                Value::Text(table.to_string()),
-                Value::Integer(row_id),
-                Value::Integer(customer_id),
-                before.map_or(Value::Null, |b| Value::Text(b.to_string())),
-            ],
-        );
-    }
-    super::rows::exec(
-        conn,
-        "INSERT INTO import_undo (batch_id, table_name, row_id, customer_id, before) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            batch,
-            table,
-            row_id,
-            customer_id,
-            before.map(Json::to_string)
-        ],
-    )?;
-    Ok(())
-}
-
-/// Undoes an import: removes the customers and notes it added (refusing a customer someone has
-/// since given other records) and puts back the fields it filled in. Returns (removed, restored).
-pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> {
-    let undone: Option<Option<String>> = conn
-        .query_row(
-            "SELECT undone_at FROM import_batch WHERE id = ?1",
-            [batch],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match undone {
-        None => {
-            return Err(StoreError::NotFound {
-                what: "import",
-                id: batch,
-            });
-        }
-        Some(Some(at)) => {
-            return Err(StoreError::Refused(crate::i18n::tf(
-                "refused.already_undone",
-                &[("batch", &batch), ("at", &at)],
-            )));
-        }
-        Some(None) => {}
-    }
-    let mut stmt = conn.prepare_cached("SELECT table_name, row_id, customer_id, before FROM import_undo WHERE batch_id = ?1 ORDER BY id DESC")?;
-    let entries: Vec<(String, i64, i64, Option<String>)> = stmt
-        .query_map([batch], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let (mut removed, mut restored) = (0, 0);
-    for (table, row_id, customer, before) in &entries {
-        match (table.as_str(), before) {
-            ("interaction", None) => {
-                super::rows::exec(conn, "DELETE FROM interaction WHERE id = ?1", [row_id])?;
-                customers::refresh_derived(conn, *customer)?;
-            }
-            ("customer", None) => {
-                let others: i64 = conn.query_row(
-                    "SELECT (SELECT count(*) FROM interaction WHERE customer_id = ?1) + (SELECT count(*) FROM todo WHERE customer_id = ?1)
-                          + (SELECT count(*) FROM purchase WHERE customer_id = ?1) + (SELECT count(*) FROM ticket WHERE customer_id = ?1)
-                          + (SELECT count(*) FROM deal WHERE customer_id = ?1) + (SELECT count(*) FROM contact_person WHERE customer_id = ?1)",
-                    [row_id],
-                    |r| r.get(0),
-                )?;
-                if others > 0 {
-                    let name = customers::get(conn, *row_id)?.fields.name;
-                    return Err(StoreError::Refused(crate::i18n::tf(
-                        "refused.undo_has_records",
-                        &[("id", row_id), ("name", &name)],
-                    )));
-                }
-                customers::erase(conn, ctx, *row_id)?;
-                removed += 1;
-            }
-            ("customer", Some(before)) => {
-                let old: serde_json::Map<String, Json> = serde_json::from_str(before)?;
-                let c = customers::get(conn, *row_id)?;
-                let cols: Vec<(&str, rusqlite::types::Value)> = old
-                    .iter()
-                    .filter(|(k, _)| COLUMNS.contains(&k.as_str()))
-                    .map(|(k, v)| {
-                        let key = COLUMNS
-                            .iter()
-                            .find(|c| **c == k.as_str())
-                            .copied()
-                            .unwrap_or("name");
-                        (
-                            key,
-                            v.as_str().map_or(rusqlite::types::Value::Null, |s| {
-                                rusqlite::types::Value::Text(s.to_string())
-                            }),
-                        )
-                    })
-                    .collect();
-                super::rows::update(
-                    conn,
-                    ctx,
-                    "customer",
-                    "customer",
-                    *row_id,
-                    c.audit.version,
-                    &cols,
-                    Some(*row_id),
-                )?;
-                // The normal forms follow the restored phone and e-mail.
-                customers::refresh_keys(conn, *row_id)?;
-                restored += 1;
-            }
-            _ => {}
-        }
-    }
-    super::rows::exec(
-        conn,
-        "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
-        params![batch, ctx.clock.stamp()],
-    )?;
-    Ok((removed, restored))
-}
-
-/// Customer columns an import may fill in (and undo may restore).
-pub const COLUMNS: &[&str] = &[
-    "company",
-    "email",
-    "email_norm",
-    "phone",
-    "phone_norm",
-    "city",
-    "industry",
-    "potential",
-    "address",
-    "owner",
-    "source",
-    "needs",
-    "service_needs",
-    "birthday",
-    "custom_fields",
-];

@@ -84,9 +84,9 @@ pub fn add_as(
     Ok(id)
 }
 
-/// The interaction that gives a customer just added with [`customers::add_contacted`] their
-/// last contact (already in the customer's row).
-pub fn add_for_new(
+/// The interaction that gives a customer an import adds their last contact, inserted without a
+/// log entry of its own: the customer's entry names it ([`customers::add_contacted_keyed`]).
+pub(super) fn add_unlogged(
     conn: &Connection,
     ctx: &Ctx,
     customer_id: i64,
@@ -94,7 +94,7 @@ pub fn add_for_new(
 ) -> Result<i64> {
     let mut cols = columns(fields);
     cols.insert(0, ("customer_id", Value::Integer(customer_id)));
-    rows::insert(conn, ctx, "interaction", &cols, Some(customer_id))
+    rows::insert_unlogged(conn, ctx, "interaction", &cols)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Interaction> {

@@ -21,6 +21,7 @@ pub mod dump;
 pub mod error;
 pub mod guard;
 pub mod history;
+pub mod import_undo;
 pub mod imports;
 pub mod interactions;
 pub mod lock;

@@ -208,6 +208,19 @@ pub fn insert_noting(
     customer_id: Option<i64>,
     also: Map<String, Json>,
 ) -> Result<i64> {
+    let id = insert_unlogged(conn, ctx, table, cols)?;
+    log_insert(conn, ctx, table, id, cols, customer_id, &also)?;
+    Ok(id)
+}
+
+/// Inserts a row stamped with who and when and returns its id, leaving its log entry to the
+/// caller ([`log_insert`]): a write that makes several rows as one step logs them in one entry.
+pub fn insert_unlogged(
+    conn: &Connection,
+    ctx: &Ctx,
+    table: &str,
+    cols: &[(&str, Value)],
+) -> Result<i64> {
     let stamp = Value::Text(ctx.clock.stamp());
     let user = Value::Text(ctx.user.clone());
     // Written into one string: an import inserts a row of each kind per line of its file.
@@ -227,7 +240,19 @@ pub fn insert_noting(
         .map(|(_, v)| v)
         .chain([&stamp, &user, &stamp, &user]);
     exec(conn, &sql, params_from_iter(values))?;
-    let id = conn.last_insert_rowid();
+    Ok(conn.last_insert_rowid())
+}
+
+/// The log entry of row `id` just inserted with `cols`, also noting `also`.
+pub fn log_insert(
+    conn: &Connection,
+    ctx: &Ctx,
+    table: &str,
+    id: i64,
+    cols: &[(&str, Value)],
+    customer_id: Option<i64>,
+    also: &Map<String, Json>,
+) -> Result<()> {
     // A new customer's own log entry belongs to them (their id is known only now).
     let customer_id = customer_id.or((table == "customer").then_some(id));
     log_text(
@@ -238,9 +263,8 @@ pub fn insert_noting(
         customer_id,
         "insert",
         None,
-        Some(json_object_text(cols, &also)),
-    )?;
-    Ok(id)
+        Some(json_object_text(cols, also)),
+    )
 }
 
 /// The version and last writer of a row, or `NotFound`.

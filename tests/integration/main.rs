@@ -11,6 +11,7 @@ mod concurrency;
 mod crash;
 mod hostile;
 mod import_duplicates;
+mod import_undo;
 mod locking;
 mod loyalty;
 mod migrations;
