@@ -604,6 +604,10 @@ fn across_two_sshfs_mounts_of_one_folder_nothing_is_lost_or_corrupted() {
         started.elapsed().as_secs_f64(),
         outcome.finished
     );
+    if !outcome.errors.is_empty() {
+        // Whether the live screen was still there, and what it said, when something went wrong.
+        eprintln!("the live screen:\n{}", screen.text());
+    }
     drop(screen);
     assert_whole("sshfs", &outcome);
 }

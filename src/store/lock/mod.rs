@@ -183,8 +183,23 @@ fn refresh_loop() {
     }
 }
 
+/// Every holder file's length: a multiple of this.
+const HOLDER_BLOCK: usize = 512;
+
+/// A holder as its file holds it: JSON padded with spaces to a whole [`HOLDER_BLOCK`], so that
+/// every holder file has the same length. A FUSE mount such as sshfs caches a file's size for up
+/// to 20 s and reads no further than the size it remembers: a holder written longer than the one
+/// before it (a longer user name, a bigger beat) read through another mount came back cut short
+/// and unreadable until the cache expired.
+fn holder_bytes(holder: &Holder) -> std::io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec(holder).map_err(std::io::Error::other)?;
+    let padded = bytes.len().div_ceil(HOLDER_BLOCK).max(1) * HOLDER_BLOCK;
+    bytes.resize(padded, b' ');
+    Ok(bytes)
+}
+
 fn write_holder(dir: &Path, holder: &Holder, shared: bool) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec(holder).map_err(std::io::Error::other)?;
+    let bytes = holder_bytes(holder)?;
     // Written under a temporary name and renamed, so a reader never sees half a holder.
     let tmp = dir.join(format!("holder.{}", holder.nonce));
     fs::write(&tmp, bytes)?;
@@ -370,9 +385,8 @@ impl DbLock {
             let _ = crate::store::set_mode(&ready, 0o2770);
         }
         // Nobody reads this folder before it is renamed into place: written directly.
-        let written = serde_json::to_vec(&holder)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| fs::write(ready.join("holder"), bytes));
+        let written =
+            holder_bytes(&holder).and_then(|bytes| fs::write(ready.join("holder"), bytes));
         if let Err(e) = written {
             remove_lock_folder(&ready);
             return Err(e);
@@ -598,6 +612,31 @@ fn process_gone(pid: u32, started: Option<u64>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holder_files_keep_one_length_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kehu.db");
+        let mut a = DbLock::new(&db);
+        assert!(matches!(a.try_take(), Attempt::Taken));
+        let file = lock_dir(&db).join("holder");
+        let first = fs::metadata(&file).unwrap().len();
+        let mut holder = read_holder(&lock_dir(&db)).expect("a readable holder");
+        // Beats and names of every length give a file of the same length.
+        for (beat, user) in [
+            (9, "li"),
+            (10, "watcher"),
+            (12_345_678, "a.much.longer.name"),
+        ] {
+            holder.beat = beat;
+            holder.user = user.into();
+            write_holder(&lock_dir(&db), &holder, false).unwrap();
+            assert_eq!(fs::metadata(&file).unwrap().len(), first);
+            assert_eq!(read_holder(&lock_dir(&db)), Some(holder.clone()));
+        }
+        assert_eq!(first as usize % HOLDER_BLOCK, 0);
+        a.release();
+    }
 
     #[test]
     fn a_second_taker_waits_and_names_the_holder() {
