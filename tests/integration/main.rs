@@ -15,6 +15,7 @@ mod import_undo;
 mod locking;
 mod loyalty;
 mod migrations;
+mod report_splits;
 mod reports;
 mod restore;
 mod sharing;
