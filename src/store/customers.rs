@@ -564,7 +564,7 @@ fn search_sources(
     let mut stmt = conn.prepare(&format!(
         "SELECT id, name, company, email, city, phone,
             (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
-             WHERE ct.customer_id = customer.id)
+             WHERE ct.customer_id = customer.id), sort_key
          FROM customer {where_sql}"
     ))?;
     let found = stmt
@@ -578,11 +578,12 @@ fn search_sources(
                 phone: r.get(5)?,
                 ..CustomerFields::named(r.get::<_, String>(1)?)
             };
-            Ok(Customer::bare(id, fields, tags))
+            Ok((Customer::bare(id, fields, tags), r.get(7)?))
         })?
         .map(|c| {
-            c.map(|customer| super::pages::SearchSource {
+            c.map(|(customer, sort_key)| super::pages::SearchSource {
                 contacts: contacts.remove(&customer.id).unwrap_or_default(),
+                sort_key: Some(sort_key),
                 customer,
             })
         })

@@ -265,13 +265,15 @@ pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
 #[derive(Debug, Clone)]
 pub struct SearchSource {
     pub customer: Customer,
+    /// The stored name-order key, when read with the customer (the same the list sorts by).
+    pub sort_key: Option<String>,
     /// Contact persons' names, phones and e-mails.
     pub contacts: Vec<String>,
 }
 
 fn search_sql(condition: &str) -> String {
     format!(
-        "SELECT {COLS}, {AUDIT_COLS},
+        "SELECT {COLS}, {AUDIT_COLS}, sort_key,
             (SELECT group_concat(coalesce(p.name, '') || ' ' || coalesce(p.phone, '') || ' ' || coalesce(p.email, ''), char(31))
              FROM contact_person p WHERE p.customer_id = customer.id)
          FROM customer WHERE archived_at IS NULL {condition}"
@@ -279,10 +281,12 @@ fn search_sql(condition: &str) -> String {
 }
 
 fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
-    // The contact texts follow the customer's columns.
-    let contacts: Option<String> = r.get(r.as_ref().column_count() - 1)?;
+    // The sort key and the contact texts follow the customer's columns.
+    let last = r.as_ref().column_count() - 1;
+    let contacts: Option<String> = r.get(last)?;
     Ok(SearchSource {
         customer: customers::from_row(r)?,
+        sort_key: r.get(last - 1)?,
         contacts: contacts
             .map(|c| c.split('\u{1f}').map(str::to_string).collect())
             .unwrap_or_default(),
