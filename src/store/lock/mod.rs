@@ -470,7 +470,10 @@ impl DbLock {
                 *entry = fresh(key);
             }
             entry.last = now;
-            entry.since.elapsed() >= LEASE
+            // A holder seen before and unreadable now (a cached size, a write in flight) is
+            // judged again once it reads: breaking a live teammate's lock loses their write.
+            // One never readable at all (a damaged holder file) is judged on the lease alone.
+            entry.since.elapsed() >= LEASE && (holder.is_some() || key.0.is_none())
         })
     }
 
@@ -487,7 +490,8 @@ impl DbLock {
         let now = read_holder(&self.dir);
         let same = match (judged, now.as_ref()) {
             (Some(a), Some(b)) => a.nonce == b.nonce && a.beat == b.beat,
-            (_, None) => true,
+            (None, None) => true,
+            // Unreadable now after a reading, or readable now after none: look again.
             _ => false,
         };
         let mut removed = false;
@@ -755,6 +759,35 @@ mod tests {
         let (_dir, db, _far) = held_by_another_machine();
         let mut me = DbLock::new(&db);
         assert!(matches!(me.try_take(), Attempt::Held(Some(ref h)) if h.user == "wang"));
+        seen_for_a_lease(&db);
+        assert!(matches!(me.try_take(), Attempt::Taken));
+    }
+
+    #[test]
+    fn a_holder_that_cannot_be_read_for_a_moment_is_not_taken_for_dead() {
+        let (_dir, db, far) = held_by_another_machine();
+        let mut me = DbLock::new(&db);
+        assert!(matches!(me.try_take(), Attempt::Held(Some(_))));
+        seen_for_a_lease(&db);
+        // Cut short, as a mount that caches an older, shorter file's size reads it.
+        let file = lock_dir(&db).join("holder");
+        let whole = fs::read(&file).unwrap();
+        fs::write(&file, &whole[..20]).unwrap();
+        assert!(
+            matches!(me.try_take(), Attempt::Held(None)),
+            "unreadable after a reading: not broken"
+        );
+        // Readable again and still unchanged after the lease: the holder has stopped.
+        write_holder(&lock_dir(&db), &far, false).unwrap();
+        assert!(matches!(me.try_take(), Attempt::Taken));
+    }
+
+    #[test]
+    fn a_holder_file_never_readable_is_broken_after_a_lease() {
+        let (_dir, db, _far) = held_by_another_machine();
+        fs::write(lock_dir(&db).join("holder"), b"{\"user\": ").unwrap();
+        let mut me = DbLock::new(&db);
+        assert!(matches!(me.try_take(), Attempt::Held(None)));
         seen_for_a_lease(&db);
         assert!(matches!(me.try_take(), Attempt::Taken));
     }
