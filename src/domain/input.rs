@@ -55,6 +55,13 @@ fn is_unsafe_char(c: char) -> bool {
 /// Text for the terminal: every unsafe character replaced by a visible `�`, newlines by `⏎` when
 /// `one_line`. Used on output as a second line of defence for rows written by other tools.
 pub fn for_terminal(text: &str, one_line: bool) -> String {
+    // Nearly all stored text has nothing to replace: copied whole.
+    if !text
+        .chars()
+        .any(|c| c == '\n' || c == '\t' || is_unsafe_char(c))
+    {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\n' if one_line => '⏎',
