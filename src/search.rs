@@ -311,22 +311,34 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     // starts with it in its own letters, so typing the characters themselves always ranks first;
     // a company or city (`shan` → 上海) ranks below any match of the name.
     if !spelled.is_empty() {
-        for (field, prefix, fuzzy_cap) in [(PINYIN, 800, 799), (OTHER_PINYIN, 300, 299)] {
-            if !holds(e.masks[field], spelled_mask) {
-                continue;
-            }
+        let fields = [(PINYIN, 800, 799), (OTHER_PINYIN, 300, 299)].map(|(field, prefix, cap)| {
             let keys = if field == PINYIN {
                 &e.pinyin
             } else {
                 &e.other_pinyin
             };
-            for key in keys.split(' ').filter(|k| !k.is_empty()) {
-                if key.starts_with(spelled) {
-                    best = best.max(Some(prefix + spelled.len() as i64));
-                } else if holds(char_mask(key), spelled_mask)
-                    && let Some(s) = matcher.fuzzy_match(key, spelled)
-                {
-                    best = best.max(Some(s.min(fuzzy_cap)));
+            (holds(e.masks[field], spelled_mask), keys, prefix, cap)
+        });
+        // Prefixes first, which are cheap; a fuzzy match scores at most `spelled_bound`
+        // (REST_CEILING a character), so once the best score reaches it none is worth computing.
+        for (wanted, keys, prefix, _) in fields {
+            if wanted
+                && keys
+                    .split(' ')
+                    .any(|k| !k.is_empty() && k.starts_with(spelled))
+            {
+                best = best.max(Some(prefix + spelled.len() as i64));
+            }
+        }
+        if best < Some(q.spelled_bound) {
+            for (_, keys, _, cap) in fields.into_iter().filter(|f| f.0) {
+                for key in keys.split(' ').filter(|k| !k.is_empty()) {
+                    if !key.starts_with(spelled)
+                        && holds(char_mask(key), spelled_mask)
+                        && let Some(s) = matcher.fuzzy_match(key, spelled)
+                    {
+                        best = best.max(Some(s.min(cap)));
+                    }
                 }
             }
         }
@@ -458,6 +470,8 @@ struct Query<'q> {
     masks: [u64; 3],
     /// The most its match in a customer's rest can score ([`REST_CEILING`] a character).
     rest_bound: i64,
+    /// The same for a fuzzy match of its pinyin spelling.
+    spelled_bound: i64,
 }
 
 impl<'q> Query<'q> {
@@ -465,6 +479,7 @@ impl<'q> Query<'q> {
         let digits = phone_query(text);
         let spelled = pinyin_query(text);
         let never = u64::MAX;
+        let spelled_bound = REST_CEILING * spelled.chars().count() as i64;
         let masks = [
             char_mask(text),
             if spelled.is_empty() {
@@ -484,6 +499,7 @@ impl<'q> Query<'q> {
             spelled,
             masks,
             rest_bound: REST_CEILING * text.chars().count() as i64,
+            spelled_bound,
         }
     }
 
@@ -725,11 +741,32 @@ pub(crate) mod tests {
             // No character sets and no ceiling: every field of every entry is scored.
             every.masks = [0; 3];
             every.rest_bound = i64::MAX;
+            every.spelled_bound = i64::MAX;
             let all: Vec<usize> = (0..idx.len()).collect();
             let mut expected = every.score_all(&idx, &all);
             expected.sort_by(best_first);
             assert_eq!(rank(&idx, q, None), expected, "query {q:?}");
         }
+    }
+
+    #[test]
+    fn a_weak_name_match_still_lets_a_stronger_pinyin_match_count() {
+        // A name the query matches only inside its words, and pinyin keys (as a name with
+        // Chinese characters would have) that it matches better: the pinyin's score counts.
+        let name = "twoaaaaaaaaaafold";
+        let mut e = Entry::of(source(1, name, None, None, &[]), &mut Spellings::default());
+        e.pinyin = "w-fang".into();
+        e.masks[PINYIN] = char_mask(&e.pinyin);
+        e.mask |= e.masks[PINYIN];
+        let matcher = SkimMatcherV2::default();
+        let q = Query::new("wf");
+        let mut every = Query::new("wf");
+        every.spelled_bound = i64::MAX;
+        every.rest_bound = i64::MAX;
+        let name_alone = matcher.fuzzy_match(name, "wf").map(|s| s * 2);
+        let scored = score(&matcher, &e, &q);
+        assert_eq!(scored, score(&matcher, &e, &every));
+        assert!(scored > name_alone, "{scored:?} vs {name_alone:?}");
     }
 
     #[test]
