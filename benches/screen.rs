@@ -2,20 +2,26 @@
 //! `--customers N --interactions N` to change its size).
 //!
 //! On the grown book the figures bench uses (100,000 customers and 1,000,000 interactions that
-//! came in through CSV imports, edits and stage changes; grown once and kept), measures on the
-//! real `App` drawing into an off-screen 120×40 terminal:
+//! came in through CSV imports, edits and stage changes; grown once and kept), drives the
+//! screen's own loop (`kehu::tui::drive`, the one a terminal drives) into an off-screen 120×40
+//! terminal, typing keys down the same channel the terminal's reader thread uses, and times:
 //! - start-up: from opening to the first frame that shows customers;
-//! - moving the selection: key press to the frame that shows it;
-//! - search: key press to the frame that shows that keystroke's results.
+//! - moving the selection: key press to the frame that shows it, a held arrow key (30 a second);
+//! - search: key press to the frame that shows that keystroke's results, and the slowest
+//!   frame drawn meanwhile.
+//!
+//! The screen's resident memory is read from /proc once the index is built (Linux).
 
 mod common;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use kehu::store::Ctx;
 use kehu::tui::App;
+use kehu::tui::wake::Wake;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 use common::{bench_clock, grown_book, median};
 
@@ -28,100 +34,228 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// What the bench sees of each frame the loop draws.
+struct Seen {
+    /// When the frame was on the (off-screen) terminal.
+    at: Instant,
+    /// How long drawing it took.
+    took: Duration,
+    rows: usize,
+    selected_id: Option<i64>,
+    search: String,
+    /// The frame shows the results of the newest query.
+    answered: bool,
+    index_built: bool,
+    idle: bool,
+}
+
+impl Seen {
+    fn of(app: &App, took: Duration) -> Seen {
+        let s = &app.state;
+        Seen {
+            at: Instant::now(),
+            took,
+            rows: s.list.rows.len(),
+            selected_id: s.list.rows.get(s.list.selected).map(|c| c.id),
+            search: s.search.text.clone(),
+            answered: s.search.answered == s.search.version || s.search.text.trim().is_empty(),
+            index_built: s.search_index.is_some(),
+            idle: app.idle(),
+        }
+    }
+}
+
+/// The bench's hands: keys go down the loop's wake channel, frames come back.
+struct Typist {
+    wakes: Sender<Wake>,
+    frames: Receiver<Seen>,
+}
+
+impl Typist {
+    fn press(&self, code: KeyCode, modifiers: KeyModifiers) -> Instant {
+        let sent = Instant::now();
+        let key = Event::Key(KeyEvent::new(code, modifiers));
+        self.wakes.send(Wake::Input(Ok(key))).expect("loop running");
+        sent
+    }
+
+    /// The first frame from now on that satisfies `wanted`; panics after `limit`.
+    fn until(&self, what: &str, limit: Duration, mut wanted: impl FnMut(&Seen) -> bool) -> Seen {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.frames.recv_timeout(left) {
+                Ok(seen) if wanted(&seen) => return seen,
+                Ok(seen) => {
+                    if std::env::var_os("BENCH_DEBUG").is_some() {
+                        eprintln!(
+                            "frame: rows {} selected {:?} search {:?} answered {} idle {}",
+                            seen.rows, seen.selected_id, seen.search, seen.answered, seen.idle
+                        );
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("no frame {what} within {limit:?}"),
+                Err(RecvTimeoutError::Disconnected) => panic!("the screen stopped"),
+            }
+        }
+    }
+}
+
+/// The script ends the screen however it ends, a failed wait included.
+impl Drop for Typist {
+    fn drop(&mut self) {
+        let quit = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        let _ = self.wakes.send(Wake::Input(Ok(quit)));
+    }
+}
+
+/// Opens the screen and runs its loop on this thread while `script` types on another; returns
+/// what the script returns and when the screen was opened.
+fn screen<T: Send + 'static>(
+    path: &std::path::Path,
+    ctx: &Ctx,
+    script: impl FnOnce(Typist, Instant) -> T + Send + 'static,
+) -> T {
+    let opened = Instant::now();
+    let mut app = App::new(path, ctx.clone(), "bench".into()).expect("open");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let (wakes, woken) = channel();
+    app.listen(wakes.clone());
+    let (frames_tx, frames) = channel();
+    let typing = std::thread::spawn(move || script(Typist { wakes, frames }, opened));
+    kehu::tui::drive::drive(
+        &mut terminal,
+        &mut app,
+        &woken,
+        &mut |_, _| Ok(()),
+        &mut |app, took| {
+            let _ = frames_tx.send(Seen::of(app, took));
+        },
+    )
+    .expect("loop");
+    typing.join().expect("script")
+}
+
+/// This process's resident memory in MB (Linux), if it can be read.
+fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Moves of the selection measured, at the key-repeat rate of a held arrow key.
+const MOVES: usize = 600;
+const KEY_REPEAT: Duration = Duration::from_millis(33);
+
+const QUERIES: [&str; 9] = [
+    "zhang wei 12",
+    "garcía 5",
+    "1380000",
+    "smith anna",
+    "王芳 9",
+    "zw",
+    "wangfang",
+    "shanghai",
+    "公司12",
+];
+
+struct Figures {
+    index_built: Duration,
+    resident_mb: Option<f64>,
+    moves: Vec<Duration>,
+    keystrokes: Vec<Duration>,
+    slowest_frame: Duration,
+}
+
 fn main() {
     let path = grown_book();
     let ctx = Ctx::new("bench", bench_clock());
+    let long = Duration::from_secs(120);
 
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let frame = |app: &mut App, t: &mut Terminal<TestBackend>| {
-        t.draw(|f| app.draw(f)).expect("draw");
-    };
-
-    // Start-up: open, and draw until the list has rows.
-    let mut startups = Vec::new();
-    for _ in 0..7 {
-        let started = Instant::now();
-        let mut app = App::new(&path, ctx.clone(), "bench".into()).expect("open");
-        loop {
-            app.pump();
-            frame(&mut app, &mut terminal);
-            if !app.state.list.rows.is_empty() {
-                break;
-            }
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        startups.push(started.elapsed());
-    }
+    // Start-up: open, and the first frame that shows customers.
+    let startups: Vec<Duration> = (0..7)
+        .map(|_| {
+            screen(&path, &ctx, move |t, opened| {
+                let first = t.until("with customers", long, |s| s.rows > 0);
+                first.at - opened
+            })
+        })
+        .collect();
     println!(
         "first frame after start-up: median {} (p95 {})",
         ms(median(startups.clone())),
         ms(p95(startups))
     );
 
-    let mut app = App::new(&path, ctx.clone(), "bench".into()).expect("open");
-    let index_started = Instant::now();
-    while app.state.search_index.is_none() {
-        app.pump();
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    app.settle(Duration::from_secs(60));
-    println!(
-        "search index built in the background in {:.0} ms",
-        index_started.elapsed().as_secs_f64() * 1000.0
-    );
+    let figures = screen(&path, &ctx, move |t, opened| {
+        let built = t.until("with the index", long, |s| s.index_built);
+        let index_built = built.at - opened;
+        let settled = if built.idle {
+            built
+        } else {
+            t.until("idle after the index", long, |s| s.idle)
+        };
+        let resident_mb = resident_mb();
 
-    // Moving the selection through the list (pages load around it as it goes).
-    let mut moves = Vec::new();
-    for _ in 0..2000 {
-        let started = Instant::now();
-        app.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
-        app.pump();
-        frame(&mut app, &mut terminal);
-        moves.push(started.elapsed());
-    }
-    app.settle(Duration::from_secs(10));
-    println!(
-        "moving the selection: median {} (p95 {}) over 2000 moves",
-        ms(median(moves.clone())),
-        ms(p95(moves))
-    );
-
-    // Search: each keystroke to the frame showing its results.
-    let mut keystrokes = Vec::new();
-    for query in [
-        "zhang wei 12",
-        "garcía 5",
-        "1380000",
-        "smith anna",
-        "王芳 9",
-        "zw",
-        "wangfang",
-        "shanghai",
-        "公司12",
-    ] {
-        app.key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
-        for c in query.chars() {
-            let started = Instant::now();
-            app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            loop {
-                app.pump();
-                if app.state.search.answered == app.state.search.version
-                    || app.state.search.text.trim().is_empty()
-                {
-                    break;
-                }
-                std::thread::sleep(Duration::from_micros(50));
-            }
-            frame(&mut app, &mut terminal);
-            keystrokes.push(started.elapsed());
+        // Moving the selection through the list (pages load around it as it goes).
+        let mut moves = Vec::new();
+        let mut at = settled.selected_id;
+        for _ in 0..MOVES {
+            let sent = t.press(KeyCode::Down, KeyModifiers::NONE);
+            let seen = t.until("with the selection moved", long, |s| {
+                s.selected_id != at && s.selected_id.is_some()
+            });
+            at = seen.selected_id;
+            moves.push(seen.at - sent);
+            // A held key: the terminal repeats it 30 times a second.
+            std::thread::sleep(KEY_REPEAT.saturating_sub(sent.elapsed()));
         }
-        app.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-        app.settle(Duration::from_secs(10));
+
+        // Search: each keystroke to the frame showing its results.
+        let mut keystrokes = Vec::new();
+        let mut slowest_frame = Duration::ZERO;
+        for query in QUERIES {
+            t.press(KeyCode::Char('/'), KeyModifiers::NONE);
+            let mut typed = String::new();
+            for c in query.chars() {
+                typed.push(c);
+                let sent = t.press(KeyCode::Char(c), KeyModifiers::NONE);
+                let seen = t.until("with the results", long, |s| {
+                    slowest_frame = slowest_frame.max(s.took);
+                    s.search == typed && s.answered
+                });
+                keystrokes.push(seen.at - sent);
+            }
+            t.press(KeyCode::Esc, KeyModifiers::NONE);
+            t.until("idle after Esc", long, |s| s.search.is_empty() && s.idle);
+        }
+        Figures {
+            index_built,
+            resident_mb,
+            moves,
+            keystrokes,
+            slowest_frame,
+        }
+    });
+    println!(
+        "search index built in the background: {:.0} ms after opening",
+        figures.index_built.as_secs_f64() * 1000.0
+    );
+    if let Some(mb) = figures.resident_mb {
+        println!("resident memory with the index built: {mb:.0} MB");
     }
     println!(
-        "search, key press to the frame with its results: median {} (p95 {}) over {} keystrokes",
-        ms(median(keystrokes.clone())),
-        ms(p95(keystrokes.clone())),
-        keystrokes.len()
+        "moving the selection: median {} (p95 {}) over {} moves",
+        ms(median(figures.moves.clone())),
+        ms(p95(figures.moves.clone())),
+        figures.moves.len()
+    );
+    println!(
+        "search, key press to the frame with its results: median {} (p95 {}) over {} keystrokes; slowest frame drawn {}",
+        ms(median(figures.keystrokes.clone())),
+        ms(p95(figures.keystrokes.clone())),
+        figures.keystrokes.len(),
+        ms(figures.slowest_frame)
     );
 }

@@ -3,6 +3,7 @@
 //! state → view. Panes draw from `State` and never touch the database.
 
 pub mod action;
+pub mod drive;
 pub mod forms;
 pub mod keymap;
 pub mod search;
@@ -22,7 +23,7 @@ use anyhow::Result;
 use ratatui::Frame;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 use ratatui::crossterm::execute;
 
@@ -354,6 +355,16 @@ impl App {
         }
     }
 
+    /// No request is waiting for an answer.
+    pub fn idle(&self) -> bool {
+        self.outstanding == 0 && self.state.waiting_for.is_none()
+    }
+
+    /// Wakes the loop on `wakes` whenever the worker or the searcher answers.
+    pub fn listen(&self, wakes: std::sync::mpsc::Sender<wake::Wake>) {
+        self.waker.set(wakes);
+    }
+
     pub fn draw(&mut self, f: &mut Frame) {
         view::draw(f, &mut self.state);
         if self.state.monochrome {
@@ -425,15 +436,11 @@ fn suspend(_terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()
     Ok(())
 }
 
-/// How often time-driven work (the waiting notice, expiring messages, teammates' changes) is
-/// looked at when nothing else wakes the loop.
-const TICK: Duration = Duration::from_millis(100);
-
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
     // One channel wakes the loop: terminal events from a reader thread, and a note from the
     // worker or the searcher each time it answers — so a reply is drawn the moment it arrives.
     let (wakes, woken) = std::sync::mpsc::channel();
-    app.waker.set(wakes.clone());
+    app.listen(wakes.clone());
     std::thread::Builder::new()
         .name("kehu-input".into())
         .spawn(move || {
@@ -445,35 +452,5 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                 }
             }
         })?;
-    let mut dirty = true;
-    while !app.state.quit {
-        if dirty {
-            terminal.draw(|f| app.draw(f))?;
-            dirty = false;
-        }
-        let input = match woken.recv_timeout(TICK) {
-            Ok(wake::Wake::Input(read)) => Some(read?),
-            Ok(wake::Wake::Reply) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        if let Some(input) = input {
-            match input {
-                Event::Key(k)
-                    if k.kind != KeyEventKind::Release
-                        && k.code == KeyCode::Char('z')
-                        && k.modifiers.contains(KeyModifiers::CONTROL) =>
-                {
-                    suspend(terminal, app)?
-                }
-                Event::Key(k) => app.key(k),
-                Event::Mouse(m) => app.mouse(m),
-                Event::Paste(text) => app.paste(&text),
-                _ => {}
-            }
-            dirty = true;
-        }
-        dirty |= app.pump();
-        dirty |= app.tick();
-    }
-    Ok(())
+    drive::drive(terminal, app, &woken, &mut suspend, &mut |_, _| {})
 }

@@ -41,6 +41,8 @@ pub struct ListState {
     pub replace: bool,
     /// Keep this first visible row after a refresh.
     pub keep_offset: Option<usize>,
+    /// Rows to move once the page being loaded arrives (negative: up).
+    pub owed: isize,
 }
 
 #[derive(Default)]

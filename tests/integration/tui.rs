@@ -736,3 +736,28 @@ fn keys_from_the_config_file_rebind_the_screen() {
     app.key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
     assert!(app.state.quit, "ctrl-q quits");
 }
+
+#[test]
+fn moves_pressed_while_the_next_page_loads_are_made_when_it_arrives() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("kehu.db");
+    let s = Store::open(&path, OpenMode::Create { shared: false }, &ctx("tester")).unwrap();
+    kehu::store::bulk::generate(&s, &ctx("tester"), 350, 0, |_| {}).unwrap();
+    drop(s);
+    let mut app = app_on(&dir);
+    assert_eq!(app.state.list.rows.len(), 100, "one page loaded");
+    // 150 presses with no time for a reply between them: the ones past the loaded rows wait
+    // for the next page instead of being dropped.
+    for _ in 0..150 {
+        app.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    }
+    assert!(app.settle(SETTLE));
+    let on = app.state.list.rows[app.state.list.selected].id;
+    let in_order: Vec<i64> = store_of(&dir)
+        .read(|c| kehu::store::customers::list(c, &kehu::store::customers::Filter::default()))
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(on, in_order[150], "the 151st customer in name order");
+}

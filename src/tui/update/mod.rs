@@ -189,9 +189,24 @@ fn move_list(s: &mut State, delta: isize) {
         return;
     }
     let n = s.list.rows.len();
+    let wanted = s.list.selected as isize + delta;
     s.list.selected = clamp_move(s.list.selected, delta, n);
+    // A move past the loaded rows while the next page is on its way is owed, not lost: a key
+    // held or pressed quickly at the window's edge goes on once the page arrives.
+    let past = wanted - s.list.selected as isize;
+    if s.list.loading && ((past > 0 && s.list.more_after) || (past < 0 && s.list.more_before)) {
+        s.list.owed += past;
+    }
     prefetch(s);
     follow_selection(s);
+}
+
+/// Makes the moves owed while a page loaded (see [`move_list`]).
+fn pay_owed_moves(s: &mut State) {
+    let owed = std::mem::take(&mut s.list.owed);
+    if owed != 0 && !s.search.filtering() {
+        move_list(s, owed);
+    }
 }
 
 fn clamp_move(at: usize, delta: isize, n: usize) -> usize {

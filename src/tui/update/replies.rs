@@ -32,6 +32,7 @@ pub fn reply(s: &mut State, r: Reply) {
             let full = rows.len() == PAGE;
             match anchor {
                 Anchor::Top => {
+                    s.list.owed = 0;
                     s.list.rows = rows;
                     s.list.selected = 0;
                     s.list.offset = 0;
@@ -39,6 +40,7 @@ pub fn reply(s: &mut State, r: Reply) {
                     s.list.more_after = full;
                 }
                 Anchor::Bottom => {
+                    s.list.owed = 0;
                     s.list.selected = rows.len().saturating_sub(1);
                     s.list.rows = rows;
                     s.list.offset = s
@@ -50,6 +52,7 @@ pub fn reply(s: &mut State, r: Reply) {
                 }
                 Anchor::After(_) if s.list.replace || s.list.rows.is_empty() => {
                     s.list.replace = false;
+                    s.list.owed = 0;
                     s.list.rows = rows;
                     s.list.more_after = full;
                     s.list.selected = s.list.selected.min(s.list.rows.len().saturating_sub(1));
@@ -86,6 +89,7 @@ pub fn reply(s: &mut State, r: Reply) {
             if let Some(offset) = s.list.keep_offset.take() {
                 s.list.offset = offset.min(s.list.selected);
             }
+            super::pay_owed_moves(s);
             if !s.search.filtering() {
                 follow_selection(s);
             }
