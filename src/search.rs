@@ -28,36 +28,48 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// One customer as the search sees them.
+/// One customer as the search sees them: their texts end to end in one allocation (a hundred
+/// thousand customers' dozen strings each were most of the screen's memory), and what the list
+/// draws for a match — the rest of the record stays in the database.
 #[derive(Clone)]
 pub struct Entry {
     pub id: i64,
-    /// What the list draws for a match; the rest of the record stays in the database.
-    shown: Shown,
-    /// Name order: (sort key, id), so patched indexes keep the list's order.
-    order: (String, i64),
-    name: Box<str>,
-    /// Company, contact persons, e-mail, city and tags, folded, separated by spaces.
-    rest: Box<str>,
-    /// Every phone number's digits, space-separated.
-    phones: Box<str>,
-    /// Pinyin keys of the name (full spelling and initials), space-separated; empty when it has
-    /// no Chinese characters.
-    pinyin: Box<str>,
-    /// The same for the company and the city: a match there ranks below a match of the name.
-    other_pinyin: Box<str>,
-    /// Which characters each field holds ([`char_mask`]), in the order name, rest, phones,
-    /// pinyin, other pinyin: a field without all of a query's characters cannot match it and is
-    /// not scored, an entry with no such field not looked at.
-    masks: [u64; 5],
+    /// Every part below, one after another; `ends` says where each stops.
+    text: Box<str>,
+    ends: [u32; PARTS],
+    tier: Tier,
+    cadence_days: Option<i64>,
+    next_due: Option<NaiveDate>,
+    /// Whether the company and the last contact are known (an empty part is either).
+    has_company: bool,
+    has_last_contact: bool,
+    /// Which characters each searched part holds ([`char_mask`]), in the order name, rest,
+    /// phones, pinyin, other pinyin: a part without all of a query's characters cannot match it
+    /// and is not scored, an entry with no such part not looked at.
+    masks: [u64; SEARCHED],
     /// All of them together.
     mask: u64,
 }
 
+/// The name, folded.
 const NAME: usize = 0;
+/// Company, contact persons, e-mail, city and tags, folded, separated by spaces.
 const REST: usize = 1;
+/// Every phone number's digits, space-separated.
+const PHONES: usize = 2;
+/// Pinyin keys of the name (full spelling and initials), space-separated; empty when it has no
+/// Chinese characters.
 const PINYIN: usize = 3;
+/// The same for the company and the city: a match there ranks below a match of the name.
 const OTHER_PINYIN: usize = 4;
+/// Parts searched (the ones above); those below are drawn.
+const SEARCHED: usize = 5;
+const SHOWN_NAME: usize = 5;
+const COMPANY: usize = 6;
+const LAST_CONTACT: usize = 7;
+/// The name-order key: (this, id) keeps a patched index in the list's order.
+const SORT_KEY: usize = 8;
+const PARTS: usize = 9;
 
 /// Whether `mask` holds every character of `wanted`.
 fn holds(mask: u64, wanted: u64) -> bool {
@@ -79,31 +91,29 @@ fn char_mask(text: &str) -> u64 {
     })
 }
 
-/// What of a customer the list draws for a match: a hundred thousand whole records were most of
-/// the screen's memory.
-#[derive(Clone)]
-struct Shown {
-    name: Box<str>,
-    company: Option<Box<str>>,
-    tier: Tier,
-    cadence_days: Option<i64>,
-    last_contact_at: Option<Box<str>>,
-    next_due: Option<NaiveDate>,
-}
-
 impl Entry {
+    fn part(&self, p: usize) -> &str {
+        let start = if p == 0 { 0 } else { self.ends[p - 1] as usize };
+        self.text.get(start..self.ends[p] as usize).unwrap_or("")
+    }
+
+    fn order(&self) -> (&str, i64) {
+        (self.part(SORT_KEY), self.id)
+    }
+
     /// The customer as the list draws them (the fields it does not show are empty).
     pub fn customer(&self) -> Customer {
-        let f = &self.shown;
         let fields = CustomerFields {
-            company: f.company.as_deref().map(str::to_string),
-            tier: f.tier,
-            cadence_days: f.cadence_days,
-            ..CustomerFields::named(&*f.name)
+            company: self.has_company.then(|| self.part(COMPANY).to_string()),
+            tier: self.tier,
+            cadence_days: self.cadence_days,
+            ..CustomerFields::named(self.part(SHOWN_NAME))
         };
         Customer {
-            last_contact_at: f.last_contact_at.as_deref().map(str::to_string),
-            next_due: f.next_due,
+            last_contact_at: self
+                .has_last_contact
+                .then(|| self.part(LAST_CONTACT).to_string()),
+            next_due: self.next_due,
             ..Customer::bare(self.id, fields, Vec::new())
         }
     }
@@ -129,46 +139,52 @@ impl Entry {
                 phones.push_str(&digits);
             }
         }
-        let order = (
-            s.sort_key
-                .clone()
-                .unwrap_or_else(|| crate::domain::sort_key(&f.name)),
-            c.id,
-        );
-        let keys = pinyin::search_keys(&f.name, true);
+        let sort_key = s
+            .sort_key
+            .clone()
+            .unwrap_or_else(|| crate::domain::sort_key(&f.name));
+        let keys = pinyin::search_keys(&f.name, true).join(" ");
         let mut other = Vec::new();
         for part in [&f.company, &f.city].into_iter().flatten() {
             other.extend(spelled.keys(part).iter().cloned());
         }
-        let mut entry = Entry {
-            pinyin: keys.join(" ").into(),
-            other_pinyin: other.join(" ").into(),
-            name: fold(&f.name).into(),
-            rest: fold(&rest).into(),
-            phones: phones.into(),
-            order,
-            masks: [0; 5],
-            mask: 0,
+        let name = fold(&f.name);
+        let rest = fold(&rest);
+        let other = other.join(" ");
+        let parts: [&str; PARTS] = [
+            &name,
+            &rest,
+            &phones,
+            &keys,
+            &other,
+            &f.name,
+            f.company.as_deref().unwrap_or(""),
+            c.last_contact_at.as_deref().unwrap_or(""),
+            &sort_key,
+        ];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0; PARTS];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            text.push_str(part);
+            // An entry's texts are a customer's few fields: far below 4 GB.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        let mut masks = [0; SEARCHED];
+        for (mask, part) in masks.iter_mut().zip(parts) {
+            *mask = char_mask(part);
+        }
+        Entry {
             id: c.id,
-            shown: Shown {
-                name: f.name.as_str().into(),
-                company: f.company.as_deref().map(Into::into),
-                tier: f.tier,
-                cadence_days: f.cadence_days,
-                last_contact_at: c.last_contact_at.as_deref().map(Into::into),
-                next_due: c.next_due,
-            },
-        };
-        entry.masks = [
-            &entry.name,
-            &entry.rest,
-            &entry.phones,
-            &entry.pinyin,
-            &entry.other_pinyin,
-        ]
-        .map(|field| char_mask(field));
-        entry.mask = entry.masks.iter().fold(0, |m, f| m | f);
-        entry
+            text: text.into(),
+            ends,
+            tier: f.tier,
+            cadence_days: f.cadence_days,
+            next_due: c.next_due,
+            has_company: f.company.is_some(),
+            has_last_contact: c.last_contact_at.is_some(),
+            mask: masks.iter().fold(0, |m, f| m | f),
+            masks,
+        }
     }
 }
 
@@ -232,7 +248,7 @@ impl Index {
                     .collect()
             })
         };
-        entries.sort_unstable_by(|a, b| a.order.cmp(&b.order));
+        entries.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
         Index {
             entries: entries.into_iter().map(std::sync::Arc::new).collect(),
         }
@@ -256,12 +272,12 @@ impl Index {
         if fresh.len() <= 64 {
             // A few saved customers: each goes in at its place in name order.
             for e in fresh {
-                let at = entries.partition_point(|x| x.order < e.order);
+                let at = entries.partition_point(|x| x.order() < e.order());
                 entries.insert(at, e);
             }
         } else {
             entries.extend(fresh);
-            entries.sort_by(|a, b| a.order.cmp(&b.order));
+            entries.sort_by(|a, b| a.order().cmp(&b.order()));
         }
         Index { entries }
     }
@@ -300,24 +316,23 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     let (query, spelled) = (q.text, q.spelled.as_str());
     let [text_mask, spelled_mask, _] = q.masks;
     let mut best = None;
+    let name = e.part(NAME);
     if holds(e.masks[NAME], text_mask)
-        && let Some(s) = matcher.fuzzy_match(&e.name, query)
+        && let Some(s) = matcher.fuzzy_match(name, query)
     {
-        best = best.max(Some(
-            s * 2 + if e.name.starts_with(query) { 1000 } else { 0 },
-        ));
+        best = best.max(Some(s * 2 + if name.starts_with(query) { 1000 } else { 0 }));
     }
     // Pinyin: a name key that starts with the query (`zw` → 张伟) ranks just below a name that
     // starts with it in its own letters, so typing the characters themselves always ranks first;
     // a company or city (`shan` → 上海) ranks below any match of the name.
     if !spelled.is_empty() {
         let fields = [(PINYIN, 800, 799), (OTHER_PINYIN, 300, 299)].map(|(field, prefix, cap)| {
-            let keys = if field == PINYIN {
-                &e.pinyin
-            } else {
-                &e.other_pinyin
-            };
-            (holds(e.masks[field], spelled_mask), keys, prefix, cap)
+            (
+                holds(e.masks[field], spelled_mask),
+                e.part(field),
+                prefix,
+                cap,
+            )
         });
         // Prefixes first, which are cheap; a fuzzy match scores at most `spelled_bound`
         // (REST_CEILING a character), so once the best score reaches it none is worth computing.
@@ -343,7 +358,7 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
             }
         }
     }
-    if q.digits.len() >= 3 && e.phones.contains(&q.digits) {
+    if q.digits.len() >= 3 && e.part(PHONES).contains(&q.digits) {
         best = best.max(Some(2000));
     }
     // The rest is the longest field and the dearest to score; a score the rest cannot beat
@@ -351,7 +366,7 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     let beaten = best.is_some_and(|b| b >= q.rest_bound);
     if !beaten
         && holds(e.masks[REST], text_mask)
-        && let Some(s) = matcher.fuzzy_match(&e.rest, query)
+        && let Some(s) = matcher.fuzzy_match(e.part(REST), query)
     {
         best = best.max(Some(s));
     }
@@ -750,13 +765,56 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_entry_gives_back_what_the_list_draws() {
+        let mut with = source(
+            7,
+            "Zoë Ötzi 王芳",
+            Some("上海 Acme"),
+            Some("138 0000"),
+            &["Li"],
+        );
+        with.customer.fields.cadence_days = Some(14);
+        with.customer.last_contact_at = Some("2026-11-02T08:00:00Z".into());
+        let e = Entry::of(with.clone(), &mut Spellings::default());
+        let back = e.customer();
+        assert_eq!(back.id, 7);
+        assert_eq!(back.fields.name, "Zoë Ötzi 王芳");
+        assert_eq!(back.fields.company.as_deref(), Some("上海 Acme"));
+        assert_eq!(back.fields.cadence_days, Some(14));
+        assert_eq!(back.last_contact_at, with.customer.last_contact_at);
+        assert_eq!(e.part(NAME), "zoe otzi 王芳");
+        assert_eq!(e.part(PHONES), "1380000");
+        assert!(e.part(PINYIN).contains("wangfang"), "{}", e.part(PINYIN));
+        assert!(e.part(OTHER_PINYIN).contains("shanghai"));
+        // No company is not an empty one.
+        let bare = Entry::of(source(8, "Ann", None, None, &[]), &mut Spellings::default());
+        assert_eq!(bare.customer().fields.company, None);
+        assert_eq!(bare.customer().last_contact_at, None);
+        let empty = Entry::of(
+            source(9, "Bo", Some(""), None, &[]),
+            &mut Spellings::default(),
+        );
+        assert_eq!(empty.customer().fields.company.as_deref(), Some(""));
+    }
+
+    #[test]
     fn a_weak_name_match_still_lets_a_stronger_pinyin_match_count() {
         // A name the query matches only inside its words, and pinyin keys (as a name with
         // Chinese characters would have) that it matches better: the pinyin's score counts.
         let name = "twoaaaaaaaaaafold";
-        let mut e = Entry::of(source(1, name, None, None, &[]), &mut Spellings::default());
-        e.pinyin = "w-fang".into();
-        e.masks[PINYIN] = char_mask(&e.pinyin);
+        let e = Entry::of(source(1, name, None, None, &[]), &mut Spellings::default());
+        // Its pinyin part, "w-fang", put in as the builder would.
+        let before = e.ends[PINYIN - 1] as usize;
+        let mut text = e.text.to_string();
+        text.insert_str(before, "w-fang");
+        let mut e = Entry {
+            text: text.into(),
+            ..e
+        };
+        for end in &mut e.ends[PINYIN..] {
+            *end += 6;
+        }
+        e.masks[PINYIN] = char_mask(e.part(PINYIN));
         e.mask |= e.masks[PINYIN];
         let matcher = SkimMatcherV2::default();
         let q = Query::new("wf");
