@@ -318,7 +318,7 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     let mut best = None;
     let name = e.part(NAME);
     if holds(e.masks[NAME], text_mask)
-        && let Some(s) = matcher.fuzzy_match(name, query)
+        && let Some(s) = fuzzy(matcher, name, query)
     {
         best = best.max(Some(s * 2 + if name.starts_with(query) { 1000 } else { 0 }));
     }
@@ -350,7 +350,7 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
                 for key in keys.split(' ').filter(|k| !k.is_empty()) {
                     if !key.starts_with(spelled)
                         && holds(char_mask(key), spelled_mask)
-                        && let Some(s) = matcher.fuzzy_match(key, spelled)
+                        && let Some(s) = fuzzy(matcher, key, spelled)
                     {
                         best = best.max(Some(s.min(cap)));
                     }
@@ -366,9 +366,65 @@ fn score(matcher: &SkimMatcherV2, e: &Entry, q: &Query<'_>) -> Option<i64> {
     let beaten = best.is_some_and(|b| b >= q.rest_bound);
     if !beaten
         && holds(e.masks[REST], text_mask)
-        && let Some(s) = matcher.fuzzy_match(e.part(REST), query)
+        && let Some(s) = fuzzy(matcher, e.part(REST), query)
     {
         best = best.max(Some(s));
+    }
+    best
+}
+
+/// skim's score of `pattern` in `choice`. A one-character pattern — the first key of every
+/// search, which matches most of a book — is scored directly: skim would copy the text into a
+/// buffer and fill a score row for it, to find what is simply its best-placed occurrence.
+fn fuzzy(matcher: &SkimMatcherV2, choice: &str, pattern: &str) -> Option<i64> {
+    let mut chars = pattern.chars();
+    match (chars.next(), chars.next()) {
+        (Some(p), None) if !p.is_ascii_uppercase() => skim_one(choice, p),
+        _ => matcher.fuzzy_match(choice, pattern),
+    }
+}
+
+/// skim (fuzzy-matcher 0.3's `SkimMatcherV2`, default scoring, smart case with a pattern
+/// without capitals) for a pattern of one character: each occurrence scores the match (16, 2
+/// less when only its case differs) and the bonus of its place — a word's head 8, after
+/// punctuation 7, a capital after a small letter or digit 6, doubled at the first character —
+/// less one for the gap before it; the best occurrence counts.
+fn skim_one(choice: &str, p: char) -> Option<i64> {
+    /// skim's character classes, as far as the bonuses tell them apart.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Start,
+        Separator,
+        Punctuation,
+        Upper,
+        Digit,
+        Other,
+    }
+    fn class(c: char) -> Class {
+        match c {
+            ' ' | '/' | '\\' | '|' | '(' | ')' | '[' | ']' | '{' | '}' => Class::Separator,
+            '!'..='\'' | '*'..='.' | ':'..='@' | '^'..='`' | '~' => Class::Punctuation,
+            '0'..='9' => Class::Digit,
+            'A'..='Z' => Class::Upper,
+            _ => Class::Other,
+        }
+    }
+    let mut prev = Class::Start;
+    let mut best = None;
+    for (j, c) in choice.chars().enumerate() {
+        let now = class(c);
+        if c.eq_ignore_ascii_case(&p) {
+            let place = match (prev, now) {
+                (Class::Start | Class::Separator, _) => 8,
+                (Class::Punctuation, _) => 7,
+                (Class::Other | Class::Digit, Class::Upper) => 6,
+                _ => 0,
+            };
+            let place = if j == 0 { place * 2 } else { place };
+            let matched = if c == p { 16 } else { 14 };
+            best = best.max(Some(matched + place - 1));
+        }
+        prev = if c == '\0' { Class::Start } else { now };
     }
     best
 }
@@ -761,6 +817,35 @@ pub(crate) mod tests {
             let mut expected = every.score_all(&idx, &all);
             expected.sort_by(best_first);
             assert_eq!(rank(&idx, q, None), expected, "query {q:?}");
+        }
+    }
+
+    #[test]
+    fn one_character_is_scored_as_skim_scores_it() {
+        let matcher = SkimMatcherV2::default();
+        let texts = [
+            "zhang wei 12",
+            "acme robotics gmbh info@acme.de münchen vip",
+            "Mary-Ann O'Neil (Sales) a.b_c/d\\e|f[g]h{i}j~k^l`m@n:o;p",
+            "上海 公司 wang fang wf 王芳",
+            "aAaA1a2A.a,a a",
+            "x3Yz9ZqQ",
+            "éa àa Äb",
+            "",
+            "a\0a\0Ab",
+            "13800001234 010-8888",
+        ];
+        for text in texts {
+            let mut patterns: Vec<char> = text.chars().collect();
+            patterns.extend(['a', 'z', '1', '公', '-', ' ', 'q', 'é']);
+            for p in patterns {
+                let pattern = p.to_string();
+                assert_eq!(
+                    fuzzy(&matcher, text, &pattern),
+                    matcher.fuzzy_match(text, &pattern),
+                    "{pattern:?} in {text:?}"
+                );
+            }
         }
     }
 
