@@ -478,12 +478,20 @@ fn another_process_change_appears_without_a_key() {
 fn empty_database_shows_a_friendly_first_screen() {
     let dir = TempDir::new().unwrap();
     drop(store_of(&dir));
-    let mut app = app_on(&dir);
+    // Before the queue's first answer is taken in, it is loading, not empty.
+    let mut app = App::new(&dir.path().join("kehu.db"), ctx("tester"), "kehu.db".into()).unwrap();
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("loading…") && !s.contains("Nothing needs you today"),
+        "{s}"
+    );
+    assert!(app.settle(SETTLE));
     let s = screen(&mut app, 80, 24);
     assert!(
         s.contains("No customers yet") && s.contains("kehu --demo"),
         "{s}"
     );
+    assert!(s.contains("Nothing needs you today"), "{s}");
 }
 
 #[test]

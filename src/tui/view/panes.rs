@@ -537,7 +537,10 @@ pub fn queue(f: &mut Frame, s: &State, area: Rect) {
     if s.queue.is_empty() {
         let text = format!(
             " {}",
-            t(if s.queue_today {
+            // Not "nothing needs you" before the queue has been read at all.
+            t(if s.queue_loading {
+                "profile.loading"
+            } else if s.queue_today {
                 "queue.empty_today"
             } else if s.queue_closed {
                 "queue.empty_closed"
