@@ -214,40 +214,49 @@ pub struct Index {
 impl Index {
     /// The index of `sources`, in name order whatever their order. A large one is built on
     /// every core (the pinyin keys are most of the work).
-    pub fn build(mut sources: Vec<SearchSource>) -> Index {
+    pub fn build(sources: Vec<SearchSource>) -> Index {
+        Index::of_entries(Index::entries(sources))
+    }
+
+    /// The entries of `sources`, in no particular order: a large index is built from parts as
+    /// they are read, so the customers read never all wait in memory beside it.
+    pub fn entries(mut sources: Vec<SearchSource>) -> Vec<Entry> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        let mut entries: Vec<Entry> = if cores < 2 || sources.len() < SPLIT_FROM {
+        if cores < 2 || sources.len() < SPLIT_FROM {
             let mut spelled = Spellings::default();
-            sources
+            return sources
                 .into_iter()
                 .map(|s| Entry::of(s, &mut spelled))
-                .collect()
-        } else {
-            let share = sources.len().div_ceil(cores);
-            let mut parts = Vec::new();
-            while sources.len() > share {
-                parts.push(sources.split_off(sources.len() - share));
-            }
-            parts.push(sources);
-            std::thread::scope(|s| {
-                let running: Vec<_> = parts
-                    .into_iter()
-                    .map(|part| {
-                        s.spawn(|| {
-                            let mut spelled = Spellings::default();
-                            part.into_iter()
-                                .map(|s| Entry::of(s, &mut spelled))
-                                .collect::<Vec<_>>()
-                        })
+                .collect();
+        }
+        let share = sources.len().div_ceil(cores);
+        let mut parts = Vec::new();
+        while sources.len() > share {
+            parts.push(sources.split_off(sources.len() - share));
+        }
+        parts.push(sources);
+        std::thread::scope(|s| {
+            let running: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    s.spawn(|| {
+                        let mut spelled = Spellings::default();
+                        part.into_iter()
+                            .map(|s| Entry::of(s, &mut spelled))
+                            .collect::<Vec<_>>()
                     })
-                    .collect();
-                running
-                    .into_iter()
-                    // Building an entry cannot panic; if a thread did, its share is left out.
-                    .flat_map(|t| t.join().unwrap_or_default())
-                    .collect()
-            })
-        };
+                })
+                .collect();
+            running
+                .into_iter()
+                // Building an entry cannot panic; if a thread did, its share is left out.
+                .flat_map(|t| t.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    /// The index of `entries`, put in name order.
+    pub fn of_entries(mut entries: Vec<Entry>) -> Index {
         entries.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
         Index {
             entries: entries.into_iter().map(std::sync::Arc::new).collect(),

@@ -264,7 +264,9 @@ impl App {
             // Changes and progress are not answers to requests.
             if !matches!(
                 reply,
-                worker::Reply::Changed(_) | worker::Reply::Progress { .. }
+                worker::Reply::Changed(_)
+                    | worker::Reply::Progress { .. }
+                    | worker::Reply::SearchPart(_)
             ) {
                 self.outstanding = self.outstanding.saturating_sub(1);
             }

@@ -12,7 +12,9 @@ use crate::store::pages::SearchSource;
 
 /// Work for the search thread.
 pub enum Job {
-    /// Build the index from every customer.
+    /// Part of every customer, more to come: their entries wait for the rest.
+    BuildPart(Vec<SearchSource>),
+    /// The last part of every customer: the index is built from all the parts.
     Build(Vec<SearchSource>),
     /// Replace these customers' entries and remove those that are gone.
     Patch {
@@ -67,13 +69,16 @@ fn serve(jobs: Receiver<Job>, results: super::wake::Notifying<Output>) {
         entries: Vec::new(),
     });
     let mut last: Option<(String, Vec<Hit>)> = None;
+    let mut building: Vec<crate::search::Entry> = Vec::new();
     while let Ok(first) = jobs.recv() {
         // Take everything waiting; only the newest query matters.
         let mut query = None;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
+                Job::BuildPart(sources) => building.extend(Index::entries(sources)),
                 Job::Build(sources) => {
-                    index = Arc::new(Index::build(sources));
+                    building.extend(Index::entries(sources));
+                    index = Arc::new(Index::of_entries(std::mem::take(&mut building)));
                     last = None;
                     give_back_memory();
                     if results.send(Output::Index(Arc::clone(&index))).is_err() {
@@ -128,6 +133,29 @@ fn give_back_memory() {
 mod tests {
     use super::*;
     use crate::search::tests::source;
+
+    #[test]
+    fn an_index_built_in_parts_is_the_index_built_at_once() {
+        let people: Vec<SearchSource> = (1..40)
+            .map(|i| source(i, &format!("Lee {}", (i * 7919) % 100), None, None, &[]))
+            .collect();
+        let s = Searcher::start(crate::tui::wake::Waker::default());
+        for part in people.chunks(16).take(2) {
+            s.send(Job::BuildPart(part.to_vec()));
+        }
+        s.send(Job::Build(people[32..].to_vec()));
+        let built = loop {
+            match s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
+                Ok(Output::Index(index)) => break index,
+                Ok(_) => continue,
+                Err(e) => panic!("no index: {e}"),
+            }
+        };
+        let at_once = Index::build(people);
+        let ids = |i: &Index| i.entries.iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(&built), ids(&at_once));
+        assert_eq!(built.len(), 39);
+    }
 
     #[test]
     fn the_thread_answers_the_newest_query() {

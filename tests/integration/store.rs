@@ -725,3 +725,27 @@ fn the_today_queue_ranks_promises_above_nudges_and_drops_the_archived() {
         assert!(!r.why.is_empty());
     }
 }
+
+#[test]
+fn search_sources_come_in_parts_of_the_size_asked_with_every_active_customer_once() {
+    let (_dir, s) = temp_store();
+    let mut ids: Vec<i64> = (0..5)
+        .map(|i| add_customer(&s, &format!("Person {i}")))
+        .collect();
+    let archived = add_customer(&s, "Gone Person");
+    s.write(|c| store::customers::set_archived(c, &ctx("tester"), archived, 1, true))
+        .unwrap();
+    let mut sizes = Vec::new();
+    let mut seen = Vec::new();
+    s.read(|c| {
+        store::pages::search_sources_in_parts(c, 2, |part| {
+            sizes.push(part.len());
+            seen.extend(part.iter().map(|p| p.customer.id));
+        })
+    })
+    .unwrap();
+    assert_eq!(sizes, [2, 2, 1]);
+    seen.sort();
+    ids.sort();
+    assert_eq!(seen, ids);
+}

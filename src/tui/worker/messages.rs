@@ -392,6 +392,9 @@ pub enum Reply {
         /// The product list's names (for a purchase's product and a deal's title).
         products: Vec<String>,
     },
+    /// Part of every customer's search text, read while more follows (not an answer: the
+    /// `SearchSources` that ends it is).
+    SearchPart(Vec<SearchSource>),
     SearchSources(Vec<SearchSource>),
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
     SearchPatch {

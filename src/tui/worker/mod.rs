@@ -23,6 +23,9 @@ use saves::apply;
 /// How many done and cancelled to-dos the queue's closed view lists.
 pub const CLOSED_SHOWN: usize = 2000;
 
+/// Customers read for the search index sent to the screen at a time.
+const SEARCH_PART: usize = 8192;
+
 /// Rows of the queue sent to the screen at a time.
 pub const QUEUE_WINDOW: usize = 200;
 
@@ -467,10 +470,21 @@ fn handle(
                 Err(e) => failed(e),
             }
         }
-        Request::SearchSources => match store.read(pages::search_sources) {
-            Ok(sources) => Reply::SearchSources(sources),
-            Err(e) => failed(e),
-        },
+        Request::SearchSources => {
+            // Parts go to the screen as they are read; the last one answers the request.
+            let mut held: Option<Vec<pages::SearchSource>> = None;
+            let read = store.read(|c| {
+                pages::search_sources_in_parts(c, SEARCH_PART, |part| {
+                    if let Some(ready) = held.replace(part) {
+                        let _ = replies.send(Reply::SearchPart(ready));
+                    }
+                })
+            });
+            match read {
+                Ok(()) => Reply::SearchSources(held.unwrap_or_default()),
+                Err(e) => failed(e),
+            }
+        }
         Request::Save { token, save } => {
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
             let is_undo = matches!(save, Save::Undo { .. } | Save::UndoImport { .. });
