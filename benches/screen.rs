@@ -11,6 +11,11 @@
 //!   frame drawn meanwhile.
 //!
 //! The screen's resident memory is read from /proc once the index is built (Linux).
+//!
+//! Anchors, measured in the same run on the same customers (one line each: name, company, city,
+//! phone) for the same 63 queries: a full scan with skim's matcher (fuzzy-matcher, one thread)
+//! and with nucleo's (one thread), scored and sorted; and `fzf --filter` over a file of those
+//! lines, the whole process, when fzf is installed.
 
 mod common;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -168,6 +173,91 @@ struct Figures {
     slowest_frame: Duration,
 }
 
+/// Every prefix of every query, as typed.
+fn keystrokes() -> Vec<String> {
+    QUERIES
+        .iter()
+        .flat_map(|q| {
+            let chars: Vec<char> = q.chars().collect();
+            (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
+        })
+        .collect()
+}
+
+/// Median and p95 of `measure` over every keystroke.
+fn anchor(name: &str, mut measure: impl FnMut(&str) -> Duration) {
+    let times: Vec<Duration> = keystrokes().iter().map(|q| measure(q)).collect();
+    println!(
+        "anchor, {name}: median {} (p95 {})",
+        ms(median(times.clone())),
+        ms(p95(times))
+    );
+}
+
+fn anchors(path: &std::path::Path, ctx: &Ctx) {
+    let store = kehu::store::Store::open(path, kehu::store::OpenMode::Existing, ctx).expect("open");
+    let lines: Vec<String> = store
+        .read(|c| kehu::store::customers::list(c, &Default::default()))
+        .expect("customers")
+        .into_iter()
+        .map(|c| {
+            let f = c.fields;
+            [Some(f.name), f.company, f.city, f.phone]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    use fuzzy_matcher::FuzzyMatcher;
+    let skim = fuzzy_matcher::skim::SkimMatcherV2::default();
+    anchor("skim scan (one thread)", |q| {
+        let started = Instant::now();
+        let mut hits: Vec<(i64, usize)> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| skim.fuzzy_match(l, q).map(|s| (s, i)))
+            .collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        started.elapsed()
+    });
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    let mut nucleo = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+    // As nucleo keeps them: converted once, as kehu's index keeps its folded keys.
+    let kept: Vec<nucleo_matcher::Utf32String> = lines.iter().map(|l| l.as_str().into()).collect();
+    anchor("nucleo scan (one thread)", |q| {
+        let started = Instant::now();
+        let pattern = Pattern::parse(q, CaseMatching::Smart, Normalization::Smart);
+        let mut hits: Vec<(u32, usize)> = kept
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| pattern.score(h.slice(..), &mut nucleo).map(|s| (s, i)))
+            .collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        started.elapsed()
+    });
+    let file = std::env::temp_dir().join(format!("kehu-bench-lines-{}", std::process::id()));
+    std::fs::write(&file, lines.join("\n")).expect("lines file");
+    let fzf = |q: &str| {
+        let input = std::fs::File::open(&file).expect("lines file");
+        let started = Instant::now();
+        std::process::Command::new("fzf")
+            .args(["--filter", q])
+            .stdin(input)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map(|_| started.elapsed())
+    };
+    if fzf("a").is_ok() {
+        anchor("`fzf --filter`, the whole process", |q| {
+            fzf(q).unwrap_or_default()
+        });
+    } else {
+        println!("anchor, `fzf --filter`: fzf is not installed (apt-get install fzf)");
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
 fn main() {
     let path = grown_book();
     let ctx = Ctx::new("bench", bench_clock());
@@ -258,4 +348,5 @@ fn main() {
         figures.keystrokes.len(),
         ms(figures.slowest_frame)
     );
+    anchors(&path, &ctx);
 }

@@ -593,7 +593,7 @@ fn search_sources(
 
 /// A customer's tags from their `group_concat`, in the order every reader shows (and the search
 /// matches) them.
-fn tag_list(joined: Option<String>) -> Vec<String> {
+pub(crate) fn tag_list(joined: Option<String>) -> Vec<String> {
     let mut tags: Vec<String> = joined
         .map(|s| s.split('\u{1f}').map(str::to_string).collect())
         .unwrap_or_default();

@@ -769,3 +769,47 @@ fn moves_pressed_while_the_next_page_loads_are_made_when_it_arrives() {
         .collect();
     assert_eq!(on, in_order[150], "the 151st customer in name order");
 }
+
+#[test]
+fn the_screens_search_finds_customers_by_tag_contact_person_and_their_phone() {
+    let dir = TempDir::new().unwrap();
+    let s = store_of(&dir);
+    let c = ctx("tester");
+    kehu::demo::load(&s, &c).unwrap();
+    let id = s
+        .write(|conn| {
+            let fields = kehu::domain::CustomerFields {
+                company: Some("Quist Haulage".into()),
+                ..kehu::domain::CustomerFields::named("Zed Quist")
+            };
+            let id = kehu::store::customers::add(conn, &c, &fields, &["platinumclub".into()])?;
+            kehu::store::contacts::add(
+                conn,
+                &c,
+                id,
+                &kehu::domain::ContactFields {
+                    name: "Otto Haystack".into(),
+                    title: None,
+                    phone: Some("030 987 6543".into()),
+                    email: None,
+                    primary: true,
+                },
+            )?;
+            Ok(id)
+        })
+        .unwrap();
+    drop(s);
+    let mut app = app_on(&dir);
+    for query in ["platinumclub", "haystack", "9876543"] {
+        press(&mut app, KeyCode::Char('/'));
+        keys(&mut app, query);
+        let (hits, index) = app.state.search.hits.clone().expect("results");
+        let first = &index.entries[hits[0].index];
+        assert_eq!(first.id, id, "{query}");
+        // The list draws the match from the index: name and company.
+        let drawn = first.customer();
+        assert_eq!(drawn.fields.name, "Zed Quist");
+        assert_eq!(drawn.fields.company.as_deref(), Some("Quist Haulage"));
+        press(&mut app, KeyCode::Esc);
+    }
+}

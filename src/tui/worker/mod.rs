@@ -128,6 +128,23 @@ fn serve(
     }
 }
 
+/// Every customer's search text, sent to the screen part by part as it is read but for the last
+/// part, which is returned.
+fn read_search_sources(
+    store: &Store,
+    replies: &Notifying<Reply>,
+) -> Result<Vec<pages::SearchSource>, StoreError> {
+    let mut held: Option<Vec<pages::SearchSource>> = None;
+    store.read(|c| {
+        pages::search_sources_in_parts(c, SEARCH_PART, |part| {
+            if let Some(ready) = held.replace(part) {
+                let _ = replies.send(Reply::SearchPart(ready));
+            }
+        })
+    })?;
+    Ok(held.unwrap_or_default())
+}
+
 /// Value scores, the shared pool, greetings, and the daily backup; returns the greetings created
 /// and, if the backup failed, why (a warning: the day's work goes on).
 fn daily_pass(path: &std::path::Path, ctx: &Ctx) -> Result<(usize, Option<String>), StoreError> {
@@ -471,18 +488,29 @@ fn handle(
             }
         }
         Request::SearchSources => {
-            // Parts go to the screen as they are read; the last one answers the request.
-            let mut held: Option<Vec<pages::SearchSource>> = None;
-            let read = store.read(|c| {
-                pages::search_sources_in_parts(c, SEARCH_PART, |part| {
-                    if let Some(ready) = held.replace(part) {
-                        let _ = replies.send(Reply::SearchPart(ready));
-                    }
-                })
-            });
-            match read {
-                Ok(()) => Reply::SearchSources(held.unwrap_or_default()),
-                Err(e) => failed(e),
+            // Reading every customer takes seconds on a large book: on its own thread and
+            // connection, so neither waits for the other's requests (the Today queue of a
+            // million customers, say). Parts go to the screen as they are read; the last one
+            // answers the request.
+            let path = store.path().to_path_buf();
+            let ctx = ctx.clone();
+            let to_screen = replies.clone();
+            let spawned = thread::Builder::new()
+                .name("kehu-index-read".into())
+                .spawn(move || {
+                    let read = Store::open(&path, OpenMode::Existing, &ctx)
+                        .and_then(|store| read_search_sources(&store, &to_screen));
+                    let _ = to_screen.send(match read {
+                        Ok(last) => Reply::SearchSources(last),
+                        Err(e) => Reply::Error(e.to_string()),
+                    });
+                });
+            match spawned {
+                Ok(_) => return None,
+                Err(_) => match read_search_sources(store, replies) {
+                    Ok(last) => Reply::SearchSources(last),
+                    Err(e) => failed(e),
+                },
             }
         }
         Request::Save { token, save } => {
