@@ -263,21 +263,6 @@ fn main() {
     let ctx = Ctx::new("bench", bench_clock());
     let long = Duration::from_secs(120);
 
-    // Start-up: open, and the first frame that shows customers.
-    let startups: Vec<Duration> = (0..7)
-        .map(|_| {
-            screen(&path, &ctx, move |t, opened| {
-                let first = t.until("with customers", long, |s| s.rows > 0);
-                first.at - opened
-            })
-        })
-        .collect();
-    println!(
-        "first frame after start-up: median {} (p95 {})",
-        ms(median(startups.clone())),
-        ms(p95(startups))
-    );
-
     let figures = screen(&path, &ctx, move |t, opened| {
         let built = t.until("with the index", long, |s| s.index_built);
         let index_built = built.at - opened;
@@ -349,4 +334,21 @@ fn main() {
         ms(figures.slowest_frame)
     );
     anchors(&path, &ctx);
+
+    // Last, as a screen closed at once leaves its worker finishing what it was asked (the Today
+    // queue of a large book) beside whatever runs next.
+    // Start-up: open, and the first frame that shows customers.
+    let startups: Vec<Duration> = (0..7)
+        .map(|_| {
+            screen(&path, &ctx, move |t, opened| {
+                let first = t.until("with customers", long, |s| s.rows > 0);
+                first.at - opened
+            })
+        })
+        .collect();
+    println!(
+        "first frame after start-up: median {} (p95 {})",
+        ms(median(startups.clone())),
+        ms(p95(startups))
+    );
 }

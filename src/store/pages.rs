@@ -339,21 +339,22 @@ pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSo
 
 /// Every active customer with their contact persons' details, for building the search index
 /// off the UI thread, handed over `part` customers at a time (the last part possibly shorter, or
-/// empty): a million customers' records never all wait in memory. In the table's order (the
+/// empty): a million customers' records never all wait in memory. `each` returns whether to go
+/// on (the screen that wanted them may have closed). In the table's order (the
 /// index sorts them by name: following the sort key's index read a grown book's rows from pages
 /// all over the file).
 pub fn search_sources_in_parts(
     conn: &Connection,
     part: usize,
-    mut each: impl FnMut(Vec<SearchSource>),
+    mut each: impl FnMut(Vec<SearchSource>) -> bool,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(&search_sql(""))?;
     let mut rows = stmt.query([])?;
     let mut chunk = Vec::with_capacity(part);
     while let Some(row) = rows.next()? {
         chunk.push(search_source(row)?);
-        if chunk.len() == part {
-            each(std::mem::replace(&mut chunk, Vec::with_capacity(part)));
+        if chunk.len() == part && !each(std::mem::replace(&mut chunk, Vec::with_capacity(part))) {
+            return Ok(());
         }
     }
     each(chunk);

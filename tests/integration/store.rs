@@ -741,6 +741,7 @@ fn search_sources_come_in_parts_of_the_size_asked_with_every_active_customer_onc
         store::pages::search_sources_in_parts(c, 2, |part| {
             sizes.push(part.len());
             seen.extend(part.iter().map(|p| p.customer.id));
+            true
         })
     })
     .unwrap();
@@ -748,4 +749,14 @@ fn search_sources_come_in_parts_of_the_size_asked_with_every_active_customer_onc
     seen.sort();
     ids.sort();
     assert_eq!(seen, ids);
+    // Told to stop, it stops.
+    let mut parts = 0;
+    s.read(|c| {
+        store::pages::search_sources_in_parts(c, 2, |_| {
+            parts += 1;
+            false
+        })
+    })
+    .unwrap();
+    assert_eq!(parts, 1);
 }

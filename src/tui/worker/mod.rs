@@ -136,10 +136,10 @@ fn read_search_sources(
 ) -> Result<Vec<pages::SearchSource>, StoreError> {
     let mut held: Option<Vec<pages::SearchSource>> = None;
     store.read(|c| {
-        pages::search_sources_in_parts(c, SEARCH_PART, |part| {
-            if let Some(ready) = held.replace(part) {
-                let _ = replies.send(Reply::SearchPart(ready));
-            }
+        pages::search_sources_in_parts(c, SEARCH_PART, |part| match held.replace(part) {
+            // The screen has closed: stop reading.
+            Some(ready) => replies.send(Reply::SearchPart(ready)).is_ok(),
+            None => true,
         })
     })?;
     Ok(held.unwrap_or_default())
