@@ -266,7 +266,7 @@ impl App {
                 reply,
                 worker::Reply::Changed(_)
                     | worker::Reply::Progress { .. }
-                    | worker::Reply::SearchPart(_)
+                    | worker::Reply::SearchPart { .. }
             ) {
                 self.outstanding = self.outstanding.saturating_sub(1);
             }

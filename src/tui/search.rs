@@ -12,10 +12,17 @@ use crate::store::pages::SearchSource;
 
 /// Work for the search thread.
 pub enum Job {
-    /// Part of every customer, more to come: their entries wait for the rest.
-    BuildPart(Vec<SearchSource>),
-    /// The last part of every customer: the index is built from all the parts.
-    Build(Vec<SearchSource>),
+    /// Part of every customer, more to come: their entries wait for the rest of `read` (parts
+    /// of an earlier read, one that failed, are dropped).
+    BuildPart {
+        read: u64,
+        sources: Vec<SearchSource>,
+    },
+    /// The last part of every customer: the index is built from all the parts of `read`.
+    Build {
+        read: u64,
+        sources: Vec<SearchSource>,
+    },
     /// Replace these customers' entries and remove those that are gone.
     Patch {
         changed: Vec<SearchSource>,
@@ -70,13 +77,24 @@ fn serve(jobs: Receiver<Job>, results: super::wake::Notifying<Output>) {
     });
     let mut last: Option<(String, Vec<Hit>)> = None;
     let mut building: Vec<crate::search::Entry> = Vec::new();
+    let mut building_read = 0;
     while let Ok(first) = jobs.recv() {
         // Take everything waiting; only the newest query matters.
         let mut query = None;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
-                Job::BuildPart(sources) => building.extend(Index::entries(sources)),
-                Job::Build(sources) => {
+                Job::BuildPart { read, sources } => {
+                    if read != building_read {
+                        building.clear();
+                        building_read = read;
+                    }
+                    building.extend(Index::entries(sources));
+                }
+                Job::Build { read, sources } => {
+                    if read != building_read {
+                        building.clear();
+                    }
+                    building_read = 0;
                     building.extend(Index::entries(sources));
                     index = Arc::new(Index::of_entries(std::mem::take(&mut building)));
                     last = None;
@@ -140,10 +158,21 @@ mod tests {
             .map(|i| source(i, &format!("Lee {}", (i * 7919) % 100), None, None, &[]))
             .collect();
         let s = Searcher::start(crate::tui::wake::Waker::default());
+        // A read that failed after one part: its part is not mixed into the next read's.
+        s.send(Job::BuildPart {
+            read: 1,
+            sources: people[..10].to_vec(),
+        });
         for part in people.chunks(16).take(2) {
-            s.send(Job::BuildPart(part.to_vec()));
+            s.send(Job::BuildPart {
+                read: 2,
+                sources: part.to_vec(),
+            });
         }
-        s.send(Job::Build(people[32..].to_vec()));
+        s.send(Job::Build {
+            read: 2,
+            sources: people[32..].to_vec(),
+        });
         let built = loop {
             match s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
                 Ok(Output::Index(index)) => break index,
@@ -160,10 +189,13 @@ mod tests {
     #[test]
     fn the_thread_answers_the_newest_query() {
         let s = Searcher::start(crate::tui::wake::Waker::default());
-        s.send(Job::Build(vec![
-            source(1, "José Müller", None, Some("+49 30 123456"), &[]),
-            source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),
-        ]));
+        s.send(Job::Build {
+            read: 1,
+            sources: vec![
+                source(1, "José Müller", None, Some("+49 30 123456"), &[]),
+                source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),
+            ],
+        });
         s.send(Job::Query {
             version: 1,
             text: "m".into(),

@@ -343,10 +343,7 @@ pub enum Reply {
         warning: Option<String>,
     },
     /// Of the customers asked about, the ones at risk.
-    Risk {
-        asked: Vec<i64>,
-        at_risk: Vec<i64>,
-    },
+    Risk { asked: Vec<i64>, at_risk: Vec<i64> },
     Report {
         seq: u64,
         report: Box<crate::report::Report>,
@@ -373,10 +370,7 @@ pub enum Reply {
         report: Result<Box<crate::io::import::Report>, String>,
     },
     /// How far a long job has got (not an answer to a request).
-    Progress {
-        done: usize,
-        total: usize,
-    },
+    Progress { done: usize, total: usize },
     Counts {
         overdue: i64,
         today: i64,
@@ -393,9 +387,16 @@ pub enum Reply {
         products: Vec<String>,
     },
     /// Part of every customer's search text, read while more follows (not an answer: the
-    /// `SearchSources` that ends it is).
-    SearchPart(Vec<SearchSource>),
-    SearchSources(Vec<SearchSource>),
+    /// `SearchSources` that ends it is). `read` tells one reading from another: the parts of a
+    /// read that failed are not mixed into the next.
+    SearchPart {
+        read: u64,
+        sources: Vec<SearchSource>,
+    },
+    SearchSources {
+        read: u64,
+        sources: Vec<SearchSource>,
+    },
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
     SearchPatch {
         changed: Vec<SearchSource>,

@@ -111,6 +111,7 @@ fn serve(
         log_id: store.read(store::history::last_id).unwrap_or(0),
         started: Instant::now(),
         queue: None,
+        search_reads: 0,
     };
     while let Ok(request) = requests.recv() {
         if let Ok(mut b) = busy.lock() {
@@ -133,12 +134,13 @@ fn serve(
 fn read_search_sources(
     store: &Store,
     replies: &Notifying<Reply>,
+    read: u64,
 ) -> Result<Vec<pages::SearchSource>, StoreError> {
     let mut held: Option<Vec<pages::SearchSource>> = None;
     store.read(|c| {
         pages::search_sources_in_parts(c, SEARCH_PART, |part| match held.replace(part) {
             // The screen has closed: stop reading.
-            Some(ready) => replies.send(Reply::SearchPart(ready)).is_ok(),
+            Some(sources) => replies.send(Reply::SearchPart { read, sources }).is_ok(),
             None => true,
         })
     })?;
@@ -180,6 +182,8 @@ struct Seen {
     /// left open past midnight moves on while a fixed clock (tests, `KEHU_NOW`) stays fixed.
     started: Instant,
     queue: Option<QueueCache>,
+    /// Reads of every customer's search text started: each read's parts carry its number.
+    search_reads: u64,
 }
 
 fn handle(
@@ -495,20 +499,22 @@ fn handle(
             let path = store.path().to_path_buf();
             let ctx = ctx.clone();
             let to_screen = replies.clone();
+            seen.search_reads += 1;
+            let read = seen.search_reads;
             let spawned = thread::Builder::new()
                 .name("kehu-index-read".into())
                 .spawn(move || {
-                    let read = Store::open(&path, OpenMode::Existing, &ctx)
-                        .and_then(|store| read_search_sources(&store, &to_screen));
-                    let _ = to_screen.send(match read {
-                        Ok(last) => Reply::SearchSources(last),
+                    let outcome = Store::open(&path, OpenMode::Existing, &ctx)
+                        .and_then(|store| read_search_sources(&store, &to_screen, read));
+                    let _ = to_screen.send(match outcome {
+                        Ok(sources) => Reply::SearchSources { read, sources },
                         Err(e) => Reply::Error(e.to_string()),
                     });
                 });
             match spawned {
                 Ok(_) => return None,
-                Err(_) => match read_search_sources(store, replies) {
-                    Ok(last) => Reply::SearchSources(last),
+                Err(_) => match read_search_sources(store, replies, read) {
+                    Ok(sources) => Reply::SearchSources { read, sources },
                     Err(e) => failed(e),
                 },
             }
