@@ -236,6 +236,8 @@ fn walk(w: &Words) {
     // The follow-up is due today: the status bar counts it, the queue lists it.
     s.wait_for(&format!("{}{}", n + 1, w.due_today));
     s.send(&["4"]);
+    // The count may already show before the key is taken: wait for the queue to have the focus.
+    s.wait_for("▶ 4 ");
     s.wait_for(&format!("{}({})", w.queue_scope, queue + 1));
     // Colours off: the selected queue row is reverse video, never reset by an empty SGR.
     let raw = s.tmux(&["capture-pane", "-e", "-p", "-t", &s.0]);
