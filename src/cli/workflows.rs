@@ -68,13 +68,18 @@ fn print_queue(env: &mut Env, rows: &[store::today::TodayRow], json: bool) -> Re
         ("WHAT", 40),
         ("WHY", 60),
     ]);
+    // The kind's word once per kind, not once per row.
+    let mut kinds = std::collections::HashMap::new();
     for r in rows {
-        table.row(vec![
-            r.urgency.to_string(),
-            crate::i18n::word("today", r.kind.as_str()),
-            r.customer.clone().unwrap_or_default(),
-            r.title.clone(),
-            r.why.join(" · "),
+        let kind = kinds
+            .entry(r.kind)
+            .or_insert_with(|| crate::i18n::word("today", r.kind.as_str()));
+        table.row([
+            r.urgency.to_string().as_str(),
+            kind,
+            r.customer.as_deref().unwrap_or_default(),
+            &r.title,
+            &r.why.join(" · "),
         ]);
     }
     table.print(&mut env.out)?;

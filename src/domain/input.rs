@@ -55,22 +55,28 @@ fn is_unsafe_char(c: char) -> bool {
 /// Text for the terminal: every unsafe character replaced by a visible `�`, newlines by `⏎` when
 /// `one_line`. Used on output as a second line of defence for rows written by other tools.
 pub fn for_terminal(text: &str, one_line: bool) -> String {
+    let mut out = String::new();
+    push_for_terminal(&mut out, text, one_line);
+    out
+}
+
+/// [`for_terminal`], appended to `out`.
+fn push_for_terminal(out: &mut String, text: &str, one_line: bool) {
     // Nearly all stored text has nothing to replace: copied whole.
     if !text
         .chars()
         .any(|c| c == '\n' || c == '\t' || is_unsafe_char(c))
     {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' if one_line => '⏎',
-            '\n' => '\n',
-            '\t' => ' ',
-            c if is_unsafe_char(c) => '�',
-            c => c,
-        })
-        .collect()
+    out.extend(text.chars().map(|c| match c {
+        '\n' if one_line => '⏎',
+        '\n' => '\n',
+        '\t' => ' ',
+        c if is_unsafe_char(c) => '�',
+        c => c,
+    }));
 }
 
 /// Text shown with its control characters written out (`\x1b`, `\u{202e}`) — for exports printed
@@ -97,12 +103,22 @@ pub fn escape_for_terminal(text: &str) -> String {
 /// columns, ending with `…` when cut. Widths are Unicode widths (CJK counts two); a wide
 /// character is never split.
 pub fn clip(text: &str, max: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    let clean = for_terminal(text, true);
-    if clean.width() <= max {
-        return clean;
-    }
     let mut out = String::new();
+    clip_into(&mut out, text, max);
+    out
+}
+
+/// [`clip`], appended to `out`; returns the columns the appended text takes. Spares a string
+/// per cell where many cells are laid end to end (a table of half a million rows).
+pub fn clip_into(out: &mut String, text: &str, max: usize) -> usize {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let start = out.len();
+    push_for_terminal(out, text, true);
+    let width = out[start..].width();
+    if width <= max {
+        return width;
+    }
+    let clean = out.split_off(start);
     let mut used = 0;
     for c in clean.chars() {
         let w = c.width().unwrap_or(0);
@@ -113,7 +129,7 @@ pub fn clip(text: &str, max: usize) -> String {
         used += w;
     }
     out.push('…');
-    out
+    out[start..].width()
 }
 
 /// A customer's or person's name: 1–200 characters after trimming and cleaning.

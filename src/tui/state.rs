@@ -94,7 +94,8 @@ impl TimelineItem {
 #[derive(Debug, Clone)]
 pub enum QueueRow {
     Todo {
-        todo: Todo,
+        /// Boxed like the Today row's to-do, so both views match one pattern.
+        todo: Box<Todo>,
         customer: Option<String>,
     },
     /// A row of the Today queue: a due to-do, a cadence reminder, a birthday, a complaint on the

@@ -66,8 +66,8 @@ pub(crate) fn screen(app: &mut App, w: u16, h: u16) -> String {
 /// The to-do on the queue's first row (in the open to-dos view).
 pub(crate) fn first_todo(app: &App) -> kehu::domain::Todo {
     match &app.state.queue[0] {
-        QueueRow::Todo { todo, .. } => todo.clone(),
-        QueueRow::Today(r) => r.todo.clone().expect("a to-do row"),
+        QueueRow::Todo { todo, .. } => (**todo).clone(),
+        QueueRow::Today(r) => *r.todo.clone().expect("a to-do row"),
     }
 }
 

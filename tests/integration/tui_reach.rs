@@ -180,8 +180,8 @@ fn v_and_enter_show_whole_what_panes_cut() {
     let kehu::tui::state::QueueRow::Today(r) = app.state.queue_row().unwrap().clone() else {
         panic!()
     };
-    for why in &r.why {
-        assert!(text.contains(why.as_str()), "{why} missing from\n{text}");
+    for why in r.why.iter() {
+        assert!(text.contains(why), "{why} missing from\n{text}");
     }
 }
 

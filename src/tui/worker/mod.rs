@@ -268,7 +268,10 @@ fn handle(
                         })
                         .map(|rows| {
                             rows.into_iter()
-                                .map(|(todo, customer)| QueueRow::Todo { todo, customer })
+                                .map(|(todo, customer)| QueueRow::Todo {
+                                    todo: Box::new(todo),
+                                    customer,
+                                })
                                 .collect()
                         })
                 };
