@@ -12,9 +12,10 @@ use crate::domain::input::{Recurrence, RecurrenceUnit};
 use crate::domain::{Todo, TodoFields, TodoStatus};
 
 const WHAT: &str = "to-do";
-const COLS: &str = "id, customer_id, title, due, due_time, priority, status, assignee, every_n, every_unit, done_at";
+pub(crate) const COLS: &str = "id, customer_id, title, due, due_time, priority, status, assignee, every_n, every_unit, done_at";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Todo> {
+/// A to-do from a row that starts with [`COLS`] and then [`rows::AUDIT_COLS`].
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Todo> {
     let every: Option<u32> = row.get(8)?;
     let unit: Option<String> = row.get(9)?;
     let recurrence = match (every, unit.as_deref()) {
