@@ -127,14 +127,7 @@ pub(super) enum Grouping {
 
 /// Conversion, churn and revenue of the period, split by source or by campaign attended.
 pub(super) fn segments(conn: &Connection, scope: &Scope, by: Grouping) -> Result<Vec<Segment>> {
-    let (key, from) = match by {
-        Grouping::Source => ("coalesce(nullif(trim(c.source), ''), 'none')", "customer c"),
-        Grouping::Campaign => (
-            "k.name",
-            "campaign_member m JOIN campaign k ON k.id = m.campaign_id
-             JOIN customer c ON c.id = m.customer_id AND m.attended_at IS NOT NULL",
-        ),
-    };
+    let (key, from) = grouped_by(by);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, count(*) FILTER (WHERE {lead_base}), count(*) FILTER (WHERE {converted}),
                 count(*) FILTER (WHERE {at_start}), count(*) FILTER (WHERE {churned})
@@ -144,7 +137,7 @@ pub(super) fn segments(conn: &Connection, scope: &Scope, by: Grouping) -> Result
         at_start = at_start_sql(),
         churned = churned_where(),
     ))?;
-    let mut out: Vec<Segment> = stmt
+    let counted: Vec<Segment> = stmt
         .query_map(params![scope.owner, scope.start, scope.end], |r| {
             Ok(Segment {
                 name: r.get(0)?,
@@ -156,15 +149,37 @@ pub(super) fn segments(conn: &Connection, scope: &Scope, by: Grouping) -> Result
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    with_revenue(conn, scope, by, counted)
+}
+
+/// The key a grouping splits by and the rows it reads (customers as `c`).
+pub(super) fn grouped_by(by: Grouping) -> (&'static str, &'static str) {
+    match by {
+        Grouping::Source => ("coalesce(nullif(trim(c.source), ''), 'none')", "customer c"),
+        Grouping::Campaign => (
+            "k.name",
+            "campaign_member m JOIN campaign k ON k.id = m.campaign_id
+             JOIN customer c ON c.id = m.customer_id AND m.attended_at IS NOT NULL",
+        ),
+    }
+}
+
+/// Segments whose customers were counted (by the report's own read, for sources) with the
+/// period's revenue added; those with nothing to show left out, the most revenue first.
+pub(super) fn with_revenue(
+    conn: &Connection,
+    scope: &Scope,
+    by: Grouping,
+    mut out: Vec<Segment>,
+) -> Result<Vec<Segment>> {
+    let (key, from) = grouped_by(by);
+    let from = match by {
+        Grouping::Source => from.to_string(),
+        Grouping::Campaign => format!("({from})"),
+    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, sum(p.amount) FROM purchase p JOIN {from} ON c.id = p.customer_id
-         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1",
-        from = match by {
-            Grouping::Source => "customer c".to_string(),
-            Grouping::Campaign => "(campaign_member m JOIN campaign k ON k.id = m.campaign_id
-                 JOIN customer c ON c.id = m.customer_id AND m.attended_at IS NOT NULL)"
-                .to_string(),
-        },
+         WHERE {MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY 1"
     ))?;
     let revenue: Vec<(String, i64)> = stmt
         .query_map(

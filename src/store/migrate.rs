@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_checks_without_lists.sql"),
     include_str!("migrations/0019_partial_change_indexes.sql"),
     include_str!("migrations/0020_import_undo_runs.sql"),
+    include_str!("migrations/0021_win_back_attempts_by_time.sql"),
 ];
 
 /// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.

@@ -343,12 +343,13 @@ fn win_back(conn: &Connection, scope: &Scope, raw: &mut Raw) -> Result<()> {
         p,
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    // Counted from the attempts' own index: the customer is read only to filter by owner (every
+    // interaction has one), and following each attempt to its customer was most of the count.
     raw.win_back_attempts = one(
         conn,
-        &format!(
-            "SELECT count(*) FROM interaction i JOIN customer c ON c.id = i.customer_id
-             WHERE {MINE} AND i.win_back = 1 AND i.at >= ?2 AND i.at < ?3"
-        ),
+        "SELECT count(*) FROM interaction i
+         WHERE (?1 IS NULL OR i.customer_id IN (SELECT id FROM customer WHERE owner = ?1))
+           AND i.win_back = 1 AND i.at >= ?2 AND i.at < ?3",
         p,
     )?;
     Ok(())
@@ -471,34 +472,51 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.deals_lost = deals("lost")?;
     // Every figure that asks each customer where they stood (at the start, at the end, when
     // last contacted) in one read of the customers: each filter is the figure's own definition,
-    // shared with its drill-down list. `?4` is the instant the period is judged at.
+    // shared with its drill-down list. `?4` is the instant the period is judged at. Counted per
+    // source, which the split by source needs and the totals are the sums of: a second read of
+    // every customer for the split was a sixth of a year's report.
     let cad = risk::cadences(conn)?;
     let (gap, cadence) = gap_and_cadence("?4", &cad);
-    let counts: [Option<i64>; 6] = conn.query_row(
-        &format!(
-            "SELECT count(*) FILTER (WHERE {lead_base}), count(*) FILTER (WHERE {converted}),
-                    count(*) FILTER (WHERE {at_start}), count(*) FILTER (WHERE {at_start} AND {retained}),
-                    count(*) FILTER (WHERE {active}), sum({gap} <= {cadence}) FILTER (WHERE {active})
-             FROM customer c WHERE {MINE}",
-            lead_base = lead_base_where(),
-            converted = converted_where(),
-            at_start = at_start_sql(),
-            retained = retained_where(),
-            active = active_at("?4"),
-        ),
-        params![o, s, e, scope.judged],
-        |r| {
-            Ok([
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ])
-        },
-    )?;
-    let [lead_base, converted, at_start, retained, active, within] = counts.map(|n| n.unwrap_or(0));
+    let (key, customers) = breakdowns::grouped_by(breakdowns::Grouping::Source);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {key}, count(*) FILTER (WHERE {lead_base}), count(*) FILTER (WHERE {converted}),
+                count(*) FILTER (WHERE {at_start}), count(*) FILTER (WHERE {at_start} AND {retained}),
+                count(*) FILTER (WHERE {active}), count(*) FILTER (WHERE {active} AND {gap} <= {cadence}),
+                count(*) FILTER (WHERE {churned})
+         FROM {customers} WHERE {MINE} GROUP BY 1",
+        lead_base = lead_base_where(),
+        converted = converted_where(),
+        at_start = at_start_sql(),
+        retained = retained_where(),
+        active = active_at("?4"),
+        churned = churned_where(),
+    ))?;
+    let mut by_source = Vec::new();
+    let mut totals = [0_i64; 6];
+    let mut rows = stmt.query(params![o, s, e, scope.judged])?;
+    while let Some(r) = rows.next()? {
+        let counts: [i64; 7] = [
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ];
+        for (total, n) in totals.iter_mut().zip(counts) {
+            *total += n;
+        }
+        by_source.push(breakdowns::Segment {
+            name: r.get(0)?,
+            lead_base: counts[0],
+            converted: counts[1],
+            customers_at_start: counts[2],
+            churned: counts[6],
+            revenue: 0,
+        });
+    }
+    let [lead_base, converted, at_start, retained, active, within] = totals;
     (raw.lead_base, raw.converted) = (lead_base, converted);
     (raw.customers_at_start, raw.retained) = (at_start, retained);
     (raw.active_customers, raw.within_cadence) = (active, within);
@@ -648,7 +666,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     raw.todos_on_time = on_time.unwrap_or(0);
     raw.todos_late = late.unwrap_or(0);
     raw.by_department = breakdowns::department_times(conn, scope)?;
-    raw.by_source = breakdowns::segments(conn, scope, breakdowns::Grouping::Source)?;
+    raw.by_source = breakdowns::with_revenue(conn, scope, breakdowns::Grouping::Source, by_source)?;
     raw.by_campaign = breakdowns::segments(conn, scope, breakdowns::Grouping::Campaign)?;
     raw.by_product = breakdowns::by_product(conn, scope, false)?;
     raw.by_category = breakdowns::by_product(conn, scope, true)?;
