@@ -7,6 +7,7 @@ pub mod format;
 pub mod input;
 pub mod loyalty;
 pub mod model;
+pub mod order;
 pub mod pinyin;
 pub mod rules;
 pub mod settings;

@@ -31,7 +31,7 @@ pub fn fold(text: &str) -> String {
 /// One customer as the search sees them: their texts end to end in one allocation (a hundred
 /// thousand customers' dozen strings each were most of the screen's memory), and what the list
 /// draws for a match — the rest of the record stays in the database.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     pub id: i64,
     /// Every part below, one after another; `ends` says where each stops.
@@ -223,11 +223,7 @@ impl Index {
     pub fn entries(mut sources: Vec<SearchSource>) -> Vec<Entry> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
         if cores < 2 || sources.len() < SPLIT_FROM {
-            let mut spelled = Spellings::default();
-            return sources
-                .into_iter()
-                .map(|s| Entry::of(s, &mut spelled))
-                .collect();
+            return Self::entries_here(sources);
         }
         let share = sources.len().div_ceil(cores);
         let mut parts = Vec::new();
@@ -255,11 +251,37 @@ impl Index {
         })
     }
 
+    /// The entries of `sources`, built on this thread (for a thread that is one of several
+    /// already).
+    pub fn entries_here(sources: Vec<SearchSource>) -> Vec<Entry> {
+        let mut spelled = Spellings::default();
+        sources
+            .into_iter()
+            .map(|s| Entry::of(s, &mut spelled))
+            .collect()
+    }
+
     /// The index of `entries`, put in name order.
-    pub fn of_entries(mut entries: Vec<Entry>) -> Index {
-        entries.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
+    pub fn of_entries(entries: Vec<Entry>) -> Index {
+        // Sorted as small keys side by side (the sort key's head and the position), going to
+        // the entries only on a tie: comparing the entries themselves read memory all over a
+        // million of them (0.8 s of the index build at 1M customers).
+        let mut keys: Vec<(u128, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(at, e)| (crate::domain::order::head(e.part(SORT_KEY)), at))
+            .collect();
+        keys.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| entries[a.1].order().cmp(&entries[b.1].order()))
+        });
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
         Index {
-            entries: entries.into_iter().map(std::sync::Arc::new).collect(),
+            entries: keys
+                .iter()
+                .filter_map(|&(_, at)| slots[at].take())
+                .map(std::sync::Arc::new)
+                .collect(),
         }
     }
 

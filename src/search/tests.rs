@@ -353,3 +353,35 @@ fn a_patched_index_is_the_index_built_afresh_for_few_and_for_many_changes() {
         assert_eq!(order(&patched), order(&fresh));
     }
 }
+
+#[test]
+fn the_index_is_in_sort_key_then_id_order_when_keys_share_long_beginnings() {
+    // Names alike in their first sixteen bytes and more (the sort's quick key ties), Chinese
+    // ones, the same name twice, in a scrambled order.
+    let names = [
+        "Alexandra Konstantinopoulou 2",
+        "Alexandra Konstantinopoulou 10",
+        "Alexandra Konstantinopoulos",
+        "Alexandra Konstantinopoulou 2",
+        "张伟",
+        "张伟伟",
+        "Al",
+        "alexandra konstantinopoulou",
+        "王芳",
+    ];
+    let sources: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| source((i as i64 * 7) % 11 + 1, n, None, None, &[]))
+        .collect();
+    let index = Index::build(sources);
+    let got: Vec<(String, i64)> = index
+        .entries
+        .iter()
+        .map(|e| (e.part(SORT_KEY).to_string(), e.id))
+        .collect();
+    let mut want = got.clone();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(got.len(), names.len());
+}

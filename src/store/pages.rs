@@ -339,17 +339,18 @@ pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSo
 
 /// Every active customer with their contact persons' details, for building the search index
 /// off the UI thread, handed over `part` customers at a time (the last part possibly shorter, or
-/// empty): a million customers' records never all wait in memory. `each` returns whether to go
-/// on (the screen that wanted them may have closed). In the table's order (the
-/// index sorts them by name: following the sort key's index read a grown book's rows from pages
-/// all over the file).
+/// empty): a million customers' records never all wait in memory. Only ids in `ids` (see
+/// [`id_shares`]). `each` returns whether to go on (the screen that wanted them may have closed).
+/// In the table's order (the index sorts them by name: following the sort key's index read a
+/// grown book's rows from pages all over the file).
 pub fn search_sources_in_parts(
     conn: &Connection,
     part: usize,
+    ids: std::ops::Range<i64>,
     mut each: impl FnMut(Vec<SearchSource>) -> bool,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&search_sql(""))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare_cached(&search_sql("AND id >= ?1 AND id < ?2"))?;
+    let mut rows = stmt.query([ids.start, ids.end])?;
     let mut chunk = Vec::with_capacity(part);
     while let Some(row) = rows.next()? {
         chunk.push(search_source(row)?);
@@ -359,6 +360,28 @@ pub fn search_sources_in_parts(
     }
     each(chunk);
     Ok(())
+}
+
+/// Every customer id in `n` ranges of about equal span (at least one; together all ids), for
+/// reading the customers on `n` connections at once.
+pub fn id_shares(conn: &Connection, n: usize) -> Result<Vec<std::ops::Range<i64>>> {
+    let (low, high): (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(id), max(id) FROM customer", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(std::iter::once(i64::MIN..i64::MAX).collect());
+    };
+    let n = i64::try_from(n.max(1)).unwrap_or(1);
+    let step = ((high - low) / n).max(1);
+    let mut cuts: Vec<i64> = (1..n)
+        .map(|k| low + k * step)
+        .filter(|c| *c <= high)
+        .collect();
+    cuts.dedup();
+    let starts = std::iter::once(i64::MIN).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(i64::MAX));
+    Ok(starts.zip(ends).map(|(a, b)| a..b).collect())
 }
 
 /// SQLite's counter of commits by other connections: a cheap "has anyone else written" check.

@@ -653,26 +653,21 @@ pub fn queue(
 }
 
 /// Where a row goes in the queue, read without going back to the row for most comparisons:
-/// urgency, then whether it has a customer (none first, as `Option` orders), then the first
-/// eight bytes of the customer's name (big-endian and zero-padded, they order as the name's
-/// bytes do wherever they differ), then — only when those tie — the row itself.
+/// urgency, then whether it has a customer (none first, as `Option` orders), then the head of
+/// the customer's name (see `domain::order::head`), then — only when those tie — the row itself.
 struct Rank {
     urgency: i64,
     named: bool,
-    head: u64,
+    head: u128,
     at: usize,
 }
 
 impl Rank {
     fn of((at, row): (usize, &TodayRow)) -> Rank {
-        let name = row.customer.as_deref().unwrap_or_default().as_bytes();
-        let mut head = [0u8; 8];
-        let n = name.len().min(8);
-        head[..n].copy_from_slice(&name[..n]);
         Rank {
             urgency: row.urgency,
             named: row.customer.is_some(),
-            head: u64::from_be_bytes(head),
+            head: crate::domain::order::head(row.customer.as_deref().unwrap_or_default()),
             at,
         }
     }

@@ -16,12 +16,12 @@ pub enum Job {
     /// of an earlier read, one that failed, are dropped).
     BuildPart {
         read: u64,
-        sources: Vec<SearchSource>,
+        entries: Vec<Entry>,
     },
     /// The last part of every customer: the index is built from all the parts of `read`.
     Build {
         read: u64,
-        sources: Vec<SearchSource>,
+        entries: Vec<Entry>,
     },
     /// Replace these customers' entries and remove those that are gone.
     Patch {
@@ -83,19 +83,19 @@ fn serve(jobs: Receiver<Job>, results: super::wake::Notifying<Output>) {
         let mut query = None;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
-                Job::BuildPart { read, sources } => {
+                Job::BuildPart { read, entries } => {
                     if read != building_read {
                         building.clear();
                         building_read = read;
                     }
-                    building.extend(Index::entries(sources));
+                    building.extend(entries);
                 }
-                Job::Build { read, sources } => {
+                Job::Build { read, entries } => {
                     if read != building_read {
                         building.clear();
                     }
                     building_read = 0;
-                    building.extend(Index::entries(sources));
+                    building.extend(entries);
                     index = Arc::new(Index::of_entries(std::mem::take(&mut building)));
                     last = None;
                     give_back_memory();
@@ -161,17 +161,17 @@ mod tests {
         // A read that failed after one part: its part is not mixed into the next read's.
         s.send(Job::BuildPart {
             read: 1,
-            sources: people[..10].to_vec(),
+            entries: Index::entries(people[..10].to_vec()),
         });
         for part in people.chunks(16).take(2) {
             s.send(Job::BuildPart {
                 read: 2,
-                sources: part.to_vec(),
+                entries: Index::entries(part.to_vec()),
             });
         }
         s.send(Job::Build {
             read: 2,
-            sources: people[32..].to_vec(),
+            entries: Index::entries(people[32..].to_vec()),
         });
         let built = loop {
             match s.rx.recv_timeout(std::time::Duration::from_secs(5)) {
@@ -191,10 +191,10 @@ mod tests {
         let s = Searcher::start(crate::tui::wake::Waker::default());
         s.send(Job::Build {
             read: 1,
-            sources: vec![
+            entries: Index::entries(vec![
                 source(1, "José Müller", None, Some("+49 30 123456"), &[]),
                 source(3, "Mary Smith", Some("Acme Robotics"), None, &["Peter Pan"]),
-            ],
+            ]),
         });
         s.send(Job::Query {
             version: 1,

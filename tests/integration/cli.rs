@@ -742,7 +742,12 @@ fn version_names_the_schema_and_the_sqlite_it_links() {
     let k = Kehu::uninitialised();
     let out = k.ok(&["--version"]);
     assert!(
-        out.starts_with("kehu ") && out.contains("schema 20") && out.contains("SQLite 3."),
+        out.starts_with("kehu ")
+            && out.contains(&format!(
+                "schema {}",
+                kehu::store::migrate::latest_version()
+            ))
+            && out.contains("SQLite 3."),
         "{out}"
     );
 }

@@ -738,7 +738,7 @@ fn search_sources_come_in_parts_of_the_size_asked_with_every_active_customer_onc
     let mut sizes = Vec::new();
     let mut seen = Vec::new();
     s.read(|c| {
-        store::pages::search_sources_in_parts(c, 2, |part| {
+        store::pages::search_sources_in_parts(c, 2, i64::MIN..i64::MAX, |part| {
             sizes.push(part.len());
             seen.extend(part.iter().map(|p| p.customer.id));
             true
@@ -752,11 +752,33 @@ fn search_sources_come_in_parts_of_the_size_asked_with_every_active_customer_onc
     // Told to stop, it stops.
     let mut parts = 0;
     s.read(|c| {
-        store::pages::search_sources_in_parts(c, 2, |_| {
+        store::pages::search_sources_in_parts(c, 2, i64::MIN..i64::MAX, |_| {
             parts += 1;
             false
         })
     })
     .unwrap();
     assert_eq!(parts, 1);
+    // Read in shares of the ids (one per connection), every active customer comes once.
+    for n in 1..=7 {
+        let shares = s.read(|c| store::pages::id_shares(c, n)).unwrap();
+        assert!(!shares.is_empty() && shares.len() <= n, "{n}: {shares:?}");
+        let mut seen = Vec::new();
+        for share in shares {
+            s.read(|c| {
+                store::pages::search_sources_in_parts(c, 100, share, |part| {
+                    seen.extend(part.iter().map(|p| p.customer.id));
+                    true
+                })
+            })
+            .unwrap();
+        }
+        seen.sort();
+        assert_eq!(seen, ids, "in {n} shares");
+    }
+    // An empty book is one share of everything.
+    let (_empty_dir, empty) = temp_store();
+    let everything = empty.read(|c| store::pages::id_shares(c, 2)).unwrap();
+    assert_eq!(everything.len(), 1);
+    assert_eq!(everything[0], i64::MIN..i64::MAX);
 }

@@ -324,8 +324,8 @@ pub fn reply(s: &mut State, r: Reply) {
             s.status.customers = customers;
         }
         // Building the index is slow at scale: the search thread does it.
-        Reply::SearchPart { read, sources } => s.search_jobs.push(Job::BuildPart { read, sources }),
-        Reply::SearchSources { read, sources } => s.search_jobs.push(Job::Build { read, sources }),
+        Reply::SearchPart { read, entries } => s.search_jobs.push(Job::BuildPart { read, entries }),
+        Reply::SearchRead { read, entries } => s.search_jobs.push(Job::Build { read, entries }),
         Reply::SearchPatch { changed, gone } => s.search_jobs.push(Job::Patch { changed, gone }),
         Reply::Saved {
             token,

@@ -386,16 +386,17 @@ pub enum Reply {
         /// The product list's names (for a purchase's product and a deal's title).
         products: Vec<String>,
     },
-    /// Part of every customer's search text, read while more follows (not an answer: the
-    /// `SearchSources` that ends it is). `read` tells one reading from another: the parts of a
-    /// read that failed are not mixed into the next.
+    /// Search entries of part of the customers, built where they were read, while more follows
+    /// (not an answer: the `SearchRead` that ends it is). `read` tells one reading from another:
+    /// the parts of a read that failed are not mixed into the next.
     SearchPart {
         read: u64,
-        sources: Vec<SearchSource>,
+        entries: Vec<crate::search::Entry>,
     },
-    SearchSources {
+    /// Every customer has been read (these are the last entries): the index can be built.
+    SearchRead {
         read: u64,
-        sources: Vec<SearchSource>,
+        entries: Vec<crate::search::Entry>,
     },
     /// Search entries for changed customers; `gone` were erased, merged away or archived.
     SearchPatch {
