@@ -20,6 +20,12 @@ fn fails_at(k: &Kehu, now: &str, args: &[&str]) -> String {
     err
 }
 
+/// The customer's account manager.
+fn standing_owner(k: &Kehu, id: &str) -> String {
+    let c = k.json(&["customer", "show", id, "--json"]);
+    c["owner"].as_str().unwrap_or_default().to_string()
+}
+
 fn standing(k: &Kehu, id: &str) -> Value {
     k.json(&["points", "show", id, "--json"])
 }
@@ -291,6 +297,34 @@ fn points_levels_coupons_and_the_report_follow_the_team_rules() {
     assert_eq!(f["coupons_issued"], 2);
     assert_eq!(f["coupons_redeemed"], 1);
     assert_eq!(f["coupon_redemption_rate"], 0.5);
+    // For one account manager: Ann's and Bob's has all of it, anyone else none.
+    let july_of = |owner: &str| -> Value {
+        let args = [
+            "report",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-07-31",
+            "--owner",
+            owner,
+            "--json",
+        ];
+        serde_json::from_str(&at(now, &args)).unwrap()
+    };
+    let owner = standing_owner(&k, &a);
+    assert!(!owner.is_empty());
+    assert_eq!(owner, standing_owner(&k, &b));
+    let theirs = july_of(&owner);
+    assert_eq!(theirs["points_issued"], 1800, "{theirs}");
+    assert_eq!(theirs["points_expired"], 784 + 2000);
+    assert_eq!(theirs["active_members"], 1);
+    assert_eq!(theirs["coupons_issued"], 2);
+    assert_eq!(theirs["coupons_redeemed"], 1);
+    let nobodys = july_of("nobody.else");
+    assert_eq!(nobodys["points_issued"], 0, "{nobodys}");
+    assert_eq!(nobodys["points_expired"], 0);
+    assert_eq!(nobodys["active_members"], 0);
+    assert_eq!(nobodys["coupons_issued"], 0);
     // Over everything: redemption rate = 500 redeemed ÷ (1234 + 2000 + 50 + 200 + 16 + 1800) issued.
     let r = at(
         now,
