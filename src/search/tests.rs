@@ -385,3 +385,83 @@ fn the_index_is_in_sort_key_then_id_order_when_keys_share_long_beginnings() {
     assert_eq!(got, want);
     assert_eq!(got.len(), names.len());
 }
+
+/// A query's hits scored one by one in name order, best first.
+fn query_hits(index: &Index, q: &str) -> Vec<Hit> {
+    let query = Query::new(q);
+    let every: Vec<usize> = (0..index.len()).collect();
+    let mut hits = query.score_all(index, &every);
+    hits.sort_by(best_first);
+    hits
+}
+
+#[test]
+fn a_large_index_scored_in_memory_order_ranks_as_in_name_order() {
+    // Enough entries for the whole-index path, built in parts (as the screen builds them) so
+    // that memory order and name order differ, then patched (a patch keeps the order too).
+    let names = [
+        "Zhang Wei",
+        "王芳",
+        "Garcia Lopez",
+        "Smith Anna",
+        "上海星辰",
+        "Li Na",
+        "Gao",
+    ];
+    let sources: Vec<SearchSource> = (0..6000_i64)
+        .map(|i| {
+            let name = format!("{} {}", names[(i % 7) as usize], (i * 7919) % 1000);
+            let company = (i % 3 == 0).then(|| format!("公司 {}", i % 50));
+            source(
+                i + 1,
+                &name,
+                company.as_deref(),
+                Some(&format!("138{i:08}")),
+                &[],
+            )
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for part in sources.chunks(700).rev() {
+        entries.extend(Index::entries_here(part.to_vec()));
+    }
+    let built = Index::of_entries(entries);
+    let patched = built.patched(vec![source(9, "Gao Gao", None, None, &[])], &[5, 6]);
+    for index in [&built, &patched] {
+        assert_eq!(index.by_address.len(), index.len());
+        for q in ["g", "a", "1", "王", "公", "zw", "smith 9", "13800"] {
+            let folded = fold(q);
+            let query = Query::new(&folded);
+            let every: Vec<usize> = (0..index.len()).collect();
+            let mut want = query.score_all(index, &every);
+            want.sort_by(best_first);
+            assert!(!want.is_empty(), "{q}");
+            for cores in [2, 3] {
+                assert_eq!(
+                    rank_all(index, &query, cores, None),
+                    want,
+                    "{q} on {cores} cores"
+                );
+            }
+            // Rescoring some of the hits of a shorter query (every other one, so that leaving
+            // out the others shows): only those, in the same order as scored one by one.
+            let shorter = fold(&q.chars().take(1).collect::<String>());
+            let prev: Vec<Hit> = query_hits(index, &shorter)
+                .into_iter()
+                .filter(|h| h.index % 2 == 0)
+                .collect();
+            let mut wanted = vec![false; index.len()];
+            for h in &prev {
+                wanted[h.index] = true;
+            }
+            let positions: Vec<usize> = prev.iter().map(|h| h.index).collect();
+            let mut want = query.score_all(index, &positions);
+            want.sort_by(best_first);
+            assert_eq!(
+                rank_all(index, &query, 2, Some(&wanted)),
+                want,
+                "{q} after {shorter}"
+            );
+        }
+    }
+}

@@ -72,9 +72,7 @@ impl Searcher {
 }
 
 fn serve(jobs: Receiver<Job>, results: super::wake::Notifying<Output>) {
-    let mut index = Arc::new(Index {
-        entries: Vec::new(),
-    });
+    let mut index = Arc::new(Index::default());
     let mut last: Option<(String, Vec<Hit>)> = None;
     let mut building: Vec<crate::search::Entry> = Vec::new();
     let mut building_read = 0;
