@@ -249,24 +249,10 @@ impl Index {
             parts.push(sources.split_off(sources.len() - share));
         }
         parts.push(sources);
-        std::thread::scope(|s| {
-            let running: Vec<_> = parts
-                .into_iter()
-                .map(|part| {
-                    s.spawn(|| {
-                        let mut spelled = Spellings::default();
-                        part.into_iter()
-                            .map(|s| Entry::of(s, &mut spelled))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            running
-                .into_iter()
-                // Building an entry cannot panic; if a thread did, its share is left out.
-                .flat_map(|t| t.join().unwrap_or_default())
-                .collect()
-        })
+        at_once(parts.into_iter(), Index::entries_here)
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// The entries of `sources`, built on this thread (for a thread that is one of several
@@ -549,24 +535,27 @@ pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> 
     }
     // Each core scores and sorts its share; the sorted shares are merged.
     let share = all.len().div_ceil(cores);
-    let parts: Vec<Vec<Hit>> = std::thread::scope(|s| {
-        let running: Vec<_> = all
-            .chunks(share)
-            .map(|part| {
-                s.spawn(|| {
-                    let mut hits = query.score_all(index, part);
-                    sort_best_first(&mut hits);
-                    hits
-                })
-            })
-            .collect();
+    merge(at_once(all.chunks(share), |part| {
+        let mut hits = query.score_all(index, part);
+        sort_best_first(&mut hits);
+        hits
+    }))
+}
+
+/// `work` done on every share at once, a thread each. Building or scoring an entry cannot
+/// panic; if a thread did, its share is left out (its default).
+fn at_once<S: Send, R: Send + Default>(
+    shares: impl Iterator<Item = S>,
+    work: impl Fn(S) -> R + Sync,
+) -> Vec<R> {
+    let work = &work;
+    std::thread::scope(|s| {
+        let running: Vec<_> = shares.map(|share| s.spawn(move || work(share))).collect();
         running
             .into_iter()
-            // A scoring thread cannot panic on an entry; if it did, its share is left out.
-            .map(|p| p.join().unwrap_or_default())
+            .map(|t| t.join().unwrap_or_default())
             .collect()
-    });
-    merge(parts)
+    })
 }
 
 /// Every entry of a large index (or those `wanted`) scored, each core taking a share of them in
@@ -578,29 +567,16 @@ pub fn rank(index: &Index, query: &str, candidates: Option<&[Hit]>) -> Vec<Hit> 
 fn rank_all(index: &Index, query: &Query<'_>, cores: usize, wanted: Option<&[bool]>) -> Vec<Hit> {
     let n = index.entries.len();
     let share = n.div_ceil(cores);
-    let found: Vec<Vec<Hit>> = std::thread::scope(|s| {
-        let running: Vec<_> = index
-            .by_address
-            .chunks(share)
-            .map(|part| {
-                s.spawn(move || match wanted {
-                    Some(wanted) => {
-                        let part: Vec<usize> = part
-                            .iter()
-                            .copied()
-                            .filter(|&at| wanted.get(at).copied().unwrap_or(false))
-                            .collect();
-                        query.score_all(index, &part)
-                    }
-                    None => query.score_all(index, part),
-                })
-            })
-            .collect();
-        running
-            .into_iter()
-            // A scoring thread cannot panic on an entry; if it did, its share is left out.
-            .map(|p| p.join().unwrap_or_default())
-            .collect()
+    let found = at_once(index.by_address.chunks(share), |part| match wanted {
+        Some(wanted) => {
+            let part: Vec<usize> = part
+                .iter()
+                .copied()
+                .filter(|&at| wanted.get(at).copied().unwrap_or(false))
+                .collect();
+            query.score_all(index, &part)
+        }
+        None => query.score_all(index, part),
     });
     // Few hits are simply sorted; the table costs a pass over every position.
     if found.iter().map(Vec::len).sum::<usize>() * 8 < n {
@@ -613,32 +589,22 @@ fn rank_all(index: &Index, query: &Query<'_>, cores: usize, wanted: Option<&[boo
     for h in found.iter().flatten() {
         by_position[h.index] = h.score;
     }
-    let parts: Vec<Vec<Hit>> = std::thread::scope(|s| {
-        let running: Vec<_> = by_position
-            .chunks(share)
-            .enumerate()
-            .map(|(k, scores)| {
-                s.spawn(move || {
-                    let mut hits: Vec<Hit> = scores
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, score)| **score != UNMATCHED)
-                        .map(|(i, score)| Hit {
-                            index: k * share + i,
-                            score: *score,
-                        })
-                        .collect();
-                    sort_best_first(&mut hits);
-                    hits
+    merge(at_once(
+        by_position.chunks(share).enumerate(),
+        |(k, scores)| {
+            let mut hits: Vec<Hit> = scores
+                .iter()
+                .enumerate()
+                .filter(|(_, score)| **score != UNMATCHED)
+                .map(|(i, score)| Hit {
+                    index: k * share + i,
+                    score: *score,
                 })
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|p| p.join().unwrap_or_default())
-            .collect()
-    });
-    merge(parts)
+                .collect();
+            sort_best_first(&mut hits);
+            hits
+        },
+    ))
 }
 
 /// Hits scored in index order, put best first (ties in index order). The first keys of a
