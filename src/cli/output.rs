@@ -199,6 +199,25 @@ impl Table {
         self.cells.is_empty()
     }
 
+    /// A table with the same columns and no rows, to lay out some rows elsewhere (on another
+    /// thread) and [`Table::append`] them after.
+    pub fn empty_like(&self) -> Table {
+        Table {
+            headers: self.headers.clone(),
+            caps: self.caps.clone(),
+            text: String::new(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// `other`'s rows after this table's.
+    pub fn append(&mut self, other: Table) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.cells
+            .extend(other.cells.iter().map(|&(end, width)| (base + end, width)));
+    }
+
     pub fn print(&self, out: &mut Out) -> io::Result<()> {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in self.cells.chunks(self.caps.len().max(1)) {
@@ -267,8 +286,11 @@ mod tests {
             cells: Vec::new(),
         };
         table.row(["1", "张伟伟伟", "上海"]);
-        table.row(["22", "Ann\u{1b}[31m", "Beijing", "extra"]);
-        table.row(["333"]);
+        // The rest laid out apart and appended, as a long queue is on two threads.
+        let mut rest = table.empty_like();
+        rest.row(["22", "Ann\u{1b}[31m", "Beijing", "extra"]);
+        rest.row(["333"]);
+        table.append(rest);
         let mut out = Out::captured();
         table.print(&mut out).ok();
         assert_eq!(

@@ -66,16 +66,22 @@ pub fn for_terminal(text: &str, one_line: bool) -> String {
 /// a million table cells spent a tenth of its time decoding characters to ask this.
 fn needs_cleaning(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| match x {
-        0x00..=0x1f | 0x7f => true,
-        0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
-        0xe2 => match (b.get(i + 1), b.get(i + 2)) {
-            (Some(0x80), Some(n)) => (0xaa..=0xae).contains(n),
-            (Some(0x81), Some(n)) => (0xa6..=0xa9).contains(n),
+    // First whether any byte could start one, without stopping early (which lets the compiler
+    // test many bytes at once): nearly every cell has none.
+    let maybe = b.iter().fold(false, |any, &x| {
+        any | (x < 0x20) | (x == 0x7f) | (x == 0xc2) | (x == 0xe2)
+    });
+    maybe
+        && b.iter().enumerate().any(|(i, &x)| match x {
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            0xe2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(n)) => (0xaa..=0xae).contains(n),
+                (Some(0x81), Some(n)) => (0xa6..=0xa9).contains(n),
+                _ => false,
+            },
             _ => false,
-        },
-        _ => false,
-    })
+        })
 }
 
 /// [`for_terminal`], appended to `out`.
@@ -133,16 +139,18 @@ pub fn clip_into(out: &mut String, text: &str, max: usize) -> usize {
     if width <= max {
         return width;
     }
-    let clean = out.split_off(start);
+    // Cut where the next character would leave no room for the ellipsis.
     let mut used = 0;
-    for c in clean.chars() {
+    let mut end = out.len();
+    for (i, c) in out[start..].char_indices() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > max {
+            end = start + i;
             break;
         }
-        out.push(c);
         used += w;
     }
+    out.truncate(end);
     out.push('…');
     out[start..].width()
 }

@@ -12,7 +12,8 @@ use crate::domain::forecast::Odds;
 use crate::domain::{Audit, DealStage, PurchaseFields};
 
 const WHAT: &str = "deal";
-const COLS: &str = "id, customer_id, title, amount, stage, expected_close, lost_reason, closed_at";
+pub(crate) const COLS: &str =
+    "id, customer_id, title, amount, stage, expected_close, lost_reason, closed_at";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deal {
@@ -33,7 +34,7 @@ impl Deal {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Deal> {
+pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Deal> {
     Ok(Deal {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -165,19 +166,6 @@ pub fn move_to(
         super::purchases::add(conn, ctx, d.customer_id, &purchase)?;
     }
     Ok(())
-}
-
-/// Open deals expected to close before `day` (the Today queue's late deals), oldest first.
-pub fn late(conn: &Connection, day: NaiveDate, customer: Option<i64>) -> Result<Vec<Deal>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLS}, {AUDIT_COLS} FROM deal
-         WHERE stage NOT IN ('won', 'lost') AND expected_close < ?1 AND (?2 IS NULL OR customer_id = ?2)
-         ORDER BY expected_close, id"
-    ))?;
-    let found = stmt
-        .query_map(rusqlite::params![day.to_string(), customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
 }
 
 /// What the forecast needs of every open deal (of `owner`'s customers, or everyone's): stage,

@@ -28,6 +28,17 @@ pub enum TodayKind {
 }
 
 impl TodayKind {
+    pub const ALL: [TodayKind; 8] = [
+        TodayKind::Todo,
+        TodayKind::Cadence,
+        TodayKind::Birthday,
+        TodayKind::Complaint,
+        TodayKind::Deal,
+        TodayKind::Survey,
+        TodayKind::Agreement,
+        TodayKind::Coupon,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TodayKind::Todo => "todo",
@@ -81,6 +92,33 @@ impl Reasons {
             self.iter().collect::<Vec<_>>().join(between).into()
         } else {
             std::borrow::Cow::Borrowed(&self.0)
+        }
+    }
+}
+
+impl Reasons {
+    /// [`Reasons::join`] appended to `out`: spares a string per row where many rows are
+    /// written one after another, and finds the separators byte by byte (the reasons are a few
+    /// words; searching them with `memchr` was a twentieth of printing a large queue).
+    pub fn join_into(&self, out: &mut String, between: &str) {
+        let mut first = true;
+        let mut start = 0;
+        let bytes = self.0.as_bytes();
+        for end in 0..=bytes.len() {
+            if end < bytes.len() && bytes[end] != Self::APART as u8 {
+                continue;
+            }
+            // The separator is one byte of ASCII, so both ends are character boundaries.
+            let piece = &self.0[start..end];
+            start = end + 1;
+            if piece.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push_str(between);
+            }
+            out.push_str(piece);
+            first = false;
         }
     }
 }
@@ -236,16 +274,11 @@ fn todos_due(
     today: NaiveDate,
     customer: Option<i64>,
 ) -> Result<Vec<(crate::domain::Todo, Option<Who>)>> {
-    let todo_cols: Vec<String> = format!("{}, {}", super::todos::COLS, super::rows::AUDIT_COLS)
-        .split(", ")
-        .map(|c| format!("t.{c}"))
-        .collect();
-    let who_at_col = todo_cols.len();
+    let (cols, who_at_col) = aliased("t", super::todos::COLS);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {}, c.* FROM todo t LEFT JOIN (SELECT {WHO_COLS} FROM customer) c ON c.id = t.customer_id
+        "SELECT {cols}, c.* FROM todo t LEFT JOIN (SELECT {WHO_COLS} FROM customer) c ON c.id = t.customer_id
          WHERE t.status = 'open' AND t.due <= ?1 AND (?2 IS NULL OR t.customer_id = ?2)
-         ORDER BY coalesce(t.due, '9999-12-31'), t.id",
-        todo_cols.join(", ")
+         ORDER BY coalesce(t.due, '9999-12-31'), t.id"
     ))?;
     let found = stmt
         .query_map(params![today.to_string(), customer], |r| {
@@ -258,6 +291,37 @@ fn todos_due(
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(found)
+}
+
+/// Open deals whose expected close is before `today`, each with its customer, by expected
+/// close then id: one query, not one customer lookup per deal (16,000 of them at 1M customers).
+fn deals_late(
+    conn: &Connection,
+    today: NaiveDate,
+    customer: Option<i64>,
+) -> Result<Vec<(super::deals::Deal, Who)>> {
+    let (cols, who_at_col) = aliased("d", super::deals::COLS);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {cols}, c.* FROM deal d JOIN (SELECT {WHO_COLS} FROM customer) c ON c.id = d.customer_id
+         WHERE d.stage NOT IN ('won', 'lost') AND d.expected_close < ?1 AND (?2 IS NULL OR d.customer_id = ?2)
+         ORDER BY d.expected_close, d.id"
+    ))?;
+    let found = stmt
+        .query_map(params![today.to_string(), customer], |r| {
+            Ok((super::deals::from_row(r)?, who_at(r, who_at_col)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
+/// A table's columns and its audit columns, each prefixed with the table's alias, and how many
+/// there are (where the customer's columns start after them).
+fn aliased(alias: &str, cols: &str) -> (String, usize) {
+    let cols: Vec<String> = format!("{cols}, {}", super::rows::AUDIT_COLS)
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect();
+    (cols.join(", "), cols.len())
 }
 
 fn who(conn: &Connection, id: i64) -> Result<Who> {
@@ -274,14 +338,11 @@ fn who(conn: &Connection, id: i64) -> Result<Who> {
 /// Surveys due: each resolved complaint's check-back from its due date until a survey answers
 /// it (item: the ticket), and the customers of a tier with a survey interval whose last survey
 /// (never surveyed: the day they were added) is older than it (item: the customer).
-fn surveys_due(
-    conn: &Connection,
-    clock: &Clock,
-    snoozes: &Snoozes,
-    mine: &dyn Fn(&Who) -> bool,
-    customer: Option<i64>,
-    out: &mut Vec<TodayRow>,
-) -> Result<()> {
+fn surveys_due(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, clock, customer) = (g.conn, g.clock, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     let today = clock.today();
     for t in super::tickets::checkbacks_due(conn, today, customer)? {
         let c = who(conn, t.customer_id)?;
@@ -371,13 +432,196 @@ pub fn queue(
     customer: Option<i64>,
     limit: Option<usize>,
 ) -> Result<Vec<TodayRow>> {
-    let today = clock.today();
-    let cad = risk::cadences(conn)?;
-    let mut out = Vec::new();
-    let snoozes = Snoozes::load(conn, today)?;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let rows = gathered(conn, clock, owner, customer, limit, &|_| true)?;
+    Ok(ranked(rows, limit))
+}
 
-    // To-dos due or overdue.
+/// The same queue as [`queue`], read on two connections at once when it is whole: customers
+/// past their cadence (three rows in four of a large book's queue) on one, every other kind on
+/// the other, so that two cores halve the wait. With a limit, one connection: the kinds are
+/// then read one after another, most urgent first, and most are left out.
+pub fn queue_at_once(
+    store: &super::Store,
+    clock: &Clock,
+    owner: Option<&str>,
+    customer: Option<i64>,
+    limit: Option<usize>,
+) -> Result<Vec<TodayRow>> {
+    if limit.is_some() {
+        return store.read(|c| queue(c, clock, owner, customer, limit));
+    }
+    let [mut rows, others] = store.read_at_once([
+        &|c: &Connection| {
+            gathered(c, clock, owner, customer, None, &|k| {
+                k == TodayKind::Cadence
+            })
+        },
+        &|c: &Connection| {
+            gathered(c, clock, owner, customer, None, &|k| {
+                k != TodayKind::Cadence
+            })
+        },
+    ])?;
+    rows.extend(others);
+    Ok(ranked(rows, None))
+}
+
+/// The rows of the kinds `wanted` picks, in no particular order.
+fn gathered(
+    conn: &Connection,
+    clock: &Clock,
+    owner: Option<&str>,
+    customer: Option<i64>,
+    limit: Option<usize>,
+    wanted: &dyn Fn(TodayKind) -> bool,
+) -> Result<Vec<TodayRow>> {
+    let mut g = Gather {
+        conn,
+        clock,
+        today: clock.today(),
+        owner,
+        customer,
+        limit,
+        snoozes: Snoozes::load(conn, clock.today())?,
+        out: Vec::new(),
+    };
+    // The kinds that can score highest first, so that with a limit the rest can be left out
+    // as soon as enough rows score above all they could give (a large book's first twenty rows
+    // are complaints and to-dos; its cadence reminders alone are half a million customers read).
+    let mut kinds = KINDS;
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.ceiling));
+    for k in kinds {
+        if wanted(k.kind) && g.could_reach(k.ceiling) {
+            (k.gather)(&mut g)?;
+        }
+    }
+    Ok(g.out)
+}
+
+/// The rows in the queue's order (most urgent first, then by customer and item), the first
+/// `limit` of them when asked.
+fn ranked(mut out: Vec<TodayRow>, limit: Option<usize>) -> Vec<TodayRow> {
+    // Sorted as small keys, then the rows put in place by following the permutation's cycles:
+    // a row is over a hundred bytes, so sorting the rows spent its time moving them, comparing
+    // through them read memory all over a large book's queue (570,000 rows), and collecting them
+    // into a second vector held that queue twice at its peak. Rows equal in all three keep the
+    // kinds' order, then the order they were found in, as a stable sort would keep them.
+    let mut ranks: Vec<Rank> = out.iter().enumerate().map(Rank::of).collect();
+    ranks.sort_unstable_by(|a, b| {
+        b.urgency
+            .cmp(&a.urgency)
+            .then(a.named.cmp(&b.named))
+            .then(a.head.cmp(&b.head))
+            .then_with(|| {
+                let (x, y) = (&out[a.at], &out[b.at]);
+                x.customer
+                    .cmp(&y.customer)
+                    .then(x.item_id.cmp(&y.item_id))
+                    .then(a.kind.cmp(&b.kind))
+                    .then(a.at.cmp(&b.at))
+            })
+    });
+    let mut order: Vec<usize> = ranks.into_iter().map(|r| r.at).collect();
+    permute(&mut out, &mut order);
+    if let Some(n) = limit {
+        out.truncate(n);
+    }
+    out
+}
+
+/// One kind of row: the most it can score, and how its rows are found.
+#[derive(Clone, Copy)]
+struct KindOfRow {
+    kind: TodayKind,
+    ceiling: i64,
+    gather: fn(&mut Gather<'_>) -> Result<()>,
+}
+
+/// Every kind, in the order rows equal in urgency, customer and item keep (the order they were
+/// first gathered in, before the ceilings decided it).
+const KINDS: [KindOfRow; 8] = [
+    KindOfRow {
+        kind: TodayKind::Todo,
+        ceiling: rules::ceiling::TODO,
+        gather: todos,
+    },
+    KindOfRow {
+        kind: TodayKind::Cadence,
+        ceiling: rules::ceiling::CADENCE,
+        gather: cadence,
+    },
+    KindOfRow {
+        kind: TodayKind::Birthday,
+        ceiling: rules::ceiling::BIRTHDAY,
+        gather: birthdays,
+    },
+    KindOfRow {
+        kind: TodayKind::Complaint,
+        ceiling: rules::ceiling::COMPLAINT,
+        gather: complaints,
+    },
+    KindOfRow {
+        kind: TodayKind::Survey,
+        ceiling: rules::ceiling::SURVEY,
+        gather: surveys_due,
+    },
+    KindOfRow {
+        kind: TodayKind::Agreement,
+        ceiling: rules::ceiling::AGREEMENT,
+        gather: agreements,
+    },
+    KindOfRow {
+        kind: TodayKind::Coupon,
+        ceiling: rules::ceiling::COUPON,
+        gather: coupons,
+    },
+    KindOfRow {
+        kind: TodayKind::Deal,
+        ceiling: rules::ceiling::DEAL,
+        gather: deals,
+    },
+];
+
+/// Where a kind's rows go among rows that tie on everything else.
+fn kind_place(kind: TodayKind) -> u8 {
+    KINDS
+        .iter()
+        .position(|k| k.kind == kind)
+        .unwrap_or(KINDS.len()) as u8
+}
+
+/// What every kind's gathering shares: the day, whose queue it is, the snoozes, the rows so far.
+struct Gather<'a> {
+    conn: &'a Connection,
+    clock: &'a Clock,
+    today: NaiveDate,
+    owner: Option<&'a str>,
+    customer: Option<i64>,
+    limit: Option<usize>,
+    snoozes: Snoozes,
+    out: Vec<TodayRow>,
+}
+
+impl Gather<'_> {
+    /// Whether a row scoring `ceiling` could still be among the first `limit`: fewer than
+    /// `limit` rows found score above it (one scoring the same could come first by name).
+    fn could_reach(&self, ceiling: i64) -> bool {
+        self.limit.is_none_or(|n| {
+            self.out
+                .iter()
+                .filter(|r| r.urgency > ceiling)
+                .take(n)
+                .count()
+                < n
+        })
+    }
+}
+
+/// To-dos due or overdue.
+fn todos(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, today, customer, owner) = (g.conn, g.today, g.customer, g.owner);
+    let out = &mut g.out;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     for (t, c) in todos_due(conn, today, customer)? {
         // An archived customer's to-dos leave the queue with them.
         if c.as_ref().is_some_and(|c| c.archived) {
@@ -405,8 +649,16 @@ pub fn queue(
         r.todo = Some(Box::new(t));
         out.push(r);
     }
+    Ok(())
+}
 
-    // Customers past their cadence, read in one query (there can be many on a large book).
+/// Customers past their cadence, read in one query (there can be many on a large book).
+fn cadence(g: &mut Gather<'_>) -> Result<()> {
+    let (cad, limit) = (risk::cadences(g.conn)?, g.limit);
+    let (conn, clock, customer) = (g.conn, g.clock, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {WHO_COLS} FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
             CASE WHEN cadence_days IS NULL
@@ -477,8 +729,15 @@ pub fn queue(
             String::new(),
         ));
     }
+    Ok(())
+}
 
-    // Birthdays in the coming week.
+/// Birthdays in the coming week.
+fn birthdays(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, today, customer) = (g.conn, g.today, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     let days = month_days(today, 7);
     let placeholders = vec!["?"; days.len()].join(", ");
     let mut stmt = conn.prepare_cached(&format!(
@@ -515,7 +774,13 @@ pub fn queue(
             occasion,
         ));
     }
+    Ok(())
+}
 
+fn complaints(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, clock, customer, owner) = (g.conn, g.clock, g.customer, g.owner);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     // Tickets still waiting for their first response, each on its own clock (24 h for a
     // complaint, the team's setting for inquiries and after-sales requests).
     for t in super::tickets::list(conn, true, customer)? {
@@ -545,9 +810,14 @@ pub fn queue(
             t.id.to_string(),
         ));
     }
+    Ok(())
+}
 
-    surveys_due(conn, clock, &snoozes, &mine, customer, &mut out)?;
-
+fn agreements(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, today, customer) = (g.conn, g.today, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     // Agreements ending soon (to renew or replace), or ended by date and not yet dealt with.
     let warn: i64 = super::settings::get(conn, "agreement_warn_days")?
         .parse()
@@ -575,7 +845,14 @@ pub fn queue(
             occasion,
         ));
     }
+    Ok(())
+}
 
+fn coupons(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, today, customer) = (g.conn, g.today, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
     // Coupons about to expire unused: a reason to get in touch before the benefit is lost.
     if let Ok(warn) = super::settings::get(conn, "coupon_warn_days")?.parse::<i64>() {
         for k in super::coupons::expiring(conn, today, warn, customer)? {
@@ -599,10 +876,16 @@ pub fn queue(
             ));
         }
     }
+    Ok(())
+}
 
-    // Deals past their expected close.
-    for d in super::deals::late(conn, today, customer)? {
-        let c = who(conn, d.customer_id)?;
+/// Deals past their expected close.
+fn deals(g: &mut Gather<'_>) -> Result<()> {
+    let (conn, today, customer) = (g.conn, g.today, g.customer);
+    let (snoozes, out) = (&g.snoozes, &mut g.out);
+    let owner = g.owner;
+    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    for (d, c) in deals_late(conn, today, customer)? {
         if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string()) {
             continue;
         }
@@ -624,32 +907,7 @@ pub fn queue(
             d.id.to_string(),
         ));
     }
-
-    // Sorted as small keys, then the rows put in place by following the permutation's cycles:
-    // a row is over a hundred bytes, so sorting the rows spent its time moving them, comparing
-    // through them read memory all over a large book's queue (570,000 rows), and collecting them
-    // into a second vector held that queue twice at its peak. Rows equal in all three keep the
-    // order they were found in (the position breaks the tie), as a stable sort would keep them.
-    let mut ranks: Vec<Rank> = out.iter().enumerate().map(Rank::of).collect();
-    ranks.sort_unstable_by(|a, b| {
-        b.urgency
-            .cmp(&a.urgency)
-            .then(a.named.cmp(&b.named))
-            .then(a.head.cmp(&b.head))
-            .then_with(|| {
-                let (x, y) = (&out[a.at], &out[b.at]);
-                x.customer
-                    .cmp(&y.customer)
-                    .then(x.item_id.cmp(&y.item_id))
-                    .then(a.at.cmp(&b.at))
-            })
-    });
-    let mut order: Vec<usize> = ranks.into_iter().map(|r| r.at).collect();
-    permute(&mut out, &mut order);
-    if let Some(n) = limit {
-        out.truncate(n);
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Where a row goes in the queue, read without going back to the row for most comparisons:
@@ -659,6 +917,8 @@ struct Rank {
     urgency: i64,
     named: bool,
     head: u128,
+    /// The kind's place in [`KINDS`]: rows tied on all else keep the kinds' order.
+    kind: u8,
     at: usize,
 }
 
@@ -668,6 +928,7 @@ impl Rank {
             urgency: row.urgency,
             named: row.customer.is_some(),
             head: crate::domain::order::head(row.customer.as_deref().unwrap_or_default()),
+            kind: kind_place(row.kind),
             at,
         }
     }
@@ -701,6 +962,9 @@ mod tests {
             ["No contact for 40 days", "VIP"]
         );
         assert_eq!(why.join(" · "), "No contact for 40 days · VIP");
+        let mut line = String::from("> ");
+        why.join_into(&mut line, " · ");
+        assert_eq!(line, "> No contact for 40 days · VIP");
         assert_eq!(
             serde_json::to_string(&why).ok().as_deref(),
             Some(r#"["No contact for 40 days","VIP"]"#)
@@ -708,6 +972,15 @@ mod tests {
         let one = Reasons::from(vec!["Due today".into()]);
         assert_eq!(one.join(" · "), "Due today");
         assert_eq!(Reasons::from(Vec::new()).iter().count(), 0);
+    }
+
+    #[test]
+    fn every_kind_is_gathered_once() {
+        use super::{KINDS, TodayKind};
+        for k in TodayKind::ALL {
+            assert_eq!(KINDS.iter().filter(|g| g.kind == k).count(), 1, "{k:?}");
+        }
+        assert_eq!(KINDS.len(), TodayKind::ALL.len());
     }
 
     #[test]
