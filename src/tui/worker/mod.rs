@@ -296,7 +296,10 @@ fn handle(
             if fresh || seen.queue.as_ref().is_none_or(|q| q.of != of) {
                 let clock = seen.now(ctx);
                 let rows = if today {
-                    store::today::queue_at_once(store, &clock, mine.as_deref(), customer, None)
+                    // One connection: at start-up the search index is being built on every
+                    // core, and a second reader slowed it more than it sped the queue.
+                    store
+                        .read(|c| store::today::queue(c, &clock, mine.as_deref(), customer, None))
                         .map(|rows| rows.into_iter().map(QueueRow::Today).collect())
                 } else {
                     store
