@@ -299,8 +299,20 @@ fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
 }
 
 fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()> {
+    let found = env.store.read(|c| store::customers::list(c, filter))?;
+    let found = show_list(env, found, at_risk, json)?;
+    env.let_go(found);
+    Ok(())
+}
+
+/// Prints `found` (with --at-risk, those a churn signal holds for) and hands them back.
+fn show_list(
+    env: &mut Env,
+    mut found: Vec<crate::domain::Customer>,
+    at_risk: bool,
+    json: bool,
+) -> Result<Vec<crate::domain::Customer>> {
     let clock = env.ctx.clock;
-    let mut found = env.store.read(|c| store::customers::list(c, filter))?;
     // With --at-risk: only those a churn signal holds for, each with its signals.
     let mut risks: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     if at_risk {
@@ -317,12 +329,13 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
             }
             v
         });
-        return Ok(env.out.json_items(rows)?);
+        env.out.json_items(rows)?;
+        return Ok(found);
     }
     if at_risk {
         if found.is_empty() {
             env.out.line(crate::i18n::t("out.no_customers_at_risk"))?;
-            return Ok(());
+            return Ok(found);
         }
         let mut table = Table::new(&[
             ("ID", 8),
@@ -341,11 +354,11 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
             ]);
         }
         table.print(&mut env.out)?;
-        return Ok(());
+        return Ok(found);
     }
     if found.is_empty() {
         env.out.line(crate::i18n::t("out.no_customers_match"))?;
-        return Ok(());
+        return Ok(found);
     }
     let mut table = Table::new(&[
         ("ID", 8),
@@ -375,7 +388,7 @@ fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()>
         ]);
     }
     table.print(&mut env.out)?;
-    Ok(())
+    Ok(found)
 }
 
 fn show(env: &mut Env, id: i64, json: bool) -> Result<()> {

@@ -24,9 +24,7 @@ pub fn today(env: &mut Env, mine: bool, json: bool, limit: Option<usize>) -> Res
     let rows = store::today::queue_at_once(&env.store, &ctx.clock, owner.as_deref(), None, limit)?;
     print_queue(env, &rows, json)?;
     env.out.flush()?;
-    // Half a million rows need not be freed one by one just before the process ends (a tenth
-    // of a second on a large book).
-    std::mem::forget(rows);
+    env.let_go(rows);
     // The day's backup after the queue is on the screen: copying a large book takes a while, and
     // the list should not wait for it. A failed backup (a full disk, a folder a teammate made
     // unwritable) must not stop the day's work: it is said, with why, and the next command tries
@@ -85,8 +83,7 @@ fn print_queue(env: &mut Env, rows: &[store::today::TodayRow], json: bool) -> Re
     });
     table.append(rest);
     table.print(&mut env.out)?;
-    // Freeing the laid-out text is left to the end of the process, like the rows'.
-    std::mem::forget(table);
+    env.let_go(table);
     Ok(())
 }
 

@@ -12,8 +12,54 @@ pub fn head(text: &str) -> u128 {
     u128::from_be_bytes(head)
 }
 
+/// Reorders `rows` so that position `k` holds the row that was at `order[k]`, in place.
+/// `order` is used up (each visited place is marked `usize::MAX`).
+pub fn permute<T>(rows: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != usize::MAX {
+            let from = std::mem::replace(&mut order[at], usize::MAX);
+            if from == start {
+                break;
+            }
+            rows.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn permuting_in_place_puts_each_row_where_the_order_says() {
+        // Every order of five rows, each compared with collecting the rows in that order.
+        let rows: Vec<char> = "abcde".chars().collect();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut seen = 0;
+        loop {
+            let want: Vec<char> = order.iter().map(|&i| rows[i]).collect();
+            let mut got = rows.clone();
+            super::permute(&mut got, &mut order.clone());
+            assert_eq!(got, want, "order {order:?}");
+            seen += 1;
+            if !next_permutation(&mut order) {
+                break;
+            }
+        }
+        assert_eq!(seen, 120);
+    }
+
+    /// The next order in lexicographic order, or false after the last.
+    fn next_permutation(v: &mut [usize]) -> bool {
+        let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+            return false;
+        };
+        let j = (i..v.len()).rev().find(|&j| v[j] > v[i - 1]).unwrap_or(i);
+        v.swap(i - 1, j);
+        v[i..].reverse();
+        true
+    }
+
     use super::head;
 
     #[test]

@@ -617,13 +617,19 @@ fn sorted(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let key_at = stmt.column_count() - 1;
-    let mut found = stmt
-        .query_map(params_from_iter(binds), |r| {
-            Ok((r.get::<_, String>(key_at)?, from_row(r)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    found.sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then(x.id.cmp(&y.id)));
-    Ok(found.into_iter().map(|(_, c)| c).collect())
+    // The keys sorted beside the customers, which are then put in place once: sorting the
+    // customers themselves moved hundreds of bytes at every step (100,000 of them).
+    let (mut keys, mut found) = (Vec::new(), Vec::new());
+    let mut rows = stmt.query(params_from_iter(binds))?;
+    while let Some(r) = rows.next()? {
+        let customer = from_row(r)?;
+        keys.push((r.get::<_, String>(key_at)?, customer.id));
+        found.push(customer);
+    }
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+    crate::domain::order::permute(&mut found, &mut order);
+    Ok(found)
 }
 
 /// Hides a customer from lists without deleting anything.
