@@ -348,8 +348,7 @@ fn who(conn: &Connection, id: i64) -> Result<Who> {
 fn surveys_due(g: &mut Gather<'_>) -> Result<()> {
     let (conn, clock, customer) = (g.conn, g.clock, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     let today = clock.today();
     for t in super::tickets::checkbacks_due(conn, today, customer)? {
         let c = who(conn, t.customer_id)?;
@@ -624,17 +623,22 @@ impl Gather<'_> {
     }
 }
 
+/// Whether a customer is `owner`'s (everyone is, when no owner is asked for).
+fn mine_of(owner: Option<&str>) -> impl Fn(&Who) -> bool + '_ {
+    move |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o))
+}
+
 /// To-dos due or overdue.
 fn todos(g: &mut Gather<'_>) -> Result<()> {
     let (conn, today, customer, owner) = (g.conn, g.today, g.customer, g.owner);
     let out = &mut g.out;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(owner);
     for (t, c) in todos_due(conn, today, customer)? {
         // An archived customer's to-dos leave the queue with them.
         if c.as_ref().is_some_and(|c| c.archived) {
             continue;
         }
-        if owner.is_some() && t.assignee.as_deref() != owner && !c.as_ref().is_some_and(mine) {
+        if owner.is_some() && t.assignee.as_deref() != owner && !c.as_ref().is_some_and(&mine) {
             continue;
         }
         let u = rules::todo_urgency(
@@ -664,8 +668,7 @@ fn cadence(g: &mut Gather<'_>) -> Result<()> {
     let (cad, limit) = (risk::cadences(g.conn)?, g.limit);
     let (conn, clock, customer) = (g.conn, g.clock, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {WHO_COLS} FROM customer WHERE archived_at IS NULL AND stage <> 'churned' AND (?5 IS NULL OR id = ?5) AND
             CASE WHEN cadence_days IS NULL
@@ -743,8 +746,7 @@ fn cadence(g: &mut Gather<'_>) -> Result<()> {
 fn birthdays(g: &mut Gather<'_>) -> Result<()> {
     let (conn, today, customer) = (g.conn, g.today, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     let days = month_days(today, 7);
     let placeholders = vec!["?"; days.len()].join(", ");
     let mut stmt = conn.prepare_cached(&format!(
@@ -787,7 +789,7 @@ fn birthdays(g: &mut Gather<'_>) -> Result<()> {
 fn complaints(g: &mut Gather<'_>) -> Result<()> {
     let (conn, clock, customer, owner) = (g.conn, g.clock, g.customer, g.owner);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(owner);
     // Tickets still waiting for their first response, each on its own clock (24 h for a
     // complaint, the team's setting for inquiries and after-sales requests).
     for t in super::tickets::list(conn, true, customer)? {
@@ -823,8 +825,7 @@ fn complaints(g: &mut Gather<'_>) -> Result<()> {
 fn agreements(g: &mut Gather<'_>) -> Result<()> {
     let (conn, today, customer) = (g.conn, g.today, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     // Agreements ending soon (to renew or replace), or ended by date and not yet dealt with.
     let warn: i64 = super::settings::get(conn, "agreement_warn_days")?
         .parse()
@@ -858,8 +859,7 @@ fn agreements(g: &mut Gather<'_>) -> Result<()> {
 fn coupons(g: &mut Gather<'_>) -> Result<()> {
     let (conn, today, customer) = (g.conn, g.today, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     // Coupons about to expire unused: a reason to get in touch before the benefit is lost.
     if let Ok(warn) = super::settings::get(conn, "coupon_warn_days")?.parse::<i64>() {
         for k in super::coupons::expiring(conn, today, warn, customer)? {
@@ -890,8 +890,7 @@ fn coupons(g: &mut Gather<'_>) -> Result<()> {
 fn deals(g: &mut Gather<'_>) -> Result<()> {
     let (conn, today, customer) = (g.conn, g.today, g.customer);
     let (snoozes, out) = (&g.snoozes, &mut g.out);
-    let owner = g.owner;
-    let mine = |c: &Who| owner.is_none_or(|o| c.owner.as_deref() == Some(o));
+    let mine = mine_of(g.owner);
     for (d, c) in deals_late(conn, today, customer)? {
         if c.archived || !mine(&c) || snoozes.has(c.id, TodayKind::Deal, &d.id.to_string()) {
             continue;
