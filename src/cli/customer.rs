@@ -299,6 +299,14 @@ fn clear_field(f: &mut CustomerFields, field: &str) -> Result<(), InputError> {
 }
 
 fn list(env: &mut Env, filter: &Filter, at_risk: bool, json: bool) -> Result<()> {
+    // Many customers marked for new search keys (an import, a new schema): their keys are worked
+    // out and kept now, for this search and the next. A file this user cannot write, or one busy
+    // past the time budget, is searched all the same with the marked ones worked out afresh.
+    if filter.search.is_some()
+        && env.store.read(store::search_keys::marked)? > store::search_keys::IN_A_WRITE
+    {
+        let _ = env.store.write(|c| store::search_keys::refresh(c, None));
+    }
     let found = env.store.read(|c| store::customers::list(c, filter))?;
     let found = show_list(env, found, at_risk, json)?;
     env.let_go(found);

@@ -120,6 +120,105 @@ impl Entry {
 
     /// A customer's entry: their fields folded, their phones' digits, their pinyin keys.
     fn of(s: SearchSource, spelled: &mut Spellings) -> Entry {
+        let keys = Keys::of(&s, spelled);
+        let c = &s.customer;
+        let f = &c.fields;
+        let sort_key = s
+            .sort_key
+            .clone()
+            .unwrap_or_else(|| crate::domain::sort_key(&f.name));
+        let shown = Shown {
+            name: &f.name,
+            company: f.company.as_deref(),
+            last_contact: c.last_contact_at.as_deref(),
+            sort_key: &sort_key,
+            tier: f.tier,
+            cadence_days: f.cadence_days,
+            next_due: c.next_due,
+        };
+        Entry::assemble(c.id, &keys, &shown)
+    }
+
+    /// An entry to match against, from a customer's stored [`Keys`]: what the list draws is left
+    /// empty (the command line reads the matches' records whole), and it sorts by id.
+    pub fn of_keys(id: i64, keys: &Keys) -> Entry {
+        let shown = Shown {
+            name: "",
+            company: None,
+            last_contact: None,
+            sort_key: "",
+            tier: Tier::Potential,
+            cadence_days: None,
+            next_due: None,
+        };
+        Entry::assemble(id, keys, &shown)
+    }
+
+    fn assemble(id: i64, keys: &Keys, shown: &Shown<'_>) -> Entry {
+        let parts: [&str; PARTS] = [
+            &keys.name,
+            &keys.rest,
+            &keys.phones,
+            &keys.pinyin,
+            &keys.other_pinyin,
+            shown.name,
+            shown.company.unwrap_or(""),
+            shown.last_contact.unwrap_or(""),
+            shown.sort_key,
+        ];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0; PARTS];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            text.push_str(part);
+            // An entry's texts are a customer's few fields: far below 4 GB.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        let masks = keys.masks();
+        Entry {
+            id,
+            text: text.into(),
+            ends,
+            tier: shown.tier,
+            cadence_days: shown.cadence_days,
+            next_due: shown.next_due,
+            has_company: shown.company.is_some(),
+            has_last_contact: shown.last_contact.is_some(),
+            mask: masks.iter().fold(0, |m, f| m | f),
+            masks,
+        }
+    }
+}
+
+/// What the list draws of an entry.
+struct Shown<'a> {
+    name: &'a str,
+    company: Option<&'a str>,
+    last_contact: Option<&'a str>,
+    sort_key: &'a str,
+    tier: Tier,
+    cadence_days: Option<i64>,
+    next_due: Option<NaiveDate>,
+}
+
+/// What the matcher reads of a customer: the texts an entry is searched in. Kept in the
+/// database too (`store::search_keys`), so that the command line need not work out every
+/// customer's pinyin for each `--search`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// The name, folded.
+    pub name: String,
+    /// Company, e-mail, city, tags and contact persons, folded, separated by spaces.
+    pub rest: String,
+    /// Every phone number's digits, space-separated.
+    pub phones: String,
+    /// Pinyin keys of the name (full spelling and initials), space-separated.
+    pub pinyin: String,
+    /// The same for the company and the city.
+    pub other_pinyin: String,
+}
+
+impl Keys {
+    fn of(s: &SearchSource, spelled: &mut Spellings) -> Keys {
         let c = &s.customer;
         let f = &c.fields;
         let mut rest = String::new();
@@ -139,53 +238,84 @@ impl Entry {
                 phones.push_str(&digits);
             }
         }
-        let sort_key = s
-            .sort_key
-            .clone()
-            .unwrap_or_else(|| crate::domain::sort_key(&f.name));
-        let keys = pinyin::search_keys(&f.name, true).join(" ");
         let mut other = Vec::new();
         for part in [&f.company, &f.city].into_iter().flatten() {
             other.extend(spelled.keys(part).iter().cloned());
         }
-        let name = fold(&f.name);
-        let rest = fold(&rest);
-        let other = other.join(" ");
-        let parts: [&str; PARTS] = [
-            &name,
-            &rest,
-            &phones,
-            &keys,
-            &other,
-            &f.name,
-            f.company.as_deref().unwrap_or(""),
-            c.last_contact_at.as_deref().unwrap_or(""),
-            &sort_key,
-        ];
-        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let mut ends = [0; PARTS];
-        for (end, part) in ends.iter_mut().zip(parts) {
-            text.push_str(part);
-            // An entry's texts are a customer's few fields: far below 4 GB.
-            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        }
-        let mut masks = [0; SEARCHED];
-        for (mask, part) in masks.iter_mut().zip(parts) {
-            *mask = char_mask(part);
-        }
-        Entry {
-            id: c.id,
-            text: text.into(),
-            ends,
-            tier: f.tier,
-            cadence_days: f.cadence_days,
-            next_due: c.next_due,
-            has_company: f.company.is_some(),
-            has_last_contact: c.last_contact_at.is_some(),
-            mask: masks.iter().fold(0, |m, f| m | f),
-            masks,
+        Keys {
+            name: fold(&f.name),
+            rest: fold(&rest),
+            phones,
+            pinyin: pinyin::search_keys(&f.name, true).join(" "),
+            other_pinyin: other.join(" "),
         }
     }
+
+    /// Each searched part's characters ([`char_mask`]), in the order of the parts.
+    fn masks(&self) -> [u64; SEARCHED] {
+        [
+            &self.name,
+            &self.rest,
+            &self.phones,
+            &self.pinyin,
+            &self.other_pinyin,
+        ]
+        .map(|part| char_mask(part))
+    }
+
+    /// All the parts' characters together: an entry can match a query only if this holds
+    /// every character of one of the query's forms (see [`query_masks`]).
+    pub fn mask(&self) -> u64 {
+        self.masks().iter().fold(0, |m, f| m | f)
+    }
+
+    /// The keys of each of `sources`, with its customer's id, worked out on this thread.
+    fn of_sources(sources: &[SearchSource]) -> Vec<(i64, Keys)> {
+        let mut spelled = Spellings::default();
+        sources
+            .iter()
+            .map(|s| (s.customer.id, Keys::of(s, &mut spelled)))
+            .collect()
+    }
+}
+
+/// The keys of each of `sources`, with its customer's id, in their order; many are worked out on
+/// every core.
+pub fn keys_of(sources: &[SearchSource]) -> Vec<(i64, Keys)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if cores < 2 || sources.len() < SPLIT_FROM {
+        return Keys::of_sources(sources);
+    }
+    let keys: Vec<(i64, Keys)> = at_once(
+        sources.chunks(sources.len().div_ceil(cores)),
+        Keys::of_sources,
+    )
+    .into_iter()
+    .flatten()
+    .collect();
+    // A share left out (its thread died) would read as customers without keys.
+    if keys.len() == sources.len() {
+        keys
+    } else {
+        Keys::of_sources(sources)
+    }
+}
+
+/// The character sets one of which an entry's [`Keys::mask`] must hold for `query` to match it
+/// (a set no entry holds stands for a form the query does not have). A cheap first sieve, in
+/// SQL or anywhere: it never leaves out an entry the matcher would find.
+pub fn query_masks(query: &str) -> [u64; 3] {
+    Query::new(&fold(query.trim())).masks
+}
+
+/// The ids of `entries` that `query` matches, by the screen's matcher.
+pub fn matching(entries: Vec<Entry>, query: &str) -> Vec<i64> {
+    let index = Index::of_entries(entries);
+    rank(&index, query, None)
+        .iter()
+        .filter_map(|h| index.entries.get(h.index))
+        .map(|e| e.id)
+        .collect()
 }
 
 /// The pinyin keys of companies and cities, worked out once per building thread: a book names

@@ -505,19 +505,16 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Customer>> {
         .map(str::trim)
         .filter(|q| !q.is_empty())
     {
-        let index = crate::search::Index::build(search_sources(conn, &where_sql, binds)?);
-        let found: Vec<i64> = crate::search::rank(&index, q, None)
-            .iter()
-            .filter_map(|h| index.entries.get(h.index))
-            .map(|e| e.id)
-            .collect();
-        let ids = Value::Text(serde_json::to_string(&found)?);
-        return sorted(
-            conn,
-            "WHERE id IN (SELECT value FROM json_each(?1))",
-            vec![ids],
-            filter.order,
-        );
+        // The stored keys (`search_keys`): the matches, then the listing's filter on them
+        // (the matcher judges each customer alone, so filtering first or last finds the same).
+        let found = crate::search::matching(super::search_keys::candidates(conn, q)?, q);
+        let mut binds = binds;
+        let ids = binds.bind(Value::Text(serde_json::to_string(&found)?));
+        let where_sql = match where_sql.strip_prefix("WHERE ") {
+            Some(rest) => format!("WHERE id IN (SELECT value FROM json_each({ids})) AND {rest}"),
+            None => format!("WHERE id IN (SELECT value FROM json_each({ids}))"),
+        };
+        return sorted(conn, &where_sql, binds.0, filter.order);
     }
     sorted(conn, &where_sql, binds.0, filter.order)
 }
@@ -551,44 +548,6 @@ fn where_of(filter: &Filter) -> (String, Binds) {
         format!("WHERE {}", clauses.join(" AND "))
     };
     (where_sql, b)
-}
-
-/// What the matcher reads of the customers `where_sql` selects: names, company, e-mail, city,
-/// phone, tags and contact persons.
-fn search_sources(
-    conn: &Connection,
-    where_sql: &str,
-    binds: Binds,
-) -> Result<Vec<super::pages::SearchSource>> {
-    let mut contacts = super::pages::contact_texts(conn)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, name, company, email, city, phone,
-            (SELECT group_concat(t.name, char(31)) FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id
-             WHERE ct.customer_id = customer.id), sort_key
-         FROM customer {where_sql}"
-    ))?;
-    let found = stmt
-        .query_map(params_from_iter(binds.0), |r| {
-            let id: i64 = r.get(0)?;
-            let tags = tag_list(r.get(6)?);
-            let fields = CustomerFields {
-                company: r.get(2)?,
-                email: r.get(3)?,
-                city: r.get(4)?,
-                phone: r.get(5)?,
-                ..CustomerFields::named(r.get::<_, String>(1)?)
-            };
-            Ok((Customer::bare(id, fields, tags), r.get(7)?))
-        })?
-        .map(|c| {
-            c.map(|(customer, sort_key)| super::pages::SearchSource {
-                contacts: contacts.remove(&customer.id).unwrap_or_default(),
-                sort_key: Some(sort_key),
-                customer,
-            })
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
 }
 
 /// A customer's tags from their `group_concat`, in the order every reader shows (and the search

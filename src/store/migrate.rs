@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_partial_change_indexes.sql"),
     include_str!("migrations/0020_import_undo_runs.sql"),
     include_str!("migrations/0021_win_back_attempts_by_time.sql"),
+    include_str!("migrations/0022_search_keys.sql"),
 ];
 
 /// Work a migration needs that SQL cannot do, run right after its SQL in the same transaction.

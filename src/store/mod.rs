@@ -38,6 +38,7 @@ pub mod purchases;
 pub mod reports;
 pub mod risk;
 mod rows;
+pub mod search_keys;
 pub mod settings;
 pub mod sheets;
 pub mod surveys;
@@ -389,7 +390,19 @@ impl Store {
                 return Err(self.noted(e));
             }
         };
+        self.refresh_search_keys();
         self.commit(deadline).map(|()| value)
+    }
+
+    /// Brings the search keys of the customers this write changed up to date, in its
+    /// transaction. Never fails the write: keys left marked are worked out afresh by a search.
+    fn refresh_search_keys(&self) {
+        let _ = self.conn.execute_batch("SAVEPOINT search_keys");
+        let end = match search_keys::refresh(&self.conn, Some(search_keys::IN_A_WRITE)) {
+            Ok(()) => "RELEASE search_keys",
+            Err(_) => "ROLLBACK TO search_keys; RELEASE search_keys",
+        };
+        let _ = self.conn.execute_batch(end);
     }
 
     /// The change the last write made, for undoing it (None when it changed nothing).
@@ -473,6 +486,7 @@ impl Store {
             self.conn.execute_batch("ROLLBACK")?;
             return Ok(());
         }
+        self.refresh_search_keys();
         self.commit(Instant::now() + self.budget)
     }
 

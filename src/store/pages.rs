@@ -273,6 +273,7 @@ pub struct SearchSource {
 
 /// What the search index reads of a customer, and nothing else: the whole record (custom
 /// fields as JSON, notes, the audit columns) made reading a large book's customers twice as long.
+/// `condition` picks the customers (archived ones too, unless it leaves them out).
 fn search_sql(condition: &str) -> String {
     format!(
         "SELECT id, name, company, email, city, phone, tier, cadence_days, last_contact_at, next_due,
@@ -281,7 +282,7 @@ fn search_sql(condition: &str) -> String {
             sort_key,
             (SELECT group_concat(coalesce(p.name, '') || ' ' || coalesce(p.phone, '') || ' ' || coalesce(p.email, ''), char(31))
              FROM contact_person p WHERE p.customer_id = customer.id)
-         FROM customer WHERE archived_at IS NULL {condition}"
+         FROM customer WHERE {condition}"
     )
 }
 
@@ -326,7 +327,7 @@ pub fn contact_texts(conn: &Connection) -> Result<std::collections::HashMap<i64,
 
 /// The search entries of just these customers (archived or missing ones are left out).
 pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSource>> {
-    let mut stmt = conn.prepare_cached(&search_sql("AND id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&search_sql("archived_at IS NULL AND id = ?1"))?;
     let mut found = Vec::new();
     for id in ids {
         found.extend(
@@ -349,7 +350,8 @@ pub fn search_sources_in_parts(
     ids: std::ops::Range<i64>,
     mut each: impl FnMut(Vec<SearchSource>) -> bool,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&search_sql("AND id >= ?1 AND id < ?2"))?;
+    let mut stmt =
+        conn.prepare_cached(&search_sql("archived_at IS NULL AND id >= ?1 AND id < ?2"))?;
     let mut rows = stmt.query([ids.start, ids.end])?;
     let mut chunk = Vec::with_capacity(part);
     while let Some(row) = rows.next()? {
@@ -360,6 +362,22 @@ pub fn search_sources_in_parts(
     }
     each(chunk);
     Ok(())
+}
+
+/// What the search reads of the customers with ids from `first` to `last` marked for new search
+/// keys (see `search_keys`), archived ones too (`--archived` searches them), by id.
+pub fn marked_search_sources(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+) -> Result<Vec<SearchSource>> {
+    let mut stmt = conn.prepare_cached(&search_sql(
+        "id IN (SELECT customer_id FROM search_stale WHERE customer_id BETWEEN ?1 AND ?2) ORDER BY id",
+    ))?;
+    let found = stmt
+        .query_map([first, last], search_source)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found)
 }
 
 /// Every customer id in `n` ranges of about equal span (at least one; together all ids), for

@@ -18,6 +18,7 @@ mod migrations;
 mod report_splits;
 mod reports;
 mod restore;
+mod search_keys;
 mod sharing;
 mod store;
 mod store_integrity;
