@@ -261,12 +261,13 @@ impl App {
     pub fn pump(&mut self) -> bool {
         let mut changed = false;
         while let Ok(reply) = self.worker.rx.try_recv() {
-            // Changes and progress are not answers to requests.
+            // Changes, progress and a first part are not (whole) answers to requests.
             if !matches!(
                 reply,
                 worker::Reply::Changed(_)
                     | worker::Reply::Progress { .. }
                     | worker::Reply::SearchPart { .. }
+                    | worker::Reply::Page { done: false, .. }
             ) {
                 self.outstanding = self.outstanding.saturating_sub(1);
             }

@@ -511,6 +511,45 @@ fn stored_escape_sequences_are_drawn_harmlessly() {
     assert!(s.contains("Evil"));
 }
 
+/// The top of the list arrives in two parts (a screenful first); a reload after a teammate's
+/// change keeps the highlighted customer even when they are in the second part.
+#[test]
+fn the_lists_top_comes_in_two_parts_and_a_reload_keeps_a_row_from_the_second() {
+    let (dir, mut app) = demo_app();
+    let total = store_of(&dir).read(store::customers::count).unwrap() as usize;
+    assert!(total > 60, "{total}");
+    assert_eq!(
+        app.state.list.rows.len(),
+        total.min(kehu::tui::update::PAGE)
+    );
+    for _ in 0..60 {
+        press(&mut app, KeyCode::Down);
+    }
+    let picked = app.state.selected_id.expect("a customer is highlighted");
+    assert_eq!(app.state.list.rows[app.state.list.selected].id, picked);
+    let fields = kehu::domain::CustomerFields::named("Aardvark Newcomer");
+    store_of(&dir)
+        .write(|x| store::customers::add(x, &ctx("wang"), &fields, &[]))
+        .unwrap();
+    let reloaded = crate::common::wait_for(Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        app.state
+            .list
+            .rows
+            .iter()
+            .any(|c| c.fields.name == "Aardvark Newcomer")
+    });
+    assert!(reloaded, "{}", screen(&mut app, 100, 30));
+    assert!(app.settle(SETTLE));
+    assert_eq!(
+        app.state.list.rows.len(),
+        (total + 1).min(kehu::tui::update::PAGE)
+    );
+    assert_eq!(app.state.list.rows[app.state.list.selected].id, picked);
+    assert_eq!(app.state.selected_id, Some(picked));
+}
+
 #[test]
 fn a_teammates_new_customer_appears_and_is_searchable() {
     let (dir, mut app) = demo_app();

@@ -50,6 +50,7 @@ pub fn start(s: &mut State) {
 fn reload_list(s: &mut State, anchor: Anchor, want: Option<i64>) {
     s.list.seq += 1;
     s.list.want = want;
+    s.list.replace = false;
     request_page(s, anchor);
 }
 

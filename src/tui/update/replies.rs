@@ -24,12 +24,17 @@ pub fn search_results(s: &mut State, r: Results) {
 
 pub fn reply(s: &mut State, r: Reply) {
     match r {
-        Reply::Page { seq, anchor, rows } => {
+        Reply::Page {
+            seq,
+            anchor,
+            rows,
+            full,
+            done,
+        } => {
             if seq != s.list.seq {
                 return;
             }
-            s.list.loading = false;
-            let full = rows.len() == PAGE;
+            s.list.loading = !done;
             match anchor {
                 Anchor::Top => {
                     s.list.owed = 0;
@@ -80,17 +85,24 @@ pub fn reply(s: &mut State, r: Reply) {
                     }
                 }
             }
-            if let Some(want) = s.list.want.take()
+            // The customer to keep selected may come in the request's second part.
+            if let Some(want) = s.list.want
                 && let Some(i) = s.list.rows.iter().position(|c| c.id == want)
             {
                 s.list.selected = i;
+                s.list.want = None;
+            }
+            if done {
+                s.list.want = None;
             }
             // A refresh keeps the rows where they were on screen.
-            if let Some(offset) = s.list.keep_offset.take() {
+            if s.list.want.is_none()
+                && let Some(offset) = s.list.keep_offset.take()
+            {
                 s.list.offset = offset.min(s.list.selected);
             }
             super::pay_owed_moves(s);
-            if !s.search.filtering() {
+            if !s.search.filtering() && s.list.want.is_none() {
                 follow_selection(s);
             }
             let ids: Vec<i64> = s.list.rows.iter().map(|c| c.id).collect();

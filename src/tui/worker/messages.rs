@@ -315,6 +315,10 @@ pub enum Reply {
         seq: u64,
         anchor: Anchor,
         rows: Vec<Customer>,
+        /// Whether the page was full (more may lie beyond it).
+        full: bool,
+        /// Whether this is the request's last part (the top of the list comes in two).
+        done: bool,
     },
     Detail {
         seq: u64,

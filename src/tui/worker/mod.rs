@@ -226,6 +226,10 @@ struct Seen {
     search_reads: u64,
 }
 
+/// The rows of the list's top sent first: a screenful on most terminals (the rest follows at
+/// once on a taller one).
+const FIRST_PART: usize = 40;
+
 fn handle(
     store: &Store,
     ctx: &Ctx,
@@ -242,14 +246,55 @@ fn handle(
             anchor,
             limit,
         } => {
+            // The top of the list in two parts: a screenful at once, then the rest of the page
+            // in the same request (never behind work asked for after it). Opening a grown book
+            // cold, each customer is a read from its own page of the file, and a whole page of
+            // them put the first frame past 50 ms.
+            let first = if matches!(anchor, Anchor::Top) {
+                limit.min(FIRST_PART)
+            } else {
+                limit
+            };
             let rows = store.read(|c| match &anchor {
-                Anchor::Top => pages::customers_after(c, sort, &filter, None, limit),
+                Anchor::Top => pages::customers_after(c, sort, &filter, None, first),
                 Anchor::After(cur) => pages::customers_after(c, sort, &filter, Some(cur), limit),
                 Anchor::Before(cur) => pages::customers_before(c, sort, &filter, Some(cur), limit),
                 Anchor::Bottom => pages::customers_before(c, sort, &filter, None, limit),
             });
-            match rows {
-                Ok(rows) => Reply::Page { seq, anchor, rows },
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(e) => return Some(failed(e)),
+            };
+            let full = rows.len() == first;
+            let rest = limit - first;
+            let cursor = match rows.last() {
+                Some(last) if full && rest > 0 => sort.cursor_of(last),
+                _ => {
+                    let full = full && rest == 0;
+                    return Some(Reply::Page {
+                        seq,
+                        anchor,
+                        rows,
+                        full,
+                        done: true,
+                    });
+                }
+            };
+            let _ = replies.send(Reply::Page {
+                seq,
+                anchor,
+                rows,
+                full: true,
+                done: false,
+            });
+            match store.read(|c| pages::customers_after(c, sort, &filter, Some(&cursor), rest)) {
+                Ok(rows) => Reply::Page {
+                    seq,
+                    anchor: Anchor::After(cursor),
+                    full: rows.len() == rest,
+                    rows,
+                    done: true,
+                },
                 Err(e) => failed(e),
             }
         }
