@@ -310,21 +310,6 @@ fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
     })
 }
 
-/// Every customer's contact persons as the search sees them (name, phone, e-mail), by customer.
-pub fn contact_texts(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, coalesce(name, '') || ' ' || coalesce(phone, '') || ' ' || coalesce(email, '')
-         FROM contact_person",
-    )?;
-    let mut out: std::collections::HashMap<i64, Vec<String>> = Default::default();
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (id, text) = row?;
-        out.entry(id).or_default().push(text);
-    }
-    Ok(out)
-}
-
 /// The search entries of just these customers (archived or missing ones are left out).
 pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSource>> {
     let mut stmt = conn.prepare_cached(&search_sql("archived_at IS NULL AND id = ?1"))?;
