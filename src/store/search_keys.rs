@@ -50,8 +50,11 @@ fn refresh_some(conn: &Connection, limit: i64) -> Result<i64> {
     let keys = crate::search::keys_of(&sources);
     drop(sources);
     let mut put = conn.prepare_cached(
-        "INSERT OR REPLACE INTO search_entry (customer_id, mask, name, rest, phones, pinyin, other_pinyin)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO search_entry (customer_id, mask, name, rest, phones, pinyin, other_pinyin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (customer_id) DO UPDATE SET mask = excluded.mask, name = excluded.name,
+             rest = excluded.rest, phones = excluded.phones, pinyin = excluded.pinyin,
+             other_pinyin = excluded.other_pinyin",
     )?;
     for (id, k) in &keys {
         // The set's 64 bits as SQLite's signed integer: `&` works on the bits either way.
