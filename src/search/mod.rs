@@ -154,6 +154,11 @@ impl Entry {
         Entry::assemble(id, keys, &shown)
     }
 
+    /// A customer's entry from their kept [`Keys`] and what the list draws of them.
+    pub fn of_kept(id: i64, keys: &Keys, shown: &Shown<'_>) -> Entry {
+        Entry::assemble(id, keys, shown)
+    }
+
     fn assemble(id: i64, keys: &Keys, shown: &Shown<'_>) -> Entry {
         let parts: [&str; PARTS] = [
             &keys.name,
@@ -190,14 +195,15 @@ impl Entry {
 }
 
 /// What the list draws of an entry.
-struct Shown<'a> {
-    name: &'a str,
-    company: Option<&'a str>,
-    last_contact: Option<&'a str>,
-    sort_key: &'a str,
-    tier: Tier,
-    cadence_days: Option<i64>,
-    next_due: Option<NaiveDate>,
+pub struct Shown<'a> {
+    pub name: &'a str,
+    pub company: Option<&'a str>,
+    pub last_contact: Option<&'a str>,
+    /// The name-order key (`customer.sort_key`).
+    pub sort_key: &'a str,
+    pub tier: Tier,
+    pub cadence_days: Option<i64>,
+    pub next_due: Option<NaiveDate>,
 }
 
 /// What the matcher reads of a customer: the texts an entry is searched in. Kept in the

@@ -349,6 +349,77 @@ pub fn search_sources_in_parts(
     Ok(())
 }
 
+/// The search entries of every active customer with an id in `ids`, handed over `part` at a time
+/// like [`search_sources_in_parts`]: from the keys kept in the book (no pinyin to work out, no
+/// tags or contact persons to read), the few customers marked for new keys worked out afresh. A
+/// share mostly marked (a book just upgraded) is read the way the keys are made.
+pub fn search_entries_in_parts(
+    conn: &Connection,
+    part: usize,
+    ids: std::ops::Range<i64>,
+    mut each: impl FnMut(Vec<crate::search::Entry>) -> bool,
+) -> Result<()> {
+    let marked: i64 = conn.query_row(
+        "SELECT count(*) FROM search_stale WHERE customer_id >= ?1 AND customer_id < ?2",
+        [ids.start, ids.end],
+        |r| r.get(0),
+    )?;
+    if marked > super::search_keys::IN_A_WRITE {
+        return search_sources_in_parts(conn, part, ids, |sources| {
+            each(crate::search::Index::entries_here(sources))
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, c.company, c.last_contact_at, c.sort_key, c.tier, c.cadence_days,
+                c.next_due, e.name, e.rest, e.phones, e.pinyin, e.other_pinyin,
+                e.customer_id IS NULL OR s.customer_id IS NOT NULL
+         FROM customer c LEFT JOIN search_entry e ON e.customer_id = c.id
+              LEFT JOIN search_stale s ON s.customer_id = c.id
+         WHERE c.archived_at IS NULL AND c.id >= ?1 AND c.id < ?2",
+    )?;
+    let mut rows = stmt.query([ids.start, ids.end])?;
+    let mut chunk = Vec::with_capacity(part);
+    // Marked customers, and any without kept keys: worked out afresh at the end.
+    let mut fresh = Vec::new();
+    while let Some(r) = rows.next()? {
+        if r.get::<_, bool>(13)? {
+            fresh.push(r.get::<_, i64>(0)?);
+            continue;
+        }
+        let keys = crate::search::Keys {
+            name: r.get(8)?,
+            rest: r.get(9)?,
+            phones: r.get(10)?,
+            pinyin: r.get(11)?,
+            other_pinyin: r.get(12)?,
+        };
+        let (name, company, last_contact, sort_key): (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        ) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let shown = crate::search::Shown {
+            name: &name,
+            company: company.as_deref(),
+            last_contact: last_contact.as_deref(),
+            sort_key: &sort_key,
+            tier: customers::parsed(r, 5)?,
+            cadence_days: r.get(6)?,
+            next_due: customers::parsed_opt(r, 7)?,
+        };
+        chunk.push(crate::search::Entry::of_kept(r.get(0)?, &keys, &shown));
+        if chunk.len() == part && !each(std::mem::replace(&mut chunk, Vec::with_capacity(part))) {
+            return Ok(());
+        }
+    }
+    chunk.extend(crate::search::Index::entries_here(search_sources_for(
+        conn, &fresh,
+    )?));
+    each(chunk);
+    Ok(())
+}
+
 /// What the search reads of the customers with ids from `first` to `last` marked for new search
 /// keys (see `search_keys`), archived ones too (`--archived` searches them), by id.
 pub fn marked_search_sources(

@@ -305,3 +305,58 @@ fn the_first_search_after_an_import_keeps_every_customers_keys() {
         assert!(!want.is_empty(), "{q} finds no one");
     }
 }
+
+/// The screen's index read from the kept keys is the index worked out afresh: the same entries,
+/// with customers marked since and archived ones handled as the fresh read handles them.
+#[test]
+fn the_screens_index_from_kept_keys_is_the_index_worked_out_afresh() {
+    let (_dir, st) = temp_store();
+    let c = ctx("tester");
+    kehu::io::grown_book::grow(&st, crate::common::clock(), 300, 600, |_| {}).unwrap();
+    st.write(|conn| store::search_keys::refresh(conn, None))
+        .unwrap();
+    // Some marked by another tool's edits, one archived.
+    let conn = st.conn();
+    conn.execute(
+        "UPDATE customer SET company = '杭州新店' WHERE id IN (SELECT id FROM customer ORDER BY id LIMIT 5)",
+        [],
+    )
+    .unwrap();
+    let id = st
+        .read(|x| Ok(x.query_row("SELECT max(id) FROM customer", [], |r| r.get::<_, i64>(0))?))
+        .unwrap();
+    let version = st.read(|x| customers::get(x, id)).unwrap().audit.version;
+    st.write(|x| customers::set_archived(x, &c, id, version, true))
+        .unwrap();
+    conn.execute("UPDATE customer SET city = '苏州' WHERE id = ?1", [id - 1])
+        .unwrap();
+    assert!(marked(&st) > 0);
+    let everything = i64::MIN..i64::MAX;
+    let fresh = st
+        .read(|x| {
+            let mut all = Vec::new();
+            store::pages::search_sources_in_parts(x, 64, everything.clone(), |part| {
+                all.extend(kehu::search::Index::entries_here(part));
+                true
+            })?;
+            Ok(all)
+        })
+        .unwrap();
+    let kept = st
+        .read(|x| {
+            let mut all = Vec::new();
+            store::pages::search_entries_in_parts(x, 64, everything.clone(), |part| {
+                all.extend(part);
+                true
+            })?;
+            Ok(all)
+        })
+        .unwrap();
+    let shown = |entries: Vec<kehu::search::Entry>| {
+        let mut texts: Vec<String> = entries.iter().map(|e| format!("{e:?}")).collect();
+        texts.sort();
+        texts
+    };
+    assert_eq!(fresh.len(), kept.len());
+    assert_eq!(shown(fresh), shown(kept));
+}

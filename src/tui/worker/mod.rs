@@ -179,8 +179,7 @@ fn send_search_share(
     read: u64,
 ) -> Result<(), StoreError> {
     store.read(|c| {
-        pages::search_sources_in_parts(c, SEARCH_PART, ids, |part| {
-            let entries = crate::search::Index::entries_here(part);
+        pages::search_entries_in_parts(c, SEARCH_PART, ids, |entries| {
             // The screen has closed: stop reading.
             replies.send(Reply::SearchPart { read, entries }).is_ok()
         })
