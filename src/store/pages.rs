@@ -386,13 +386,7 @@ pub fn search_entries_in_parts(
             fresh.push(r.get::<_, i64>(0)?);
             continue;
         }
-        let keys = crate::search::Keys {
-            name: r.get(8)?,
-            rest: r.get(9)?,
-            phones: r.get(10)?,
-            pinyin: r.get(11)?,
-            other_pinyin: r.get(12)?,
-        };
+        let keys = super::search_keys::keys_at(r, 8)?;
         let (name, company, last_contact, sort_key): (
             String,
             Option<String>,

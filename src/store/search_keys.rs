@@ -82,6 +82,18 @@ fn refresh_some(conn: &Connection, limit: i64) -> Result<i64> {
     Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
 }
 
+/// Kept keys read from `search_entry`'s name, rest, phones, pinyin and other_pinyin, in that
+/// order, from column `at` on.
+pub(crate) fn keys_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Keys> {
+    Ok(Keys {
+        name: r.get(at)?,
+        rest: r.get(at + 1)?,
+        phones: r.get(at + 2)?,
+        pinyin: r.get(at + 3)?,
+        other_pinyin: r.get(at + 4)?,
+    })
+}
+
 /// The entries `query` could match, archived customers' too: the stored keys of unmarked
 /// customers that pass the query's sieve in SQL, and every marked customer's worked out afresh.
 pub fn candidates(conn: &Connection, query: &str) -> Result<Vec<Entry>> {
@@ -93,14 +105,7 @@ pub fn candidates(conn: &Connection, query: &str) -> Result<Vec<Entry>> {
     )?;
     let mut entries = stmt
         .query_map([a, b, c], |r| {
-            let keys = Keys {
-                name: r.get(1)?,
-                rest: r.get(2)?,
-                phones: r.get(3)?,
-                pinyin: r.get(4)?,
-                other_pinyin: r.get(5)?,
-            };
-            Ok(Entry::of_keys(r.get(0)?, &keys))
+            Ok(Entry::of_keys(r.get(0)?, &keys_at(r, 1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // A part at a time: on a file kehu could not write since a new schema, every customer.
