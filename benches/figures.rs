@@ -82,6 +82,7 @@ fn traced_statements(path: &Path, clock: &Clock, opened: Period) -> Vec<(String,
         }),
     )
     .expect("trace");
+    let conn = kehu::store::db::Connection::Sqlite(conn);
     for (period, owner) in [
         (opened, None),
         (opened.previous(), None),
@@ -246,7 +247,7 @@ fn main() {
     let bad: Vec<String> = statements
         .iter()
         .filter_map(|(sql, expanded)| {
-            let conn = rusqlite::Connection::open(&path).ok()?;
+            let conn = kehu::store::db::Connection::Sqlite(rusqlite::Connection::open(&path).ok()?);
             let plan = plans::plan_of(&conn, expanded).ok()?;
             let scans = plans::per_row_scans(&plan);
             (!scans.is_empty()).then(|| {

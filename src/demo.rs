@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::db::Optional;
 use chrono::{Datelike, Duration, NaiveTime};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 
 use crate::domain::input::{self, Recurrence};
@@ -397,12 +397,12 @@ pub fn load(store: &Store, ctx: &Ctx) -> Result<usize, StoreError> {
 
 /// The loyalty programme at work: a VIP coupon most VIPs used on a recent purchase, gifts bought
 /// with points, and a referral, each on its own day.
-fn loyalty(conn: &rusqlite::Connection, ctx: &Ctx, ids: &[i64]) -> Result<(), StoreError> {
+fn loyalty(conn: &crate::store::db::Connection, ctx: &Ctx, ids: &[i64]) -> Result<(), StoreError> {
     let back = |days: i64| Ctx::new(ctx.user.clone(), shifted(&ctx.clock, Duration::days(days)));
     let vips: Vec<i64> = conn
         .prepare("SELECT id FROM customer WHERE tier = 'vip' ORDER BY id")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let spec = store::coupons::CouponSpec {
         code: Some("VIP95".into()),
         value: crate::domain::loyalty::CouponValue::Percent(5),

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use crate::domain::Clock;
 use crate::domain::forecast;
 use crate::domain::input::money_text;
+use crate::store::db::Connection;
 use crate::store::reports::{self, Raw, Scope};
-use rusqlite::Connection;
 
 use crate::store::{Result, Store};
 

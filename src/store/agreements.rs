@@ -1,9 +1,9 @@
 //! Long-term cooperation agreements (长期合作协议): title, term, value, renewal terms and notes;
 //! active from its start until its end date or until it is ended early.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
@@ -45,7 +45,7 @@ impl Agreement {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Agreement> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Agreement> {
     Ok(Agreement {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -159,7 +159,7 @@ pub fn list(conn: &Connection, customer: Option<i64>) -> Result<Vec<Agreement>> 
     ))?;
     let found = stmt
         .query_map([customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -180,6 +180,6 @@ pub fn ending(
     ))?;
     let found = stmt
         .query_map(rusqlite::params![until.to_string(), customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use crate::store::db::Value;
+use crate::store::db::{Connection, params_from_iter};
 
 use super::error::Result;
 

@@ -2,7 +2,8 @@
 //! conversion, churn and revenue by source and by campaign attended — each part by the same
 //! definitions as the whole (see `reports`).
 
-use rusqlite::{Connection, params};
+use crate::store::db::Connection;
+use rusqlite::params;
 
 use super::error::Result;
 use super::reports::{
@@ -56,7 +57,7 @@ pub(super) fn by_product(
                 })
             },
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -88,7 +89,7 @@ pub(super) fn department_times(conn: &Connection, scope: &Scope) -> Result<Vec<D
                 r.get::<_, Option<f64>>(2)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     let mut out: Vec<DepartmentTimes> = Vec::new();
     for (department, response, resolution) in rows {
         if out.last().is_none_or(|d| d.department != department) {
@@ -148,7 +149,7 @@ pub(super) fn segments(conn: &Connection, scope: &Scope, by: Grouping) -> Result
                 revenue: 0,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     with_revenue(conn, scope, by, counted)
 }
 
@@ -186,7 +187,7 @@ pub(super) fn with_revenue(
             params![scope.owner, scope.from.to_string(), scope.to.to_string()],
             |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))),
         )?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     for (name, sum) in revenue {
         match out.iter_mut().find(|s| s.name == name) {
             Some(s) => s.revenue = sum,

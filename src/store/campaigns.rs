@@ -1,8 +1,9 @@
 //! Campaigns (marketing activities) and who was invited, attended or responded.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::Ctx;
 use super::customers::parsed_opt;
@@ -139,7 +140,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Campaign>> {
                 responded: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -160,6 +161,6 @@ pub fn for_customer(conn: &Connection, customer: i64) -> Result<Vec<Membership>>
                 responded: r.get(4)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

@@ -5,8 +5,9 @@
 //! materials. Each is created at most once per customer and occasion (the `todo.occasion` key is
 //! unique), so running the pass twice changes nothing.
 
+use crate::store::db::{Connection, Optional};
 use chrono::{Datelike, Duration};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::error::Result;
 use super::{Ctx, customers, settings};
@@ -114,7 +115,7 @@ fn greet_tier(
     )?;
     let ids: Vec<i64> = stmt
         .query_map([tier.as_str()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let mut created = 0;
     for id in ids {
         let c = customers::get(conn, id)?;
@@ -191,7 +192,7 @@ fn rhythms(conn: &Connection, ctx: &Ctx) -> Result<usize> {
             )?;
             let who: Vec<(i64, String, Option<String>)> = stmt
                 .query_map([tier], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<crate::store::db::RowResult<_>>()?;
             for (id, name, owner) in who {
                 let text = crate::i18n::tf(title, &[("name", &name)]);
                 created += usize::from(greet(
@@ -267,7 +268,7 @@ pub fn return_to_pool(conn: &Connection, ctx: &Ctx) -> Result<usize> {
     )?;
     let ids: Vec<i64> = stmt
         .query_map(params![ctx.clock.stamp(), days], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let pool = Ctx::new("pool", ctx.clock);
     for id in &ids {
         let c = customers::get(conn, *id)?;

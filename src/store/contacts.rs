@@ -1,7 +1,7 @@
 //! Contact persons at a (business) customer.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 
 use super::Ctx;
 use super::customers;
@@ -12,7 +12,7 @@ use crate::domain::{ContactFields, ContactPerson, input};
 const WHAT: &str = "contact person";
 const COLS: &str = "id, customer_id, name, title, phone, email, is_primary";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<ContactPerson> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<ContactPerson> {
     Ok(ContactPerson {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -53,7 +53,7 @@ fn clear_other_primaries(conn: &Connection, ctx: &Ctx, customer_id: i64, keep: i
     let others: Vec<(i64, i64)> = {
         let mut stmt = conn.prepare_cached("SELECT id, version FROM contact_person WHERE customer_id = ?1 AND is_primary = 1 AND id <> ?2")?;
         stmt.query_map([customer_id, keep], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
+            .collect::<crate::store::db::RowResult<_>>()?
     };
     for (id, version) in others {
         rows::update(
@@ -136,7 +136,7 @@ pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<ContactPe
     ))?;
     let found = stmt
         .query_map([customer_id], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 

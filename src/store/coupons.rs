@@ -1,9 +1,10 @@
 //! Coupons (优惠券): issued to a customer, or one each to a segment, with a value or a per cent
 //! off and valid dates; redeemed once, against a purchase of their customer within their dates.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
@@ -42,7 +43,7 @@ impl Coupon {
     }
 }
 
-fn coupon_from_row(row: &Row<'_>) -> rusqlite::Result<Coupon> {
+fn coupon_from_row(row: &Row<'_>) -> crate::store::db::RowResult<Coupon> {
     let amount: Option<i64> = row.get(3)?;
     let percent: Option<i64> = row.get(4)?;
     Ok(Coupon {
@@ -79,13 +80,13 @@ fn coupon_where(
     sql_where: &str,
     p: &[&dyn rusqlite::ToSql],
 ) -> Result<Option<Coupon>> {
-    Ok(rows::query_one(
+    rows::query_one(
         conn,
         &format!("SELECT {COUPON_COLS}, {AUDIT_COLS} FROM coupon WHERE {sql_where}"),
         p,
         coupon_from_row,
     )
-    .optional()?)
+    .optional()
 }
 
 pub fn coupon_by_code(conn: &Connection, code: &str) -> Result<Coupon> {
@@ -275,7 +276,7 @@ pub fn coupons(conn: &Connection, customer: Option<i64>, open: bool) -> Result<V
     ))?;
     let found = stmt
         .query_map(params![customer, open], coupon_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -322,6 +323,6 @@ pub fn expiring(
             params![today.to_string(), until.to_string(), customer],
             coupon_from_row,
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

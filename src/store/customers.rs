@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row, params_from_iter};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::params;
 
 use super::error::{Result, StoreError};
 use super::rows::{self, AUDIT_COLS, int, text};
@@ -27,7 +28,7 @@ pub(crate) const COLS: &str = "id, name, company, kind, tier, stage, email, phon
      value_r, value_f, value_m, churn_reason, churn_note, churned_at, industry, potential, value_score";
 
 /// Parses a stored enum or date; a bad value means the file was edited by another tool.
-pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+pub(crate) fn parsed<T: FromStr>(row: &Row<'_>, idx: usize) -> crate::store::db::RowResult<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -41,7 +42,10 @@ where
     })
 }
 
-pub(crate) fn parsed_opt<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
+pub(crate) fn parsed_opt<T: FromStr>(
+    row: &Row<'_>,
+    idx: usize,
+) -> crate::store::db::RowResult<Option<T>>
 where
     T::Err: std::fmt::Display,
 {
@@ -51,7 +55,7 @@ where
     }
 }
 
-pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
+pub(crate) fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Customer> {
     let custom: String = row.get(17)?;
     let custom_fields: BTreeMap<String, String> =
         serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&custom)
@@ -581,7 +585,7 @@ fn sorted(
     let (mut keys, mut found) = (Vec::new(), Vec::new());
     let mut rows = stmt.query(params_from_iter(binds))?;
     while let Some(r) = rows.next()? {
-        let customer = from_row(r)?;
+        let customer = from_row(&r)?;
         keys.push((r.get::<_, String>(key_at)?, customer.id));
         found.push(customer);
     }
@@ -721,7 +725,7 @@ pub fn stale_derived(conn: &Connection) -> Result<Vec<i64>> {
     )?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<i64>>>()?;
     Ok(ids)
 }
 
@@ -732,7 +736,7 @@ pub fn numbered_like(
     prefix: &str,
     limit: usize,
 ) -> Result<Vec<(i64, String, Option<String>)>> {
-    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
+    let row = |r: &crate::store::db::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
     if prefix.starts_with('0') {
         return Ok(Vec::new());
     }
@@ -743,7 +747,7 @@ pub fn numbered_like(
         )?;
         let found = stmt
             .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::store::db::RowResult<Vec<_>>>()?;
         return Ok(found);
     };
     // The numbers that start with the digits typed are whole ranges of ids (12, 120–129,
@@ -764,7 +768,7 @@ pub fn numbered_like(
         let left = i64::try_from(limit - found.len()).unwrap_or(i64::MAX);
         found.extend(
             stmt.query_map(params![low, high, left], row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?,
+                .collect::<crate::store::db::RowResult<Vec<_>>>()?,
         );
         if low > i64::MAX / 10 || width > 1_000_000_000_000 {
             break;
@@ -775,7 +779,7 @@ pub fn numbered_like(
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+    conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))
 }
 
 /// Takes a customer from the shared pool (no owner) for `ctx.user`. Returns false when they are

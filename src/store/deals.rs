@@ -1,8 +1,8 @@
 //! Deals through the pipeline: qualified → needs analysis → proposal → negotiation → won / lost.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
@@ -34,7 +34,7 @@ impl Deal {
     }
 }
 
-pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Deal> {
+pub(crate) fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Deal> {
     Ok(Deal {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -183,7 +183,7 @@ pub fn open_for_forecast(
         .query_map([owner], |r| {
             Ok((parsed(r, 0)?, r.get(1)?, parsed_opt(r, 2)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -210,6 +210,6 @@ pub fn list(conn: &Connection, customer: Option<i64>) -> Result<Vec<Deal>> {
     ))?;
     let found = stmt
         .query_map([customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

@@ -6,7 +6,7 @@
 //! transaction: a rollback or a crash brings them back with everything else, and no other
 //! connection ever sees the book without them.
 
-use rusqlite::Connection;
+use crate::store::db::Connection;
 
 use super::error::Result;
 
@@ -72,7 +72,7 @@ impl SetAside {
         )?;
         let found: Vec<(String, String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::RowResult<_>>()?;
         let mut creates = Vec::new();
         for (name, table, sql) in found {
             let written = tables.is_none_or(|t| t.contains(&table.as_str()));
@@ -90,14 +90,14 @@ impl SetAside {
         // The sort behind each index keeps to the page cache's size before it spills to
         // temporary files; SQLite's default 2 MB wrote most of a 100,000-row import's index
         // keys out and read them back.
-        let usual: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
+        let usual: i64 = conn.pragma_query_value("cache_size")?;
+        conn.pragma_update("cache_size", &SORT_CACHE_KIB)?;
         let built = self
             .creates
             .iter()
             .try_for_each(|sql| conn.execute_batch(sql));
-        conn.pragma_update(None, "cache_size", usual)?;
-        Ok(built?)
+        conn.pragma_update("cache_size", &usual)?;
+        built
     }
 
     pub fn is_empty(&self) -> bool {
@@ -115,7 +115,7 @@ mod tests {
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::RowResult<_>>()
             .unwrap()
     }
 

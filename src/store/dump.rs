@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use crate::store::db::Value;
+use crate::store::db::{Connection, params_from_iter};
 use serde_json::{Map, Value as Json};
 
 use super::Ctx;
@@ -151,7 +151,7 @@ fn columns(conn: &Connection, table: &str, nested: bool) -> Result<Vec<String>> 
     let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let names = stmt
         .query_map([table], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(names
         .into_iter()
         .filter(|n| !CACHED.contains(&(table, n.as_str())))
@@ -206,7 +206,7 @@ fn rows_with(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {list} FROM {table} WHERE {filter} ORDER BY {order}"
     ))?;
-    let read = |r: &rusqlite::Row<'_>| {
+    let read = |r: &crate::store::db::Row<'_>| {
         let mut map = Map::new();
         for (i, c) in cols.iter().enumerate() {
             map.insert(c.clone(), encode(c, r.get::<_, Value>(i)?));
@@ -216,10 +216,10 @@ fn rows_with(
     let found = match param {
         Some(p) => stmt
             .query_map([p], read)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
+            .collect::<crate::store::db::RowResult<Vec<_>>>()?,
         None => stmt
             .query_map([], read)?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
+            .collect::<crate::store::db::RowResult<Vec<_>>>()?,
     };
     Ok(found)
 }
@@ -274,7 +274,7 @@ pub fn each_customer(
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM customer ORDER BY id")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let customer_cols = columns(conn, "customer", false)?;
     let child_cols = CHILDREN
         .iter()
@@ -293,7 +293,7 @@ pub fn each_customer(
         if let Json::Object(map) = &mut customer {
             let names = tags
                 .query_map([id], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<crate::store::db::RowResult<Vec<_>>>()?;
             map.insert("tags".into(), names.into());
             for (child, cols) in CHILDREN.iter().zip(&child_cols) {
                 let rows = rows_with(
@@ -771,7 +771,7 @@ impl Loader<'_, '_> {
         let contacts: Vec<i64> = conn
             .prepare("SELECT id FROM contact_person")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::RowResult<_>>()?;
         for id in contacts {
             super::contacts::refresh_keys(conn, id)
                 .map_err(|e| refused(&format!("contact {id}"), e))?;

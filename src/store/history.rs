@@ -1,18 +1,18 @@
 //! Reading the audit trail.
 
-use rusqlite::{Connection, Row};
+use crate::store::db::{Connection, Row};
 
 use super::error::Result;
 use crate::domain::ChangeEntry;
 
-fn json_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
+fn json_col(row: &Row<'_>, idx: usize) -> crate::store::db::RowResult<serde_json::Value> {
     let raw: Option<String> = row.get(idx)?;
     Ok(raw
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or(serde_json::Value::Null))
 }
 
-pub(crate) fn entry(r: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
+pub(crate) fn entry(r: &Row<'_>) -> crate::store::db::RowResult<ChangeEntry> {
     Ok(ChangeEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -35,7 +35,7 @@ pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ChangeEntr
     )?;
     let found = stmt
         .query_map(rusqlite::params![after, limit], entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -47,15 +47,13 @@ pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result
     )?;
     let found = stmt
         .query_map(rusqlite::params![customer_id, limit as i64], entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
 /// The newest change-log id: a cheap "has anything changed since" marker.
 pub fn last_id(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| {
-            r.get(0)
-        })?,
-    )
+    conn.query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| {
+        r.get(0)
+    })
 }

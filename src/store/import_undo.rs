@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional};
+use rusqlite::params;
 use serde_json::Value as Json;
 
 use super::error::{Result, StoreError};
@@ -131,7 +132,7 @@ pub fn undo(conn: &Connection, ctx: &Ctx, batch: i64) -> Result<(usize, usize)> 
                 before: r.get(3)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
 
     let mut restored = 0;
     for e in &entries {
@@ -201,7 +202,7 @@ fn ids_in(conn: &Connection, sql: &str, e: &Entry) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let ids = stmt
         .query_map([e.first, e.through], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(ids)
 }
 

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::db::{Connection, Optional};
+use rusqlite::params;
 
 use super::error::Result;
 pub use super::import_undo::{AddedRows, record_before, undo};
@@ -322,11 +323,9 @@ fn seen_same_name_at(
 /// The highest customer number so far: an import matches `Kehu id`s only to customers that
 /// were there before it began, never to one it has just added.
 pub fn newest_customer_id(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT coalesce(max(id), 0) FROM customer", [], |r| {
-            r.get(0)
-        })?,
-    )
+    conn.query_row("SELECT coalesce(max(id), 0) FROM customer", [], |r| {
+        r.get(0)
+    })
 }
 
 pub fn start_batch(conn: &Connection, ctx: &Ctx, source: &str) -> Result<i64> {

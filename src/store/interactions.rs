@@ -1,7 +1,8 @@
 //! The timeline: calls, e-mails, meetings, visits, messages and notes.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
+use rusqlite::params;
 
 use super::Ctx;
 use super::customers::{self, parsed};
@@ -12,7 +13,7 @@ use crate::domain::{Interaction, InteractionFields};
 const WHAT: &str = "interaction";
 const COLS: &str = "id, customer_id, at, kind, summary, details, is_contact, win_back";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Interaction> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Interaction> {
     Ok(Interaction {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -160,10 +161,10 @@ pub fn timeline(
     ))?;
     let found = stmt
         .query_map(params![customer_id, at, id, limit as i64], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))?)
+    conn.query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
 }

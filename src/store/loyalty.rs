@@ -3,9 +3,10 @@
 //! purchase's points are one ledger entry kept in step with the purchase; everything else is an
 //! entry of its own, so the balance is always the ledger's sum.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::{Months, NaiveDate};
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::Ctx;
 use super::customers::{self, parsed};
@@ -60,7 +61,7 @@ impl PointsEntry {
     }
 }
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<PointsEntry> {
+fn entry_from_row(row: &Row<'_>) -> crate::store::db::RowResult<PointsEntry> {
     Ok(PointsEntry {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -163,13 +164,13 @@ fn insert_entry(conn: &Connection, ctx: &Ctx, e: NewEntry<'_>) -> Result<i64> {
 }
 
 fn entry_where(conn: &Connection, sql_where: &str, id: i64) -> Result<Option<PointsEntry>> {
-    Ok(rows::query_one(
+    rows::query_one(
         conn,
         &format!("SELECT {ENTRY_COLS}, {AUDIT_COLS} FROM points_entry WHERE {sql_where} = ?1"),
         [id],
         entry_from_row,
     )
-    .optional()?)
+    .optional()
 }
 
 /// Keeps a purchase's points in step with it (after it was added or edited): the team's rate
@@ -361,11 +362,11 @@ pub fn adjust(
 }
 
 pub fn balance(conn: &Connection, customer: i64) -> Result<i64> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT coalesce(sum(points), 0) FROM points_entry WHERE customer_id = ?1",
         [customer],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Points that expire for `customer` by today, first in first out: what was earned on or before
@@ -420,7 +421,7 @@ pub fn expire_due(conn: &Connection, ctx: &Ctx) -> Result<i64> {
     )?;
     let ids: Vec<i64> = stmt
         .query_map([cut.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let mut total = 0;
     for id in ids {
         total += expire_for(conn, ctx, id)?;
@@ -477,7 +478,7 @@ pub fn standing_of(
     ))?;
     let list = stmt
         .query_map(params![customer, entries as i64], entry_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(Standing {
         balance,
         earned,
@@ -533,7 +534,7 @@ pub fn members_at(conn: &Connection, level: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let ids = stmt
         .query_map(params![low, high], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<i64>>>()?;
     Ok(ids)
 }
 

@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::store::db::Connection;
+use rusqlite::OpenFlags;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
 
 use super::error::{Result, StoreError};
 use super::{Store, customers, migrate};
@@ -40,7 +41,7 @@ pub fn check_connection(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("PRAGMA integrity_check")?;
     let lines = stmt
         .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     problems.extend(
         lines
             .into_iter()
@@ -59,7 +60,7 @@ pub fn check_connection(conn: &Connection) -> Result<Vec<String>> {
                 ],
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     problems.extend(orphans);
     let stale = customers::stale_derived(conn)?;
     if !stale.is_empty() {
@@ -111,9 +112,10 @@ pub fn backup(store: &Store, dest: &Path) -> Result<()> {
             tmp.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )?;
-        copy_with_bounded_restarts(store.conn(), &mut copy)?;
+        copy_with_bounded_restarts(store.conn().file_only()?, &mut copy)?;
+        let copy = Connection::Sqlite(copy);
         let problems = check_connection(&copy)?;
-        let app_id: i64 = copy.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let app_id: i64 = copy.pragma_query_value("application_id")?;
         if !problems.is_empty() || app_id != migrate::APPLICATION_ID {
             let verdict = if problems.is_empty() {
                 crate::i18n::t("refused.not_kehu_copy").to_string()
@@ -194,7 +196,10 @@ pub fn list_backups(db: &Path) -> Vec<(std::path::PathBuf, u64)> {
     out
 }
 
-fn copy_with_bounded_restarts(src: &Connection, dst: &mut Connection) -> Result<()> {
+fn copy_with_bounded_restarts(
+    src: &rusqlite::Connection,
+    dst: &mut rusqlite::Connection,
+) -> Result<()> {
     let backup = Backup::new(src, dst)?;
     let mut restarts = 0;
     let mut last_remaining = i32::MAX;
@@ -226,10 +231,10 @@ fn copy_with_bounded_restarts(src: &Connection, dst: &mut Connection) -> Result<
 
 /// Opens a backup or other kehu file read-only to inspect it (e.g. tests and `restore`).
 pub fn open_read_only(path: &Path) -> Result<Connection> {
-    Ok(super::open_connection(
+    Ok(Connection::Sqlite(super::open_connection(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?)
+    )?))
 }
 
 /// Checks that `path` is a healthy kehu database this kehu can read.
@@ -245,6 +250,7 @@ pub fn check_candidate(path: &Path) -> Result<()> {
     if app_id != migrate::APPLICATION_ID {
         return Err(StoreError::NotKehu(path.to_path_buf()));
     }
+    let conn = Connection::Sqlite(conn);
     let version = migrate::user_version(&conn)?;
     if version > migrate::latest_version() {
         return Err(StoreError::TooNew {
@@ -350,7 +356,7 @@ pub fn restore(store: &mut Store, from: &Path, keep: &Path) -> Result<()> {
     check_candidate(from)?;
     backup(store, keep)?;
     let src = super::open_connection(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let b = Backup::new(&src, &mut store.conn)?;
+    let b = Backup::new(&src, store.conn.file_only_mut()?)?;
     b.run_to_completion(256, Duration::from_millis(20), None)?;
     Ok(())
 }

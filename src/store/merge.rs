@@ -1,7 +1,8 @@
 //! Merging two records of one customer: the kept one's values win (except the fields the user
 //! takes from the other), its empty fields are filled, and every record of the other moves over.
 
-use rusqlite::{Connection, params};
+use crate::store::db::Connection;
+use rusqlite::params;
 
 use super::Ctx;
 use super::customers::{WHAT, get, refresh_derived, update};

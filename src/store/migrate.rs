@@ -1,6 +1,6 @@
 //! Numbered, append-only schema migrations, applied in order and tracked by `PRAGMA user_version`.
 
-use rusqlite::Connection;
+use crate::store::db::Connection;
 
 use super::error::{Result, StoreError};
 
@@ -45,7 +45,7 @@ fn after_step(conn: &Connection, version: i64) -> Result<()> {
         let names: Vec<(i64, String)> = conn
             .prepare("SELECT id, name FROM customer")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::RowResult<_>>()?;
         for (id, name) in names {
             super::rows::exec(
                 conn,
@@ -67,7 +67,7 @@ fn ids_never_reused(conn: &Connection) -> Result<()> {
              AND sql LIKE '%INTEGER PRIMARY KEY%' AND sql NOT LIKE '%AUTOINCREMENT%' ORDER BY name",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     for (table, sql) in tables {
         let extras: Vec<String> = conn
             .prepare(
@@ -75,7 +75,7 @@ fn ids_never_reused(conn: &Connection) -> Result<()> {
                  AND sql IS NOT NULL",
             )?
             .query_map([&table], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::RowResult<_>>()?;
         let rebuilt = format!("{table}__autoincrement");
         let Some(head) = sql.find(&table) else {
             continue;
@@ -120,7 +120,7 @@ pub fn raise_sequences(conn: &Connection) -> Result<()> {
              ORDER BY name",
         )?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     for table in tables {
         // Table names come from the schema itself, not from input.
         let seen: i64 = conn.query_row(
@@ -153,7 +153,7 @@ fn checks_without_lists(conn: &Connection) -> Result<()> {
             "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK (%'",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let changed: Vec<(String, String)> = tables
         .into_iter()
         .filter_map(|(name, sql)| {
@@ -164,8 +164,8 @@ fn checks_without_lists(conn: &Connection) -> Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
-    let schema_version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
-    conn.pragma_update(None, "writable_schema", true)?;
+    let schema_version: i64 = conn.pragma_query_value("schema_version")?;
+    conn.pragma_update("writable_schema", &true)?;
     let written = changed.iter().try_for_each(|(name, sql)| {
         conn.execute(
             "UPDATE sqlite_schema SET sql = ?2 WHERE type = 'table' AND name = ?1",
@@ -173,8 +173,8 @@ fn checks_without_lists(conn: &Connection) -> Result<()> {
         )
         .map(|_| ())
     });
-    let bumped = conn.pragma_update(None, "schema_version", schema_version + 1);
-    conn.pragma_update(None, "writable_schema", false)?;
+    let bumped = conn.pragma_update("schema_version", &(schema_version + 1));
+    conn.pragma_update("writable_schema", &false)?;
     written?;
     bumped?;
     Ok(())
@@ -226,7 +226,7 @@ pub fn latest_version() -> i64 {
 }
 
 pub fn user_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    conn.pragma_query_value("user_version")
 }
 
 /// Brings the schema from its current version up to `target` inside one `BEGIN IMMEDIATE`
@@ -236,14 +236,13 @@ pub fn migrate_to(conn: &Connection, target: i64, at: &str, by: &str) -> Result<
     // Rebuilding a table (migration 6) drops it while other tables still point at it: foreign
     // keys are off for the migration (they can only be switched outside a transaction) and
     // checked by `foreign_key_check` before it commits.
-    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let enforced: bool = conn.pragma_query_value("foreign_keys")?;
+    conn.pragma_update("foreign_keys", &"OFF")?;
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let outcome = apply_locked(conn, target, at, by);
     let result = match outcome {
-        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| {
+        Ok(()) => conn.execute_batch("COMMIT").inspect_err(|_| {
             let _ = conn.execute_batch("ROLLBACK");
-            StoreError::from(e)
         }),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
@@ -251,7 +250,7 @@ pub fn migrate_to(conn: &Connection, target: i64, at: &str, by: &str) -> Result<
         }
     };
     if enforced {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update("foreign_keys", &"ON")?;
     }
     result
 }
@@ -262,7 +261,7 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
         return Ok(());
     }
     if current > 0 {
-        let verdict: String = conn.pragma_query_value(None, "quick_check", |r| r.get(0))?;
+        let verdict: String = conn.pragma_query_value("quick_check")?;
         if verdict != "ok" {
             return Err(StoreError::Refused(crate::i18n::tf(
                 "refused.upgrade_check",
@@ -327,7 +326,7 @@ mod tests {
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::RowResult<_>>()
             .unwrap();
         for sql in &tables {
             assert_eq!(&lists_as_comparisons(sql), sql, "a list is left in {sql}");
@@ -345,9 +344,7 @@ mod tests {
         assert!(insert("vip", Some("fax")).is_err());
         insert("vip", None).unwrap();
         insert("potential", Some("wechat")).unwrap();
-        let verdict: String = conn
-            .pragma_query_value(None, "integrity_check", |r| r.get(0))
-            .unwrap();
+        let verdict: String = conn.pragma_query_value("integrity_check").unwrap();
         assert_eq!(verdict, "ok");
     }
 }

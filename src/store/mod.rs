@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod coupons;
 pub mod customers;
 pub mod damage;
+pub mod db;
 pub mod deals;
 pub mod deferred_indexes;
 pub mod dump;
@@ -57,7 +58,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags};
+use crate::store::db::Connection;
+use rusqlite::OpenFlags;
 
 pub use error::{Result, StoreError};
 
@@ -182,10 +184,10 @@ pub fn busy_from_env() -> std::result::Result<Option<Duration>, String> {
 
 /// Opens a connection to a database file through kehu's VFS (which adds kehu's own lock where the
 /// file system needs it; see [`lock`]). Every connection kehu makes goes through here.
-pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<rusqlite::Connection> {
     match lock::vfs::name() {
-        Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs),
-        None => Connection::open_with_flags(path, flags),
+        Some(vfs) => rusqlite::Connection::open_with_flags_and_vfs(path, flags, vfs),
+        None => rusqlite::Connection::open_with_flags(path, flags),
     }
 }
 
@@ -193,7 +195,7 @@ pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connec
 /// handler backs off to 100 ms sleeps, so a writer that has waited long polls ten times slower than
 /// one that just arrived and can lose every race until it gives up: starved. Polling at one pace
 /// keeps the odds even.
-pub fn install_busy_handler(conn: &mut Connection, budget: Duration) -> Result<()> {
+pub fn install_busy_handler(conn: &mut rusqlite::Connection, budget: Duration) -> Result<()> {
     let mut started = Instant::now();
     let mut seed = u64::from(std::process::id()) ^ 0x2545_F491_4F6C_DD1D;
     conn.busy_handler(Some(move |count: i32| {
@@ -284,7 +286,7 @@ impl Store {
         let app_id: i64 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(not_sqlite)?;
-        let version = migrate::user_version(&conn)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if app_id != migrate::APPLICATION_ID {
             let tables: i64 =
                 conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
@@ -304,6 +306,7 @@ impl Store {
             });
         }
         apply_pragmas(&conn, path)?;
+        let conn = Connection::Sqlite(conn);
         if version < migrate::latest_version() {
             // A large book's upgrade (its integrity check first) takes seconds, before any screen
             // can draw: say what is happening, to a person only.
@@ -361,7 +364,12 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )?;
         apply_pragmas(&conn, path)?;
-        migrate::migrate_to(&conn, version, &ctx.clock.stamp(), &ctx.user)
+        migrate::migrate_to(
+            &Connection::Sqlite(conn),
+            version,
+            &ctx.clock.stamp(),
+            &ctx.user,
+        )
     }
 
     pub fn path(&self) -> &Path {
@@ -379,7 +387,7 @@ impl Store {
         lock::clear_last_blocker();
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.noted(e.into()))?;
+            .map_err(|e| self.noted(e))?;
         let value = match undo::grouped(&self.conn, f) {
             Ok((v, change)) => {
                 self.last_change.set(change);
@@ -415,12 +423,12 @@ impl Store {
         loop {
             match self.conn.execute_batch("COMMIT") {
                 Ok(()) => return Ok(()),
-                Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
+                Err(StoreError::Busy { .. }) if Instant::now() < deadline => {
                     thread::sleep(Duration::from_millis(2))
                 }
                 Err(e) => {
                     let _ = self.conn.execute_batch("ROLLBACK");
-                    return Err(self.noted(e.into()));
+                    return Err(self.noted(e));
                 }
             }
         }
@@ -452,7 +460,6 @@ impl Store {
         let out = self
             .conn
             .execute_batch(&format!("SAVEPOINT {name}"))
-            .map_err(StoreError::from)
             .and_then(|()| undo::grouped(&self.conn, f))
             .map(|(v, change)| {
                 self.last_change.set(change);
@@ -474,7 +481,7 @@ impl Store {
         lock::clear_last_blocker();
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.noted(e.into()))?;
+            .map_err(|e| self.noted(e))?;
         self.depth.set(1);
         Ok(())
     }
@@ -557,7 +564,7 @@ impl Store {
         lock::clear_last_blocker();
         self.conn
             .execute_batch("BEGIN DEFERRED")
-            .map_err(|e| self.noted(e.into()))?;
+            .map_err(|e| self.noted(e))?;
         let out = f(&self.conn);
         let _ = self
             .conn
@@ -570,7 +577,7 @@ impl Store {
     }
 }
 
-fn apply_pragmas(conn: &Connection, path: &Path) -> Result<()> {
+fn apply_pragmas(conn: &rusqlite::Connection, path: &Path) -> Result<()> {
     let mode: String =
         conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {

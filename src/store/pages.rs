@@ -1,8 +1,8 @@
 //! The queries behind the screen's panes: keyset paging on (key, id), never a deep OFFSET, so a
 //! page costs the same at row 10 and at row 100,000, and rows that share a key are never skipped.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use crate::store::db::Value;
+use crate::store::db::{Connection, params_from_iter};
 
 use super::customers::{self, COLS};
 use super::error::Result;
@@ -146,7 +146,7 @@ fn page(
     let mut stmt = conn.prepare_cached(sql)?;
     let found = stmt
         .query_map(params_from_iter(values), customers::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -254,10 +254,12 @@ pub fn pane_queries() -> Vec<(&'static str, String)> {
 pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let n = stmt.parameter_count();
-    let nulls: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Null; n];
+    let nulls: Vec<crate::store::db::Value> = vec![crate::store::db::Value::Null; n];
     let lines = stmt
-        .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(crate::store::db::params_from_iter(nulls), |r| {
+            r.get::<_, String>(3)
+        })?
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(lines)
 }
 
@@ -286,7 +288,7 @@ fn search_sql(condition: &str) -> String {
     )
 }
 
-fn search_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchSource> {
+fn search_source(r: &crate::store::db::Row<'_>) -> crate::store::db::RowResult<SearchSource> {
     let fields = crate::domain::CustomerFields {
         company: r.get(2)?,
         email: r.get(3)?,
@@ -317,7 +319,7 @@ pub fn search_sources_for(conn: &Connection, ids: &[i64]) -> Result<Vec<SearchSo
     for id in ids {
         found.extend(
             stmt.query_map([id], search_source)?
-                .collect::<rusqlite::Result<Vec<_>>>()?,
+                .collect::<crate::store::db::RowResult<Vec<_>>>()?,
         );
     }
     Ok(found)
@@ -340,7 +342,7 @@ pub fn search_sources_in_parts(
     let mut rows = stmt.query([ids.start, ids.end])?;
     let mut chunk = Vec::with_capacity(part);
     while let Some(row) = rows.next()? {
-        chunk.push(search_source(row)?);
+        chunk.push(search_source(&row)?);
         if chunk.len() == part && !each(std::mem::replace(&mut chunk, Vec::with_capacity(part))) {
             return Ok(());
         }
@@ -386,7 +388,7 @@ pub fn search_entries_in_parts(
             fresh.push(r.get::<_, i64>(0)?);
             continue;
         }
-        let keys = super::search_keys::keys_at(r, 8)?;
+        let keys = super::search_keys::keys_at(&r, 8)?;
         let (name, company, last_contact, sort_key): (
             String,
             Option<String>,
@@ -398,9 +400,9 @@ pub fn search_entries_in_parts(
             company: company.as_deref(),
             last_contact: last_contact.as_deref(),
             sort_key: &sort_key,
-            tier: customers::parsed(r, 5)?,
+            tier: customers::parsed(&r, 5)?,
             cadence_days: r.get(6)?,
-            next_due: customers::parsed_opt(r, 7)?,
+            next_due: customers::parsed_opt(&r, 7)?,
         };
         chunk.push(crate::search::Entry::of_kept(r.get(0)?, &keys, &shown));
         if chunk.len() == part && !each(std::mem::replace(&mut chunk, Vec::with_capacity(part))) {
@@ -426,7 +428,7 @@ pub fn marked_search_sources(
     ))?;
     let found = stmt
         .query_map([first, last], search_source)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -454,7 +456,7 @@ pub fn id_shares(conn: &Connection, n: usize) -> Result<Vec<std::ops::Range<i64>
 
 /// SQLite's counter of commits by other connections: a cheap "has anyone else written" check.
 pub fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    conn.pragma_query_value("data_version")
 }
 
 /// The team as the book knows it: everyone who owns a customer or is assigned a to-do, by name.
@@ -466,7 +468,7 @@ pub fn people(conn: &Connection) -> Result<Vec<String>> {
     )?;
     let found = stmt
         .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -475,19 +477,19 @@ pub fn campaign_names(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT name FROM campaign ORDER BY id DESC")?;
     let found = stmt
         .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
 /// Open to-dos overdue and due on `today`, for the status bar.
 pub fn due_counts(conn: &Connection, today: chrono::NaiveDate) -> Result<(i64, i64)> {
     let d = today.to_string();
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT count(*) FILTER (WHERE due < ?1), count(*) FILTER (WHERE due = ?1)
          FROM todo WHERE status = 'open' AND coalesce(due, '9999-12-31') <= ?1",
         [d],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// Open to-dos, soonest due first (or, `closed`, done and cancelled ones, latest first), with

@@ -2,7 +2,7 @@
 //! the report take minutes on an imported book. The plan test and the figures bench check every
 //! statement the report, the dashboard and the Today queue run.
 
-use rusqlite::Connection;
+use crate::store::db::Connection;
 
 use super::error::Result;
 
@@ -14,7 +14,7 @@ pub fn plan_of(conn: &Connection, sql: &str) -> Result<Vec<PlanLine>> {
     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let lines = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(lines)
 }
 

@@ -1,8 +1,8 @@
 //! The product list: name, category and price. Purchases and deals name a product by its name
 //! (any other text is still allowed); the report groups purchases by it.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 
 use super::Ctx;
 use super::error::{Result, StoreError};
@@ -22,7 +22,7 @@ pub struct Product {
     pub audit: Audit,
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Product> {
     Ok(Product {
         id: row.get(0)?,
         name: row.get(1)?,
@@ -70,13 +70,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Product> {
 
 /// The product of this name, in any case.
 pub fn find(conn: &Connection, name: &str) -> Result<Option<Product>> {
-    Ok(rows::query_one(
+    rows::query_one(
         conn,
         &format!("SELECT {COLS}, {AUDIT_COLS} FROM product WHERE name = ?1 COLLATE NOCASE"),
         [name.trim()],
         from_row,
     )
-    .optional()?)
+    .optional()
 }
 
 pub fn update(
@@ -116,7 +116,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Product>> {
     ))?;
     let found = stmt
         .query_map([], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 

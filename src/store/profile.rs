@@ -21,7 +21,7 @@ pub struct Workflow {
 
 impl Workflow {
     pub fn load(
-        conn: &rusqlite::Connection,
+        conn: &crate::store::db::Connection,
         c: &Customer,
         clock: &Clock,
     ) -> crate::store::Result<Workflow> {

@@ -1,7 +1,7 @@
 //! Transaction history: what a customer bought, when, for how much.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed};
@@ -12,7 +12,7 @@ use crate::domain::{Purchase, PurchaseFields};
 const WHAT: &str = "purchase";
 const COLS: &str = "id, customer_id, on_date, product, amount, note";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Purchase> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Purchase> {
     Ok(Purchase {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -115,6 +115,6 @@ pub fn for_customer(conn: &Connection, customer_id: i64, limit: usize) -> Result
     ))?;
     let found = stmt
         .query_map(rusqlite::params![customer_id, limit as i64], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

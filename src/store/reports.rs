@@ -1,8 +1,9 @@
 //! The aggregates behind `kehu report` and the dashboard, for one period and optionally one
 //! account manager's book. Plain counts and sums; the rates are worked out in `report`.
 
+use crate::store::db::{Connection, Value};
 use chrono::{Duration, NaiveDate, NaiveTime};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::error::Result;
 use super::{breakdowns, risk};
@@ -150,15 +151,19 @@ pub struct Raw {
 /// `(?1 IS NULL OR owner = ?1)` for the customer table aliased `c`.
 pub(super) const MINE: &str = "(?1 IS NULL OR c.owner = ?1)";
 
-fn pairs(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<(String, i64)>> {
+fn pairs(
+    conn: &Connection,
+    sql: &str,
+    p: impl crate::store::db::Params,
+) -> Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt
         .query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(rows)
 }
 
-fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> {
+fn one(conn: &Connection, sql: &str, p: impl crate::store::db::Params) -> Result<i64> {
     Ok(conn
         .query_row(sql, p, |r| r.get::<_, Option<i64>>(0))?
         .unwrap_or(0))
@@ -393,7 +398,7 @@ fn satisfaction_per_month(conn: &Connection, scope: &Scope) -> Result<Vec<(Strin
             params![scope.owner, scope.from.to_string(), scope.to.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(rows)
 }
 
@@ -566,7 +571,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     ))?;
     let per_buyer: Vec<(i64, i64)> = stmt
         .query_map(params![o, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     raw.revenue_per_buyer = per_buyer.iter().map(|(sum, _)| *sum).collect();
     let buyers = per_buyer.len() as i64;
     let repeat = per_buyer.iter().filter(|(_, n)| *n >= 2).count() as i64;
@@ -626,7 +631,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     ))?;
     let complaints: Vec<(String, Option<String>)> = stmt
         .query_map(params![o, s, e], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     raw.complaints = complaints.len() as i64;
     let window = Duration::hours(crate::domain::rules::FIRST_RESPONSE_HOURS);
     for (opened, answered) in &complaints {
@@ -732,7 +737,7 @@ pub fn plan(conn: &Connection, owner: Option<&str>) -> Result<Vec<PlanRow>> {
                 feedback: r.get(13)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(rows)
 }
 
@@ -825,16 +830,17 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
     let mut stmt = conn.prepare_cached(&sql)?;
     // The queries number their parameters alike (?1 owner, ?2–?3 instants, ?4–?5 dates, ?6 the
     // instant the period is judged at); bind as many as each one uses.
-    let all: [&dyn rusqlite::ToSql; 6] = [o, s, e, &from, &to, &scope.judged];
+    let all: [&dyn crate::store::db::ToSql; 6] = [o, s, e, &from, &to, &scope.judged];
     let used = &all[..stmt.parameter_count()];
     // Each query says why by a key and a detail; the words are the interface language's.
     let rows = stmt
         .query_map(used, |r| {
             let why: String = r.get(2)?;
-            let detail = match r.get_ref(3)? {
-                rusqlite::types::ValueRef::Null => String::new(),
-                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
-                other => other.as_str().unwrap_or_default().to_string(),
+            let detail = match r.get_value(3)? {
+                Value::Null => String::new(),
+                Value::Integer(n) => n.to_string(),
+                Value::Text(t) => t,
+                _ => String::new(),
             };
             Ok((
                 r.get(0)?,
@@ -842,6 +848,6 @@ pub fn customers_behind(conn: &Connection, scope: &Scope, key: &str) -> Result<V
                 crate::i18n::tf(&format!("behind.{why}"), &[("detail", &detail)]),
             ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(rows)
 }

@@ -1,8 +1,9 @@
 //! Churn risk: the facts the rules look at, gathered per customer, and the at-risk list found
 //! with SQL pre-filters so it stays fast on a large book.
 
+use crate::store::db::Connection;
 use chrono::Duration;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::customers;
 use super::error::Result;
@@ -116,7 +117,7 @@ pub fn at_risk(conn: &Connection, clock: &Clock) -> Result<Vec<(Customer, Vec<Ri
             ],
             |r| r.get::<_, i64>(0),
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     let mut out = Vec::new();
     for id in ids {
         let c = customers::get(conn, id)?;

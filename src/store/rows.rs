@@ -1,8 +1,9 @@
 //! Shared write mechanics: audited inserts, optimistic updates and deletes, the change log.
 //! Table and column names passed here are constants of this crate, never user input.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row, params_from_iter};
+use rusqlite::params;
 use serde_json::{Map, Value as Json};
 
 use super::error::{Result, StoreError};
@@ -14,11 +15,7 @@ pub const AUDIT_COLS: &str = "created_at, created_by, updated_at, updated_by, ve
 
 /// Runs one statement through the connection's statement cache: imports and batches repeat the
 /// same statements thousands of times.
-pub fn exec(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> rusqlite::Result<usize> {
+pub fn exec(conn: &Connection, sql: &str, params: impl crate::store::db::Params) -> Result<usize> {
     conn.prepare_cached(sql)?.execute(params)
 }
 
@@ -27,13 +24,13 @@ pub fn exec(
 pub fn query_one<T>(
     conn: &Connection,
     sql: &str,
-    params: impl rusqlite::Params,
-    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
+    params: impl crate::store::db::Params,
+    f: impl FnOnce(&Row<'_>) -> crate::store::db::RowResult<T>,
+) -> Result<T> {
     conn.prepare_cached(sql)?.query_row(params, f)
 }
 
-pub fn audit(row: &Row<'_>, start: usize) -> rusqlite::Result<Audit> {
+pub fn audit(row: &Row<'_>, start: usize) -> crate::store::db::RowResult<Audit> {
     Ok(Audit {
         created_at: row.get(start)?,
         created_by: row.get(start + 1)?,
@@ -415,7 +412,7 @@ pub fn delete(
 /// A whole row as a JSON object, for the change log.
 pub fn row_as_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Json>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let names: Vec<String> = stmt.column_names();
     let row = stmt
         .query_row([id], |r| {
             let mut map = Map::new();

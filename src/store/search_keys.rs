@@ -4,7 +4,8 @@
 //! (`search_stale`); kehu brings marked ones up to date as it writes, and a search works out any
 //! still marked afresh, so a stale key is never matched against.
 
-use rusqlite::{Connection, params};
+use crate::store::db::Connection;
+use rusqlite::params;
 
 use super::error::Result;
 use crate::search::{Entry, Keys};
@@ -15,7 +16,7 @@ pub const IN_A_WRITE: i64 = 2_000;
 
 /// How many customers are marked for new keys.
 pub fn marked(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM search_stale", [], |r| r.get(0))?)
+    conn.query_row("SELECT count(*) FROM search_stale", [], |r| r.get(0))
 }
 
 /// Brings the keys of up to `limit` marked customers up to date (of all, when `None`), in the
@@ -42,7 +43,7 @@ fn refresh_some(conn: &Connection, limit: i64) -> Result<i64> {
     let ids: Vec<i64> = conn
         .prepare_cached("SELECT customer_id FROM search_stale ORDER BY customer_id LIMIT ?1")?
         .query_map([limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
         return Ok(0);
     };
@@ -84,7 +85,10 @@ fn refresh_some(conn: &Connection, limit: i64) -> Result<i64> {
 
 /// Kept keys read from `search_entry`'s name, rest, phones, pinyin and other_pinyin, in that
 /// order, from column `at` on.
-pub(crate) fn keys_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Keys> {
+pub(crate) fn keys_at(
+    r: &crate::store::db::Row<'_>,
+    at: usize,
+) -> crate::store::db::RowResult<Keys> {
     Ok(Keys {
         name: r.get(at)?,
         rest: r.get(at + 1)?,
@@ -107,12 +111,12 @@ pub fn candidates(conn: &Connection, query: &str) -> Result<Vec<Entry>> {
         .query_map([a, b, c], |r| {
             Ok(Entry::of_keys(r.get(0)?, &keys_at(r, 1)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     // A part at a time: on a file kehu could not write since a new schema, every customer.
     let marked: Vec<i64> = conn
         .prepare_cached("SELECT customer_id FROM search_stale ORDER BY customer_id")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     for part in marked.chunks(AT_A_TIME as usize) {
         let (Some(first), Some(last)) = (part.first(), part.last()) else {
             continue;

@@ -1,6 +1,7 @@
 //! Team settings in the `setting` table; a missing row means the default.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::db::{Connection, Optional};
+use rusqlite::params;
 use serde_json::json;
 
 use super::Ctx;
@@ -13,11 +14,10 @@ use crate::domain::targets::{self, Target};
 /// A value kehu keeps for itself in the settings table (when a daily pass last ran, the value
 /// score's cut points): not a team setting, never listed, not in the change log.
 pub fn internal(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// Stores a value kehu keeps for itself (see [`internal`]).
@@ -63,7 +63,7 @@ pub fn all_targets(conn: &Connection) -> Result<Vec<Target>> {
     )?;
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     let mut out: Vec<Target> = rows
         .into_iter()
         .filter_map(|(key, value)| {

@@ -1,8 +1,8 @@
 //! Each kind of record as a table of typed cells, for a workbook export: one query per sheet,
 //! read a row at a time (a million interactions never sit in memory).
 
-use rusqlite::Connection;
-use rusqlite::types::ValueRef;
+use crate::store::db::Connection;
+use crate::store::db::Value;
 
 use super::error::Result;
 
@@ -162,12 +162,12 @@ pub fn each_row(
     while let Some(row) = rows.next()? {
         cells.clear();
         for i in 0..sheet.columns.len() {
-            cells.push(match row.get_ref(i)? {
-                ValueRef::Null => Cell::Empty,
-                ValueRef::Integer(n) => Cell::Number(n),
-                ValueRef::Real(f) => Cell::Text(f.to_string()),
-                ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-                ValueRef::Blob(_) => Cell::Empty,
+            cells.push(match row.get_value(i)? {
+                Value::Null => Cell::Empty,
+                Value::Integer(n) => Cell::Number(n),
+                Value::Real(f) => Cell::Text(f.to_string()),
+                Value::Text(t) => Cell::Text(t),
+                Value::Blob(_) => Cell::Empty,
             });
         }
         each(&cells)?;

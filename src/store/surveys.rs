@@ -1,8 +1,8 @@
 //! Satisfaction surveys: quality, attitude and speed, 1–5 each.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Row};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed};
@@ -30,7 +30,7 @@ impl Survey {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Survey> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Survey> {
     Ok(Survey {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -130,6 +130,6 @@ pub fn for_customer(conn: &Connection, customer: i64) -> Result<Vec<Survey>> {
     ))?;
     let found = stmt
         .query_map([customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

@@ -1,7 +1,8 @@
 //! A customer's tags: free words, compared without case, shared between customers through the
 //! tag table (a tag nobody has any more is removed).
 
-use rusqlite::{Connection, params};
+use crate::store::db::Connection;
+use rusqlite::params;
 
 use super::Ctx;
 use super::error::Result;
@@ -110,6 +111,6 @@ pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
     )?;
     let tags = stmt
         .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<String>>>()?;
     Ok(tags)
 }

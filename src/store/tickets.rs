@@ -1,9 +1,9 @@
 //! Complaints and service requests, with their first-response clocks (24 hours for a complaint,
 //! the team's setting for inquiries and after-sales requests).
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed};
@@ -129,7 +129,7 @@ fn with_clocks(conn: &Connection, mut tickets: Vec<Ticket>) -> Result<Vec<Ticket
     Ok(tickets)
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Ticket> {
+fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Ticket> {
     Ok(Ticket {
         id: row.get(0)?,
         customer_id: row.get(1)?,
@@ -372,7 +372,7 @@ pub fn checkbacks_due(
     ))?;
     let found = stmt
         .query_map(rusqlite::params![day.to_string(), customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -386,6 +386,6 @@ pub fn list(conn: &Connection, open_only: bool, customer: Option<i64>) -> Result
     let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
         .query_map(rusqlite::params![i64::from(open_only), customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     with_clocks(conn, found)
 }

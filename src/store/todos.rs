@@ -1,8 +1,8 @@
 //! Follow-ups: add, edit, complete (recurring ones schedule their next), cancel, snooze, list.
 
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, Row};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::Ctx;
 use super::customers::{self, parsed, parsed_opt};
@@ -15,7 +15,7 @@ const WHAT: &str = "to-do";
 pub(crate) const COLS: &str = "id, customer_id, title, due, due_time, priority, status, assignee, every_n, every_unit, done_at";
 
 /// A to-do from a row that starts with [`COLS`] and then [`rows::AUDIT_COLS`].
-pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Todo> {
+pub(crate) fn from_row(row: &Row<'_>) -> crate::store::db::RowResult<Todo> {
     let every: Option<u32> = row.get(8)?;
     let unit: Option<String> = row.get(9)?;
     let recurrence = match (every, unit.as_deref()) {
@@ -263,8 +263,8 @@ pub fn list_open(conn: &Connection, filter: &Filter) -> Result<Vec<Todo>> {
     sql.push_str(" ORDER BY coalesce(due, '9999-12-31'), id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let found = stmt
-        .query_map(rusqlite::params_from_iter(values), from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(crate::store::db::params_from_iter(values), from_row)?
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -324,7 +324,7 @@ fn listed(
             rusqlite::params![customer, limit as i64, assignee],
             from_row,
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }
 
@@ -335,6 +335,6 @@ pub fn list_all_for(conn: &Connection, customer: i64) -> Result<Vec<Todo>> {
     ))?;
     let found = stmt
         .query_map([customer], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

@@ -3,8 +3,9 @@
 //! undoes. It goes through the same check as any edit: if anyone changed one of those rows since,
 //! the undo is refused and says who — it never overwrites a teammate's later work.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use crate::store::db::Value;
+use crate::store::db::{Connection, Optional, params_from_iter};
+use rusqlite::params;
 use serde_json::{Map, Value as Json};
 
 use super::Ctx;
@@ -106,7 +107,7 @@ pub fn change(conn: &Connection, id: i64) -> Result<Option<Change>> {
     )?;
     let entries = stmt
         .query_map([id], super::history::entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(entries.first().map(|e| Change {
         id,
         by: e.by.clone(),
@@ -118,7 +119,7 @@ pub fn change(conn: &Connection, id: i64) -> Result<Option<Change>> {
 /// The user's newest change that is not an undo and has not been undone: what `kehu undo`
 /// undoes. Repeating walks back through the user's changes.
 pub fn last_of(conn: &Connection, user: &str) -> Result<Option<i64>> {
-    Ok(rows::query_one(
+    rows::query_one(
         conn,
         "SELECT change_id FROM change_log c
          WHERE by = ?1 AND change_id IS NOT NULL AND undoes IS NULL
@@ -127,7 +128,7 @@ pub fn last_of(conn: &Connection, user: &str) -> Result<Option<i64>> {
         [user],
         |r| r.get(0),
     )
-    .optional()?)
+    .optional()
 }
 
 /// Undoes change `id` as a new change; returns what it undid (in words) and the customers it
@@ -381,7 +382,7 @@ fn delete_logged(
     ctx: &Ctx,
     e: &ChangeEntry,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl crate::store::db::Params,
 ) -> Result<()> {
     rows::exec(conn, sql, params)?;
     rows::log(

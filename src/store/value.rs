@@ -2,8 +2,9 @@
 //! `setting` table; a customer's score is refreshed with their purchases, and everyone's when the
 //! cut points are recomputed (daily, by `kehu today` and the screen, or on demand).
 
+use crate::store::db::Connection;
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::error::Result;
 use crate::domain::rules::{Rfm, RfmThresholds, ValueScore};
@@ -87,7 +88,7 @@ pub fn refresh_all(conn: &Connection, today: NaiveDate) -> Result<()> {
                 },
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     let weight = potential_weight(conn)?;
     let buyers: Vec<(i64, i64, i64)> = rows
         .iter()

@@ -1,7 +1,7 @@
 //! The win-back list: churned customers worth calling back, most valuable first, with why they
 //! left and what has been tried since.
 
-use rusqlite::Connection;
+use crate::store::db::Connection;
 
 use super::error::Result;
 
@@ -53,6 +53,6 @@ pub fn candidates(conn: &Connection, owner: Option<&str>) -> Result<Vec<Candidat
                 last_attempt: r.get(10)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     Ok(found)
 }

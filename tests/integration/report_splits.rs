@@ -230,14 +230,14 @@ fn sources_and_campaigns_split_the_figures_without_losing_or_doubling_any() {
     // not participation.
     let (attended, revenue): (i64, i64) = s
         .read(|c| {
-            Ok(c.query_row(
+            c.query_row(
                 "SELECT count(DISTINCT m.customer_id),
                         coalesce((SELECT sum(p.amount) FROM purchase p WHERE p.on_date BETWEEN '2026-06-01' AND '2026-11-22'
                           AND p.customer_id IN (SELECT customer_id FROM campaign_member WHERE attended_at IS NOT NULL)), 0)
                  FROM campaign_member m WHERE m.attended_at IS NOT NULL",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
+            )
         })
         .unwrap();
     assert!(attended > 0);

@@ -621,6 +621,7 @@ fn figures_and_today_never_scan_per_row_on_a_grown_book() {
     .unwrap();
     let today_is = end.today();
     let month = kehu::report::Period::default_for(today_is);
+    let mut conn = kehu::store::db::Connection::Sqlite(conn);
     let scopes = [
         reports::Scope::new(month.from, month.to, None, &end),
         reports::Scope::new(month.from, month.to, Some("li.na".into()), &end),
@@ -636,11 +637,13 @@ fn figures_and_today_never_scan_per_row_on_a_grown_book() {
     let queue = today::queue(&conn, &end, None, None, None).unwrap();
     assert!(!queue.is_empty(), "the grown book has nothing for today");
     today::queue(&conn, &end, Some("li.na"), None, None).unwrap();
-    conn.trace_v2(
-        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
-        None::<fn(rusqlite::trace::TraceEvent<'_>)>,
-    )
-    .unwrap();
+    conn.file_only_mut()
+        .unwrap()
+        .trace_v2(
+            rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+            None::<fn(rusqlite::trace::TraceEvent<'_>)>,
+        )
+        .unwrap();
 
     let statements = seen.lock().unwrap().clone();
     assert!(

@@ -323,7 +323,7 @@ fn the_screens_index_from_kept_keys_is_the_index_worked_out_afresh() {
     )
     .unwrap();
     let id = st
-        .read(|x| Ok(x.query_row("SELECT max(id) FROM customer", [], |r| r.get::<_, i64>(0))?))
+        .read(|x| x.query_row("SELECT max(id) FROM customer", [], |r| r.get::<_, i64>(0)))
         .unwrap();
     let version = st.read(|x| customers::get(x, id)).unwrap().audit.version;
     st.write(|x| customers::set_archived(x, &c, id, version, true))

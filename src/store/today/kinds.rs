@@ -2,8 +2,9 @@
 //! birthdays, complaints on their clock, surveys due, agreements ending, coupons expiring and late
 //! deals, each with what the queue needs to know of its customer.
 
+use crate::store::db::{Connection, Optional};
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Gather, Reasons, TodayKind, TodayRow};
 use crate::domain::rules::{self, Urgency};
@@ -44,12 +45,12 @@ struct Who {
 const WHO_COLS: &str = "id, name, tier, value_r + value_f + value_m, owner, channel, archived_at IS NOT NULL, \
      version, birthday, cadence_days, coalesce(last_contact_at, created_at)";
 
-fn who_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Who> {
+fn who_from_row(r: &crate::store::db::Row<'_>) -> crate::store::db::RowResult<Who> {
     who_at(r, 0)
 }
 
 /// A customer from the [`WHO_COLS`] that start at column `at`.
-fn who_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Who> {
+fn who_at(r: &crate::store::db::Row<'_>, at: usize) -> crate::store::db::RowResult<Who> {
     Ok(Who {
         id: r.get(at)?,
         name: r.get(at + 1)?,
@@ -87,7 +88,7 @@ fn todos_due(
             };
             Ok((todo, who))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(found)
 }
 
@@ -108,7 +109,7 @@ fn deals_late(
         .query_map(params![today.to_string(), customer], |r| {
             Ok((crate::store::deals::from_row(r)?, who_at(r, who_at_col)?))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     Ok(found)
 }
 
@@ -192,7 +193,7 @@ pub(super) fn surveys_due(g: &mut Gather<'_>) -> Result<()> {
             params![cut(every[0]), cut(every[1]), cut(every[2]), customer],
             |r| Ok((who_from_row(r)?, r.get(11)?)),
         )?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     for (c, since) in due {
         if !mine(&c) || snoozes.has(c.id, TodayKind::Survey, "survey") {
             continue;
@@ -286,7 +287,7 @@ pub(super) fn cadence(g: &mut Gather<'_>) -> Result<()> {
             ],
             who_from_row,
         )?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::RowResult<_>>()?;
     // Each reminder with its score, days since contact and cadence.
     let mut due: Vec<(i64, i64, i64, Who)> = due
         .into_iter()
@@ -351,8 +352,8 @@ pub(super) fn birthdays(g: &mut Gather<'_>) -> Result<()> {
             AND substr(birthday, 6, 5) IN ({placeholders})"
     ))?;
     let born: Vec<Who> = stmt
-        .query_map(rusqlite::params_from_iter(&days), who_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(crate::store::db::params_from_iter(&days), who_from_row)?
+        .collect::<crate::store::db::RowResult<_>>()?;
     for c in born
         .into_iter()
         .filter(|c| customer.is_none_or(|id| c.id == id))

@@ -4,8 +4,9 @@
 
 mod kinds;
 
+use crate::store::db::Connection;
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::Ctx;
 use super::error::Result;

@@ -42,7 +42,7 @@ struct QueueCache {
 const MAX_CHANGES: i64 = 2000;
 
 fn changes_since(
-    c: &rusqlite::Connection,
+    c: &crate::store::db::Connection,
     after: i64,
     me: &str,
 ) -> Result<(ChangeSet, i64), StoreError> {

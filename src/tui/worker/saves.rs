@@ -4,7 +4,7 @@ use super::*;
 use crate::i18n::{t, tf};
 
 pub(super) fn apply(
-    c: &rusqlite::Connection,
+    c: &crate::store::db::Connection,
     ctx: &Ctx,
     save: Save,
 ) -> Result<(Option<i64>, String), StoreError> {

@@ -1,0 +1,364 @@
+//! kehu's connection to a book. The store's functions are plain functions over one
+//! [`Connection`] and write their SQL once, with `?N` placeholders; this module (and
+//! `dialect` beside it) is where the database behind it is named.
+//!
+//! The shapes follow rusqlite's on purpose — `query_row`, `prepare_cached`, `query_map`,
+//! `Row::get` — and reuse its value traits: a parameter is anything rusqlite can bind
+//! ([`ToSql`]), a column anything it can read ([`FromSql`]). Those traits speak in SQLite's five
+//! kinds of value, which is all kehu stores, so a backend that is not SQLite converts to and from
+//! them at this one border.
+
+pub use rusqlite::ToSql;
+use rusqlite::types::ValueRef;
+pub use rusqlite::types::{FromSql, Value};
+
+use super::{Result, StoreError};
+
+/// What a row's reader returns: a conversion error names the column.
+pub type RowResult<T> = rusqlite::Result<T>;
+
+/// One connection to a book.
+pub enum Connection {
+    Sqlite(rusqlite::Connection),
+}
+
+impl Connection {
+    /// The SQLite connection underneath, for what only a file has (pragmas, the backup API,
+    /// the integrity check); `None` on a server.
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Connection::Sqlite(c) => Some(c),
+        }
+    }
+
+    pub fn sqlite_mut(&mut self) -> Option<&mut rusqlite::Connection> {
+        match self {
+            Connection::Sqlite(c) => Some(c),
+        }
+    }
+
+    /// A pragma's value (SQLite only: a server has none).
+    pub fn pragma_query_value<T: FromSql>(&self, name: &str) -> Result<T> {
+        Ok(self
+            .file_only()?
+            .pragma_query_value(None, name, |r| r.get(0))?)
+    }
+
+    /// Sets a pragma (SQLite only).
+    pub fn pragma_update(&self, name: &str, value: &dyn ToSql) -> Result<()> {
+        Ok(self.file_only()?.pragma_update(None, name, value)?)
+    }
+
+    /// The id of the row the last `INSERT` added.
+    pub fn last_insert_rowid(&self) -> i64 {
+        match self {
+            Connection::Sqlite(c) => c.last_insert_rowid(),
+        }
+    }
+
+    /// The SQLite connection, or a refusal on a server (for what only a file can do).
+    pub fn file_only(&self) -> Result<&rusqlite::Connection> {
+        self.sqlite()
+            .ok_or_else(|| StoreError::Refused("only a database file has this".into()))
+    }
+
+    pub fn file_only_mut(&mut self) -> Result<&mut rusqlite::Connection> {
+        self.sqlite_mut()
+            .ok_or_else(|| StoreError::Refused("only a database file has this".into()))
+    }
+
+    /// Runs statements separated by `;`, with no parameters and no results (DDL, `BEGIN`).
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
+        }
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    /// The first row of a query, read by `f`; [`StoreError::no_rows`] when there is none (see
+    /// [`Optional`]).
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> RowResult<T>,
+    ) -> Result<T> {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// A statement kept compiled for the next call with the same SQL.
+    pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
+        match self {
+            Connection::Sqlite(c) => Ok(Statement::Sqlite(c.prepare_cached(sql)?)),
+        }
+    }
+
+    /// A statement compiled for this use only (SQL built from the data, used once).
+    pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
+        match self {
+            Connection::Sqlite(c) => Ok(Statement::SqliteOnce(c.prepare(sql)?)),
+        }
+    }
+}
+
+/// A compiled statement.
+pub enum Statement<'c> {
+    Sqlite(rusqlite::CachedStatement<'c>),
+    SqliteOnce(rusqlite::Statement<'c>),
+}
+
+impl<'c> Statement<'c> {
+    fn sqlite(&mut self) -> &mut rusqlite::Statement<'c> {
+        match self {
+            Statement::Sqlite(s) => s,
+            Statement::SqliteOnce(s) => s,
+        }
+    }
+
+    pub fn execute(&mut self, params: impl Params) -> Result<usize> {
+        let s = self.sqlite();
+        Ok(params.with_refs(|p| s.execute(p))?)
+    }
+
+    pub fn query_row<T>(
+        &mut self,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> RowResult<T>,
+    ) -> Result<T> {
+        let s = self.sqlite();
+        Ok(params.with_refs(|p| s.query_row(p, |r| f(&Row::Sqlite(r))))?)
+    }
+
+    /// Every row, each read by `f`, one at a time as the caller iterates.
+    pub fn query_map<T, F>(&mut self, params: impl Params, f: F) -> Result<MappedRows<'_, F>>
+    where
+        F: FnMut(&Row<'_>) -> RowResult<T>,
+    {
+        Ok(MappedRows {
+            rows: self.query(params)?,
+            f,
+        })
+    }
+
+    /// The rows, to step through with [`Rows::next`].
+    pub fn query(&mut self, params: impl Params) -> Result<Rows<'_>> {
+        let s = self.sqlite();
+        Ok(Rows::Sqlite(params.with_refs(|p| s.query(p))?))
+    }
+
+    pub fn parameter_count(&mut self) -> usize {
+        self.sqlite().parameter_count()
+    }
+
+    pub fn column_count(&mut self) -> usize {
+        self.sqlite().column_count()
+    }
+
+    pub fn column_names(&mut self) -> Vec<String> {
+        self.sqlite().column_names().map(str::to_string).collect()
+    }
+}
+
+/// The rows of [`Statement::query_map`], each read as it is reached.
+pub struct MappedRows<'s, F> {
+    rows: Rows<'s>,
+    f: F,
+}
+
+impl<T, F> Iterator for MappedRows<'_, F>
+where
+    F: FnMut(&Row<'_>) -> RowResult<T>,
+{
+    type Item = RowResult<T>;
+
+    fn next(&mut self) -> Option<RowResult<T>> {
+        let f = &mut self.f;
+        match self.rows.step() {
+            Ok(Some(row)) => Some(f(&row)),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+/// The rows of [`Statement::query`].
+pub enum Rows<'s> {
+    Sqlite(rusqlite::Rows<'s>),
+}
+
+impl Rows<'_> {
+    /// The next row, borrowed until the one after (so not an `Iterator`, as in rusqlite).
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<Row<'_>>> {
+        Ok(self.step()?)
+    }
+
+    fn step(&mut self) -> RowResult<Option<Row<'_>>> {
+        match self {
+            Rows::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),
+        }
+    }
+}
+
+/// One row of a result.
+pub enum Row<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+}
+
+impl Row<'_> {
+    /// Column `idx` (a position, or a name) as `T`.
+    pub fn get<I: ColumnIndex, T: FromSql>(&self, idx: I) -> RowResult<T> {
+        match self {
+            Row::Sqlite(r) => idx.get_sqlite(r),
+        }
+    }
+
+    /// Column `idx` as whatever kind of value it holds.
+    pub fn get_value(&self, idx: usize) -> RowResult<Value> {
+        self.get::<_, Value>(idx)
+    }
+}
+
+/// Where a column is: its position or its name.
+pub trait ColumnIndex: Copy {
+    fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T>;
+}
+
+impl ColumnIndex for usize {
+    fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T> {
+        row.get(self)
+    }
+}
+
+impl ColumnIndex for &str {
+    fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T> {
+        row.get(self)
+    }
+}
+
+/// A statement's parameters, bound in order to `?1`, `?2`, …
+pub trait Params {
+    fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R;
+}
+
+impl Params for &[&dyn ToSql] {
+    fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+        f(self)
+    }
+}
+
+/// `[]`: no parameters.
+impl Params for [&dyn ToSql; 0] {
+    fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+        f(&[])
+    }
+}
+
+/// `[a, b]`, `&[a, b]`: values of one type (the empty array has its own impl, as in rusqlite, so
+/// that `[]` needs no type).
+macro_rules! arrays_are_params {
+    ($($n:literal)+) => {$(
+        impl<T: ToSql> Params for [T; $n] {
+            fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+                let refs: [&dyn ToSql; $n] = std::array::from_fn(|i| &self[i] as &dyn ToSql);
+                f(&refs)
+            }
+        }
+
+        impl<T: ToSql> Params for &[T; $n] {
+            fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+                let refs: [&dyn ToSql; $n] = std::array::from_fn(|i| &self[i] as &dyn ToSql);
+                f(&refs)
+            }
+        }
+    )+};
+}
+
+arrays_are_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+
+/// Parameters from a list built at run time (a filter's values).
+pub struct ParamsFromIter<I>(I);
+
+pub fn params_from_iter<I>(iter: I) -> ParamsFromIter<I>
+where
+    I: IntoIterator,
+    I::Item: ToSql,
+{
+    ParamsFromIter(iter)
+}
+
+impl<I> Params for ParamsFromIter<I>
+where
+    I: IntoIterator,
+    I::Item: ToSql,
+{
+    fn with_refs<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+        let items: Vec<I::Item> = self.0.into_iter().collect();
+        let refs: Vec<&dyn ToSql> = items.iter().map(|v| v as &dyn ToSql).collect();
+        f(&refs)
+    }
+}
+
+/// The value a parameter binds, in SQLite's kinds.
+pub fn value_of(p: &dyn ToSql) -> RowResult<Value> {
+    use rusqlite::types::ToSqlOutput;
+    Ok(match p.to_sql()? {
+        ToSqlOutput::Borrowed(v) => owned(v),
+        ToSqlOutput::Owned(v) => v,
+        other => {
+            let _ = other;
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                "a parameter of a kind kehu does not store".into(),
+            ));
+        }
+    })
+}
+
+/// A borrowed value as an owned one.
+pub fn owned(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::Integer(n),
+        ValueRef::Real(x) => Value::Real(x),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+/// A value as a borrowed one, for [`FromSql`].
+pub fn as_ref(v: &Value) -> ValueRef<'_> {
+    v.into()
+}
+
+/// `query_row`'s "no row" as `None` (the store's counterpart of rusqlite's `OptionalExtension`).
+pub trait Optional<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> Optional<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_no_rows() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// A query that had to return a row found none.
+    pub fn no_rows() -> StoreError {
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
+    }
+
+    pub fn is_no_rows(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
+        )
+    }
+}
