@@ -142,17 +142,24 @@ pub fn backup(env: &mut Env, out: Option<PathBuf>, list: bool) -> Result<()> {
         );
     }
     maintenance::backup(&env.store, &dest)?;
-    env.out.line(&crate::i18n::tf(
-        "admin.backup_done",
-        &[("path", &dest.display())],
-    ))?;
+    let done = if env.store.is_server() {
+        "server.backup_done"
+    } else {
+        "admin.backup_done"
+    };
+    env.out
+        .line(&crate::i18n::tf(done, &[("path", &dest.display())]))?;
     Ok(())
 }
 
 pub fn check(env: &mut Env) -> Result<()> {
-    let locking = store::lock::policy::decide(env.store.path());
+    let why = if env.store.is_server() {
+        crate::i18n::t("check.server_locking").to_string()
+    } else {
+        store::lock::policy::decide(env.store.path()).why
+    };
     env.out
-        .line(&crate::i18n::tf("check.locking", &[("why", &locking.why)]))?;
+        .line(&crate::i18n::tf("check.locking", &[("why", &why)]))?;
     let problems = maintenance::check(&env.store)?;
     if problems.is_empty() {
         env.out.line("ok")?;

@@ -167,9 +167,10 @@ fn db_path(cli: &Cli) -> Result<PathBuf> {
     };
     // A server's address is not a file name: taken for one, it made a folder `postgresql:`.
     let text = path.to_string_lossy().to_lowercase();
-    if ["postgres://", "postgresql://", "postgres:", "postgresql:"]
-        .iter()
-        .any(|scheme| text.starts_with(scheme))
+    if !crate::store::server::is_address(&path)
+        && ["postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| text.starts_with(scheme))
     {
         bail!(
             "{}",

@@ -100,7 +100,7 @@ impl Appends {
         }
         super::rows::exec(
             conn,
-            "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO tag (name) VALUES (?1) ON CONFLICT DO NOTHING",
             [name],
         )?;
         let id = super::rows::query_one(

@@ -356,7 +356,7 @@ fn first_history(conn: &Connection, ctx: &Ctx, id: i64, fields: &CustomerFields)
         conn,
         "INSERT INTO customer_history (customer_id, at, by, field, old_value, new_value, note)
          SELECT ?1, ?2, ?3, column1, NULL, column2, column3
-         FROM (VALUES ('tier', ?4, NULL), ('stage', ?5, ?7), ('owner', ?6, NULL))
+         FROM (VALUES ('tier', ?4, NULL), ('stage', ?5, ?7), ('owner', ?6, NULL)) AS first
          WHERE column2 IS NOT NULL",
         params![
             id,
@@ -579,7 +579,7 @@ fn sorted(
         order.key()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let key_at = stmt.column_count() - 1;
+    let key_at = stmt.column_count()? - 1;
     // The keys sorted beside the customers, which are then put in place once: sorting the
     // customers themselves moved hundreds of bytes at every step (100,000 of them).
     let (mut keys, mut found) = (Vec::new(), Vec::new());

@@ -240,11 +240,11 @@ pub fn head(conn: &Connection) -> Result<Map<String, Json>> {
     head.insert("settings".into(), Json::Object(settings));
     head.insert(
         "campaigns".into(),
-        rows_of(conn, "campaign", false, "1", "id", None)?.into(),
+        rows_of(conn, "campaign", false, "1 = 1", "id", None)?.into(),
     );
     head.insert(
         "products".into(),
-        rows_of(conn, "product", false, "1", "id", None)?.into(),
+        rows_of(conn, "product", false, "1 = 1", "id", None)?.into(),
     );
     head.insert(
         "todos".into(),

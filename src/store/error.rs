@@ -75,6 +75,39 @@ pub enum StoreError {
 
     #[error("{}", crate::i18n::tf("store.database_error", &[("why", .0)]))]
     Sqlite(rusqlite::Error),
+
+    /// What the database server said, in its words (its message, detail and hint).
+    #[error("{}", crate::i18n::tf("store.server_error", &[("why", &server_words(.0))]))]
+    Server(postgres::Error),
+}
+
+/// A server error as a person reads it: PostgreSQL's message, then its detail and hint.
+pub(crate) fn server_words(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut words = db.message().to_string();
+            for more in [db.detail(), db.hint()].into_iter().flatten() {
+                words.push_str(" (");
+                words.push_str(more);
+                words.push(')');
+            }
+            words
+        }
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        if super::db::server_busy(&e) {
+            StoreError::Busy {
+                seconds: super::budget_text(),
+                holder: None,
+            }
+        } else {
+            StoreError::Server(e)
+        }
+    }
 }
 
 impl StoreError {

@@ -23,6 +23,10 @@ const SYNC_FOLDERS: &[&str] = &[
 /// back, whatever the locking); a mount whose locks lie is only worth one when kehu's own lock is
 /// not in force there.
 pub fn warnings(db: &Path) -> Vec<String> {
+    // A server keeps its own files: no drive of ours to judge.
+    if super::server::is_address(db) {
+        return Vec::new();
+    }
     let path = db.canonicalize().unwrap_or_else(|_| db.to_path_buf());
     let mut out = Vec::new();
     let lower = path.to_string_lossy().to_lowercase();

@@ -334,7 +334,7 @@ pub fn start_batch(conn: &Connection, ctx: &Ctx, source: &str) -> Result<i64> {
         "INSERT INTO import_batch (started_at, by, source) VALUES (?1, ?2, ?3)",
         params![ctx.clock.stamp(), ctx.user, source],
     )?;
-    Ok(conn.last_insert_rowid())
+    conn.last_insert_rowid()
 }
 
 pub fn finish_batch(

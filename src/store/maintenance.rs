@@ -36,7 +36,8 @@ pub fn check(store: &Store) -> Result<Vec<String>> {
 
 /// The full check of one connection's database: integrity, foreign keys, cached figures. The
 /// same check for the live database and for every backup copy.
-pub fn check_connection(conn: &Connection) -> Result<Vec<String>> {
+/// SQLite's own checks of a file: its pages and its foreign keys.
+fn file_problems(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut stmt = conn.prepare_cached("PRAGMA integrity_check")?;
     let lines = stmt
@@ -62,6 +63,16 @@ pub fn check_connection(conn: &Connection) -> Result<Vec<String>> {
         })?
         .collect::<crate::store::db::RowResult<Vec<_>>>()?;
     problems.extend(orphans);
+    Ok(problems)
+}
+
+pub fn check_connection(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    // A server checks its own pages and enforces foreign keys as it writes; kehu checks the
+    // figures it keeps.
+    if !conn.is_server() {
+        problems = file_problems(conn)?;
+    }
     let stale = customers::stale_derived(conn)?;
     if !stale.is_empty() {
         let shown: Vec<String> = stale.iter().take(10).map(i64::to_string).collect();
@@ -88,6 +99,9 @@ const MAX_RESTARTS: u32 = 3;
 /// then checks the copy. Written to a temporary file beside `dest` and renamed into place, so a
 /// failed backup never leaves a half-written file under the final name.
 pub fn backup(store: &Store, dest: &Path) -> Result<()> {
+    if store.is_server() {
+        return server_dump(store, dest);
+    }
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -226,6 +240,25 @@ fn copy_with_bounded_restarts(
     drop(backup);
     let backup = Backup::new(src, dst)?;
     backup.run_to_completion(-1, Duration::from_millis(20), None)?;
+    Ok(())
+}
+
+/// A book on a server is backed up by PostgreSQL's own `pg_dump` (custom format, for
+/// `pg_restore`), which reads the password where kehu does (`PGPASSWORD`, `~/.pgpass`).
+fn server_dump(store: &Store, dest: &Path) -> Result<()> {
+    let address = store.path().to_string_lossy().into_owned();
+    let output = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--schema=kehu", "--no-owner", "--file"])
+        .arg(dest)
+        .arg(&address)
+        .output()
+        .map_err(|_| StoreError::Refused(crate::i18n::t("server.no_pg_dump").into()))?;
+    if !output.status.success() {
+        return Err(StoreError::file(
+            dest,
+            String::from_utf8_lossy(&output.stderr).trim(),
+        ));
+    }
     Ok(())
 }
 
@@ -376,6 +409,10 @@ pub fn daily_backup(
     today: chrono::NaiveDate,
     keep: usize,
 ) -> Result<Option<std::path::PathBuf>> {
+    // A server's backups are its administrator's (and `kehu backup` runs pg_dump on demand).
+    if store.is_server() {
+        return Ok(None);
+    }
     let dir = backup_dir(store.path());
     let dest = dir.join(format!("kehu-auto-{today}.db"));
     if dest.exists() {

@@ -221,6 +221,21 @@ fn list_check(text: &str) -> Option<(String, &str)> {
     Some((format!("{})", comparisons.join(" OR ")), after))
 }
 
+/// The change log's record of a schema step.
+fn log_step(conn: &Connection, at: &str, by: &str, version: i64) -> Result<()> {
+    super::rows::exec(
+        conn,
+        "INSERT INTO change_log (at, by, table_name, row_id, action, after) VALUES (?1, ?2, 'schema', ?3, 'migrate', ?4)",
+        rusqlite::params![
+            at,
+            by,
+            version,
+            serde_json::json!({ "user_version": version }).to_string()
+        ],
+    )?;
+    Ok(())
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -278,21 +293,89 @@ fn apply_locked(conn: &Connection, target: i64, at: &str, by: &str) -> Result<()
         let version = index as i64 + 1;
         conn.execute_batch(sql)?;
         after_step(conn, version)?;
-        super::rows::exec(
-            conn,
-            "INSERT INTO change_log (at, by, table_name, row_id, action, after) VALUES (?1, ?2, 'schema', ?3, 'migrate', ?4)",
-            rusqlite::params![
-                at,
-                by,
-                version,
-                serde_json::json!({ "user_version": version }).to_string()
-            ],
-        )?;
+        log_step(conn, at, by, version)?;
     }
     // PRAGMA takes no bound parameters; both values are integers computed here.
     conn.execute_batch(&format!(
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {target};"
     ))?;
+    Ok(())
+}
+
+/// The schema a new book on a server starts from: SQLite's at this version, whole.
+pub const SERVER_BASELINE: i64 = 22;
+
+/// SQLite's functions with SQLite's meaning, for a book on a server (run by every upgrade).
+const SERVER_COMPAT: &str = include_str!("migrations/pg/compat.sql");
+const SERVER_BASELINE_SQL: &str = include_str!("migrations/pg/0022_baseline.sql");
+
+/// Steps after the baseline whose SQL PostgreSQL takes differently: (version, SQL). A step not
+/// listed runs the SQLite file's SQL as it is.
+const SERVER_STEPS: &[(i64, &str)] = &[];
+
+/// The schema version of a book on a server; 0 when the database has no kehu book.
+pub fn server_version(conn: &Connection) -> Result<i64> {
+    let present: bool = conn.query_row("SELECT to_regclass('kehu.meta') IS NOT NULL", [], |r| {
+        r.get(0)
+    })?;
+    if !present {
+        return Ok(0);
+    }
+    let value: String = conn.query_row(
+        "SELECT value FROM kehu.meta WHERE key = 'user_version'",
+        [],
+        |r| r.get(0),
+    )?;
+    value
+        .parse()
+        .map_err(|_| StoreError::Refused(format!("kehu.meta user_version = {value}")))
+}
+
+/// Creates the book's schema on a server, or brings it up to the latest version, in one
+/// transaction under kehu's write lock (two first starts at once: the second finds it done).
+pub fn migrate_server(conn: &Connection, at: &str, by: &str) -> Result<()> {
+    conn.execute_batch(super::db::begin_write(true))?;
+    let outcome = server_steps(conn, at, by);
+    match outcome {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn server_steps(conn: &Connection, at: &str, by: &str) -> Result<()> {
+    let current = server_version(conn)?;
+    let target = latest_version();
+    if current >= target {
+        return Ok(());
+    }
+    let mut steps: Vec<(i64, &str)> = Vec::new();
+    if current == 0 {
+        conn.execute_batch("CREATE SCHEMA IF NOT EXISTS kehu")?;
+        conn.execute_batch(SERVER_COMPAT)?;
+        steps.push((SERVER_BASELINE, SERVER_BASELINE_SQL));
+    } else {
+        conn.execute_batch(SERVER_COMPAT)?;
+    }
+    let from = current.max(SERVER_BASELINE);
+    for version in from + 1..=target {
+        let sql = SERVER_STEPS
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map_or(MIGRATIONS[version as usize - 1], |(_, sql)| *sql);
+        steps.push((version, sql));
+    }
+    for (version, sql) in steps {
+        conn.execute_batch(sql)?;
+        log_step(conn, at, by, version)?;
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('user_version', ?1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [target.to_string()],
+    )?;
     Ok(())
 }
 

@@ -40,6 +40,7 @@ pub mod reports;
 pub mod risk;
 mod rows;
 pub mod search_keys;
+pub mod server;
 pub mod settings;
 pub mod sheets;
 pub mod surveys;
@@ -258,6 +259,9 @@ impl Store {
     }
 
     fn open_unchecked(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
+        if server::is_address(path) {
+            return Store::open_server(path, mode, ctx);
+        }
         let budget = busy_budget();
         if path.is_dir() {
             return Err(StoreError::file(path, crate::i18n::t("file.folder")));
@@ -355,6 +359,56 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a book on a PostgreSQL server (`path` is its address), creating its schema when
+    /// `mode` allows and the database has none.
+    fn open_server(path: &Path, mode: OpenMode, ctx: &Ctx) -> Result<Store> {
+        let address = path.to_string_lossy();
+        lock::set_user(&ctx.user);
+        let conn = Connection::Pg(Box::new(db::Pg::new(server::connect(&address)?)));
+        let version = migrate::server_version(&conn)?;
+        if version == 0 && mode == OpenMode::Existing {
+            return Err(StoreError::Refused(crate::i18n::tf(
+                "server.no_book",
+                &[("address", &address)],
+            )));
+        }
+        if version > migrate::latest_version() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: migrate::latest_version(),
+            });
+        }
+        if version < migrate::latest_version() {
+            migrate::migrate_server(&conn, &ctx.clock.stamp(), &ctx.user)?;
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            budget: busy_budget(),
+            depth: std::cell::Cell::new(0),
+            last_change: std::cell::Cell::new(None),
+        })
+    }
+
+    /// Whether the book is on a database server rather than in a file.
+    pub fn is_server(&self) -> bool {
+        self.conn.is_server()
+    }
+
+    /// Opens the write transaction: on a server, waiting for kehu's lock at most the budget.
+    fn begin_write(&self) -> Result<()> {
+        self.conn
+            .execute_batch(db::begin_write(self.is_server()))
+            .map_err(|e| self.noted(e))?;
+        if self.is_server() {
+            let ms = self.budget.as_millis().max(1);
+            self.conn
+                .execute_batch(&format!("SET LOCAL lock_timeout = {ms}"))?;
+        }
+        Ok(())
+    }
+
     /// Opens a database at an older schema version — for tests of the upgrade path only.
     #[doc(hidden)]
     pub fn create_at_version(path: &Path, version: i64, ctx: &Ctx) -> Result<()> {
@@ -385,9 +439,7 @@ impl Store {
         self.refuse_if_damaged()?;
         let deadline = Instant::now() + self.budget;
         lock::clear_last_blocker();
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.noted(e))?;
+        self.begin_write()?;
         let value = match undo::grouped(&self.conn, f) {
             Ok((v, change)) => {
                 self.last_change.set(change);
@@ -436,6 +488,9 @@ impl Store {
 
     /// A write to a database marked damaged is refused with the way out.
     fn refuse_if_damaged(&self) -> Result<()> {
+        if self.is_server() {
+            return Ok(());
+        }
         match damage::verdict(&self.path) {
             Some(v) => Err(damage::refusal(&self.path, v)),
             None => Ok(()),
@@ -479,9 +534,7 @@ impl Store {
     pub fn begin_batch(&self) -> Result<()> {
         self.refuse_if_damaged()?;
         lock::clear_last_blocker();
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.noted(e))?;
+        self.begin_write()?;
         self.depth.set(1);
         Ok(())
     }
@@ -563,7 +616,7 @@ impl Store {
         }
         lock::clear_last_blocker();
         self.conn
-            .execute_batch("BEGIN DEFERRED")
+            .execute_batch(db::begin_read(self.is_server()))
             .map_err(|e| self.noted(e))?;
         let out = f(&self.conn);
         let _ = self

@@ -566,7 +566,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     // Each customer's purchases in the period: what they brought in, and how many purchases.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT sum(p.amount), count(*) FILTER (WHERE p.amount > 0) AS n FROM purchase p
-         WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id HAVING n > 0
+         WHERE {PURCHASE_MINE} AND p.on_date >= ?2 AND p.on_date <= ?3 GROUP BY p.customer_id HAVING count(*) FILTER (WHERE p.amount > 0) > 0
          ORDER BY 1 DESC"
     ))?;
     let per_buyer: Vec<(i64, i64)> = stmt

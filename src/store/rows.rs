@@ -237,7 +237,7 @@ pub fn insert_unlogged(
         .map(|(_, v)| v)
         .chain([&stamp, &user, &stamp, &user]);
     exec(conn, &sql, params_from_iter(values))?;
-    Ok(conn.last_insert_rowid())
+    conn.last_insert_rowid()
 }
 
 /// The log entry of row `id` just inserted with `cols`, also noting `also`.
@@ -412,7 +412,7 @@ pub fn delete(
 /// A whole row as a JSON object, for the change log.
 pub fn row_as_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Json>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-    let names: Vec<String> = stmt.column_names();
+    let names: Vec<String> = stmt.column_names()?;
     let row = stmt
         .query_row([id], |r| {
             let mut map = Map::new();

@@ -85,7 +85,7 @@ pub(crate) fn link_tag(conn: &Connection, id: i64, name: &str) -> Result<()> {
     }
     super::rows::exec(
         conn,
-        "INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO tag (name) VALUES (?1) ON CONFLICT DO NOTHING",
         [&name],
     )?;
     super::rows::exec(

@@ -314,24 +314,34 @@ fn plain_kehu_explains_and_shows_help() {
 #[test]
 fn a_server_address_is_not_taken_for_a_file() {
     let dir = tempfile::TempDir::new().unwrap();
-    for (how, url) in [
+    for (how, url, says) in [
         (
             "flag",
-            "postgresql://me@db.example:5432/crm?sslmode=require",
+            "postgresql://me@127.0.0.1:1/crm?sslmode=disable",
+            "cannot reach the database server",
         ),
-        ("env", "postgres://me@localhost/crm"),
+        (
+            "env",
+            "postgres://me@127.0.0.1:1/crm",
+            "cannot reach the database server",
+        ),
+        (
+            "no slashes",
+            "postgresql:crm",
+            "neither a file nor a server address",
+        ),
     ] {
         let mut cmd = crate::common::command_for(&dir.path().join("unused.db"));
         cmd.current_dir(dir.path());
         match how {
-            "flag" => cmd.args(["--db", url, "init"]),
-            _ => cmd.env("KEHU_DB", url).args(["customer", "list"]),
+            "env" => cmd.env("KEHU_DB", url).args(["customer", "list"]),
+            _ => cmd.args(["--db", url, "init"]),
         };
         let out = cmd.output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{how}: {err}");
         assert_clean_error(&err);
-        assert!(err.contains("database server's address"), "{how}: {err}");
+        assert!(err.contains(says), "{how}: {err}");
         assert!(
             std::fs::read_dir(dir.path()).unwrap().next().is_none(),
             "{how}: nothing is created"

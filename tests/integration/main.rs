@@ -19,6 +19,7 @@ mod report_splits;
 mod reports;
 mod restore;
 mod search_keys;
+mod server;
 mod sharing;
 mod store;
 mod store_integrity;

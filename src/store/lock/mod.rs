@@ -268,6 +268,9 @@ pub fn waiting_for() -> Option<Holder> {
 
 /// Who holds the lock of the database at `db` right now, if anyone does.
 pub fn current_holder(db: &Path) -> Option<Holder> {
+    if crate::store::server::is_address(db) {
+        return None;
+    }
     read_holder(&lock_dir(db))
 }
 

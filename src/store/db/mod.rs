@@ -9,6 +9,12 @@
 //! them at this one border.
 
 pub use rusqlite::ToSql;
+mod dialect;
+mod pg;
+
+pub use dialect::{begin_read, begin_write, server_busy};
+pub use pg::Pg;
+
 use rusqlite::types::ValueRef;
 pub use rusqlite::types::{FromSql, Value};
 
@@ -20,6 +26,7 @@ pub type RowResult<T> = rusqlite::Result<T>;
 /// One connection to a book.
 pub enum Connection {
     Sqlite(rusqlite::Connection),
+    Pg(Box<Pg>),
 }
 
 impl Connection {
@@ -28,13 +35,20 @@ impl Connection {
     pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match self {
             Connection::Sqlite(c) => Some(c),
+            Connection::Pg(_) => None,
         }
     }
 
     pub fn sqlite_mut(&mut self) -> Option<&mut rusqlite::Connection> {
         match self {
             Connection::Sqlite(c) => Some(c),
+            Connection::Pg(_) => None,
         }
+    }
+
+    /// Whether the book is on a database server.
+    pub fn is_server(&self) -> bool {
+        matches!(self, Connection::Pg(_))
     }
 
     /// A pragma's value (SQLite only: a server has none).
@@ -50,9 +64,11 @@ impl Connection {
     }
 
     /// The id of the row the last `INSERT` added.
-    pub fn last_insert_rowid(&self) -> i64 {
+    pub fn last_insert_rowid(&self) -> Result<i64> {
         match self {
-            Connection::Sqlite(c) => c.last_insert_rowid(),
+            Connection::Sqlite(c) => Ok(c.last_insert_rowid()),
+            // The sequence value this session drew last: the identity of the row just inserted.
+            Connection::Pg(_) => self.query_row("SELECT lastval()", [], |r| r.get(0)),
         }
     }
 
@@ -71,6 +87,7 @@ impl Connection {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Connection::Pg(pg) => Ok(pg.batch(&dialect::for_server(sql))?),
         }
     }
 
@@ -94,6 +111,10 @@ impl Connection {
     pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement::Sqlite(c.prepare_cached(sql)?)),
+            Connection::Pg(pg) => Ok(Statement::Pg {
+                pg,
+                sql: dialect::for_server(sql).into_owned(),
+            }),
         }
     }
 
@@ -101,6 +122,7 @@ impl Connection {
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement::SqliteOnce(c.prepare(sql)?)),
+            Connection::Pg(_) => self.prepare_cached(sql),
         }
     }
 }
@@ -109,19 +131,33 @@ impl Connection {
 pub enum Statement<'c> {
     Sqlite(rusqlite::CachedStatement<'c>),
     SqliteOnce(rusqlite::Statement<'c>),
+    /// Prepared when run, with the types of the values bound then.
+    Pg {
+        pg: &'c Pg,
+        sql: String,
+    },
 }
 
 impl<'c> Statement<'c> {
-    fn sqlite(&mut self) -> &mut rusqlite::Statement<'c> {
+    fn sqlite(&mut self) -> Option<&mut rusqlite::Statement<'c>> {
         match self {
-            Statement::Sqlite(s) => s,
-            Statement::SqliteOnce(s) => s,
+            Statement::Sqlite(s) => Some(s),
+            Statement::SqliteOnce(s) => Some(s),
+            Statement::Pg { .. } => None,
         }
     }
 
     pub fn execute(&mut self, params: impl Params) -> Result<usize> {
-        let s = self.sqlite();
-        Ok(params.with_refs(|p| s.execute(p))?)
+        match self {
+            Statement::Pg { pg, sql } => {
+                let values = values_of(params)?;
+                Ok(pg.execute(sql, &values)? as usize)
+            }
+            _ => {
+                let s = self.sqlite().expect("a SQLite statement");
+                Ok(params.with_refs(|p| s.execute(p))?)
+            }
+        }
     }
 
     pub fn query_row<T>(
@@ -129,8 +165,11 @@ impl<'c> Statement<'c> {
         params: impl Params,
         f: impl FnOnce(&Row<'_>) -> RowResult<T>,
     ) -> Result<T> {
-        let s = self.sqlite();
-        Ok(params.with_refs(|p| s.query_row(p, |r| f(&Row::Sqlite(r))))?)
+        let mut rows = self.query(params)?;
+        match rows.step()? {
+            Some(row) => Ok(f(&row)?),
+            None => Err(StoreError::no_rows()),
+        }
     }
 
     /// Every row, each read by `f`, one at a time as the caller iterates.
@@ -146,21 +185,49 @@ impl<'c> Statement<'c> {
 
     /// The rows, to step through with [`Rows::next`].
     pub fn query(&mut self, params: impl Params) -> Result<Rows<'_>> {
-        let s = self.sqlite();
-        Ok(Rows::Sqlite(params.with_refs(|p| s.query(p))?))
+        match self {
+            Statement::Pg { pg, sql } => {
+                let values = values_of(params)?;
+                Ok(Rows::Pg {
+                    rows: pg.query(sql, &values)?,
+                    at: 0,
+                })
+            }
+            _ => {
+                let s = self.sqlite().expect("a SQLite statement");
+                Ok(Rows::Sqlite(params.with_refs(|p| s.query(p))?))
+            }
+        }
     }
 
     pub fn parameter_count(&mut self) -> usize {
-        self.sqlite().parameter_count()
+        match self {
+            Statement::Pg { sql, .. } => dialect::parameter_count(sql),
+            _ => self.sqlite().map_or(0, |s| s.parameter_count()),
+        }
     }
 
-    pub fn column_count(&mut self) -> usize {
-        self.sqlite().column_count()
+    pub fn column_count(&mut self) -> Result<usize> {
+        Ok(self.column_names()?.len())
     }
 
-    pub fn column_names(&mut self) -> Vec<String> {
-        self.sqlite().column_names().map(str::to_string).collect()
+    pub fn column_names(&mut self) -> Result<Vec<String>> {
+        match self {
+            Statement::Pg { pg, sql } => Ok(pg.columns(sql)?),
+            _ => Ok(self
+                .sqlite()
+                .map(|s| s.column_names().map(str::to_string).collect())
+                .unwrap_or_default()),
+        }
     }
+}
+
+fn values_of(params: impl Params) -> Result<Vec<Value>> {
+    Ok(params.with_refs(|p| {
+        p.iter()
+            .map(|v| value_of(*v))
+            .collect::<RowResult<Vec<_>>>()
+    })?)
 }
 
 /// The rows of [`Statement::query_map`], each read as it is reached.
@@ -188,6 +255,11 @@ where
 /// The rows of [`Statement::query`].
 pub enum Rows<'s> {
     Sqlite(rusqlite::Rows<'s>),
+    /// A server's rows arrive whole.
+    Pg {
+        rows: Vec<postgres::Row>,
+        at: usize,
+    },
 }
 
 impl Rows<'_> {
@@ -200,6 +272,11 @@ impl Rows<'_> {
     fn step(&mut self) -> RowResult<Option<Row<'_>>> {
         match self {
             Rows::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),
+            Rows::Pg { rows, at } => {
+                let row = rows.get(*at);
+                *at += 1;
+                Ok(row.map(Row::Pg))
+            }
         }
     }
 }
@@ -207,6 +284,7 @@ impl Rows<'_> {
 /// One row of a result.
 pub enum Row<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
+    Pg(&'r postgres::Row),
 }
 
 impl Row<'_> {
@@ -214,6 +292,23 @@ impl Row<'_> {
     pub fn get<I: ColumnIndex, T: FromSql>(&self, idx: I) -> RowResult<T> {
         match self {
             Row::Sqlite(r) => idx.get_sqlite(r),
+            Row::Pg(r) => {
+                let at = idx.position(r)?;
+                let failed = |e: Box<dyn std::error::Error + Send + Sync>| {
+                    rusqlite::Error::FromSqlConversionFailure(at, rusqlite::types::Type::Null, e)
+                };
+                let value = pg::value_at(r, at).map_err(failed)?;
+                T::column_result(as_ref(&value)).map_err(|e| match e {
+                    rusqlite::types::FromSqlError::InvalidType => {
+                        rusqlite::Error::InvalidColumnType(
+                            at,
+                            r.columns()[at].name().to_string(),
+                            kind_name(&value),
+                        )
+                    }
+                    other => failed(Box::new(other)),
+                })
+            }
         }
     }
 
@@ -226,17 +321,44 @@ impl Row<'_> {
 /// Where a column is: its position or its name.
 pub trait ColumnIndex: Copy {
     fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T>;
+    fn position(self, row: &postgres::Row) -> RowResult<usize>;
 }
 
 impl ColumnIndex for usize {
     fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T> {
         row.get(self)
     }
+
+    fn position(self, row: &postgres::Row) -> RowResult<usize> {
+        if self < row.len() {
+            Ok(self)
+        } else {
+            Err(rusqlite::Error::InvalidColumnIndex(self))
+        }
+    }
 }
 
 impl ColumnIndex for &str {
     fn get_sqlite<T: FromSql>(self, row: &rusqlite::Row<'_>) -> RowResult<T> {
         row.get(self)
+    }
+
+    fn position(self, row: &postgres::Row) -> RowResult<usize> {
+        row.columns()
+            .iter()
+            .position(|c| c.name().eq_ignore_ascii_case(self))
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(self.to_string()))
+    }
+}
+
+fn kind_name(v: &Value) -> rusqlite::types::Type {
+    use rusqlite::types::Type;
+    match v {
+        Value::Null => Type::Null,
+        Value::Integer(_) => Type::Integer,
+        Value::Real(_) => Type::Real,
+        Value::Text(_) => Type::Text,
+        Value::Blob(_) => Type::Blob,
     }
 }
 

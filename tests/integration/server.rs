@@ -1,0 +1,131 @@
+//! The same book on a PostgreSQL server: the commands read and write it as they do a file.
+//! Needs a server: `KEHU_TEST_PG` is the address of one whose role may create databases
+//! (`.ci/pg-start` starts a throwaway one). Without it these tests say they are skipped —
+//! except under CI, where they must run.
+
+use std::path::PathBuf;
+
+use crate::common::Kehu;
+
+/// A database of its own on the test server, dropped at the end.
+struct ServerBook {
+    kehu: Kehu,
+    admin: String,
+    name: String,
+}
+
+impl Drop for ServerBook {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// A fresh, empty database on the test server, or `None` (skipped) when there is none.
+fn server_book(test: &str) -> Option<ServerBook> {
+    let Ok(admin) = std::env::var("KEHU_TEST_PG") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "KEHU_TEST_PG is not set: CI must run the PostgreSQL tests (.ci/pg-start)"
+        );
+        eprintln!("skipped {test}: no PostgreSQL server (set KEHU_TEST_PG; see README)");
+        return None;
+    };
+    let name = format!("kehu_{test}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("cannot reach the test server {admin}: {e}"));
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        client.batch_execute(&sql).expect("a database for the test");
+    }
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("an address ending in /database");
+    let kehu = Kehu {
+        dir: tempfile::TempDir::new().expect("temp dir"),
+        db: PathBuf::from(format!("{base}/{name}")),
+    };
+    Some(ServerBook { kehu, admin, name })
+}
+
+#[test]
+fn the_demo_book_reads_the_same_on_a_server_as_in_a_file() {
+    let Some(server) = server_book("demo_same") else {
+        return;
+    };
+    let file = Kehu::uninitialised();
+    server.kehu.ok(&["--demo", "init"]);
+    file.ok(&["--demo", "init"]);
+    for args in [
+        &["today"][..],
+        &["report"],
+        &["report", "--owner", "li.na"],
+        &["customer", "list"],
+        &["customer", "list", "--json"],
+        &["customer", "list", "--search", "wang"],
+        &["customer", "list", "--sort", "value"],
+        &["customer", "show", "5"],
+        &["ticket", "list"],
+        &["deal", "list"],
+        &["todo", "list"],
+        &["history", "7"],
+        &["product", "list"],
+        &["campaign", "list"],
+    ] {
+        assert_eq!(
+            server.kehu.ok(args),
+            file.ok(args),
+            "kehu {args:?} differs between the server and the file"
+        );
+    }
+}
+
+#[test]
+fn writes_on_a_server_keep_versions_and_refuse_a_stale_edit() {
+    let Some(server) = server_book("stale_edit") else {
+        return;
+    };
+    let k = &server.kehu;
+    k.ok(&["init"]);
+    let id = k.add(&["--name", "王芳", "--phone", "13800138000"]);
+    let shown = k.json(&["customer", "show", &id.to_string(), "--json"]);
+    assert_eq!(shown["name"], "王芳");
+    let version = shown["version"].as_i64().expect("a version");
+    k.ok(&[
+        "customer",
+        "edit",
+        &id.to_string(),
+        "--city",
+        "上海",
+        "--if-version",
+        &version.to_string(),
+    ]);
+    let err = k.fails(&[
+        "customer",
+        "edit",
+        &id.to_string(),
+        "--city",
+        "北京",
+        "--if-version",
+        &version.to_string(),
+    ]);
+    assert!(err.contains("changed") || err.contains("version"), "{err}");
+    let after = k.json(&["customer", "show", &id.to_string(), "--json"]);
+    assert_eq!(after["city"], "上海");
+    assert_eq!(after["version"].as_i64(), Some(version + 1));
+}
+
+#[test]
+fn a_server_address_with_no_book_says_how_to_make_one() {
+    let Some(server) = server_book("no_book") else {
+        return;
+    };
+    let err = server.kehu.fails(&["customer", "list"]);
+    assert!(err.contains("kehu") && err.contains("init"), "{err}");
+}
