@@ -391,6 +391,20 @@ impl Store {
         })
     }
 
+    /// Asks to hear of every commit to the book (on a server; a file's counter is read instead).
+    pub fn listen(&self) -> Result<()> {
+        if self.is_server() {
+            self.conn.execute_batch("LISTEN kehu")?;
+        }
+        Ok(())
+    }
+
+    /// Whether a commit was announced since the last call (after [`Store::listen`]); always true
+    /// on a file, where [`pages::data_version`] is the cheap check.
+    pub fn announced(&self) -> bool {
+        self.conn.take_notifications()
+    }
+
     /// Whether the book is on a database server rather than in a file.
     pub fn is_server(&self) -> bool {
         self.conn.is_server()
@@ -472,6 +486,10 @@ impl Store {
 
     /// Commits the open transaction, retrying a busy `COMMIT` until `deadline`.
     fn commit(&self, deadline: Instant) -> Result<()> {
+        // Every screen on the book hears of it at the commit (a notice is transactional).
+        if self.is_server() {
+            self.conn.execute_batch("NOTIFY kehu")?;
+        }
         loop {
             match self.conn.execute_batch("COMMIT") {
                 Ok(()) => return Ok(()),

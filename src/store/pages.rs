@@ -455,7 +455,13 @@ pub fn id_shares(conn: &Connection, n: usize) -> Result<Vec<std::ops::Range<i64>
 }
 
 /// SQLite's counter of commits by other connections: a cheap "has anyone else written" check.
+/// A server has none: the change log's last id moves with every commit that changed something.
 pub fn data_version(conn: &Connection) -> Result<i64> {
+    if conn.is_server() {
+        return conn.query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| {
+            r.get(0)
+        });
+    }
     conn.pragma_query_value("data_version")
 }
 

@@ -129,3 +129,64 @@ fn a_server_address_with_no_book_says_how_to_make_one() {
     let err = server.kehu.fails(&["customer", "list"]);
     assert!(err.contains("kehu") && err.contains("init"), "{err}");
 }
+
+/// A screen on a server hears of a teammate's commit from the server itself (LISTEN/NOTIFY),
+/// and the change log says what changed.
+#[test]
+fn a_teammates_commit_is_announced_to_a_listening_connection() {
+    use kehu::store::{OpenMode, Store, pages};
+    let Some(server) = server_book("announce") else {
+        return;
+    };
+    server.kehu.ok(&["init"]);
+    let screen = Store::open(
+        &server.kehu.db,
+        OpenMode::Existing,
+        &crate::common::ctx("li.na"),
+    )
+    .expect("the book on the server");
+    screen.listen().expect("LISTEN");
+    assert!(!screen.announced(), "nothing was committed yet");
+    let before = screen
+        .read(pages::data_version)
+        .expect("the change log's last id");
+    server.kehu.add(&["--name", "Li Lei"]);
+    assert!(crate::common::wait_for(
+        std::time::Duration::from_secs(5),
+        || screen.announced()
+    ));
+    assert!(!screen.announced(), "one commit is announced once");
+    assert!(screen.read(pages::data_version).expect("the last id") > before);
+}
+
+/// The screen on a server shows a teammate's change without a key, as on a file.
+#[test]
+fn a_teammates_change_appears_on_a_screen_on_a_server() {
+    let Some(server) = server_book("screen_refresh") else {
+        return;
+    };
+    server.kehu.ok(&["--demo", "init"]);
+    let mut app = kehu::tui::App::new(&server.kehu.db, crate::common::ctx("li.na"), "crm".into())
+        .expect("the screen on the server");
+    assert!(app.settle(crate::tui::SETTLE));
+    let id = app.state.selected_id.expect("a customer is highlighted");
+    server.kehu.ok(&[
+        "customer",
+        "edit",
+        &id.to_string(),
+        "--city",
+        "Changed Elsewhere",
+    ]);
+    let started = std::time::Instant::now();
+    let seen = crate::common::wait_for(std::time::Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        crate::tui::screen(&mut app, 100, 30).contains("Changed Elsewhere")
+    });
+    assert!(seen, "{}", crate::tui::screen(&mut app, 100, 30));
+    eprintln!(
+        "a teammate's edit reached the screen in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(app.state.selected_id, Some(id), "selection kept");
+}

@@ -46,6 +46,15 @@ impl Connection {
         }
     }
 
+    /// Whether notices arrived since the last call (they are read from the socket without
+    /// waiting); true on a file, which has none.
+    pub fn take_notifications(&self) -> bool {
+        match self {
+            Connection::Sqlite(_) => true,
+            Connection::Pg(pg) => pg.take_notifications(),
+        }
+    }
+
     /// Whether the book is on a database server.
     pub fn is_server(&self) -> bool {
         matches!(self, Connection::Pg(_))

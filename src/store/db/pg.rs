@@ -34,6 +34,25 @@ impl Pg {
         self.client.borrow_mut()
     }
 
+    /// Drains the notices that arrived; whether there were any (or the connection failed, when
+    /// reading the change log is the safe answer). Waits a moment for the socket: the crate's
+    /// non-waiting iterator does not turn its event loop, so a notice nothing else read stays
+    /// unseen.
+    pub fn take_notifications(&self) -> bool {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client.borrow_mut();
+        let mut notices = client.notifications();
+        let mut iter = notices.timeout_iter(std::time::Duration::from_millis(2));
+        let mut any = false;
+        loop {
+            match iter.next() {
+                Ok(Some(_)) => any = true,
+                Ok(None) => return any,
+                Err(_) => return true,
+            }
+        }
+    }
+
     pub fn batch(&self, sql: &str) -> Result<(), postgres::Error> {
         self.client
             .borrow_mut()

@@ -81,6 +81,7 @@ impl Worker {
     /// Opens a second connection to `path` on a new thread.
     pub fn start(path: PathBuf, ctx: Ctx, waker: Waker) -> Result<Worker, StoreError> {
         let store = Store::open(&path, OpenMode::Existing, &ctx)?;
+        store.listen()?;
         let (tx, requests) = channel::<Request>();
         let (replies, rx) = channel::<Reply>();
         let replies = Notifying::new(replies, waker);
@@ -112,6 +113,7 @@ fn serve(
         started: Instant::now(),
         queue: None,
         search_reads: 0,
+        quiet_polls: 0,
     };
     while let Ok(request) = requests.recv() {
         if let Ok(mut b) = busy.lock() {
@@ -223,7 +225,13 @@ struct Seen {
     queue: Option<QueueCache>,
     /// Reads of every customer's search text started: each read's parts carry its number.
     search_reads: u64,
+    /// Polls since the change log was last read (on a server, which announces commits).
+    quiet_polls: u32,
 }
+
+/// On a server the change log is read when a commit is announced, and at least this often in
+/// polls (about half a minute) in case an announcement was lost with a dropped connection.
+const READ_LOG_EVERY: u32 = 40;
 
 /// The rows of the list's top sent first: a screenful on most terminals (the rest follows at
 /// once on a taller one).
@@ -689,6 +697,13 @@ fn handle(
             Reply::LineDone { line, result }
         }
         Request::Poll => {
+            if store.is_server() {
+                seen.quiet_polls += 1;
+                if !store.announced() && seen.quiet_polls < READ_LOG_EVERY {
+                    return None;
+                }
+                seen.quiet_polls = 0;
+            }
             let v = store.read(pages::data_version).ok()?;
             if v == seen.version {
                 return None;
