@@ -1,11 +1,16 @@
 //! Who else has the database open: small files in a folder beside it (user, host, pid), touched
-//! every 30 seconds. Files, not table writes: a write would wake every teammate's refresh.
+//! every 30 seconds. Files, not table writes: a write would wake every teammate's refresh. A
+//! book on a server has no folder of ours: there a table outside the change log plays the part.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
+
+use super::Result;
+use crate::store::db::Connection;
 
 /// How often a running kehu touches its file, and when a file counts as left behind.
 pub const TOUCH_EVERY: Duration = Duration::from_secs(30);
@@ -78,6 +83,45 @@ impl Drop for Presence {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.file);
     }
+}
+
+/// On a server: says this process is still here (the server's clock stamps it, so teammates'
+/// clocks need not agree), forgets screens silent for [`STALE_AFTER`], and returns everyone
+/// else. Not a write of the book: no change log and no notice, so it wakes no one's refresh.
+pub fn heartbeat(conn: &Connection, user: &str) -> Result<Vec<Present>> {
+    let (host, pid) = (host_name(), i64::from(std::process::id()));
+    conn.execute(
+        "INSERT INTO presence (host, pid, user_name, seen_at) VALUES (?1, ?2, ?3, now())
+         ON CONFLICT (host, pid) DO UPDATE SET user_name = excluded.user_name, seen_at = now()",
+        params![host, pid, user],
+    )?;
+    conn.execute(
+        "DELETE FROM presence WHERE seen_at < now() - make_interval(secs => ?1)",
+        [STALE_AFTER.as_secs_f64()],
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_name, host, pid FROM presence WHERE NOT (host = ?1 AND pid = ?2)
+         ORDER BY user_name, host",
+    )?;
+    let found = stmt
+        .query_map(params![host, pid], |r| {
+            Ok(Present {
+                user: r.get(0)?,
+                host: r.get(1)?,
+                pid: r.get(2)?,
+            })
+        })?
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
+    Ok(found)
+}
+
+/// On a server: this process has left.
+pub fn leave(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM presence WHERE host = ?1 AND pid = ?2",
+        params![host_name(), i64::from(std::process::id())],
+    )?;
+    Ok(())
 }
 
 /// Everyone else with the database open now (files touched recently, not this process's).

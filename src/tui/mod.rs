@@ -55,6 +55,8 @@ pub struct App {
     db: std::path::PathBuf,
     last_presence: Option<Instant>,
     last_touch: Instant,
+    /// The book is on a server: presence goes through the worker.
+    on_server: bool,
     /// Keys typed while the highlighted customer's details load, replayed in order once they
     /// arrive (see `State::waiting_for`).
     typeahead: Vec<KeyEvent>,
@@ -69,7 +71,12 @@ impl App {
         let mut state = State::new(ctx.user.clone(), db_label, ctx.clock);
         state.monochrome = theme::monochrome();
         update::start(&mut state);
-        let presence = store::presence::Presence::announce(path, &ctx.user);
+        let on_server = store::server::is_address(path);
+        let presence = if on_server {
+            None
+        } else {
+            store::presence::Presence::announce(path, &ctx.user)
+        };
         // The user's own keys; a line that cannot be used is said, and its defaults stay.
         if let Some(text) =
             crate::config::config_path().and_then(|p| std::fs::read_to_string(p).ok())
@@ -99,6 +106,7 @@ impl App {
             db: path.to_path_buf(),
             last_presence: None,
             last_touch: Instant::now(),
+            on_server,
             typeahead: Vec::new(),
         };
         app.flush();
@@ -265,6 +273,7 @@ impl App {
             if !matches!(
                 reply,
                 worker::Reply::Changed(_)
+                    | worker::Reply::Others(_)
                     | worker::Reply::Progress { .. }
                     | worker::Reply::SearchPart { .. }
                     | worker::Reply::Page { done: false, .. }
@@ -322,6 +331,14 @@ impl App {
             }
         }
         if self
+            .last_presence
+            .is_none_or(|t| t.elapsed() >= PRESENCE_EVERY)
+            && self.on_server
+        {
+            // A server keeps presence in a table, which only the worker may touch.
+            self.last_presence = Some(Instant::now());
+            self.worker.send(Request::Presence);
+        } else if self
             .last_presence
             .is_none_or(|t| t.elapsed() >= PRESENCE_EVERY)
         {

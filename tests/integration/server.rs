@@ -190,3 +190,48 @@ fn a_teammates_change_appears_on_a_screen_on_a_server() {
     );
     assert_eq!(app.state.selected_id, Some(id), "selection kept");
 }
+
+/// On a server, who else has the book open comes from the server's presence table: a teammate's
+/// fresh heartbeat shows, an old one is forgotten, and a closed screen leaves at once.
+#[test]
+fn a_screen_on_a_server_shows_who_else_is_here() {
+    let Some(server) = server_book("presence") else {
+        return;
+    };
+    server.kehu.ok(&["init"]);
+    let mut raw = postgres::Client::connect(&server.kehu.db.to_string_lossy(), postgres::NoTls)
+        .expect("the test database");
+    raw.batch_execute(
+        "INSERT INTO kehu.presence (host, pid, user_name, seen_at) VALUES
+             ('elsewhere', 1, 'wang', now()),
+             ('long-gone', 2, 'zhao', now() - interval '10 minutes')",
+    )
+    .expect("two teammates' heartbeats");
+    let mut app = kehu::tui::App::new(&server.kehu.db, crate::common::ctx("li.na"), "crm".into())
+        .expect("the screen on the server");
+    assert!(app.settle(crate::tui::SETTLE));
+    let shown = crate::common::wait_for(std::time::Duration::from_secs(5), || {
+        app.tick();
+        app.pump();
+        app.state.status.others == ["wang@elsewhere"]
+    });
+    assert!(shown, "{:?}", app.state.status.others);
+    assert!(crate::tui::screen(&mut app, 120, 30).contains("wang@elsewhere"));
+    let rows = |raw: &mut postgres::Client| -> Vec<String> {
+        raw.query("SELECT user_name FROM kehu.presence ORDER BY 1", &[])
+            .expect("presence")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(
+        rows(&mut raw),
+        ["li.na", "wang"],
+        "the old heartbeat is forgotten"
+    );
+    drop(app);
+    let left = crate::common::wait_for(std::time::Duration::from_secs(5), || {
+        rows(&mut raw) == ["wang"]
+    });
+    assert!(left, "{:?}", rows(&mut raw));
+}

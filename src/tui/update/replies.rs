@@ -454,6 +454,7 @@ pub fn reply(s: &mut State, r: Reply) {
                 inform(s, tf("msg.updated_with_changes_by", &[("by", &by)]));
             }
         }
+        Reply::Others(others) => s.status.others = others,
         Reply::LineDone { line, result } => match result {
             Ok(out) => {
                 let out = out.trim_end().to_string();

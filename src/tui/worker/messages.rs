@@ -305,12 +305,16 @@ pub enum Request {
     },
     /// Has another process committed since we last looked?
     Poll,
+    /// On a server: say this screen is still here, and ask who else is.
+    Presence,
     /// A command line from the `:` palette.
     RunLine(String),
 }
 
 #[derive(Debug)]
 pub enum Reply {
+    /// Who else has the book open ("user@host"), from the server's presence table.
+    Others(Vec<String>),
     Page {
         seq: u64,
         anchor: Anchor,

@@ -126,8 +126,12 @@ fn serve(
         if let Some(reply) = reply
             && replies.send(reply).is_err()
         {
-            return;
+            break;
         }
+    }
+    // The screen closed: teammates stop seeing it at once rather than after the heartbeat ages.
+    if store.is_server() {
+        let _ = store::presence::leave(store.conn());
     }
 }
 
@@ -695,6 +699,14 @@ fn handle(
             let ctx = Ctx::new(ctx.user.clone(), seen.now(ctx));
             let result = crate::cli::run_line(store.path(), &ctx, &line).map_err(|e| e.to_string());
             Reply::LineDone { line, result }
+        }
+        Request::Presence => {
+            let here = store::presence::heartbeat(store.conn(), &ctx.user).ok()?;
+            Reply::Others(
+                here.into_iter()
+                    .map(|p| format!("{}@{}", p.user, p.host))
+                    .collect(),
+            )
         }
         Request::Poll => {
             if store.is_server() {

@@ -4,6 +4,16 @@
 -- whatever the database's locale: keyset paging and sorted lists depend on it. Generated from a
 -- fresh SQLite book, then the triggers written by hand.
 
+-- Who has the book open: a heartbeat every few seconds, stamped by the server's clock
+-- (written outside the change log: it is not part of the book).
+CREATE TABLE presence (
+    host      TEXT COLLATE "C" NOT NULL,
+    pid       BIGINT NOT NULL,
+    user_name TEXT COLLATE "C" NOT NULL,
+    seen_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (host, pid)
+);
+
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
     value TEXT COLLATE "C" NOT NULL
