@@ -269,3 +269,40 @@ pub fn undo(env: &mut Env, change: Option<i64>) -> Result<()> {
         .line(&crate::i18n::tf("undo.done", &[("what", &what)]))?;
     Ok(())
 }
+
+/// `kehu copy FROM TO`: the whole book into a new database (a file or a server), exactly.
+pub fn copy(from: &Path, to: &Path, ctx: &Ctx) -> Result<()> {
+    if from == to {
+        bail!("{}", crate::i18n::t("copy.same"));
+    }
+    let source = Store::open(from, OpenMode::Existing, ctx)?;
+    let target = Store::open(to, OpenMode::Create { shared: false }, ctx)?;
+    let mut out = Out::new();
+    let mut lines = Vec::new();
+    let copied = store::copy::copy(&source, &target, &mut |table, rows| {
+        lines.push(crate::i18n::tf(
+            "copy.table",
+            &[("table", &table), ("rows", &rows)],
+        ));
+    })?;
+    for line in lines {
+        out.line(&line)?;
+    }
+    let customers = copied
+        .tables
+        .iter()
+        .find(|(t, _)| *t == "customer")
+        .map_or(0, |(_, n)| *n);
+    let rows: usize = copied.tables.iter().map(|(_, n)| n).sum();
+    out.line(&crate::i18n::tf(
+        "copy.done",
+        &[
+            ("from", &from.display()),
+            ("to", &to.display()),
+            ("customers", &customers),
+            ("rows", &rows),
+        ],
+    ))?;
+    out.flush()?;
+    Ok(())
+}

@@ -108,6 +108,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    Copy {
+        from: std::path::PathBuf,
+        to: std::path::PathBuf,
+    },
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

@@ -99,6 +99,7 @@ pub(crate) fn parse_line(parser: &mut clap::Command, line: &str) -> Result<Comma
             Command::Batch { .. }
             | Command::Init { .. }
             | Command::Restore { .. }
+            | Command::Copy { .. }
             | Command::Backup { .. }
             | Command::Completions { .. }
             | Command::Man { .. }

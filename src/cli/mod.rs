@@ -253,6 +253,10 @@ pub fn run(mut cli: Cli) -> Result<()> {
     if let Command::Init { shared } = command {
         return admin::init(&db_path(&cli)?, shared, cli.demo, &ctx);
     }
+    // A copy names both its databases; `--db` plays no part.
+    if let Command::Copy { from, to } = &command {
+        return admin::copy(from, to, &ctx);
+    }
     // A damaged database may not even open: restore works on the path.
     if let Command::Restore { file, force } = &command
         && !cli.demo
@@ -313,7 +317,12 @@ pub fn command_names(first: Option<&str>) -> Vec<String> {
     level
         .get_subcommands()
         .map(|c| c.get_name().to_string())
-        .filter(|n| !matches!(n.as_str(), "help" | "batch" | "init" | "restore" | "backup"))
+        .filter(|n| {
+            !matches!(
+                n.as_str(),
+                "help" | "batch" | "init" | "restore" | "backup" | "copy"
+            )
+        })
         .collect()
 }
 
@@ -347,6 +356,7 @@ pub(crate) fn dispatch(env: &mut Env, command: Command) -> Result<()> {
         Command::Restore { file, force } => {
             admin::restore(env.store.path(), &file, force, &env.ctx)?
         }
+        Command::Copy { from, to } => admin::copy(&from, &to, &env.ctx)?,
         Command::Batch {
             file,
             atomic,

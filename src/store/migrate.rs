@@ -114,6 +114,9 @@ fn ids_never_reused(conn: &Connection) -> Result<()> {
 /// Starts every AUTOINCREMENT table's next id above the highest it has ever had: its rows, and
 /// the rows the change log remembers (erased before an upgrade, or before an export was restored).
 pub fn raise_sequences(conn: &Connection) -> Result<()> {
+    if conn.is_server() {
+        return raise_server_sequences(conn);
+    }
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' \
@@ -136,6 +139,37 @@ pub fn raise_sequences(conn: &Connection) -> Result<()> {
         conn.execute(
             "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
             rusqlite::params![table, seen],
+        )?;
+    }
+    Ok(())
+}
+
+/// The same on a server: each identity column's sequence, after rows were written with their ids
+/// (which does not move it).
+fn raise_server_sequences(conn: &Connection) -> Result<()> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT table_name::text FROM information_schema.columns
+             WHERE table_schema = 'kehu' AND column_name = 'id' AND is_identity = 'YES'
+             ORDER BY 1",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<crate::store::db::RowResult<_>>()?;
+    for table in tables {
+        // Table names come from the schema itself, not from input.
+        conn.query_row(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('kehu.{table}', 'id'), greatest( \
+                 coalesce((SELECT max(id) FROM {table}), 0), \
+                 coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0), \
+                 coalesce(pg_sequence_last_value(pg_get_serial_sequence('kehu.{table}', 'id')::regclass), 0), \
+                 1), \
+                 coalesce((SELECT max(id) FROM {table}), 0) > 0 \
+                 OR coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0) > 0 \
+                 OR pg_sequence_last_value(pg_get_serial_sequence('kehu.{table}', 'id')::regclass) IS NOT NULL)"
+            ),
+            [&table],
+            |_| Ok(()),
         )?;
     }
     Ok(())

@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod campaigns;
 pub mod care;
 pub mod contacts;
+pub mod copy;
 pub mod coupons;
 pub mod customers;
 pub mod damage;
