@@ -93,7 +93,17 @@ pub(crate) fn server_words(e: &postgres::Error) -> String {
             }
             words
         }
-        None => e.to_string(),
+        // Not the server's words (a refused certificate, a closed socket): the causes in turn.
+        None => {
+            let mut words = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                words.push_str(": ");
+                words.push_str(&c.to_string());
+                cause = c.source();
+            }
+            words
+        }
     }
 }
 

@@ -21,10 +21,39 @@ pub fn ctx(user: &str) -> Ctx {
     Ctx::new(user, clock())
 }
 
+/// Whether this run of the suite is against a PostgreSQL server (`KEHU_TEST_BACKEND=pg`, with
+/// `KEHU_TEST_PG` naming it) rather than SQLite files.
+pub fn on_server() -> bool {
+    std::env::var("KEHU_TEST_BACKEND").is_ok_and(|b| b == "pg")
+}
+
+/// Where a test's book lives: `kehu.db` in its folder, or a new database on the test server.
+/// (Server databases are left for the throwaway server's end.)
+pub fn book_in(dir: &TempDir) -> PathBuf {
+    if !on_server() {
+        return dir.path().join("kehu.db");
+    }
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let admin = std::env::var("KEHU_TEST_PG").expect("KEHU_TEST_PG names the test server");
+    let name = format!(
+        "kehu_t{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("a database for the test");
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("an address ending in /database");
+    PathBuf::from(format!("{base}/{name}"))
+}
+
 pub fn temp_store() -> (TempDir, Store) {
     let dir = TempDir::new().expect("temp dir");
     let store = Store::open(
-        &dir.path().join("kehu.db"),
+        &book_in(&dir),
         OpenMode::Create { shared: false },
         &ctx("tester"),
     )
@@ -55,7 +84,7 @@ impl Kehu {
 
     pub fn uninitialised() -> Kehu {
         let dir = TempDir::new().expect("temp dir");
-        let db = dir.path().join("kehu.db");
+        let db = book_in(&dir);
         Kehu { dir, db }
     }
 

@@ -9,6 +9,7 @@ use crate::common::Kehu;
 
 /// A database of its own on the test server, dropped at the end.
 struct ServerBook {
+    /// The database's name on the server.
     kehu: Kehu,
     admin: String,
     name: String,
@@ -304,4 +305,74 @@ fn the_demo_book_moves_file_to_server_to_file_exactly() {
     // A copy never merges.
     let err = first.fails(&["copy", &first.db.to_string_lossy(), &url]);
     assert!(err.contains("already holds a book"), "{err}");
+}
+
+/// TLS as the address asks for it (libpq's `sslmode`): `verify-full` against the root that
+/// signed the server's certificate connects encrypted; against other roots it is refused,
+/// saying why; `disable` stays in the clear. Needs the test server on TCP with TLS
+/// (`KEHU_TEST_PG_TLS`, `KEHU_TEST_PG_CA`, both set by `.ci/run`).
+#[test]
+fn tls_to_a_server_is_checked_as_sslmode_asks() {
+    use kehu::store::{OpenMode, Store};
+    let Some(server) = server_book("tls") else {
+        return;
+    };
+    let (Ok(tls), Ok(ca)) = (
+        std::env::var("KEHU_TEST_PG_TLS"),
+        std::env::var("KEHU_TEST_PG_CA"),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "KEHU_TEST_PG_TLS and KEHU_TEST_PG_CA must be set under CI"
+        );
+        eprintln!("skipped: no TLS test server (KEHU_TEST_PG_TLS, KEHU_TEST_PG_CA)");
+        return;
+    };
+    let (base, _) = tls
+        .rsplit_once('/')
+        .expect("an address ending in /database");
+    let address = |query: &str| format!("{base}/{}?{query}", server.name);
+    let ca = ca.replace('/', "%2F");
+    let encrypted = |address: &str| -> bool {
+        let store = Store::open(
+            std::path::Path::new(address),
+            OpenMode::Create { shared: false },
+            &crate::common::ctx("li.na"),
+        )
+        .unwrap_or_else(|e| panic!("{address}: {e}"));
+        store
+            .read(|c| {
+                c.query_row(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    [],
+                    |r| r.get::<_, bool>(0),
+                )
+            })
+            .expect("the connection's TLS state")
+    };
+    assert!(encrypted(&address(&format!(
+        "sslmode=verify-full&sslrootcert={ca}"
+    ))));
+    assert!(encrypted(&address(&format!(
+        "sslmode=verify-ca&sslrootcert={ca}"
+    ))));
+    assert!(encrypted(&address("sslmode=require")));
+    assert!(!encrypted(&address("sslmode=disable")));
+    // The machine's roots never signed the test server's certificate.
+    let k = &server.kehu;
+    let mut cmd = k.command();
+    let out = cmd
+        .args([
+            "--db",
+            &address("sslmode=verify-full&sslrootcert=system"),
+            "customer",
+            "list",
+        ])
+        .output()
+        .expect("run kehu");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    crate::common::assert_clean_error(&err);
+    assert!(err.contains("cannot reach the database server"), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
 }

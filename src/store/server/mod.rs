@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use super::{Result, StoreError};
 
+mod tls;
+
 /// Whether `--db` names a server (`postgresql://…`, `postgres://…`) rather than a file.
 pub fn is_address(db: &Path) -> bool {
     let text = db.to_string_lossy().to_lowercase();
@@ -18,8 +20,16 @@ pub fn is_address(db: &Path) -> bool {
 /// Connects to the server at `address` and prepares the session: kehu's schema searched before
 /// PostgreSQL's own functions (see `migrations/pg/compat.sql`), UTC, and quiet notices.
 pub fn connect(address: &str) -> Result<postgres::Client> {
-    let mut config = postgres::Config::from_str(address)
+    let (rest, tls) = tls::split(address);
+    let mut config = postgres::Config::from_str(&rest)
         .map_err(|e| refused("server.bad_address", &[("address", &address), ("why", &e)]))?;
+    let tls = tls.map_err(|why| {
+        refused(
+            "server.bad_address",
+            &[("address", &address), ("why", &why)],
+        )
+    })?;
+    config.ssl_mode(tls.crate_mode());
     if config.get_password().is_some() {
         return Err(refused("server.password_in_address", &[]));
     }
@@ -30,7 +40,10 @@ pub fn connect(address: &str) -> Result<postgres::Client> {
         config.password(password);
     }
     config.application_name("kehu");
-    let mut client = config.connect(postgres::NoTls).map_err(|e| {
+    let connector = tls
+        .connector()
+        .map_err(|why| refused("server.bad_tls", &[("address", &address), ("why", &why)]))?;
+    let mut client = config.connect(connector).map_err(|e| {
         refused(
             "server.cannot_connect",
             &[
