@@ -108,7 +108,12 @@ fn default_backup_path(db: &Path, ctx: &Ctx) -> PathBuf {
         .now
         .with_timezone(&ctx.clock.offset)
         .format("%Y%m%d-%H%M%S");
-    dir.join(format!("kehu-{stamp}.db"))
+    let kind = if store::server::is_address(db) {
+        "dump"
+    } else {
+        "db"
+    };
+    dir.join(format!("kehu-{stamp}.{kind}"))
 }
 
 pub fn backup(env: &mut Env, out: Option<PathBuf>, list: bool) -> Result<()> {

@@ -165,7 +165,7 @@ fn customer_numbers(current: &std::ffi::OsStr) -> Vec<clap_complete::engine::Com
         .map(std::path::PathBuf::from)
         .or_else(|| crate::config::config_value("db").map(std::path::PathBuf::from))
         .or_else(crate::config::default_db_path);
-    let Some(path) = path.filter(|p| p.exists()) else {
+    let Some(path) = path.filter(|p| crate::store::server::is_address(p) || p.exists()) else {
         return Vec::new();
     };
     let Ok(clock) = crate::domain::Clock::from_env() else {

@@ -34,7 +34,13 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Tables a copy leaves out: derived (the search keys, worked out again) or the server's own.
-pub const NOT_COPIED: &[&str] = &["search_entry", "search_stale", "presence", "meta"];
+pub const NOT_COPIED: &[&str] = &[
+    "search_entry",
+    "search_stale",
+    "presence",
+    "meta",
+    "id_sequence",
+];
 
 /// Rows per INSERT: well under both databases' limits on bound values.
 const ROWS_AT_ONCE: usize = 200;
@@ -188,11 +194,7 @@ fn insert(
 /// copy's next ids start where the source's would, so no id is ever used twice.
 fn next_ids(conn: &Connection) -> Result<Vec<(String, i64)>> {
     let sql = if conn.is_server() {
-        "SELECT c.relname::text, coalesce(pg_sequence_last_value(s.oid), 0)
-         FROM pg_class s JOIN pg_depend d ON d.objid = s.oid
-         JOIN pg_class c ON c.oid = d.refobjid
-         JOIN pg_namespace n ON n.oid = s.relnamespace
-         WHERE s.relkind = 'S' AND n.nspname = 'kehu' ORDER BY 1"
+        "SELECT name, seq FROM id_sequence ORDER BY 1"
     } else {
         "SELECT name, seq FROM sqlite_sequence ORDER BY 1"
     };
@@ -209,13 +211,12 @@ fn raise_to(conn: &Connection, table: &str, last: i64) -> Result<()> {
         return Ok(());
     }
     if conn.is_server() {
-        conn.query_row(
-            "SELECT setval(pg_get_serial_sequence('kehu.' || ?1, 'id'),
-                    greatest(?2, coalesce(pg_sequence_last_value(
-                        pg_get_serial_sequence('kehu.' || ?1, 'id')::regclass), 0)))",
+        conn.execute(
+            "INSERT INTO id_sequence AS s (name, seq) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET seq = greatest(s.seq, excluded.seq)",
             rusqlite::params![table, last],
-            |_| Ok(()),
-        )
+        )?;
+        Ok(())
     } else {
         conn.execute(
             "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1",

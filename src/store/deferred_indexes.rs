@@ -65,11 +65,15 @@ impl SetAside {
     /// Drops the indexes of `tables` (every table: None) but `keep`. Unique ones stay: they
     /// enforce a rule while rows are written.
     fn take(conn: &Connection, tables: Option<&[&str]>, keep: &[&str]) -> Result<SetAside> {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(if conn.is_server() {
+            "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes
+             WHERE schemaname = 'kehu' AND indexdef NOT LIKE 'CREATE UNIQUE%'
+             ORDER BY indexname"
+        } else {
             "SELECT name, tbl_name, sql FROM sqlite_master
              WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
-             ORDER BY name",
-        )?;
+             ORDER BY name"
+        })?;
         let found: Vec<(String, String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<crate::store::db::RowResult<_>>()?;
@@ -87,6 +91,12 @@ impl SetAside {
 
     /// Builds every index again, as it was.
     pub fn restore(self, conn: &Connection) -> Result<()> {
+        if conn.is_server() {
+            return self
+                .creates
+                .iter()
+                .try_for_each(|sql| conn.execute_batch(sql));
+        }
         // The sort behind each index keeps to the page cache's size before it spills to
         // temporary files; SQLite's default 2 MB wrote most of a 100,000-row import's index
         // keys out and read them back.

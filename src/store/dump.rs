@@ -643,11 +643,14 @@ impl Loader<'_, '_> {
         // Rows refer to each other in any order (a to-do to the one it was spawned from):
         // checked at commit.
         self.conn
-            .execute_batch("PRAGMA defer_foreign_keys = ON; DELETE FROM change_log;")?;
+            .execute_batch(super::db::defer_references(self.conn.is_server()))?;
+        self.conn.execute_batch("DELETE FROM change_log")?;
         // A whole book in one transaction: with SQLite's default 2 MB page cache the pages
         // spill and are read back again and again (36 s for a 100,000-customer export; 18 s with
         // 64 MB). Set back when the load ends.
-        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        if !self.conn.is_server() {
+            self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        }
         self.aside = Some(super::deferred_indexes::SetAside::all(self.conn)?);
         self.started = true;
         Ok(())
@@ -762,7 +765,11 @@ impl Loader<'_, '_> {
         for (id, at) in &self.ids {
             super::customers::refresh_keys(conn, *id).map_err(|e| refused(at, e))?;
         }
-        // What follows reads customers' records through their indexes.
+        // What follows reads customers' records through their indexes. A server builds no index
+        // on a table with references still to check: check them now (a broken one fails here).
+        if conn.is_server() {
+            conn.execute_batch("SET CONSTRAINTS ALL IMMEDIATE")?;
+        }
         if let Some(aside) = self.aside.take() {
             aside.restore(conn)?;
         }
@@ -782,7 +789,9 @@ impl Loader<'_, '_> {
         self.loaded.customers = n;
         // Ids of customers erased before the export stay unused in this copy too.
         super::migrate::raise_sequences(conn)?;
-        conn.execute_batch("PRAGMA cache_size = -2000")?;
+        if !conn.is_server() {
+            conn.execute_batch("PRAGMA cache_size = -2000")?;
+        }
         Ok(self.loaded)
     }
 }

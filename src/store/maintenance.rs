@@ -199,7 +199,9 @@ pub fn list_backups(db: &Path) -> Vec<(std::path::PathBuf, u64)> {
         .flatten()
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            !name.starts_with('.') && !name.starts_with("kehu-damaged-") && name.ends_with(".db")
+            !name.starts_with('.')
+                && !name.starts_with("kehu-damaged-")
+                && (name.ends_with(".db") || name.ends_with(".dump"))
         })
         .map(|e| (e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)))
         .collect();
@@ -247,6 +249,9 @@ fn copy_with_bounded_restarts(
 /// `pg_restore`), which reads the password where kehu does (`PGPASSWORD`, `~/.pgpass`).
 fn server_dump(store: &Store, dest: &Path) -> Result<()> {
     let address = store.path().to_string_lossy().into_owned();
+    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::file(parent, e))?;
+    }
     let output = std::process::Command::new("pg_dump")
         .args(["--format=custom", "--schema=kehu", "--no-owner", "--file"])
         .arg(dest)
@@ -396,6 +401,29 @@ pub fn restore(store: &mut Store, from: &Path, keep: &Path) -> Result<()> {
 
 /// The folder beside the database where backups go.
 pub fn backup_dir(db: &Path) -> std::path::PathBuf {
+    // A server has no folder of ours: its dumps go to this user's data folder, one folder per
+    // database.
+    if super::server::is_address(db) {
+        let text = db.to_string_lossy();
+        let name: String = text
+            .split('?')
+            .next()
+            .and_then(|base| base.rsplit('/').next())
+            .unwrap_or("server")
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let data = crate::config::default_db_path()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        return data.join("backups").join(format!("server-{name}"));
+    }
     db.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

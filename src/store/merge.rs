@@ -88,7 +88,8 @@ pub fn merge(
     )?;
     let n = rows::exec(
         conn,
-        "UPDATE OR IGNORE campaign_member SET customer_id = ?1 WHERE customer_id = ?2",
+        "UPDATE campaign_member SET customer_id = ?1 WHERE customer_id = ?2
+         AND campaign_id NOT IN (SELECT campaign_id FROM campaign_member WHERE customer_id = ?1)",
         params![keep, other],
     )?;
     rows::exec(

@@ -144,32 +144,27 @@ pub fn raise_sequences(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The same on a server: each identity column's sequence, after rows were written with their ids
-/// (which does not move it).
+/// The same on a server, whose counters are the table `id_sequence` (`next_id`).
 fn raise_server_sequences(conn: &Connection) -> Result<()> {
     let tables: Vec<String> = conn
         .prepare(
             "SELECT table_name::text FROM information_schema.columns
-             WHERE table_schema = 'kehu' AND column_name = 'id' AND is_identity = 'YES'
+             WHERE table_schema = 'kehu' AND column_name = 'id' AND column_default LIKE 'next_id(%'
              ORDER BY 1",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<crate::store::db::RowResult<_>>()?;
     for table in tables {
         // Table names come from the schema itself, not from input.
-        conn.query_row(
+        conn.execute(
             &format!(
-                "SELECT setval(pg_get_serial_sequence('kehu.{table}', 'id'), greatest( \
-                 coalesce((SELECT max(id) FROM {table}), 0), \
-                 coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0), \
-                 coalesce(pg_sequence_last_value(pg_get_serial_sequence('kehu.{table}', 'id')::regclass), 0), \
-                 1), \
-                 coalesce((SELECT max(id) FROM {table}), 0) > 0 \
-                 OR coalesce((SELECT max(row_id) FROM change_log WHERE table_name = ?1), 0) > 0 \
-                 OR pg_sequence_last_value(pg_get_serial_sequence('kehu.{table}', 'id')::regclass) IS NOT NULL)"
+                "INSERT INTO id_sequence AS s (name, seq) \
+                 SELECT ?1, greatest(coalesce(max(id), 0), \
+                        (SELECT coalesce(max(row_id), 0) FROM change_log WHERE table_name = ?1)) \
+                 FROM {table} \
+                 ON CONFLICT (name) DO UPDATE SET seq = greatest(s.seq, excluded.seq)"
             ),
             [&table],
-            |_| Ok(()),
         )?;
     }
     Ok(())

@@ -476,6 +476,9 @@ fn purchases_add_edit_delete_list() {
 
 #[test]
 fn settings_backup_check() {
+    if crate::common::file_only("settings_backup_check") {
+        return;
+    }
     let k = Kehu::new();
     assert_eq!(k.ok(&["settings", "get", "cadence.vip"]).trim(), "30");
     assert_eq!(
@@ -513,6 +516,9 @@ fn settings_backup_check() {
 
 #[test]
 fn check_fails_with_problems_listed() {
+    if crate::common::file_only("check_fails_with_problems_listed") {
+        return;
+    }
     let k = Kehu::new();
     let id = k.add(&["--name", "Hank"]);
     rusqlite::Connection::open(&k.db)
@@ -527,6 +533,9 @@ fn check_fails_with_problems_listed() {
 
 #[test]
 fn erase_needs_yes_and_removes_everything() {
+    if crate::common::file_only("erase_needs_yes_and_removes_everything") {
+        return;
+    }
     let k = Kehu::new();
     let id = k.add(&["--name", "Ivy QmarkerQ"]).to_string();
     k.ok(&["log", &id, "--summary", "secret QmarkerQ"]);

@@ -8,6 +8,9 @@ use crate::common::{Kehu, assert_clean_error};
 
 #[test]
 fn bad_values_fail_clearly_and_write_nothing() {
+    if crate::common::file_only("bad_values_fail_clearly_and_write_nothing") {
+        return;
+    }
     let k = Kehu::new();
     let id = k.add(&["--name", "Jill"]).to_string();
     let cases: &[(&[&str], &str)] = &[
@@ -147,6 +150,9 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn database_problems_fail_clearly() {
+    if crate::common::file_only("database_problems_fail_clearly") {
+        return;
+    }
     let k = Kehu::uninitialised();
     let err = k.fails(&["customer", "list"]);
     assert!(
@@ -211,6 +217,9 @@ fn is_root() -> bool {
 
 #[test]
 fn a_locked_database_fails_after_the_budget_and_writes_nothing() {
+    if crate::common::file_only("a_locked_database_fails_after_the_budget_and_writes_nothing") {
+        return;
+    }
     let k = Kehu::new();
     let holder = rusqlite::Connection::open(&k.db).unwrap();
     holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
@@ -239,6 +248,9 @@ fn a_locked_database_fails_after_the_budget_and_writes_nothing() {
 
 #[test]
 fn stored_control_characters_never_reach_the_terminal() {
+    if crate::common::file_only("stored_control_characters_never_reach_the_terminal") {
+        return;
+    }
     let k = Kehu::new();
     let id = k
         .add(&[

@@ -27,6 +27,15 @@ pub fn on_server() -> bool {
     std::env::var("KEHU_TEST_BACKEND").is_ok_and(|b| b == "pg")
 }
 
+/// Whether to skip a test of what only a SQLite file has (its bytes, journal, locks, backup API,
+/// pages read raw) in the run against a server; says so when it does.
+pub fn file_only(test: &str) -> bool {
+    if on_server() {
+        eprintln!("{test}: a file's test, skipped on a server");
+    }
+    on_server()
+}
+
 /// Where a test's book lives: `kehu.db` in its folder, or a new database on the test server.
 /// (Server databases are left for the throwaway server's end.)
 pub fn book_in(dir: &TempDir) -> PathBuf {
@@ -80,6 +89,13 @@ impl Kehu {
         let k = Kehu::uninitialised();
         k.ok(&["init"]);
         k
+    }
+
+    /// A book in a file whatever the backend under test (for what only a file can show).
+    pub fn on_file() -> Kehu {
+        let dir = TempDir::new().expect("temp dir");
+        let db = dir.path().join("kehu.db");
+        Kehu { dir, db }
     }
 
     pub fn uninitialised() -> Kehu {

@@ -60,7 +60,7 @@ fn the_demo_book_reads_the_same_on_a_server_as_in_a_file() {
     let Some(server) = server_book("demo_same") else {
         return;
     };
-    let file = Kehu::uninitialised();
+    let file = crate::common::Kehu::on_file();
     server.kehu.ok(&["--demo", "init"]);
     file.ok(&["--demo", "init"]);
     for args in [
@@ -277,7 +277,7 @@ fn the_demo_book_moves_file_to_server_to_file_exactly() {
     let Some(server) = server_book("copy_round") else {
         return;
     };
-    let first = Kehu::uninitialised();
+    let first = crate::common::Kehu::on_file();
     first.ok(&["--demo", "init"]);
     // A customer erased: the ids above the rows must travel too, never to be handed out again.
     let gone = first.add(&["--name", "Short Stay"]);

@@ -23,6 +23,9 @@ fn a_failed_write_leaves_nothing_behind() {
 
 #[test]
 fn erase_leaves_no_trace_in_the_file() {
+    if crate::common::file_only("erase_leaves_no_trace_in_the_file") {
+        return;
+    }
     let (dir, s) = temp_store();
     let c = ctx("tester");
     let marker = "Zq7MARKERxk";
@@ -123,6 +126,9 @@ fn erase_leaves_no_trace_in_the_file() {
 
 #[test]
 fn each_pane_query_uses_an_index() {
+    if crate::common::file_only("each_pane_query_uses_an_index") {
+        return;
+    }
     let (_d, s) = temp_store();
     for _ in 0..50 {
         add_customer(&s, "Same Name");
@@ -205,6 +211,9 @@ fn customer_pages_never_skip_rows_that_share_a_name() {
 
 #[test]
 fn backup_copies_and_checks() {
+    if crate::common::file_only("backup_copies_and_checks") {
+        return;
+    }
     let (dir, s) = temp_store();
     add_customer(&s, "Backed Up");
     let dest = dir.path().join("out").join("copy.db");
@@ -223,6 +232,9 @@ fn backup_copies_and_checks() {
 
 #[test]
 fn check_reports_stale_cached_figures() {
+    if crate::common::file_only("check_reports_stale_cached_figures") {
+        return;
+    }
     let (dir, s) = temp_store();
     let id = add_customer(&s, "Acme");
     drop(s);
@@ -241,6 +253,9 @@ fn check_reports_stale_cached_figures() {
 
 #[test]
 fn merge_moves_every_child_row_and_fills_empty_fields() {
+    if crate::common::file_only("merge_moves_every_child_row_and_fills_empty_fields") {
+        return;
+    }
     let (dir, s) = temp_store();
     let c = ctx("tester");
     let mut kf = CustomerFields::named("Zhang Wei");

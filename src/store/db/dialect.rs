@@ -28,6 +28,16 @@ pub fn begin_read(server: bool) -> &'static str {
     }
 }
 
+/// References checked at commit rather than at each row (a book loaded whole, whose rows refer
+/// to each other in any order). A server's foreign keys are declared DEFERRABLE for this.
+pub fn defer_references(server: bool) -> &'static str {
+    if server {
+        "SET CONSTRAINTS ALL DEFERRED"
+    } else {
+        "PRAGMA defer_foreign_keys = ON"
+    }
+}
+
 /// SQLite's SQL as PostgreSQL takes it: `?N` → `$N`, `LIKE` → `ILIKE` (SQLite's `LIKE`
 /// ignores ASCII case), `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`, `LIMIT -1` → `LIMIT ALL`,
 /// `COLLATE NOCASE` → comparing `lower()`… Quoted text and comments are left as they are.

@@ -12,7 +12,7 @@ pub use rusqlite::ToSql;
 mod dialect;
 mod pg;
 
-pub use dialect::{begin_read, begin_write, server_busy};
+pub use dialect::{begin_read, begin_write, defer_references, server_busy};
 pub use pg::Pg;
 
 use rusqlite::types::ValueRef;
@@ -76,8 +76,12 @@ impl Connection {
     pub fn last_insert_rowid(&self) -> Result<i64> {
         match self {
             Connection::Sqlite(c) => Ok(c.last_insert_rowid()),
-            // The sequence value this session drew last: the identity of the row just inserted.
-            Connection::Pg(_) => self.query_row("SELECT lastval()", [], |r| r.get(0)),
+            // What `next_id` drew last in this transaction (migrations/pg/0022_baseline.sql).
+            Connection::Pg(_) => {
+                self.query_row("SELECT current_setting('kehu.last_id')::bigint", [], |r| {
+                    r.get(0)
+                })
+            }
         }
     }
 
