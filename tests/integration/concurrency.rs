@@ -66,20 +66,21 @@ fn four_writers_each_logging_a_hundred_interactions_lose_nothing() {
     assert_eq!(k.ok(&["check"]).lines().last(), Some("ok"));
 }
 
-/// Eight processes, each running 250 mixed writes (interaction logs, customer edits, to-do
-/// completions) through `kehu batch` on one database at once.
+/// Eight processes on a file, sixteen on a server, each running 250 mixed writes (interaction
+/// logs, customer edits, to-do completions) through `kehu batch` on one book at once.
 #[test]
-fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
+fn many_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
     let _one_at_a_time = crate::common::heavy();
+    let writers = if crate::common::on_server() { 16 } else { 8 };
     let k = Kehu::new();
     let dir = k.dir.path().to_path_buf();
     // Each writer gets its own customer and the to-dos it will complete (ids are predictable in a
     // fresh database: customer w+1, to-dos after them).
     let mut setup = String::new();
-    for w in 0..8 {
+    for w in 0..writers {
         setup.push_str(&format!("customer add --name \"Writer {w}\"\n"));
     }
-    for w in 0..8 {
+    for w in 0..writers {
         for t in 0..84 {
             setup.push_str(&format!(
                 "todo add {} --title \"w{w} t{t}\" --due today\n",
@@ -91,7 +92,7 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
     k.ok(&["batch", "--atomic", dir.join("setup.txt").to_str().unwrap()]);
     let todo_id = |w: usize, t: usize| 1 + w * 84 + t;
 
-    let writers: Vec<_> = (0..8)
+    let running: Vec<_> = (0..writers)
         .map(|w| {
             let mut lines = String::new();
             for i in 0..250 {
@@ -113,7 +114,7 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
                 .expect("spawn kehu")
         })
         .collect();
-    let outputs: Vec<_> = writers
+    let outputs: Vec<_> = running
         .into_iter()
         .map(|c| c.wait_with_output().expect("writer"))
         .collect();
@@ -130,7 +131,7 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
             .count();
         assert_eq!(acks, 250, "writer {w} acknowledged every write");
     }
-    for w in 0..8usize {
+    for w in 0..writers {
         let id = (w + 1).to_string();
         let shown = k.json(&["customer", "show", &id, "--json"]);
         let fields = shown["custom_fields"].as_object().unwrap();
@@ -141,6 +142,13 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
             .iter()
             .map(|e| e["summary"].as_str().unwrap())
             .collect();
+        let logged: Vec<&&str> = summaries
+            .iter()
+            .filter(|s| s.starts_with(&format!("w{w} i")))
+            .collect();
+        let distinct: std::collections::HashSet<&&&str> = logged.iter().collect();
+        assert_eq!(logged.len(), 84, "writer {w}'s 84 logs, none twice");
+        assert_eq!(distinct.len(), 84, "writer {w}'s logs are distinct");
         for i in 0..250 {
             match i % 3 {
                 0 => assert!(
@@ -163,7 +171,7 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
         .iter()
         .map(|t| t["title"].as_str().unwrap().to_string())
         .collect();
-    for w in 0..8 {
+    for w in 0..writers {
         for t in 0..83 {
             assert!(
                 !still_open.contains(&format!("w{w} t{t}")),
@@ -172,4 +180,54 @@ fn eight_processes_of_250_mixed_writes_keep_every_acknowledged_write() {
         }
     }
     assert_eq!(k.ok(&["check"]).lines().last(), Some("ok"));
+}
+
+/// Eight processes edit one customer at once, each sure of the version it read: one edit is
+/// saved, the seven others are refused as conflicts and change nothing — on a file and on a
+/// server alike.
+#[test]
+fn racing_edits_of_one_version_save_one_and_refuse_the_rest() {
+    let _one_at_a_time = crate::common::heavy();
+    let k = Kehu::new();
+    let id = k.add(&["--name", "Contested"]).to_string();
+    let version = k.json(&["customer", "show", &id, "--json"])["version"]
+        .as_i64()
+        .expect("a version")
+        .to_string();
+    let racers: Vec<_> = (0..8)
+        .map(|r| {
+            command_for(&k.db)
+                .env("KEHU_USER", format!("racer{r}"))
+                .env("KEHU_BUSY_SECONDS", "60")
+                .args(["customer", "edit", &id, "--city", &format!("City {r}")])
+                .args(["--if-version", &version])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn kehu")
+        })
+        .collect();
+    let outputs: Vec<_> = racers
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("racer"))
+        .collect();
+    let saved: Vec<usize> = (0..8).filter(|r| outputs[*r].status.success()).collect();
+    assert_eq!(saved.len(), 1, "exactly one racer saves");
+    for (r, out) in outputs.iter().enumerate() {
+        if saved.contains(&r) {
+            continue;
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "racer {r}: {err}");
+        assert!(
+            err.contains("changed") || err.contains("version"),
+            "racer {r}: {err}"
+        );
+    }
+    let after = k.json(&["customer", "show", &id, "--json"]);
+    assert_eq!(after["city"], format!("City {}", saved[0]));
+    assert_eq!(
+        after["version"].as_i64(),
+        Some(version.parse::<i64>().expect("a number") + 1)
+    );
 }
