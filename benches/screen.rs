@@ -261,9 +261,42 @@ fn anchors(path: &std::path::Path, ctx: &Ctx) {
 fn main() {
     let path = grown_book();
     let ctx = Ctx::new("bench", bench_clock());
+    measure("file", &path, &ctx);
+    anchors(&path, &ctx);
+    if let Some(server) = server_book(&path, &ctx) {
+        measure("server", &server, &ctx);
+    }
+}
+
+/// A copy of the book on the server named by `--server ADDRESS` (a database where kehu may
+/// create its schema), made once with `kehu copy` and kept; `None` without the option.
+fn server_book(file: &std::path::Path, ctx: &Ctx) -> Option<std::path::PathBuf> {
+    use kehu::store::{OpenMode, Store};
+    let address = std::path::PathBuf::from(common::arg("--server")?);
+    let server =
+        Store::open(&address, OpenMode::Create { shared: false }, ctx).expect("the server");
+    let customers = server.read(kehu::store::customers::count).expect("count");
+    if customers == 0 {
+        let source = Store::open(file, OpenMode::Existing, ctx).expect("the book");
+        let started = Instant::now();
+        kehu::store::copy::copy(&source, &server, &mut |_, _| {}).expect("copy");
+        println!(
+            "copied the book to the server in {:.1} s (kehu copy)",
+            started.elapsed().as_secs_f64()
+        );
+        // The planner's statistics of tables just filled: what a server's autovacuum would
+        // gather soon after, gathered now so the first figures are not of a blind planner.
+        server.conn().execute_batch("ANALYZE").expect("analyze");
+    }
+    Some(address)
+}
+
+/// Every figure of the screen, a save and the report, on the book at `path`.
+fn measure(label: &str, path: &std::path::Path, ctx: &Ctx) {
+    println!("== on the {label}");
     let long = Duration::from_secs(120);
 
-    let figures = screen(&path, &ctx, move |t, opened| {
+    let figures = screen(path, ctx, move |t, opened| {
         let built = t.until("with the index", long, |s| s.index_built);
         let index_built = built.at - opened;
         let settled = if built.idle {
@@ -333,14 +366,14 @@ fn main() {
         figures.keystrokes.len(),
         ms(figures.slowest_frame)
     );
-    anchors(&path, &ctx);
+    saves_and_report(path, ctx);
 
     // Last, as a screen closed at once leaves its worker finishing what it was asked (the Today
     // queue of a large book) beside whatever runs next.
     // Start-up: open, and the first frame that shows customers.
     let startups: Vec<Duration> = (0..7)
         .map(|_| {
-            screen(&path, &ctx, move |t, opened| {
+            screen(path, ctx, move |t, opened| {
                 let first = t.until("with customers", long, |s| s.rows > 0);
                 first.at - opened
             })
@@ -350,5 +383,54 @@ fn main() {
         "first frame after start-up: median {} (p95 {})",
         ms(median(startups.clone())),
         ms(p95(startups))
+    );
+}
+
+/// A save (a customer's city, with its change log, in its own transaction) 200 times, and the
+/// report as a user runs it (`kehu report`, the whole process), three times.
+fn saves_and_report(path: &std::path::Path, ctx: &Ctx) {
+    use kehu::store::{OpenMode, Store, customers};
+    let store = Store::open(path, OpenMode::Existing, ctx).expect("open");
+    let mut saves = Vec::new();
+    for round in 0..200i64 {
+        let id = 1 + round * 97;
+        let Ok(c) = store.read(|x| customers::get(x, id)) else {
+            continue;
+        };
+        let mut fields = c.fields.clone();
+        fields.city = Some(format!("Bench City {round}"));
+        let started = Instant::now();
+        store
+            .write(|x| customers::update(x, ctx, id, c.audit.version, &fields, &c.tags))
+            .expect("save");
+        saves.push(started.elapsed());
+    }
+    println!(
+        "a save (customer edit + change log, one transaction): median {} (p95 {}) over {} saves",
+        ms(median(saves.clone())),
+        ms(p95(saves.clone())),
+        saves.len()
+    );
+    let reports: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kehu"))
+                .env("KEHU_DB", path)
+                .env("KEHU_NOW", common::NOW)
+                .env("KEHU_USER", "li.na")
+                .arg("report")
+                .output()
+                .expect("kehu report");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            started.elapsed()
+        })
+        .collect();
+    println!(
+        "`kehu report` (the whole process): median {} of 3",
+        ms(median(reports))
     );
 }

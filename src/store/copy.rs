@@ -119,18 +119,9 @@ fn refuse_unless_new(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// A table's columns, in order.
-fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-    let names = stmt
-        .query_map([table], |r| r.get::<_, String>(0))?
-        .collect::<super::db::RowResult<Vec<_>>>()?;
-    Ok(names)
-}
-
 fn copy_table(source: &Connection, target: &Connection, table: &str) -> Result<usize> {
-    let cols = columns(source, table)?;
-    let theirs = columns(target, table)?;
+    let cols = super::rows::table_columns(source, table)?;
+    let theirs = super::rows::table_columns(target, table)?;
     if cols.is_empty() || cols != theirs {
         return Err(StoreError::Refused(crate::i18n::tf(
             "copy.columns_differ",

@@ -148,11 +148,7 @@ const DATE_COLS: &[&str] = &[
 
 /// The exported columns of `table`, in schema order.
 fn columns(conn: &Connection, table: &str, nested: bool) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-    let names = stmt
-        .query_map([table], |r| r.get::<_, String>(0))?
-        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
-    Ok(names
+    Ok(super::rows::table_columns(conn, table)?
         .into_iter()
         .filter(|n| !CACHED.contains(&(table, n.as_str())))
         .filter(|n| !(nested && n == "customer_id"))

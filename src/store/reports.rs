@@ -340,9 +340,9 @@ fn win_back(conn: &Connection, scope: &Scope, raw: &mut Raw) -> Result<()> {
     )?;
     (raw.churned_at_start, raw.won_back) = conn.query_row(
         &format!(
-            "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM customer_history h
+            "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM customer_history h
                  WHERE h.customer_id = c.id AND h.field = 'stage' AND h.old_value = 'churned'
-                   AND h.new_value = 'customer' AND h.at >= ?2 AND h.at < ?3)), 0)
+                   AND h.new_value = 'customer' AND h.at >= ?2 AND h.at < ?3))
              FROM customer c WHERE {MINE} AND c.archived_at IS NULL AND {STAGE_AT_START} = 'churned'"
         ),
         p,
@@ -428,8 +428,12 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     const STAGES: [&str; 4] = ["churned", "customer", "lead", "prospect"];
     let sums: Vec<String> = TIERS
         .iter()
-        .map(|t| format!("sum(tier = '{t}')"))
-        .chain(STAGES.iter().map(|s| format!("sum(stage = '{s}')")))
+        .map(|t| format!("count(*) FILTER (WHERE tier = '{t}')"))
+        .chain(
+            STAGES
+                .iter()
+                .map(|s| format!("count(*) FILTER (WHERE stage = '{s}')")),
+        )
         .collect();
     let counts: Vec<i64> = conn.query_row(
         &format!(
@@ -660,7 +664,7 @@ pub fn compute(conn: &Connection, scope: &Scope, clock: &Clock) -> Result<Raw> {
     let done_on = scope.day("t.done_at");
     let (on_time, late): (Option<i64>, Option<i64>) = conn.query_row(
         &format!(
-            "SELECT sum({done_on} <= t.due), sum({done_on} > t.due)
+            "SELECT count(*) FILTER (WHERE {done_on} <= t.due), count(*) FILTER (WHERE {done_on} > t.due)
              FROM todo t LEFT JOIN customer c ON c.id = t.customer_id
              WHERE t.status = 'done' AND t.due IS NOT NULL AND t.done_at >= ?2 AND t.done_at < ?3
                AND (?1 IS NULL OR c.owner = ?1 OR t.assignee = ?1)"

@@ -40,6 +40,15 @@ pub fn audit(row: &Row<'_>, start: usize) -> crate::store::db::RowResult<Audit> 
     })
 }
 
+/// A table's columns, in schema order (`pragma_table_info`, which a server book has too).
+pub fn table_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let names = stmt
+        .query_map([table], |r| r.get::<_, String>(0))?
+        .collect::<crate::store::db::RowResult<Vec<_>>>()?;
+    Ok(names)
+}
+
 /// The value of column `name` in a column list (NULL if it is not there).
 pub fn value_of(cols: &[(&str, Value)], name: &str) -> Value {
     cols.iter()

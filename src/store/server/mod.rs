@@ -53,7 +53,10 @@ pub fn connect(address: &str) -> Result<postgres::Client> {
         )
     })?;
     client.batch_execute(
-        "SET search_path = kehu, pg_catalog; SET TimeZone = 'UTC'; SET client_min_messages = warning",
+        // JIT compiling kehu's long CASE expressions took longer than running them (a report
+        // of a 100,000-customer book: 2.7 s with it, 1.5 s without).
+        "SET search_path = kehu, pg_catalog; SET TimeZone = 'UTC'; SET client_min_messages = warning; \
+         SET jit = off",
     )?;
     Ok(client)
 }
