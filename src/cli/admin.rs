@@ -21,8 +21,15 @@ pub fn no_subcommand(_cli: &Cli) -> Result<()> {
 }
 
 pub fn init(path: &Path, shared: bool, with_demo: bool, ctx: &Ctx) -> Result<()> {
-    let existed = path.exists();
-    if shared {
+    // A server's book exists when it has kehu's schema; the folder and file modes of `--shared`
+    // are a file's (a server's roles decide who may use it).
+    let server = store::server::is_address(path);
+    let existed = if server {
+        Store::open(path, OpenMode::Existing, ctx).is_ok()
+    } else {
+        path.exists()
+    };
+    if shared && !server {
         // Before the first connection, so even it takes the team's lock.
         store::team::make_shared(path)?;
     }
@@ -158,11 +165,7 @@ pub fn backup(env: &mut Env, out: Option<PathBuf>, list: bool) -> Result<()> {
 }
 
 pub fn check(env: &mut Env) -> Result<()> {
-    let why = if env.store.is_server() {
-        crate::i18n::t("check.server_locking").to_string()
-    } else {
-        store::lock::policy::decide(env.store.path()).why
-    };
+    let why = store::lock::policy::decide(env.store.path()).why;
     env.out
         .line(&crate::i18n::tf("check.locking", &[("why", &why)]))?;
     let problems = maintenance::check(&env.store)?;
@@ -187,6 +190,9 @@ pub fn check(env: &mut Env) -> Result<()> {
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, ctx: &Ctx) -> Result<()> {
+    if store::server::is_address(db) {
+        bail!("{}", crate::i18n::t("server.no_restore"));
+    }
     if !file.is_file() {
         bail!(
             "{}",

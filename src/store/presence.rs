@@ -112,7 +112,17 @@ pub fn heartbeat(conn: &Connection, user: &str) -> Result<Vec<Present>> {
             })
         })?
         .collect::<crate::store::db::RowResult<Vec<_>>>()?;
-    Ok(found)
+    // A kehu of this machine that was killed: its heartbeat goes at once, not in 90 s.
+    let (gone, here): (Vec<Present>, Vec<Present>) = found
+        .into_iter()
+        .partition(|p| p.host == host && !process_alive(p.pid));
+    for p in gone {
+        conn.execute(
+            "DELETE FROM presence WHERE host = ?1 AND pid = ?2",
+            params![p.host, i64::from(p.pid)],
+        )?;
+    }
+    Ok(here)
 }
 
 /// On a server: this process has left.

@@ -376,3 +376,114 @@ fn tls_to_a_server_is_checked_as_sslmode_asks() {
     assert!(err.contains("cannot reach the database server"), "{err}");
     assert!(err.to_lowercase().contains("certificate"), "{err}");
 }
+
+/// The schema a server book gets (`migrations/pg/`) is the file's, table by table: the same
+/// columns in the same order, the same NOT NULLs and defaults, the same indexes by name (a
+/// server adds its own bookkeeping tables, and unique indexes for SQLite's NOCASE columns).
+#[test]
+fn a_server_book_has_the_files_schema() {
+    let Some(server) = server_book("schema") else {
+        return;
+    };
+    server.kehu.ok(&["init"]);
+    let file = crate::common::Kehu::on_file();
+    file.ok(&["init"]);
+    let lite = rusqlite::Connection::open(&file.db).expect("the file");
+    let mut pg = postgres::Client::connect(&server.kehu.db.to_string_lossy(), postgres::NoTls)
+        .expect("the server");
+    // A default as written, without PostgreSQL's casts and quotes: `'lead'::text` → `lead`.
+    let plain = |d: &str| -> String {
+        d.split("::")
+            .next()
+            .unwrap_or(d)
+            .trim_matches('\'')
+            .to_string()
+    };
+    let tables: Vec<String> = lite
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(tables.len() > 20);
+    for table in &tables {
+        // (name, not null, default) of each column, in order; a key's own column is not null.
+        let on_file: Vec<(String, bool, Option<String>)> = lite
+            .prepare("SELECT name, \"notnull\" OR pk, dflt_value FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap()
+            .query_map([table], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let on_server: Vec<(String, bool, Option<String>)> = pg
+            .query(
+                "SELECT column_name::text, is_nullable = 'NO', column_default::text
+                 FROM information_schema.columns WHERE table_schema = 'kehu' AND table_name = $1
+                 ORDER BY ordinal_position",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            on_file.len(),
+            on_server.len(),
+            "{table}'s columns: {on_server:?}"
+        );
+        for (f, s) in on_file.iter().zip(&on_server) {
+            assert_eq!(f.0, s.0, "{table}: a column in another place");
+            assert_eq!(f.1, s.1, "{table}.{}: NOT NULL differs", f.0);
+            // The server's ids come from `next_id`, a file's from its rowid.
+            if f.0 != "id" {
+                assert_eq!(
+                    f.2.as_deref().map(plain),
+                    s.2.as_deref().map(plain),
+                    "{table}.{}: the default differs",
+                    f.0
+                );
+            }
+        }
+    }
+    let server_tables: Vec<String> = pg
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'kehu'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for table in &server_tables {
+        assert!(
+            tables.contains(table) || ["meta", "presence", "id_sequence"].contains(&table.as_str()),
+            "the server has a table the file has not: {table}"
+        );
+    }
+    let server_indexes: Vec<String> = pg
+        .query(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'kehu'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let file_indexes: Vec<String> = lite
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(file_indexes.len() > 30);
+    for index in &file_indexes {
+        assert!(
+            server_indexes.contains(index),
+            "the server lacks the index {index}"
+        );
+    }
+}

@@ -88,12 +88,12 @@ impl Connection {
     /// The SQLite connection, or a refusal on a server (for what only a file can do).
     pub fn file_only(&self) -> Result<&rusqlite::Connection> {
         self.sqlite()
-            .ok_or_else(|| StoreError::Refused("only a database file has this".into()))
+            .ok_or_else(|| StoreError::Refused(crate::i18n::t("server.file_only").into()))
     }
 
     pub fn file_only_mut(&mut self) -> Result<&mut rusqlite::Connection> {
         self.sqlite_mut()
-            .ok_or_else(|| StoreError::Refused("only a database file has this".into()))
+            .ok_or_else(|| StoreError::Refused(crate::i18n::t("server.file_only").into()))
     }
 
     /// Runs statements separated by `;`, with no parameters and no results (DDL, `BEGIN`).

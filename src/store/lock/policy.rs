@@ -26,6 +26,13 @@ pub fn marker_path(db: &Path) -> PathBuf {
 /// Decides for the database at `db`. Where a file system needs the lock and the marker is missing,
 /// writes it (best effort) so teammates whose machines see the share differently agree.
 pub fn decide(db: &Path) -> Locking {
+    // A server keeps its own locks: nothing of a file's applies, and no marker is written.
+    if crate::store::server::is_address(db) {
+        return Locking {
+            on: false,
+            why: crate::i18n::t("check.server_locking").to_string(),
+        };
+    }
     let marker = marker_path(db);
     if let Some(why) = untrusted_because(db) {
         if !marker.exists() {
@@ -71,6 +78,9 @@ pub fn write_marker(db: &Path, reason: &str) -> std::io::Result<()> {
 /// Makes the marker follow the team's `locking` setting: `lockfile` writes it, `auto` removes it
 /// (unless the file system itself requires the lock).
 pub fn follow_setting(db: &Path, value: &str) -> crate::store::Result<()> {
+    if crate::store::server::is_address(db) {
+        return Ok(());
+    }
     let result = if value == "lockfile" {
         if marker_path(db).exists() {
             Ok(())
