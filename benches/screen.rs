@@ -284,9 +284,6 @@ fn server_book(file: &std::path::Path, ctx: &Ctx) -> Option<std::path::PathBuf> 
             "copied the book to the server in {:.1} s (kehu copy)",
             started.elapsed().as_secs_f64()
         );
-        // The planner's statistics of tables just filled: what a server's autovacuum would
-        // gather soon after, gathered now so the first figures are not of a blind planner.
-        server.conn().execute_batch("ANALYZE").expect("analyze");
     }
     Some(address)
 }

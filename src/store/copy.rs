@@ -61,6 +61,11 @@ pub fn copy(from: &Store, to: &Store, progress: &mut dyn FnMut(&str, usize)) -> 
     match from.read(|source| fill(source, to.conn(), &sequences, progress)) {
         Ok(copied) => {
             to.end_batch(true)?;
+            // A server plans from statistics its autovacuum gathers later; tables filled at
+            // once get theirs now, or the first reports are planned blind.
+            if to.is_server() {
+                to.conn().execute_batch("ANALYZE")?;
+            }
             Ok(copied)
         }
         Err(e) => {
