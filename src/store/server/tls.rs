@@ -38,20 +38,22 @@ pub struct Tls {
 pub fn split(address: &str) -> (String, Result<Tls, String>) {
     let mut mode = std::env::var("PGSSLMODE").ok();
     let mut root = std::env::var("PGSSLROOTCERT").ok();
+    // Whether a `key=value` is one of ours (then kept aside) or the crate's.
+    let mut ours = |pair: &str| match pair.split_once('=') {
+        Some(("sslmode", v)) => {
+            mode = Some(v.to_string());
+            true
+        }
+        Some(("sslrootcert", v)) => {
+            root = Some(unescape(v));
+            true
+        }
+        _ => false,
+    };
     let rest = if let Some((base, query)) = address.split_once('?') {
         let kept: Vec<&str> = query
             .split('&')
-            .filter(|pair| match pair.split_once('=') {
-                Some(("sslmode", v)) => {
-                    mode = Some(v.to_string());
-                    false
-                }
-                Some(("sslrootcert", v)) => {
-                    root = Some(unescape(v));
-                    false
-                }
-                _ => !pair.is_empty(),
-            })
+            .filter(|pair| !pair.is_empty() && !ours(pair))
             .collect();
         if kept.is_empty() {
             base.to_string()
@@ -60,20 +62,7 @@ pub fn split(address: &str) -> (String, Result<Tls, String>) {
         }
     } else if address.contains('=') && !address.contains("://") {
         // The key=value form: `host=… sslmode=…`.
-        let kept: Vec<&str> = address
-            .split_whitespace()
-            .filter(|pair| match pair.split_once('=') {
-                Some(("sslmode", v)) => {
-                    mode = Some(v.to_string());
-                    false
-                }
-                Some(("sslrootcert", v)) => {
-                    root = Some(v.to_string());
-                    false
-                }
-                _ => true,
-            })
-            .collect();
+        let kept: Vec<&str> = address.split_whitespace().filter(|p| !ours(p)).collect();
         kept.join(" ")
     } else {
         address.to_string()
